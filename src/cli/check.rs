@@ -1,0 +1,105 @@
+//! `entramap check EXPR`: parse and type-check one expression.
+
+use super::{emit, finish, EXIT_USAGE};
+use entramap::catalogue::Context;
+use entramap::checker::{check_text, Attributes, CheckOptions};
+use entramap::report::{FileReport, Format, Source};
+use entramap::source::{entra_id, ObjectKind};
+use entramap::types::{Base, Type};
+use entramap::Severity;
+use std::io::Read;
+
+/// Arguments of `entramap check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The expression; `-` reads it from standard input.
+    expression: String,
+    /// Which Entra source object the attributes belong to.
+    #[arg(long, value_enum, default_value_t = ObjectKind::User)]
+    object: ObjectKind,
+    /// Accept any attribute name (for sources whose schema entramap does not ship).
+    #[arg(long)]
+    any_attribute: bool,
+    /// Which function list applies.
+    #[arg(long, value_enum, default_value_t = Context::AppProvisioning)]
+    context: Context,
+    /// The target attribute's type (String, Integer, Boolean, DateTime, Reference, Binary).
+    #[arg(long, value_parser = parse_type)]
+    target_type: Option<Type>,
+    /// The target attribute is multi-valued.
+    #[arg(long, requires = "target_type")]
+    target_multivalued: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+}
+
+/// The failure level of `--fail-on`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+}
+
+impl FailOn {
+    /// The severity threshold.
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+fn parse_type(text: &str) -> Result<Type, String> {
+    Base::parse(text)
+        .map(Type::single)
+        .ok_or_else(|| format!("`{text}` is not one of String, Integer, Boolean, DateTime, Reference, Binary"))
+}
+
+/// Runs `entramap check`.
+pub fn run(args: CheckArgs) -> u8 {
+    let text = if args.expression == "-" {
+        let mut buffer = String::new();
+        if let Err(e) = std::io::stdin().take(16 * 1024 * 1024).read_to_string(&mut buffer) {
+            eprintln!("entramap: cannot read the expression from standard input: {e}");
+            return EXIT_USAGE;
+        }
+        buffer.trim_end_matches(['\n', '\r']).to_owned()
+    } else {
+        args.expression
+    };
+    let schema = entra_id().object(args.object);
+    let options = CheckOptions {
+        context: args.context,
+        attributes: if args.any_attribute { Attributes::Any } else { Attributes::Schema(schema) },
+        target_type: args.target_type.map(|t| Type { multi: args.target_multivalued, ..t }),
+    };
+    let checked = check_text(&text, &options);
+    let canonical = checked.expr.as_ref().map(entramap::syntax::print);
+    let ty = checked.ty.to_string();
+    let report = FileReport {
+        source: Source::new("<expression>", text),
+        diagnostics: checked.diagnostics,
+    };
+    if args.format == Format::Human {
+        if let Some(canonical) = &canonical {
+            emit(&format!("{canonical}\n  : {ty}\n"));
+        }
+    }
+    let extra = serde_json::json!({"canonical": canonical, "type": ty});
+    let reports = [report];
+    let code = finish(&reports, args.format, args.fail_on.severity(), Some(("expression", extra)));
+    if args.format == Format::Human {
+        let summary = entramap::report::Summary::of(&reports);
+        if summary.errors + summary.warnings + summary.notes > 0 {
+            emit(&format!("{} error(s), {} warning(s), {} note(s)\n", summary.errors, summary.warnings, summary.notes));
+        }
+    }
+    code
+}

@@ -1,0 +1,151 @@
+//! Findings: the one diagnostic type every layer reports with, independent of any renderer.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A half-open byte range `start..end` in some source text (an expression or a file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, PartialOrd, Ord)]
+pub struct Span {
+    /// First byte of the range.
+    pub start: usize,
+    /// One past the last byte of the range.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end` (byte offsets).
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The number of bytes covered.
+    pub const fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    /// True for a zero-width span (a position).
+    pub const fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// The same span moved `by` bytes to the right.
+    pub const fn shift(self, by: usize) -> Self {
+        Span::new(self.start + by, self.end + by)
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Self {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run unless asked.
+    Note,
+    /// Probably wrong, or wrong according to only some of Microsoft's docs.
+    Warning,
+    /// Entra rejects this, or it cannot work.
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary location with its own message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Label {
+    /// What this location has to do with the finding.
+    pub message: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// One finding: a rule id, a severity, a primary span, optional labels, help and notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case rule id (see [`crate::rules`]).
+    pub rule: &'static str,
+    /// The severity (the rule's default unless configured otherwise).
+    pub severity: Severity,
+    /// One-line message.
+    pub message: String,
+    /// The offending range.
+    pub span: Span,
+    /// The text under the primary span's caret, if any.
+    pub primary_label: Option<String>,
+    /// Further locations.
+    pub labels: Vec<Label>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Background facts.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic for `rule` with its default severity from the rule table.
+    pub fn new(rule: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity: crate::rules::default_severity(rule),
+            message: message.into(),
+            span,
+            primary_label: None,
+            labels: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Sets the text shown under the primary span.
+    pub fn with_primary_label(mut self, label: impl Into<String>) -> Self {
+        self.primary_label = Some(label.into());
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            message: message.into(),
+            span,
+        });
+        self
+    }
+
+    /// Sets the help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Moves every span of this diagnostic through `map` (used to place expression spans in files).
+    pub fn map_spans(mut self, mut map: impl FnMut(Span) -> Span) -> Self {
+        self.span = map(self.span);
+        for label in &mut self.labels {
+            label.span = map(label.span);
+        }
+        self
+    }
+}

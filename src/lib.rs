@@ -1,0 +1,18 @@
+//! entramap: Microsoft Entra ID provisioning mappings (Entra ID to a SCIM 2.0 service provider)
+//! as reviewed files: lint them offline, generate setup tables, docs and Graph schemas from them,
+//! evaluate them, diff them.
+//!
+//! Layers, bottom up: [`syntax`] (expression syntax tree with spans) → [`catalogue`] (functions)
+//! → [`checker`] → mapping model and profiles → lint rules → outputs → evaluator → the CLI.
+
+pub mod catalogue;
+pub mod checker;
+pub mod diagnostic;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+pub mod types;
+
+pub use diagnostic::{Diagnostic, Severity, Span};
