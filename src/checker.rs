@@ -50,7 +50,10 @@ pub fn check_text(text: &str, options: &CheckOptions<'_>) -> Checked {
     if text.len() > MAX_EXPRESSION_CHARS {
         let chars = text.chars().count();
         if chars > MAX_EXPRESSION_CHARS {
-            let cut = text.char_indices().nth(MAX_EXPRESSION_CHARS).map_or(text.len(), |(i, _)| i);
+            let cut = text
+                .char_indices()
+                .nth(MAX_EXPRESSION_CHARS)
+                .map_or(text.len(), |(i, _)| i);
             diagnostics.push(
                 Diagnostic::new(
                     "expression-too-long",
@@ -93,7 +96,12 @@ pub fn check(expr: &Expr, options: &CheckOptions<'_>) -> Checked {
     };
     let ty = checker.infer(expr, true);
     if let Some(target) = options.target_type {
-        if fits(ty, target) == Fit::No && checker.diagnostics.iter().all(|d| d.severity < Severity::Error) {
+        if fits(ty, target) == Fit::No
+            && checker
+                .diagnostics
+                .iter()
+                .all(|d| d.severity < Severity::Error)
+        {
             checker.diagnostics.push(
                 Diagnostic::new(
                     "target-type-mismatch",
@@ -166,8 +174,12 @@ impl Checker<'_, '_> {
         if let Some(attribute) = schema.get(name) {
             return attribute.ty();
         }
-        let mut d = Diagnostic::new("unknown-source-attribute", span, format!("unknown source attribute `{name}`"))
-            .with_primary_label("not in the source schema");
+        let mut d = Diagnostic::new(
+            "unknown-source-attribute",
+            span,
+            format!("unknown source attribute `{name}`"),
+        )
+        .with_primary_label("not in the source schema");
         d = match suggest::closest(name, schema.names()) {
             Some(c) if c.eq_ignore_ascii_case(name) => {
                 d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
@@ -185,21 +197,36 @@ impl Checker<'_, '_> {
     fn identifier(&mut self, name: &str, span: Span) {
         if FLOW_SENTINELS.contains(&name) {
             self.push(
-                Diagnostic::new("unverified-identifier", span, format!("`{name}` is not documented in Microsoft's function reference"))
-                    .with_help("wrap the expression in IgnoreFlowIfNullOrEmpty(...) and yield \"\" instead"),
+                Diagnostic::new(
+                    "unverified-identifier",
+                    span,
+                    format!("`{name}` is not documented in Microsoft's function reference"),
+                )
+                .with_help(
+                    "wrap the expression in IgnoreFlowIfNullOrEmpty(...) and yield \"\" instead",
+                ),
             );
             return;
         }
-        let mut d = Diagnostic::new("unknown-identifier", span, format!("unknown identifier `{name}`"))
-            .with_primary_label("bare word");
+        let mut d = Diagnostic::new(
+            "unknown-identifier",
+            span,
+            format!("unknown identifier `{name}`"),
+        )
+        .with_primary_label("bare word");
         let as_attribute = match self.options.attributes {
             Attributes::Schema(schema) => schema.get(name).is_some(),
             Attributes::Any => false,
         };
         d = if as_attribute {
             d.with_help(format!("attributes are written in brackets: `[{name}]`"))
-        } else if name.eq_ignore_ascii_case("true") || name.eq_ignore_ascii_case("false") || name.eq_ignore_ascii_case("null") {
-            d.with_help(format!("there are no Boolean or null literals; write the string \"{name}\""))
+        } else if name.eq_ignore_ascii_case("true")
+            || name.eq_ignore_ascii_case("false")
+            || name.eq_ignore_ascii_case("null")
+        {
+            d.with_help(format!(
+                "there are no Boolean or null literals; write the string \"{name}\""
+            ))
         } else {
             d.with_help(format!("strings need double quotes: \"{name}\""))
         };
@@ -214,10 +241,17 @@ impl Checker<'_, '_> {
                     Diagnostic::new(
                         "function-not-in-context",
                         call.name_span,
-                        format!("`{}` is not available in {}", function.name, context.as_str()),
+                        format!(
+                            "`{}` is not available in {}",
+                            function.name,
+                            context.as_str()
+                        ),
                     )
                     .with_primary_label("not in this context")
-                    .with_help(format!("it exists in: {}", function.contexts.names().join(", ")))
+                    .with_help(format!(
+                        "it exists in: {}",
+                        function.contexts.names().join(", ")
+                    ))
                     .with_note(format!("see {}", function.doc)),
                 );
             } else if !function.documented {
@@ -262,8 +296,12 @@ impl Checker<'_, '_> {
             );
             return Some(fixed);
         }
-        let mut d = Diagnostic::new("unknown-function", call.name_span, format!("unknown function `{}`", call.name))
-            .with_primary_label("no such function");
+        let mut d = Diagnostic::new(
+            "unknown-function",
+            call.name_span,
+            format!("unknown function `{}`", call.name),
+        )
+        .with_primary_label("no such function");
         if let Some(help) = suggest::did_you_mean(&call.name, catalogue::names()) {
             d = d.with_help(help);
         }
@@ -303,7 +341,11 @@ impl Checker<'_, '_> {
                             Diagnostic::new(
                                 "missing-required-argument",
                                 *span,
-                                format!("`{}` needs a value for `{name}` (argument {})", function.name, index + 1),
+                                format!(
+                                    "`{}` needs a value for `{name}` (argument {})",
+                                    function.name,
+                                    index + 1
+                                ),
                             )
                             .with_primary_label("empty slot")
                             .with_help(format!("signature: {}", function.signature())),
@@ -344,12 +386,18 @@ impl Checker<'_, '_> {
             let message = if n < 4 {
                 "Switch has no key/value pair".to_owned()
             } else {
-                format!("Switch has a key without a value ({pairs} arguments after source and default)")
+                format!(
+                    "Switch has a key without a value ({pairs} arguments after source and default)"
+                )
             };
             let span = call.args.last().map_or(close, Arg::span);
             self.push(
                 Diagnostic::new("switch-pairs", span, message)
-                    .with_primary_label(if n < 4 { "expected a key and a value after this" } else { "this key has no value" })
+                    .with_primary_label(if n < 4 {
+                        "expected a key and a value after this"
+                    } else {
+                        "this key has no value"
+                    })
                     .with_help(format!("signature: {}", function.signature())),
             );
             return false;
@@ -366,9 +414,17 @@ impl Checker<'_, '_> {
         let mut d = Diagnostic::new(
             "argument-count",
             span,
-            format!("`{}` takes {expected} argument{}, {n} given", function.name, if expected == "1" { "" } else { "s" }),
+            format!(
+                "`{}` takes {expected} argument{}, {n} given",
+                function.name,
+                if expected == "1" { "" } else { "s" }
+            ),
         )
-        .with_primary_label(if function.max_args().is_some_and(|m| n > m) { "extra arguments" } else { "too few arguments" })
+        .with_primary_label(if function.max_args().is_some_and(|m| n > m) {
+            "extra arguments"
+        } else {
+            "too few arguments"
+        })
         .with_help(format!("signature: {}", function.signature()));
         if function.name == "Replace" {
             d = d.with_note("Replace always takes 7 slots; leave the unused ones empty: Replace([mail], \"old\", , , \"new\", , )");
@@ -377,7 +433,14 @@ impl Checker<'_, '_> {
         false
     }
 
-    fn argument(&mut self, function: &Function, param: &str, kind: ParamKind, value: &Expr, ty: Type) {
+    fn argument(
+        &mut self,
+        function: &Function,
+        param: &str,
+        kind: ParamKind,
+        value: &Expr,
+        ty: Type,
+    ) {
         let literal = match &value.kind {
             ExprKind::Str(raw) => Some(decode_string(raw)),
             ExprKind::Number(n) => Some(n.as_str().into()),
@@ -387,7 +450,10 @@ impl Checker<'_, '_> {
             Diagnostic::new(
                 "argument-type",
                 value.span,
-                format!("`{}` expects {expected} for `{param}`, found {ty}", function.name),
+                format!(
+                    "`{}` expects {expected} for `{param}`, found {ty}",
+                    function.name
+                ),
             )
             .with_help(format!("signature: {}", function.signature()))
         };
@@ -411,20 +477,28 @@ impl Checker<'_, '_> {
                 }
                 let bad_literal = match (base, &literal) {
                     (Base::Integer, Some(text)) => text.trim().parse::<i64>().is_err(),
-                    (Base::Boolean, Some(text)) => !matches!(text.as_ref(), "True" | "False" | "true" | "false"),
+                    (Base::Boolean, Some(text)) => {
+                        !matches!(text.as_ref(), "True" | "False" | "true" | "false")
+                    }
                     _ => false,
                 };
                 if bad_literal {
-                    let what = if base == Base::Integer { "an integer" } else { "\"True\" or \"False\"" };
+                    let what = if base == Base::Integer {
+                        "an integer"
+                    } else {
+                        "\"True\" or \"False\""
+                    };
                     self.push(mismatch(what).with_primary_label("not a valid value"));
-                } else if base == Base::Integer && matches!(ty.base, Base::Reference | Base::Binary) {
+                } else if base == Base::Integer && matches!(ty.base, Base::Reference | Base::Binary)
+                {
                     self.push(mismatch("an integer").with_primary_label("wrong type"));
                 }
             }
             ParamKind::Any | ParamKind::Condition => {}
             ParamKind::MultiValue => {
                 if !ty.multi && ty.base != Base::Any {
-                    let mut d = mismatch("a multi-valued attribute").with_primary_label("a single value");
+                    let mut d =
+                        mismatch("a multi-valued attribute").with_primary_label("a single value");
                     d.severity = Severity::Warning;
                     self.push(d);
                 }
@@ -432,17 +506,26 @@ impl Checker<'_, '_> {
             ParamKind::AppRoleAssignments => {
                 let ok = matches!(&value.kind, ExprKind::Attribute(n) if n == "appRoleAssignments");
                 if !ok {
-                    self.push(mismatch("the `[appRoleAssignments]` attribute").with_primary_label("not [appRoleAssignments]"));
+                    self.push(
+                        mismatch("the `[appRoleAssignments]` attribute")
+                            .with_primary_label("not [appRoleAssignments]"),
+                    );
                 }
             }
-            ParamKind::Enum { values, bare } => self.enum_argument(function, param, values, bare, value, literal.as_deref()),
+            ParamKind::Enum { values, bare } => {
+                self.enum_argument(function, param, values, bare, value, literal.as_deref())
+            }
             ParamKind::Regex => {
                 if let Some(pattern) = literal {
                     if let Some(problem) = regex_problem(&pattern) {
                         self.push(
-                            Diagnostic::new("invalid-regex", value.span, format!("invalid regular expression: {problem}"))
-                                .with_primary_label("this pattern")
-                                .with_note("Entra uses .NET regular expressions"),
+                            Diagnostic::new(
+                                "invalid-regex",
+                                value.span,
+                                format!("invalid regular expression: {problem}"),
+                            )
+                            .with_primary_label("this pattern")
+                            .with_note("Entra uses .NET regular expressions"),
                         );
                     }
                 }
@@ -450,7 +533,15 @@ impl Checker<'_, '_> {
         }
     }
 
-    fn enum_argument(&mut self, function: &Function, param: &str, values: &[&str], bare: bool, value: &Expr, literal: Option<&str>) {
+    fn enum_argument(
+        &mut self,
+        function: &Function,
+        param: &str,
+        values: &[&str],
+        bare: bool,
+        value: &Expr,
+        literal: Option<&str>,
+    ) {
         let given = match (&value.kind, literal) {
             (ExprKind::Identifier(name), _) => name.as_str(),
             (_, Some(text)) => text,
@@ -459,14 +550,29 @@ impl Checker<'_, '_> {
         if values.contains(&given) {
             return;
         }
-        let rule = if function.name.starts_with("Date") { "invalid-date-interval" } else { "unknown-identifier" };
+        let rule = if function.name.starts_with("Date") {
+            "invalid-date-interval"
+        } else {
+            "unknown-identifier"
+        };
         let shown = values.join(", ");
-        let mut d = Diagnostic::new(rule, value.span, format!("`{given}` is not a valid `{param}` of `{}`", function.name))
-            .with_primary_label(format!("expected one of {shown}"));
+        let mut d = Diagnostic::new(
+            rule,
+            value.span,
+            format!("`{given}` is not a valid `{param}` of `{}`", function.name),
+        )
+        .with_primary_label(format!("expected one of {shown}"));
         if let Some(help) = suggest::did_you_mean(given, values.iter().copied()) {
             d = d.with_help(help);
         } else if !bare {
-            d = d.with_help(format!("write one of {} as a string", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")));
+            d = d.with_help(format!(
+                "write one of {} as a string",
+                values
+                    .iter()
+                    .map(|v| format!("\"{v}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         self.push(d);
     }
@@ -483,9 +589,13 @@ impl Checker<'_, '_> {
             "Item" => {
                 if literal_int(1) == Some(0) {
                     self.push(
-                        Diagnostic::new("item-index-zero", call.args[1].span(), "Item's index is 1-based; 0 is out of range")
-                            .with_primary_label("index 0")
-                            .with_help("use 1 for the first value"),
+                        Diagnostic::new(
+                            "item-index-zero",
+                            call.args[1].span(),
+                            "Item's index is 1-based; 0 is out of range",
+                        )
+                        .with_primary_label("index 0")
+                        .with_help("use 1 for the first value"),
                     );
                 }
             }
@@ -496,15 +606,22 @@ impl Checker<'_, '_> {
                     let span = call.args[0].span();
                     if n[0] > 256 {
                         self.push(
-                            Diagnostic::new("random-string-bounds", span, format!("length {} is above RandomString's maximum of 256", n[0]))
-                                .with_primary_label("too long"),
+                            Diagnostic::new(
+                                "random-string-bounds",
+                                span,
+                                format!("length {} is above RandomString's maximum of 256", n[0]),
+                            )
+                            .with_primary_label("too long"),
                         );
                     } else if n[0] < minimums || n.iter().any(|v| *v < 0) {
                         self.push(
                             Diagnostic::new(
                                 "random-string-bounds",
                                 span,
-                                format!("length {} is below the sum of the minimums ({minimums})", n[0]),
+                                format!(
+                                    "length {} is below the sum of the minimums ({minimums})",
+                                    n[0]
+                                ),
                             )
                             .with_primary_label("too short")
                             .with_help(format!("use a length of at least {minimums}")),
@@ -513,8 +630,16 @@ impl Checker<'_, '_> {
                 }
             }
             "Switch" => {
-                if let Some(source) = call.args.first().and_then(Arg::value).and_then(Expr::as_call) {
-                    if matches!(source.name.as_str(), "IsPresent" | "IsNull" | "IsNullOrEmpty") {
+                if let Some(source) = call
+                    .args
+                    .first()
+                    .and_then(Arg::value)
+                    .and_then(Expr::as_call)
+                {
+                    if matches!(
+                        source.name.as_str(),
+                        "IsPresent" | "IsNull" | "IsNullOrEmpty"
+                    ) {
                         self.push(
                             Diagnostic::new(
                                 "switch-source-predicate",
@@ -533,11 +658,16 @@ impl Checker<'_, '_> {
 }
 
 fn result_type(function: &Function, args: &[Option<Type>]) -> Type {
-    let unify = |types: &mut dyn Iterator<Item = Type>| types.reduce(Type::unify).unwrap_or(Type::ANY);
+    let unify =
+        |types: &mut dyn Iterator<Item = Type>| types.reduce(Type::unify).unwrap_or(Type::ANY);
     match function.returns {
         Returns::Fixed(t) => t,
         Returns::Never => Type::ANY,
-        Returns::Args(indices) => unify(&mut indices.iter().filter_map(|&i| args.get(i).copied().flatten())),
+        Returns::Args(indices) => unify(
+            &mut indices
+                .iter()
+                .filter_map(|&i| args.get(i).copied().flatten()),
+        ),
         Returns::AllArgs => unify(&mut args.iter().filter_map(|t| *t)),
         Returns::SwitchValues => unify(
             &mut args
@@ -549,18 +679,20 @@ fn result_type(function: &Function, args: &[Option<Type>]) -> Type {
     }
 }
 
-/// Why a .NET regular expression is invalid, or `None` when it is valid (or uses .NET features
-/// the `regex` crate lacks, such as look-around and back-references, which are not errors).
+/// Why a .NET regular expression is invalid, or `None` when it is valid. Patterns that use .NET
+/// features the evaluator's engine lacks (look-around, back-references) are valid .NET and not
+/// reported here.
 pub fn regex_problem(pattern: &str) -> Option<String> {
-    match regex::Regex::new(pattern) {
-        Ok(_) => None,
-        Err(regex::Error::Syntax(message)) => {
-            if message.contains("not supported") || message.contains("unrecognized escape") {
-                None
-            } else {
-                Some(message.lines().last().unwrap_or("syntax error").trim_start_matches("error: ").to_owned())
-            }
-        }
-        Err(_) => None,
+    let translated = crate::dotnet_regex::translate(pattern).ok()?;
+    match regex::Regex::new(&translated) {
+        Err(regex::Error::Syntax(message)) => Some(
+            message
+                .lines()
+                .last()
+                .unwrap_or("syntax error")
+                .trim_start_matches("error: ")
+                .to_owned(),
+        ),
+        _ => None,
     }
 }

@@ -93,7 +93,8 @@ fn previous_non_space(text: &str, at: usize) -> Option<char> {
 
 fn describe(rule: &Rule) -> &'static str {
     match rule {
-        Rule::comparison | Rule::cmp_op => "a comparison operator",
+        Rule::cmp_op => "a comparison operator",
+        Rule::comparison => "an argument",
         Rule::call | Rule::func_name => "a function call",
         Rule::attribute => "an attribute such as `[mail]`",
         Rule::string => "a string",
@@ -168,14 +169,21 @@ pub(super) fn explain(text: &str, error: &pest::error::Error<Rule>) -> Diagnosti
             '"' if !text[at + 1..].contains('"') => {
                 return diag("unterminated string")
                     .with_primary_label("this string is never closed")
-                    .with_help("close it with `\"`; write a literal quote inside a string as `\\\"`");
+                    .with_help(
+                        "close it with `\"`; write a literal quote inside a string as `\\\"`",
+                    );
             }
             '(' => {
                 return diag("parentheses do not group expressions")
                     .with_primary_label("unexpected `(`")
                     .with_help("only function calls take parentheses; there is no grouping and no arithmetic");
             }
-            '0'..='9' | '-' if text[at..].trim_start_matches(['-']).trim_start_matches(|d: char| d.is_ascii_digit()).starts_with('.') => {
+            '0'..='9' | '-'
+                if text[at..]
+                    .trim_start_matches(['-'])
+                    .trim_start_matches(|d: char| d.is_ascii_digit())
+                    .starts_with('.') =>
+            {
                 return diag("decimal numbers are not supported")
                     .with_primary_label("decimal point")
                     .with_help("write whole numbers, or the value as a string: \"1.5\"");

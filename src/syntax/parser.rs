@@ -57,7 +57,9 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
         Some(top) => Ok(build(top)),
         None => Err(Box::new(
             Diagnostic::new("syntax-error", Span::new(0, text.len()), "empty expression")
-                .with_help("write a function call, an attribute such as `[mail]`, or a string such as `\"\"`"),
+                .with_help(
+                "write a function call, an attribute such as `[mail]`, or a string such as `\"\"`",
+            ),
         )),
     }
 }
@@ -80,9 +82,12 @@ fn build(pair: Pair<'_, Rule>) -> Expr {
         Rule::comparison => {
             let mut inner = pair.into_inner();
             let lhs = build(inner.next().expect("comparison has a left operand"));
-            let op_pair = inner.next().expect("comparison has an operator");
+            let Some(op_pair) = inner.next() else {
+                return lhs;
+            };
             let op_span = span_of(&op_pair);
-            let op = CmpOp::from_token(op_pair.as_str()).expect("grammar only yields known operators");
+            let op =
+                CmpOp::from_token(op_pair.as_str()).expect("grammar only yields known operators");
             let rhs = build(inner.next().expect("comparison has a right operand"));
             ExprKind::Comparison {
                 lhs: Box::new(lhs),
