@@ -1,0 +1,295 @@
+//! `entramap eval EXPR --user FILE`: evaluate one expression against one source object.
+
+use super::{emit, use_color, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use entramap::catalogue::Context;
+use entramap::checker::{check_text, Attributes, CheckOptions};
+use entramap::diagnostic::Diagnostic;
+use entramap::eval::{
+    self, EvalContext, EvalError, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
+};
+use entramap::report::{FileReport, Source};
+use entramap::source::{entra_id, ObjectKind};
+use entramap::Severity;
+use serde_json::json;
+use std::io::Read;
+
+/// Output formats of `entramap eval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalFormat {
+    /// For people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// Arguments of `entramap eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The expression; `-` reads it from standard input.
+    expression: String,
+    /// The source object as JSON (attribute name to value; arrays for multi-valued); `-` reads
+    /// standard input. Without it, every attribute is absent.
+    #[arg(long, value_name = "FILE")]
+    user: Option<String>,
+    /// Which Entra object the attributes belong to (unknown names are reported as warnings).
+    #[arg(long, value_enum, default_value_t = ObjectKind::User)]
+    object: ObjectKind,
+    /// Which function list applies.
+    #[arg(long, value_enum, default_value_t = Context::AppProvisioning)]
+    context: Context,
+    /// Seed of Guid() and RandomString().
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// What Now() returns (RFC 3339); default: the system clock.
+    #[arg(long, value_parser = parse_now)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
+    /// A `%Name%` parameter value, as NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
+    /// A value SelectUniqueValue must treat as already taken (repeatable).
+    #[arg(long, value_name = "VALUE")]
+    taken: Vec<String>,
+    /// Fail IIF conditions that read a null or empty attribute (the app provisioning reference's wording).
+    #[arg(long)]
+    strict_iif: bool,
+    /// Print the value of every sub-expression.
+    #[arg(long)]
+    trace: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
+    format: EvalFormat,
+}
+
+fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 date-time such as 2025-01-31T12:00:00Z: {e}"))
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .ok_or_else(|| "expected NAME=VALUE".to_owned())
+}
+
+const MAX_INPUT: u64 = 64 * 1024 * 1024;
+
+fn read_input(path: &str, what: &str) -> Result<String, String> {
+    let mut buffer = String::new();
+    let result = if path == "-" {
+        std::io::stdin()
+            .take(MAX_INPUT)
+            .read_to_string(&mut buffer)
+            .map(|_| ())
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_INPUT).read_to_string(&mut buffer).map(|_| ()))
+    };
+    result.map_err(|e| format!("cannot read {what} `{path}`: {e}"))?;
+    Ok(buffer)
+}
+
+/// Runs `entramap eval`.
+pub fn run(args: EvalArgs) -> u8 {
+    if args.expression == "-" && args.user.as_deref() == Some("-") {
+        eprintln!("entramap: the expression and --user cannot both be read from standard input");
+        return EXIT_USAGE;
+    }
+    let text = if args.expression == "-" {
+        match read_input("-", "the expression") {
+            Ok(t) => t.trim_end_matches(['\n', '\r']).to_owned(),
+            Err(e) => {
+                eprintln!("entramap: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        args.expression.clone()
+    };
+    let user = match &args.user {
+        None => JsonSource::default(),
+        Some(path) => match read_input(path, "the user file").and_then(|t| JsonSource::parse(&t)) {
+            Ok(user) => user,
+            Err(e) => {
+                eprintln!("entramap: --user {path}: {e}");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    let mut ctx = args.now.map_or_else(EvalContext::default, EvalContext::at);
+    ctx.seed = args.seed;
+    ctx.parameters.extend(args.params.iter().cloned());
+    ctx.taken.extend(args.taken.iter().cloned());
+    if args.strict_iif {
+        ctx.iif_null = IifNullPolicy::Strict;
+    }
+
+    let options = CheckOptions {
+        context: args.context,
+        attributes: Attributes::Any,
+        target_type: None,
+    };
+    let checked = check_text(&text, &options);
+    let mut diagnostics = checked.diagnostics;
+    let schema_options = CheckOptions {
+        attributes: Attributes::Schema(entra_id().object(args.object)),
+        ..options
+    };
+    if args.context != Context::HrInbound {
+        for mut d in check_text(&text, &schema_options).diagnostics {
+            if d.rule == "unknown-source-attribute" {
+                d.severity = Severity::Warning;
+                diagnostics.push(d);
+            }
+        }
+    }
+    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let compiled = match checked
+        .expr
+        .as_ref()
+        .filter(|_| !has_errors)
+        .map(eval::compile)
+    {
+        Some(Ok(c)) => Some(c),
+        Some(Err(e)) => {
+            diagnostics.push(eval_diagnostic(&e));
+            None
+        }
+        None => None,
+    };
+    let Some(compiled) = compiled else {
+        return print(&args, &text, diagnostics, None, &[]);
+    };
+    let (result, trace) = if args.trace {
+        compiled.eval_traced(&user, &ctx)
+    } else {
+        (compiled.eval(&user, &ctx), Vec::new())
+    };
+    print(&args, &text, diagnostics, Some(result), &trace)
+}
+
+fn eval_diagnostic(e: &EvalError) -> Diagnostic {
+    Diagnostic {
+        rule: "evaluation-error",
+        severity: Severity::Error,
+        message: e.to_string(),
+        span: e.span,
+        primary_label: Some("fails for this object".to_owned()),
+        labels: Vec::new(),
+        help: None,
+        notes: Vec::new(),
+    }
+}
+
+fn snippet(text: &str, step: &TraceStep) -> String {
+    let raw = text.get(step.span.start..step.span.end).unwrap_or("");
+    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 72 {
+        format!("{}…", flat.chars().take(71).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn trace_result(result: &TraceResult) -> String {
+    match result {
+        TraceResult::Value(v) => v.to_string(),
+        TraceResult::NotFlowing(reason) => format!("does not flow ({})", reason.as_str()),
+        TraceResult::Failed => "error".to_owned(),
+    }
+}
+
+fn print(
+    args: &EvalArgs,
+    text: &str,
+    mut diagnostics: Vec<Diagnostic>,
+    result: Option<Result<Outcome, EvalError>>,
+    trace: &[TraceStep],
+) -> u8 {
+    if let Some(Err(e)) = &result {
+        diagnostics.push(eval_diagnostic(e));
+    }
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let reports = [FileReport {
+        source: Source::new("<expression>", text),
+        diagnostics,
+    }];
+    match args.format {
+        EvalFormat::Human => {
+            let mut out = String::new();
+            if !trace.is_empty() {
+                for step in trace {
+                    let indent = "  ".repeat(step.depth);
+                    out.push_str(&format!(
+                        "{indent}{}\n{indent}  => {}\n",
+                        snippet(text, step),
+                        trace_result(&step.result)
+                    ));
+                }
+                out.push('\n');
+            }
+            match &result {
+                Some(Ok(Outcome::Flows { value, redacted })) => {
+                    out.push_str(&format!("{value}\n"));
+                    if *redacted {
+                        out.push_str("note: redacted: provisioning logs show [Redact] instead of this value\n");
+                    }
+                }
+                Some(Ok(Outcome::NotFlowing { reason, .. })) => {
+                    out.push_str(&format!("does not flow: {}\n", reason.describe()));
+                }
+                _ => {}
+            }
+            let findings = entramap::report::to_human(&reports, use_color());
+            if failed {
+                out.push_str(&findings);
+            } else if !findings.is_empty() {
+                eprint!("{findings}");
+            }
+            emit(&out);
+        }
+        EvalFormat::Json => {
+            let mut document = entramap::report::to_json(&reports);
+            let result_json = match &result {
+                Some(Ok(Outcome::Flows { value, redacted })) => json!({
+                    "flows": true, "value": value.to_json(), "type": value.type_name(), "redacted": redacted,
+                }),
+                Some(Ok(Outcome::NotFlowing { reason, span })) => json!({
+                    "flows": false, "reason": reason.as_str(), "message": reason.describe(),
+                    "span": {"start": span.start, "end": span.end},
+                }),
+                _ => serde_json::Value::Null,
+            };
+            if let Some(object) = document.as_object_mut() {
+                object.insert("result".to_owned(), result_json);
+                if args.trace {
+                    let steps: Vec<_> = trace
+                        .iter()
+                        .map(|s| {
+                            json!({
+                                "depth": s.depth,
+                                "span": {"start": s.span.start, "end": s.span.end},
+                                "expression": text.get(s.span.start..s.span.end).unwrap_or(""),
+                                "result": match &s.result {
+                                    TraceResult::Value(v) => json!({"value": v.to_json()}),
+                                    TraceResult::NotFlowing(r) => json!({"flows": false, "reason": r.as_str()}),
+                                    TraceResult::Failed => json!({"error": true}),
+                                },
+                            })
+                        })
+                        .collect();
+                    object.insert("trace".to_owned(), serde_json::Value::Array(steps));
+                }
+            }
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            ));
+        }
+    }
+    if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
