@@ -39,7 +39,11 @@ impl Context {
     }
 
     /// Every context.
-    pub const ALL: [Context; 3] = [Context::AppProvisioning, Context::HrInbound, Context::CloudSync];
+    pub const ALL: [Context; 3] = [
+        Context::AppProvisioning,
+        Context::HrInbound,
+        Context::CloudSync,
+    ];
 }
 
 /// A set of contexts.
@@ -199,9 +203,12 @@ const INTERVAL: ParamKind = ParamKind::Enum {
 };
 
 const AP_DOC: &str = "https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data";
-const CS_DOC: &str = "https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/reference-expressions";
-const ROLES_DOC: &str = "https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes";
-const GRAPH_DOC: &str = "https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-functions";
+const CS_DOC: &str =
+    "https://learn.microsoft.com/entra/identity/hybrid/cloud-sync/reference-expressions";
+const ROLES_DOC: &str =
+    "https://learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes";
+const GRAPH_DOC: &str =
+    "https://learn.microsoft.com/graph/api/synchronization-synchronizationschema-functions";
 
 const fn range(min: usize) -> Arity {
     Arity::Range { min }
@@ -243,8 +250,14 @@ const BASE: Function = Function {
 /// Every function, one entry each (FormatDateTime twice: a 4-argument form for app provisioning
 /// and HR, a 3-argument form for Cloud Sync). To add a function, add a line here.
 pub static FUNCTIONS: &[Function] = &[
-    function!("Append", [p("source", STR), p("suffix", STR)], range(2), fixed(S), AP | HR | CS,
-        "Appends suffix to the end of source."),
+    function!(
+        "Append",
+        [p("source", STR), p("suffix", STR)],
+        range(2),
+        fixed(S),
+        AP | HR | CS,
+        "Appends suffix to the end of source."
+    ),
     function!("AppRoleAssignmentsComplex", [p("appRoleAssignments", ROLES)], range(1),
         fixed(Type::multi(Base::Roles)), AP,
         "All app roles assigned to the user, as complex SCIM roles (PATCH add).",
@@ -253,101 +266,389 @@ pub static FUNCTIONS: &[Function] = &[
         fixed(Type::multi(Base::Roles)), AP,
         "All app roles assigned to the user, as complex SCIM roles (PATCH replace: removes unassigned roles).",
         placement: Placement::WholeExpression, doc: ROLES_DOC),
-    function!("BitAnd", [p("value1", INT), p("value2", INT)], range(2), fixed(Type::INTEGER), AP | HR | CS,
-        "Bitwise AND of two integers."),
-    function!("CBool", [p("expression", ParamKind::Condition)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
-        "True if the expression (usually a comparison) is true or non-zero."),
-    function!("CDate", [p("expression", STR)], range(1), fixed(Type::DATETIME), AP | HR,
-        "Parses a date/time string and converts it to UTC."),
-    function!("Coalesce", [p("source", ANY)], Arity::Repeat { group: 1, min_groups: 1 }, Returns::AllArgs, AP | HR,
-        "The first argument that is not null; the last one acts as the default."),
+    function!(
+        "BitAnd",
+        [p("value1", INT), p("value2", INT)],
+        range(2),
+        fixed(Type::INTEGER),
+        AP | HR | CS,
+        "Bitwise AND of two integers."
+    ),
+    function!(
+        "CBool",
+        [p("expression", ParamKind::Condition)],
+        range(1),
+        fixed(Type::BOOLEAN),
+        AP | HR | CS,
+        "True if the expression (usually a comparison) is true or non-zero."
+    ),
+    function!(
+        "CDate",
+        [p("expression", STR)],
+        range(1),
+        fixed(Type::DATETIME),
+        AP | HR,
+        "Parses a date/time string and converts it to UTC."
+    ),
+    function!(
+        "Coalesce",
+        [p("source", ANY)],
+        Arity::Repeat {
+            group: 1,
+            min_groups: 1
+        },
+        Returns::AllArgs,
+        AP | HR,
+        "The first argument that is not null; the last one acts as the default."
+    ),
     function!("ConvertFromBase64", [p("source", STR), opt("Encoding", ParamKind::Enum { values: &["Unicode", "ASCII", "UTF8"], bare: true })],
         range(1), fixed(S), CS, "Decodes a base64 string.", doc: CS_DOC),
-    function!("ConvertToBase64", [p("source", STR)], range(1), fixed(S), AP | HR | CS,
-        "Base64 of the UTF-16LE bytes of a string."),
-    function!("ConvertToUTF8Hex", [p("source", STR)], range(1), fixed(S), AP | HR | CS,
-        "Upper-case hex of the UTF-8 bytes of a string."),
-    function!("Count", [p("attribute", MV)], range(1), fixed(Type::INTEGER), AP | HR | CS,
-        "The number of values of a multi-valued attribute."),
-    function!("CStr", [p("value", ANY)], range(1), fixed(S), AP | HR | CS,
-        "Converts a value to a string."),
-    function!("DateAdd", [p("interval", INTERVAL), p("value", INT), p("dateTime", DATE)], range(3),
-        fixed(Type::DATETIME), AP | HR, "Adds a number of intervals to a date/time."),
-    function!("DateDiff", [p("interval", INTERVAL), p("date1", DATE), p("date2", DATE)], range(3),
-        fixed(Type::INTEGER), AP | HR, "The number of intervals from date1 to date2."),
-    function!("DateFromNum", [p("value", INT)], range(1), fixed(Type::DATETIME), AP | HR | CS,
-        "Converts an AD FILETIME integer to a date/time."),
+    function!(
+        "ConvertToBase64",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Base64 of the UTF-16LE bytes of a string."
+    ),
+    function!(
+        "ConvertToUTF8Hex",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Upper-case hex of the UTF-8 bytes of a string."
+    ),
+    function!(
+        "Count",
+        [p("attribute", MV)],
+        range(1),
+        fixed(Type::INTEGER),
+        AP | HR | CS,
+        "The number of values of a multi-valued attribute."
+    ),
+    function!(
+        "CStr",
+        [p("value", ANY)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Converts a value to a string."
+    ),
+    function!(
+        "DateAdd",
+        [
+            p("interval", INTERVAL),
+            p("value", INT),
+            p("dateTime", DATE)
+        ],
+        range(3),
+        fixed(Type::DATETIME),
+        AP | HR,
+        "Adds a number of intervals to a date/time."
+    ),
+    function!(
+        "DateDiff",
+        [p("interval", INTERVAL), p("date1", DATE), p("date2", DATE)],
+        range(3),
+        fixed(Type::INTEGER),
+        AP | HR,
+        "The number of intervals from date1 to date2."
+    ),
+    function!(
+        "DateFromNum",
+        [p("value", INT)],
+        range(1),
+        fixed(Type::DATETIME),
+        AP | HR | CS,
+        "Converts an AD FILETIME integer to a date/time."
+    ),
     function!("DNComponent", [p("dn", ANY), p("ComponentNumber", INT)], range(2), fixed(S), CS,
         "The ComponentNumber-th RDN of a distinguished name, from the left.", doc: CS_DOC),
     function!("Error", [p("ErrorMessage", STR)], range(1), Returns::Never, CS,
         "Raises a custom error for the object.", doc: CS_DOC),
-    function!("FormatDateTime", [p("source", ANY), opt("dateTimeStyles", STR), p("inputFormat", STR), p("outputFormat", STR)],
-        range(4), fixed(S), AP | HR, "Reformats a date string from one .NET format to another."),
+    function!(
+        "FormatDateTime",
+        [
+            p("source", ANY),
+            opt("dateTimeStyles", STR),
+            p("inputFormat", STR),
+            p("outputFormat", STR)
+        ],
+        range(4),
+        fixed(S),
+        AP | HR,
+        "Reformats a date string from one .NET format to another."
+    ),
     function!("FormatDateTime", [p("source", ANY), p("inputFormat", STR), p("outputFormat", STR)],
         range(3), fixed(S), CS, "Reformats a date string from one .NET format to another.", doc: CS_DOC),
-    function!("Guid", [], range(0), fixed(S), AP | HR | CS, "A new random GUID."),
+    function!(
+        "Guid",
+        [],
+        range(0),
+        fixed(S),
+        AP | HR | CS,
+        "A new random GUID."
+    ),
     function!("IgnoreFlowIfNullOrEmpty", [p("expression", ANY)], range(1), Returns::Args(&[0]), AP | HR | CS,
         "Drops the attribute from the flow when the value is null or empty.",
         placement: Placement::WholeExpressionRecommended),
-    function!("IIF", [p("condition", ParamKind::Condition), p("valueIfTrue", ANY), p("valueIfFalse", ANY)], range(3),
-        Returns::Args(&[1, 2]), AP | HR | CS, "valueIfTrue if the condition holds, else valueIfFalse."),
-    function!("InStr", [p("value1", STR), p("value2", STR), opt("start", INT), opt("compareType", ParamKind::Enum { values: &["vbTextCompare", "vbBinaryCompare"], bare: true })],
-        range(2), fixed(Type::INTEGER), AP | HR | CS, "1-based position of value2 in value1, 0 if absent."),
-    function!("IsNull", [p("expression", ANY)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
-        "True if the attribute is absent."),
-    function!("IsNullOrEmpty", [p("expression", ANY)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
-        "True if the attribute is absent or an empty string."),
-    function!("IsPresent", [p("expression", ANY)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
-        "True if the attribute is present and not empty."),
-    function!("IsString", [p("expression", ANY)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
-        "True if the value can be read as a string."),
-    function!("Item", [p("attribute", MV), p("index", INT)], range(2), fixed(S), AP | HR | CS,
-        "The index-th value (1-based) of a multi-valued attribute."),
-    function!("Join", [p("separator", STR), p("source", ANY)], Arity::Repeat { group: 1, min_groups: 1 }, fixed(S), AP | HR | CS,
-        "Joins the values of all sources with the separator, skipping empty ones."),
-    function!("Left", [p("String", STR), p("NumChars", INT)], range(2), fixed(S), AP | HR | CS,
-        "The first NumChars characters."),
-    function!("Mid", [p("source", STR), p("start", INT), p("length", INT)], range(3), fixed(S), AP | HR | CS,
-        "length characters from position start (1-based)."),
-    function!("NormalizeDiacritics", [p("source", STR)], range(1), fixed(S), AP | HR | CS,
-        "Replaces accented characters with their unaccented forms."),
-    function!("Not", [p("source", BOOL)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
-        "Flips a Boolean."),
-    function!("Now", [], range(0), fixed(Type::DATETIME), AP | HR, "The current date and time (UTC)."),
-    function!("NumFromDate", [p("value", DATE)], range(1), fixed(Type::INTEGER), AP | HR,
-        "Converts a date to an AD FILETIME integer."),
-    function!("PCase", [p("source", STR), opt("wordSeparators", STR)], range(1), fixed(S), AP | HR,
-        "Capitalises the first letter of each word."),
-    function!("RandomString", [p("Length", INT), p("MinimumNumbers", INT), p("MinimumSpecialCharacters", INT), p("MinimumCapital", INT), p("MinimumLowerCase", INT), opt("CharactersToAvoid", STR)],
-        range(5), fixed(S), AP, "A random string meeting the given minimums (initial passwords)."),
-    function!("Redact", [p("value", ANY)], range(1), Returns::Args(&[0]), AP,
-        "The value itself, masked in provisioning logs."),
-    function!("RemoveDuplicates", [p("attribute", MV)], range(1), fixed(Type::multi(Base::String)), AP | HR | CS,
-        "The values of a multi-valued attribute without duplicates."),
-    function!("Replace", [p("source", STR), opt("oldValue", STR), opt("regexPattern", ParamKind::Regex), opt("regexGroupName", STR), opt("replacementValue", STR), opt("replacementAttributeName", ANY), opt("template", STR)],
-        range(7), fixed(S), AP | HR | CS, "Replaces text or regex matches; the mode depends on which slots are given."),
+    function!(
+        "IIF",
+        [
+            p("condition", ParamKind::Condition),
+            p("valueIfTrue", ANY),
+            p("valueIfFalse", ANY)
+        ],
+        range(3),
+        Returns::Args(&[1, 2]),
+        AP | HR | CS,
+        "valueIfTrue if the condition holds, else valueIfFalse."
+    ),
+    function!(
+        "InStr",
+        [
+            p("value1", STR),
+            p("value2", STR),
+            opt("start", INT),
+            opt(
+                "compareType",
+                ParamKind::Enum {
+                    values: &["vbTextCompare", "vbBinaryCompare"],
+                    bare: true
+                }
+            )
+        ],
+        range(2),
+        fixed(Type::INTEGER),
+        AP | HR | CS,
+        "1-based position of value2 in value1, 0 if absent."
+    ),
+    function!(
+        "IsNull",
+        [p("expression", ANY)],
+        range(1),
+        fixed(Type::BOOLEAN),
+        AP | HR | CS,
+        "True if the attribute is absent."
+    ),
+    function!(
+        "IsNullOrEmpty",
+        [p("expression", ANY)],
+        range(1),
+        fixed(Type::BOOLEAN),
+        AP | HR | CS,
+        "True if the attribute is absent or an empty string."
+    ),
+    function!(
+        "IsPresent",
+        [p("expression", ANY)],
+        range(1),
+        fixed(Type::BOOLEAN),
+        AP | HR | CS,
+        "True if the attribute is present and not empty."
+    ),
+    function!(
+        "IsString",
+        [p("expression", ANY)],
+        range(1),
+        fixed(Type::BOOLEAN),
+        AP | HR | CS,
+        "True if the value can be read as a string."
+    ),
+    function!(
+        "Item",
+        [p("attribute", MV), p("index", INT)],
+        range(2),
+        fixed(S),
+        AP | HR | CS,
+        "The index-th value (1-based) of a multi-valued attribute."
+    ),
+    function!(
+        "Join",
+        [p("separator", STR), p("source", ANY)],
+        Arity::Repeat {
+            group: 1,
+            min_groups: 1
+        },
+        fixed(S),
+        AP | HR | CS,
+        "Joins the values of all sources with the separator, skipping empty ones."
+    ),
+    function!(
+        "Left",
+        [p("String", STR), p("NumChars", INT)],
+        range(2),
+        fixed(S),
+        AP | HR | CS,
+        "The first NumChars characters."
+    ),
+    function!(
+        "Mid",
+        [p("source", STR), p("start", INT), p("length", INT)],
+        range(3),
+        fixed(S),
+        AP | HR | CS,
+        "length characters from position start (1-based)."
+    ),
+    function!(
+        "NormalizeDiacritics",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Replaces accented characters with their unaccented forms."
+    ),
+    function!(
+        "Not",
+        [p("source", BOOL)],
+        range(1),
+        fixed(Type::BOOLEAN),
+        AP | HR | CS,
+        "Flips a Boolean."
+    ),
+    function!(
+        "Now",
+        [],
+        range(0),
+        fixed(Type::DATETIME),
+        AP | HR,
+        "The current date and time (UTC)."
+    ),
+    function!(
+        "NumFromDate",
+        [p("value", DATE)],
+        range(1),
+        fixed(Type::INTEGER),
+        AP | HR,
+        "Converts a date to an AD FILETIME integer."
+    ),
+    function!(
+        "PCase",
+        [p("source", STR), opt("wordSeparators", STR)],
+        range(1),
+        fixed(S),
+        AP | HR,
+        "Capitalises the first letter of each word."
+    ),
+    function!(
+        "RandomString",
+        [
+            p("Length", INT),
+            p("MinimumNumbers", INT),
+            p("MinimumSpecialCharacters", INT),
+            p("MinimumCapital", INT),
+            p("MinimumLowerCase", INT),
+            opt("CharactersToAvoid", STR)
+        ],
+        range(5),
+        fixed(S),
+        AP,
+        "A random string meeting the given minimums (initial passwords)."
+    ),
+    function!(
+        "Redact",
+        [p("value", ANY)],
+        range(1),
+        Returns::Args(&[0]),
+        AP,
+        "The value itself, masked in provisioning logs."
+    ),
+    function!(
+        "RemoveDuplicates",
+        [p("attribute", MV)],
+        range(1),
+        fixed(Type::multi(Base::String)),
+        AP | HR | CS,
+        "The values of a multi-valued attribute without duplicates."
+    ),
+    function!(
+        "Replace",
+        [
+            p("source", STR),
+            opt("oldValue", STR),
+            opt("regexPattern", ParamKind::Regex),
+            opt("regexGroupName", STR),
+            opt("replacementValue", STR),
+            opt("replacementAttributeName", ANY),
+            opt("template", STR)
+        ],
+        range(7),
+        fixed(S),
+        AP | HR | CS,
+        "Replaces text or regex matches; the mode depends on which slots are given."
+    ),
     function!("SelectUniqueValue", [p("uniqueValueRule", STR)], Arity::Repeat { group: 1, min_groups: 2 }, fixed(S), HR,
         "The first of the candidate values that is unused in the target (Workday, SuccessFactors, API-driven to AD).",
         placement: Placement::WholeExpression),
-    function!("SingleAppRoleAssignment", [p("appRoleAssignments", ROLES)], range(1), fixed(S), AP,
-        "The single app role assigned to the user."),
-    function!("Split", [p("source", STR), p("delimiter", STR)], range(2), fixed(Type::multi(Base::String)), AP | HR | CS,
-        "Splits a string into a multi-valued list."),
+    function!(
+        "SingleAppRoleAssignment",
+        [p("appRoleAssignments", ROLES)],
+        range(1),
+        fixed(S),
+        AP,
+        "The single app role assigned to the user."
+    ),
+    function!(
+        "Split",
+        [p("source", STR), p("delimiter", STR)],
+        range(2),
+        fixed(Type::multi(Base::String)),
+        AP | HR | CS,
+        "Splits a string into a multi-valued list."
+    ),
     function!("StringFromSid", [p("ObjectSID", ParamKind::Value(Base::Binary))], range(1), fixed(S), CS,
         "The string form of a binary SID.", doc: CS_DOC),
-    function!("StripSpaces", [p("source", STR)], range(1), fixed(S), AP | HR | CS,
-        "Removes all space characters."),
-    function!("Switch", [p("source", ANY), opt("defaultValue", ANY), p("key", STR), p("value", ANY)],
-        Arity::Repeat { group: 2, min_groups: 1 }, Returns::SwitchValues, AP | HR | CS,
-        "The value whose key equals source (case-sensitive), else the default."),
-    function!("ToLower", [p("source", STR), opt("culture", STR)], range(1), fixed(S), AP | HR | CS,
-        "Lower case, optionally by a culture's rules."),
-    function!("ToUpper", [p("source", STR), opt("culture", STR)], range(1), fixed(S), AP | HR | CS,
-        "Upper case, optionally by a culture's rules."),
+    function!(
+        "StripSpaces",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Removes all space characters."
+    ),
+    function!(
+        "Switch",
+        [
+            p("source", ANY),
+            opt("defaultValue", ANY),
+            p("key", STR),
+            p("value", ANY)
+        ],
+        Arity::Repeat {
+            group: 2,
+            min_groups: 1
+        },
+        Returns::SwitchValues,
+        AP | HR | CS,
+        "The value whose key equals source (case-sensitive), else the default."
+    ),
+    function!(
+        "ToLower",
+        [p("source", STR), opt("culture", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Lower case, optionally by a culture's rules."
+    ),
+    function!(
+        "ToUpper",
+        [p("source", STR), opt("culture", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Upper case, optionally by a culture's rules."
+    ),
     function!("Trim", [p("value", ANY)], range(1), Returns::Args(&[0]), CS,
         "Removes leading and trailing white space (per value for multi-valued input).", doc: CS_DOC),
-    function!("Word", [p("String", STR), p("WordNumber", INT), p("delimiters", STR)], range(3), fixed(S), AP | HR | CS,
-        "The WordNumber-th word (1-based), words split at any of the delimiters."),
+    function!(
+        "Word",
+        [p("String", STR), p("WordNumber", INT), p("delimiters", STR)],
+        range(3),
+        fixed(S),
+        AP | HR | CS,
+        "The WordNumber-th word (1-based), words split at any of the delimiters."
+    ),
     function!("DefaultDomain", [], range(0), fixed(S), CS,
         "Listed in the Graph functions catalogue only; semantics undocumented.", documented: false, doc: GRAPH_DOC),
     function!("AppRoleAssignments", [p("source", ANY)], range(1), fixed(S), AP,
@@ -359,15 +660,24 @@ pub static FUNCTIONS: &[Function] = &[
 pub static CONNECT_SYNC_ONLY: &[(&str, &str)] = &[
     ("LCase", "use ToLower(value)"),
     ("UCase", "use ToUpper(value)"),
-    ("Len", "there is no length function; Mid and Left take lengths"),
+    (
+        "Len",
+        "there is no length function; Mid and Left take lengths",
+    ),
     ("Right", "use Mid(value, start, length)"),
     ("Contains", "use InStr(value, search) > 0 inside IIF"),
     ("CRef", "reference values cannot be constructed here"),
     ("ItemOrNull", "use Item(list, index)"),
     ("PadLeft", "there is no padding function"),
     ("PadRight", "there is no padding function"),
-    ("LTrim", "use StripSpaces(value), or Trim(value) in Cloud Sync"),
-    ("RTrim", "use StripSpaces(value), or Trim(value) in Cloud Sync"),
+    (
+        "LTrim",
+        "use StripSpaces(value), or Trim(value) in Cloud Sync",
+    ),
+    (
+        "RTrim",
+        "use StripSpaces(value), or Trim(value) in Cloud Sync",
+    ),
     ("CNum", "numbers are strings here; pass the value as it is"),
     ("CGuid", "there is no GUID conversion"),
     ("IsNumeric", "there is no numeric test"),
@@ -474,8 +784,8 @@ impl Function {
                 out.push_str(", ");
             }
             out.push_str(param.name);
-            let optional = !param.required
-                || matches!(self.arity, Arity::Range { min } if i >= min);
+            let optional =
+                !param.required || matches!(self.arity, Arity::Range { min } if i >= min);
             if optional {
                 out.push('?');
             }

@@ -578,83 +578,102 @@ impl Checker<'_, '_> {
     }
 
     fn special_cases(&mut self, function: &Function, call: &Call) {
-        let literal_int = |i: usize| -> Option<i64> {
-            match &call.args.get(i)?.value()?.kind {
-                ExprKind::Number(n) => n.parse().ok(),
-                ExprKind::Str(raw) => decode_string(raw).trim().parse().ok(),
-                _ => None,
-            }
-        };
-        match function.name {
-            "Item" => {
-                if literal_int(1) == Some(0) {
-                    self.push(
-                        Diagnostic::new(
-                            "item-index-zero",
-                            call.args[1].span(),
-                            "Item's index is 1-based; 0 is out of range",
-                        )
-                        .with_primary_label("index 0")
-                        .with_help("use 1 for the first value"),
-                    );
+        for (name, check) in SPECIAL_CHECKS {
+            if *name == function.name {
+                if let Some(diagnostic) = check(call) {
+                    self.push(diagnostic);
                 }
             }
-            "RandomString" => {
-                let numbers: Option<Vec<i64>> = (0..5).map(literal_int).collect();
-                if let Some(n) = numbers {
-                    let minimums: i64 = n[1..].iter().sum();
-                    let span = call.args[0].span();
-                    if n[0] > 256 {
-                        self.push(
-                            Diagnostic::new(
-                                "random-string-bounds",
-                                span,
-                                format!("length {} is above RandomString's maximum of 256", n[0]),
-                            )
-                            .with_primary_label("too long"),
-                        );
-                    } else if n[0] < minimums || n.iter().any(|v| *v < 0) {
-                        self.push(
-                            Diagnostic::new(
-                                "random-string-bounds",
-                                span,
-                                format!(
-                                    "length {} is below the sum of the minimums ({minimums})",
-                                    n[0]
-                                ),
-                            )
-                            .with_primary_label("too short")
-                            .with_help(format!("use a length of at least {minimums}")),
-                        );
-                    }
-                }
-            }
-            "Switch" => {
-                if let Some(source) = call
-                    .args
-                    .first()
-                    .and_then(Arg::value)
-                    .and_then(Expr::as_call)
-                {
-                    if matches!(
-                        source.name.as_str(),
-                        "IsPresent" | "IsNull" | "IsNullOrEmpty"
-                    ) {
-                        self.push(
-                            Diagnostic::new(
-                                "switch-source-predicate",
-                                source.name_span,
-                                format!("`{}` as the Switch source", source.name),
-                            )
-                            .with_primary_label("predicate as source")
-                            .with_help(format!("Microsoft's reference recommends IIF({}(...), valueIfTrue, valueIfFalse)", source.name)),
-                        );
-                    }
-                }
-            }
-            _ => {}
         }
     }
+}
+
+/// Checks specific to one function, beyond arity and argument types: one entry per check.
+type SpecialCheck = fn(&Call) -> Option<Diagnostic>;
+
+/// The function-specific checks, by function name. To add one, add an entry.
+const SPECIAL_CHECKS: &[(&str, SpecialCheck)] = &[
+    ("Item", item_index_zero),
+    ("RandomString", random_string_bounds),
+    ("Switch", switch_source_predicate),
+];
+
+/// The integer value of argument `index` when it is a literal.
+fn literal_int(call: &Call, index: usize) -> Option<i64> {
+    match &call.args.get(index)?.value()?.kind {
+        ExprKind::Number(n) => n.parse().ok(),
+        ExprKind::Str(raw) => decode_string(raw).trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn item_index_zero(call: &Call) -> Option<Diagnostic> {
+    (literal_int(call, 1) == Some(0)).then(|| {
+        Diagnostic::new(
+            "item-index-zero",
+            call.args[1].span(),
+            "Item's index is 1-based; 0 is out of range",
+        )
+        .with_primary_label("index 0")
+        .with_help("use 1 for the first value")
+    })
+}
+
+fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
+    let n: Vec<i64> = (0..5)
+        .map(|i| literal_int(call, i))
+        .collect::<Option<_>>()?;
+    let minimums: i64 = n[1..].iter().sum();
+    let span = call.args[0].span();
+    if n[0] > 256 {
+        Some(
+            Diagnostic::new(
+                "random-string-bounds",
+                span,
+                format!("length {} is above RandomString's maximum of 256", n[0]),
+            )
+            .with_primary_label("too long"),
+        )
+    } else if n[0] < minimums || n.iter().any(|v| *v < 0) {
+        Some(
+            Diagnostic::new(
+                "random-string-bounds",
+                span,
+                format!(
+                    "length {} is below the sum of the minimums ({minimums})",
+                    n[0]
+                ),
+            )
+            .with_primary_label("too short")
+            .with_help(format!("use a length of at least {minimums}")),
+        )
+    } else {
+        None
+    }
+}
+
+fn switch_source_predicate(call: &Call) -> Option<Diagnostic> {
+    let source = call
+        .args
+        .first()
+        .and_then(Arg::value)
+        .and_then(Expr::as_call)?;
+    matches!(
+        source.name.as_str(),
+        "IsPresent" | "IsNull" | "IsNullOrEmpty"
+    )
+    .then(|| {
+        Diagnostic::new(
+            "switch-source-predicate",
+            source.name_span,
+            format!("`{}` as the Switch source", source.name),
+        )
+        .with_primary_label("predicate as source")
+        .with_help(format!(
+            "Microsoft's reference recommends IIF({}(...), valueIfTrue, valueIfFalse)",
+            source.name
+        ))
+    })
 }
 
 fn result_type(function: &Function, args: &[Option<Type>]) -> Type {

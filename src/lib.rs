@@ -8,11 +8,21 @@
 pub mod catalogue;
 pub mod checker;
 pub mod diagnostic;
+pub mod diff;
+pub mod dotnet_regex;
+pub mod eval;
+pub mod fmt;
+pub mod graph;
+pub mod lint;
+pub mod mapping;
+pub mod output;
+pub mod profile;
 pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+pub mod target_path;
 pub mod types;
 
 pub use diagnostic::{Diagnostic, Severity, Span};

@@ -63,7 +63,11 @@ impl Source {
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
         let column = self.text[start..offset].chars().count() + 1;
-        Position { line, column, offset }
+        Position {
+            line,
+            column,
+            offset,
+        }
     }
 
     fn span_json(&self, span: Span) -> serde_json::Value {
@@ -124,7 +128,11 @@ impl Summary {
 pub fn to_json(reports: &[FileReport]) -> serde_json::Value {
     let diagnostics: Vec<serde_json::Value> = reports
         .iter()
-        .flat_map(|r| r.diagnostics.iter().map(move |d| diagnostic_json(&r.source, d)))
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .map(move |d| diagnostic_json(&r.source, d))
+        })
         .collect();
     json!({"version": 1, "diagnostics": diagnostics, "summary": Summary::of(reports)})
 }
@@ -184,7 +192,9 @@ pub fn to_github(reports: &[FileReport]) -> String {
 }
 
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -194,7 +204,9 @@ fn escape_property(s: &str) -> String {
 /// The `human` format: a miette code frame per finding, then nothing else (the caller prints
 /// the summary line).
 pub fn to_human(reports: &[FileReport], color: bool) -> String {
-    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    };
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -215,11 +227,9 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
                 d.primary_label.clone(),
                 (d.span.start, d.span.len()),
             )];
-            labels.extend(
-                d.labels
-                    .iter()
-                    .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))),
-            );
+            labels.extend(d.labels.iter().map(|l| {
+                LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
+            }));
             let mut help = d.help.clone().unwrap_or_default();
             for note in &d.notes {
                 if !help.is_empty() {
@@ -238,12 +248,14 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
             if !help.is_empty() {
                 diagnostic = diagnostic.with_help(help);
             }
-            let report_with_source = miette::Report::new(diagnostic).with_source_code(NamedSource::new(
-                report.source.name.clone(),
-                report.source.text.clone(),
-            ));
+            let report_with_source = miette::Report::new(diagnostic).with_source_code(
+                NamedSource::new(report.source.name.clone(), report.source.text.clone()),
+            );
             let mut frame = String::new();
-            if handler.render_report(&mut frame, report_with_source.as_ref()).is_ok() {
+            if handler
+                .render_report(&mut frame, report_with_source.as_ref())
+                .is_ok()
+            {
                 out.push_str(&frame);
             }
             out.push('\n');
@@ -351,10 +363,31 @@ mod tests {
     #[test]
     fn positions_count_characters_and_lines() {
         let source = Source::new("f", "ab\nZoë [x]\n");
-        assert_eq!(source.position(0), Position { line: 1, column: 1, offset: 0 });
-        assert_eq!(source.position(3), Position { line: 2, column: 1, offset: 3 });
+        assert_eq!(
+            source.position(0),
+            Position {
+                line: 1,
+                column: 1,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            source.position(3),
+            Position {
+                line: 2,
+                column: 1,
+                offset: 3
+            }
+        );
         let x = source.text.find("[x]").unwrap_or(0);
-        assert_eq!(source.position(x), Position { line: 2, column: 5, offset: x });
+        assert_eq!(
+            source.position(x),
+            Position {
+                line: 2,
+                column: 5,
+                offset: x
+            }
+        );
     }
 
     #[test]

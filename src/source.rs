@@ -88,7 +88,8 @@ impl SourceSchema {
         match self.index.get(&attribute.name) {
             Some(&i) => self.attributes[i] = attribute,
             None => {
-                self.index.insert(attribute.name.clone(), self.attributes.len());
+                self.index
+                    .insert(attribute.name.clone(), self.attributes.len());
                 self.attributes.push(attribute);
             }
         }
@@ -158,10 +159,22 @@ mod tests {
     #[test]
     fn built_in_schema_loads_with_the_special_attributes() {
         let schema = entra_id();
-        assert_eq!(schema.users.get("IsSoftDeleted").map(|a| a.base), Some(Base::Boolean));
-        assert!(schema.users.get("proxyAddresses").is_some_and(|a| a.multivalued));
-        assert_eq!(schema.users.get("manager").map(|a| a.base), Some(Base::Reference));
+        assert_eq!(
+            schema.users.get("IsSoftDeleted").map(|a| a.base),
+            Some(Base::Boolean)
+        );
+        assert!(schema
+            .users
+            .get("proxyAddresses")
+            .is_some_and(|a| a.multivalued));
+        assert_eq!(
+            schema.users.get("manager").map(|a| a.base),
+            Some(Base::Reference)
+        );
         assert!(schema.groups.get("members").is_some());
-        assert!(schema.users.get("givenname").is_none(), "names are case-sensitive");
+        assert!(
+            schema.users.get("givenname").is_none(),
+            "names are case-sensitive"
+        );
     }
 }

@@ -20,7 +20,10 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `did you mean `x`?`, or nothing.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -35,7 +38,10 @@ mod tests {
 
     #[test]
     fn typo_within_a_third_of_the_length() {
-        assert_eq!(closest("givenNme", ["givenName", "surname"]), Some("givenName"));
+        assert_eq!(
+            closest("givenNme", ["givenName", "surname"]),
+            Some("givenName")
+        );
         assert_eq!(closest("xyz", ["givenName"]), None);
     }
 }

@@ -100,7 +100,11 @@ impl Type {
                 base: Base::Any,
                 multi: self.multi || other.multi,
             }
-        } else if !self.multi && !other.multi && self.base != Base::Roles && other.base != Base::Roles {
+        } else if !self.multi
+            && !other.multi
+            && self.base != Base::Roles
+            && other.base != Base::Roles
+        {
             Type::STRING
         } else {
             Type::ANY

@@ -57,16 +57,19 @@ impl FailOn {
 }
 
 fn parse_type(text: &str) -> Result<Type, String> {
-    Base::parse(text)
-        .map(Type::single)
-        .ok_or_else(|| format!("`{text}` is not one of String, Integer, Boolean, DateTime, Reference, Binary"))
+    Base::parse(text).map(Type::single).ok_or_else(|| {
+        format!("`{text}` is not one of String, Integer, Boolean, DateTime, Reference, Binary")
+    })
 }
 
 /// Runs `entramap check`.
 pub fn run(args: CheckArgs) -> u8 {
     let text = if args.expression == "-" {
         let mut buffer = String::new();
-        if let Err(e) = std::io::stdin().take(16 * 1024 * 1024).read_to_string(&mut buffer) {
+        if let Err(e) = std::io::stdin()
+            .take(16 * 1024 * 1024)
+            .read_to_string(&mut buffer)
+        {
             eprintln!("entramap: cannot read the expression from standard input: {e}");
             return EXIT_USAGE;
         }
@@ -77,8 +80,15 @@ pub fn run(args: CheckArgs) -> u8 {
     let schema = entra_id().object(args.object);
     let options = CheckOptions {
         context: args.context,
-        attributes: if args.any_attribute { Attributes::Any } else { Attributes::Schema(schema) },
-        target_type: args.target_type.map(|t| Type { multi: args.target_multivalued, ..t }),
+        attributes: if args.any_attribute {
+            Attributes::Any
+        } else {
+            Attributes::Schema(schema)
+        },
+        target_type: args.target_type.map(|t| Type {
+            multi: args.target_multivalued,
+            ..t
+        }),
     };
     let checked = check_text(&text, &options);
     let canonical = checked.expr.as_ref().map(entramap::syntax::print);
@@ -94,11 +104,19 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     let extra = serde_json::json!({"canonical": canonical, "type": ty});
     let reports = [report];
-    let code = finish(&reports, args.format, args.fail_on.severity(), Some(("expression", extra)));
+    let code = finish(
+        &reports,
+        args.format,
+        args.fail_on.severity(),
+        Some(("expression", extra)),
+    );
     if args.format == Format::Human {
         let summary = entramap::report::Summary::of(&reports);
         if summary.errors + summary.warnings + summary.notes > 0 {
-            emit(&format!("{} error(s), {} warning(s), {} note(s)\n", summary.errors, summary.warnings, summary.notes));
+            emit(&format!(
+                "{} error(s), {} warning(s), {} note(s)\n",
+                summary.errors, summary.warnings, summary.notes
+            ));
         }
     }
     code

@@ -1,6 +1,16 @@
 //! Command-line definitions (clap) and the dispatch to each command.
 
 mod check;
+mod diff;
+mod docs;
+mod eval;
+mod export;
+mod fmt;
+mod import;
+mod lint;
+mod schema;
+mod table;
+mod targets;
 
 use clap::{Parser, Subcommand};
 use entramap::report::{FileReport, Format, Summary};
@@ -20,6 +30,26 @@ pub struct Cli {
 enum Command {
     /// Parse and type-check one expression (the offline expression builder).
     Check(check::CheckArgs),
+    /// Evaluate one expression against one source object (JSON), optionally step by step.
+    Eval(eval::EvalArgs),
+    /// Lint mapping files.
+    Lint(lint::LintArgs),
+    /// Rewrite the expressions of mapping files to canonical form, in place.
+    Fmt(fmt::FmtArgs),
+    /// Print the JSON Schema (draft-07) of the mapping file or target profile format.
+    Schema(schema::SchemaArgs),
+    /// List the built-in target profiles, or print one profile's attribute list.
+    Targets(targets::TargetsArgs),
+    /// The setup tables of a mapping file (Markdown, CSV or JSON), as vendor guides print them.
+    Table(table::TableArgs),
+    /// JSON Schema (draft 2020-12) of the SCIM User and Group resources the app receives.
+    Docs(docs::DocsArgs),
+    /// The Microsoft Graph synchronization schema JSON of a mapping file.
+    Export(export::ExportArgs),
+    /// A Microsoft Graph synchronization schema JSON to a mapping file.
+    Import(import::ImportArgs),
+    /// What changed between two mapping files, and its effect on a running provisioning job.
+    Diff(diff::DiffArgs),
     /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
     Explain {
         /// The rule id, such as `switch-pairs`.
@@ -45,6 +75,16 @@ pub fn run() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Targets(args) => targets::run(args),
+        Command::Table(args) => table::run(args),
+        Command::Docs(args) => docs::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Explain { rule } => explain(rule.as_deref()),
     };
     ExitCode::from(code)
@@ -63,7 +103,12 @@ pub fn emit(text: &str) {
 }
 
 /// Prints reports in `format` and returns the exit status for `fail_on`.
-pub fn finish(reports: &[FileReport], format: Format, fail_on: Severity, extra: Option<(&str, serde_json::Value)>) -> u8 {
+pub fn finish(
+    reports: &[FileReport],
+    format: Format,
+    fail_on: Severity,
+    extra: Option<(&str, serde_json::Value)>,
+) -> u8 {
     let summary = Summary::of(reports);
     match format {
         Format::Human => {
@@ -74,7 +119,10 @@ pub fn finish(reports: &[FileReport], format: Format, fail_on: Severity, extra: 
             if let (Some((key, value)), Some(object)) = (extra, document.as_object_mut()) {
                 object.insert(key.to_owned(), value);
             }
-            emit(&format!("{}\n", serde_json::to_string_pretty(&document).unwrap_or_default()));
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            ));
         }
         Format::Github => emit(&entramap::report::to_github(reports)),
         Format::Sarif => emit(&format!(
@@ -94,7 +142,10 @@ fn explain(rule: Option<&str>) -> u8 {
         None => {
             let mut text = String::new();
             for rule in entramap::rules::RULES {
-                text.push_str(&format!("{:<36} {:<8} {}\n", rule.id, rule.severity, rule.summary));
+                text.push_str(&format!(
+                    "{:<36} {:<8} {}\n",
+                    rule.id, rule.severity, rule.summary
+                ));
             }
             emit(&text);
             EXIT_OK
@@ -106,7 +157,8 @@ fn explain(rule: Option<&str>) -> u8 {
             }
             None => {
                 let ids = entramap::rules::RULES.iter().map(|r| r.id);
-                let hint = entramap::suggest::did_you_mean(id, ids).unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
+                let hint = entramap::suggest::did_you_mean(id, ids)
+                    .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
                 eprintln!("entramap: unknown rule `{id}`; {hint}");
                 EXIT_USAGE
             }

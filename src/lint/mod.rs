@@ -1,0 +1,371 @@
+//! `entramap lint`: load a mapping file, resolve its target profile and source schema, run every
+//! mapping rule of [`checks::CHECKS`], apply the file's suppressions and hand back a
+//! [`FileReport`] ready for any renderer.
+//!
+//! The library entry points are [`lint_source`] (text in memory) and [`lint_file`] (a path);
+//! [`discover`] finds mapping files under directories.
+
+pub mod checks;
+pub mod secrets;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::mapping::{load_str, AttributeMapping, MappingFile, ObjectMapping, MAX_FILE_BYTES};
+use crate::profile::{self, Profile, TargetSchema};
+use crate::report::{FileReport, Source};
+use crate::source::{entra_id, ObjectKind, SourceSchema};
+use std::path::{Path, PathBuf};
+
+/// Rules whose findings mean the configuration itself is unusable (exit status 2).
+pub const CONFIGURATION_RULES: &[&str] = &[
+    "unknown-target-profile",
+    "invalid-target-profile",
+    "file-unreadable",
+];
+
+/// The outcome of linting one file.
+#[derive(Debug, Clone)]
+pub struct LintReport {
+    /// The findings, with the (secret-masked) text they point into.
+    pub report: FileReport,
+    /// How many attribute mappings the file has.
+    pub mappings: usize,
+    /// How many findings `allow` entries suppressed.
+    pub suppressed: usize,
+}
+
+impl LintReport {
+    /// Whether a finding says the configuration cannot be used at all (unknown profile,
+    /// unreadable file).
+    pub fn configuration_error(&self) -> bool {
+        self.report
+            .diagnostics
+            .iter()
+            .any(|d| CONFIGURATION_RULES.contains(&d.rule))
+    }
+}
+
+/// Which attribute mapping a finding is about (for mapping-level `allow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MappingRef {
+    /// Users or groups.
+    pub object: ObjectKind,
+    /// Index into the object's mappings.
+    pub index: usize,
+}
+
+/// Collects findings, each optionally owned by one attribute mapping.
+#[derive(Debug, Default)]
+pub struct Sink {
+    found: Vec<(Option<MappingRef>, Diagnostic)>,
+}
+
+impl Sink {
+    /// A finding about the file as a whole.
+    pub fn file(&mut self, diagnostic: Diagnostic) {
+        self.found.push((None, diagnostic));
+    }
+
+    /// A finding about one attribute mapping.
+    pub fn mapping(&mut self, at: MappingRef, diagnostic: Diagnostic) {
+        self.found.push((Some(at), diagnostic));
+    }
+}
+
+/// One object mapping with the schemas it is checked against.
+#[derive(Debug)]
+pub struct ObjectContext<'a> {
+    /// Users or groups.
+    pub kind: ObjectKind,
+    /// The object mapping.
+    pub mapping: &'a ObjectMapping,
+    /// Entra's attributes plus the file's `source_attributes`.
+    pub sources: SourceSchema,
+    /// The profile's attributes plus the file's `target_attributes` (`None` without a profile).
+    pub targets: Option<TargetSchema>,
+}
+
+impl ObjectContext<'_> {
+    /// The mappings with their references.
+    pub fn mappings(&self) -> impl Iterator<Item = (MappingRef, &AttributeMapping)> {
+        let object = self.kind;
+        self.mapping
+            .mappings
+            .iter()
+            .enumerate()
+            .map(move |(index, m)| (MappingRef { object, index }, m))
+    }
+
+    /// Whether the object mapping is written in the file and enabled.
+    pub fn active(&self) -> bool {
+        self.mapping.present && self.mapping.enabled
+    }
+}
+
+/// Everything a check sees.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The file model.
+    pub file: &'a MappingFile,
+    /// The file's text.
+    pub text: &'a str,
+    /// Users then groups.
+    pub objects: [ObjectContext<'a>; 2],
+}
+
+/// Lints a mapping file's text. `name` is shown in findings and picks YAML or JSON; `base_dir`
+/// resolves a `target:` that is a path (the file's directory).
+pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintReport {
+    let loaded = load_str(name, text);
+    let mut sink = Sink::default();
+    for d in loaded.diagnostics {
+        sink.file(d);
+    }
+    let mut mappings = 0;
+    let mut suppressed = 0;
+    if let Some(file) = &loaded.file {
+        mappings = file.mapping_count();
+        let profile = resolve_profile(file, base_dir, &mut sink);
+        let context = Context {
+            file,
+            text,
+            objects: [ObjectKind::User, ObjectKind::Group]
+                .map(|kind| object_context(file, kind, profile.as_ref())),
+        };
+        for check in checks::CHECKS {
+            (check.run)(&context, &mut sink);
+        }
+        suppressed = apply_allows(file, &mut sink);
+    }
+    let secrets = secrets::find(text);
+    let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
+    diagnostics.extend(secrets.iter().map(secrets::diagnostic));
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    LintReport {
+        report: FileReport {
+            source: Source::new(name, secrets::mask(text, &secrets)),
+            diagnostics,
+        },
+        mappings,
+        suppressed,
+    }
+}
+
+/// Reads and lints one file. Unreadable files, invalid UTF-8 and oversized files are findings.
+pub fn lint_file(path: &Path) -> LintReport {
+    let name = path.display().to_string();
+    let unreadable = |message: String, rule: &'static str, at: usize| LintReport {
+        report: FileReport {
+            source: Source::new(name.clone(), ""),
+            diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
+        },
+        mappings: 0,
+        suppressed: 0,
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES as u64 => {
+            return unreadable(
+                format!(
+                    "the file is {} bytes; entramap reads at most {MAX_FILE_BYTES}",
+                    meta.len()
+                ),
+                "input-limit",
+                0,
+            );
+        }
+        Err(e) => return unreadable(format!("cannot read the file: {e}"), "file-unreadable", 0),
+        Ok(_) => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return unreadable(format!("cannot read the file: {e}"), "file-unreadable", 0),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => lint_source(&name, &text, path.parent()),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let mut report = unreadable(
+                format!("the file is not valid UTF-8 (byte {at})"),
+                "file-syntax",
+                at,
+            );
+            report.report.source = Source::new(name.clone(), valid);
+            report
+        }
+    }
+}
+
+/// Mapping files under `paths`: directories are searched recursively for `*.entramap.yaml`,
+/// `*.entramap.yml` and `*.entramap.json`; files are taken whatever their name. Sorted, without
+/// duplicates. Paths that do not exist are returned as errors.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files, &mut errors, 0);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            errors.push(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, errors)
+}
+
+/// Whether a file name is a mapping file name.
+pub fn is_mapping_file_name(name: &str) -> bool {
+    [".entramap.yaml", ".entramap.yml", ".entramap.json"]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(format!("{}: {e}", dir.display()));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                walk(&path, files, errors, depth + 1);
+            }
+        } else if is_mapping_file_name(&name) {
+            files.push(path);
+        }
+    }
+}
+
+fn resolve_profile(
+    file: &MappingFile,
+    base_dir: Option<&Path>,
+    sink: &mut Sink,
+) -> Option<Profile> {
+    let reference = file.target_profile();
+    match profile::load(reference, base_dir) {
+        Ok(profile) => Some(profile),
+        Err(error) => {
+            let span = file.target.as_ref().map_or(Span::new(0, 0), |t| t.span);
+            let rule = if error.not_found {
+                "unknown-target-profile"
+            } else {
+                "invalid-target-profile"
+            };
+            sink.file(
+                Diagnostic::new(rule, span, error.message.clone())
+                    .with_primary_label("target profile")
+                    .with_help(format!(
+                        "use a built-in profile ({}) or a path to a profile file; `entramap targets` lists them",
+                        profile::built_in_names().collect::<Vec<_>>().join(", ")
+                    )),
+            );
+            None
+        }
+    }
+}
+
+fn object_context<'a>(
+    file: &'a MappingFile,
+    kind: ObjectKind,
+    profile: Option<&Profile>,
+) -> ObjectContext<'a> {
+    let mut sources = entra_id().object(kind).clone();
+    for decl in file.source_attributes.of(kind) {
+        sources.insert(decl.attribute.clone());
+    }
+    let targets = profile.map(|p| {
+        let mut schema = match kind {
+            ObjectKind::User => p.users.clone(),
+            ObjectKind::Group => p.groups.clone(),
+        };
+        for decl in file.target_attributes.of(kind) {
+            schema.insert(decl.attribute.clone());
+        }
+        schema
+    });
+    ObjectContext {
+        kind,
+        mapping: file.object(kind),
+        sources,
+        targets,
+    }
+}
+
+/// Drops suppressed findings, reports `allow` entries that suppress nothing or name no rule, and
+/// returns how many findings were suppressed.
+fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
+    let mut used_file = vec![false; file.allow.len()];
+    let mut used_mapping: Vec<Vec<bool>> = [&file.users, &file.groups]
+        .iter()
+        .flat_map(|o| o.mappings.iter().map(|m| vec![false; m.allow.len()]))
+        .collect();
+    let flat_index = |at: MappingRef| match at.object {
+        ObjectKind::User => at.index,
+        ObjectKind::Group => file.users.mappings.len() + at.index,
+    };
+    let before = sink.found.len();
+    sink.found.retain(|(owner, d)| {
+        if let Some(at) = owner {
+            let allows = &file.object(at.object).mappings[at.index].allow;
+            if let Some(i) = allows.iter().position(|a| a.rule.value == d.rule) {
+                used_mapping[flat_index(*at)][i] = true;
+                return false;
+            }
+        }
+        if let Some(i) = file.allow.iter().position(|a| a.rule.value == d.rule) {
+            used_file[i] = true;
+            return false;
+        }
+        true
+    });
+    let suppressed = before - sink.found.len();
+    let mapping_allows = [&file.users, &file.groups]
+        .into_iter()
+        .flat_map(|o| o.mappings.iter().flat_map(|m| m.allow.iter()));
+    let used = used_file
+        .into_iter()
+        .chain(used_mapping.into_iter().flatten());
+    for (allow, used) in file.allow.iter().chain(mapping_allows).zip(used) {
+        if crate::rules::lookup(&allow.rule.value).is_none() {
+            let mut d = Diagnostic::new(
+                "allow-unknown-rule",
+                allow.rule.span,
+                format!("no rule is called `{}`", allow.rule.value),
+            )
+            .with_primary_label("unknown rule id");
+            d = match crate::suggest::did_you_mean(
+                &allow.rule.value,
+                crate::rules::RULES.iter().map(|r| r.id),
+            ) {
+                Some(hint) => d.with_help(hint),
+                None => d.with_help("`entramap explain` lists every rule"),
+            };
+            sink.file(d);
+        } else if !used {
+            sink.file(
+                Diagnostic::new(
+                    "unused-allow",
+                    allow.rule.span,
+                    format!("`allow: {}` suppresses nothing", allow.rule.value),
+                )
+                .with_primary_label("no such finding here")
+                .with_help("remove the entry: the finding it was written for is gone"),
+            );
+        }
+    }
+    suppressed
+}
