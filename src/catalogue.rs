@@ -4,7 +4,9 @@
 //! Cloud Sync) and the Graph functions catalogue; see `FUNCTIONS` for the table.
 
 use crate::types::{Base, Type};
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 /// Where an expression runs; each picks a different function list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
@@ -701,14 +703,20 @@ pub static CONNECT_SYNC_ONLY: &[(&str, &str)] = &[
 /// The catalogue entry for `name` in `context`; if the name exists only in other contexts, the
 /// first such entry.
 pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
-    let mut other = None;
-    for f in FUNCTIONS.iter().filter(|f| f.name == name) {
-        if f.contexts.contains(context) {
-            return Some(f);
+    static INDEX: OnceLock<HashMap<&'static str, Vec<&'static Function>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: HashMap<&'static str, Vec<&'static Function>> = HashMap::new();
+        for f in FUNCTIONS {
+            index.entry(f.name).or_default().push(f);
         }
-        other.get_or_insert(f);
-    }
-    other
+        index
+    });
+    let entries = index.get(name)?;
+    entries
+        .iter()
+        .find(|f| f.contexts.contains(context))
+        .or_else(|| entries.first())
+        .copied()
 }
 
 /// The Connect Sync advice for a name that is not a function here.

@@ -330,7 +330,7 @@ impl Checker<'_, '_> {
             self.push(d);
         }
         let count_ok = self.arity(call, function);
-        let mut arg_types = Vec::with_capacity(call.args.len());
+        let mut result: Option<Type> = None;
         for (index, arg) in call.args.iter().enumerate() {
             let param = function.param_for(index);
             let ty = match arg {
@@ -367,12 +367,17 @@ impl Checker<'_, '_> {
                     Some(ty)
                 }
             };
-            arg_types.push(ty);
+            if let Some(ty) = ty.filter(|_| shapes_result(function.returns, index)) {
+                result = Some(result.map_or(ty, |r| r.unify(ty)));
+            }
         }
         if count_ok {
             self.special_cases(function, call);
         }
-        result_type(function, &arg_types)
+        match function.returns {
+            Returns::Fixed(t) => t,
+            _ => result.unwrap_or(Type::ANY),
+        }
     }
 
     fn arity(&mut self, call: &Call, function: &Function) -> bool {
@@ -676,25 +681,13 @@ fn switch_source_predicate(call: &Call) -> Option<Diagnostic> {
     })
 }
 
-fn result_type(function: &Function, args: &[Option<Type>]) -> Type {
-    let unify =
-        |types: &mut dyn Iterator<Item = Type>| types.reduce(Type::unify).unwrap_or(Type::ANY);
-    match function.returns {
-        Returns::Fixed(t) => t,
-        Returns::Never => Type::ANY,
-        Returns::Args(indices) => unify(
-            &mut indices
-                .iter()
-                .filter_map(|&i| args.get(i).copied().flatten()),
-        ),
-        Returns::AllArgs => unify(&mut args.iter().filter_map(|t| *t)),
-        Returns::SwitchValues => unify(
-            &mut args
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i == 1 || (*i >= 3 && i % 2 == 1))
-                .filter_map(|(_, t)| *t),
-        ),
+/// Whether argument `index` contributes to the result type.
+fn shapes_result(returns: Returns, index: usize) -> bool {
+    match returns {
+        Returns::Fixed(_) | Returns::Never => false,
+        Returns::Args(indices) => indices.contains(&index),
+        Returns::AllArgs => true,
+        Returns::SwitchValues => index == 1 || (index >= 3 && index % 2 == 1),
     }
 }
 
@@ -703,15 +696,9 @@ fn result_type(function: &Function, args: &[Option<Type>]) -> Type {
 /// reported here.
 pub fn regex_problem(pattern: &str) -> Option<String> {
     let translated = crate::dotnet_regex::translate(pattern).ok()?;
-    match regex::Regex::new(&translated) {
-        Err(regex::Error::Syntax(message)) => Some(
-            message
-                .lines()
-                .last()
-                .unwrap_or("syntax error")
-                .trim_start_matches("error: ")
-                .to_owned(),
-        ),
-        _ => None,
-    }
+    // Parsing the pattern's syntax (not compiling it) finds its errors at a fraction of the cost.
+    regex_syntax::ast::parse::Parser::new()
+        .parse(&translated)
+        .err()
+        .map(|e| e.kind().to_string())
 }
