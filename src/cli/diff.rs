@@ -1,0 +1,44 @@
+//! `entramap diff OLD NEW`: what changed between two mapping files, and what it does to a
+//! running provisioning job.
+
+use super::table::prepare_path;
+use super::{emit, EXIT_FINDINGS, EXIT_OK};
+use entramap::diff::{diff, render, DiffFormat, Risk};
+use std::path::PathBuf;
+
+/// Arguments of `entramap diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The old mapping file.
+    old: PathBuf,
+    /// The new mapping file.
+    new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    format: DiffFormat,
+    /// Exit 1 when a change is flagged at or above `--risk-level`.
+    #[arg(long)]
+    fail_on_risk: bool,
+    /// The lowest risk that counts as risky for `--fail-on-risk`.
+    #[arg(long, value_enum, default_value_t = Risk::Medium)]
+    risk_level: Risk,
+}
+
+/// Runs `entramap diff`.
+pub fn run(args: DiffArgs) -> u8 {
+    let old = match prepare_path(&args.old) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let new = match prepare_path(&args.new) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let result = diff(&old, &new);
+    emit(&render(&result, args.format));
+    if args.fail_on_risk && result.risky(args.risk_level) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

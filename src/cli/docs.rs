@@ -1,0 +1,27 @@
+//! `entramap docs FILE`: the JSON Schema of the SCIM resources the app receives.
+
+use super::table::prepare_path;
+use super::{emit, EXIT_OK};
+use entramap::output::docs;
+use std::path::PathBuf;
+
+/// Arguments of `entramap docs`.
+#[derive(Debug, clap::Args)]
+pub struct DocsArgs {
+    /// The mapping file.
+    file: PathBuf,
+}
+
+/// Runs `entramap docs`.
+pub fn run(args: DocsArgs) -> u8 {
+    match prepare_path(&args.file) {
+        Ok(prepared) => {
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default()
+            ));
+            EXIT_OK
+        }
+        Err(code) => code,
+    }
+}

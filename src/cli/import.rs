@@ -1,0 +1,99 @@
+//! `entramap import SCHEMA.json`: a Graph synchronization schema to a mapping file.
+
+use super::{emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use entramap::graph::import::{import_str, ImportError, ImportOptions};
+use entramap::output::write_atomically;
+use std::path::PathBuf;
+
+/// Output formats of `entramap import`.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum ImportFormat {
+    /// The mapping file on stdout (unless `-o`), notes on stderr.
+    #[default]
+    Human,
+    /// One JSON document: `{"version": 1, "mapping": "<yaml>", "notes": [...]}` (`mapping` is
+    /// null with `-o`).
+    Json,
+}
+
+/// Arguments of `entramap import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The schema JSON (`GET .../synchronization/jobs/{id}/schema`, or the portal's download).
+    schema: PathBuf,
+    /// Write the mapping file here (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// The target profile to name (a built-in name or a path); default scim-core.
+    #[arg(long)]
+    target: Option<String>,
+    /// The application name for `app:`.
+    #[arg(long)]
+    app: Option<String>,
+    /// The `$schema` of the yaml-language-server modeline.
+    #[arg(long, default_value = "../schemas/entramap.schema.json")]
+    schema_ref: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
+    format: ImportFormat,
+}
+
+/// Runs `entramap import`.
+pub fn run(args: ImportArgs) -> u8 {
+    let name = args.schema.display().to_string();
+    let text = match std::fs::read_to_string(&args.schema) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("entramap: cannot read {name}: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let options = ImportOptions {
+        target: args.target,
+        app: args.app,
+        schema_ref: args.schema_ref,
+    };
+    let imported = match import_str(&text, &options, None) {
+        Ok(i) => i,
+        Err(ImportError::Profile(e)) => {
+            eprintln!("entramap: {e}");
+            return EXIT_USAGE;
+        }
+        Err(e @ ImportError::Read(_)) => {
+            eprintln!("entramap: {name}:{e}");
+            return EXIT_FINDINGS;
+        }
+        Err(e) => {
+            eprintln!("entramap: {name}: {e}");
+            return EXIT_FINDINGS;
+        }
+    };
+    if let Some(path) = &args.output {
+        if let Err(e) = write_atomically(path, &imported.yaml) {
+            eprintln!("entramap: cannot write {}: {e}", path.display());
+            return EXIT_USAGE;
+        }
+    }
+    match args.format {
+        ImportFormat::Human => {
+            if args.output.is_none() {
+                emit(&imported.yaml);
+            }
+            for note in &imported.notes {
+                eprintln!("note: {}: {}", note.at, note.message);
+            }
+        }
+        ImportFormat::Json => {
+            let document = serde_json::json!({
+                "version": 1,
+                "mapping": args.output.is_none().then_some(&imported.yaml),
+                "notes": imported.notes,
+            });
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            ));
+        }
+    }
+    EXIT_OK
+}

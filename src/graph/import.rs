@@ -1,0 +1,787 @@
+//! `entramap import`: a Graph synchronization schema (as the portal's schema editor downloads it,
+//! or `GET .../synchronization/jobs/{id}/schema` returns it, Microsoft-internal parts and all)
+//! to a mapping file. What a mapping file cannot express is reported as an [`ImportNote`], by
+//! name; nothing is dropped in silence. Values that look like secret tokens are masked.
+
+use super::model::{
+    metadata_value, read_schema, AttributeDefinition, AttributeMapping, AttributeMappingSource,
+    DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
+};
+use super::{
+    object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    MAXIMUM_LENGTH, PARAMETER_ALIASES, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+};
+use crate::catalogue::{self, Context};
+use crate::lint::secrets;
+use crate::output::plural;
+use crate::profile::{self, Profile, ProfileError, ReferencedObject, TargetSchema};
+use crate::source::{entra_id, ObjectKind};
+use crate::syntax::ast::encode_string;
+use crate::types::Base;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Import settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The target profile to name in the file (default `scim-core`); target attributes it
+    /// lacks become `target_attributes`.
+    pub target: Option<String>,
+    /// The application name (default: the target directory's name, or "Imported app").
+    pub app: Option<String>,
+    /// The `$schema` reference of the yaml-language-server modeline.
+    pub schema_ref: String,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            target: None,
+            app: None,
+            schema_ref: "../schemas/entramap.schema.json".to_owned(),
+        }
+    }
+}
+
+/// Something in the document that the mapping file does not carry, or carries differently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportNote {
+    /// Where it is in the document, such as `users: targetAttributeName "roles"`.
+    pub at: String,
+    /// What happened to it.
+    pub message: String,
+}
+
+/// The mapping file and the notes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The mapping file (YAML, with the yaml-language-server modeline).
+    pub yaml: String,
+    /// What the file does not express.
+    pub notes: Vec<ImportNote>,
+}
+
+/// Why a document cannot be imported.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportError {
+    /// Not JSON, or not a synchronization schema (with line and column).
+    Read(ReadError),
+    /// The document has no rule from Microsoft Entra ID.
+    NoRule,
+    /// The target profile named by the options cannot be loaded.
+    Profile(ProfileError),
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::Read(e) => write!(f, "{e}"),
+            ImportError::NoRule => f.write_str(
+                "the schema has no synchronization rule with an object mapping from Microsoft Entra ID users or groups",
+            ),
+            ImportError::Profile(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Imports a synchronization schema's JSON text. `base_dir` resolves a target profile path.
+pub fn import_str(
+    text: &str,
+    options: &ImportOptions,
+    base_dir: Option<&Path>,
+) -> Result<Imported, ImportError> {
+    let schema = read_schema(text).map_err(ImportError::Read)?;
+    let mut notes = secret_notes(text);
+    let yaml = import_schema(&schema, options, base_dir, &mut notes)?;
+    Ok(Imported { yaml, notes })
+}
+
+fn secret_notes(text: &str) -> Vec<ImportNote> {
+    let source = crate::report::Source::new("", text);
+    secrets::find(text)
+        .into_iter()
+        .map(|span| {
+            let at = source.position(span.start);
+            ImportNote {
+                at: format!("line {}, column {}", at.line, at.column),
+                message: format!(
+                    "a value looks like a secret token ({}); it is masked in the mapping file",
+                    secrets::masked(&text[span.start..span.end])
+                ),
+            }
+        })
+        .collect()
+}
+
+/// A mapping of one object, as the file will say it.
+struct ObjectOut {
+    enabled: bool,
+    scoping: Vec<Vec<(String, String, Option<String>)>>,
+    mappings: Vec<MappingOut>,
+}
+
+struct MappingOut {
+    target: String,
+    key: &'static str,
+    value: String,
+    precedence: i64,
+    on_create: bool,
+    default: Option<String>,
+}
+
+/// Imports a parsed schema; notes are appended to `notes`.
+pub fn import_schema(
+    schema: &SynchronizationSchema,
+    options: &ImportOptions,
+    base_dir: Option<&Path>,
+    notes: &mut Vec<ImportNote>,
+) -> Result<String, ImportError> {
+    let profile_name = options
+        .target
+        .clone()
+        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
+    let profile = profile::load(&profile_name, base_dir).map_err(ImportError::Profile)?;
+    let entra = schema
+        .directories
+        .iter()
+        .find(|d| d.id.as_deref() == Some(ENTRA_DIRECTORY_ID))
+        .or_else(|| {
+            schema
+                .directories
+                .iter()
+                .find(|d| ENTRA_DIRECTORY_NAMES.contains(&d.name.as_str()))
+        });
+    let is_entra_rule =
+        |name: &str| entra.is_some_and(|d| d.name == name) || ENTRA_DIRECTORY_NAMES.contains(&name);
+    let rule_index = schema
+        .synchronization_rules
+        .iter()
+        .position(|r| {
+            is_entra_rule(&r.source_directory_name)
+                && r.object_mappings.iter().any(|m| object_kind(m).is_some())
+        })
+        .ok_or(ImportError::NoRule)?;
+    let rule = &schema.synchronization_rules[rule_index];
+    for (i, other) in schema.synchronization_rules.iter().enumerate() {
+        if i != rule_index {
+            notes.push(ImportNote {
+                at: format!(
+                    "synchronizationRules[{i}] {}",
+                    other.name.as_deref().unwrap_or("")
+                ),
+                message: format!(
+                    "only the rule from Microsoft Entra ID to the app is imported; this rule ({} to {}) is not",
+                    other.source_directory_name, other.target_directory_name
+                ),
+            });
+        }
+    }
+    let target_directory = schema
+        .directories
+        .iter()
+        .find(|d| d.name == rule.target_directory_name);
+    let mut objects: [Option<ObjectOut>; 2] = [None, None];
+    let mut target_objects: [Option<&ObjectDefinition>; 2] = [None, None];
+    for (i, om) in rule.object_mappings.iter().enumerate() {
+        let label = om
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("objectMappings[{i}]"));
+        let Some(kind) = object_kind(om) else {
+            notes.push(ImportNote {
+                at: label,
+                message: format!(
+                    "object mapping {} to {} is not a user or group mapping; a mapping file has only `users` and `groups`",
+                    om.source_object_name, om.target_object_name
+                ),
+            });
+            continue;
+        };
+        let slot = kind_index(kind);
+        if objects[slot].is_some() {
+            notes.push(ImportNote {
+                at: label,
+                message: format!(
+                    "a second {} object mapping; only the first is imported",
+                    kind.as_str()
+                ),
+            });
+            continue;
+        }
+        objects[slot] = Some(object_out(om, kind, &label, notes));
+        target_objects[slot] = target_directory
+            .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
+    }
+    let mut target_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    for kind in [ObjectKind::User, ObjectKind::Group] {
+        if let Some(object) = target_objects[kind_index(kind)] {
+            target_attributes[kind_index(kind)] =
+                target_additions(object, profile_schema(&profile, kind), kind, notes);
+        }
+    }
+    let mut source_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    if let Some(entra) = entra {
+        source_attributes = source_additions(entra, notes);
+    }
+    notes.push(ImportNote {
+        at: "document".to_owned(),
+        message: "server-owned parts (job id, version, rule and object metadata, directory ids and discovery data) are not kept; `entramap export` writes the SCIM template's".to_owned(),
+    });
+    let app = options
+        .app
+        .clone()
+        .or_else(|| {
+            target_directory
+                .map(|d| d.name.clone())
+                .filter(|n| !n.is_empty() && n != SCIM_DIRECTORY_NAME)
+        })
+        .unwrap_or_else(|| "Imported app".to_owned());
+    Ok(write_yaml(
+        options,
+        &app,
+        &profile_name,
+        &source_attributes,
+        &target_attributes,
+        &objects,
+    ))
+}
+
+fn kind_index(kind: ObjectKind) -> usize {
+    match kind {
+        ObjectKind::User => 0,
+        ObjectKind::Group => 1,
+    }
+}
+
+fn profile_schema(profile: &Profile, kind: ObjectKind) -> &TargetSchema {
+    match kind {
+        ObjectKind::User => &profile.users,
+        ObjectKind::Group => &profile.groups,
+    }
+}
+
+/// Users or groups, from the source object (or, on a never-configured disabled mapping with an
+/// empty source, from the target object).
+fn object_kind(om: &ObjectMapping) -> Option<ObjectKind> {
+    match om.source_object_name.as_str() {
+        "User" => Some(ObjectKind::User),
+        "Group" => Some(ObjectKind::Group),
+        "" if !om.enabled => {
+            let target = om.target_object_name.rsplit(':').next().unwrap_or_default();
+            match target {
+                "User" => Some(ObjectKind::User),
+                "Group" => Some(ObjectKind::Group),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn object_out(
+    om: &ObjectMapping,
+    kind: ObjectKind,
+    label: &str,
+    notes: &mut Vec<ImportNote>,
+) -> ObjectOut {
+    let mut note = |message: String| {
+        notes.push(ImportNote {
+            at: label.to_owned(),
+            message,
+        })
+    };
+    if om
+        .name
+        .as_deref()
+        .is_some_and(|n| n != object_mapping_name(kind))
+    {
+        note(format!(
+            "the object mapping's name is not kept (export names it \"{}\")",
+            object_mapping_name(kind)
+        ));
+    }
+    if let Some(flow) = &om.flow_types {
+        let mut types: Vec<&str> = flow.split(',').map(str::trim).collect();
+        types.sort_unstable();
+        if types != ["Add", "Delete", "Update"] {
+            note(format!(
+                "Target Object Actions `{flow}` cannot be expressed (a mapping file always creates, updates and deletes)"
+            ));
+        }
+    }
+    for key in om.extra.keys() {
+        note(format!("property `{key}` is not kept"));
+    }
+    let mut scoping = Vec::new();
+    if let Some(filter) = &om.scope {
+        for (name, groups) in [
+            ("inputFilterGroups", &filter.input_filter_groups),
+            ("categoryFilterGroups", &filter.category_filter_groups),
+        ] {
+            if !groups.is_empty() {
+                note(format!(
+                    "{} `{name}` scoping filter(s) cannot be expressed (only `groups`)",
+                    groups.len()
+                ));
+            }
+        }
+        for (i, group) in filter.groups.iter().enumerate() {
+            let generated = format!("{SCOPING_FILTER_TITLE} {}", i + 1);
+            if let Some(title) = group.name.as_deref().filter(|t| *t != generated) {
+                note(format!(
+                    "the title of scoping filter \"{}\" is not kept",
+                    mask(title)
+                ));
+            }
+            let clauses = group
+                .clauses
+                .iter()
+                .map(|c| {
+                    let values = c
+                        .target_operand
+                        .as_ref()
+                        .map(|o| o.values.clone())
+                        .unwrap_or_default();
+                    if values.len() > 1 {
+                        note(format!(
+                            "clause `{} {}` has {} values; only the first is kept",
+                            c.source_operand_name,
+                            c.operator_name,
+                            values.len()
+                        ));
+                    }
+                    (
+                        c.source_operand_name.clone(),
+                        c.operator_name.clone(),
+                        values.into_iter().next().map(|v| mask(&v)),
+                    )
+                })
+                .collect();
+            scoping.push(clauses);
+        }
+    }
+    let mappings = om
+        .attribute_mappings
+        .iter()
+        .filter_map(|am| mapping_out(am, label, notes))
+        .collect();
+    ObjectOut {
+        enabled: om.enabled,
+        scoping,
+        mappings,
+    }
+}
+
+fn mapping_out(
+    am: &AttributeMapping,
+    label: &str,
+    notes: &mut Vec<ImportNote>,
+) -> Option<MappingOut> {
+    let target = &am.target_attribute_name;
+    let mut note = |message: String| {
+        notes.push(ImportNote {
+            at: format!("{label}: targetAttributeName \"{target}\""),
+            message,
+        })
+    };
+    let default = am
+        .default_value
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .map(mask);
+    let (key, value, default) = match &am.source {
+        None => match default {
+            Some(d) => {
+                note("mapping type None (no source, only a default value) is imported as a constant, which also applies on update".to_owned());
+                ("constant", d, None)
+            }
+            None => {
+                note("a mapping with neither source nor default value is not imported".to_owned());
+                return None;
+            }
+        },
+        Some(source) => match source.kind.as_str() {
+            "Attribute" => ("source", mask(&source_name(source)), default),
+            "Constant" => ("constant", mask(&source_name(source)), default),
+            _ => {
+                let text = expression_text(source);
+                if crate::syntax::parse(&text).is_err() {
+                    note("the expression does not parse; it is imported as written".to_owned());
+                }
+                ("expression", mask(&text), default)
+            }
+        },
+    };
+    let on_create = match am.flow_type.as_deref() {
+        None | Some("Always") => false,
+        Some("ObjectAddOnly") => true,
+        Some(other) => {
+            note(format!(
+                "flowType `{other}` cannot be expressed; imported as `apply: always`"
+            ));
+            false
+        }
+    };
+    if let Some(behavior) = am
+        .flow_behavior
+        .as_deref()
+        .filter(|b| *b != "FlowWhenChanged")
+    {
+        note(format!("flowBehavior `{behavior}` cannot be expressed"));
+    }
+    if am.export_missing_references == Some(true) {
+        note("exportMissingReferences `true` cannot be expressed".to_owned());
+    }
+    for key in am.extra.keys() {
+        note(format!("property `{key}` is not kept"));
+    }
+    Some(MappingOut {
+        target: target.clone(),
+        key,
+        value,
+        precedence: am.matching_priority.max(0),
+        on_create,
+        default,
+    })
+}
+
+fn source_name(source: &AttributeMappingSource) -> String {
+    if let Some(name) = &source.name {
+        return name.clone();
+    }
+    let expression = source.expression.as_deref().unwrap_or_default();
+    match source.kind.as_str() {
+        "Attribute" => expression.trim_matches(['[', ']']).to_owned(),
+        _ => expression.trim_matches('"').to_owned(),
+    }
+}
+
+/// The text of a Function source: its `expression` (canonical when it parses), or the call
+/// rebuilt from its parameters when the document has no text.
+pub fn expression_text(source: &AttributeMappingSource) -> String {
+    match &source.expression {
+        Some(text) => match crate::syntax::parse(text) {
+            Ok(expr) => crate::syntax::print(&expr),
+            Err(_) => text.clone(),
+        },
+        None => rebuild(source, 0),
+    }
+}
+
+/// The deepest source tree rebuilt.
+const MAX_REBUILD_DEPTH: usize = 64;
+
+fn rebuild(source: &AttributeMappingSource, depth: usize) -> String {
+    let name = source.name.clone().unwrap_or_default();
+    match source.kind.as_str() {
+        "Attribute" => format!("[{name}]"),
+        "Constant" => format!("\"{}\"", encode_string(&name)),
+        _ if depth > MAX_REBUILD_DEPTH => String::new(),
+        _ => {
+            let function = catalogue::lookup(&name, Context::AppProvisioning);
+            let position = |key: &str| -> Option<usize> {
+                let params = function?.params;
+                params.iter().position(|p| {
+                    p.name.eq_ignore_ascii_case(key)
+                        || PARAMETER_ALIASES.iter().any(|(f, p2, g)| {
+                            *f == name && *p2 == p.name && g.eq_ignore_ascii_case(key)
+                        })
+                })
+            };
+            let mut slots: Vec<Option<String>> = Vec::new();
+            let mut unplaced = Vec::new();
+            for param in &source.parameters {
+                let text = rebuild(&param.value, depth + 1);
+                match position(&param.key) {
+                    Some(i) if slots.get(i).is_none_or(Option::is_none) => {
+                        if slots.len() <= i {
+                            slots.resize(i + 1, None);
+                        }
+                        slots[i] = Some(text);
+                    }
+                    _ => unplaced.push(text),
+                }
+            }
+            slots.extend(unplaced.into_iter().map(Some));
+            let args: Vec<String> = slots.into_iter().map(Option::unwrap_or_default).collect();
+            format!("{name}({})", args.join(", "))
+        }
+    }
+}
+
+/// Target attributes the profile lacks, or that the document marks as customer-defined, or that
+/// differ from the profile's, as YAML list entries.
+fn target_additions(
+    object: &ObjectDefinition,
+    profile: &TargetSchema,
+    kind: ObjectKind,
+    notes: &mut Vec<ImportNote>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let at = |name: &str| format!("{} attribute \"{}\"", object.name, name);
+    for a in &object.attributes {
+        let base = graph_base(a);
+        let referenced = a.referenced_objects.first().map(|r| {
+            if r.referenced_object_name.ends_with("Group") {
+                ReferencedObject::Group
+            } else {
+                ReferencedObject::User
+            }
+        });
+        let customer = metadata_value(&a.metadata, CUSTOMER_DEFINED) == Some("true");
+        let same = profile.get(&a.name).is_some_and(|p| {
+            p.base == base
+                && p.required == a.required
+                && p.multivalued == a.multivalued
+                && p.case_exact == a.case_exact
+                && p.primary_key == a.anchor
+        });
+        for m in &a.metadata {
+            if m.key != CUSTOMER_DEFINED && m.key != MAXIMUM_LENGTH && m.key != "IsContainer" {
+                notes.push(ImportNote {
+                    at: at(&a.name),
+                    message: format!("metadata `{}` is not kept", m.key),
+                });
+            }
+        }
+        if !a.api_expressions.is_empty() {
+            notes.push(ImportNote {
+                at: at(&a.name),
+                message: "API expressions are not kept".to_owned(),
+            });
+        }
+        if a.mutability.as_deref().is_some_and(|m| m != "ReadWrite") && !same {
+            notes.push(ImportNote {
+                at: at(&a.name),
+                message: format!(
+                    "mutability `{}` cannot be written in `target_attributes`",
+                    a.mutability.as_deref().unwrap_or_default()
+                ),
+            });
+        }
+        if same && !customer {
+            continue;
+        }
+        let mut entry = format!(
+            "    - name: {}\n      type: {}\n",
+            scalar(&a.name),
+            base.as_str()
+        );
+        for (on, key) in [
+            (a.required, "required"),
+            (a.multivalued, "multivalued"),
+            (a.case_exact, "case_exact"),
+            (a.anchor, "primary_key"),
+        ] {
+            if on {
+                let _ = writeln!(entry, "      {key}: true");
+            }
+        }
+        if let (Base::Reference, Some(r)) = (base, referenced) {
+            let _ = writeln!(
+                entry,
+                "      referenced_object: {}",
+                match r {
+                    ReferencedObject::User => "User",
+                    ReferencedObject::Group => "Group",
+                }
+            );
+        }
+        out.push(entry);
+    }
+    let missing: Vec<&str> = profile
+        .names()
+        .filter(|n| !object.attributes.iter().any(|a| a.name == *n))
+        .collect();
+    if !missing.is_empty() {
+        notes.push(ImportNote {
+            at: object.name.clone(),
+            message: format!(
+                "{} {} attribute(s) of the target profile are not in the document's attribute list (a mapping file cannot remove profile attributes): {}",
+                missing.len(),
+                kind.as_str(),
+                missing.join(", ")
+            ),
+        });
+    }
+    out
+}
+
+fn graph_base(a: &AttributeDefinition) -> Base {
+    a.kind
+        .as_deref()
+        .and_then(Base::parse)
+        .unwrap_or(Base::String)
+}
+
+/// Source attributes Entra's built-in schema lacks (directory extensions and the like).
+fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) -> [Vec<String>; 2] {
+    let mut out: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    for object in &entra.objects {
+        let kind = match object.name.as_str() {
+            "User" => ObjectKind::User,
+            "Group" => ObjectKind::Group,
+            other => {
+                notes.push(ImportNote {
+                    at: format!("{} object \"{other}\"", entra.name),
+                    message: "only the User and Group objects of Microsoft Entra ID are read"
+                        .to_owned(),
+                });
+                continue;
+            }
+        };
+        let built_in = entra_id().object(kind);
+        for a in &object.attributes {
+            if built_in.get(&a.name).is_some() {
+                continue;
+            }
+            let mut entry = format!(
+                "    - name: {}\n      type: {}\n",
+                scalar(&a.name),
+                graph_base(a).as_str()
+            );
+            if a.multivalued {
+                entry.push_str("      multivalued: true\n");
+            }
+            out[kind_index(kind)].push(entry);
+        }
+    }
+    out
+}
+
+/// `text` with secret-looking tokens masked.
+fn mask(text: &str) -> String {
+    secrets::mask(text, &secrets::find(text))
+}
+
+/// A YAML scalar: plain when that is unambiguous, single-quoted when it fits on one line,
+/// otherwise double-quoted.
+pub fn scalar(text: &str) -> String {
+    let plain_chars = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_.-/@: ".contains(c))
+        && !text.contains(": ")
+        && !text.ends_with(' ');
+    let keyword = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(text));
+    if plain_chars
+        && text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !text.ends_with(':')
+        && !keyword
+    {
+        text.to_owned()
+    } else if text.chars().all(|c| !c.is_control()) && !text.contains('\u{feff}') {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
+}
+
+fn write_yaml(
+    options: &ImportOptions,
+    app: &str,
+    target: &str,
+    source_attributes: &[Vec<String>; 2],
+    target_attributes: &[Vec<String>; 2],
+    objects: &[Option<ObjectOut>; 2],
+) -> String {
+    let mut out = format!(
+        "# yaml-language-server: $schema={}\n#\n# Imported by entramap from a Microsoft Graph synchronization schema.\nentramap: 1\napp: {}\ntarget: {}\n",
+        options.schema_ref,
+        scalar(app),
+        scalar(target)
+    );
+    for (key, lists) in [
+        ("source_attributes", source_attributes),
+        ("target_attributes", target_attributes),
+    ] {
+        if lists.iter().all(Vec::is_empty) {
+            continue;
+        }
+        let _ = write!(out, "\n{key}:\n");
+        for kind in [ObjectKind::User, ObjectKind::Group] {
+            let entries = &lists[kind_index(kind)];
+            if !entries.is_empty() {
+                let _ = writeln!(out, "  {}:", plural(kind));
+                for e in entries {
+                    out.push_str(e);
+                }
+            }
+        }
+    }
+    for kind in [ObjectKind::User, ObjectKind::Group] {
+        let Some(object) = &objects[kind_index(kind)] else {
+            continue;
+        };
+        let _ = write!(out, "\n{}:\n", plural(kind));
+        let simple = object.enabled && object.scoping.is_empty();
+        let indent = if simple { "" } else { "  " };
+        if !simple {
+            if !object.enabled {
+                out.push_str("  enabled: false\n");
+            }
+            if !object.scoping.is_empty() {
+                out.push_str("  scoping:\n");
+                for group in &object.scoping {
+                    let mut first = true;
+                    for (attribute, operator, value) in group {
+                        let lead = if first { "    - - " } else { "      - " };
+                        first = false;
+                        let _ = write!(
+                            out,
+                            "{lead}{{attribute: {}, operator: {}",
+                            flow_scalar(attribute),
+                            flow_scalar(operator)
+                        );
+                        if let Some(v) = value {
+                            let _ = write!(out, ", value: {}", flow_scalar(v));
+                        }
+                        out.push_str("}\n");
+                    }
+                    if group.is_empty() {
+                        out.push_str("    - []\n");
+                    }
+                }
+            }
+            if object.mappings.is_empty() {
+                out.push_str("  mappings: []\n");
+                continue;
+            }
+            out.push_str("  mappings:\n");
+        } else if object.mappings.is_empty() {
+            out.truncate(out.len() - 1);
+            out.push_str(" []\n");
+            continue;
+        }
+        for m in &object.mappings {
+            let _ = writeln!(out, "{indent}  - target: {}", scalar(&m.target));
+            let _ = writeln!(out, "{indent}    {}: {}", m.key, scalar(&m.value));
+            if m.precedence > 0 {
+                let _ = writeln!(out, "{indent}    matching_precedence: {}", m.precedence);
+            }
+            if m.on_create {
+                let _ = writeln!(out, "{indent}    apply: on-create");
+            }
+            if let Some(d) = &m.default {
+                let _ = writeln!(out, "{indent}    default: {}", scalar(d));
+            }
+        }
+    }
+    out
+}
+
+/// A scalar inside a flow mapping (`{...}`): quoted unless plain-safe there too.
+fn flow_scalar(text: &str) -> String {
+    let s = scalar(text);
+    if s == text && !text.contains([',', '{', '}', '[', ']']) {
+        s
+    } else if s == text {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        s
+    }
+}

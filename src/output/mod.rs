@@ -1,0 +1,109 @@
+//! What entramap generates from a mapping file: setup tables ([`table`]) and a JSON Schema of the
+//! SCIM resources the service provider receives ([`docs`]). Both read a [`Prepared`] mapping:
+//! the loaded file with its target profile resolved. The Graph schema export is in
+//! [`crate::graph`], the semantic diff in [`crate::diff`].
+
+pub mod docs;
+pub mod table;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::mapping::{load_str, MappingFile, MappingKind};
+use crate::profile::{self, Profile, ProfileError, TargetSchema};
+use crate::source::{entra_id, ObjectKind, SourceSchema};
+use std::path::Path;
+
+/// A mapping file that loaded without errors, with its target profile.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The file model.
+    pub file: MappingFile,
+    /// The resolved target profile (`target:`, default `scim-core`).
+    pub profile: Profile,
+}
+
+/// Why a mapping file cannot be used for output.
+#[derive(Debug, Clone)]
+pub enum PrepareError {
+    /// The file does not load: its error findings, located in the text.
+    Findings(Vec<Diagnostic>),
+    /// The target profile cannot be loaded.
+    Profile(ProfileError),
+}
+
+/// Loads a mapping file's text (`name` picks YAML or JSON) and resolves its target profile
+/// (`base_dir` resolves a profile given by path). Loader warnings are not errors here.
+pub fn prepare(name: &str, text: &str, base_dir: Option<&Path>) -> Result<Prepared, PrepareError> {
+    let loaded = load_str(name, text);
+    let errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let file = match loaded.file {
+        Some(file) if errors.is_empty() => file,
+        _ => return Err(PrepareError::Findings(errors)),
+    };
+    let profile = profile::load(file.target_profile(), base_dir).map_err(PrepareError::Profile)?;
+    Ok(Prepared { file, profile })
+}
+
+impl Prepared {
+    /// The profile's attributes of one object plus the file's `target_attributes`.
+    pub fn targets(&self, kind: ObjectKind) -> TargetSchema {
+        let mut schema = match kind {
+            ObjectKind::User => self.profile.users.clone(),
+            ObjectKind::Group => self.profile.groups.clone(),
+        };
+        for decl in self.file.target_attributes.of(kind) {
+            schema.insert(decl.attribute.clone());
+        }
+        schema
+    }
+
+    /// Entra's attributes of one object plus the file's `source_attributes`.
+    pub fn sources(&self, kind: ObjectKind) -> SourceSchema {
+        let mut schema = entra_id().object(kind).clone();
+        for decl in self.file.source_attributes.of(kind) {
+            schema.insert(decl.attribute.clone());
+        }
+        schema
+    }
+}
+
+/// The value of a mapping on one line: the source attribute name, the expression in canonical
+/// form (as written, whitespace collapsed, when it does not parse), or the constant in quotes.
+pub fn value_text(kind: &MappingKind) -> String {
+    match kind {
+        MappingKind::Source(text) => text.value.clone(),
+        MappingKind::Expression {
+            expr: Some(expr), ..
+        } => crate::syntax::print(expr),
+        MappingKind::Expression { text, expr: None } => {
+            text.value.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        MappingKind::Constant(text) => format!("\"{}\"", text.value),
+    }
+}
+
+/// The plural object name used in files and options (`users`, `groups`).
+pub fn plural(kind: ObjectKind) -> &'static str {
+    match kind {
+        ObjectKind::User => "users",
+        ObjectKind::Group => "groups",
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename,
+/// so an interrupted run never leaves a half-written file in place of a good one.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

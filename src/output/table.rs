@@ -1,0 +1,389 @@
+//! `entramap table`: the setup tables vendor guides publish, generated from the mapping file.
+//! For users and for groups: the "Edit attribute list for customappsso" additions (name, type)
+//! and the attribute mappings (Entra ID attribute, expression or quoted constant; customappsso
+//! attribute; matching precedence; the apply and default columns only when a mapping uses them).
+//! Rows keep the file's order, so the output is deterministic.
+
+use super::{plural, value_text, Prepared};
+use crate::mapping::{Apply, MappingKind, Scope};
+use crate::source::ObjectKind;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// Output formats of `entramap table`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TableFormat {
+    /// Markdown tables, as in the vendors' guides.
+    #[default]
+    Markdown,
+    /// CSV: the mapping rows, then (after a blank line) the attribute-list rows.
+    Csv,
+    /// One JSON document.
+    Json,
+}
+
+/// How a row's value is produced (the portal's "Mapping type").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueKind {
+    /// *Direct*: an Entra attribute.
+    Attribute,
+    /// *Expression*.
+    Expression,
+    /// *Constant*.
+    Constant,
+}
+
+/// One attribute-mapping row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// The "Entra ID Attribute" cell: the attribute, the expression or the quoted constant.
+    pub source: String,
+    /// What the cell holds.
+    pub kind: ValueKind,
+    /// The "customappsso Attribute" cell.
+    pub target: String,
+    /// "Matching precedence".
+    pub matching_precedence: Option<i64>,
+    /// "Apply this mapping": `always` or `on-create`.
+    pub apply: &'static str,
+    /// "Default value if null".
+    pub default: Option<String>,
+    /// The mapping's note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One "Edit attribute list" row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddedAttribute {
+    /// "Name".
+    pub name: String,
+    /// "Type".
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+}
+
+/// The tables of one object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectTable {
+    /// `users` or `groups`.
+    pub object: &'static str,
+    /// Whether the object mapping is enabled.
+    pub enabled: bool,
+    /// The attribute mappings.
+    pub rows: Vec<Row>,
+    /// The attributes the file adds to the target attribute list.
+    pub attribute_list: Vec<AddedAttribute>,
+    /// The scoping filter, one line per clause group (`department EQUALS "Sales" AND ...`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scoping: Vec<String>,
+}
+
+impl ObjectTable {
+    /// Whether a row uses "Only during object creation".
+    pub fn uses_apply(&self) -> bool {
+        self.rows.iter().any(|r| r.apply != "always")
+    }
+
+    /// Whether a row has a default value.
+    pub fn uses_default(&self) -> bool {
+        self.rows.iter().any(|r| r.default.is_some())
+    }
+}
+
+/// Every table of a mapping file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tables {
+    /// The application.
+    pub app: String,
+    /// The target profile.
+    pub target: String,
+    /// `assigned` or `all`.
+    pub scope: &'static str,
+    /// Users, then groups (objects the file does not configure are left out).
+    pub objects: Vec<ObjectTable>,
+}
+
+/// Builds the tables of a file; `only` restricts them to one object.
+pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
+    let file = &prepared.file;
+    let objects = [ObjectKind::User, ObjectKind::Group]
+        .into_iter()
+        .filter(|k| only.is_none_or(|o| o == *k))
+        .filter_map(|kind| {
+            let mapping = file.object(kind);
+            let attribute_list: Vec<AddedAttribute> = file
+                .target_attributes
+                .of(kind)
+                .iter()
+                .map(|d| AddedAttribute {
+                    name: d.attribute.name.clone(),
+                    ty: d.attribute.base.as_str(),
+                })
+                .collect();
+            if !mapping.present && attribute_list.is_empty() {
+                return None;
+            }
+            let rows = mapping
+                .mappings
+                .iter()
+                .filter_map(|m| {
+                    let kind = m.kind.as_ref()?;
+                    Some(Row {
+                        source: value_text(kind),
+                        kind: match kind {
+                            MappingKind::Source(_) => ValueKind::Attribute,
+                            MappingKind::Expression { .. } => ValueKind::Expression,
+                            MappingKind::Constant(_) => ValueKind::Constant,
+                        },
+                        target: m.target.value.clone(),
+                        matching_precedence: m.matching_precedence.as_ref().map(|p| p.value),
+                        apply: match m.apply.value {
+                            Apply::Always => "always",
+                            Apply::OnCreate => "on-create",
+                        },
+                        default: m.default.as_ref().map(|d| d.value.clone()),
+                        note: m.note.as_ref().map(|n| n.value.clone()),
+                    })
+                })
+                .collect();
+            let scoping = mapping
+                .scoping
+                .iter()
+                .map(|group| {
+                    group
+                        .iter()
+                        .map(|c| match &c.value {
+                            Some(v) => format!(
+                                "{} {} \"{}\"",
+                                c.attribute.value, c.operator.value, v.value
+                            ),
+                            None => format!("{} {}", c.attribute.value, c.operator.value),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
+                })
+                .collect();
+            Some(ObjectTable {
+                object: plural(kind),
+                enabled: !mapping.present || mapping.enabled,
+                rows,
+                attribute_list,
+                scoping,
+            })
+        })
+        .collect();
+    Tables {
+        app: file
+            .app
+            .as_ref()
+            .map(|a| a.value.clone())
+            .unwrap_or_default(),
+        target: file.target_profile().to_owned(),
+        scope: match file.scope() {
+            Scope::Assigned => "assigned",
+            Scope::All => "all",
+        },
+        objects,
+    }
+}
+
+/// Renders the tables in `format`.
+pub fn render(tables: &Tables, format: TableFormat) -> String {
+    match format {
+        TableFormat::Markdown => markdown(tables),
+        TableFormat::Csv => csv(tables),
+        TableFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(tables).unwrap_or_default()
+        ),
+    }
+}
+
+fn heading(object: &str) -> &'static str {
+    if object == "users" {
+        "Users"
+    } else {
+        "Groups"
+    }
+}
+
+fn apply_label(apply: &str) -> &'static str {
+    if apply == "on-create" {
+        "Only during object creation"
+    } else {
+        "Always"
+    }
+}
+
+/// A Markdown table cell: pipes escaped, line breaks as spaces.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+fn markdown_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}|",
+        header.iter().map(|_| " --- ").collect::<Vec<_>>().join("|")
+    );
+    for row in rows {
+        out.push('|');
+        for c in row {
+            if c.is_empty() {
+                out.push_str(" |");
+            } else {
+                let _ = write!(out, " {} |", cell(c));
+            }
+        }
+        out.push('\n');
+    }
+}
+
+fn markdown(tables: &Tables) -> String {
+    let mut out = String::new();
+    let scope = if tables.scope == "all" {
+        "Sync all users and groups"
+    } else {
+        "Sync only assigned users and groups"
+    };
+    let _ = writeln!(
+        out,
+        "<!-- generated by entramap table from the mapping of {} (target profile {}) -->\n",
+        tables.app, tables.target
+    );
+    let _ = writeln!(out, "Scope: {scope}");
+    for object in &tables.objects {
+        let name = heading(object.object);
+        let _ = writeln!(out, "\n## {name}\n");
+        if !object.enabled {
+            let _ = writeln!(out, "Provision Microsoft Entra ID {name}: Enabled: No\n");
+        }
+        if !object.attribute_list.is_empty() {
+            let _ = writeln!(out, "Edit attribute list for customappsso:\n");
+            let rows: Vec<Vec<String>> = object
+                .attribute_list
+                .iter()
+                .map(|a| vec![a.name.clone(), a.ty.to_owned()])
+                .collect();
+            markdown_table(&mut out, &["Name", "Type"], &rows);
+            out.push('\n');
+        }
+        if !object.scoping.is_empty() {
+            let _ = writeln!(out, "Source Object Scope (any of):\n");
+            for group in &object.scoping {
+                let _ = writeln!(out, "- {}", cell(group));
+            }
+            out.push('\n');
+        }
+        if object.rows.is_empty() {
+            continue;
+        }
+        let mut header = vec![
+            "Entra ID Attribute",
+            "customappsso Attribute",
+            "Matching precedence",
+        ];
+        let (apply, default) = (object.uses_apply(), object.uses_default());
+        if apply {
+            header.push("Apply this mapping");
+        }
+        if default {
+            header.push("Default value if null");
+        }
+        let rows: Vec<Vec<String>> = object
+            .rows
+            .iter()
+            .map(|r| {
+                let mut cells = vec![
+                    r.source.clone(),
+                    r.target.clone(),
+                    r.matching_precedence
+                        .map(|p| p.to_string())
+                        .unwrap_or_default(),
+                ];
+                if apply {
+                    cells.push(apply_label(r.apply).to_owned());
+                }
+                if default {
+                    cells.push(r.default.clone().unwrap_or_default());
+                }
+                cells
+            })
+            .collect();
+        markdown_table(&mut out, &header, &rows);
+    }
+    out
+}
+
+/// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    let line: Vec<String> = fields.iter().map(|f| field(f)).collect();
+    out.push_str(&line.join(","));
+    out.push_str("\r\n");
+}
+
+fn csv(tables: &Tables) -> String {
+    let mut out = String::new();
+    let apply = tables.objects.iter().any(ObjectTable::uses_apply);
+    let default = tables.objects.iter().any(ObjectTable::uses_default);
+    let mut header: Vec<String> = [
+        "object",
+        "Entra ID Attribute",
+        "customappsso Attribute",
+        "Matching precedence",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if apply {
+        header.push("Apply this mapping".to_owned());
+    }
+    if default {
+        header.push("Default value if null".to_owned());
+    }
+    csv_line(&mut out, &header);
+    for object in &tables.objects {
+        for r in &object.rows {
+            let mut fields = vec![
+                object.object.to_owned(),
+                r.source.clone(),
+                r.target.clone(),
+                r.matching_precedence
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
+            ];
+            if apply {
+                fields.push(apply_label(r.apply).to_owned());
+            }
+            if default {
+                fields.push(r.default.clone().unwrap_or_default());
+            }
+            csv_line(&mut out, &fields);
+        }
+    }
+    if tables.objects.iter().any(|o| !o.attribute_list.is_empty()) {
+        out.push_str("\r\n");
+        csv_line(&mut out, &["object".into(), "Name".into(), "Type".into()]);
+        for object in &tables.objects {
+            for a in &object.attribute_list {
+                csv_line(
+                    &mut out,
+                    &[object.object.to_owned(), a.name.clone(), a.ty.to_owned()],
+                );
+            }
+        }
+    }
+    out
+}
