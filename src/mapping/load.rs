@@ -266,7 +266,7 @@ impl Builder<'_> {
                 let style = ScalarStyle::of_yaml(self.text.get(node.span.start..).unwrap_or(""));
                 OffsetMap::new(&value, self.text, node.span.start, style)
             }
-            _ => OffsetMap::verbatim(&value, node.span.start),
+            _ => OffsetMap::verbatim(node.span.start),
         };
         Some(Text {
             value,

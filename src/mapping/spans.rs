@@ -36,6 +36,9 @@ impl ScalarStyle {
 /// For every byte offset of a decoded string, the byte range in the file that produced it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OffsetMap {
+    /// Where the decoded text starts in the file when it is stored there verbatim (the common
+    /// case: no escapes, no folding); then `ranges` is empty.
+    verbatim_start: usize,
     /// `ranges[i]` is the file range of the decoded character containing byte `i`; the last
     /// entry (index `decoded.len()`) is the zero-width end position.
     ranges: Vec<(usize, usize)>,
@@ -43,11 +46,11 @@ pub struct OffsetMap {
 
 impl OffsetMap {
     /// The identity map for a value stored verbatim at `start` (used where no raw text exists).
-    pub fn verbatim(decoded: &str, start: usize) -> Self {
-        let ranges = (0..=decoded.len())
-            .map(|i| (start + i, start + i + 1))
-            .collect();
-        OffsetMap { ranges }
+    pub fn verbatim(start: usize) -> Self {
+        OffsetMap {
+            verbatim_start: start,
+            ranges: Vec::new(),
+        }
     }
 
     /// Builds the map of `decoded`, written in `style` in `file` starting at byte `start` (the
@@ -59,6 +62,9 @@ impl OffsetMap {
             style,
             ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted | ScalarStyle::Json
         ));
+        if raw.as_bytes().get(pos..pos + decoded.len()) == Some(decoded.as_bytes()) {
+            return OffsetMap::verbatim(start + pos);
+        }
         let mut ranges = Vec::with_capacity(decoded.len() + 1);
         for c in decoded.chars() {
             let (from, to) = next_source(raw, bytes, &mut pos, c, style);
@@ -67,11 +73,17 @@ impl OffsetMap {
             }
         }
         ranges.push((start + pos, start + pos));
-        OffsetMap { ranges }
+        OffsetMap {
+            verbatim_start: 0,
+            ranges,
+        }
     }
 
     /// The file span of the decoded span `span` (clamped to the decoded text).
     pub fn map(&self, span: Span) -> Span {
+        if self.ranges.is_empty() {
+            return span.shift(self.verbatim_start);
+        }
         let last = self.ranges.len().saturating_sub(1);
         let at = |i: usize| self.ranges.get(i.min(last)).copied().unwrap_or((0, 0));
         if span.end <= span.start {
