@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Where an expression runs; each picks a different function list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Context {
     /// Outbound app provisioning (Entra ID to a SaaS or SCIM app). The default.

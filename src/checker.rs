@@ -174,22 +174,7 @@ impl Checker<'_, '_> {
         if let Some(attribute) = schema.get(name) {
             return attribute.ty();
         }
-        let mut d = Diagnostic::new(
-            "unknown-source-attribute",
-            span,
-            format!("unknown source attribute `{name}`"),
-        )
-        .with_primary_label("not in the source schema");
-        d = match suggest::closest(name, schema.names()) {
-            Some(c) if c.eq_ignore_ascii_case(name) => {
-                d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
-            }
-            Some(c) => d.with_help(format!("did you mean `{c}`?")),
-            None if name.starts_with("extension_") => d.with_help(
-                "declare directory extensions under `source_attributes` in the mapping file",
-            ),
-            None => d.with_help("declare it under `source_attributes`, or pass --any-attribute for a source entramap does not ship"),
-        };
+        let d = unknown_source_attribute(name, span, schema);
         self.push(d);
         Type::ANY
     }
@@ -593,6 +578,30 @@ impl Checker<'_, '_> {
     }
 }
 
+/// The finding for an attribute name missing from `schema`, with a did-you-mean (a case-only
+/// difference is called out: names are case-sensitive). Used for expressions and for Direct
+/// mappings alike.
+pub fn unknown_source_attribute(name: &str, span: Span, schema: &SourceSchema) -> Diagnostic {
+    let d = Diagnostic::new(
+        "unknown-source-attribute",
+        span,
+        format!("unknown source attribute `{name}`"),
+    )
+    .with_primary_label("not in the source schema");
+    match suggest::closest(name, schema.names()) {
+        Some(c) if c.eq_ignore_ascii_case(name) => {
+            d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
+        }
+        Some(c) => d.with_help(format!("did you mean `{c}`?")),
+        None if name.starts_with("extension_") => {
+            d.with_help("declare directory extensions under `source_attributes` in the mapping file")
+        }
+        None => d.with_help(
+            "declare it under `source_attributes`, or pass --any-attribute for a source entramap does not ship",
+        ),
+    }
+}
+
 /// Checks specific to one function, beyond arity and argument types: one entry per check.
 type SpecialCheck = fn(&Call) -> Option<Diagnostic>;
 
@@ -628,7 +637,7 @@ fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
     let n: Vec<i64> = (0..5)
         .map(|i| literal_int(call, i))
         .collect::<Option<_>>()?;
-    let minimums: i64 = n[1..].iter().sum();
+    let minimums: i128 = n[1..].iter().map(|v| i128::from(*v)).sum();
     let span = call.args[0].span();
     if n[0] > 256 {
         Some(
@@ -639,7 +648,7 @@ fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
             )
             .with_primary_label("too long"),
         )
-    } else if n[0] < minimums || n.iter().any(|v| *v < 0) {
+    } else if i128::from(n[0]) < minimums || n.iter().any(|v| *v < 0) {
         Some(
             Diagnostic::new(
                 "random-string-bounds",
@@ -695,7 +704,11 @@ fn shapes_result(returns: Returns, index: usize) -> bool {
 /// features the evaluator's engine lacks (look-around, back-references) are valid .NET and not
 /// reported here.
 pub fn regex_problem(pattern: &str) -> Option<String> {
-    let translated = crate::dotnet_regex::translate(pattern).ok()?;
+    let translated = match crate::dotnet_regex::translate(pattern) {
+        Ok(translated) => translated,
+        Err(crate::dotnet_regex::TranslateError::Unsupported(_)) => return None,
+        Err(crate::dotnet_regex::TranslateError::Invalid(message)) => return Some(message),
+    };
     // Parsing the pattern's syntax (not compiling it) finds its errors at a fraction of the cost.
     regex_syntax::ast::parse::Parser::new()
         .parse(&translated)

@@ -1,4 +1,5 @@
-//! Findings: the one diagnostic type every layer reports with, independent of any renderer.
+//! Findings: the one diagnostic type every layer reports with, the source text it points into
+//! (with line and column lookup), and the findings of one file, independent of any renderer.
 
 use serde::Serialize;
 use std::fmt;
@@ -20,7 +21,7 @@ impl Span {
 
     /// The number of bytes covered.
     pub const fn len(self) -> usize {
-        self.end - self.start
+        self.end.saturating_sub(self.start)
     }
 
     /// True for a zero-width span (a position).
@@ -147,5 +148,106 @@ impl Diagnostic {
             label.span = map(label.span);
         }
         self
+    }
+}
+
+/// A text that diagnostics point into: a file, or an expression given on the command line.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name shown to users (`<expression>` for `entramap check`).
+    pub name: String,
+    /// The text.
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A resolved position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in Unicode characters.
+    pub column: usize,
+    /// Byte offset.
+    pub offset: usize,
+}
+
+impl Source {
+    /// A source with this name and text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The line, column and offset of a byte offset (clamped to the text and to a char boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        Position {
+            line,
+            column,
+            offset,
+        }
+    }
+}
+
+/// Diagnostics of one source.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The source the spans point into.
+    pub source: Source,
+    /// Its findings, in order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Files (or expressions) looked at.
+    pub files: usize,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Summary {
+    /// Counts the findings of these reports.
+    pub fn of(reports: &[FileReport]) -> Self {
+        let mut summary = Summary {
+            files: reports.len(),
+            ..Summary::default()
+        };
+        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Note => summary.notes += 1,
+            }
+        }
+        summary
+    }
+
+    /// Whether any finding is at or above `level`.
+    pub fn fails(&self, level: Severity) -> bool {
+        match level {
+            Severity::Error => self.errors > 0,
+            Severity::Warning => self.errors + self.warnings > 0,
+            Severity::Note => self.errors + self.warnings + self.notes > 0,
+        }
     }
 }

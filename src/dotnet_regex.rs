@@ -13,12 +13,29 @@ use regex::{Captures, Regex, RegexBuilder};
 /// The longest pattern accepted.
 pub const MAX_PATTERN_CHARS: usize = 4096;
 
+/// Why a .NET pattern cannot be translated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TranslateError {
+    /// Valid .NET, but a feature the `regex` crate lacks (look-around, back-references, ...).
+    Unsupported(String),
+    /// Not a valid pattern.
+    Invalid(String),
+}
+
+impl From<TranslateError> for String {
+    fn from(error: TranslateError) -> String {
+        match error {
+            TranslateError::Unsupported(message) | TranslateError::Invalid(message) => message,
+        }
+    }
+}
+
 /// Translates a .NET pattern into the `regex` crate's syntax.
-pub fn translate(pattern: &str) -> Result<String, String> {
+pub fn translate(pattern: &str) -> Result<String, TranslateError> {
     if pattern.chars().count() > MAX_PATTERN_CHARS {
-        return Err(format!(
+        return Err(TranslateError::Invalid(format!(
             "the regular expression is longer than {MAX_PATTERN_CHARS} characters"
-        ));
+        )));
     }
     let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 8);
@@ -26,9 +43,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
     let mut class_start = false;
     let mut i = 0;
     let unsupported = |what: &str| {
-        Err(format!(
+        Err(TranslateError::Unsupported(format!(
             "{what} is a .NET regex feature entramap's engine does not support"
-        ))
+        )))
     };
     while i < chars.len() {
         let c = chars[i];
@@ -36,7 +53,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
         match c {
             '\\' => {
                 let Some(&n) = chars.get(i + 1) else {
-                    return Err("the regular expression ends with a backslash".to_owned());
+                    return Err(TranslateError::Invalid(
+                        "the regular expression ends with a backslash".to_owned(),
+                    ));
                 };
                 i += 2;
                 match n {
@@ -55,7 +74,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                         let len = if n == 'x' { 2 } else { 4 };
                         let hex: String = chars.iter().skip(i).take(len).collect();
                         if hex.len() != len || !hex.chars().all(|h| h.is_ascii_hexdigit()) {
-                            return Err(format!("`\\{n}` needs {len} hex digits"));
+                            return Err(TranslateError::Invalid(format!(
+                                "`\\{n}` needs {len} hex digits"
+                            )));
                         }
                         out.push_str(&format!("\\x{{{hex}}}"));
                         i += len;
@@ -66,7 +87,7 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                     }
                     'c' => {
                         let Some(&x) = chars.get(i).filter(|x| x.is_ascii_alphabetic()) else {
-                            return Err("`\\c` needs a letter".to_owned());
+                            return Err(TranslateError::Invalid("`\\c` needs a letter".to_owned()));
                         };
                         out.push_str(&format!(
                             "\\x{{{:02X}}}",
@@ -88,7 +109,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                     '1'..='9' | 'k' => return unsupported("a backreference"),
                     'G' => return unsupported("`\\G`"),
                     n if n.is_ascii_alphanumeric() => {
-                        return Err(format!("`\\{n}` is not a recognised escape"))
+                        return Err(TranslateError::Invalid(format!(
+                            "`\\{n}` is not a recognised escape"
+                        )))
                     }
                     n => out.push_str(&regex::escape(n.encode_utf8(&mut [0; 4]))),
                 }
@@ -133,10 +156,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                     return unsupported("a conditional group");
                 }
                 if rest.starts_with('#') {
-                    let close = chars[i..]
-                        .iter()
-                        .position(|&x| x == ')')
-                        .ok_or("unterminated (?# comment")?;
+                    let close = chars[i..].iter().position(|&x| x == ')').ok_or_else(|| {
+                        TranslateError::Invalid("unterminated (?# comment".to_owned())
+                    })?;
                     i += close + 1;
                     continue;
                 }
@@ -145,7 +167,9 @@ pub fn translate(pattern: &str) -> Result<String, String> {
                     let close = chars[i + 3..]
                         .iter()
                         .position(|&x| x == end)
-                        .ok_or("unterminated group name")?;
+                        .ok_or_else(|| {
+                            TranslateError::Invalid("unterminated group name".to_owned())
+                        })?;
                     let name: String = chars[i + 3..i + 3 + close].iter().collect();
                     if name.contains('-') {
                         return unsupported("a balancing group");

@@ -6,7 +6,7 @@
 //! when its tokens differ from the canonical form, not for line breaks and indentation.
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::mapping::{load_str, FileFormat, MappingKind, Text};
+use crate::mapping::{load_str, FileFormat, MappingFile, MappingKind, Text};
 
 /// The outcome of formatting one file.
 #[derive(Debug, Clone)]
@@ -54,10 +54,80 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
     for (span, replacement) in edits.iter().rev() {
         out.replace_range(span.start..span.end, replacement);
     }
+    let changed = changed_meaning(name, &file, &out, &edits);
+    if !changed.is_empty() {
+        return Formatted {
+            text: None,
+            errors: changed,
+        };
+    }
     Formatted {
         text: Some(out),
         errors,
     }
+}
+
+/// Reloads the formatted text and reports every expression whose canonical form is not the
+/// original's (a YAML scalar that does not read back as written), or every edited one when the
+/// formatted text does not load: empty when the rewrite only changed the layout.
+fn changed_meaning(
+    name: &str,
+    original: &MappingFile,
+    formatted: &str,
+    edits: &[(Span, String)],
+) -> Vec<Diagnostic> {
+    let reloaded = load_str(name, formatted);
+    let loads = !reloaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    let before = expressions(original);
+    let after = reloaded
+        .file
+        .as_ref()
+        .filter(|_| loads)
+        .map(expressions)
+        .unwrap_or_default();
+    let spans: Vec<Span> = if after.len() == before.len() {
+        before
+            .iter()
+            .zip(&after)
+            .filter(|((_, old), (_, new))| old != new)
+            .map(|((span, _), _)| *span)
+            .collect()
+    } else {
+        edits.iter().map(|(span, _)| *span).collect()
+    };
+    spans
+        .into_iter()
+        .map(|span| {
+            Diagnostic::new(
+                "fmt-unsafe-rewrite",
+                span,
+                "rewriting this expression to its canonical form would change what it reads as",
+            )
+            .with_primary_label("left as written")
+            .with_help("the file is not written; please report this expression to entramap")
+        })
+        .collect()
+}
+
+/// Each expression of a file: where it is written and its canonical form (or, when it does not
+/// parse, its text).
+fn expressions(file: &MappingFile) -> Vec<(Span, String)> {
+    file.users
+        .mappings
+        .iter()
+        .chain(&file.groups.mappings)
+        .filter_map(|m| match &m.kind {
+            Some(MappingKind::Expression { text, expr }) => Some((
+                text.span,
+                expr.as_ref()
+                    .map_or_else(|| text.value.clone(), crate::syntax::print),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The replacement of one scalar, in its own style.
@@ -67,10 +137,16 @@ fn edit(file: &str, format: FileFormat, value: &Text, canonical: &str) -> Option
     if format == FileFormat::Json {
         return Some((span, serde_json::to_string(canonical).ok()?));
     }
+    let block = is_block(file, span.start);
+    if canonical.contains(needs_escape) {
+        // A line break or control character in a string literal: only a double-quoted scalar
+        // carries it as is. A block scalar is the author's layout and stays as written.
+        return (!block).then(|| (span, double_quoted(canonical)));
+    }
     let replacement = match raw.as_bytes().first() {
         Some(b'\'') => single_quoted(canonical),
         Some(b'"') => double_quoted(canonical),
-        _ if is_block(file, span.start) => {
+        _ if block => {
             if squeeze(&value.value) == squeeze(canonical) {
                 return None;
             }
@@ -87,8 +163,30 @@ fn single_quoted(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// Whether a character cannot be written as itself in a quoted or plain YAML scalar without
+/// YAML reading it as something else (line breaks fold, tabs and other controls are not
+/// content).
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// A YAML double-quoted scalar: `\\`, `\"` and every character of [`needs_escape`] escaped.
 fn double_quoted(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Whether a one-line value can stay a YAML plain scalar.
@@ -176,5 +274,58 @@ mod tests {
             fmt("a.json", json),
             json.replace("ToLower( [mail])", "ToLower([mail])")
         );
+    }
+
+    /// Each expression's canonical form after loading `text`.
+    fn canonical_forms(name: &str, text: &str) -> Vec<String> {
+        let file = load_str(name, text).file.expect("the file loads");
+        expressions(&file).into_iter().map(|(_, c)| c).collect()
+    }
+
+    #[test]
+    fn a_line_break_in_a_string_literal_survives_every_scalar_style() {
+        let head = "entramap: 1\napp: X\nusers:\n  - target: displayName\n    expression: ";
+        let canonical = "Join(\"\n\", [givenName], [surname])";
+        let yaml = [
+            // A plain scalar: the empty line is the line break.
+            "Join(\"\n\n      \",  [givenName], [surname])\n",
+            "'Join(\"\n\n      \",  [givenName], [surname])'\n",
+            "\"Join(\\\"\\n\\\",  [givenName], [surname])\"\n",
+        ];
+        for style in yaml {
+            let text = format!("{head}{style}");
+            assert_eq!(canonical_forms("a.yaml", &text), [canonical], "{text}");
+            let formatted = format_source("a.yaml", &text);
+            assert!(formatted.errors.is_empty(), "{:?}", formatted.errors);
+            let out = formatted.text.expect("the spacing is canonicalized");
+            assert_eq!(
+                out,
+                format!("{head}\"Join(\\\"\\n\\\", [givenName], [surname])\"\n")
+            );
+            assert_eq!(canonical_forms("a.yaml", &out), [canonical]);
+            assert!(format_source("a.yaml", &out).text.is_none(), "idempotent");
+        }
+        let json = "{\"entramap\": 1, \"app\": \"X\", \"users\": [{\"target\": \"displayName\", \"expression\": \"Join(\\\"\\n\\t\\\",  [givenName], [surname])\"}]}";
+        let out = format_source("a.json", json).text.expect("reformatted");
+        assert_eq!(
+            canonical_forms("a.json", &out),
+            ["Join(\"\n\t\", [givenName], [surname])"]
+        );
+    }
+
+    #[test]
+    fn a_rewrite_that_would_change_an_expression_is_refused() {
+        let original = load_str(
+            "a.yaml",
+            "entramap: 1\napp: X\nusers:\n  - target: displayName\n    expression: Join(\"\\\", [a])\n",
+        )
+        .file
+        .expect("loads");
+        let changed = "entramap: 1\napp: X\nusers:\n  - target: displayName\n    expression: Join(\"x\", [a])\n";
+        let span = expressions(&original)[0].0;
+        let errors = changed_meaning("a.yaml", &original, changed, &[(span, String::new())]);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].rule, "fmt-unsafe-rewrite");
+        assert_eq!(errors[0].span, span);
     }
 }

@@ -3,6 +3,7 @@
 //! `schemas/targets/` are compiled in; a user's own profile is a YAML file named by path.
 //! `extends` inherits another profile's lists and `remove` drops inherited attributes.
 
+use crate::fsutil::{read_text_limited, ReadError};
 use crate::types::{Base, Type};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,9 @@ pub const DEFAULT_PROFILE: &str = "scim-core";
 
 /// How deep `extends` chains may go.
 const MAX_EXTENDS: usize = 8;
+
+/// The largest target profile file read, in bytes.
+pub const MAX_PROFILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Whether the service provider lets Entra write the attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -327,9 +331,9 @@ fn resolve(
     let (file, dir) = if is_path(reference) {
         let path: PathBuf =
             base_dir.map_or_else(|| PathBuf::from(reference), |d| d.join(reference));
-        let text = std::fs::read_to_string(&path).map_err(|e| ProfileError {
+        let text = read_text_limited(&path, MAX_PROFILE_BYTES).map_err(|e| ProfileError {
             message: format!("cannot read target profile `{reference}`: {e}"),
-            not_found: true,
+            not_found: matches!(e, ReadError::Io(_)),
         })?;
         (
             parse_file(&text, reference)?,
@@ -404,6 +408,18 @@ mod tests {
             .err()
             .unwrap_or_else(|| panic!("found"));
         assert!(error.not_found && error.message.contains("`idmelon`"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_profile_path_that_is_not_a_regular_file_is_refused() {
+        let error = load("/dev/zero", None)
+            .err()
+            .unwrap_or_else(|| panic!("loaded /dev/zero"));
+        assert!(
+            !error.not_found && error.message.contains("not a regular file"),
+            "{error}"
+        );
     }
 
     #[test]

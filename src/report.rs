@@ -2,11 +2,12 @@
 //! 2.1.0, with 1-based lines and Unicode-character columns computed from byte spans.
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use serde::Serialize;
+pub use crate::diagnostic::{FileReport, Position, Source, Summary};
 use serde_json::json;
 
 /// Output formats for diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Code frames for people (miette).
     #[default]
@@ -19,108 +20,27 @@ pub enum Format {
     Github,
 }
 
-/// A text that diagnostics point into: a file, or an expression given on the command line.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// The name shown to users (`<expression>` for `entramap check`).
-    pub name: String,
-    /// The text.
-    pub text: String,
-    line_starts: Vec<usize>,
+fn span_json(source: &Source, span: Span) -> serde_json::Value {
+    json!({"start": source.position(span.start), "end": source.position(span.end)})
 }
 
-/// A resolved position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column in Unicode characters.
-    pub column: usize,
-    /// Byte offset.
-    pub offset: usize,
-}
-
-impl Source {
-    /// A source with this name and text.
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Source {
-            name: name.into(),
-            text,
-            line_starts,
-        }
-    }
-
-    /// The line, column and offset of a byte offset (clamped to the text and to a char boundary).
-    pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
-        Position {
-            line,
-            column,
-            offset,
-        }
-    }
-
-    fn span_json(&self, span: Span) -> serde_json::Value {
-        json!({"start": self.position(span.start), "end": self.position(span.end)})
-    }
-}
-
-/// Diagnostics of one source.
-#[derive(Debug, Clone)]
-pub struct FileReport {
-    /// The source the spans point into.
-    pub source: Source,
-    /// Its findings, in order.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Counts by severity.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
-    /// Files (or expressions) looked at.
-    pub files: usize,
-    /// Errors.
-    pub errors: usize,
-    /// Warnings.
-    pub warnings: usize,
-    /// Notes.
-    pub notes: usize,
-}
-
-impl Summary {
-    /// Counts the findings of these reports.
-    pub fn of(reports: &[FileReport]) -> Self {
-        let mut summary = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            match d.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Note => summary.notes += 1,
-            }
-        }
-        summary
-    }
-
-    /// Whether any finding is at or above `level`.
-    pub fn fails(&self, level: Severity) -> bool {
-        match level {
-            Severity::Error => self.errors > 0,
-            Severity::Warning => self.errors + self.warnings > 0,
-            Severity::Note => self.errors + self.warnings + self.notes > 0,
-        }
+/// A copy of `d` whose texts have every secret-looking token masked.
+fn redacted(d: &Diagnostic) -> Diagnostic {
+    let clean = |text: &str| crate::secrets::redact(text).into_owned();
+    Diagnostic {
+        message: clean(&d.message),
+        primary_label: d.primary_label.as_deref().map(clean),
+        labels: d
+            .labels
+            .iter()
+            .map(|l| crate::diagnostic::Label {
+                message: clean(&l.message),
+                span: l.span,
+            })
+            .collect(),
+        help: d.help.as_deref().map(clean),
+        notes: d.notes.iter().map(|n| clean(n)).collect(),
+        ..d.clone()
     }
 }
 
@@ -138,14 +58,15 @@ pub fn to_json(reports: &[FileReport]) -> serde_json::Value {
 }
 
 fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
+    let d = &redacted(d);
     let mut labels: Vec<serde_json::Value> = Vec::new();
     if let Some(label) = &d.primary_label {
-        labels.push(json!({"message": label, "span": source.span_json(d.span)}));
+        labels.push(json!({"message": label, "span": span_json(source, d.span)}));
     }
     labels.extend(
         d.labels
             .iter()
-            .map(|l| json!({"message": l.message, "span": source.span_json(l.span)})),
+            .map(|l| json!({"message": l.message, "span": span_json(source, l.span)})),
     );
     json!({
         "file": source.name,
@@ -154,7 +75,7 @@ fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
         "message": d.message,
         "help": d.help,
         "notes": d.notes,
-        "span": source.span_json(d.span),
+        "span": span_json(source, d.span),
         "labels": labels,
     })
 }
@@ -163,7 +84,7 @@ fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
 pub fn to_github(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for report in reports {
-        for d in &report.diagnostics {
+        for d in report.diagnostics.iter().map(redacted) {
             let start = report.source.position(d.span.start);
             let end = report.source.position(d.span.end);
             let command = match d.severity {
@@ -217,7 +138,8 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
         .with_links(false);
     let mut out = String::new();
     for report in reports {
-        for d in &report.diagnostics {
+        let text = crate::secrets::redact(&report.source.text).into_owned();
+        for d in report.diagnostics.iter().map(redacted) {
             let start = report.source.position(d.span.start);
             out.push_str(&format!(
                 "{}:{}:{}: {}[{}]: {}\n",
@@ -248,9 +170,8 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
             if !help.is_empty() {
                 diagnostic = diagnostic.with_help(help);
             }
-            let report_with_source = miette::Report::new(diagnostic).with_source_code(
-                NamedSource::new(report.source.name.clone(), report.source.text.clone()),
-            );
+            let report_with_source = miette::Report::new(diagnostic)
+                .with_source_code(NamedSource::new(report.source.name.clone(), text.clone()));
             let mut frame = String::new();
             if handler
                 .render_report(&mut frame, report_with_source.as_ref())
@@ -289,7 +210,7 @@ pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
     let results: Vec<serde_json::Value> = reports
         .iter()
         .flat_map(|r| {
-            r.diagnostics.iter().map(move |d| {
+            r.diagnostics.iter().map(redacted).map(move |d| {
                 let mut message = d.message.clone();
                 if let Some(help) = &d.help {
                     message.push_str("\nhelp: ");
@@ -351,7 +272,7 @@ fn sarif_location(source: &Source, span: Span) -> serde_json::Value {
             "endLine": end.line,
             "endColumn": end.column,
             "byteOffset": start.offset,
-            "byteLength": end.offset - start.offset,
+            "byteLength": end.offset.saturating_sub(start.offset),
         },
     })
 }

@@ -12,6 +12,12 @@ pub enum Layer {
     Expression,
     /// The mapping-file loader and mapping rules (`entramap lint`).
     Mapping,
+    /// The dry run over a user export (`entramap preview`).
+    Preview,
+    /// Evaluating one expression for one object (`entramap eval`).
+    Evaluation,
+    /// Rewriting expressions to canonical form (`entramap fmt`).
+    Format,
 }
 
 /// One rule.
@@ -33,8 +39,8 @@ pub struct Rule {
     pub good: &'static str,
 }
 
-use Layer::{Expression as X, Mapping as M};
-use Severity::{Error as E, Warning as W};
+use Layer::{Evaluation as V, Expression as X, Format as F, Mapping as M, Preview as P};
+use Severity::{Error as E, Note as N, Warning as W};
 
 macro_rules! rules {
     ($({ $id:literal, $sev:expr, $layer:expr, $summary:literal, $explanation:literal, bad: $bad:literal, good: $good:literal $(,)? }),* $(,)?) => {
@@ -121,6 +127,9 @@ rules![
     { "invalid-regex", E, X, "Replace's regexPattern is not a valid regular expression.",
       "Entra runs .NET regular expressions. entramap checks the pattern with a .NET-compatible reading (named groups may be written (?<name>...)).",
       bad: "Replace([mail], , \"(?<user>.*@\", , \"\", , )", good: "Replace([mail], , \"(?<user>.*)@\", \"user\", \"\", , )" },
+    { "evaluation-error", E, V, "The expression fails for this object.",
+      "Some functions fail for particular values instead of producing one: Item with an index past the last value, Error(), a date that does not parse in CDate or FormatDateTime, a regular expression feature the evaluator cannot run. Entra reports such an object as failed in the provisioning logs and skips it.",
+      bad: "Item(Split([mail], \"@\"), 3)   (mail = \"a@b\")", good: "IIF(Count(Split([mail], \"@\")) >= 3, Item(Split([mail], \"@\"), 3), \"\")" },
     { "target-type-mismatch", E, X, "The value's type does not fit the target attribute's type.",
       "A Reference target (manager, members) needs a Reference source; a multi-valued value cannot go to a single-valued target; a Boolean target takes Boolean values.",
       bad: "target: active (Boolean)  expression: Join(\" \", [givenName], [surname])", good: "target: active  expression: Not([IsSoftDeleted])" },
@@ -232,9 +241,33 @@ rules![
     { "unused-allow", W, M, "An `allow` entry suppresses nothing.",
       "A suppression that no longer matches a finding hides nothing and should go, so that a future finding of that rule is seen.",
       bad: "allow:\n  - {rule: missing-matching-attribute, reason: legacy}   (no such finding)", good: "(no allow entry)" },
-    { "allow-unknown-rule", E, M, "An `allow` entry names no rule.",
-      "Suppressions name a rule id (`entramap explain` lists them).",
+    { "allow-unknown-rule", E, M, "An `allow` entry names no rule, or a rule that cannot be suppressed.",
+      "Suppressions name a rule id (`entramap explain` lists them). Configuration errors (unknown-target-profile, invalid-target-profile, file-unreadable) mean the file cannot be checked at all: they cannot be suppressed, and an entry naming one is reported here.",
       bad: "allow:\n  - {rule: is-soft-deleted-unmaped, reason: ...}", good: "allow:\n  - {rule: is-soft-deleted-unmapped, reason: ...}" },
+    { "fmt-unsafe-rewrite", E, F, "fmt: the canonical form of an expression would not read back as the same expression.",
+      "entramap fmt writes each expression back in its own YAML style, and reloads the result before writing: when an expression would read back differently (a YAML scalar folding a line break in a string literal, say), the file is left as it is and the expression is reported. Write the expression as a double-quoted scalar with escapes (`\\n`, `\\t`).",
+      bad: "    expression: 'Join(\"\n\", [givenName], [surname])'   (a raw line break in a single-quoted scalar)", good: "    expression: \"Join(\\\"\\n\\\", [givenName], [surname])\"" },
+    { "preview-required-missing", E, P, "preview: a required target attribute, or a matching attribute, gets no value for a user.",
+      "The target profile marks some attributes `required` (userName for every SCIM app): the service provider rejects a user without one. A matching attribute without a value cannot be used to find the user in the target, so Entra skips the user. entramap preview reports each such user with its line in the export; map the attribute from a source that every user has, or give the mapping a `default`.",
+      bad: "users:\n  - target: userName\n    source: mail          # empty for users without a mailbox", good: "users:\n  - target: userName\n    source: userPrincipalName" },
+    { "preview-duplicate-matching-value", E, P, "preview: two users of the export have the same value of a matching attribute.",
+      "Entra finds a user in the target with `filter=<matching attribute> eq \"<value>\"`. When two source users give the same value they match the same target object: one overwrites the other, or the second fails as a duplicate. Values are compared case-insensitively unless the target attribute is `case_exact`. The first user with the value keeps it; every later one is reported, with the line of the first.",
+      bad: "  - target: userName\n    source: mailNickname     # not unique across the tenant\n    matching_precedence: 1", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
+    { "preview-constraint", E, P, "preview: a value breaks the target profile's `pattern`, `max_length` or `unique`.",
+      "Target profiles carry the service provider's documented value rules: a regular expression every value must match, a longest length in characters, and values that must be unique among its users. The service provider rejects a user whose value breaks one.",
+      bad: "  - target: userName            # CloudSSO: ^[a-zA-Z0-9@._-]{1,64}$\n    source: displayName         # \"Zoë O'Brien\"", good: "  - target: userName\n    source: userPrincipalName" },
+    { "preview-type", E, P, "preview: a value does not convert to the target attribute's type.",
+      "Entra converts text to the target's type on the way (\"True\" to a Boolean, \"42\" to an Integer); text that is not a Boolean, a whole number or an ISO 8601 date fails, and so does a multi-valued value for a single-valued attribute.",
+      bad: "  - target: active\n    source: department", good: "  - target: active\n    expression: Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")" },
+    { "preview-unreadable-row", E, P, "preview: a row of the user export cannot be read.",
+      "Every row of the export is either a user or reported: a JSON line that does not parse or is not an object, a Graph page element that is not a user object, a CSV row with a different number of fields than the header, text that is not UTF-8, a row longer than 16 MiB. Rows are counted, never dropped.",
+      bad: "{\"userPrincipalName\": \"ana@contoso.com\",", good: "{\"userPrincipalName\": \"ana@contoso.com\"}" },
+    { "preview-evaluation-error", E, P, "preview: an expression fails for a user.",
+      "Some expressions fail for particular values (Item beyond the last value, CDate of text that is not a date, SingleAppRoleAssignment with two roles). Entra then fails the user's export. The message names the failing function.",
+      bad: "  - target: title\n    expression: Item([proxyAddresses], 3)", good: "  - target: title\n    expression: IIF(Count([proxyAddresses]) >= 3, Item([proxyAddresses], 3), \"\")" },
+    { "preview-out-of-scope", N, P, "preview: the user is out of scope and is not provisioned.",
+      "A user is in scope when every clause of at least one scoping clause group holds; a disabled user object mapping, or an expression reaching IgnoreObjectFlow, also skips the user. Out-of-scope users are counted and listed as notes, never as failures.",
+      bad: "(a user with department Marketing under `department EQUALS 'Sales'`)", good: "(nothing to fix when the filter is intended)" },
 ];
 
 /// The rule with this id.

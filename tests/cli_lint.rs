@@ -1,25 +1,9 @@
 //! `entramap lint`, `fmt`, `schema` and `targets` as a process: exit codes, formats, discovery,
 //! robustness.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn entramap(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run entramap: {e}"))
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{entramap_in as entramap, root, stderr, stdout};
 
 const CLEAN: &str = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n";
 
@@ -234,13 +218,13 @@ fn fmt_rewrites_in_place_and_check_reports() {
     let check = entramap(&["fmt", "--check"], dir.path());
     assert_eq!(check.status.code(), Some(1));
     assert_eq!(
-        std::fs::read_to_string(&path).unwrap_or_default(),
+        std::fs::read_to_string(&path).expect("the file is readable"),
         messy,
         "--check writes nothing"
     );
     assert_eq!(entramap(&["fmt"], dir.path()).status.code(), Some(0));
     assert_eq!(
-        std::fs::read_to_string(&path).unwrap_or_default(),
+        std::fs::read_to_string(&path).expect("the file is readable"),
         CLEAN.replace(
             "Not([IsSoftDeleted])",
             "Not([IsSoftDeleted])  # comment stays"
@@ -290,4 +274,34 @@ fn schema_and_targets_commands() {
     );
     let output = entramap(&["explain", "duplicate-target"], root());
     assert!(stdout(&output).contains("Bad:") && stdout(&output).contains("Fixed:"));
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_and_export_keep_the_permissions_of_the_file_they_replace() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("a.entramap.yaml");
+    std::fs::write(
+        &path,
+        CLEAN.replace("Not([IsSoftDeleted])", "Not( [IsSoftDeleted] )"),
+    )
+    .expect("written");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let out = dir.path().join("schema.json");
+    std::fs::write(&out, "old").expect("written");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o604)).expect("chmod");
+    assert_eq!(entramap(&["fmt"], dir.path()).status.code(), Some(0));
+    let output = entramap(
+        &["export", "a.entramap.yaml", "-o", "schema.json"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("exists").permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o640);
+    assert_eq!(mode(&out), 0o604);
+    assert!(std::fs::read_to_string(&path)
+        .expect("readable")
+        .contains("Not([IsSoftDeleted])"));
 }

@@ -2,8 +2,9 @@
 
 use entramap::diff::{diff, render, DiffFormat, Risk};
 use entramap::output::{prepare, Prepared};
-use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::entramap as cli;
 
 const BASE: &str = "entramap: 1
 app: Acme
@@ -97,18 +98,9 @@ fn every_format() {
     insta::assert_snapshot!("human", render(&result, DiffFormat::Human));
     insta::assert_snapshot!("markdown", render(&result, DiffFormat::Markdown));
     let json: serde_json::Value =
-        serde_json::from_str(&render(&result, DiffFormat::Json)).unwrap_or_default();
+        serde_json::from_str(&render(&result, DiffFormat::Json)).expect("the JSON diff is JSON");
     insta::assert_json_snapshot!("json", json);
     assert_eq!(json["summary"]["highest"], "high");
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

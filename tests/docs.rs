@@ -6,6 +6,8 @@ use entramap::output::{prepare, Prepared};
 use serde_json::{json, Value};
 use std::path::Path;
 
+mod common;
+
 fn example(name: &str) -> Prepared {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
@@ -100,14 +102,9 @@ fn cloudsso_constraints_reject_bad_names() {
 
 #[test]
 fn cli_prints_the_schema() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(["docs", "examples/configcat.entramap.yaml"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = common::entramap(&["docs", "examples/configcat.entramap.yaml"]);
     assert_eq!(out.status.code(), Some(0));
-    let document: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let document: Value = serde_json::from_slice(&out.stdout).expect("docs prints JSON");
     assert_eq!(
         document["$schema"],
         "https://json-schema.org/draft/2020-12/schema"

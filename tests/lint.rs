@@ -169,3 +169,58 @@ fn json_mapping_files_are_linted_with_spans() {
         ]
     );
 }
+
+#[test]
+fn configuration_rules_cannot_be_suppressed() {
+    let text = "entramap: 1\napp: T\ntarget: nosuch\nallow:\n  - {rule: unknown-target-profile, reason: try}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n";
+    let report = lint_source("t.entramap.yaml", text, None);
+    let rules: Vec<&str> = report.report.diagnostics.iter().map(|d| d.rule).collect();
+    assert!(rules.contains(&"unknown-target-profile"), "{rules:?}");
+    assert!(report.configuration_error());
+    assert_eq!(report.suppressed, 0);
+    let allow = report
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "allow-unknown-rule")
+        .expect("the allow entry is reported");
+    assert!(
+        allow.message.contains("cannot be suppressed"),
+        "{}",
+        allow.message
+    );
+    assert_eq!(
+        &text[allow.span.start..allow.span.end],
+        "unknown-target-profile"
+    );
+}
+
+#[test]
+fn a_one_mebibyte_source_name_gets_no_suggestion_and_no_quadratic_work() {
+    let word = "g".repeat(1 << 20);
+    let text = format!(
+        "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: displayName\n    source: {word}\n"
+    );
+    let started = std::time::Instant::now();
+    let report = lint_source("t.entramap.yaml", &text, None);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
+    let finding = report
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-source-attribute")
+        .expect("the unknown source is reported");
+    assert!(
+        !finding
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean"),
+        "{:?}",
+        finding.help
+    );
+}

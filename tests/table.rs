@@ -2,12 +2,9 @@
 
 use entramap::output::table::{build, render, TableFormat, Tables};
 use entramap::output::{prepare, Prepared};
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{entramap as cli, root};
 
 fn example(name: &str) -> Prepared {
     let path = root().join("examples").join(name);
@@ -225,15 +222,6 @@ fn apply_and_default_columns_appear_only_when_used() {
         TableFormat::Markdown,
     );
     assert!(!groups_only.contains("## Users"));
-}
-
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -3,11 +3,14 @@
 use super::{emit, finish, EXIT_USAGE};
 use entramap::catalogue::Context;
 use entramap::checker::{check_text, Attributes, CheckOptions};
+use entramap::fsutil::read_stream_text_limited;
 use entramap::report::{FileReport, Format, Source};
 use entramap::source::{entra_id, ObjectKind};
 use entramap::types::{Base, Type};
 use entramap::Severity;
-use std::io::Read;
+
+/// The most standard input `check -` reads, in bytes.
+const MAX_STDIN_BYTES: usize = 16 * 1024 * 1024;
 
 /// Arguments of `entramap check`.
 #[derive(Debug, clap::Args)]
@@ -65,15 +68,13 @@ fn parse_type(text: &str) -> Result<Type, String> {
 /// Runs `entramap check`.
 pub fn run(args: CheckArgs) -> u8 {
     let text = if args.expression == "-" {
-        let mut buffer = String::new();
-        if let Err(e) = std::io::stdin()
-            .take(16 * 1024 * 1024)
-            .read_to_string(&mut buffer)
-        {
-            eprintln!("entramap: cannot read the expression from standard input: {e}");
-            return EXIT_USAGE;
+        match read_stream_text_limited(std::io::stdin().lock(), MAX_STDIN_BYTES) {
+            Ok(buffer) => buffer.trim_end_matches(['\n', '\r']).to_owned(),
+            Err(e) => {
+                eprintln!("entramap: cannot read the expression from standard input: {e}");
+                return EXIT_USAGE;
+            }
         }
-        buffer.trim_end_matches(['\n', '\r']).to_owned()
     } else {
         args.expression
     };
@@ -91,7 +92,10 @@ pub fn run(args: CheckArgs) -> u8 {
         }),
     };
     let checked = check_text(&text, &options);
-    let canonical = checked.expr.as_ref().map(entramap::syntax::print);
+    let canonical = checked
+        .expr
+        .as_ref()
+        .map(|e| entramap::secrets::redact(&entramap::syntax::print(e)).into_owned());
     let ty = checked.ty.to_string();
     let report = FileReport {
         source: Source::new("<expression>", text),

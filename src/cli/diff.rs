@@ -1,9 +1,9 @@
 //! `entramap diff OLD NEW`: what changed between two mapping files, and what it does to a
 //! running provisioning job.
 
-use super::table::prepare_path;
-use super::{emit, EXIT_FINDINGS, EXIT_OK};
+use super::{emit, prepare_path_as, EXIT_FINDINGS, EXIT_OK};
 use entramap::diff::{diff, render, DiffFormat, Risk};
+use entramap::report::Format;
 use std::path::PathBuf;
 
 /// Arguments of `entramap diff`.
@@ -26,11 +26,15 @@ pub struct DiffArgs {
 
 /// Runs `entramap diff`.
 pub fn run(args: DiffArgs) -> u8 {
-    let old = match prepare_path(&args.old) {
+    let findings = match args.format {
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Human | DiffFormat::Markdown => Format::Human,
+    };
+    let old = match prepare_path_as(&args.old, findings) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let new = match prepare_path(&args.new) {
+    let new = match prepare_path_as(&args.new, findings) {
         Ok(p) => p,
         Err(code) => return code,
     };

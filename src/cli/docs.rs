@@ -1,7 +1,6 @@
 //! `entramap docs FILE`: the JSON Schema of the SCIM resources the app receives.
 
-use super::table::prepare_path;
-use super::{emit, EXIT_OK};
+use super::{emit, prepare_path, EXIT_OK};
 use entramap::output::docs;
 use std::path::PathBuf;
 

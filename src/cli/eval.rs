@@ -1,17 +1,17 @@
 //! `entramap eval EXPR --user FILE`: evaluate one expression against one source object.
 
-use super::{emit, use_color, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::catalogue::Context;
 use entramap::checker::{check_text, Attributes, CheckOptions};
 use entramap::diagnostic::Diagnostic;
 use entramap::eval::{
     self, EvalContext, EvalError, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
 };
+use entramap::fsutil::read_stream_text_limited;
 use entramap::report::{FileReport, Source};
 use entramap::source::{entra_id, ObjectKind};
 use entramap::Severity;
 use serde_json::json;
-use std::io::Read;
 
 /// Output formats of `entramap eval`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,33 +60,27 @@ pub struct EvalArgs {
     format: EvalFormat,
 }
 
-fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|d| d.with_timezone(&chrono::Utc))
         .map_err(|e| format!("not an RFC 3339 date-time such as 2025-01-31T12:00:00Z: {e}"))
 }
 
-fn parse_param(text: &str) -> Result<(String, String), String> {
+pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .ok_or_else(|| "expected NAME=VALUE".to_owned())
 }
 
-const MAX_INPUT: u64 = 64 * 1024 * 1024;
+const MAX_INPUT: usize = 64 * 1024 * 1024;
 
 fn read_input(path: &str, what: &str) -> Result<String, String> {
-    let mut buffer = String::new();
-    let result = if path == "-" {
-        std::io::stdin()
-            .take(MAX_INPUT)
-            .read_to_string(&mut buffer)
-            .map(|_| ())
-    } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_INPUT).read_to_string(&mut buffer).map(|_| ()))
-    };
-    result.map_err(|e| format!("cannot read {what} `{path}`: {e}"))?;
-    Ok(buffer)
+    if path == "-" {
+        return read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"));
+    }
+    entramap::fsutil::read_text_limited(std::path::Path::new(path), MAX_INPUT)
+        .map_err(|e| format!("cannot read {what} `{path}`: {e}"))
 }
 
 /// Runs `entramap eval`.
@@ -240,13 +234,18 @@ fn print(
                 }
                 _ => {}
             }
-            let findings = entramap::report::to_human(&reports, use_color());
+            let stream = if failed {
+                Stream::Stdout
+            } else {
+                Stream::Stderr
+            };
+            let findings = entramap::report::to_human(&reports, use_color(stream));
             if failed {
                 out.push_str(&findings);
             } else if !findings.is_empty() {
                 eprint!("{findings}");
             }
-            emit(&out);
+            emit(&entramap::secrets::redact(&out));
         }
         EvalFormat::Json => {
             let mut document = entramap::report::to_json(&reports);
@@ -281,10 +280,10 @@ fn print(
                     object.insert("trace".to_owned(), serde_json::Value::Array(steps));
                 }
             }
-            emit(&format!(
+            emit(&entramap::secrets::redact(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
-            ));
+            )));
         }
     }
     if failed {

@@ -1,9 +1,8 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
-use super::table::prepare_path;
-use super::{emit, EXIT_OK, EXIT_USAGE};
+use super::{emit, prepare_path, EXIT_OK, EXIT_USAGE};
+use entramap::fsutil::write_atomically;
 use entramap::graph::export::{export, ExportOptions};
-use entramap::output::write_atomically;
 use std::path::PathBuf;
 
 /// Arguments of `entramap export`.
@@ -39,7 +38,7 @@ pub fn run(args: ExportArgs) -> u8 {
     match &args.output {
         None => emit(&json),
         Some(path) => {
-            if let Err(e) = write_atomically(path, &json) {
+            if let Err(e) = write_atomically(path, json.as_bytes()) {
                 eprintln!("entramap: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }

@@ -1,10 +1,13 @@
 //! `entramap fmt [--check] [PATH]...`: canonical expressions, written atomically.
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{
+    emit, failure_status, print_reports, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
+};
 use entramap::fmt::format_source;
-use entramap::lint::discover;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use entramap::fsutil::write_atomically;
+use entramap::lint::{discover, read_mapping_file};
+use entramap::report::{FileReport, Format, Source};
+use std::path::PathBuf;
 
 /// Arguments of `entramap fmt`.
 #[derive(Debug, clap::Args)]
@@ -14,6 +17,11 @@ pub struct FmtArgs {
     /// Write nothing; exit 1 if any file would change.
     #[arg(long)]
     check: bool,
+    /// Format of the findings that stop a file from being formatted. `human` prints them on
+    /// stderr and one line per changed file on stdout; the others print one document on stdout,
+    /// and the JSON document lists the changed files under `formatted`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 /// Runs `entramap fmt`.
@@ -32,56 +40,64 @@ pub fn run(args: FmtArgs) -> u8 {
     for error in &errors {
         eprintln!("entramap: {error}");
     }
-    let mut changed = false;
+    let verb = if args.check {
+        "would reformat"
+    } else {
+        "reformatted"
+    };
+    let mut findings: Vec<FileReport> = Vec::new();
+    let mut changed: Vec<String> = Vec::new();
     for path in &files {
-        let text = match std::fs::read_to_string(path) {
+        let name = path.display().to_string();
+        let text = match read_mapping_file(path) {
             Ok(text) => text,
-            Err(e) => {
-                eprintln!("entramap: {}: {e}", path.display());
-                status = EXIT_USAGE;
+            Err(report) => {
+                findings.push(report);
                 continue;
             }
         };
-        let formatted = format_source(&path.display().to_string(), &text);
+        let formatted = format_source(&name, &text);
         if !formatted.errors.is_empty() {
-            eprintln!(
-                "entramap: {}: not formatted: the file has errors (run `entramap lint`)",
-                path.display()
-            );
-            status = status.max(EXIT_FINDINGS);
+            findings.push(FileReport {
+                source: Source::new(name, text),
+                diagnostics: formatted.errors,
+            });
             continue;
         }
         let Some(new_text) = formatted.text else {
             continue;
         };
-        changed = true;
-        if args.check {
-            println!("would reformat {}", path.display());
-        } else if let Err(e) = write_atomically(path, &new_text) {
-            eprintln!("entramap: {}: {e}", path.display());
-            status = EXIT_USAGE;
-        } else {
-            println!("reformatted {}", path.display());
+        if !args.check {
+            if let Err(e) = write_atomically(path, new_text.as_bytes()) {
+                eprintln!("entramap: cannot write {name}: {e}");
+                status = EXIT_USAGE;
+                continue;
+            }
         }
+        if args.format == Format::Human {
+            emit(&format!("{verb} {name}\n"));
+        }
+        changed.push(name);
     }
-    if args.check && changed {
+    if args.format == Format::Human {
+        if !findings.is_empty() {
+            eprint!(
+                "{}",
+                entramap::report::to_human(&findings, use_color(Stream::Stderr))
+            );
+        }
+    } else {
+        print_reports(
+            &findings,
+            args.format,
+            Some(("formatted", serde_json::json!(changed))),
+        );
+    }
+    if !findings.is_empty() {
+        status = status.max(failure_status(&findings));
+    }
+    if args.check && !changed.is_empty() {
         status = status.max(EXIT_FINDINGS);
     }
     status
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(temp.path(), meta.permissions());
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -1,8 +1,9 @@
 //! `entramap import SCHEMA.json`: a Graph synchronization schema to a mapping file.
 
 use super::{emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use entramap::fsutil::{read_text_limited, write_atomically};
 use entramap::graph::import::{import_str, ImportError, ImportOptions};
-use entramap::output::write_atomically;
+use entramap::graph::model::MAX_DOCUMENT_BYTES;
 use std::path::PathBuf;
 
 /// Output formats of `entramap import`.
@@ -41,7 +42,7 @@ pub struct ImportArgs {
 /// Runs `entramap import`.
 pub fn run(args: ImportArgs) -> u8 {
     let name = args.schema.display().to_string();
-    let text = match std::fs::read_to_string(&args.schema) {
+    let text = match read_text_limited(&args.schema, MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("entramap: cannot read {name}: {e}");
@@ -69,7 +70,7 @@ pub fn run(args: ImportArgs) -> u8 {
         }
     };
     if let Some(path) = &args.output {
-        if let Err(e) = write_atomically(path, &imported.yaml) {
+        if let Err(e) = write_atomically(path, imported.yaml.as_bytes()) {
             eprintln!("entramap: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }

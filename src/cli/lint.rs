@@ -1,7 +1,7 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
 use super::check::FailOn;
-use super::{emit, use_color, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::lint::{discover, lint_file, LintReport};
 use entramap::report::{self, FileReport, Format, Summary};
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ pub fn run(args: LintArgs) -> u8 {
     let summary = Summary::of(&reports);
     match args.format {
         Format::Human => {
-            let mut out = report::to_human(&reports, use_color());
+            let mut out = report::to_human(&reports, use_color(Stream::Stdout));
             out.push_str(&summary_line(&summary, mappings, suppressed));
             emit(&out);
         }

@@ -8,15 +8,20 @@ mod export;
 mod fmt;
 mod import;
 mod lint;
+mod preview;
 mod schema;
 mod table;
 mod targets;
 
 use clap::{Parser, Subcommand};
+use entramap::lint::has_configuration_error;
+use entramap::output::{prepare_file, Prepared};
 use entramap::report::{FileReport, Format, Summary};
 use entramap::Severity;
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Lint, generate, evaluate and diff Microsoft Entra ID provisioning mappings, offline.
 #[derive(Debug, Parser)]
@@ -50,6 +55,11 @@ enum Command {
     Import(import::ImportArgs),
     /// What changed between two mapping files, and its effect on a running provisioning job.
     Diff(diff::DiffArgs),
+    /// Dry run: evaluate the user mapping for every user of an export and report what would fail.
+    Preview(preview::PreviewArgs),
+    /// Write a synthetic tenant's users (for tests and benchmarks).
+    #[command(hide = true)]
+    Synth(preview::SynthArgs),
     /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
     Explain {
         /// The rule id, such as `switch-pairs`.
@@ -85,34 +95,64 @@ pub fn run() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Import(args) => import::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Preview(args) => preview::run(args),
+        Command::Synth(args) => preview::run_synth(args),
         Command::Explain { rule } => explain(rule.as_deref()),
     };
+    if OUTPUT_FAILED.load(Ordering::Relaxed) {
+        return ExitCode::from(code.max(EXIT_USAGE));
+    }
     ExitCode::from(code)
 }
 
-/// Whether to colour output on stdout.
-pub fn use_color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+/// An output stream of the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
 }
 
-/// Prints `text` to stdout, ignoring a closed pipe.
+/// Whether to colour output written to `stream`: only on a terminal, and never with `NO_COLOR`.
+pub fn use_color(stream: Stream) -> bool {
+    let terminal = match stream {
+        Stream::Stdout => std::io::stdout().is_terminal(),
+        Stream::Stderr => std::io::stderr().is_terminal(),
+    };
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal
+}
+
+/// Set when writing to stdout failed for a reason other than a closed pipe.
+static OUTPUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Prints `text` to stdout. A closed pipe (`entramap ... | head -1`) is ignored; any other write
+/// error (a full disk) is reported once on stderr, and the command then exits with status 2
+/// (see [`run`]).
 pub fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if let Err(e) = result {
+        if e.kind() != std::io::ErrorKind::BrokenPipe
+            && !OUTPUT_FAILED.swap(true, Ordering::Relaxed)
+        {
+            eprintln!("entramap: cannot write to standard output: {e}");
+        }
+    }
 }
 
-/// Prints reports in `format` and returns the exit status for `fail_on`.
-pub fn finish(
+/// Prints reports in `format` on stdout; `extra` adds a key to the JSON document.
+pub fn print_reports(
     reports: &[FileReport],
     format: Format,
-    fail_on: Severity,
     extra: Option<(&str, serde_json::Value)>,
-) -> u8 {
-    let summary = Summary::of(reports);
+) {
     match format {
         Format::Human => {
-            emit(&entramap::report::to_human(reports, use_color()));
+            emit(&entramap::report::to_human(
+                reports,
+                use_color(Stream::Stdout),
+            ));
         }
         Format::Json => {
             let mut document = entramap::report::to_json(reports);
@@ -130,11 +170,58 @@ pub fn finish(
             serde_json::to_string_pretty(&entramap::report::to_sarif(reports)).unwrap_or_default()
         )),
     }
-    if summary.fails(fail_on) {
+}
+
+/// Prints reports in `format` and returns the exit status for `fail_on`.
+pub fn finish(
+    reports: &[FileReport],
+    format: Format,
+    fail_on: Severity,
+    extra: Option<(&str, serde_json::Value)>,
+) -> u8 {
+    print_reports(reports, format, extra);
+    if Summary::of(reports).fails(fail_on) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
+}
+
+/// The exit status of reports that stop a command: 2 when one says the configuration is unusable
+/// (unreadable file, unknown target profile), else 1.
+pub fn failure_status(reports: &[FileReport]) -> u8 {
+    if reports
+        .iter()
+        .any(|r| has_configuration_error(&r.diagnostics))
+    {
+        EXIT_USAGE
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+/// Reads and prepares a mapping file for `table`, `docs`, `export`, `diff` and `preview`. When
+/// it cannot be used, prints its located findings as lint does (on stderr) and gives the exit
+/// status (see [`failure_status`]).
+pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
+    prepare_path_as(path, Format::Human)
+}
+
+/// [`prepare_path`], printing the findings in `format`: human on stderr (stdout is the
+/// command's own output), the machine formats as the one document on stdout.
+pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
+    prepare_file(path).map_err(|report| {
+        let reports = [report];
+        if format == Format::Human {
+            eprint!(
+                "{}",
+                entramap::report::to_human(&reports, use_color(Stream::Stderr))
+            );
+        } else {
+            print_reports(&reports, format, None);
+        }
+        failure_status(&reports)
+    })
 }
 
 fn explain(rule: Option<&str>) -> u8 {

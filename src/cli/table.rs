@@ -1,11 +1,14 @@
 //! `entramap table FILE`: the setup tables of a mapping file.
 
-use super::{emit, use_color, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, prepare_path_as, EXIT_OK};
 use entramap::output::table::{self, TableFormat};
-use entramap::output::{prepare, PrepareError, Prepared};
-use entramap::report::{FileReport, Source};
+use entramap::report::Format;
 use entramap::source::ObjectKind;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+/// Kept for `preview`, which imports it from here; the shared function is
+/// [`super::prepare_path`].
+pub(super) use super::prepare_path;
 
 /// `users` or `groups`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -41,7 +44,11 @@ pub struct TableArgs {
 
 /// Runs `entramap table`.
 pub fn run(args: TableArgs) -> u8 {
-    match prepare_path(&args.file) {
+    let findings = match args.format {
+        TableFormat::Json => Format::Json,
+        TableFormat::Markdown | TableFormat::Csv => Format::Human,
+    };
+    match prepare_path_as(&args.file, findings) {
         Ok(prepared) => {
             let tables = table::build(&prepared, args.object.map(Object::kind));
             emit(&table::render(&tables, args.format));
@@ -49,29 +56,4 @@ pub fn run(args: TableArgs) -> u8 {
         }
         Err(code) => code,
     }
-}
-
-/// Reads and prepares a mapping file; on failure prints why and gives the exit status
-/// (1: the file has errors, printed as located findings; 2: unreadable file or unknown profile).
-pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("entramap: cannot read {name}: {e}");
-        EXIT_USAGE
-    })?;
-    prepare(&name, &text, path.parent()).map_err(|error| match error {
-        PrepareError::Findings(diagnostics) => {
-            let report = FileReport {
-                source: Source::new(name.clone(), text.clone()),
-                diagnostics,
-            };
-            eprint!("{}", entramap::report::to_human(&[report], use_color()));
-            eprintln!("entramap: {name} has errors; run `entramap lint {name}`");
-            EXIT_FINDINGS
-        }
-        PrepareError::Profile(e) => {
-            eprintln!("entramap: {name}: {e}");
-            EXIT_USAGE
-        }
-    })
 }

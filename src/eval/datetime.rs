@@ -326,7 +326,7 @@ impl Cursor<'_> {
         while n < max {
             match self.chars.get(self.pos).and_then(|c| c.to_digit(10)) {
                 Some(d) => {
-                    value = value * 10 + d;
+                    value = value.checked_mul(10)?.checked_add(d)?;
                     self.pos += 1;
                     n += 1;
                 }

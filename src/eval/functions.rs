@@ -2,12 +2,12 @@
 //! its evaluation function and to the semantics chosen where Microsoft's docs are silent.
 
 use super::datetime::{self, Interval, Stamp, Styles};
-use crate::dotnet_regex::{self, Replacement};
 use super::text::{self, Culture};
 use super::value::{AppRole, Value, ROLE_TYPE};
 use super::{
     CallNode, EvalError, Flow, Frame, NoFlowReason, NodeKind, Stop, MAX_TEXT_BYTES, MAX_VALUES,
 };
+use crate::dotnet_regex::{self, Replacement};
 use crate::syntax::CmpOp;
 use base64::Engine as _;
 use rand::{RngExt as _, SeedableRng as _};
@@ -829,7 +829,7 @@ fn random_string<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     if numbers[1..].iter().any(|n| *n < 0) {
         return Err(fail(call, "the minimums must not be negative"));
     }
-    if digits + specials + capitals + lower > length {
+    if numbers[1..].iter().map(|n| i128::from(*n)).sum::<i128>() > i128::from(length) {
         return Err(fail(
             call,
             format!("the minimums add up to more than Length {length}"),

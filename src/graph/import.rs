@@ -12,9 +12,9 @@ use super::{
     MAXIMUM_LENGTH, PARAMETER_ALIASES, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
 use crate::catalogue::{self, Context};
-use crate::lint::secrets;
 use crate::output::plural;
 use crate::profile::{self, Profile, ProfileError, ReferencedObject, TargetSchema};
+use crate::secrets;
 use crate::source::{entra_id, ObjectKind};
 use crate::syntax::ast::encode_string;
 use crate::types::Base;

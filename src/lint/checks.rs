@@ -274,21 +274,7 @@ fn direct(
 ) {
     let span = source.content_span();
     let Some(attribute) = object.sources.get(&source.value) else {
-        let mut d = Diagnostic::new(
-            "unknown-source-attribute",
-            span,
-            format!("unknown source attribute `{}`", source.value),
-        )
-        .with_primary_label("not in the source schema");
-        d = match suggest::closest(&source.value, object.sources.names()) {
-            Some(c) if c.eq_ignore_ascii_case(&source.value) => d.with_help(format!(
-                "did you mean `{c}`? attribute names are case-sensitive"
-            )),
-            Some(c) => d.with_help(format!("did you mean `{c}`?")),
-            None => d.with_help(
-                "declare directory extensions and other added attributes under `source_attributes`",
-            ),
-        };
+        let d = crate::checker::unknown_source_attribute(&source.value, span, &object.sources);
         sink.mapping(at, d);
         return;
     };

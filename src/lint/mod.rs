@@ -6,12 +6,13 @@
 //! [`discover`] finds mapping files under directories.
 
 pub mod checks;
-pub mod secrets;
 
 use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{FileReport, Source};
+use crate::fsutil::{read_limited, ReadError};
 use crate::mapping::{load_str, AttributeMapping, MappingFile, ObjectMapping, MAX_FILE_BYTES};
-use crate::profile::{self, Profile, TargetSchema};
-use crate::report::{FileReport, Source};
+use crate::profile::{self, Profile, ProfileError, TargetSchema};
+use crate::secrets;
 use crate::source::{entra_id, ObjectKind, SourceSchema};
 use std::path::{Path, PathBuf};
 
@@ -37,10 +38,7 @@ impl LintReport {
     /// Whether a finding says the configuration cannot be used at all (unknown profile,
     /// unreadable file).
     pub fn configuration_error(&self) -> bool {
-        self.report
-            .diagnostics
-            .iter()
-            .any(|d| CONFIGURATION_RULES.contains(&d.rule))
+        has_configuration_error(&self.report.diagnostics)
     }
 }
 
@@ -152,47 +150,62 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
 
 /// Reads and lints one file. Unreadable files, invalid UTF-8 and oversized files are findings.
 pub fn lint_file(path: &Path) -> LintReport {
-    let name = path.display().to_string();
-    let unreadable = |message: String, rule: &'static str, at: usize| LintReport {
-        report: FileReport {
-            source: Source::new(name.clone(), ""),
-            diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
+    match read_mapping_file(path) {
+        Ok(text) => lint_source(&path.display().to_string(), &text, path.parent()),
+        Err(report) => LintReport {
+            report,
+            mappings: 0,
+            suppressed: 0,
         },
-        mappings: 0,
-        suppressed: 0,
+    }
+}
+
+/// Reads a mapping file, at most [`MAX_FILE_BYTES`] of a regular file: its text, or a report
+/// with the one finding that says why it cannot be read (`file-unreadable`, `input-limit`, or
+/// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
+pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
+    let name = path.display().to_string();
+    let finding = |rule: &'static str, at: usize, message: String, text: String| FileReport {
+        source: Source::new(name.clone(), text),
+        diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
     };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES as u64 => {
-            return unreadable(
-                format!(
-                    "the file is {} bytes; entramap reads at most {MAX_FILE_BYTES}",
-                    meta.len()
-                ),
+    let bytes = match read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { .. }) => {
+            return Err(finding(
                 "input-limit",
                 0,
-            );
+                format!("the file is larger than {MAX_FILE_BYTES} bytes; entramap reads at most {MAX_FILE_BYTES}"),
+                String::new(),
+            ))
         }
-        Err(e) => return unreadable(format!("cannot read the file: {e}"), "file-unreadable", 0),
-        Ok(_) => {}
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return unreadable(format!("cannot read the file: {e}"), "file-unreadable", 0),
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => lint_source(&name, &text, path.parent()),
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-            let mut report = unreadable(
-                format!("the file is not valid UTF-8 (byte {at})"),
-                "file-syntax",
-                at,
-            );
-            report.report.source = Source::new(name.clone(), valid);
-            report
+            return Err(finding(
+                "file-unreadable",
+                0,
+                format!("cannot read the file: {e}"),
+                String::new(),
+            ))
         }
-    }
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        finding(
+            "file-syntax",
+            at,
+            format!("the file is not valid UTF-8 (byte {at})"),
+            valid,
+        )
+    })
+}
+
+/// Whether one of `diagnostics` says the configuration cannot be used at all (a rule of
+/// [`CONFIGURATION_RULES`]: unknown or invalid target profile, unreadable file).
+pub fn has_configuration_error(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics
+        .iter()
+        .any(|d| CONFIGURATION_RULES.contains(&d.rule))
 }
 
 /// Mapping files under `paths`: directories are searched recursively for `*.entramap.yaml`,
@@ -255,27 +268,30 @@ fn resolve_profile(
     base_dir: Option<&Path>,
     sink: &mut Sink,
 ) -> Option<Profile> {
-    let reference = file.target_profile();
-    match profile::load(reference, base_dir) {
+    match profile::load(file.target_profile(), base_dir) {
         Ok(profile) => Some(profile),
         Err(error) => {
-            let span = file.target.as_ref().map_or(Span::new(0, 0), |t| t.span);
-            let rule = if error.not_found {
-                "unknown-target-profile"
-            } else {
-                "invalid-target-profile"
-            };
-            sink.file(
-                Diagnostic::new(rule, span, error.message.clone())
-                    .with_primary_label("target profile")
-                    .with_help(format!(
-                        "use a built-in profile ({}) or a path to a profile file; `entramap targets` lists them",
-                        profile::built_in_names().collect::<Vec<_>>().join(", ")
-                    )),
-            );
+            sink.file(profile_diagnostic(file, &error));
             None
         }
     }
+}
+
+/// The finding for a target profile that cannot be loaded (`unknown-target-profile` or
+/// `invalid-target-profile`, both configuration errors), at the file's `target:`.
+pub fn profile_diagnostic(file: &MappingFile, error: &ProfileError) -> Diagnostic {
+    let span = file.target.as_ref().map_or(Span::new(0, 0), |t| t.span);
+    let rule = if error.not_found {
+        "unknown-target-profile"
+    } else {
+        "invalid-target-profile"
+    };
+    Diagnostic::new(rule, span, error.message.clone())
+        .with_primary_label("target profile")
+        .with_help(format!(
+            "use a built-in profile ({}) or a path to a profile file; `entramap targets` lists them",
+            profile::built_in_names().collect::<Vec<_>>().join(", ")
+        ))
 }
 
 fn object_context<'a>(
@@ -305,8 +321,9 @@ fn object_context<'a>(
     }
 }
 
-/// Drops suppressed findings, reports `allow` entries that suppress nothing or name no rule, and
-/// returns how many findings were suppressed.
+/// Drops suppressed findings, reports `allow` entries that suppress nothing, name no rule or name
+/// a configuration rule (which no entry suppresses), and returns how many findings were
+/// suppressed.
 fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
     let mut used_file = vec![false; file.allow.len()];
     let mut used_mapping: Vec<Vec<bool>> = [&file.users, &file.groups]
@@ -319,6 +336,9 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
     };
     let before = sink.found.len();
     sink.found.retain(|(owner, d)| {
+        if CONFIGURATION_RULES.contains(&d.rule) {
+            return true;
+        }
         if let Some(at) = owner {
             let allows = &file.object(at.object).mappings[at.index].allow;
             if let Some(i) = allows.iter().position(|a| a.rule.value == d.rule) {
@@ -355,6 +375,19 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
                 None => d.with_help("`entramap explain` lists every rule"),
             };
             sink.file(d);
+        } else if CONFIGURATION_RULES.contains(&allow.rule.value.as_str()) {
+            sink.file(
+                Diagnostic::new(
+                    "allow-unknown-rule",
+                    allow.rule.span,
+                    format!(
+                        "`{}` is a configuration error and cannot be suppressed",
+                        allow.rule.value
+                    ),
+                )
+                .with_primary_label("not suppressible")
+                .with_help("remove the entry and fix the configuration: the file cannot be checked until then"),
+            );
         } else if !used {
             sink.file(
                 Diagnostic::new(

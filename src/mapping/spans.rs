@@ -79,7 +79,8 @@ impl OffsetMap {
         }
     }
 
-    /// The file span of the decoded span `span` (clamped to the decoded text).
+    /// The file span of the decoded span `span` (a span past the end of an escaped value is
+    /// clamped to its end; a verbatim value maps by shifting).
     pub fn map(&self, span: Span) -> Span {
         if self.ranges.is_empty() {
             return span.shift(self.verbatim_start);

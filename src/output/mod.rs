@@ -8,7 +8,8 @@ pub mod table;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::mapping::{load_str, MappingFile, MappingKind};
-use crate::profile::{self, Profile, ProfileError, TargetSchema};
+use crate::profile::{self, Profile, TargetSchema};
+use crate::report::{FileReport, Source};
 use crate::source::{entra_id, ObjectKind, SourceSchema};
 use std::path::Path;
 
@@ -26,8 +27,19 @@ pub struct Prepared {
 pub enum PrepareError {
     /// The file does not load: its error findings, located in the text.
     Findings(Vec<Diagnostic>),
-    /// The target profile cannot be loaded.
-    Profile(ProfileError),
+    /// The target profile cannot be loaded: the configuration finding
+    /// (`unknown-target-profile` or `invalid-target-profile`) at the file's `target:`.
+    Profile(Box<Diagnostic>),
+}
+
+impl PrepareError {
+    /// The findings, whatever the cause.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            PrepareError::Findings(diagnostics) => diagnostics,
+            PrepareError::Profile(diagnostic) => vec![*diagnostic],
+        }
+    }
 }
 
 /// Loads a mapping file's text (`name` picks YAML or JSON) and resolves its target profile
@@ -43,8 +55,22 @@ pub fn prepare(name: &str, text: &str, base_dir: Option<&Path>) -> Result<Prepar
         Some(file) if errors.is_empty() => file,
         _ => return Err(PrepareError::Findings(errors)),
     };
-    let profile = profile::load(file.target_profile(), base_dir).map_err(PrepareError::Profile)?;
+    let profile = profile::load(file.target_profile(), base_dir)
+        .map_err(|e| PrepareError::Profile(Box::new(crate::lint::profile_diagnostic(&file, &e))))?;
     Ok(Prepared { file, profile })
+}
+
+/// Reads a mapping file from disk (bounded: see [`crate::lint::read_mapping_file`]) and
+/// prepares it. On failure, the report to print, its findings located in the file; whether it
+/// is a configuration error (exit status 2 rather than 1) is
+/// [`crate::lint::has_configuration_error`] of its diagnostics.
+pub fn prepare_file(path: &Path) -> Result<Prepared, FileReport> {
+    let text = crate::lint::read_mapping_file(path)?;
+    let name = path.display().to_string();
+    prepare(&name, &text, path.parent()).map_err(|error| FileReport {
+        source: Source::new(name.clone(), text.clone()),
+        diagnostics: error.into_diagnostics(),
+    })
 }
 
 impl Prepared {
@@ -91,19 +117,4 @@ pub fn plural(kind: ObjectKind) -> &'static str {
         ObjectKind::User => "users",
         ObjectKind::Group => "groups",
     }
-}
-
-/// Writes `text` to `path` atomically: a temporary file in the same directory, then a rename,
-/// so an interrupted run never leaves a half-written file in place of a good one.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -11,7 +11,8 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 /// Output formats of `entramap table`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TableFormat {
     /// Markdown tables, as in the vendors' guides.
     #[default]

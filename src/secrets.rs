@@ -84,6 +84,17 @@ pub fn mask(text: &str, secrets: &[Span]) -> String {
     out
 }
 
+/// `text` with every secret-looking token masked; borrowed when there is none. Every renderer
+/// passes messages, labels and help through this, so no output prints a token in full.
+pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
+    let secrets = find(text);
+    if secrets.is_empty() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(mask(text, &secrets))
+    }
+}
+
 /// The finding for a secret at `span`; the message never contains the token.
 pub fn diagnostic(span: &Span) -> Diagnostic {
     Diagnostic::new(
@@ -108,6 +119,9 @@ mod tests {
         );
         assert!(find("source: extension_0123456789abcdef0123456789abcdef_costCenter").is_empty());
         assert!(find("id: 0123456789abcdef0123456789abcdef").is_empty());
+        let token = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL";
+        let redacted = redact(&format!("unknown source attribute `{token}`")).into_owned();
+        assert!(!redacted.contains(token) && redacted.contains("Zm9v****"));
         assert!(find(
             "target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber"
         )

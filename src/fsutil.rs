@@ -1,0 +1,252 @@
+//! Reading and writing the files users hand to entramap: every read is bounded (a FIFO,
+//! `/dev/zero` or a huge file is refused, never read into memory), every write is atomic (a
+//! temporary file beside the target, then a rename) and keeps the existing file's permissions.
+
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Why a bounded read failed.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file cannot be opened or read.
+    Io(io::Error),
+    /// The path names something other than a regular file (a directory, a FIFO, a device).
+    NotAFile,
+    /// The input is longer than the limit, in bytes.
+    TooLarge {
+        /// The limit that was exceeded.
+        limit: usize,
+    },
+    /// The input is not UTF-8 (only from the text readers).
+    NotUtf8 {
+        /// The byte offset of the first invalid byte.
+        valid_up_to: usize,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::NotAFile => f.write_str("not a regular file"),
+            ReadError::TooLarge { limit } => {
+                write!(
+                    f,
+                    "input exceeds {limit} bytes; entramap reads at most {limit}"
+                )
+            }
+            ReadError::NotUtf8 { valid_up_to } => {
+                write!(f, "not valid UTF-8 (byte {valid_up_to})")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl From<io::Error> for ReadError {
+    fn from(e: io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+/// Reads at most `limit` bytes of the regular file at `path`. Anything that is not a regular
+/// file is refused before it is opened (opening a FIFO would block), and a file longer than
+/// `limit` is [`ReadError::TooLarge`] whatever its metadata claims.
+pub fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if meta.len() > limit as u64 {
+        return Err(ReadError::TooLarge { limit });
+    }
+    read_stream_limited(file, limit)
+}
+
+/// Reads the regular file at `path` as UTF-8 text of at most `limit` bytes (see
+/// [`read_limited`]).
+pub fn read_text_limited(path: &Path, limit: usize) -> Result<String, ReadError> {
+    into_text(read_limited(path, limit)?)
+}
+
+/// Reads at most `limit` bytes from `reader` (standard input, say): one byte more is
+/// [`ReadError::TooLarge`], never a silent truncation.
+pub fn read_stream_limited(reader: impl Read, limit: usize) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    reader
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
+/// Reads UTF-8 text of at most `limit` bytes from `reader` (see [`read_stream_limited`]).
+pub fn read_stream_text_limited(reader: impl Read, limit: usize) -> Result<String, ReadError> {
+    into_text(read_stream_limited(reader, limit)?)
+}
+
+fn into_text(bytes: Vec<u8>) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        valid_up_to: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// A file being written atomically: writes go to a temporary file beside the destination, and
+/// [`AtomicFile::commit`] renames it into place. Dropped without a commit, it leaves the
+/// destination untouched and removes the temporary file.
+///
+/// The destination keeps its permissions (a new file gets the usual `0666` less the umask, not
+/// the temporary file's `0600`), and a destination that is a symbolic link is written through:
+/// its target is replaced and the link stays.
+#[derive(Debug)]
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    destination: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let destination = match fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path)?,
+            _ => path.to_path_buf(),
+        };
+        let dir = match destination.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".entramap-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir)?;
+        if let Ok(meta) = fs::metadata(&destination) {
+            fs::set_permissions(temp.path(), meta.permissions())?;
+        }
+        Ok(AtomicFile { temp, destination })
+    }
+
+    /// Flushes the data to disk and renames the temporary file over the destination.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.temp.flush()?;
+        self.temp.as_file().sync_all()?;
+        self.temp
+            .persist(&self.destination)
+            .map(drop)
+            .map_err(|e| e.error)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.temp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+/// Writes `contents` to `path` atomically (see [`AtomicFile`]): an interrupted run never leaves
+/// a half-written file in place of a good one.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = AtomicFile::create(path)?;
+    file.write_all(contents)?;
+    file.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_bounded_and_refuse_what_is_not_a_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("a.txt");
+        fs::write(&path, "hello").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            read_text_limited(&path, 5).unwrap_or_else(|e| panic!("{e}")),
+            "hello"
+        );
+        assert!(matches!(
+            read_limited(&path, 4),
+            Err(ReadError::TooLarge { limit: 4 })
+        ));
+        assert!(matches!(
+            read_limited(dir.path(), 4),
+            Err(ReadError::NotAFile)
+        ));
+        #[cfg(unix)]
+        assert!(matches!(
+            read_limited(Path::new("/dev/zero"), 4),
+            Err(ReadError::NotAFile)
+        ));
+        let error = read_stream_limited(io::repeat(0), 1024)
+            .err()
+            .unwrap_or_else(|| panic!("read an endless stream"));
+        assert_eq!(
+            error.to_string(),
+            "input exceeds 1024 bytes; entramap reads at most 1024"
+        );
+        fs::write(&path, b"ab\xffc").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            read_text_limited(&path, 10),
+            Err(ReadError::NotUtf8 { valid_up_to: 2 })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn atomic_writes_keep_permissions_and_follow_symlinks() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("map.yaml");
+        fs::write(&path, "old").unwrap_or_else(|e| panic!("{e}"));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+        write_atomically(&path, b"new").unwrap_or_else(|e| panic!("{e}"));
+        let mode = |p: &Path| {
+            fs::metadata(p)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode(&path), 0o644);
+        assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("new"));
+
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&path, &link).unwrap_or_else(|e| panic!("{e}"));
+        write_atomically(&link, b"through").unwrap_or_else(|e| panic!("{e}"));
+        assert!(fs::symlink_metadata(&link)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("through"));
+        assert_eq!(mode(&path), 0o644);
+
+        let fresh = dir.path().join("fresh.yaml");
+        write_atomically(&fresh, b"x").unwrap_or_else(|e| panic!("{e}"));
+        let plain = dir.path().join("plain.yaml");
+        fs::write(&plain, "x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mode(&fresh), mode(&plain), "a new file gets the usual mode");
+        let leftovers = fs::read_dir(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+}

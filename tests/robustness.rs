@@ -1,0 +1,246 @@
+//! Hostile inputs and outputs for every command that reads a user's file: bounded reads (FIFOs,
+//! devices, oversized files, endless standard input), located findings for malformed files,
+//! configuration errors that cannot be suppressed, write errors and closed pipes.
+
+mod common;
+
+use common::{entramap_in, stderr, stdout};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const CLEAN: &str = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n";
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+}
+
+/// Runs `entramap ARGS` with `input` on standard input.
+fn with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("entramap runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // The process stops reading at the limit; a write error past it is expected.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("entramap finishes")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_target_naming_a_device_is_a_configuration_error_not_an_endless_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "a.entramap.yaml",
+        &CLEAN.replace("app: T\n", "app: T\ntarget: /dev/zero\n"),
+    );
+    let output = entramap_in(&["lint"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("invalid-target-profile")
+            && stdout(&output).contains("not a regular file"),
+        "{}",
+        stdout(&output)
+    );
+    let output = entramap_in(&["table", "a.entramap.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("a.entramap.yaml:3:9"),
+        "located at `target:`: {}",
+        stderr(&output)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe.entramap.yaml");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    for command in ["lint", "fmt", "table", "docs", "export"] {
+        let output = entramap_in(&[command, "pipe.entramap.yaml"], dir.path());
+        assert_eq!(output.status.code(), Some(2), "{command}: {output:?}");
+        let text = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(text.contains("not a regular file"), "{command}: {text}");
+    }
+    let output = entramap_in(&["import", "pipe.entramap.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn an_oversized_file_is_an_input_limit_finding_in_every_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = format!("{CLEAN}# {}\n", "x".repeat(5 * 1024 * 1024));
+    write(dir.path(), "big.entramap.yaml", &big);
+    let output = entramap_in(&["lint", "big.entramap.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("error[input-limit]"));
+    for command in ["table", "docs", "export", "fmt"] {
+        let output = entramap_in(&[command, "big.entramap.yaml"], dir.path());
+        assert_eq!(output.status.code(), Some(1), "{command}");
+        assert!(
+            stderr(&output).contains("big.entramap.yaml:1:1: error[input-limit]"),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn standard_input_past_the_limit_is_an_error_not_a_truncation() {
+    let long = vec![b'a'; 16 * 1024 * 1024 + 1];
+    let output = with_stdin(&["check", "-"], &long);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("input exceeds 16777216 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let user = dir.path().join("user.json");
+    std::fs::write(&user, "{}").expect("user written");
+    let longer = vec![b'a'; 64 * 1024 * 1024 + 1];
+    let output = with_stdin(
+        &["eval", "-", "--user", &user.display().to_string()],
+        &longer,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("input exceeds 67108864 bytes"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_malformed_file_is_a_located_finding_for_every_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "bad.entramap.yaml",
+        "entramap: 1\napp: T\napp: U\n",
+    );
+    write(dir.path(), "good.entramap.yaml", CLEAN);
+    for args in [
+        &["table", "bad.entramap.yaml"][..],
+        &["docs", "bad.entramap.yaml"],
+        &["export", "bad.entramap.yaml"],
+        &["diff", "good.entramap.yaml", "bad.entramap.yaml"],
+        &["fmt", "bad.entramap.yaml"],
+    ] {
+        let output = entramap_in(args, dir.path());
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let text = stderr(&output);
+        assert!(
+            text.contains("bad.entramap.yaml:3:1: error[duplicate-key]"),
+            "{args:?}: {text}"
+        );
+        assert!(!text.contains("has errors"), "{args:?}: {text}");
+    }
+    for args in [
+        &[
+            "diff",
+            "good.entramap.yaml",
+            "bad.entramap.yaml",
+            "--format",
+            "json",
+        ][..],
+        &["table", "bad.entramap.yaml", "--format", "json"],
+        &["fmt", "bad.entramap.yaml", "--format", "json"],
+    ] {
+        let output = entramap_in(args, dir.path());
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let document: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("one JSON document");
+        assert_eq!(
+            document["diagnostics"][0]["rule"], "duplicate-key",
+            "{args:?}"
+        );
+        assert_eq!(document["diagnostics"][0]["span"]["start"]["line"], 3);
+    }
+}
+
+#[test]
+fn an_allow_cannot_turn_a_configuration_error_into_success() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "a.entramap.yaml",
+        &CLEAN.replace(
+            "app: T\n",
+            "app: T\ntarget: nosuch\nallow:\n  - {rule: unknown-target-profile, reason: quiet}\n",
+        ),
+    );
+    let output = entramap_in(&["lint"], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("error[unknown-target-profile]")
+            && text.contains(
+                "`unknown-target-profile` is a configuration error and cannot be suppressed"
+            ),
+        "{text}"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_error_on_stdout_exits_2() {
+    let root = common::root();
+    for args in [
+        &["export", "examples/configcat.entramap.yaml"][..],
+        &["table", "examples/configcat.entramap.yaml"],
+        &["lint", "examples/configcat.entramap.yaml"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let output = Command::new(env!("CARGO_BIN_EXE_entramap"))
+            .args(args)
+            .current_dir(root)
+            .stdout(full)
+            .output()
+            .expect("entramap runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains("cannot write to standard output"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for i in 0..50 {
+        write(
+            dir.path(),
+            &format!("m{i}.entramap.yaml"),
+            &format!("{CLEAN}  - target: active\n    expression: Not( [IsSoftDeleted] )\n"),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(["fmt", "--check"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("entramap runs");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("entramap finishes");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"));
+}
