@@ -1,0 +1,620 @@
+//! Reading user exports in chunks: JSON Lines, a Graph `/users` page (`{"value": [...]}`, also
+//! several pages one after another) and the CSV of the portal's "Download users". The reader
+//! only splits the input into raw records with their line numbers (cheap, on one thread); the
+//! records are decoded by the workers ([`Decoder`]). A record that cannot be split (a line or
+//! object over [`MAX_RECORD_BYTES`], a CSV row with the wrong number of fields, a document that
+//! is not a Graph page) becomes an unreadable record at its line: nothing is dropped silently.
+
+use super::record::{Attributes, Record};
+use crate::eval::Value;
+use crate::source::{entra_id, ObjectKind};
+use crate::types::Base;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+use std::ops::Range;
+use std::rc::Rc;
+
+/// The longest record read (one JSON line, one Graph user object), in bytes.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// How a user export is written.
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// Decide from the content: a JSON object whose first key is `value` or `@odata.…` is a
+    /// Graph page, another JSON object JSON Lines, anything else CSV.
+    #[default]
+    Auto,
+    /// One JSON object (a user) per line.
+    Jsonl,
+    /// A Microsoft Graph `/users` response: `{"value": [user, ...]}`.
+    Graph,
+    /// The portal's "Download users" CSV (header row, one user per row).
+    Csv,
+}
+
+/// Portal CSV headers (lower case, spaces removed) that differ from the Entra attribute name.
+/// Other headers are matched to Entra names case-insensitively, ignoring spaces, or taken as
+/// they are. See `docs/preview.md` for the whole table.
+pub const CSV_HEADERS: &[(&str, &str)] = &[
+    ("id", "objectId"),
+    ("objectid", "objectId"),
+    ("directorysynced", "dirSyncEnabled"),
+    ("stateorprovince", "state"),
+    ("countryorregion", "country"),
+    ("office", "physicalDeliveryOfficeName"),
+    ("officelocation", "physicalDeliveryOfficeName"),
+    ("ziporpostalcode", "postalCode"),
+    ("officephone", "telephoneNumber"),
+    ("mobilephone", "mobile"),
+    ("onpremisesimmutableid", "immutableId"),
+];
+
+/// A raw record: where it starts in the export and its bytes.
+#[derive(Debug)]
+pub(crate) struct RawRecord {
+    pub line: u64,
+    pub body: Body,
+}
+
+/// The bytes of a raw record.
+#[derive(Debug)]
+pub(crate) enum Body {
+    /// A JSON value (range in [`Chunk::data`]).
+    Json(Range<usize>),
+    /// A CSV row (range in [`Chunk::fields`]).
+    Csv(Range<usize>),
+    /// Could not be split out; the reason.
+    Unreadable(String),
+}
+
+/// A batch of raw records.
+#[derive(Debug, Default)]
+pub(crate) struct Chunk {
+    pub data: Vec<u8>,
+    pub fields: Vec<Range<usize>>,
+    pub records: Vec<RawRecord>,
+}
+
+/// One CSV column's destination.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Column {
+    slot: usize,
+    alias: bool,
+    boolean: bool,
+}
+
+/// Turns raw records into [`Record`]s (shared by the workers).
+#[derive(Debug)]
+pub(crate) enum Decoder {
+    Json,
+    Csv {
+        columns: Vec<Option<Column>>,
+        header_len: usize,
+    },
+}
+
+impl Decoder {
+    /// Fills a cleared record from a raw record.
+    pub fn decode(
+        &self,
+        chunk: &Chunk,
+        body: &Body,
+        record: &mut Record<'_>,
+    ) -> Result<(), String> {
+        match (self, body) {
+            (_, Body::Unreadable(reason)) => Err(reason.clone()),
+            (_, Body::Json(range)) => record.read_json(&chunk.data[range.clone()]),
+            (Decoder::Json, Body::Csv(_)) => Err("a CSV row in a JSON export".to_owned()),
+            (Decoder::Csv { columns, .. }, Body::Csv(range)) => {
+                for (column, field) in columns.iter().zip(&chunk.fields[range.clone()]) {
+                    let bytes = &chunk.data[field.clone()];
+                    let text = std::str::from_utf8(bytes)
+                        .map_err(|e| format!("the row is not valid UTF-8: {e}"))?;
+                    let Some(column) = column else { continue };
+                    if text.is_empty() || (column.alias && record.is_present(column.slot)) {
+                        continue;
+                    }
+                    if column.boolean && text.eq_ignore_ascii_case("true") {
+                        *record.slot_mut(column.slot) = Value::Bool(true);
+                    } else if column.boolean && text.eq_ignore_ascii_case("false") {
+                        *record.slot_mut(column.slot) = Value::Bool(false);
+                    } else {
+                        record.set_str(column.slot, text);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Graph page splitting state.
+#[derive(Debug, Default)]
+struct GraphState {
+    depth: u32,
+    in_string: bool,
+    escape: bool,
+    key: Vec<u8>,
+    in_value: bool,
+    seen_value: bool,
+    capture: Option<Capture>,
+}
+
+#[derive(Debug)]
+struct Capture {
+    line: u64,
+    start: usize,
+    scalar: bool,
+    oversize: bool,
+}
+
+/// Newline offsets seen by the CSV reader's input, not yet passed by a record.
+type Newlines = Rc<RefCell<(VecDeque<u64>, u64)>>;
+
+/// Records where the newlines are in what the CSV reader reads (its own line count is off for
+/// CRLF files), so that each row gets its real line number.
+struct Counting<R> {
+    inner: R,
+    offset: u64,
+    newlines: Newlines,
+}
+
+impl<R: io::Read> io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut newlines = self.newlines.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                newlines.0.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+/// The 1-based line of a record the CSV reader places at byte `offset` (after a CRLF it places
+/// the record at the `\n`, so a newline at `offset` itself counts). Offsets must not decrease.
+fn line_at(newlines: &Newlines, offset: u64) -> u64 {
+    let mut state = newlines.borrow_mut();
+    while state.0.front().is_some_and(|&n| n <= offset) {
+        state.0.pop_front();
+        state.1 += 1;
+    }
+    state.1 + 1
+}
+
+enum Mode<R: BufRead> {
+    Lines(R),
+    Graph(R, GraphState),
+    Csv(Box<csv::Reader<Counting<R>>>, csv::ByteRecord, Newlines),
+}
+
+/// Splits an export into chunks of raw records.
+pub(crate) struct Reader<R: BufRead> {
+    mode: Mode<R>,
+    line: u64,
+    bytes: u64,
+    done: bool,
+}
+
+fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
+    let name = match (name.find('['), name.rfind(']')) {
+        (Some(open), Some(close)) if open < close => &name[open + 1..close],
+        _ => name,
+    }
+    .trim();
+    let boolean = |n: &str| {
+        entra_id()
+            .object(ObjectKind::User)
+            .get(n)
+            .is_some_and(|a| a.base == Base::Boolean)
+    };
+    if let Some((slot, alias)) = attributes.lookup(name) {
+        let canonical = attributes.names().nth(slot).unwrap_or(name);
+        return Some(Column {
+            slot,
+            alias,
+            boolean: boolean(canonical),
+        });
+    }
+    let folded: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    let canonical = CSV_HEADERS
+        .iter()
+        .find(|(header, _)| *header == folded)
+        .map(|(_, entra)| *entra)
+        .or_else(|| attributes.names().find(|n| n.to_lowercase() == folded))?;
+    let (slot, _) = attributes.lookup(canonical)?;
+    Some(Column {
+        slot,
+        alias: true,
+        boolean: boolean(canonical),
+    })
+}
+
+impl<R: BufRead> Reader<R> {
+    /// Detects the format (for [`InputFormat::Auto`]), skips a UTF-8 byte order mark and, for
+    /// CSV, reads the header row.
+    pub fn new(
+        mut inner: R,
+        format: InputFormat,
+        attributes: &Attributes,
+    ) -> io::Result<(Self, Decoder)> {
+        let head = inner.fill_buf()?;
+        let bom = head.starts_with(b"\xEF\xBB\xBF");
+        let mut bytes = 0;
+        if bom {
+            inner.consume(3);
+            bytes = 3;
+        }
+        let format = match format {
+            InputFormat::Auto => detect(inner.fill_buf()?),
+            other => other,
+        };
+        let mut reader = Reader {
+            mode: Mode::Lines(inner),
+            line: 0,
+            bytes,
+            done: false,
+        };
+        let decoder = match format {
+            InputFormat::Csv => {
+                let Mode::Lines(inner) = reader.mode else {
+                    return Err(io::Error::other("internal: reader mode"));
+                };
+                let newlines = Newlines::default();
+                let mut csv = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(Counting {
+                        inner,
+                        offset: 0,
+                        newlines: newlines.clone(),
+                    });
+                let mut header = csv::ByteRecord::new();
+                let mut read = csv.read_byte_record(&mut header).map_err(csv_error)?;
+                if read && header.get(0).is_some_and(|f| f.starts_with(b"version:")) {
+                    read = csv.read_byte_record(&mut header).map_err(csv_error)?;
+                }
+                let columns: Vec<Option<Column>> = if read {
+                    header
+                        .iter()
+                        .map(|cell| csv_column(&String::from_utf8_lossy(cell), attributes))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                reader.done = !read;
+                reader.mode = Mode::Csv(Box::new(csv), csv::ByteRecord::new(), newlines);
+                Decoder::Csv {
+                    header_len: columns.len(),
+                    columns,
+                }
+            }
+            InputFormat::Graph => {
+                let Mode::Lines(inner) = reader.mode else {
+                    return Err(io::Error::other("internal: reader mode"));
+                };
+                reader.mode = Mode::Graph(inner, GraphState::default());
+                reader.line = 1;
+                Decoder::Json
+            }
+            InputFormat::Auto | InputFormat::Jsonl => Decoder::Json,
+        };
+        Ok((reader, decoder))
+    }
+
+    /// Bytes consumed so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The next chunk of at most `max_records` records; `None` at the end.
+    pub fn next_chunk(
+        &mut self,
+        max_records: usize,
+        decoder: &Decoder,
+    ) -> io::Result<Option<Chunk>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut chunk = Chunk::default();
+        match &mut self.mode {
+            Mode::Lines(inner) => {
+                while chunk.records.len() < max_records {
+                    let start = chunk.data.len();
+                    let n = io::Read::take(&mut *inner, MAX_RECORD_BYTES as u64 + 1)
+                        .read_until(b'\n', &mut chunk.data)?;
+                    if n == 0 {
+                        self.done = true;
+                        break;
+                    }
+                    self.line += 1;
+                    self.bytes += n as u64;
+                    if n > MAX_RECORD_BYTES && chunk.data.last() != Some(&b'\n') {
+                        chunk.data.truncate(start);
+                        self.bytes += inner.skip_until(b'\n')? as u64;
+                        chunk.records.push(RawRecord {
+                            line: self.line,
+                            body: Body::Unreadable(format!(
+                                "the line is longer than {} MiB",
+                                MAX_RECORD_BYTES >> 20
+                            )),
+                        });
+                        continue;
+                    }
+                    let mut end = chunk.data.len();
+                    while end > start && chunk.data[end - 1].is_ascii_whitespace() {
+                        end -= 1;
+                    }
+                    let mut first = start;
+                    while first < end && chunk.data[first].is_ascii_whitespace() {
+                        first += 1;
+                    }
+                    if first == end {
+                        chunk.data.truncate(start);
+                        continue;
+                    }
+                    chunk.records.push(RawRecord {
+                        line: self.line,
+                        body: Body::Json(first..end),
+                    });
+                }
+            }
+            Mode::Csv(csv, row, newlines) => {
+                let header_len = match decoder {
+                    Decoder::Csv { header_len, .. } => *header_len,
+                    Decoder::Json => 0,
+                };
+                while chunk.records.len() < max_records {
+                    let read = match csv.read_byte_record(row) {
+                        Ok(read) => read,
+                        Err(e) => match e.kind() {
+                            csv::ErrorKind::Io(_) => return Err(csv_error(e)),
+                            _ => {
+                                let line = e
+                                    .position()
+                                    .map_or(self.line + 1, |p| line_at(newlines, p.byte()));
+                                chunk.records.push(RawRecord {
+                                    line,
+                                    body: Body::Unreadable(e.to_string()),
+                                });
+                                continue;
+                            }
+                        },
+                    };
+                    if !read {
+                        self.done = true;
+                        break;
+                    }
+                    let byte = row.position().map_or(self.bytes, csv::Position::byte);
+                    let line = line_at(newlines, byte);
+                    self.line = line;
+                    self.bytes = byte;
+                    if row.len() == 1 && row.get(0).is_some_and(<[u8]>::is_empty) {
+                        continue;
+                    }
+                    if row.len() != header_len {
+                        chunk.records.push(RawRecord {
+                            line,
+                            body: Body::Unreadable(format!(
+                                "the row has {} fields; the header has {header_len}",
+                                row.len()
+                            )),
+                        });
+                        continue;
+                    }
+                    let first = chunk.fields.len();
+                    for field in row.iter() {
+                        let start = chunk.data.len();
+                        chunk.data.extend_from_slice(field);
+                        chunk.fields.push(start..chunk.data.len());
+                    }
+                    chunk.records.push(RawRecord {
+                        line,
+                        body: Body::Csv(first..chunk.fields.len()),
+                    });
+                }
+            }
+            Mode::Graph(inner, state) => {
+                self.done = split_graph(
+                    inner,
+                    state,
+                    &mut chunk,
+                    max_records,
+                    &mut self.line,
+                    &mut self.bytes,
+                )?;
+            }
+        }
+        if chunk.records.is_empty() && self.done {
+            return Ok(None);
+        }
+        Ok(Some(chunk))
+    }
+}
+
+fn csv_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
+    }
+}
+
+/// Guesses the format from the first bytes (after a byte order mark).
+pub fn detect(head: &[u8]) -> InputFormat {
+    let mut rest = head.iter().skip_while(|b| b.is_ascii_whitespace());
+    match rest.next() {
+        None => InputFormat::Jsonl,
+        Some(b'{') => {
+            let after: Vec<u8> = rest
+                .skip_while(|b| b.is_ascii_whitespace())
+                .take(16)
+                .copied()
+                .collect();
+            if after.starts_with(b"\"value\"") || after.starts_with(b"\"@odata.") {
+                InputFormat::Graph
+            } else {
+                InputFormat::Jsonl
+            }
+        }
+        Some(b'[') => InputFormat::Jsonl,
+        Some(_) => InputFormat::Csv,
+    }
+}
+
+/// Splits user objects out of the `value` arrays of Graph pages. Returns whether the input ended.
+fn split_graph<R: BufRead>(
+    inner: &mut R,
+    st: &mut GraphState,
+    chunk: &mut Chunk,
+    max_records: usize,
+    line: &mut u64,
+    bytes: &mut u64,
+) -> io::Result<bool> {
+    loop {
+        let buffer = inner.fill_buf()?;
+        if buffer.is_empty() {
+            if let Some(capture) = st.capture.take() {
+                finish(chunk, capture, chunk.data.len());
+            }
+            if !st.seen_value {
+                chunk.records.push(RawRecord {
+                    line: 1,
+                    body: Body::Unreadable(
+                        "not a Microsoft Graph /users page: no `value` array".to_owned(),
+                    ),
+                });
+                st.seen_value = true;
+            }
+            return Ok(true);
+        }
+        let mut used = 0;
+        let mut full = false;
+        for &b in buffer {
+            used += 1;
+            if let Some(capture) = &mut st.capture {
+                if !capture.oversize {
+                    chunk.data.push(b);
+                    if chunk.data.len() - capture.start > MAX_RECORD_BYTES {
+                        capture.oversize = true;
+                        chunk.data.truncate(capture.start);
+                    }
+                }
+            }
+            if b == b'\n' {
+                *line += 1;
+            }
+            if st.in_string {
+                if st.escape {
+                    st.escape = false;
+                } else if b == b'\\' {
+                    st.escape = true;
+                } else if b == b'"' {
+                    st.in_string = false;
+                } else if st.depth == 1 && st.key.len() < 16 {
+                    st.key.push(b);
+                }
+                continue;
+            }
+            let at_element = st.in_value && st.depth == 2;
+            match b {
+                b'"' => {
+                    st.in_string = true;
+                    if st.depth == 1 {
+                        st.key.clear();
+                    }
+                    if at_element && st.capture.is_none() {
+                        start(st, chunk, *line, b, true);
+                    }
+                }
+                b'{' | b'[' => {
+                    if at_element && st.capture.is_none() {
+                        start(st, chunk, *line, b, false);
+                    }
+                    st.depth += 1;
+                    if b == b'[' && st.depth == 2 && st.key == b"value" {
+                        st.in_value = true;
+                        st.seen_value = true;
+                    }
+                }
+                b'}' | b']' => {
+                    if at_element && b == b']' {
+                        if let Some(capture) = st.capture.take() {
+                            let end = chunk.data.len().saturating_sub(1);
+                            full |= finish(chunk, capture, end) >= max_records;
+                        }
+                        st.in_value = false;
+                    }
+                    st.depth = st.depth.saturating_sub(1);
+                    if st.in_value
+                        && st.depth == 2
+                        && st.capture.as_ref().is_some_and(|c| !c.scalar)
+                    {
+                        if let Some(capture) = st.capture.take() {
+                            full |= finish(chunk, capture, chunk.data.len()) >= max_records;
+                        }
+                    }
+                }
+                b',' if at_element => {
+                    if let Some(capture) = st.capture.take() {
+                        let end = chunk.data.len().saturating_sub(1);
+                        full |= finish(chunk, capture, end) >= max_records;
+                    }
+                }
+                b if b.is_ascii_whitespace() || b == b',' || b == b':' => {}
+                _ => {
+                    if at_element && st.capture.is_none() {
+                        start(st, chunk, *line, b, true);
+                    }
+                }
+            }
+            if full {
+                break;
+            }
+        }
+        inner.consume(used);
+        *bytes += used as u64;
+        if full {
+            return Ok(false);
+        }
+    }
+}
+
+fn start(st: &mut GraphState, chunk: &mut Chunk, line: u64, b: u8, scalar: bool) {
+    let start = chunk.data.len();
+    chunk.data.push(b);
+    st.capture = Some(Capture {
+        line,
+        start,
+        scalar,
+        oversize: false,
+    });
+}
+
+/// Ends a captured element at `end` (exclusive); returns the chunk's record count.
+fn finish(chunk: &mut Chunk, capture: Capture, end: usize) -> usize {
+    let body = if capture.oversize {
+        Body::Unreadable(format!(
+            "the user object is longer than {} MiB",
+            MAX_RECORD_BYTES >> 20
+        ))
+    } else {
+        let mut end = end.max(capture.start);
+        while end > capture.start && chunk.data[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        Body::Json(capture.start..end)
+    };
+    chunk.records.push(RawRecord {
+        line: capture.line,
+        body,
+    });
+    chunk.records.len()
+}
