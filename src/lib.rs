@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod graph;
 pub mod lint;
 pub mod mapping;
+pub mod named;
 pub mod output;
 pub mod preview;
 pub mod profile;

@@ -4,10 +4,10 @@
 //! `extends` inherits another profile's lists and `remove` drops inherited attributes.
 
 use crate::fsutil::{read_text_limited, ReadError};
+use crate::named::{Named, NamedList};
 use crate::types::{Base, Type};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The built-in profiles: name and YAML text.
@@ -178,52 +178,11 @@ pub struct ProfileFile {
 }
 
 /// The attributes of one target object, looked up by exact name.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TargetSchema {
-    attributes: Vec<TargetAttribute>,
-    index: HashMap<String, usize>,
-}
+pub type TargetSchema = NamedList<TargetAttribute>;
 
-impl TargetSchema {
-    /// Adds an attribute, replacing one of the same name.
-    pub fn insert(&mut self, attribute: TargetAttribute) {
-        match self.index.get(&attribute.name) {
-            Some(&i) => self.attributes[i] = attribute,
-            None => {
-                self.index
-                    .insert(attribute.name.clone(), self.attributes.len());
-                self.attributes.push(attribute);
-            }
-        }
-    }
-
-    /// Drops an attribute; returns whether it existed.
-    pub fn remove(&mut self, name: &str) -> bool {
-        let Some(i) = self.index.remove(name) else {
-            return false;
-        };
-        self.attributes.remove(i);
-        for slot in self.index.values_mut() {
-            if *slot > i {
-                *slot -= 1;
-            }
-        }
-        true
-    }
-
-    /// The attribute with exactly this name.
-    pub fn get(&self, name: &str) -> Option<&TargetAttribute> {
-        self.index.get(name).map(|&i| &self.attributes[i])
-    }
-
-    /// Every attribute, in order.
-    pub fn attributes(&self) -> &[TargetAttribute] {
-        &self.attributes
-    }
-
-    /// Every name, for suggestions.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.attributes.iter().map(|a| a.name.as_str())
+impl Named for TargetAttribute {
+    fn name(&self) -> &str {
+        &self.name
     }
 }
 

@@ -2,9 +2,9 @@
 //! Group attribute lists are built in (`schemas/source/entra-id.yaml`); a mapping file extends
 //! them with `source_attributes`.
 
+use crate::named::{Named, NamedList};
 use crate::types::{Base, Type};
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Which Entra object an expression reads from.
@@ -68,47 +68,11 @@ impl SourceAttribute {
 }
 
 /// The attributes of one object type, looked up by exact name.
-#[derive(Debug, Clone, Default)]
-pub struct SourceSchema {
-    attributes: Vec<SourceAttribute>,
-    index: HashMap<String, usize>,
-}
+pub type SourceSchema = NamedList<SourceAttribute>;
 
-impl SourceSchema {
-    /// A schema of these attributes (a later duplicate name replaces an earlier one).
-    pub fn new(attributes: Vec<SourceAttribute>) -> Self {
-        let mut schema = SourceSchema::default();
-        for a in attributes {
-            schema.insert(a);
-        }
-        schema
-    }
-
-    /// Adds or replaces an attribute.
-    pub fn insert(&mut self, attribute: SourceAttribute) {
-        match self.index.get(&attribute.name) {
-            Some(&i) => self.attributes[i] = attribute,
-            None => {
-                self.index
-                    .insert(attribute.name.clone(), self.attributes.len());
-                self.attributes.push(attribute);
-            }
-        }
-    }
-
-    /// The attribute with exactly this name.
-    pub fn get(&self, name: &str) -> Option<&SourceAttribute> {
-        self.index.get(name).map(|&i| &self.attributes[i])
-    }
-
-    /// Every attribute, in declaration order.
-    pub fn attributes(&self) -> &[SourceAttribute] {
-        &self.attributes
-    }
-
-    /// Every name, for suggestions.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.attributes.iter().map(|a| a.name.as_str())
+impl Named for SourceAttribute {
+    fn name(&self) -> &str {
+        &self.name
     }
 }
 
