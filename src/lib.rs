@@ -5,6 +5,8 @@
 //! Layers, bottom up: [`syntax`] (expression syntax tree with spans) → [`catalogue`] (functions)
 //! → [`checker`] → mapping model and profiles → lint rules → outputs → evaluator → the CLI.
 
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod checker;
 pub mod diagnostic;

@@ -1,13 +1,12 @@
 //! `entramap check EXPR`: parse and type-check one expression.
 
-use super::{emit, finish, EXIT_USAGE};
+use super::{emit, finish, FailOn, EXIT_USAGE};
 use entramap::catalogue::Context;
 use entramap::checker::{check_text, Attributes, CheckOptions};
 use entramap::fsutil::read_stream_text_limited;
 use entramap::report::{FileReport, Format, Source};
 use entramap::source::{entra_id, ObjectKind};
 use entramap::types::{Base, Type};
-use entramap::Severity;
 
 /// The most standard input `check -` reads, in bytes.
 const MAX_STDIN_BYTES: usize = 16 * 1024 * 1024;
@@ -38,25 +37,6 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-}
-
-/// The failure level of `--fail-on`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum FailOn {
-    /// Errors only.
-    Error,
-    /// Warnings and errors.
-    Warning,
-}
-
-impl FailOn {
-    /// The severity threshold.
-    pub fn severity(self) -> Severity {
-        match self {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-        }
-    }
 }
 
 fn parse_type(text: &str) -> Result<Type, String> {

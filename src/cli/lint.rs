@@ -1,6 +1,6 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
-use super::check::FailOn;
+use super::FailOn;
 use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::lint::{discover, lint_file, LintReport};
 use entramap::report::{self, FileReport, Format, Summary};

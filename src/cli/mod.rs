@@ -67,6 +67,25 @@ enum Command {
     },
 }
 
+/// The failure level of `--fail-on`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+}
+
+impl FailOn {
+    /// The severity threshold.
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
 /// Exit status: nothing at or above the failure level.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: findings at or above the failure level.
