@@ -244,3 +244,20 @@ fn a_closed_pipe_is_not_a_crash() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(!stderr(&output).contains("panicked"));
 }
+
+#[test]
+fn a_yaml_error_at_the_end_of_the_file_points_at_its_line() {
+    let report = entramap::lint::lint_source(
+        "eof.entramap.yaml",
+        "entramap: 1\napp: X\nusers:\n  - target: userName\n    source: [userPrincipalName\n",
+        None,
+    )
+    .report;
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "file-syntax")
+        .expect("reported");
+    let at = report.source.position(d.span.start);
+    assert_eq!((at.line, at.column), (5, 13), "{d:?}");
+}

@@ -189,8 +189,13 @@ pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
     result.map(located).map_err(|error| {
         let offset = error
             .location()
-            .and_then(|l| l.span().byte_offset())
-            .map_or(0, |o| o as usize)
+            .and_then(|l| {
+                l.span()
+                    .byte_offset()
+                    .map(|o| o as usize)
+                    .or_else(|| offset_of_line_column(text, l.line(), l.column()))
+            })
+            .unwrap_or(0)
             .min(text.len());
         let message = error.without_snippet().to_string();
         let message = message
@@ -211,6 +216,20 @@ pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
             limit,
         }
     })
+}
+
+/// The byte offset of a 1-based line and character column, if the text has them.
+fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(usize::try_from(line - 2).ok()?)
+            .map(|(i, _)| i + 1)?
+    };
+    let rest = &text[line_start..];
+    let skip = usize::try_from(column.saturating_sub(1)).ok()?;
+    Some(line_start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
 }
 
 /// Reads a JSON document with a small span-aware reader: `serde_json` gives no positions, and
