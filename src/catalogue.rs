@@ -4,7 +4,7 @@
 //! Cloud Sync) and the Graph functions catalogue; see `FUNCTIONS` for the table.
 
 use crate::types::{Base, Type};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -704,9 +704,9 @@ pub static CONNECT_SYNC_ONLY: &[(&str, &str)] = &[
 /// The catalogue entry for `name` in `context`; if the name exists only in other contexts, the
 /// first such entry.
 pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
-    static INDEX: OnceLock<HashMap<&'static str, Vec<&'static Function>>> = OnceLock::new();
+    static INDEX: OnceLock<FxHashMap<&'static str, Vec<&'static Function>>> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut index: HashMap<&'static str, Vec<&'static Function>> = HashMap::new();
+        let mut index: FxHashMap<&'static str, Vec<&'static Function>> = FxHashMap::default();
         for f in FUNCTIONS {
             index.entry(f.name).or_default().push(f);
         }

@@ -1,7 +1,7 @@
 //! An ordered list of attributes looked up by exact (case-sensitive) name: the shape of both the
 //! source schema and a target profile's attribute lists.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Something with a case-sensitive name.
 pub trait Named {
@@ -14,14 +14,14 @@ pub trait Named {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedList<A> {
     attributes: Vec<A>,
-    index: HashMap<String, usize>,
+    index: FxHashMap<String, usize>,
 }
 
 impl<A> Default for NamedList<A> {
     fn default() -> Self {
         NamedList {
             attributes: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
         }
     }
 }

@@ -22,7 +22,7 @@ pub mod text;
 mod value;
 
 pub use functions::{Choice, Implementation, CHOICES, IMPLEMENTATIONS};
-pub use value::{AppRole, JsonSource, NameHasher, Source, Value, ROLE_TYPE};
+pub use value::{AppRole, JsonSource, Source, Value, ROLE_TYPE};
 
 use crate::diagnostic::Span;
 use crate::syntax::ast::decode_string;

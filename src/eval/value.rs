@@ -205,29 +205,9 @@ impl Source for HashMap<String, Value> {
     }
 }
 
-/// FNV-1a: attribute names are short and trusted-enough input; much faster than SipHash here.
-#[derive(Debug, Clone, Copy)]
-pub struct NameHasher(u64);
-
-impl Default for NameHasher {
-    fn default() -> Self {
-        NameHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for NameHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-type Attributes = HashMap<String, Value, std::hash::BuildHasherDefault<NameHasher>>;
+/// Attribute maps hash with FxHash: attribute names are short, and SipHash's DoS resistance buys
+/// nothing for a local file.
+type Attributes = rustc_hash::FxHashMap<String, Value>;
 
 /// A source object read from JSON (`{"attribute": value, ...}`).
 #[derive(Debug, Clone, Default)]

@@ -219,7 +219,7 @@ impl Parser<'_> {
         if self.depth > super::MAX_NESTING {
             return None;
         }
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(4);
         loop {
             self.skip_ws();
             let arg_start = self.pos;
