@@ -764,7 +764,7 @@ impl Function {
             Arity::Range { min } => (min..=self.params.len()).contains(&n),
             Arity::Repeat { group, .. } => {
                 let fixed = self.params.len() - group;
-                n >= self.min_args() && (n - fixed) % group == 0
+                n >= self.min_args() && (n - fixed).is_multiple_of(group)
             }
         }
     }

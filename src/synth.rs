@@ -359,7 +359,7 @@ impl SynthUser {
         let mut o = Obj {
             out,
             first: true,
-            nulls: self.mail_nickname.len() % 3 == 0,
+            nulls: self.mail_nickname.len().is_multiple_of(3),
         };
         o.str(name("objectId", "id"), &self.object_id);
         o.str("userPrincipalName", &self.user_principal_name);

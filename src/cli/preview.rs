@@ -1,7 +1,8 @@
 //! `entramap preview FILE --users EXPORT`: the dry run of provisioning, and the hidden
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
-use super::{table::prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use entramap::fsutil::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use entramap::synth::{self, SynthFormat};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -101,10 +102,11 @@ pub fn run_synth(args: SynthArgs) -> u8 {
     }
 }
 
-/// Where `--out` goes: a temporary file beside the target, renamed over it at the end; or,
-/// for a path that exists and is not a regular file (`/dev/null`, a pipe), that path itself.
+/// Where `--out` goes: an [`AtomicFile`] (a temporary file beside the target, renamed over it
+/// at the end); or, for a path that exists and is not a regular file (`/dev/null`, a pipe),
+/// that path itself.
 enum Output {
-    Atomic(BufWriter<tempfile::NamedTempFile>),
+    Atomic(BufWriter<AtomicFile>),
     Direct(BufWriter<File>),
 }
 
@@ -117,7 +119,7 @@ impl Output {
             ))),
             _ => Ok(Output::Atomic(BufWriter::with_capacity(
                 1 << 20,
-                temp_beside(path)?,
+                AtomicFile::create(path)?,
             ))),
         }
     }
@@ -129,12 +131,12 @@ impl Output {
         }
     }
 
-    fn finish(self, path: &Path) -> io::Result<()> {
+    fn finish(self) -> io::Result<()> {
         match self {
             Output::Atomic(w) => w
                 .into_inner()
                 .map_err(io::IntoInnerError::into_error)
-                .and_then(|temp| temp.persist(path).map(drop).map_err(|e| e.error)),
+                .and_then(AtomicFile::commit),
             Output::Direct(mut w) => w.flush(),
         }
     }
@@ -224,14 +226,6 @@ fn human_summary(summary: &Summary) -> String {
         text.push_str(&format!("problems: {}\n", rules.join(", ")));
     }
     text
-}
-
-fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    tempfile::NamedTempFile::new_in(dir)
 }
 
 /// Runs `entramap preview`.
@@ -333,7 +327,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         return write_failed(&e);
     }
     if let (Some(out), Some(path)) = (sink.out.take(), &args.out) {
-        if let Err(e) = out.finish(path) {
+        if let Err(e) = out.finish() {
             eprintln!("entramap: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }

@@ -6,10 +6,6 @@ use entramap::report::Format;
 use entramap::source::ObjectKind;
 use std::path::PathBuf;
 
-/// Kept for `preview`, which imports it from here; the shared function is
-/// [`super::prepare_path`].
-pub(super) use super::prepare_path;
-
 /// `users` or `groups`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Object {

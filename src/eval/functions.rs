@@ -737,8 +737,11 @@ fn item<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
 }
 
 fn join<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
-    let separator = fr.text(call, 0)?.unwrap_or_default();
-    let mut out = String::new();
+    let separator_value = fr.val(call, 0)?;
+    let separator = single_text(&separator_value)
+        .map_err(|m| fail(call, m))?
+        .unwrap_or_default();
+    let mut out = String::with_capacity(64);
     let mut first = true;
     for i in 1..call.args.len() {
         let v = fr.val(call, i)?;

@@ -77,6 +77,15 @@ pub(crate) struct Chunk {
     pub records: Vec<RawRecord>,
 }
 
+impl Chunk {
+    /// Empties the chunk, keeping its buffers for the next one.
+    pub fn clear(&mut self) {
+        self.data.clear();
+        self.fields.clear();
+        self.records.clear();
+    }
+}
+
 /// One CSV column's destination.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Column {
@@ -198,6 +207,33 @@ pub(crate) struct Reader<R: BufRead> {
     line: u64,
     bytes: u64,
     done: bool,
+    /// JSON Lines read past the last chunk's last line: the start of the next chunk.
+    carry: Vec<u8>,
+    /// Skipping the rest of a line longer than [`MAX_RECORD_BYTES`].
+    skipping: bool,
+}
+
+/// The offset of the first `\n` in `bytes`, eight bytes at a time.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ (u64::from(b'\n') * ONES);
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| offset + i)
 }
 
 fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
@@ -262,6 +298,8 @@ impl<R: BufRead> Reader<R> {
             line: 0,
             bytes,
             done: false,
+            carry: Vec::new(),
+            skipping: false,
         };
         let decoder = match format {
             InputFormat::Csv => {
@@ -315,57 +353,29 @@ impl<R: BufRead> Reader<R> {
         self.bytes
     }
 
-    /// The next chunk of at most `max_records` records; `None` at the end.
+    /// Fills `chunk` (emptied first) with the next at most `max_records` records; false at the
+    /// end of the export.
     pub fn next_chunk(
         &mut self,
+        chunk: &mut Chunk,
         max_records: usize,
         decoder: &Decoder,
-    ) -> io::Result<Option<Chunk>> {
+    ) -> io::Result<bool> {
+        chunk.clear();
         if self.done {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut chunk = Chunk::default();
         match &mut self.mode {
             Mode::Lines(inner) => {
-                while chunk.records.len() < max_records {
-                    let start = chunk.data.len();
-                    let n = io::Read::take(&mut *inner, MAX_RECORD_BYTES as u64 + 1)
-                        .read_until(b'\n', &mut chunk.data)?;
-                    if n == 0 {
-                        self.done = true;
-                        break;
-                    }
-                    self.line += 1;
-                    self.bytes += n as u64;
-                    if n > MAX_RECORD_BYTES && chunk.data.last() != Some(&b'\n') {
-                        chunk.data.truncate(start);
-                        self.bytes += inner.skip_until(b'\n')? as u64;
-                        chunk.records.push(RawRecord {
-                            line: self.line,
-                            body: Body::Unreadable(format!(
-                                "the line is longer than {} MiB",
-                                MAX_RECORD_BYTES >> 20
-                            )),
-                        });
-                        continue;
-                    }
-                    let mut end = chunk.data.len();
-                    while end > start && chunk.data[end - 1].is_ascii_whitespace() {
-                        end -= 1;
-                    }
-                    let mut first = start;
-                    while first < end && chunk.data[first].is_ascii_whitespace() {
-                        first += 1;
-                    }
-                    if first == end {
-                        chunk.data.truncate(start);
-                        continue;
-                    }
-                    chunk.records.push(RawRecord {
-                        line: self.line,
-                        body: Body::Json(first..end),
-                    });
-                }
+                self.done = split_lines(
+                    inner,
+                    chunk,
+                    max_records,
+                    &mut self.carry,
+                    &mut self.skipping,
+                    &mut self.line,
+                    &mut self.bytes,
+                )?;
             }
             Mode::Csv(csv, row, newlines) => {
                 let header_len = match decoder {
@@ -426,17 +436,14 @@ impl<R: BufRead> Reader<R> {
                 self.done = split_graph(
                     inner,
                     state,
-                    &mut chunk,
+                    chunk,
                     max_records,
                     &mut self.line,
                     &mut self.bytes,
                 )?;
             }
         }
-        if chunk.records.is_empty() && self.done {
-            return Ok(None);
-        }
-        Ok(Some(chunk))
+        Ok(!(chunk.records.is_empty() && self.done))
     }
 }
 
@@ -466,6 +473,103 @@ pub fn detect(head: &[u8]) -> InputFormat {
         }
         Some(b'[') => InputFormat::Jsonl,
         Some(_) => InputFormat::Csv,
+    }
+}
+
+/// Moves whole lines of the input into `chunk` until it holds `max_records` records. The line
+/// numbers count every line, blank ones (which are skipped) included; a line longer than
+/// [`MAX_RECORD_BYTES`] becomes an unreadable record and the rest of it is skipped unread.
+/// Returns whether the input ended.
+fn split_lines<R: BufRead>(
+    inner: &mut R,
+    chunk: &mut Chunk,
+    max_records: usize,
+    carry: &mut Vec<u8>,
+    skipping: &mut bool,
+    line: &mut u64,
+    bytes: &mut u64,
+) -> io::Result<bool> {
+    const BLOCK: usize = 1 << 16;
+    chunk.data.append(carry);
+    let mut start = 0;
+    let mut ended = false;
+    loop {
+        while chunk.records.len() < max_records {
+            let rest = &chunk.data[start..];
+            let (end, next) = match find_newline(rest) {
+                Some(i) => (start + i, start + i + 1),
+                None if ended && !rest.is_empty() => (chunk.data.len(), chunk.data.len()),
+                None => {
+                    if *skipping || rest.len() > MAX_RECORD_BYTES {
+                        if !*skipping {
+                            *line += 1;
+                            chunk.records.push(oversize_line(*line));
+                            *skipping = true;
+                        }
+                        *bytes += rest.len() as u64;
+                        chunk.data.truncate(start);
+                    }
+                    break;
+                }
+            };
+            *bytes += (next - start) as u64;
+            if *skipping {
+                *skipping = false;
+            } else {
+                *line += 1;
+                if end - start > MAX_RECORD_BYTES {
+                    chunk.records.push(oversize_line(*line));
+                } else {
+                    let data = &chunk.data;
+                    let mut last = end;
+                    while last > start && data[last - 1].is_ascii_whitespace() {
+                        last -= 1;
+                    }
+                    let mut first = start;
+                    while first < last && data[first].is_ascii_whitespace() {
+                        first += 1;
+                    }
+                    if first < last {
+                        chunk.records.push(RawRecord {
+                            line: *line,
+                            body: Body::Json(first..last),
+                        });
+                    }
+                }
+            }
+            start = next;
+        }
+        if chunk.records.len() >= max_records || (ended && start == chunk.data.len()) {
+            carry.extend_from_slice(&chunk.data[start..]);
+            chunk.data.truncate(start);
+            return Ok(ended && carry.is_empty());
+        }
+        let average = usize::try_from(*bytes / (*line).max(1)).unwrap_or(usize::MAX);
+        let want = average
+            .saturating_mul(max_records - chunk.records.len())
+            .clamp(BLOCK, 64 * BLOCK);
+        let mut read = 0;
+        while read < want {
+            let buffer = inner.fill_buf()?;
+            if buffer.is_empty() {
+                ended = true;
+                break;
+            }
+            let n = buffer.len().min(want - read);
+            chunk.data.extend_from_slice(&buffer[..n]);
+            inner.consume(n);
+            read += n;
+        }
+    }
+}
+
+fn oversize_line(line: u64) -> RawRecord {
+    RawRecord {
+        line,
+        body: Body::Unreadable(format!(
+            "the line is longer than {} MiB",
+            MAX_RECORD_BYTES >> 20
+        )),
     }
 }
 

@@ -9,7 +9,8 @@
 //! users; the calling thread reads the export and merges the results back in order, checking
 //! the values that must be unique across users (matching attributes, `unique` targets). Memory
 //! stays flat in the number of users apart from those value sets (a 96-bit hash and the line of
-//! the first user of each value: 16 bytes an entry).
+//! the first user of each value in a 16-byte slot, 20 to 30 bytes a value: [`unique`]); the
+//! buffers of a chunk of work are recycled from chunk to chunk.
 //!
 //! Every user read ends up counted exactly once: `users_read = payloads + failures +
 //! out_of_scope + unreadable` ([`Summary::balanced`]).
@@ -18,6 +19,7 @@ pub mod input;
 pub mod payload;
 pub mod record;
 pub mod scoping;
+pub mod unique;
 
 pub use input::InputFormat;
 pub use payload::Template;
@@ -37,9 +39,9 @@ use scoping::Scoping;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
 use std::io::{self, BufRead};
 use std::ops::Range;
+use unique::{ValueHash, ValueSet};
 
 /// The rule ids preview reports (all in [`crate::rules::RULES`]).
 pub mod rule {
@@ -370,7 +372,7 @@ struct UserOut {
 struct KeyOut {
     set: usize,
     field: usize,
-    hash: u128,
+    hash: ValueHash,
     text: Range<usize>,
 }
 
@@ -385,6 +387,26 @@ struct ChunkOut {
     bytes: u64,
 }
 
+impl ChunkOut {
+    /// Empties the results, keeping the buffers for the next chunk.
+    fn clear(&mut self) {
+        self.users.clear();
+        self.problems.clear();
+        self.payloads.clear();
+        self.keys.clear();
+        self.key_text.clear();
+        self.bytes = 0;
+    }
+}
+
+/// The buffers and the worker state of one chunk of work, recycled from chunk to chunk so that
+/// a preview allocates nothing per chunk once they have grown.
+struct Job<'p> {
+    chunk: Chunk,
+    out: ChunkOut,
+    worker: Worker<'p>,
+}
+
 fn problem(rule: &'static str, line: u64, target: Option<&str>, message: String) -> Problem {
     Problem {
         rule,
@@ -393,17 +415,6 @@ fn problem(rule: &'static str, line: u64, target: Option<&str>, message: String)
         target: target.map(str::to_owned),
         message,
     }
-}
-
-/// FNV-1a, 128 bits: the identity of a value in the uniqueness sets.
-fn hash128(bytes: &[u8], fold_case: bool) -> u128 {
-    let mut hash: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    for &b in bytes {
-        let b = if fold_case { b.to_ascii_lowercase() } else { b };
-        hash ^= u128::from(b);
-        hash = hash.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013b);
-    }
-    hash
 }
 
 struct Worker<'p> {
@@ -428,12 +439,9 @@ impl<'p> Worker<'p> {
         }
     }
 
-    fn run(&mut self, chunk: &Chunk, decoder: &Decoder) -> ChunkOut {
-        let mut out = ChunkOut {
-            users: Vec::with_capacity(chunk.records.len()),
-            payloads: Vec::with_capacity(chunk.data.len()),
-            ..ChunkOut::default()
-        };
+    /// Runs every user of `chunk`, filling `out` (emptied first).
+    fn run(&mut self, chunk: &Chunk, decoder: &Decoder, out: &mut ChunkOut) {
+        out.clear();
         for raw in &chunk.records {
             self.record.clear();
             let status = match decoder.decode(chunk, &raw.body, &mut self.record) {
@@ -447,7 +455,7 @@ impl<'p> Worker<'p> {
                         .push(problem(rule::UNREADABLE_ROW, raw.line, None, what));
                     Status::Unreadable
                 }
-                Ok(()) => self.user(raw.line, &mut out),
+                Ok(()) => self.user(raw.line, out),
             };
             out.users.push(UserOut {
                 line: raw.line,
@@ -457,7 +465,6 @@ impl<'p> Worker<'p> {
                 keys_end: out.keys.len(),
             });
         }
-        out
     }
 
     fn user(&mut self, line: u64, out: &mut ChunkOut) -> Status {
@@ -565,7 +572,7 @@ impl<'p> Worker<'p> {
                 out.keys.push(KeyOut {
                     set,
                     field: i,
-                    hash: hash128(json, !field.case_exact),
+                    hash: ValueHash::of(json, !field.case_exact),
                     text: text_start..out.key_text.len(),
                 });
             }
@@ -644,38 +651,11 @@ fn check_constraints(field: &Field, value: &Value, line: u64, problems: &mut Vec
     }
 }
 
-/// The first user of each value: a 96-bit hash of the value (16 bytes an entry with the line).
-type Seen = HashMap<(u64, u32), u32, BuildHasherDefault<FoldHasher>>;
-
-/// The keys of [`Seen`] are hashes already: fold them.
-#[derive(Debug, Default, Clone, Copy)]
-struct FoldHasher(u64);
-
-impl std::hash::Hasher for FoldHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 ^= n;
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 ^= u64::from(n).rotate_left(17);
-    }
-}
-
 struct Merger<'a> {
     plan: &'a Plan,
     sink: &'a mut dyn Sink,
     summary: Summary,
-    seen: Vec<Seen>,
+    seen: Vec<ValueSet>,
 }
 
 impl Merger<'_> {
@@ -684,36 +664,38 @@ impl Merger<'_> {
         self.sink.problem(problem)
     }
 
-    fn merge(&mut self, out: ChunkOut) -> io::Result<()> {
+    fn merge(&mut self, out: &ChunkOut) -> io::Result<()> {
+        /// Users whose values are looked up ahead ([`ValueSet::warm`]): few enough that writing
+        /// their payloads does not push the slots out of the cache again.
+        const AHEAD: usize = 64;
         let (mut p, mut payload, mut k) = (0, 0, 0);
-        for user in &out.users {
+        for (i, user) in out.users.iter().enumerate() {
+            if i.is_multiple_of(AHEAD) && !self.seen.is_empty() {
+                let last = &out.users[(i + AHEAD).min(out.users.len()) - 1];
+                let ahead = &out.keys[k..last.keys_end];
+                for (set, seen) in self.seen.iter().enumerate() {
+                    seen.warm(ahead.iter().filter(|k| k.set == set).map(|k| k.hash));
+                }
+            }
             let mut status = user.status;
             for problem in &out.problems[p..user.problems_end] {
                 self.report(problem)?;
             }
             for key in &out.keys[k..user.keys_end] {
-                let short = (key.hash as u64, (key.hash >> 64) as u32);
-                match self.seen[key.set].entry(short) {
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(u32::try_from(user.line).unwrap_or(u32::MAX));
-                    }
-                    std::collections::hash_map::Entry::Occupied(first) => {
-                        let field = &self.plan.fields[key.field];
-                        let text = String::from_utf8_lossy(&out.key_text[key.text.clone()]);
-                        let (rule, what) = match field.key {
-                            Some((KeyKind::Matching, _)) => {
-                                (rule::DUPLICATE_MATCHING_VALUE, "the matching attribute")
-                            }
-                            _ => (rule::CONSTRAINT, "a `unique` attribute"),
-                        };
-                        let message = format!(
-                            "{what} has the value {text}, like the user on line {}",
-                            first.get()
-                        );
-                        self.report(&problem(rule, user.line, Some(&field.target), message))?;
-                        if status == Status::Payload {
-                            status = Status::Failure;
+                if let Some(first) = self.seen[key.set].first_or_insert(key.hash, user.line) {
+                    let field = &self.plan.fields[key.field];
+                    let text = String::from_utf8_lossy(&out.key_text[key.text.clone()]);
+                    let (rule, what) = match field.key {
+                        Some((KeyKind::Matching, _)) => {
+                            (rule::DUPLICATE_MATCHING_VALUE, "the matching attribute")
                         }
+                        _ => (rule::CONSTRAINT, "a `unique` attribute"),
+                    };
+                    let message =
+                        format!("{what} has the value {text}, like the user on line {first}");
+                    self.report(&problem(rule, user.line, Some(&field.target), message))?;
+                    if status == Status::Payload {
+                        status = Status::Failure;
                     }
                 }
             }
@@ -762,62 +744,58 @@ pub fn preview<R: BufRead>(
         plan,
         sink,
         summary: Summary::default(),
-        seen: (0..plan.key_sets).map(|_| Seen::default()).collect(),
+        seen: (0..plan.key_sets).map(|_| ValueSet::default()).collect(),
     };
-    let (tx, rx) = std::sync::mpsc::channel::<(u64, ChunkOut)>();
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
     let decoder = &decoder;
     pool.in_place_scope(|scope| -> Result<(), PreviewError> {
         let mut next_seq = 0u64;
         let mut next_merge = 0u64;
         let mut in_flight = 0usize;
         let mut done = false;
-        let mut pending: BTreeMap<u64, ChunkOut> = BTreeMap::new();
+        let mut pending: BTreeMap<u64, Job> = BTreeMap::new();
+        let mut free: Vec<Job> = Vec::new();
         loop {
             while !done && next_seq - next_merge < max_in_flight {
-                match reader
-                    .next_chunk(chunk_size, decoder)
+                let mut job = free.pop().unwrap_or_else(|| Job {
+                    chunk: Chunk::default(),
+                    out: ChunkOut::default(),
+                    worker: Worker::new(plan, options),
+                });
+                if !reader
+                    .next_chunk(&mut job.chunk, chunk_size, decoder)
                     .map_err(PreviewError::Read)?
                 {
-                    Some(chunk) => {
-                        let tx = tx.clone();
-                        let seq = next_seq;
-                        let bytes = reader.bytes();
-                        scope.spawn(move |_| {
-                            let mut worker = Worker::new(plan, options);
-                            let mut out = worker.run(&chunk, decoder);
-                            out.bytes = bytes;
-                            let _ = tx.send((seq, out));
-                        });
-                        next_seq += 1;
-                        in_flight += 1;
-                    }
-                    None => done = true,
+                    free.push(job);
+                    done = true;
+                    break;
                 }
+                let tx = tx.clone();
+                let seq = next_seq;
+                let bytes = reader.bytes();
+                scope.spawn(move |_| {
+                    let Job { chunk, out, worker } = &mut job;
+                    worker.run(chunk, decoder, out);
+                    out.bytes = bytes;
+                    let _ = tx.send((seq, job));
+                });
+                next_seq += 1;
+                in_flight += 1;
             }
             if in_flight == 0 {
                 return Ok(());
             }
-            let Ok((seq, out)) = rx.recv() else {
+            let Ok((seq, job)) = rx.recv() else {
                 return Err(PreviewError::Threads("a worker stopped".to_owned()));
             };
             in_flight -= 1;
-            pending.insert(seq, out);
-            while let Some(out) = pending.remove(&next_merge) {
-                merger.merge(out).map_err(PreviewError::Write)?;
+            pending.insert(seq, job);
+            while let Some(job) = pending.remove(&next_merge) {
+                merger.merge(&job.out).map_err(PreviewError::Write)?;
+                free.push(job);
                 next_merge += 1;
             }
         }
     })?;
     Ok(merger.summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_fold_case_on_request() {
-        assert_eq!(hash128(b"\"Ab\"", true), hash128(b"\"aB\"", true));
-        assert_ne!(hash128(b"\"Ab\"", false), hash128(b"\"aB\"", false));
-    }
 }

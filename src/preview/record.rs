@@ -6,9 +6,7 @@
 
 use crate::eval::{Source, Value};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Graph `/users` and portal-CSV names of Entra source attributes (alias, Entra name). A
 /// record's own Entra name wins over an alias.
@@ -21,69 +19,84 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("onPremisesSyncEnabled", "dirSyncEnabled"),
 ];
 
-/// A hasher for attribute names: the length and the first and last eight bytes, mixed. Names
-/// are short and come from the mapping file; this is several times cheaper than FNV per key.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct KeyHasher(u64);
-
-const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let n = bytes.len();
-        let (head, tail) = if n >= 8 {
-            let mut a = [0u8; 8];
-            let mut b = [0u8; 8];
-            a.copy_from_slice(&bytes[..8]);
-            b.copy_from_slice(&bytes[n - 8..]);
-            (u64::from_le_bytes(a), u64::from_le_bytes(b))
-        } else {
-            let mut a = [0u8; 8];
-            a[..n].copy_from_slice(bytes);
-            (u64::from_le_bytes(a), 0)
-        };
-        self.0 = (self.0 ^ head ^ (n as u64).rotate_left(56)).wrapping_mul(MIX);
-        self.0 = (self.0 ^ tail).wrapping_mul(MIX).rotate_left(31);
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(MIX);
-    }
+/// One name of a slot: the bytes, their first eight as a number (compared first), the slot and
+/// whether the name is an alias.
+#[derive(Debug, Clone)]
+struct Name {
+    head: u64,
+    bytes: Box<[u8]>,
+    slot: usize,
+    alias: bool,
 }
 
-type Index = HashMap<Box<str>, (usize, bool), BuildHasherDefault<KeyHasher>>;
+/// The first eight bytes of a name (zero-padded) as a number.
+fn head(bytes: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = bytes.len().min(8);
+    word[..n].copy_from_slice(&bytes[..n]);
+    u64::from_le_bytes(word)
+}
 
 /// The attributes a preview reads, each with a slot number.
 #[derive(Debug, Clone, Default)]
 pub struct Attributes {
     names: Vec<Box<str>>,
-    index: Index,
+    /// Every name (Entra names and aliases) by its length in bytes: a mapping reads a few dozen
+    /// attributes, so a key of a user object is compared with one or two names at most.
+    by_length: Vec<Vec<Name>>,
 }
 
 impl Attributes {
     /// Registers an Entra attribute name (and its aliases); returns its slot.
     pub fn add(&mut self, name: &str) -> usize {
-        if let Some(&(slot, false)) = self.index.get(name) {
+        if let Some((slot, false)) = self.lookup(name) {
             return slot;
         }
         let slot = self.names.len();
         self.names.push(name.into());
-        self.index.insert(name.into(), (slot, false));
+        self.insert(name, slot, false);
         for (alias, canonical) in ALIASES {
-            if *canonical == name {
-                self.index.entry((*alias).into()).or_insert((slot, true));
+            if *canonical == name && self.lookup(alias).is_none() {
+                self.insert(alias, slot, true);
             }
         }
         slot
     }
 
+    /// Adds a name, or makes an alias of that name the Entra name of `slot`.
+    fn insert(&mut self, name: &str, slot: usize, alias: bool) {
+        let bytes = name.as_bytes();
+        if self.by_length.len() <= bytes.len() {
+            self.by_length.resize(bytes.len() + 1, Vec::new());
+        }
+        let names = &mut self.by_length[bytes.len()];
+        match names.iter_mut().find(|n| &*n.bytes == bytes) {
+            Some(known) => {
+                known.slot = slot;
+                known.alias = alias;
+            }
+            None => names.push(Name {
+                head: head(bytes),
+                bytes: bytes.into(),
+                slot,
+                alias,
+            }),
+        }
+    }
+
     /// The slot of a name and whether the name is an alias.
     pub fn lookup(&self, name: &str) -> Option<(usize, bool)> {
-        self.index.get(name).copied()
+        self.lookup_bytes(name.as_bytes())
+    }
+
+    /// [`Attributes::lookup`] for a name given as bytes (a JSON key).
+    pub fn lookup_bytes(&self, name: &[u8]) -> Option<(usize, bool)> {
+        let names = self.by_length.get(name.len())?;
+        let first = head(name);
+        names
+            .iter()
+            .find(|n| n.head == first && (name.len() <= 8 || *n.bytes == *name))
+            .map(|n| (n.slot, n.alias))
     }
 
     /// The number of slots.
@@ -163,9 +176,23 @@ impl<'t> Record<'t> {
     }
 
     /// Parses one JSON object (a user) into the record, which must be cleared first. The whole
-    /// text must be UTF-8 (checked once, so strings need no further checks); attributes the
-    /// preview does not read are skipped.
+    /// text must be UTF-8; attributes the preview does not read are skipped.
+    ///
+    /// A scanner reads the usual user object (string keys without escapes, values the slots
+    /// take as they are) without building anything it skips; on anything else (a key with an
+    /// escape, a malformed document, deep nesting) it gives up, and serde_json reads the user
+    /// instead, so that what is accepted, the values and the error messages are serde_json's.
     pub fn read_json(&mut self, bytes: &[u8]) -> Result<(), String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8: {e}"))?;
+        if Scan::new(text).object(self).is_some() {
+            return Ok(());
+        }
+        self.clear();
+        self.read_json_with_serde(bytes)
+    }
+
+    /// [`Record::read_json`] with serde_json alone.
+    fn read_json_with_serde(&mut self, bytes: &[u8]) -> Result<(), String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8: {e}"))?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         de::Deserializer::deserialize_any(&mut deserializer, RecordVisitor { record: self })
@@ -178,6 +205,245 @@ impl Source for Record<'_> {
     fn get(&self, name: &str) -> Option<&Value> {
         let (slot, _) = self.attributes.lookup(name)?;
         self.slot(slot)
+    }
+}
+
+/// The bytes that end the fast scan of a string: a quote, a backslash, a control character.
+fn string_stop(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    zero(word ^ (u64::from(b'"') * ONES))
+        | zero(word ^ (u64::from(b'\\') * ONES))
+        | (word.wrapping_sub(0x20 * ONES) & !word & HIGH)
+}
+
+/// The deepest nesting the scanner follows (serde_json's limit is 128).
+const MAX_DEPTH: u32 = 64;
+
+/// The fast path of [`Record::read_json`]: a strict JSON scanner. Every method returns `None`
+/// where the text is not what it reads, and the caller falls back to serde_json.
+struct Scan<'b> {
+    text: &'b str,
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Scan<'b> {
+    fn new(text: &'b str) -> Self {
+        Scan {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
+    }
+
+    /// A string after its opening quote, up to its closing quote; with `escapes` false, `None`
+    /// at a backslash. Returns the contents and whether they have escapes.
+    fn string(&mut self, escapes: bool) -> Option<(&'b str, bool)> {
+        let start = self.at;
+        let mut escaped = false;
+        loop {
+            let stop = loop {
+                let Some(chunk) = self.bytes.get(self.at..self.at + 8) else {
+                    break self.peek()?;
+                };
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let word = u64::from_le_bytes(word);
+                let found = string_stop(word);
+                if found != 0 {
+                    self.at += (found.trailing_zeros() / 8) as usize;
+                    break self.bytes[self.at];
+                }
+                self.at += 8;
+            };
+            match stop {
+                b'"' => break,
+                b'\\' if escapes => {
+                    escaped = true;
+                    self.at += 1;
+                    match self.peek()? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
+                        b'u' => {
+                            let hex = self.bytes.get(self.at + 1..self.at + 5)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            self.at += 5;
+                        }
+                        _ => return None,
+                    }
+                }
+                b if b >= 0x20 && b != b'\\' => self.at += 1,
+                _ => return None,
+            }
+        }
+        let text = self.text.get(start..self.at)?;
+        self.at += 1;
+        Some((text, escaped))
+    }
+
+    fn digits(&mut self) -> Option<()> {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        (self.at > start).then_some(())
+    }
+
+    fn number(&mut self) -> Option<()> {
+        let _ = self.eat(b'-');
+        if self.eat(b'0').is_none() {
+            self.digits()?;
+        }
+        if self.eat(b'.').is_some() {
+            self.digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            self.digits()?;
+        }
+        Some(())
+    }
+
+    /// Skips one value, checking its syntax.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        match self.peek()? {
+            b'"' => {
+                self.at += 1;
+                self.string(true).map(drop)
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'[' if depth < MAX_DEPTH => {
+                self.at += 1;
+                self.space();
+                if self.eat(b']').is_some() {
+                    return Some(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    self.space();
+                    if self.eat(b']').is_some() {
+                        return Some(());
+                    }
+                    self.eat(b',')?;
+                    self.space();
+                }
+            }
+            b'{' if depth < MAX_DEPTH => {
+                self.at += 1;
+                self.space();
+                if self.eat(b'}').is_some() {
+                    return Some(());
+                }
+                loop {
+                    self.eat(b'"')?;
+                    self.string(true)?;
+                    self.space();
+                    self.eat(b':')?;
+                    self.space();
+                    self.skip(depth + 1)?;
+                    self.space();
+                    if self.eat(b'}').is_some() {
+                        return Some(());
+                    }
+                    self.eat(b',')?;
+                    self.space();
+                }
+            }
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// Reads one value into a slot: text, Booleans and null directly, anything else (numbers,
+    /// arrays, objects, text with escapes) through serde_json on the value's own bytes.
+    fn value(&mut self, value: &mut Value) -> Option<()> {
+        let start = self.at;
+        match self.peek()? {
+            b'"' => {
+                self.at += 1;
+                let (text, escaped) = self.string(true)?;
+                if !escaped {
+                    set_str(value, text);
+                    return Some(());
+                }
+            }
+            b't' => {
+                self.literal(b"true")?;
+                *value = Value::Bool(true);
+                return Some(());
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                *value = Value::Bool(false);
+                return Some(());
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                *value = Value::Null;
+                return Some(());
+            }
+            _ => self.skip(1)?,
+        }
+        let text = self.text.get(start..self.at)?;
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        SlotSeed { value }.deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok()
+    }
+
+    /// The whole text: one object, its wanted attributes read into `record`.
+    fn object(&mut self, record: &mut Record<'_>) -> Option<()> {
+        self.space();
+        self.eat(b'{')?;
+        self.space();
+        if self.eat(b'}').is_none() {
+            loop {
+                self.eat(b'"')?;
+                let (key, _) = self.string(false)?;
+                self.space();
+                self.eat(b':')?;
+                self.space();
+                match record.attributes.lookup_bytes(key.as_bytes()) {
+                    Some((slot, true)) if record.is_present(slot) => self.skip(1)?,
+                    Some((slot, _)) => self.value(record.slot_mut(slot))?,
+                    None => self.skip(1)?,
+                }
+                self.space();
+                if self.eat(b'}').is_some() {
+                    break;
+                }
+                self.eat(b',')?;
+                self.space();
+            }
+        }
+        self.space();
+        (self.at == self.bytes.len()).then_some(())
     }
 }
 
@@ -361,5 +627,87 @@ mod tests {
         assert!(record.read_json(br#"{"mail":[[1]]}"#).is_err());
         assert!(record.read_json(b"[1]").is_err());
         assert!(record.read_json(br#"{"mail":"a"} x"#).is_err());
+    }
+
+    /// What a record holds: each slot's value if present.
+    fn contents(record: &Record<'_>) -> Vec<Option<Value>> {
+        (0..record.attributes.len())
+            .map(|slot| record.slot(slot).cloned())
+            .collect()
+    }
+
+    #[test]
+    fn the_scanner_agrees_with_serde_json() {
+        let mut attributes = Attributes::default();
+        for name in [
+            "objectId",
+            "mail",
+            "givenName",
+            "accountEnabled",
+            "n",
+            "proxyAddresses",
+        ] {
+            attributes.add(name);
+        }
+        let base = r#" {"id":"x","objectId":"a\u00e9","mail":"Zoë@x","givenName":null,"accountEnabled":true,"n":-12.5e+3,"proxyAddresses":["SMTP:a",null,"b"],"skip":{"d":[1,{"e":"\/\n"}],"f":false},"o":0} "#;
+        let mut inputs: Vec<Vec<u8>> = [
+            "{}",
+            " { } ",
+            r#"{"objectId":"a","objectId":"b","id":"c"}"#,
+            r#"{"id":"c","objectId":"b"}"#,
+            r#"{"mail":"a\"b","n":1}"#,
+            r#"{"mail":"a\ud800","n":01}"#,
+            "{\"mail\":\"tab\there\"}",
+            r#"{"m\u0061il":"x"}"#,
+            r#"{"n":18446744073709551615,"o":1.5E9}"#,
+            r#"{"n":[[1]]}"#,
+            r#"{"n":{"a":1}}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":-}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":tru}"#,
+            "[1]",
+            "\u{c}{}",
+        ]
+        .iter()
+        .map(|s| s.as_bytes().to_vec())
+        .collect();
+        inputs.push(format!("{}{}", "[".repeat(100), "]".repeat(100)).into_bytes());
+        inputs.push(format!(r#"{{"a":{}1{}}}"#, "[".repeat(70), "]".repeat(70)).into_bytes());
+        inputs.push(b"{\"mail\":\"\xc3\"}".to_vec());
+        inputs.push(b"{\"a\":\"\xff\"}".to_vec());
+        let bytes = base.as_bytes();
+        for i in 0..bytes.len() {
+            let mut cut = bytes.to_vec();
+            cut.remove(i);
+            inputs.push(cut);
+            for extra in [b'"', b'\\', b',', b'}', b' ', b'1', 0x01, 0xC3] {
+                let mut more = bytes.to_vec();
+                more.insert(i, extra);
+                inputs.push(more);
+            }
+        }
+        let mut fast = Record::new(&attributes);
+        let mut slow = Record::new(&attributes);
+        let mut scanned = 0;
+        for input in &inputs {
+            let shown = String::from_utf8_lossy(input);
+            fast.clear();
+            slow.clear();
+            let by_serde = slow.read_json_with_serde(input);
+            let scanned_ok = std::str::from_utf8(input)
+                .ok()
+                .and_then(|text| Scan::new(text).object(&mut fast));
+            if scanned_ok.is_some() {
+                scanned += 1;
+                assert_eq!(by_serde, Ok(()), "{shown}");
+                assert_eq!(contents(&fast), contents(&slow), "{shown}");
+            }
+            fast.clear();
+            assert_eq!(fast.read_json(input), by_serde, "{shown}");
+            assert_eq!(contents(&fast), contents(&slow), "{shown}");
+        }
+        assert!(scanned > 100, "the scanner read only {scanned} inputs");
     }
 }
