@@ -1,10 +1,13 @@
-//! Parse + check throughput over a realistic mix: every expression of the valid corpus
-//! (`tests/fixtures/expressions/valid.tsv`, taken from Microsoft's docs and samples).
+//! Parse + check throughput over two mixes: every expression of the valid corpus
+//! (`tests/fixtures/expressions/valid.tsv`, taken from Microsoft's docs and samples, heavy in
+//! long HR expressions and regular expressions), and every mapping of the example mapping files
+//! as Entra stores it (a Direct mapping is the expression `[attribute]`, a constant `"text"`).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use entramap::catalogue::Context;
 use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::source::entra_id;
+use entramap::mapping::MappingKind;
+use entramap::source::{entra_id, ObjectKind};
 
 fn corpus() -> Vec<(String, Context, bool)> {
     let text = include_str!("../tests/fixtures/expressions/valid.tsv");
@@ -22,6 +25,53 @@ fn corpus() -> Vec<(String, Context, bool)> {
             Some((expression, context, any))
         })
         .collect()
+}
+
+fn mapping_files() -> Vec<(String, ObjectKind)> {
+    let files = [
+        include_str!("../examples/idmelon.entramap.yaml"),
+        include_str!("../examples/cloudsso.entramap.yaml"),
+        include_str!("../examples/configcat.entramap.yaml"),
+        include_str!("../examples/scim-core-default.entramap.yaml"),
+    ];
+    let mut expressions = Vec::new();
+    for text in files {
+        let Some(file) = entramap::mapping::load_str("example.entramap.yaml", text).file else {
+            continue;
+        };
+        for kind in [ObjectKind::User, ObjectKind::Group] {
+            for mapping in &file.object(kind).mappings {
+                let expression = match &mapping.kind {
+                    Some(MappingKind::Source(t)) => format!("[{}]", t.value),
+                    Some(MappingKind::Expression { text, .. }) => text.value.clone(),
+                    Some(MappingKind::Constant(t)) => format!("\"{}\"", t.value),
+                    None => continue,
+                };
+                expressions.push((expression, kind));
+            }
+        }
+    }
+    expressions
+}
+
+fn mapping_mix(c: &mut Criterion) {
+    let mix = mapping_files();
+    let schema = entra_id();
+    let mut group = c.benchmark_group("mapping-files");
+    group.throughput(Throughput::Elements(mix.len() as u64));
+    group.bench_function("parse+check", |b| {
+        b.iter(|| {
+            for (text, kind) in &mix {
+                let options = CheckOptions {
+                    context: Context::AppProvisioning,
+                    attributes: Attributes::Schema(schema.object(*kind)),
+                    target_type: None,
+                };
+                black_box(check_text(black_box(text), &options));
+            }
+        })
+    });
+    group.finish();
 }
 
 fn parse_and_check(c: &mut Criterion) {
@@ -55,5 +105,5 @@ fn parse_and_check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_and_check);
+criterion_group!(benches, parse_and_check, mapping_mix);
 criterion_main!(benches);
