@@ -709,16 +709,9 @@ pub fn regex_problem(pattern: &str) -> Option<String> {
         Err(crate::dotnet_regex::TranslateError::Unsupported(_)) => return None,
         Err(crate::dotnet_regex::TranslateError::Invalid(message)) => return Some(message),
     };
-    // Parsing the pattern's syntax (not compiling it) finds its errors at a fraction of the
-    // cost; one parser per thread is reused (its buffers stay allocated).
-    thread_local! {
-        static PARSER: std::cell::RefCell<regex_syntax::ast::parse::Parser> =
-            std::cell::RefCell::new(regex_syntax::ast::parse::Parser::new());
-    }
-    PARSER.with_borrow_mut(|parser| {
-        parser
-            .parse(&translated)
-            .err()
-            .map(|e| e.kind().to_string())
-    })
+    // Parsing the pattern's syntax (not compiling it) finds its errors at a fraction of the cost.
+    regex_syntax::ast::parse::Parser::new()
+        .parse(&translated)
+        .err()
+        .map(|e| e.kind().to_string())
 }
