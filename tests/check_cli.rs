@@ -1,19 +1,9 @@
 //! `entramap check`: rendered diagnostics (human and json) for every expression rule, snapshot
 //! tested, a clean case for each, and the exit codes.
 
-use std::process::{Command, Output};
+mod common;
 
-fn entramap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("entramap runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::{entramap, stdout, with_stdin};
 
 /// One triggering expression per rule, with extra `check` flags, and its fixed form.
 const CASES: &[(&str, &[&str], &str, &str)] = &[
@@ -215,20 +205,10 @@ fn prints_canonical_form_and_type() {
 
 #[test]
 fn reads_the_expression_from_stdin() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(["check", "-", "--format", "json"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"Join(\" \",\n  [givenName],\n  [surname])\n")
-        .expect("writes");
-    let output = child.wait_with_output().expect("finishes");
+    let output = with_stdin(
+        &["check", "-", "--format", "json"],
+        b"Join(\" \",\n  [givenName],\n  [surname])\n",
+    );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(
         json["expression"]["canonical"],

@@ -1,39 +1,21 @@
 //! `entramap eval` end to end: exit codes, formats, stdin, and insta snapshots of `--trace`.
 
+mod common;
+
+use common::stdout;
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 const NOW: &str = "2025-01-15T12:00:00Z";
 
 fn entramap(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("entramap runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("entramap finishes")
+    common::with_stdin(args, stdin.unwrap_or_default().as_bytes())
 }
 
 fn user_file(json: &str) -> tempfile::NamedTempFile {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     file.write_all(json.as_bytes()).expect("write user");
     file
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 #[test]

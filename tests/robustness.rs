@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{entramap_in, stderr, stdout};
-use std::io::Write;
+use common::{entramap_in, stderr, stdout, with_stdin};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -13,23 +12,6 @@ const CLEAN: &str = "entramap: 1\napp: T\nusers:\n  - target: userName\n    sour
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
-}
-
-/// Runs `entramap ARGS` with `input` on standard input.
-fn with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("entramap runs");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    // The process stops reading at the limit; a write error past it is expected.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().expect("entramap finishes")
 }
 
 #[cfg(unix)]

@@ -2,8 +2,9 @@
 //! as a process (without colour). Each test crate uses some of them.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The repository root.
 pub fn root() -> &'static Path {
@@ -33,4 +34,22 @@ pub fn stdout(output: &Output) -> String {
 /// A process's standard error.
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `entramap ARGS` in the repository root with `input` on standard input (closed after it).
+pub fn with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run entramap: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // A process that stops reading at an input limit closes the pipe: a write error is expected.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("entramap finishes")
 }
