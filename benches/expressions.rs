@@ -103,6 +103,33 @@ fn parse_and_check(c: &mut Criterion) {
         })
     });
     group.finish();
+    let patterns: Vec<String> = corpus
+        .iter()
+        .filter_map(|(text, _, _)| entramap::syntax::parse(text).ok())
+        .flat_map(|expr| {
+            let mut found = Vec::new();
+            expr.walk(&mut |e| {
+                if let Some(call) = e.as_call().filter(|c| c.name == "Replace") {
+                    if let Some(entramap::syntax::ExprKind::Str(raw)) =
+                        call.args.get(2).and_then(|a| a.value()).map(|v| &v.kind)
+                    {
+                        found.push(entramap::syntax::ast::decode_string(raw).into_owned());
+                    }
+                }
+            });
+            found
+        })
+        .collect();
+    let mut regex_group = c.benchmark_group("regex-validation");
+    regex_group.throughput(Throughput::Elements(patterns.len() as u64));
+    regex_group.bench_function("Replace patterns of the corpus", |b| {
+        b.iter(|| {
+            for pattern in &patterns {
+                black_box(entramap::checker::regex_problem(black_box(pattern)));
+            }
+        })
+    });
+    regex_group.finish();
 }
 
 criterion_group!(benches, parse_and_check, mapping_mix);
