@@ -709,6 +709,9 @@ pub fn regex_problem(pattern: &str) -> Option<String> {
         Err(crate::dotnet_regex::TranslateError::Unsupported(_)) => return None,
         Err(crate::dotnet_regex::TranslateError::Invalid(message)) => return Some(message),
     };
+    if crate::dotnet_regex::plainly_valid(&translated) {
+        return None;
+    }
     // Parsing the pattern's syntax (not compiling it) finds its errors at a fraction of the cost.
     regex_syntax::ast::parse::Parser::new()
         .parse(&translated)

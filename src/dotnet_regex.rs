@@ -333,3 +333,150 @@ impl Replacement {
         }
     }
 }
+
+/// Whether a pattern in the `regex` crate's syntax (the output of [`translate`]) is certainly
+/// valid, decided by one cheap pass over a conservative subset: literals, `.`, `^`, `$`, `|`,
+/// the escapes `\d \D \w \W \s \S` and escaped punctuation, classes of literals and increasing
+/// ranges, plain, non-capturing and uniquely named groups, and the quantifiers `* + ?` (lazy
+/// too) after an atom. Anything else answers `false`, and the caller asks the full parser;
+/// `tests/regex_fast_path.rs` checks that every pattern accepted here is accepted by
+/// `regex-syntax`.
+pub fn plainly_valid(pattern: &str) -> bool {
+    /// Well below `regex-syntax`'s default nesting limit of 250.
+    const MAX_PLAIN_NESTING: usize = 100;
+    const ESCAPED: &[u8] = b".\\+*?()[]{}|^$-/";
+    let bytes = pattern.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut names: Vec<&str> = Vec::new();
+    // Whether the previous token can take a quantifier.
+    let mut atom = false;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\\' => {
+                match bytes.get(i + 1) {
+                    Some(b'd' | b'D' | b'w' | b'W' | b's' | b'S') => {}
+                    Some(e) if ESCAPED.contains(e) => {}
+                    _ => return false,
+                }
+                i += 2;
+                atom = true;
+                continue;
+            }
+            b'[' => {
+                let Some(end) = plain_class_end(bytes, i) else {
+                    return false;
+                };
+                i = end;
+                atom = true;
+                continue;
+            }
+            b'(' => {
+                let rest = &pattern[i + 1..];
+                if let Some(after) = rest.strip_prefix("?:") {
+                    i += 3;
+                    let _ = after;
+                } else if let Some(named) = rest.strip_prefix("?<") {
+                    let len = named
+                        .bytes()
+                        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                        .count();
+                    let name = &named[..len];
+                    let starts_well = name
+                        .bytes()
+                        .next()
+                        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+                    if !starts_well
+                        || named.as_bytes().get(len) != Some(&b'>')
+                        || names.contains(&name)
+                    {
+                        return false;
+                    }
+                    names.push(name);
+                    i += 3 + len + 1;
+                } else if rest.starts_with('?') {
+                    return false;
+                } else {
+                    i += 1;
+                }
+                depth += 1;
+                if depth > MAX_PLAIN_NESTING {
+                    return false;
+                }
+                atom = false;
+                continue;
+            }
+            b')' => {
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+                atom = true;
+            }
+            b'*' | b'+' | b'?' => {
+                if !atom {
+                    return false;
+                }
+                if bytes.get(i + 1) == Some(&b'?') {
+                    i += 1;
+                }
+                atom = false;
+            }
+            b'|' => atom = false,
+            b'^' | b'$' => atom = false,
+            b'{' | b'}' | b']' => return false,
+            b if b.is_ascii_control() && b != b'\t' => return false,
+            _ => atom = true,
+        }
+        i += 1;
+    }
+    depth == 0
+}
+
+/// The index after a plain character class starting at `start` (`[`), or `None` when the class
+/// uses anything beyond literals, escaped punctuation, `\d`-style escapes and increasing ranges.
+fn plain_class_end(bytes: &[u8], start: usize) -> Option<usize> {
+    const ESCAPED: &[u8] = b".\\+*?()[]{}|^$-/";
+    let mut i = start + 1;
+    if bytes.get(i) == Some(&b'^') {
+        i += 1;
+    }
+    let mut items = 0;
+    // The previous item as a single character, if it can start a range.
+    let mut previous: Option<u8> = None;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b']' if items > 0 => return Some(i + 1),
+            b']' | b'[' => return None,
+            b'\\' => {
+                let e = *bytes.get(i + 1)?;
+                if matches!(e, b'd' | b'D' | b'w' | b'W' | b's' | b'S') {
+                    previous = None;
+                } else if ESCAPED.contains(&e) {
+                    previous = Some(e);
+                } else {
+                    return None;
+                }
+                i += 2;
+            }
+            b'-' if previous.is_some() && bytes.get(i + 1).is_some_and(|n| *n != b']') => {
+                let low = previous?;
+                let high = *bytes.get(i + 1)?;
+                if high == b'\\' || high == b'[' || !high.is_ascii() || high < low {
+                    return None;
+                }
+                previous = None;
+                i += 2;
+            }
+            b'&' | b'~' if bytes.get(i + 1) == Some(&c) => return None,
+            c if !c.is_ascii() || c.is_ascii_control() => return None,
+            _ => {
+                previous = Some(c);
+                i += 1;
+            }
+        }
+        items += 1;
+    }
+    None
+}
