@@ -20,7 +20,9 @@ pub enum Format {
     Github,
 }
 
-fn span_json(source: &Source, span: Span) -> serde_json::Value {
+/// A span as every JSON output writes it: `{"start": position, "end": position}` with 1-based
+/// line, character column and byte offset.
+pub fn span_json(source: &Source, span: Span) -> serde_json::Value {
     json!({"start": source.position(span.start), "end": source.position(span.end)})
 }
 

@@ -255,7 +255,7 @@ fn print(
                 }),
                 Some(Ok(Outcome::NotFlowing { reason, span })) => json!({
                     "flows": false, "reason": reason.as_str(), "message": reason.describe(),
-                    "span": {"start": span.start, "end": span.end},
+                    "span": entramap::report::span_json(&reports[0].source, *span),
                 }),
                 _ => serde_json::Value::Null,
             };
@@ -267,7 +267,7 @@ fn print(
                         .map(|s| {
                             json!({
                                 "depth": s.depth,
-                                "span": {"start": s.span.start, "end": s.span.end},
+                                "span": entramap::report::span_json(&reports[0].source, s.span),
                                 "expression": text.get(s.span.start..s.span.end).unwrap_or(""),
                                 "result": match &s.result {
                                     TraceResult::Value(v) => json!({"value": v.to_json()}),
