@@ -260,3 +260,38 @@ fn trace_of_a_phone_number_cleanup() {
         r#"{"telephoneNumber":"+1 (206) 291-8163 x8125"}"#
     ));
 }
+
+/// `--user <(generate-user)` in a shell hands entramap a named pipe.
+#[cfg(unix)]
+#[test]
+fn reads_the_user_from_a_named_pipe() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("user.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || std::fs::write(writer_path, r#"{"givenName":"Zoë"}"#));
+    let out = entramap(
+        &[
+            "eval",
+            "NormalizeDiacritics([givenName])",
+            "--user",
+            fifo.to_str().expect("UTF-8 path"),
+        ],
+        None,
+    );
+    writer
+        .join()
+        .expect("writer finishes")
+        .expect("writes the pipe");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), "\"Zoe\"\n");
+}

@@ -79,7 +79,10 @@ fn read_input(path: &str, what: &str) -> Result<String, String> {
         return read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
             .map_err(|e| format!("cannot read {what} from standard input: {e}"));
     }
-    entramap::fsutil::read_text_limited(std::path::Path::new(path), MAX_INPUT)
+    // A named pipe is fine here (`--user <(...)`): the read is bounded, not the file type.
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?;
+    read_stream_text_limited(file, MAX_INPUT)
         .map_err(|e| format!("cannot read {what} `{path}`: {e}"))
 }
 
