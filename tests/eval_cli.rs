@@ -295,3 +295,30 @@ fn reads_the_user_from_a_named_pipe() {
     );
     assert_eq!(stdout(&out), "\"Zoe\"\n");
 }
+
+#[test]
+fn sarif_and_github_formats_carry_the_diagnostics() {
+    let user = user_file(r#"{"mail":"a@b"}"#);
+    let path = user.path().to_str().expect("UTF-8 path");
+    let expression = r#"Item(Split([mail], "@"), 3)"#;
+    let github = entramap(
+        &["eval", expression, "--user", path, "--format", "github"],
+        None,
+    );
+    assert_eq!(github.status.code(), Some(1));
+    assert!(
+        stdout(&github).starts_with("::error file=<expression>,line=1,col=1,"),
+        "{}",
+        stdout(&github)
+    );
+    let sarif = entramap(
+        &["eval", expression, "--user", path, "--format", "sarif"],
+        None,
+    );
+    let document: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
+    assert_eq!(document["version"], "2.1.0");
+    assert_eq!(
+        document["runs"][0]["results"][0]["ruleId"],
+        "evaluation-error"
+    );
+}

@@ -18,8 +18,12 @@ use serde_json::json;
 pub enum EvalFormat {
     /// For people.
     Human,
-    /// One JSON document.
+    /// One JSON document: the diagnostics, the result and the trace.
     Json,
+    /// SARIF 2.1.0 of the diagnostics only (for code-scanning tools).
+    Sarif,
+    /// GitHub workflow commands for the diagnostics only.
+    Github,
 }
 
 /// Arguments of `entramap eval`.
@@ -250,6 +254,11 @@ fn print(
             }
             emit(&entramap::secrets::redact(&out));
         }
+        EvalFormat::Sarif => emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&entramap::report::to_sarif(&reports)).unwrap_or_default()
+        )),
+        EvalFormat::Github => emit(&entramap::report::to_github(&reports)),
         EvalFormat::Json => {
             let mut document = entramap::report::to_json(&reports);
             let result_json = match &result {
