@@ -16,8 +16,11 @@ pub const MAX_EXPRESSION_CHARS: usize = 10_000;
 /// Which attribute names an expression may read.
 #[derive(Debug, Clone, Copy)]
 pub enum Attributes<'a> {
-    /// The attributes of this schema.
+    /// The attributes of this schema; any other name is an error.
     Schema(&'a SourceSchema),
+    /// The attributes of this schema, with types; any other name is only a warning (for
+    /// evaluating against a user object that may carry more than the schema knows).
+    Lenient(&'a SourceSchema),
     /// Any name (sources whose schema entramap does not ship, such as Workday).
     Any,
 }
@@ -167,14 +170,18 @@ impl Checker<'_, '_> {
     }
 
     fn attribute(&mut self, name: &str, span: Span) -> Type {
-        let schema = match self.options.attributes {
+        let (schema, lenient) = match self.options.attributes {
             Attributes::Any => return Type::ANY,
-            Attributes::Schema(schema) => schema,
+            Attributes::Schema(schema) => (schema, false),
+            Attributes::Lenient(schema) => (schema, true),
         };
         if let Some(attribute) = schema.get(name) {
             return attribute.ty();
         }
-        let d = unknown_source_attribute(name, span, schema);
+        let mut d = unknown_source_attribute(name, span, schema);
+        if lenient {
+            d.severity = Severity::Warning;
+        }
         self.push(d);
         Type::ANY
     }
@@ -200,7 +207,7 @@ impl Checker<'_, '_> {
         )
         .with_primary_label("bare word");
         let as_attribute = match self.options.attributes {
-            Attributes::Schema(schema) => schema.get(name).is_some(),
+            Attributes::Schema(schema) | Attributes::Lenient(schema) => schema.get(name).is_some(),
             Attributes::Any => false,
         };
         d = if as_attribute {

@@ -181,3 +181,24 @@ fn multiline_expressions_keep_exact_positions() {
     );
     assert_eq!(d.help.as_deref(), Some("did you mean `surname`?"));
 }
+
+#[test]
+fn lenient_attributes_turn_unknown_names_into_warnings() {
+    let schema = entra_id();
+    let options = CheckOptions {
+        context: Context::AppProvisioning,
+        attributes: Attributes::Lenient(&schema.users),
+        target_type: None,
+    };
+    let checked = check_text("Join(\" \", [givenNme], [proxyAddresses])", &options);
+    let found: Vec<(&str, Severity)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, d.severity))
+        .collect();
+    assert_eq!(found, vec![("unknown-source-attribute", Severity::Warning)]);
+    assert_eq!(
+        checked.diagnostics[0].help.as_deref(),
+        Some("did you mean `givenName`?")
+    );
+}

@@ -2,10 +2,9 @@
 
 use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::catalogue::Context;
-use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::diagnostic::Diagnostic;
+use entramap::checker::{Attributes, CheckOptions};
 use entramap::eval::{
-    self, EvalContext, EvalError, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
+    self, EvalContext, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
 };
 use entramap::fsutil::read_stream_text_limited;
 use entramap::report::{FileReport, Source};
@@ -125,61 +124,20 @@ pub fn run(args: EvalArgs) -> u8 {
         ctx.iif_null = IifNullPolicy::Strict;
     }
 
+    // HR sources (Workday, SuccessFactors) have schemas entramap does not ship: any name goes.
+    // Otherwise names missing from the Entra schema are warnings: the user object may carry them.
+    let attributes = if args.context == Context::HrInbound {
+        Attributes::Any
+    } else {
+        Attributes::Lenient(entra_id().object(args.object))
+    };
     let options = CheckOptions {
         context: args.context,
-        attributes: Attributes::Any,
+        attributes,
         target_type: None,
     };
-    let checked = check_text(&text, &options);
-    let mut diagnostics = checked.diagnostics;
-    let schema_options = CheckOptions {
-        attributes: Attributes::Schema(entra_id().object(args.object)),
-        ..options
-    };
-    if args.context != Context::HrInbound {
-        for mut d in check_text(&text, &schema_options).diagnostics {
-            if d.rule == "unknown-source-attribute" {
-                d.severity = Severity::Warning;
-                diagnostics.push(d);
-            }
-        }
-    }
-    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let compiled = match checked
-        .expr
-        .as_ref()
-        .filter(|_| !has_errors)
-        .map(eval::compile)
-    {
-        Some(Ok(c)) => Some(c),
-        Some(Err(e)) => {
-            diagnostics.push(eval_diagnostic(&e));
-            None
-        }
-        None => None,
-    };
-    let Some(compiled) = compiled else {
-        return print(&args, &text, diagnostics, None, &[]);
-    };
-    let (result, trace) = if args.trace {
-        compiled.eval_traced(&user, &ctx)
-    } else {
-        (compiled.eval(&user, &ctx), Vec::new())
-    };
-    print(&args, &text, diagnostics, Some(result), &trace)
-}
-
-fn eval_diagnostic(e: &EvalError) -> Diagnostic {
-    Diagnostic {
-        rule: "evaluation-error",
-        severity: Severity::Error,
-        message: e.to_string(),
-        span: e.span,
-        primary_label: Some("fails for this object".to_owned()),
-        labels: Vec::new(),
-        help: None,
-        notes: Vec::new(),
-    }
+    let evaluation = eval::check_and_evaluate(&text, &options, &user, &ctx, args.trace);
+    print(&args, &text, evaluation)
 }
 
 fn snippet(text: &str, step: &TraceStep) -> String {
@@ -200,16 +158,13 @@ fn trace_result(result: &TraceResult) -> String {
     }
 }
 
-fn print(
-    args: &EvalArgs,
-    text: &str,
-    mut diagnostics: Vec<Diagnostic>,
-    result: Option<Result<Outcome, EvalError>>,
-    trace: &[TraceStep],
-) -> u8 {
-    if let Some(Err(e)) = &result {
-        diagnostics.push(eval_diagnostic(e));
-    }
+fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
+    let eval::Evaluation {
+        diagnostics,
+        result,
+        trace,
+    } = evaluation;
+    let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let reports = [FileReport {
         source: Source::new("<expression>", text),

@@ -24,7 +24,7 @@ mod value;
 pub use functions::{Choice, Implementation, CHOICES, IMPLEMENTATIONS};
 pub use value::{AppRole, JsonSource, Source, Value, ROLE_TYPE};
 
-use crate::diagnostic::Span;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::syntax::ast::decode_string;
 use crate::syntax::{Arg, CmpOp, Expr, ExprKind};
 use chrono::{DateTime, Utc};
@@ -202,6 +202,73 @@ impl fmt::Display for EvalError {
 }
 
 impl std::error::Error for EvalError {}
+
+impl EvalError {
+    /// The finding for this failure (rule `evaluation-error`), spans in the expression.
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::new("evaluation-error", self.span, self.to_string())
+            .with_primary_label("fails for this object")
+    }
+}
+
+/// Everything `entramap eval` reports for one expression and one object: the checker's findings,
+/// then (when the expression has no error) the result and, if asked, the trace.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// The checker's findings, and the evaluation failure as `evaluation-error`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The outcome; `None` when the expression has errors and was not evaluated.
+    pub result: Option<Result<Outcome, EvalError>>,
+    /// Every sub-expression's result, when a trace was asked for.
+    pub trace: Vec<TraceStep>,
+}
+
+/// Checks `text` with `options`, and when it has no error, compiles it and evaluates it for
+/// `source` (recording a trace if `trace`).
+pub fn check_and_evaluate(
+    text: &str,
+    options: &crate::checker::CheckOptions<'_>,
+    source: &dyn Source,
+    ctx: &EvalContext,
+    trace: bool,
+) -> Evaluation {
+    let checked = crate::checker::check_text(text, options);
+    let mut diagnostics = checked.diagnostics;
+    let clean = diagnostics
+        .iter()
+        .all(|d| d.severity < crate::diagnostic::Severity::Error);
+    let compiled = match checked.expr.as_ref().filter(|_| clean).map(compile) {
+        Some(Ok(compiled)) => compiled,
+        Some(Err(e)) => {
+            diagnostics.push(e.diagnostic());
+            return Evaluation {
+                diagnostics,
+                result: None,
+                trace: Vec::new(),
+            };
+        }
+        None => {
+            return Evaluation {
+                diagnostics,
+                result: None,
+                trace: Vec::new(),
+            }
+        }
+    };
+    let (result, trace) = if trace {
+        compiled.eval_traced(source, ctx)
+    } else {
+        (compiled.eval(source, ctx), Vec::new())
+    };
+    if let Err(e) = &result {
+        diagnostics.push(e.diagnostic());
+    }
+    Evaluation {
+        diagnostics,
+        result: Some(result),
+        trace,
+    }
+}
 
 /// What one traced sub-expression produced.
 #[derive(Debug, Clone, PartialEq)]
