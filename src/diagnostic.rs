@@ -97,6 +97,10 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Background facts.
     pub notes: Vec<String>,
+    /// The attribute mapping the finding belongs to, such as `users[3]` (the fourth user
+    /// mapping), for readers of machine output; `None` for findings about a whole file or
+    /// expression.
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -111,6 +115,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             notes: Vec::new(),
+            path: None,
         }
     }
 

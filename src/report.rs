@@ -77,6 +77,7 @@ fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
         "message": d.message,
         "help": d.help,
         "notes": d.notes,
+        "path": d.path,
         "span": span_json(source, d.span),
         "labels": labels,
     })
@@ -235,6 +236,10 @@ pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
                 });
                 if !related.is_empty() {
                     result["relatedLocations"] = json!(related);
+                }
+                if let Some(path) = &d.path {
+                    result["locations"][0]["logicalLocations"] =
+                        json!([{"fullyQualifiedName": path, "kind": "member"}]);
                 }
                 result
             })

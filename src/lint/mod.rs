@@ -64,7 +64,12 @@ impl Sink {
     }
 
     /// A finding about one attribute mapping.
-    pub fn mapping(&mut self, at: MappingRef, diagnostic: Diagnostic) {
+    pub fn mapping(&mut self, at: MappingRef, mut diagnostic: Diagnostic) {
+        let object = match at.object {
+            ObjectKind::User => "users",
+            ObjectKind::Group => "groups",
+        };
+        diagnostic.path = Some(format!("{object}[{}]", at.index));
         self.found.push((Some(at), diagnostic));
     }
 }
