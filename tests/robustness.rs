@@ -243,3 +243,30 @@ fn a_yaml_error_at_the_end_of_the_file_points_at_its_line() {
     let at = report.source.position(d.span.start);
     assert_eq!((at.line, at.column), (5, 13), "{d:?}");
 }
+
+#[test]
+fn no_command_prints_a_secret_looking_value_in_full() {
+    let token = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mapping = format!(
+        "{CLEAN}  - target: displayName\n    constant: \"{token}\"\n  - target: active\n    expression: Not([IsSoftDeleted])\n"
+    );
+    write(dir.path(), "a.entramap.yaml", &mapping);
+    write(dir.path(), "b.entramap.yaml", CLEAN);
+    for args in [
+        vec!["lint", "a.entramap.yaml", "--format", "json"],
+        vec!["table", "a.entramap.yaml"],
+        vec!["docs", "a.entramap.yaml"],
+        vec!["export", "a.entramap.yaml"],
+        vec!["diff", "b.entramap.yaml", "a.entramap.yaml"],
+        vec!["check", &format!("Append([mail], \"{token}\")")],
+    ] {
+        let output = entramap_in(&args, dir.path());
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(
+            !all.contains(token),
+            "`entramap {}` printed the token:\n{all}",
+            args.join(" ")
+        );
+    }
+}

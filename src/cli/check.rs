@@ -72,10 +72,7 @@ pub fn run(args: CheckArgs) -> u8 {
         }),
     };
     let checked = check_text(&text, &options);
-    let canonical = checked
-        .expr
-        .as_ref()
-        .map(|e| entramap::secrets::redact(&entramap::syntax::print(e)).into_owned());
+    let canonical = checked.expr.as_ref().map(entramap::syntax::print);
     let ty = checked.ty.to_string();
     let report = FileReport {
         source: Source::new("<expression>", text),

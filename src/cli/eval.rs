@@ -207,7 +207,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
             } else if !findings.is_empty() {
                 eprint!("{findings}");
             }
-            emit(&entramap::secrets::redact(&out));
+            emit(&out);
         }
         EvalFormat::Sarif => emit(&format!(
             "{}\n",
@@ -247,10 +247,10 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
                     object.insert("trace".to_owned(), serde_json::Value::Array(steps));
                 }
             }
-            emit(&entramap::secrets::redact(&format!(
+            emit(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
-            )));
+            ));
         }
     }
     if failed {

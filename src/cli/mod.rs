@@ -145,10 +145,12 @@ pub fn use_color(stream: Stream) -> bool {
 /// Set when writing to stdout failed for a reason other than a closed pipe.
 static OUTPUT_FAILED: AtomicBool = AtomicBool::new(false);
 
-/// Prints `text` to stdout. A closed pipe (`entramap ... | head -1`) is ignored; any other write
-/// error (a full disk) is reported once on stderr, and the command then exits with status 2
-/// (see [`run`]).
+/// Prints `text` to stdout with every secret-looking token masked (no output of entramap prints
+/// one in full; only `export -o` and `preview --out` files carry values as they are). A closed
+/// pipe (`entramap ... | head -1`) is ignored; any other write error (a full disk) is reported
+/// once on stderr, and the command then exits with status 2 (see [`run`]).
 pub fn emit(text: &str) {
+    let text = entramap::secrets::redact(text);
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     if let Err(e) = result {
