@@ -20,14 +20,9 @@ pub struct Formatted {
 
 /// Formats a mapping file's text (`name` picks YAML or JSON).
 pub fn format_source(name: &str, text: &str) -> Formatted {
-    let loaded = load_str(name, text);
-    let errors: Vec<Diagnostic> = loaded
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let Some(file) = loaded.file.filter(|_| errors.is_empty()) else {
-        return Formatted { text: None, errors };
+    let file = match load_str(name, text).into_valid() {
+        Ok(file) => file,
+        Err(errors) => return Formatted { text: None, errors },
     };
     let mut edits: Vec<(Span, String)> = Vec::new();
     for mapping in file.users.mappings.iter().chain(&file.groups.mappings) {
@@ -47,7 +42,10 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
         }
     }
     if edits.is_empty() {
-        return Formatted { text: None, errors };
+        return Formatted {
+            text: None,
+            errors: Vec::new(),
+        };
     }
     edits.sort_by_key(|(span, _)| span.start);
     let mut out = text.to_owned();
@@ -63,7 +61,7 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
     }
     Formatted {
         text: Some(out),
-        errors,
+        errors: Vec::new(),
     }
 }
 

@@ -27,6 +27,21 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Loaded {
+    /// The model if the file loaded without an error, else the errors (warnings are dropped).
+    pub fn into_valid(self) -> Result<MappingFile, Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = self
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .collect();
+        match self.file {
+            Some(file) if errors.is_empty() => Ok(file),
+            _ => Err(errors),
+        }
+    }
+}
+
 /// Reads a mapping file's text. `name` picks the syntax (`.json` is JSON, anything else YAML).
 pub fn load_str(name: &str, text: &str) -> Loaded {
     let format = FileFormat::of_name(name);

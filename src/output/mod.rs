@@ -6,7 +6,7 @@
 pub mod docs;
 pub mod table;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::mapping::{load_str, MappingFile, MappingKind};
 use crate::profile::{self, Profile, TargetSchema};
 use crate::report::{FileReport, Source};
@@ -45,16 +45,9 @@ impl PrepareError {
 /// Loads a mapping file's text (`name` picks YAML or JSON) and resolves its target profile
 /// (`base_dir` resolves a profile given by path). Loader warnings are not errors here.
 pub fn prepare(name: &str, text: &str, base_dir: Option<&Path>) -> Result<Prepared, PrepareError> {
-    let loaded = load_str(name, text);
-    let errors: Vec<Diagnostic> = loaded
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let file = match loaded.file {
-        Some(file) if errors.is_empty() => file,
-        _ => return Err(PrepareError::Findings(errors)),
-    };
+    let file = load_str(name, text)
+        .into_valid()
+        .map_err(PrepareError::Findings)?;
     let profile = profile::load(file.target_profile(), base_dir)
         .map_err(|e| PrepareError::Profile(Box::new(crate::lint::profile_diagnostic(&file, &e))))?;
     Ok(Prepared { file, profile })

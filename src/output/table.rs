@@ -299,26 +299,30 @@ fn markdown(tables: &Tables) -> String {
         let rows: Vec<Vec<String>> = object
             .rows
             .iter()
-            .map(|r| {
-                let mut cells = vec![
-                    r.source.clone(),
-                    r.target.clone(),
-                    r.matching_precedence
-                        .map(|p| p.to_string())
-                        .unwrap_or_default(),
-                ];
-                if apply {
-                    cells.push(apply_label(r.apply).to_owned());
-                }
-                if default {
-                    cells.push(r.default.clone().unwrap_or_default());
-                }
-                cells
-            })
+            .map(|r| row_cells(r, apply, default))
             .collect();
         markdown_table(&mut out, &header, &rows);
     }
     out
+}
+
+/// The cells of one mapping row: source, target, precedence, and the apply and default columns
+/// when the table has them.
+fn row_cells(r: &Row, apply: bool, default: bool) -> Vec<String> {
+    let mut cells = vec![
+        r.source.clone(),
+        r.target.clone(),
+        r.matching_precedence
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+    ];
+    if apply {
+        cells.push(apply_label(r.apply).to_owned());
+    }
+    if default {
+        cells.push(r.default.clone().unwrap_or_default());
+    }
+    cells
 }
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
@@ -357,20 +361,8 @@ fn csv(tables: &Tables) -> String {
     csv_line(&mut out, &header);
     for object in &tables.objects {
         for r in &object.rows {
-            let mut fields = vec![
-                object.object.to_owned(),
-                r.source.clone(),
-                r.target.clone(),
-                r.matching_precedence
-                    .map(|p| p.to_string())
-                    .unwrap_or_default(),
-            ];
-            if apply {
-                fields.push(apply_label(r.apply).to_owned());
-            }
-            if default {
-                fields.push(r.default.clone().unwrap_or_default());
-            }
+            let mut fields = vec![object.object.to_owned()];
+            fields.extend(row_cells(r, apply, default));
             csv_line(&mut out, &fields);
         }
     }
