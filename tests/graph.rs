@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use common::{entramap_in as cli, root};
+use common::{entramap_in as cli, root, EXAMPLES};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -56,13 +56,6 @@ fn assert_round_trip(prepared: &Prepared) {
         imported.yaml
     );
 }
-
-const EXAMPLES: &[&str] = &[
-    "idmelon.entramap.yaml",
-    "configcat.entramap.yaml",
-    "cloudsso.entramap.yaml",
-    "scim-core-default.entramap.yaml",
-];
 
 #[test]
 fn export_of_every_example() {

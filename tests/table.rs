@@ -4,20 +4,13 @@ use entramap::output::table::{build, render, TableFormat, Tables};
 use entramap::output::{prepare, Prepared};
 mod common;
 
-use common::{entramap as cli, root};
+use common::{entramap as cli, root, EXAMPLES};
 
 fn example(name: &str) -> Prepared {
     let path = root().join("examples").join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     prepare(name, &text, path.parent()).unwrap_or_else(|e| panic!("{name}: {e:?}"))
 }
-
-const EXAMPLES: &[&str] = &[
-    "idmelon.entramap.yaml",
-    "configcat.entramap.yaml",
-    "cloudsso.entramap.yaml",
-    "scim-core-default.entramap.yaml",
-];
 
 #[test]
 fn every_example_in_every_format() {

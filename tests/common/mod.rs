@@ -6,6 +6,14 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+/// The clean example mapping files under `examples/`, one per built-in profile.
+pub const EXAMPLES: &[&str] = &[
+    "idmelon.entramap.yaml",
+    "configcat.entramap.yaml",
+    "cloudsso.entramap.yaml",
+    "scim-core-default.entramap.yaml",
+];
+
 /// The repository root.
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
