@@ -110,3 +110,55 @@ fn cli_prints_the_schema() {
         "https://json-schema.org/draft/2020-12/schema"
     );
 }
+
+/// `preview` builds the payloads that `docs` documents: every payload of a synthetic tenant,
+/// through every example, validates against that example's User schema.
+#[test]
+fn preview_payloads_validate_against_the_docs_schema() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let users = dir.path().join("users.jsonl");
+    let synth = common::entramap(&[
+        "synth",
+        "--users",
+        "300",
+        "--seed",
+        "7",
+        "-o",
+        users.to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(synth.status.code(), Some(0), "{}", common::stderr(&synth));
+    for name in common::EXAMPLES {
+        let document = schema(&example(name));
+        let validator = validator(&document, "User");
+        let out = dir.path().join(format!("{name}.payloads.jsonl"));
+        let example_path = format!("examples/{name}");
+        let preview = common::entramap(&[
+            "preview",
+            &example_path,
+            "--users",
+            users.to_str().expect("UTF-8"),
+            "--out",
+            out.to_str().expect("UTF-8"),
+            "--fail-on",
+            "never",
+        ]);
+        assert_eq!(
+            preview.status.code(),
+            Some(0),
+            "{name}: {}",
+            common::stderr(&preview)
+        );
+        let payloads = std::fs::read_to_string(&out).expect("payloads written");
+        let mut checked = 0;
+        for line in payloads.lines() {
+            let payload: Value = serde_json::from_str(line).expect("a payload is JSON");
+            let errors: Vec<String> = validator
+                .iter_errors(&payload)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{name}: {line}\n{errors:?}");
+            checked += 1;
+        }
+        assert!(checked > 100, "{name}: only {checked} payloads");
+    }
+}
