@@ -234,46 +234,39 @@ fn attribute_lists(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &m
     let (old_declared, new_declared) = (declared(old), declared(new));
     let (old_targets, new_targets) = (old.targets(kind), new.targets(kind));
     let mut reported: Vec<String> = Vec::new();
-    for a in &old_declared {
-        let after = new_declared.iter().find(|b| b.name == a.name);
-        if after.is_some_and(|b| describe_target(a) == describe_target(b)) {
-            continue;
+    // Every declared name, old ones first (in their order), then the ones only the new file has.
+    let names = old_declared.iter().chain(
+        new_declared
+            .iter()
+            .filter(|b| !old_declared.iter().any(|a| a.name == b.name)),
+    );
+    for name in names.map(|d| d.name.clone()) {
+        let before = old_declared.iter().find(|a| a.name == name);
+        let after = new_declared.iter().find(|b| b.name == name);
+        if let (Some(a), Some(b)) = (before, after) {
+            if describe_target(a) == describe_target(b) {
+                continue;
+            }
         }
-        let mut effects = Vec::new();
-        if let Some(b) = new_targets.get(&a.name).filter(|b| b.ty() != a.ty()) {
-            effects.push(type_change(&a.name, a.ty(), b.ty()));
-        }
-        reported.push(a.name.clone());
+        let old_type = before.or_else(|| old_targets.get(&name)).map(|t| t.ty());
+        let new_type = after.or_else(|| new_targets.get(&name)).map(|t| t.ty());
+        let effects = match (old_type, new_type) {
+            (Some(from), Some(to)) if from != to => vec![type_change(&name, from, to)],
+            _ => Vec::new(),
+        };
         changes.push(Change {
-            kind: if after.is_some() {
-                ChangeKind::Changed
-            } else {
-                ChangeKind::Removed
+            kind: match (before, after) {
+                (Some(_), Some(_)) => ChangeKind::Changed,
+                (Some(_), None) => ChangeKind::Removed,
+                _ => ChangeKind::Added,
             },
             object,
-            subject: format!("target_attributes {}", a.name),
-            before: Some(describe_target(a)),
+            subject: format!("target_attributes {name}"),
+            before: before.map(describe_target),
             after: after.map(describe_target),
             effects,
         });
-    }
-    for b in &new_declared {
-        if old_declared.iter().any(|a| a.name == b.name) {
-            continue;
-        }
-        let mut effects = Vec::new();
-        if let Some(a) = old_targets.get(&b.name).filter(|a| a.ty() != b.ty()) {
-            effects.push(type_change(&b.name, a.ty(), b.ty()));
-        }
-        reported.push(b.name.clone());
-        changes.push(Change {
-            kind: ChangeKind::Added,
-            object,
-            subject: format!("target_attributes {}", b.name),
-            before: None,
-            after: Some(describe_target(b)),
-            effects,
-        });
+        reported.push(name);
     }
     for m in &new.file.object(kind).mappings {
         let name = &m.target.value;
