@@ -1,12 +1,13 @@
 //! `entramap fmt`: every expression of a mapping file rewritten to its canonical form
-//! ([`crate::syntax::print`]), in place, touching nothing else: each changed scalar is replaced
+//! ([`crate::expr::syntax::print`]), in place, touching nothing else: each changed scalar is replaced
 //! by the canonical text written in the same style (plain, quoted, block or JSON string).
 //!
 //! A block scalar (`|`, `>`) is the author's layout of a long expression: it is rewritten only
 //! when its tokens differ from the canonical form, not for line breaks and indentation.
 
-use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::mapping::{load_str, FileFormat, MappingFile, MappingKind, Text};
+use crate::base::text::Span;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{load_str, FileFormat, MappingFile, MappingKind, Text};
 
 /// The outcome of formatting one file.
 #[derive(Debug, Clone)]
@@ -33,7 +34,7 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
         else {
             continue;
         };
-        let canonical = crate::syntax::print(expr);
+        let canonical = crate::expr::syntax::print(expr);
         if canonical == value.value {
             continue;
         }
@@ -121,7 +122,7 @@ fn expressions(file: &MappingFile) -> Vec<(Span, String)> {
             Some(MappingKind::Expression { text, expr }) => Some((
                 text.span,
                 expr.as_ref()
-                    .map_or_else(|| text.value.clone(), crate::syntax::print),
+                    .map_or_else(|| text.value.clone(), crate::expr::syntax::print),
             )),
             _ => None,
         })

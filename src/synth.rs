@@ -4,7 +4,7 @@
 //! `proxyAddresses`. Written as JSON Lines (Entra attribute names), a Graph `/users` page (Graph
 //! property names) or the portal's "Download users" CSV (its column headers).
 
-use crate::eval::text::normalize_diacritics;
+use crate::expr::eval::text::normalize_diacritics;
 use crate::preview::payload::write_json_str;
 use rand::{RngExt as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;

@@ -1,7 +1,7 @@
 //! `entramap diff`: semantic changes with their risk, in every format, and `--fail-on-risk`.
 
-use entramap::diff::{diff, render, DiffFormat, Risk};
-use entramap::output::{prepare, Prepared};
+use entramap::model::{prepare, Prepared};
+use entramap::output::diff::{diff, render, DiffFormat, Risk};
 mod common;
 
 use common::entramap as cli;

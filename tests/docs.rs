@@ -1,8 +1,8 @@
 //! `entramap docs`: the JSON Schema of the SCIM resources, checked with a JSON Schema validator
 //! against sample payloads.
 
+use entramap::model::{prepare, Prepared};
 use entramap::output::docs::schema;
-use entramap::output::{prepare, Prepared};
 use serde_json::{json, Value};
 use std::path::Path;
 

@@ -2,8 +2,8 @@
 //! (expression-language.md section b, appendix C errata) and the evaluator's documented choices.
 
 use chrono::{TimeZone, Utc};
-use entramap::catalogue;
-use entramap::eval::{
+use entramap::expr::catalogue;
+use entramap::expr::eval::{
     compile_text, EvalContext, IifNullPolicy, JsonSource, NoFlowReason, Outcome, Value,
     IMPLEMENTATIONS,
 };
@@ -104,7 +104,7 @@ fn every_catalogue_function_has_an_implementation() {
     }
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/evaluator.md"))
         .expect("docs/evaluator.md");
-    for choice in entramap::eval::CHOICES {
+    for choice in entramap::expr::eval::CHOICES {
         assert!(
             docs.contains(&format!("**{}**: {}", choice.topic, choice.choice)),
             "docs/evaluator.md lacks choice {}",
@@ -112,7 +112,7 @@ fn every_catalogue_function_has_an_implementation() {
         );
     }
     fn shareable<T: Send + Sync>() {}
-    shareable::<entramap::eval::Compiled>();
+    shareable::<entramap::expr::eval::Compiled>();
     for imp in IMPLEMENTATIONS {
         assert!(
             docs.contains(&format!("### {}\n\n{}\n", imp.name, imp.semantics)),
@@ -297,7 +297,7 @@ fn normalize_diacritics_uses_the_table() {
         (r#"NormalizeDiacritics("ı İ ǖ ȫ")"#, "{}", Is("i I u o")),
         (r#"NormalizeDiacritics([missing])"#, "{}", Null),
     ]);
-    assert!(entramap::eval::text::diacritics_len() > 250);
+    assert!(entramap::expr::eval::text::diacritics_len() > 250);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Runs `tests/fixtures/expressions/eval.tsv`: expression, user JSON, expected result.
 
 use chrono::{TimeZone, Utc};
-use entramap::eval::{compile_text, EvalContext, JsonSource, NoFlowReason, Outcome};
+use entramap::expr::eval::{compile_text, EvalContext, JsonSource, NoFlowReason, Outcome};
 
 fn render(outcome: &Outcome) -> String {
     match outcome {

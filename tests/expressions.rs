@@ -2,9 +2,9 @@
 //! `tests/fixtures/expressions/`, sources in each file's header) check clean, and known-invalid
 //! ones are rejected with the fitting rule.
 
-use entramap::catalogue::Context;
-use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::source::entra_id;
+use entramap::expr::catalogue::Context;
+use entramap::expr::checker::{check_text, Attributes, CheckOptions};
+use entramap::expr::source::entra_id;
 use entramap::Severity;
 use std::path::Path;
 
@@ -116,9 +116,9 @@ fn every_expression_rule_has_an_invalid_example() {
         .into_iter()
         .map(|r| r[3].clone())
         .collect();
-    for rule in entramap::rules::RULES
+    for rule in entramap::diagnostics::rules::RULES
         .iter()
-        .filter(|r| r.layer == entramap::rules::Layer::Expression)
+        .filter(|r| r.layer == entramap::diagnostics::rules::Layer::Expression)
     {
         if matches!(
             rule.id,
@@ -173,7 +173,7 @@ fn multiline_expressions_keep_exact_positions() {
         .iter()
         .find(|d| d.rule == "unknown-source-attribute")
         .expect("reported");
-    let source = entramap::report::Source::new("x", text.clone());
+    let source = entramap::diagnostics::report::Source::new("x", text.clone());
     let (start, end) = (source.position(d.span.start), source.position(d.span.end));
     assert_eq!(
         (start.line, start.column, end.line, end.column),

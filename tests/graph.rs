@@ -2,11 +2,11 @@
 //! the round trip export → import (examples and generated files), the real exported schemas in
 //! tests/fixtures/graph (see SOURCES.md there), errors with positions, secrets, and the CLI.
 
-use entramap::diff::diff;
 use entramap::graph::export::{export, ExportOptions};
 use entramap::graph::import::{import_str, ImportError, ImportOptions, Imported};
 use entramap::graph::model::read_schema;
-use entramap::output::{prepare, Prepared};
+use entramap::model::{prepare, Prepared};
+use entramap::output::diff::diff;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -189,7 +189,7 @@ fn import_of_salesforce_schemas_reports_what_a_mapping_file_cannot_say() {
         "msgraph-2017-salesforce-template-SfOutDelta.json",
     ] {
         let imported = import(&fixture(name), None, Some("Salesforce"));
-        let loaded = entramap::mapping::load_str("sf.entramap.yaml", &imported.yaml);
+        let loaded = entramap::model::load_str("sf.entramap.yaml", &imported.yaml);
         assert!(
             loaded.file.is_some() && loaded.diagnostics.is_empty(),
             "{name}: {:#?}",

@@ -1,9 +1,9 @@
 //! Inputs chosen to overflow integers or blow up work: each gets a finding or an evaluation
 //! error, never a panic.
 
-use entramap::catalogue::Context;
-use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::eval::{compile_text, EvalContext, JsonSource};
+use entramap::expr::catalogue::Context;
+use entramap::expr::checker::{check_text, Attributes, CheckOptions};
+use entramap::expr::eval::{compile_text, EvalContext, JsonSource};
 
 fn check_rules(text: &str) -> Vec<&'static str> {
     let options = CheckOptions {
@@ -48,7 +48,7 @@ fn a_huge_attribute_name_gets_no_suggestion_quickly() {
     let name = "a".repeat(60_000);
     let options = CheckOptions {
         context: Context::AppProvisioning,
-        attributes: Attributes::Schema(&entramap::source::entra_id().users),
+        attributes: Attributes::Schema(&entramap::expr::source::entra_id().users),
         target_type: None,
     };
     let checked = check_text(&format!("[{name}]"), &options);

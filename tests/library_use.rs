@@ -1,6 +1,6 @@
 //! The README's library example, compiled and run.
 
-use entramap::checker::{check_text, Attributes, CheckOptions};
+use entramap::expr::checker::{check_text, Attributes, CheckOptions};
 
 #[test]
 fn the_readme_library_example_works() {
@@ -9,8 +9,8 @@ fn the_readme_library_example_works() {
     assert!(report.report.diagnostics.is_empty());
 
     let options = CheckOptions {
-        context: entramap::catalogue::Context::AppProvisioning,
-        attributes: Attributes::Schema(&entramap::source::entra_id().users),
+        context: entramap::expr::catalogue::Context::AppProvisioning,
+        attributes: Attributes::Schema(&entramap::expr::source::entra_id().users),
         target_type: None,
     };
     let checked = check_text(r#"Join(" ", [givenNme], [surname])"#, &options);

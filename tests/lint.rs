@@ -1,9 +1,9 @@
 //! Every mapping rule: a fixture that triggers it (`tests/fixtures/lint/<rule>/bad.entramap.yaml`,
 //! with snapshots of the human and JSON output) and its fixed form, which lints clean.
 
+use entramap::diagnostics::report::{to_human, to_json};
+use entramap::diagnostics::rules::{Layer, RULES};
 use entramap::lint::{checks, lint_file, lint_source, LintReport};
-use entramap::report::{to_human, to_json};
-use entramap::rules::{Layer, RULES};
 use std::path::{Path, PathBuf};
 
 fn fixture_dir() -> PathBuf {
@@ -52,7 +52,7 @@ fn every_mapping_rule_has_fixtures_and_a_check() {
     for check in checks::CHECKS {
         for id in check.rules {
             assert!(
-                entramap::rules::lookup(id).is_some(),
+                entramap::diagnostics::rules::lookup(id).is_some(),
                 "{} reports {id}, which is not in the rule table",
                 check.name
             );
@@ -145,10 +145,10 @@ fn secrets_are_masked_in_every_output() {
     let reports = [report.report];
     assert!(!to_human(&reports, false).contains(secret));
     assert!(!to_json(&reports).to_string().contains(secret));
-    assert!(!entramap::report::to_sarif(&reports)
+    assert!(!entramap::diagnostics::report::to_sarif(&reports)
         .to_string()
         .contains(secret));
-    assert!(!entramap::report::to_github(&reports).contains(secret));
+    assert!(!entramap::diagnostics::report::to_github(&reports).contains(secret));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The hand-written fast parser and the parser generated from `grammar/expression.pest` accept
 //! exactly the same inputs and build the same trees, spans included.
 
-use entramap::syntax::{parse_fast, parse_reference};
+use entramap::expr::syntax::{parse_fast, parse_reference};
 use proptest::prelude::*;
 
 fn agree(text: &str) -> Result<(), TestCaseError> {

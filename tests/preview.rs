@@ -2,7 +2,7 @@
 //! payload shapes, malformed input) and the command (reports as snapshots, exit codes, `--out`,
 //! determinism over thread counts).
 
-use entramap::output::prepare;
+use entramap::model::prepare;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use std::io::Cursor;
 use std::path::Path;
@@ -202,7 +202,7 @@ fn each_rule_is_triggered_and_clean_users_trigger_none() {
     ] {
         assert!(summary.problems.contains_key(rule), "{rule} not triggered");
         assert!(
-            entramap::rules::lookup(rule).is_some(),
+            entramap::diagnostics::rules::lookup(rule).is_some(),
             "{rule} not in the rule table"
         );
     }

@@ -1,8 +1,8 @@
 //! Property: printing any syntax tree and parsing the text gives the same tree, and printing is
 //! idempotent.
 
-use entramap::diagnostic::Span;
-use entramap::syntax::{parse, print, Arg, Call, CmpOp, Expr, ExprKind};
+use entramap::base::text::Span;
+use entramap::expr::syntax::{parse, print, Arg, Call, CmpOp, Expr, ExprKind};
 use proptest::prelude::*;
 
 fn node(kind: ExprKind) -> Expr {
@@ -16,7 +16,9 @@ fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         "[A-Za-z_][A-Za-z0-9_.:-]{0,12}".prop_map(|n| node(ExprKind::Attribute(n))),
         // String bodies: any text, with quotes and backslashes escaped as the grammar requires.
-        "[ -~é“]{0,10}".prop_map(|s| node(ExprKind::Str(entramap::syntax::ast::encode_string(&s)))),
+        "[ -~é“]{0,10}".prop_map(|s| node(ExprKind::Str(
+            entramap::expr::syntax::ast::encode_string(&s)
+        ))),
         "-?[0-9]{1,6}".prop_map(|n| node(ExprKind::Number(n))),
         "[0-9A-F]{1,4}".prop_map(|h| node(ExprKind::Hex(h))),
         "[A-Za-z][A-Za-z0-9_.]{0,8}".prop_map(|p| node(ExprKind::Parameter(p))),

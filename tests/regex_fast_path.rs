@@ -1,7 +1,7 @@
 //! The cheap regex pre-check (`dotnet_regex::plainly_valid`) only ever accepts patterns that
 //! `regex-syntax` accepts too; everything else goes to the full parser.
 
-use entramap::dotnet_regex::plainly_valid;
+use entramap::expr::dotnet_regex::plainly_valid;
 use proptest::prelude::*;
 
 fn full_parser_accepts(pattern: &str) -> bool {

@@ -30,7 +30,7 @@ fn every_reported_rule_id_is_in_the_rule_table() {
             let id = &capture[1];
             seen += 1;
             assert!(
-                entramap::rules::lookup(id).is_some(),
+                entramap::diagnostics::rules::lookup(id).is_some(),
                 "{path} reports `{id}`, which is not in src/rules.rs"
             );
         }

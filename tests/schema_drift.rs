@@ -1,7 +1,7 @@
 //! The committed JSON Schemas under `schemas/` are what `entramap schema` prints, and the
 //! examples validate against the mapping schema.
 
-use entramap::mapping::schema::{mapping_schema, target_schema};
+use entramap::model::schema::{mapping_schema, target_schema};
 use std::path::Path;
 
 fn committed(name: &str) -> serde_json::Value {

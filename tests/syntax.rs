@@ -1,7 +1,7 @@
 //! The expression grammar: every form Microsoft's reference and samples use, the syntax tree's
 //! spans, and the canonical printer.
 
-use entramap::syntax::{parse, print, Arg, CmpOp, ExprKind};
+use entramap::expr::syntax::{parse, print, Arg, CmpOp, ExprKind};
 
 fn canonical(text: &str) -> String {
     match parse(text) {
@@ -81,11 +81,11 @@ fn string_escapes_are_kept_as_written() {
         &ExprKind::Str(r#"Company name: \"Contoso\""#.into())
     );
     assert_eq!(
-        entramap::syntax::ast::decode_string(r#"Company name: \"Contoso\""#),
+        entramap::expr::syntax::ast::decode_string(r#"Company name: \"Contoso\""#),
         r#"Company name: "Contoso""#
     );
     assert_eq!(
-        entramap::syntax::ast::decode_string(r"\\d\+\2C"),
+        entramap::expr::syntax::ast::decode_string(r"\\d\+\2C"),
         r"\d\+\2C"
     );
 }
@@ -194,7 +194,10 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
 
 #[test]
 fn oversized_input_is_refused_before_parsing() {
-    let text = format!("\"{}\"", "a".repeat(entramap::syntax::MAX_INPUT_BYTES));
+    let text = format!(
+        "\"{}\"",
+        "a".repeat(entramap::expr::syntax::MAX_INPUT_BYTES)
+    );
     assert_eq!(
         parse(&text).expect_err("too large").rule,
         "expression-too-long"

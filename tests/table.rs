@@ -1,7 +1,7 @@
 //! `entramap table`: snapshots of every example, the rows of each seed vendor guide, and the CLI.
 
+use entramap::model::{prepare, Prepared};
 use entramap::output::table::{build, render, TableFormat, Tables};
-use entramap::output::{prepare, Prepared};
 mod common;
 
 use common::{entramap as cli, root, EXAMPLES};
@@ -211,7 +211,7 @@ fn apply_and_default_columns_appear_only_when_used() {
         "groups have no extra columns: {markdown}"
     );
     let groups_only = render(
-        &build(&prepared, Some(entramap::source::ObjectKind::Group)),
+        &build(&prepared, Some(entramap::expr::source::ObjectKind::Group)),
         TableFormat::Markdown,
     );
     assert!(!groups_only.contains("## Users"));

@@ -2,7 +2,7 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::fsutil::AtomicFile;
+use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use entramap::synth::{self, SynthFormat};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -13,14 +13,14 @@ use super::{
     SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
     SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
-use crate::catalogue::{self, Context};
-use crate::mapping::{Apply, MappingKind, Scope};
-use crate::output::Prepared;
-use crate::profile::{Mutability, ReferencedObject, TargetAttribute};
-use crate::source::{ObjectKind, SourceAttribute};
-use crate::syntax::ast::decode_string;
-use crate::syntax::{print, Arg, Expr, ExprKind};
-use crate::types::Base;
+use crate::expr::catalogue::{self, Context};
+use crate::expr::source::{ObjectKind, SourceAttribute};
+use crate::expr::syntax::ast::decode_string;
+use crate::expr::syntax::{print, Arg, Expr, ExprKind};
+use crate::expr::types::Base;
+use crate::model::profile::{Mutability, ReferencedObject, TargetAttribute};
+use crate::model::Prepared;
+use crate::model::{Apply, MappingKind, Scope};
 use serde_json::Map;
 
 /// Export settings.
@@ -305,7 +305,10 @@ pub fn mapping_source(kind: &MappingKind) -> AttributeMappingSource {
         MappingKind::Source(name) => attribute(&name.value),
         MappingKind::Constant(value) => constant(
             &value.value,
-            format!("\"{}\"", crate::syntax::ast::encode_string(&value.value)),
+            format!(
+                "\"{}\"",
+                crate::expr::syntax::ast::encode_string(&value.value)
+            ),
         ),
         MappingKind::Expression {
             expr: Some(expr), ..

@@ -11,13 +11,13 @@ use super::{
     object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
     MAXIMUM_LENGTH, PARAMETER_ALIASES, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
-use crate::catalogue::{self, Context};
+use crate::diagnostics::secrets;
+use crate::expr::catalogue::{self, Context};
+use crate::expr::source::{entra_id, ObjectKind};
+use crate::expr::syntax::ast::encode_string;
+use crate::expr::types::Base;
+use crate::model::profile::{self, Profile, ProfileError, ReferencedObject, TargetSchema};
 use crate::output::plural;
-use crate::profile::{self, Profile, ProfileError, ReferencedObject, TargetSchema};
-use crate::secrets;
-use crate::source::{entra_id, ObjectKind};
-use crate::syntax::ast::encode_string;
-use crate::types::Base;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -100,7 +100,7 @@ pub fn import_str(
 }
 
 fn secret_notes(text: &str) -> Vec<ImportNote> {
-    let source = crate::report::Source::new("", text);
+    let source = crate::diagnostics::report::Source::new("", text);
     secrets::find(text)
         .into_iter()
         .map(|span| {
@@ -408,7 +408,7 @@ fn mapping_out(
             "Constant" => ("constant", mask(&source_name(source)), default),
             _ => {
                 let text = expression_text(source);
-                if crate::syntax::parse(&text).is_err() {
+                if crate::expr::syntax::parse(&text).is_err() {
                     note("the expression does not parse; it is imported as written".to_owned());
                 }
                 ("expression", mask(&text), default)
@@ -463,8 +463,8 @@ fn source_name(source: &AttributeMappingSource) -> String {
 /// rebuilt from its parameters when the document has no text.
 pub fn expression_text(source: &AttributeMappingSource) -> String {
     match &source.expression {
-        Some(text) => match crate::syntax::parse(text) {
-            Ok(expr) => crate::syntax::print(&expr),
+        Some(text) => match crate::expr::syntax::parse(text) {
+            Ok(expr) => crate::expr::syntax::print(&expr),
             Err(_) => text.clone(),
         },
         None => rebuild(source, 0),

@@ -38,9 +38,9 @@ pub const PARAMETER_ALIASES: &[(&str, &str, &str)] = &[
 ];
 
 /// The object mapping label the portal gives users or groups.
-pub fn object_mapping_name(kind: crate::source::ObjectKind) -> &'static str {
+pub fn object_mapping_name(kind: crate::expr::source::ObjectKind) -> &'static str {
     match kind {
-        crate::source::ObjectKind::User => "Provision Microsoft Entra ID Users",
-        crate::source::ObjectKind::Group => "Provision Microsoft Entra ID Groups",
+        crate::expr::source::ObjectKind::User => "Provision Microsoft Entra ID Users",
+        crate::expr::source::ObjectKind::Group => "Provision Microsoft Entra ID Groups",
     }
 }

@@ -1,17 +1,18 @@
 //! The mapping rules: one table, [`CHECKS`], each entry a named check with the rule ids it
 //! reports and the function that runs it. Rule metadata (severity, explanation, examples) lives
-//! in [`crate::rules`].
+//! in [`crate::diagnostics::rules`].
 
 use super::{Context, MappingRef, ObjectContext, Sink};
-use crate::catalogue::Context as FunctionContext;
-use crate::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS};
-use crate::diagnostic::{Diagnostic, Span};
-use crate::mapping::{AttributeMapping, MappingKind, Scope, Text};
-use crate::source::ObjectKind;
-use crate::suggest;
-use crate::syntax::ExprKind;
-use crate::target_path;
-use crate::types::{fits, Base, Fit, Type};
+use crate::base::suggest;
+use crate::base::text::Span;
+use crate::diagnostics::Diagnostic;
+use crate::expr::catalogue::Context as FunctionContext;
+use crate::expr::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS};
+use crate::expr::source::ObjectKind;
+use crate::expr::syntax::ExprKind;
+use crate::expr::types::{fits, Base, Fit, Type};
+use crate::model::target_path;
+use crate::model::{AttributeMapping, MappingKind, Scope, Text};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -178,7 +179,7 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                         .with_primary_label("primary key")
                         .with_help("the service provider assigns its own id; remove this mapping (map Entra's objectId to `externalId` instead)"),
                 );
-            } else if attribute.mutability == crate::profile::Mutability::ReadOnly {
+            } else if attribute.mutability == crate::model::profile::Mutability::ReadOnly {
                 sink.mapping(
                     at,
                     Diagnostic::new(
@@ -274,7 +275,8 @@ fn direct(
 ) {
     let span = source.content_span();
     let Some(attribute) = object.sources.get(&source.value) else {
-        let d = crate::checker::unknown_source_attribute(&source.value, span, &object.sources);
+        let d =
+            crate::expr::checker::unknown_source_attribute(&source.value, span, &object.sources);
         sink.mapping(at, d);
         return;
     };

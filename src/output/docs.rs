@@ -5,12 +5,13 @@
 //! has its type, a `description` of where its value comes from, the profile's `maxLength` and
 //! `pattern`, and matching attributes carry `x-entramap-matching-precedence`.
 
-use super::{value_text, Prepared};
-use crate::mapping::{Apply, AttributeMapping, MappingKind};
-use crate::profile::{TargetAttribute, TargetSchema};
-use crate::source::ObjectKind;
-use crate::target_path::{self, TargetPath};
-use crate::types::Base;
+use super::value_text;
+use crate::expr::source::ObjectKind;
+use crate::expr::types::Base;
+use crate::model::profile::{TargetAttribute, TargetSchema};
+use crate::model::target_path::{self, TargetPath};
+use crate::model::Prepared;
+use crate::model::{Apply, AttributeMapping, MappingKind};
 use serde_json::{json, Map, Value};
 
 /// The JSON Schema dialect of the generated document.

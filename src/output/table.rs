@@ -4,9 +4,10 @@
 //! attribute; matching precedence; the apply and default columns only when a mapping uses them).
 //! Rows keep the file's order, so the output is deterministic.
 
-use super::{plural, value_text, Prepared};
-use crate::mapping::{Apply, MappingKind, Scope};
-use crate::source::ObjectKind;
+use super::{plural, value_text};
+use crate::expr::source::ObjectKind;
+use crate::model::Prepared;
+use crate::model::{Apply, MappingKind, Scope};
 use serde::Serialize;
 use std::fmt::Write as _;
 

@@ -24,13 +24,13 @@ pub mod unique;
 pub use input::InputFormat;
 pub use payload::Template;
 
-use crate::diagnostic::Severity;
-use crate::eval::{self, Compiled, EvalContext, NoFlowReason, OutcomeRef, Value};
-use crate::mapping::MappingKind;
-use crate::output::Prepared;
-use crate::profile::{Mutability, TargetAttribute};
-use crate::source::ObjectKind;
-use crate::syntax::{Expr, ExprKind};
+use crate::diagnostics::Severity;
+use crate::expr::eval::{self, Compiled, EvalContext, NoFlowReason, OutcomeRef, Value};
+use crate::expr::source::ObjectKind;
+use crate::expr::syntax::{Expr, ExprKind};
+use crate::model::profile::{Mutability, TargetAttribute};
+use crate::model::MappingKind;
+use crate::model::Prepared;
 use chrono::{DateTime, Utc};
 use input::{Body, Chunk, Decoder, Reader};
 use record::{Attributes, Record};
@@ -43,7 +43,7 @@ use std::io::{self, BufRead};
 use std::ops::Range;
 use unique::{ValueHash, ValueSet};
 
-/// The rule ids preview reports (all in [`crate::rules::RULES`]).
+/// The rule ids preview reports (all in [`crate::diagnostics::rules::RULES`]).
 pub mod rule {
     /// A required target attribute (or a matching attribute) gets no value.
     pub const REQUIRED_MISSING: &str = "preview-required-missing";
@@ -134,7 +134,7 @@ impl Summary {
     pub fn count_at_least(&self, level: Severity) -> u64 {
         self.problems
             .iter()
-            .filter(|(rule, _)| crate::rules::default_severity(rule) >= level)
+            .filter(|(rule, _)| crate::diagnostics::rules::default_severity(rule) >= level)
             .map(|(_, n)| n)
             .sum()
     }
@@ -255,7 +255,7 @@ impl Plan {
             let target = m.target.value.clone();
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
-            let path = crate::target_path::parse(&target).map_err(|e| fail(e.message))?;
+            let path = crate::model::target_path::parse(&target).map_err(|e| fail(e.message))?;
             let produce = match &m.kind {
                 Some(MappingKind::Source(source)) => Produce::Direct(attributes.add(&source.value)),
                 Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
@@ -273,7 +273,7 @@ impl Plan {
             let attribute = targets.get(&target).cloned();
             let pattern = match attribute.as_ref().and_then(|a| a.pattern.clone()) {
                 Some(p) => Some((
-                    crate::dotnet_regex::compile(&p)
+                    crate::expr::dotnet_regex::compile(&p)
                         .map_err(|e| fail(format!("profile pattern `{p}`: {e}")))?,
                     p,
                 )),
@@ -410,7 +410,7 @@ struct Job<'p> {
 fn problem(rule: &'static str, line: u64, target: Option<&str>, message: String) -> Problem {
     Problem {
         rule,
-        severity: crate::rules::default_severity(rule),
+        severity: crate::diagnostics::rules::default_severity(rule),
         line,
         target: target.map(str::to_owned),
         message,

@@ -1,73 +1,10 @@
-//! Findings: the one diagnostic type every layer reports with, the source text it points into
-//! (with line and column lookup), and the findings of one file, independent of any renderer.
+//! Findings: the one diagnostic type every layer reports with, and the findings of one file,
+//! independent of any renderer.
 
+use super::rules;
+use super::severity::Severity;
+use crate::base::text::{Source, Span};
 use serde::Serialize;
-use std::fmt;
-
-/// A half-open byte range `start..end` in some source text (an expression or a file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, PartialOrd, Ord)]
-pub struct Span {
-    /// First byte of the range.
-    pub start: usize,
-    /// One past the last byte of the range.
-    pub end: usize,
-}
-
-impl Span {
-    /// A span from `start` to `end` (byte offsets).
-    pub const fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The number of bytes covered.
-    pub const fn len(self) -> usize {
-        self.end.saturating_sub(self.start)
-    }
-
-    /// True for a zero-width span (a position).
-    pub const fn is_empty(self) -> bool {
-        self.start == self.end
-    }
-
-    /// The same span moved `by` bytes to the right.
-    pub const fn shift(self, by: usize) -> Self {
-        Span::new(self.start + by, self.end + by)
-    }
-
-    /// The smallest span covering both.
-    pub fn join(self, other: Span) -> Self {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
-
-/// How serious a finding is. Ordered: `Note < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; never fails a run unless asked.
-    Note,
-    /// Probably wrong, or wrong according to only some of Microsoft's docs.
-    Warning,
-    /// Entra rejects this, or it cannot work.
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name used in every output format.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A secondary location with its own message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -81,7 +18,7 @@ pub struct Label {
 /// One finding: a rule id, a severity, a primary span, optional labels, help and notes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable kebab-case rule id (see [`crate::rules`]).
+    /// Stable kebab-case rule id (see [`crate::diagnostics::rules`]).
     pub rule: &'static str,
     /// The severity (the rule's default unless configured otherwise).
     pub severity: Severity,
@@ -108,7 +45,7 @@ impl Diagnostic {
     pub fn new(rule: &'static str, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
-            severity: crate::rules::default_severity(rule),
+            severity: rules::default_severity(rule),
             message: message.into(),
             span,
             primary_label: None,
@@ -153,58 +90,6 @@ impl Diagnostic {
             label.span = map(label.span);
         }
         self
-    }
-}
-
-/// A text that diagnostics point into: a file, or an expression given on the command line.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// The name shown to users (`<expression>` for `entramap check`).
-    pub name: String,
-    /// The text.
-    pub text: String,
-    line_starts: Vec<usize>,
-}
-
-/// A resolved position.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column in Unicode characters.
-    pub column: usize,
-    /// Byte offset.
-    pub offset: usize,
-}
-
-impl Source {
-    /// A source with this name and text.
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Source {
-            name: name.into(),
-            text,
-            line_starts,
-        }
-    }
-
-    /// The line, column and offset of a byte offset (clamped to the text and to a char boundary).
-    pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let column = self.text[start..offset].chars().count() + 1;
-        Position {
-            line,
-            column,
-            offset,
-        }
     }
 }
 

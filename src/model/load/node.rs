@@ -2,7 +2,7 @@
 //! offset where it starts in the file (and, for scalars, how many bytes it covers), so the model
 //! builder reports every problem at its place.
 
-use crate::diagnostic::Span;
+use crate::base::text::Span;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;

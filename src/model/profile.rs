@@ -3,9 +3,9 @@
 //! `schemas/targets/` are compiled in; a user's own profile is a YAML file named by path.
 //! `extends` inherits another profile's lists and `remove` drops inherited attributes.
 
-use crate::fsutil::{read_text_limited, ReadError};
-use crate::named::{Named, NamedList};
-use crate::types::{Base, Type};
+use crate::base::fs::{read_text_limited, ReadError};
+use crate::base::named::{Named, NamedList};
+use crate::expr::types::{Base, Type};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -14,14 +14,20 @@ use std::path::{Path, PathBuf};
 pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "scim-core",
-        include_str!("../schemas/targets/scim-core.yaml"),
+        include_str!("../../schemas/targets/scim-core.yaml"),
     ),
-    ("idmelon", include_str!("../schemas/targets/idmelon.yaml")),
+    (
+        "idmelon",
+        include_str!("../../schemas/targets/idmelon.yaml"),
+    ),
     (
         "configcat",
-        include_str!("../schemas/targets/configcat.yaml"),
+        include_str!("../../schemas/targets/configcat.yaml"),
     ),
-    ("cloudsso", include_str!("../schemas/targets/cloudsso.yaml")),
+    (
+        "cloudsso",
+        include_str!("../../schemas/targets/cloudsso.yaml"),
+    ),
 ];
 
 /// The default profile of a mapping file without `target:`.
@@ -300,8 +306,8 @@ fn resolve(
         )
     } else {
         let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == reference) else {
-            let hint =
-                crate::suggest::did_you_mean(reference, built_in_names()).unwrap_or_else(|| {
+            let hint = crate::base::suggest::did_you_mean(reference, built_in_names())
+                .unwrap_or_else(|| {
                     format!(
                         "built-in profiles: {}",
                         built_in_names().collect::<Vec<_>>().join(", ")

@@ -2,7 +2,7 @@
 //! summary and the long `entramap explain` text with a bad and a fixed example. To add a rule,
 //! add one entry to [`RULES`].
 
-use crate::diagnostic::Severity;
+use crate::diagnostics::Severity;
 
 /// Which layer reports a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -3,7 +3,7 @@
 //! that are *not* functions here. Facts from Microsoft's function references (app provisioning,
 //! Cloud Sync) and the Graph functions catalogue; see `FUNCTIONS` for the table.
 
-use crate::types::{Base, Type};
+use crate::expr::types::{Base, Type};
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;

@@ -1,8 +1,10 @@
 //! Rendering findings: `human` (miette code frames), `json`, `github` workflow commands and SARIF
 //! 2.1.0, with 1-based lines and Unicode-character columns computed from byte spans.
 
-use crate::diagnostic::{Diagnostic, Severity, Span};
-pub use crate::diagnostic::{FileReport, Position, Source, Summary};
+use crate::base::text::Span;
+pub use crate::base::text::{Position, Source};
+use crate::diagnostics::{Diagnostic, Severity};
+pub use crate::diagnostics::{FileReport, Summary};
 use serde_json::json;
 
 /// Output formats for diagnostics.
@@ -28,14 +30,14 @@ pub fn span_json(source: &Source, span: Span) -> serde_json::Value {
 
 /// A copy of `d` whose texts have every secret-looking token masked.
 fn redacted(d: &Diagnostic) -> Diagnostic {
-    let clean = |text: &str| crate::secrets::redact(text).into_owned();
+    let clean = |text: &str| crate::diagnostics::secrets::redact(text).into_owned();
     Diagnostic {
         message: clean(&d.message),
         primary_label: d.primary_label.as_deref().map(clean),
         labels: d
             .labels
             .iter()
-            .map(|l| crate::diagnostic::Label {
+            .map(|l| crate::diagnostics::Label {
                 message: clean(&l.message),
                 span: l.span,
             })
@@ -141,7 +143,7 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
         .with_links(false);
     let mut out = String::new();
     for report in reports {
-        let text = crate::secrets::redact(&report.source.text).into_owned();
+        let text = crate::diagnostics::secrets::redact(&report.source.text).into_owned();
         for d in report.diagnostics.iter().map(redacted) {
             let start = report.source.position(d.span.start);
             out.push_str(&format!(
@@ -199,13 +201,13 @@ pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = rule_ids
         .iter()
         .map(|id| {
-            let rule = crate::rules::lookup(id);
+            let rule = crate::diagnostics::rules::lookup(id);
             json!({
                 "id": id,
                 "shortDescription": {"text": rule.map_or(*id, |r| r.summary)},
                 "fullDescription": {"text": rule.map_or(*id, |r| r.explanation)},
-                "help": {"text": rule.map_or_else(|| (*id).to_owned(), crate::rules::explain)},
-                "defaultConfiguration": {"level": sarif_level(crate::rules::default_severity(id))},
+                "help": {"text": rule.map_or_else(|| (*id).to_owned(), crate::diagnostics::rules::explain)},
+                "defaultConfiguration": {"level": sarif_level(crate::diagnostics::rules::default_severity(id))},
             })
         })
         .collect();

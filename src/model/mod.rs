@@ -1,23 +1,28 @@
-//! The mapping file model: one Entra enterprise application's provisioning configuration (target
+//! The mapping model: one Entra enterprise application's provisioning configuration (target
 //! profile, scope, extra source and target attributes, the user and group object mappings), as
-//! read from YAML or JSON with the location of every value.
+//! read from YAML or JSON with the location of every value; the target paths it names
+//! ([`target_path`]), the target profiles it resolves against ([`profile`]), the JSON Schema of
+//! its file formats ([`schema`]) and the resolved file plus profile every consumer reads
+//! ([`prepared`]).
 //!
 //! [`load_str`] reads a file's text and keeps going past errors: it returns the model it could
 //! build together with located diagnostics. Commands other than `lint` (`table`, `docs`,
-//! `export`, `diff`, `preview`) build on [`MappingFile`].
+//! `export`, `diff`, `preview`) build on [`Prepared`].
 
-mod load;
-pub mod node;
+pub mod load;
+pub mod prepared;
+pub mod profile;
 pub mod schema;
-pub mod spans;
+pub mod target_path;
 
-use crate::diagnostic::Span;
-use crate::profile::TargetAttribute;
-use crate::source::{ObjectKind, SourceAttribute};
-use crate::syntax::Expr;
-use spans::OffsetMap;
+use crate::base::text::Span;
+use crate::expr::source::{ObjectKind, SourceAttribute};
+use crate::expr::syntax::Expr;
+use crate::model::profile::TargetAttribute;
+use load::spans::OffsetMap;
 
-pub use load::{load_str, Loaded, MAX_FILE_BYTES};
+pub use load::{load_str, read_mapping_file, Loaded, MAX_FILE_BYTES};
+pub use prepared::{prepare, prepare_file, PrepareError, Prepared};
 
 /// The only format version there is.
 pub const FORMAT_VERSION: i64 = 1;
@@ -291,7 +296,7 @@ impl MappingFile {
     pub fn target_profile(&self) -> &str {
         self.target
             .as_ref()
-            .map_or(crate::profile::DEFAULT_PROFILE, |t| t.value.as_str())
+            .map_or(crate::model::profile::DEFAULT_PROFILE, |t| t.value.as_str())
     }
 
     /// The object mapping of one kind.

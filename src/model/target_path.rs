@@ -4,7 +4,7 @@
 //! (`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`). A small hand parser:
 //! the grammar is one line of ABNF and every error needs a span.
 
-use crate::diagnostic::Span;
+use crate::base::text::Span;
 
 /// A part of a path with its span in the target text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,16 +1,12 @@
 //! The pest parser: text in, [`Expr`] out, or one located syntax diagnostic.
 
 use super::ast::{Arg, Call, CmpOp, Expr, ExprKind};
+use super::grammar::{ExpressionParser, Rule};
 use super::hints;
-use crate::diagnostic::{Diagnostic, Span};
+use crate::base::text::Span;
+use crate::diagnostics::Diagnostic;
 use pest::iterators::Pair;
 use pest::Parser as _;
-
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/expression.pest"]
-struct ExpressionParser;
-
-pub(super) use self::Rule as GrammarRule;
 
 /// The largest input the parser accepts at all (ten times Entra's 10,000-character limit, in
 /// bytes); beyond it nothing is parsed.

@@ -2,13 +2,14 @@
 //! the source schema, checks argument counts, slots and types and the documented special cases,
 //! and infers the result type. One mistake gives one diagnostic.
 
-use crate::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
-use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::source::SourceSchema;
-use crate::suggest;
-use crate::syntax::ast::decode_string;
-use crate::syntax::{self, Arg, Call, Expr, ExprKind};
-use crate::types::{fits, Base, Fit, Type};
+use crate::base::suggest;
+use crate::base::text::Span;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
+use crate::expr::source::SourceSchema;
+use crate::expr::syntax::ast::decode_string;
+use crate::expr::syntax::{self, Arg, Call, Expr, ExprKind};
+use crate::expr::types::{fits, Base, Fit, Type};
 
 /// Entra's documented limit on the length of one expression, in characters.
 pub const MAX_EXPRESSION_CHARS: usize = 10_000;
@@ -711,12 +712,12 @@ fn shapes_result(returns: Returns, index: usize) -> bool {
 /// features the evaluator's engine lacks (look-around, back-references) are valid .NET and not
 /// reported here.
 pub fn regex_problem(pattern: &str) -> Option<String> {
-    let translated = match crate::dotnet_regex::translate(pattern) {
+    let translated = match crate::expr::dotnet_regex::translate(pattern) {
         Ok(translated) => translated,
-        Err(crate::dotnet_regex::TranslateError::Unsupported(_)) => return None,
-        Err(crate::dotnet_regex::TranslateError::Invalid(message)) => return Some(message),
+        Err(crate::expr::dotnet_regex::TranslateError::Unsupported(_)) => return None,
+        Err(crate::expr::dotnet_regex::TranslateError::Invalid(message)) => return Some(message),
     };
-    if crate::dotnet_regex::plainly_valid(&translated) {
+    if crate::expr::dotnet_regex::plainly_valid(&translated) {
         return None;
     }
     // Parsing the pattern's syntax (not compiling it) finds its errors at a fraction of the cost.

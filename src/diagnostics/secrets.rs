@@ -1,7 +1,8 @@
 //! Finding things that look like a SCIM secret token (a JWT, or a long random string) in a
 //! mapping file, and masking them so that no output prints them in full.
 
-use crate::diagnostic::{Diagnostic, Span};
+use crate::base::text::Span;
+use crate::diagnostics::Diagnostic;
 use regex::Regex;
 use std::sync::OnceLock;
 

@@ -24,9 +24,10 @@ mod value;
 pub use functions::{Choice, Implementation, CHOICES, IMPLEMENTATIONS};
 pub use value::{AppRole, JsonSource, Source, Value, ROLE_TYPE};
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::syntax::ast::decode_string;
-use crate::syntax::{Arg, CmpOp, Expr, ExprKind};
+use crate::base::text::Span;
+use crate::diagnostics::Diagnostic;
+use crate::expr::syntax::ast::decode_string;
+use crate::expr::syntax::{Arg, CmpOp, Expr, ExprKind};
 use chrono::{DateTime, Utc};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -227,16 +228,16 @@ pub struct Evaluation {
 /// `source` (recording a trace if `trace`).
 pub fn check_and_evaluate(
     text: &str,
-    options: &crate::checker::CheckOptions<'_>,
+    options: &crate::expr::checker::CheckOptions<'_>,
     source: &dyn Source,
     ctx: &EvalContext,
     trace: bool,
 ) -> Evaluation {
-    let checked = crate::checker::check_text(text, options);
+    let checked = crate::expr::checker::check_text(text, options);
     let mut diagnostics = checked.diagnostics;
     let clean = diagnostics
         .iter()
-        .all(|d| d.severity < crate::diagnostic::Severity::Error);
+        .all(|d| d.severity < crate::diagnostics::Severity::Error);
     let compiled = match checked.expr.as_ref().filter(|_| clean).map(compile) {
         Some(Ok(compiled)) => compiled,
         Some(Err(e)) => {
@@ -323,9 +324,9 @@ pub(crate) struct CallNode {
     aux: functions::Aux,
 }
 
-/// Parses and compiles an expression (no checking: run [`crate::checker`] first for diagnostics).
+/// Parses and compiles an expression (no checking: run [`crate::expr::checker`] first for diagnostics).
 pub fn compile_text(text: &str) -> Result<Compiled, EvalError> {
-    let expr = crate::syntax::parse(text).map_err(|d| EvalError {
+    let expr = crate::expr::syntax::parse(text).map_err(|d| EvalError {
         message: d.message.clone(),
         span: d.span,
         function: None,

@@ -1,11 +1,12 @@
 //! The syntax layer: the expression syntax tree, its parser and its canonical printer.
 //!
-//! pest is used only inside `parser`; everything else in the crate sees the tree of [`ast`].
+//! pest is used only inside `grammar` (the generated parser), `parser` and `hints`; everything else in the crate sees the tree of [`ast`].
 //! A hand-written twin of the grammar (`fast`) parses valid input quickly; pest parses the rest
 //! and reports the error.
 
 pub mod ast;
 mod fast;
+mod grammar;
 mod hints;
 mod parser;
 mod printer;

@@ -1,8 +1,9 @@
 //! Turns a pest failure into one targeted syntax diagnostic, with hints for the mistakes people
 //! make: curly or single quotes, `&`/`+` concatenation, `AND`/`OR`, indexing, a missing `)`.
 
-use super::parser::GrammarRule as Rule;
-use crate::diagnostic::{Diagnostic, Span};
+use super::grammar::Rule;
+use crate::base::text::Span;
+use crate::diagnostics::Diagnostic;
 
 /// A light scan that skips string literals and attribute brackets, yielding each structural
 /// character with its byte offset.

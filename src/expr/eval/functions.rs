@@ -7,8 +7,8 @@ use super::value::{AppRole, Value, ROLE_TYPE};
 use super::{
     CallNode, EvalError, Flow, Frame, NoFlowReason, NodeKind, Stop, MAX_TEXT_BYTES, MAX_VALUES,
 };
-use crate::dotnet_regex::{self, Replacement};
-use crate::syntax::CmpOp;
+use crate::expr::dotnet_regex::{self, Replacement};
+use crate::expr::syntax::CmpOp;
 use base64::Engine as _;
 use rand::{RngExt as _, SeedableRng as _};
 use regex::Regex;

@@ -5,7 +5,7 @@
 //! of the language. `tests/parser_equivalence.rs` checks that both agree on generated inputs.
 
 use super::ast::{Arg, Call, CmpOp, Expr, ExprKind};
-use crate::diagnostic::Span;
+use crate::base::text::Span;
 
 /// Parses `text`, or returns `None` if it is not a valid expression (the caller then asks the
 /// pest parser for the diagnostic). Calls nested deeper than [`super::MAX_NESTING`] are

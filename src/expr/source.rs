@@ -2,8 +2,8 @@
 //! Group attribute lists are built in (`schemas/source/entra-id.yaml`); a mapping file extends
 //! them with `source_attributes`.
 
-use crate::named::{Named, NamedList};
-use crate::types::{Base, Type};
+use crate::base::named::{Named, NamedList};
+use crate::expr::types::{Base, Type};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -102,7 +102,7 @@ struct EntraFile {
 }
 
 /// The text of the built-in Entra ID source schema.
-pub const ENTRA_ID_YAML: &str = include_str!("../schemas/source/entra-id.yaml");
+pub const ENTRA_ID_YAML: &str = include_str!("../../schemas/source/entra-id.yaml");
 
 /// Entra ID's User and Group attributes, parsed once.
 pub fn entra_id() -> &'static EntraSchema {

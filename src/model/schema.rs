@@ -1,9 +1,9 @@
 //! JSON Schema (draft-07, for editors and yaml-language-server) of entramap's file formats. The
 //! mapping file's schema is generated from the document shapes below, which mirror what the
-//! loader accepts; the target profile's from [`crate::profile::ProfileFile`] itself.
+//! loader accepts; the target profile's from [`crate::model::profile::ProfileFile`] itself.
 
-use crate::profile::{ProfileFile, ReferencedObject};
-use crate::types::Base;
+use crate::expr::types::Base;
+use crate::model::profile::{ProfileFile, ReferencedObject};
 use schemars::JsonSchema;
 
 /// The shape of a mapping file, as the JSON Schema describes it (the loader builds the located

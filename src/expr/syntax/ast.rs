@@ -1,6 +1,6 @@
 //! The syntax tree of one expression. Every node carries its byte span in the expression text.
 
-use crate::diagnostic::Span;
+use crate::base::text::Span;
 
 /// One expression node with its span.
 #[derive(Debug, Clone, PartialEq, Eq)]

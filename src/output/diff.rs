@@ -4,9 +4,10 @@
 //! change, stale values after a removed mapping, accounts enabled or disabled, target type
 //! changes, create-only changes, and the full initial cycle any schema change starts.
 
-use crate::mapping::{Apply, AttributeMapping, MappingKind, Scope};
-use crate::output::{plural, value_text, Prepared};
-use crate::source::ObjectKind;
+use crate::expr::source::ObjectKind;
+use crate::model::Prepared;
+use crate::model::{Apply, AttributeMapping, MappingKind, Scope};
+use crate::output::{plural, value_text};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -194,7 +195,7 @@ fn scope_name(scope: Scope) -> String {
     }
 }
 
-fn describe_target(a: &crate::profile::TargetAttribute) -> String {
+fn describe_target(a: &crate::model::profile::TargetAttribute) -> String {
     let mut s = a.base.as_str().to_owned();
     for (on, flag) in [
         (a.multivalued, "multi-valued"),
@@ -209,7 +210,11 @@ fn describe_target(a: &crate::profile::TargetAttribute) -> String {
     s
 }
 
-fn type_change(name: &str, before: crate::types::Type, after: crate::types::Type) -> Effect {
+fn type_change(
+    name: &str,
+    before: crate::expr::types::Type,
+    after: crate::expr::types::Type,
+) -> Effect {
     effect(
         "type-change",
         Risk::High,
@@ -223,7 +228,7 @@ fn type_change(name: &str, before: crate::types::Type, after: crate::types::Type
 /// mapped targets that come from the profile.
 fn attribute_lists(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mut Vec<Change>) {
     let object = Some(plural(kind));
-    let declared = |p: &Prepared| -> Vec<crate::profile::TargetAttribute> {
+    let declared = |p: &Prepared| -> Vec<crate::model::profile::TargetAttribute> {
         p.file
             .target_attributes
             .of(kind)

@@ -1,21 +1,70 @@
 //! Building the [`MappingFile`] model from a located document tree, reporting unknown keys (with
 //! "did you mean"), wrong value types, missing keys and conflicting mapping types at their place,
-//! and keeping whatever is valid.
+//! and keeping whatever is valid. The only module that knows YAML and JSON syntax: [`node`]
+//! reads either into a located tree, [`spans`] maps positions in decoded scalars back to the file.
 
-use super::node::{read_json, read_yaml, Node, NodeKind};
-use super::spans::{OffsetMap, ScalarStyle};
+pub mod node;
+pub mod spans;
+
 use super::{
     Allow, Apply, AttributeMapping, Clause, FileFormat, Located, MappingFile, MappingKind,
     ObjectMapping, PerObject, Scope, SourceAttributeDecl, TargetAttributeDecl, Text,
     FORMAT_VERSION,
 };
-use crate::diagnostic::{Diagnostic, Span};
-use crate::profile::{ReferencedObject, TargetAttribute};
-use crate::source::SourceAttribute;
-use crate::types::Base;
+use crate::base::fs::{read_limited, ReadError};
+use crate::base::text::Source;
+use crate::base::text::Span;
+use crate::diagnostics::Diagnostic;
+use crate::diagnostics::FileReport;
+use crate::expr::source::SourceAttribute;
+use crate::expr::types::Base;
+use crate::model::profile::{ReferencedObject, TargetAttribute};
+use node::{read_json, read_yaml, Node, NodeKind};
+use spans::{OffsetMap, ScalarStyle};
+use std::path::Path;
 
 /// The largest mapping file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Reads a mapping file, at most [`MAX_FILE_BYTES`] of a regular file: its text, or a report
+/// with the one finding that says why it cannot be read (`file-unreadable`, `input-limit`, or
+/// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
+pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
+    let name = path.display().to_string();
+    let finding = |rule: &'static str, at: usize, message: String, text: String| FileReport {
+        source: Source::new(name.clone(), text),
+        diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
+    };
+    let bytes = match read_limited(path, MAX_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge { .. }) => {
+            return Err(finding(
+                "input-limit",
+                0,
+                format!("the file is larger than {MAX_FILE_BYTES} bytes; entramap reads at most {MAX_FILE_BYTES}"),
+                String::new(),
+            ))
+        }
+        Err(e) => {
+            return Err(finding(
+                "file-unreadable",
+                0,
+                format!("cannot read the file: {e}"),
+                String::new(),
+            ))
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        finding(
+            "file-syntax",
+            at,
+            format!("the file is not valid UTF-8 (byte {at})"),
+            valid,
+        )
+    })
+}
 
 /// What [`load_str`] found: the model (absent only when the text is not a readable document)
 /// and every problem, located in the file.
@@ -33,7 +82,7 @@ impl Loaded {
         let errors: Vec<Diagnostic> = self
             .diagnostics
             .into_iter()
-            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .filter(|d| d.severity == crate::diagnostics::Severity::Error)
             .collect();
         match self.file {
             Some(file) if errors.is_empty() => Ok(file),
@@ -219,7 +268,7 @@ impl Builder<'_> {
                     format!("unknown key `{name}` in `{what}`"),
                 )
                 .with_primary_label("not a key of this section");
-                d = match crate::suggest::did_you_mean(name, known.iter().copied()) {
+                d = match crate::base::suggest::did_you_mean(name, known.iter().copied()) {
                     Some(hint) => d.with_help(hint),
                     None => d.with_help(format!(
                         "expected one of {}",
@@ -327,7 +376,7 @@ impl Builder<'_> {
             format!("`{value}` is not a valid `{key}`"),
         )
         .with_primary_label(format!("expected {}", names.join(" or ")));
-        if let Some(hint) = crate::suggest::did_you_mean(&value, names.iter().copied()) {
+        if let Some(hint) = crate::base::suggest::did_you_mean(&value, names.iter().copied()) {
             d = d.with_help(hint);
         }
         self.push(d);
@@ -461,7 +510,7 @@ impl Builder<'_> {
             format!("`{value}` is not a type"),
         )
         .with_primary_label(format!("expected one of {}", names.join(", ")));
-        if let Some(hint) = crate::suggest::did_you_mean(&value, names) {
+        if let Some(hint) = crate::base::suggest::did_you_mean(&value, names) {
             d = d.with_help(hint);
         }
         self.push(d);
@@ -751,7 +800,7 @@ impl Builder<'_> {
             "source" => MappingKind::Source(text),
             "constant" => MappingKind::Constant(text),
             _ => {
-                let expr = crate::syntax::parse(&text.value).ok();
+                let expr = crate::expr::syntax::parse(&text.value).ok();
                 MappingKind::Expression { text, expr }
             }
         })

@@ -6,7 +6,7 @@
 //! as a decoded string reports byte spans in that string; [`OffsetMap`] turns them into byte
 //! spans of the file by walking the raw text next to the decoded text once.
 
-use crate::diagnostic::Span;
+use crate::base::text::Span;
 
 /// How a string value is written in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
