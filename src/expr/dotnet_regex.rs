@@ -339,7 +339,7 @@ impl Replacement {
 /// the escapes `\d \D \w \W \s \S` and escaped punctuation, classes of literals and increasing
 /// ranges, plain, non-capturing and uniquely named groups, and the quantifiers `* + ?` (lazy
 /// too) after an atom. Anything else answers `false`, and the caller asks the full parser;
-/// `tests/regex_fast_path.rs` checks that every pattern accepted here is accepted by
+/// `tests/it/regex_fast_path.rs` checks that every pattern accepted here is accepted by
 /// `regex-syntax`.
 pub fn plainly_valid(pattern: &str) -> bool {
     /// Well below `regex-syntax`'s default nesting limit of 250.

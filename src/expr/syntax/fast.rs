@@ -2,7 +2,7 @@
 //! accepts exactly the language of the grammar and builds the same tree with the same spans,
 //! about ten times faster than the generated parser. When it rejects an input, the pest parser
 //! runs on it and reports the error (with its hints), so the grammar file stays the definition
-//! of the language. `tests/parser_equivalence.rs` checks that both agree on generated inputs.
+//! of the language. `tests/it/parser_equivalence.rs` checks that both agree on generated inputs.
 
 use super::ast::{Arg, Call, CmpOp, Expr, ExprKind};
 use crate::base::text::Span;

@@ -1,8 +1,6 @@
 //! `entramap eval` end to end: exit codes, formats, stdin, and insta snapshots of `--trace`.
 
-mod common;
-
-use common::stdout;
+use crate::common::{self, stdout};
 use std::io::Write;
 use std::process::Output;
 

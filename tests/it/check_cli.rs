@@ -1,9 +1,7 @@
 //! `entramap check`: rendered diagnostics (human and json) for every expression rule, snapshot
 //! tested, a clean case for each, and the exit codes.
 
-mod common;
-
-use common::{entramap, stdout, with_stdin};
+use crate::common::{entramap, stdout, with_stdin};
 
 /// One triggering expression per rule, with extra `check` flags, and its fixed form.
 const CASES: &[(&str, &[&str], &str, &str)] = &[

@@ -1,9 +1,7 @@
 //! The README's first screen shows real output: the diagnostics of the broken example and the
 //! ConfigCat table. These tests fail when the tool's output and the README drift apart.
 
-mod common;
-
-use common::{entramap, root, stdout};
+use crate::common::{entramap, root, stdout};
 
 fn readme() -> String {
     std::fs::read_to_string(root().join("README.md")).expect("README.md is readable")

@@ -2,9 +2,8 @@
 
 use entramap::model::{prepare, Prepared};
 use entramap::output::diff::{diff, render, DiffFormat, Risk};
-mod common;
 
-use common::entramap as cli;
+use crate::common::entramap as cli;
 
 const BASE: &str = "entramap: 1
 app: Acme

@@ -2,9 +2,8 @@
 
 use entramap::model::{prepare, Prepared};
 use entramap::output::table::{build, render, TableFormat, Tables};
-mod common;
 
-use common::{entramap as cli, root, EXAMPLES};
+use crate::common::{entramap as cli, root, EXAMPLES};
 
 fn example(name: &str) -> Prepared {
     let path = root().join("examples").join(name);

@@ -10,9 +10,7 @@ use entramap::output::diff::diff;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
-mod common;
-
-use common::{entramap_in as cli, root, EXAMPLES};
+use crate::common::{entramap_in as cli, root, EXAMPLES};
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

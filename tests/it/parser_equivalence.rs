@@ -37,7 +37,7 @@ proptest! {
 
 #[test]
 fn both_parsers_agree_on_the_corpus() {
-    let corpus = include_str!("fixtures/expressions/valid.tsv");
+    let corpus = include_str!("../fixtures/expressions/valid.tsv");
     let mut checked = 0;
     for line in corpus
         .lines()

@@ -6,7 +6,7 @@ use entramap::output::docs::schema;
 use serde_json::{json, Value};
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 fn example(name: &str) -> Prepared {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: the repository root and the `entramap` binary run
-//! as a process (without colour). Each test crate uses some of them.
-#![allow(dead_code)]
+//! as a process (without colour).
 
 use std::io::Write;
 use std::path::Path;

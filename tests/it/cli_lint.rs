@@ -1,9 +1,7 @@
 //! `entramap lint`, `fmt`, `schema` and `targets` as a process: exit codes, formats, discovery,
 //! robustness.
 
-mod common;
-
-use common::{entramap_in as entramap, root, stderr, stdout};
+use crate::common::{entramap_in as entramap, root, stderr, stdout};
 
 const CLEAN: &str = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n";
 

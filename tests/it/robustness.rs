@@ -2,9 +2,7 @@
 //! devices, oversized files, endless standard input), located findings for malformed files,
 //! configuration errors that cannot be suppressed, write errors and closed pipes.
 
-mod common;
-
-use common::{entramap_in, stderr, stdout, with_stdin};
+use crate::common::{self, entramap_in, stderr, stdout, with_stdin};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
