@@ -6,6 +6,7 @@
 //! when its tokens differ from the canonical form, not for line breaks and indentation.
 
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{load_str, FileFormat, MappingFile, MappingKind, Text};
 
@@ -101,7 +102,7 @@ fn changed_meaning(
         .into_iter()
         .map(|span| {
             Diagnostic::new(
-                "fmt-unsafe-rewrite",
+                RuleId::FmtUnsafeRewrite,
                 span,
                 "rewriting this expression to its canonical form would change what it reads as",
             )
@@ -324,7 +325,7 @@ mod tests {
         let span = expressions(&original)[0].0;
         let errors = changed_meaning("a.yaml", &original, changed, &[(span, String::new())]);
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].rule, "fmt-unsafe-rewrite");
+        assert_eq!(errors[0].rule, RuleId::FmtUnsafeRewrite);
         assert_eq!(errors[0].span, span);
     }
 }

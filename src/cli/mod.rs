@@ -15,6 +15,7 @@ mod targets;
 
 use clap::{Parser, Subcommand};
 use entramap::diagnostics::report::{FileReport, Format, Summary};
+use entramap::diagnostics::RuleId;
 use entramap::lint::has_configuration_error;
 use entramap::model::{prepare_file, Prepared};
 use entramap::Severity;
@@ -259,13 +260,13 @@ fn explain(rule: Option<&str>) -> u8 {
             emit(&text);
             EXIT_OK
         }
-        Some(id) => match entramap::diagnostics::rules::lookup(id) {
-            Some(rule) => {
-                emit(&entramap::diagnostics::rules::explain(rule));
+        Some(id) => match id.parse::<RuleId>() {
+            Ok(rule) => {
+                emit(&entramap::diagnostics::rules::explain(rule.rule()));
                 EXIT_OK
             }
-            None => {
-                let ids = entramap::diagnostics::rules::RULES.iter().map(|r| r.id);
+            Err(_) => {
+                let ids = RuleId::ALL.iter().map(|r| r.as_str());
                 let hint = entramap::base::suggest::did_you_mean(id, ids)
                     .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
                 eprintln!("entramap: unknown rule `{id}`; {hint}");

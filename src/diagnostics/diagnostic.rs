@@ -1,7 +1,7 @@
 //! Findings: the one diagnostic type every layer reports with, and the findings of one file,
 //! independent of any renderer.
 
-use super::rules;
+use super::rules::RuleId;
 use super::severity::Severity;
 use crate::base::text::{Source, Span};
 use serde::Serialize;
@@ -18,8 +18,8 @@ pub struct Label {
 /// One finding: a rule id, a severity, a primary span, optional labels, help and notes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    /// Stable kebab-case rule id (see [`crate::diagnostics::rules`]).
-    pub rule: &'static str,
+    /// The rule (see [`crate::diagnostics::rules`]).
+    pub rule: RuleId,
     /// The severity (the rule's default unless configured otherwise).
     pub severity: Severity,
     /// One-line message.
@@ -42,10 +42,10 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic for `rule` with its default severity from the rule table.
-    pub fn new(rule: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(rule: RuleId, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
-            severity: rules::default_severity(rule),
+            severity: rule.severity(),
             message: message.into(),
             span,
             primary_label: None,

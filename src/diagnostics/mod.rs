@@ -9,4 +9,5 @@ pub mod secrets;
 pub mod severity;
 
 pub use diagnostic::{Diagnostic, FileReport, Label, Summary};
+pub use rules::RuleId;
 pub use severity::Severity;

@@ -3,7 +3,7 @@
 
 use crate::base::text::Span;
 pub use crate::base::text::{Position, Source};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, RuleId, Severity};
 pub use crate::diagnostics::{FileReport, Summary};
 use serde_json::json;
 
@@ -109,7 +109,7 @@ pub fn to_github(reports: &[FileReport]) -> String {
                 start.column,
                 end.line,
                 end.column,
-                escape_property(d.rule),
+                escape_property(d.rule.as_str()),
                 escape_data(&message),
             ));
         }
@@ -192,7 +192,7 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
 
 /// SARIF 2.1.0: one run, the rules that fired with their metadata, one result per finding.
 pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
-    let mut rule_ids: Vec<&str> = reports
+    let mut rule_ids: Vec<RuleId> = reports
         .iter()
         .flat_map(|r| r.diagnostics.iter().map(|d| d.rule))
         .collect();
@@ -201,13 +201,13 @@ pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = rule_ids
         .iter()
         .map(|id| {
-            let rule = crate::diagnostics::rules::lookup(id);
+            let rule = id.rule();
             json!({
-                "id": id,
-                "shortDescription": {"text": rule.map_or(*id, |r| r.summary)},
-                "fullDescription": {"text": rule.map_or(*id, |r| r.explanation)},
-                "help": {"text": rule.map_or_else(|| (*id).to_owned(), crate::diagnostics::rules::explain)},
-                "defaultConfiguration": {"level": sarif_level(crate::diagnostics::rules::default_severity(id))},
+                "id": rule.id,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.explanation},
+                "help": {"text": crate::diagnostics::rules::explain(rule)},
+                "defaultConfiguration": {"level": sarif_level(rule.severity)},
             })
         })
         .collect();

@@ -2,6 +2,7 @@
 //! mapping file, and masking them so that no output prints them in full.
 
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -99,7 +100,7 @@ pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
 /// The finding for a secret at `span`; the message never contains the token.
 pub fn diagnostic(span: &Span) -> Diagnostic {
     Diagnostic::new(
-        "secret-token",
+        RuleId::SecretToken,
         *span,
         format!("this looks like a SCIM secret token ({} characters)", span.len()),
     )

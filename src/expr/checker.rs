@@ -4,6 +4,7 @@
 
 use crate::base::suggest;
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
 use crate::expr::source::SourceSchema;
@@ -60,7 +61,7 @@ pub fn check_text(text: &str, options: &CheckOptions<'_>) -> Checked {
                 .map_or(text.len(), |(i, _)| i);
             diagnostics.push(
                 Diagnostic::new(
-                    "expression-too-long",
+                    RuleId::ExpressionTooLong,
                     Span::new(cut, text.len()),
                     format!("expression is {chars} characters long; Entra accepts at most {MAX_EXPRESSION_CHARS}"),
                 )
@@ -80,7 +81,7 @@ pub fn check_text(text: &str, options: &CheckOptions<'_>) -> Checked {
             }
         }
         Err(error) => {
-            if error.rule != "expression-too-long" || diagnostics.is_empty() {
+            if error.rule != RuleId::ExpressionTooLong || diagnostics.is_empty() {
                 diagnostics.push(*error);
             }
             Checked {
@@ -108,7 +109,7 @@ pub fn check(expr: &Expr, options: &CheckOptions<'_>) -> Checked {
         {
             checker.diagnostics.push(
                 Diagnostic::new(
-                    "target-type-mismatch",
+                    RuleId::TargetTypeMismatch,
                     expr.span,
                     format!("expression yields {ty}, the target is {target}"),
                 )
@@ -145,7 +146,7 @@ impl Checker<'_, '_> {
                 if self.options.context != Context::CloudSync {
                     self.push(
                         Diagnostic::new(
-                            "parameter-not-in-context",
+                            RuleId::ParameterNotInContext,
                             expr.span,
                             format!("`%{name}%` is a Cloud Sync connector parameter"),
                         )
@@ -191,7 +192,7 @@ impl Checker<'_, '_> {
         if FLOW_SENTINELS.contains(&name) {
             self.push(
                 Diagnostic::new(
-                    "unverified-identifier",
+                    RuleId::UnverifiedIdentifier,
                     span,
                     format!("`{name}` is not documented in Microsoft's function reference"),
                 )
@@ -202,7 +203,7 @@ impl Checker<'_, '_> {
             return;
         }
         let mut d = Diagnostic::new(
-            "unknown-identifier",
+            RuleId::UnknownIdentifier,
             span,
             format!("unknown identifier `{name}`"),
         )
@@ -232,7 +233,7 @@ impl Checker<'_, '_> {
             if !function.contexts.contains(context) {
                 self.push(
                     Diagnostic::new(
-                        "function-not-in-context",
+                        RuleId::FunctionNotInContext,
                         call.name_span,
                         format!(
                             "`{}` is not available in {}",
@@ -250,7 +251,7 @@ impl Checker<'_, '_> {
             } else if !function.documented {
                 self.push(
                     Diagnostic::new(
-                        "undocumented-function",
+                        RuleId::UndocumentedFunction,
                         call.name_span,
                         format!("`{}` is not documented by Microsoft", function.name),
                     )
@@ -266,7 +267,7 @@ impl Checker<'_, '_> {
         {
             self.push(
                 Diagnostic::new(
-                    "connect-sync-only-function",
+                    RuleId::ConnectSyncOnlyFunction,
                     call.name_span,
                     format!("`{}` exists only in Entra Connect Sync", call.name),
                 )
@@ -279,7 +280,7 @@ impl Checker<'_, '_> {
         if let Some(fixed) = case_fix.and_then(|n| catalogue::lookup(n, context)) {
             self.push(
                 Diagnostic::new(
-                    "function-name-case",
+                    RuleId::FunctionNameCase,
                     call.name_span,
                     format!("function `{}` is spelled `{}`", call.name, fixed.name),
                 )
@@ -290,7 +291,7 @@ impl Checker<'_, '_> {
             return Some(fixed);
         }
         let mut d = Diagnostic::new(
-            "unknown-function",
+            RuleId::UnknownFunction,
             call.name_span,
             format!("unknown function `{}`", call.name),
         )
@@ -311,7 +312,7 @@ impl Checker<'_, '_> {
         };
         if !top && function.placement != Placement::Anywhere {
             let mut d = Diagnostic::new(
-                "top-level-only",
+                RuleId::TopLevelOnly,
                 call.name_span,
                 format!("`{}` must be the whole expression", function.name),
             )
@@ -332,7 +333,7 @@ impl Checker<'_, '_> {
                         let name = param.map_or("argument", |p| p.name);
                         self.push(
                             Diagnostic::new(
-                                "missing-required-argument",
+                                RuleId::MissingRequiredArgument,
                                 *span,
                                 format!(
                                     "`{}` needs a value for `{name}` (argument {})",
@@ -390,7 +391,7 @@ impl Checker<'_, '_> {
             };
             let span = call.args.last().map_or(close, Arg::span);
             self.push(
-                Diagnostic::new("switch-pairs", span, message)
+                Diagnostic::new(RuleId::SwitchPairs, span, message)
                     .with_primary_label(if n < 4 {
                         "expected a key and a value after this"
                     } else {
@@ -410,7 +411,7 @@ impl Checker<'_, '_> {
             _ => call.name_span,
         };
         let mut d = Diagnostic::new(
-            "argument-count",
+            RuleId::ArgumentCount,
             span,
             format!(
                 "`{}` takes {expected} argument{}, {n} given",
@@ -446,7 +447,7 @@ impl Checker<'_, '_> {
         };
         let mismatch = |expected: &str| {
             Diagnostic::new(
-                "argument-type",
+                RuleId::ArgumentType,
                 value.span,
                 format!(
                     "`{}` expects {expected} for `{param}`, found {ty}",
@@ -464,7 +465,7 @@ impl Checker<'_, '_> {
                 if ty.multi {
                     self.push(
                         Diagnostic::new(
-                            "multivalue-argument",
+                            RuleId::MultivalueArgument,
                             value.span,
                             format!("`{}` expects one value for `{param}`, found {ty}", function.name),
                         )
@@ -518,7 +519,7 @@ impl Checker<'_, '_> {
                     if let Some(problem) = regex_problem(&pattern) {
                         self.push(
                             Diagnostic::new(
-                                "invalid-regex",
+                                RuleId::InvalidRegex,
                                 value.span,
                                 format!("invalid regular expression: {problem}"),
                             )
@@ -549,9 +550,9 @@ impl Checker<'_, '_> {
             return;
         }
         let rule = if function.name.starts_with("Date") {
-            "invalid-date-interval"
+            RuleId::InvalidDateInterval
         } else {
-            "unknown-identifier"
+            RuleId::UnknownIdentifier
         };
         let shown = values.join(", ");
         let mut d = Diagnostic::new(
@@ -591,7 +592,7 @@ impl Checker<'_, '_> {
 /// mappings alike.
 pub fn unknown_source_attribute(name: &str, span: Span, schema: &SourceSchema) -> Diagnostic {
     let d = Diagnostic::new(
-        "unknown-source-attribute",
+        RuleId::UnknownSourceAttribute,
         span,
         format!("unknown source attribute `{name}`"),
     )
@@ -632,7 +633,7 @@ fn literal_int(call: &Call, index: usize) -> Option<i64> {
 fn item_index_zero(call: &Call) -> Option<Diagnostic> {
     (literal_int(call, 1) == Some(0)).then(|| {
         Diagnostic::new(
-            "item-index-zero",
+            RuleId::ItemIndexZero,
             call.args[1].span(),
             "Item's index is 1-based; 0 is out of range",
         )
@@ -650,7 +651,7 @@ fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
     if n[0] > 256 {
         Some(
             Diagnostic::new(
-                "random-string-bounds",
+                RuleId::RandomStringBounds,
                 span,
                 format!("length {} is above RandomString's maximum of 256", n[0]),
             )
@@ -659,7 +660,7 @@ fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
     } else if i128::from(n[0]) < minimums || n.iter().any(|v| *v < 0) {
         Some(
             Diagnostic::new(
-                "random-string-bounds",
+                RuleId::RandomStringBounds,
                 span,
                 format!(
                     "length {} is below the sum of the minimums ({minimums})",
@@ -686,7 +687,7 @@ fn switch_source_predicate(call: &Call) -> Option<Diagnostic> {
     )
     .then(|| {
         Diagnostic::new(
-            "switch-source-predicate",
+            RuleId::SwitchSourcePredicate,
             source.name_span,
             format!("`{}` as the Switch source", source.name),
         )

@@ -8,6 +8,7 @@
 pub mod checks;
 
 use crate::base::text::Source;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::secrets;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
@@ -17,10 +18,10 @@ use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, O
 use std::path::{Path, PathBuf};
 
 /// Rules whose findings mean the configuration itself is unusable (exit status 2).
-pub const CONFIGURATION_RULES: &[&str] = &[
-    "unknown-target-profile",
-    "invalid-target-profile",
-    "file-unreadable",
+pub const CONFIGURATION_RULES: &[RuleId] = &[
+    RuleId::UnknownTargetProfile,
+    RuleId::InvalidTargetProfile,
+    RuleId::FileUnreadable,
 ];
 
 /// The outcome of linting one file.
@@ -289,12 +290,16 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         }
         if let Some(at) = owner {
             let allows = &file.object(at.object).mappings[at.index].allow;
-            if let Some(i) = allows.iter().position(|a| a.rule.value == d.rule) {
+            if let Some(i) = allows.iter().position(|a| d.rule == a.rule.value.as_str()) {
                 used_mapping[flat_index(*at)][i] = true;
                 return false;
             }
         }
-        if let Some(i) = file.allow.iter().position(|a| a.rule.value == d.rule) {
+        if let Some(i) = file
+            .allow
+            .iter()
+            .position(|a| d.rule == a.rule.value.as_str())
+        {
             used_file[i] = true;
             return false;
         }
@@ -308,25 +313,27 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         .into_iter()
         .chain(used_mapping.into_iter().flatten());
     for (allow, used) in file.allow.iter().chain(mapping_allows).zip(used) {
-        if crate::diagnostics::rules::lookup(&allow.rule.value).is_none() {
+        let Ok(rule) = allow.rule.value.parse::<RuleId>() else {
             let mut d = Diagnostic::new(
-                "allow-unknown-rule",
+                RuleId::AllowUnknownRule,
                 allow.rule.span,
                 format!("no rule is called `{}`", allow.rule.value),
             )
             .with_primary_label("unknown rule id");
             d = match crate::base::suggest::did_you_mean(
                 &allow.rule.value,
-                crate::diagnostics::rules::RULES.iter().map(|r| r.id),
+                RuleId::ALL.iter().map(|r| r.as_str()),
             ) {
                 Some(hint) => d.with_help(hint),
                 None => d.with_help("`entramap explain` lists every rule"),
             };
             sink.file(d);
-        } else if CONFIGURATION_RULES.contains(&allow.rule.value.as_str()) {
+            continue;
+        };
+        if CONFIGURATION_RULES.contains(&rule) {
             sink.file(
                 Diagnostic::new(
-                    "allow-unknown-rule",
+                    RuleId::AllowUnknownRule,
                     allow.rule.span,
                     format!(
                         "`{}` is a configuration error and cannot be suppressed",
@@ -339,7 +346,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         } else if !used {
             sink.file(
                 Diagnostic::new(
-                    "unused-allow",
+                    RuleId::UnusedAllow,
                     allow.rule.span,
                     format!("`allow: {}` suppresses nothing", allow.rule.value),
                 )

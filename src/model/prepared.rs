@@ -5,6 +5,7 @@
 use super::profile::{self, Profile, ProfileError, TargetSchema};
 use super::{load_str, read_mapping_file, MappingFile};
 use crate::base::text::{Source, Span};
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
 use std::path::Path;
@@ -90,9 +91,9 @@ impl Prepared {
 pub fn profile_diagnostic(file: &MappingFile, error: &ProfileError) -> Diagnostic {
     let span = file.target.as_ref().map_or(Span::new(0, 0), |t| t.span);
     let rule = if error.not_found {
-        "unknown-target-profile"
+        RuleId::UnknownTargetProfile
     } else {
-        "invalid-target-profile"
+        RuleId::InvalidTargetProfile
     };
     Diagnostic::new(rule, span, error.message.clone())
         .with_primary_label("target profile")

@@ -279,7 +279,7 @@ fn fail_on_warning_and_usage_errors() {
 #[test]
 fn explain_shows_bad_and_fixed_examples_for_every_rule() {
     for rule in entramap::diagnostics::rules::RULES {
-        let output = entramap(&["explain", rule.id]);
+        let output = entramap(&["explain", rule.id.as_str()]);
         assert_eq!(output.status.code(), Some(0));
         let text = stdout(&output);
         assert!(

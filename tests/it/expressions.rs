@@ -95,7 +95,11 @@ fn invalid_expressions_are_rejected_with_the_fitting_rule() {
     for row in &rows {
         let (expression, ctx, object, expected) = (&row[0], &row[1], &row[2], &row[3]);
         let checked = check_text(expression, &options(ctx, object));
-        if !checked.diagnostics.iter().any(|d| d.rule == expected) {
+        if !checked
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == expected.as_str())
+        {
             failures.push(format!(
                 "{expression}\n    expected {expected}, got: {}",
                 describe(&checked.diagnostics)
@@ -121,7 +125,7 @@ fn every_expression_rule_has_an_invalid_example() {
         .filter(|r| r.layer == entramap::diagnostics::rules::Layer::Expression)
     {
         if matches!(
-            rule.id,
+            rule.id.as_str(),
             "nesting-too-deep"
                 | "expression-too-long"
                 | "target-type-mismatch"
@@ -134,7 +138,7 @@ fn every_expression_rule_has_an_invalid_example() {
             continue;
         }
         assert!(
-            covered.iter().any(|c| c == rule.id),
+            covered.iter().any(|c| c == rule.id.as_str()),
             "no invalid example for {}",
             rule.id
         );
@@ -158,7 +162,10 @@ fn multiline_expressions_keep_exact_positions() {
             assert!(errors.is_empty(), "{file}: {}", describe(&errors));
         } else {
             assert!(
-                checked.diagnostics.iter().any(|d| d.rule == expected),
+                checked
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.rule == expected.as_str()),
                 "{file}: {}",
                 describe(&checked.diagnostics)
             );
@@ -194,7 +201,7 @@ fn lenient_attributes_turn_unknown_names_into_warnings() {
     let found: Vec<(&str, Severity)> = checked
         .diagnostics
         .iter()
-        .map(|d| (d.rule, d.severity))
+        .map(|d| (d.rule.as_str(), d.severity))
         .collect();
     assert_eq!(found, vec![("unknown-source-attribute", Severity::Warning)]);
     assert_eq!(

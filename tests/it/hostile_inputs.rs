@@ -14,7 +14,7 @@ fn check_rules(text: &str) -> Vec<&'static str> {
     check_text(text, &options)
         .diagnostics
         .iter()
-        .map(|d| d.rule)
+        .map(|d| d.rule.as_str())
         .collect()
 }
 

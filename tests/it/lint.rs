@@ -43,18 +43,9 @@ fn every_mapping_rule_has_fixtures_and_a_check() {
         assert!(reported, "no check reports {}", rule.id);
         if rule.id != "file-unreadable" {
             assert!(
-                fixtures.iter().any(|f| f == rule.id),
+                fixtures.iter().any(|f| f == rule.id.as_str()),
                 "no fixture for {}",
                 rule.id
-            );
-        }
-    }
-    for check in checks::CHECKS {
-        for id in check.rules {
-            assert!(
-                entramap::diagnostics::rules::lookup(id).is_some(),
-                "{} reports {id}, which is not in the rule table",
-                check.name
             );
         }
     }
@@ -64,7 +55,12 @@ fn every_mapping_rule_has_fixtures_and_a_check() {
 fn bad_fixtures_trigger_their_rule() {
     for rule in rules_with_fixtures() {
         let report = lint_fixture(&rule, "bad");
-        let ids: Vec<&str> = report.report.diagnostics.iter().map(|d| d.rule).collect();
+        let ids: Vec<&str> = report
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect();
         assert!(
             ids.contains(&rule.as_str()),
             "{rule}: bad fixture reports {ids:?}"
@@ -114,7 +110,12 @@ fn examples_lint_clean_and_the_broken_one_does_not() {
     }
     assert!(seen >= 4, "one example per built-in profile");
     let broken = lint_file(&examples.join("broken/idmelon-typo.entramap.yaml"));
-    let mut ids: Vec<&str> = broken.report.diagnostics.iter().map(|d| d.rule).collect();
+    let mut ids: Vec<&str> = broken
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
     ids.sort_unstable();
     assert_eq!(
         ids,
@@ -159,7 +160,7 @@ fn json_mapping_files_are_linted_with_spans() {
         .report
         .diagnostics
         .iter()
-        .map(|d| (d.rule, &text[d.span.start..d.span.end]))
+        .map(|d| (d.rule.as_str(), &text[d.span.start..d.span.end]))
         .collect();
     assert_eq!(
         found,
@@ -174,7 +175,12 @@ fn json_mapping_files_are_linted_with_spans() {
 fn configuration_rules_cannot_be_suppressed() {
     let text = "entramap: 1\napp: T\ntarget: nosuch\nallow:\n  - {rule: unknown-target-profile, reason: try}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n";
     let report = lint_source("t.entramap.yaml", text, None);
-    let rules: Vec<&str> = report.report.diagnostics.iter().map(|d| d.rule).collect();
+    let rules: Vec<&str> = report
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
     assert!(rules.contains(&"unknown-target-profile"), "{rules:?}");
     assert!(report.configuration_error());
     assert_eq!(report.suppressed, 0);

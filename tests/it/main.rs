@@ -22,7 +22,6 @@ mod printer_roundtrip;
 mod readme;
 mod regex_fast_path;
 mod robustness;
-mod rule_ids;
 mod schema_drift;
 mod spans;
 mod syntax;

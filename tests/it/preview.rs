@@ -200,17 +200,13 @@ fn each_rule_is_triggered_and_clean_users_trigger_none() {
         preview::rule::EVALUATION_ERROR,
         preview::rule::OUT_OF_SCOPE,
     ] {
-        assert!(summary.problems.contains_key(rule), "{rule} not triggered");
-        assert!(
-            entramap::diagnostics::rules::lookup(rule).is_some(),
-            "{rule} not in the rule table"
-        );
+        assert!(summary.problems.contains_key(&rule), "{rule} not triggered");
     }
     let at = |line: u64| {
         sink.problems
             .iter()
             .filter(|p| p.line == line)
-            .map(|p| (p.rule, p.target.as_deref().unwrap_or("")))
+            .map(|p| (p.rule.as_str(), p.target.as_deref().unwrap_or("")))
             .collect::<Vec<_>>()
     };
     assert_eq!(at(5), [("preview-duplicate-matching-value", "userName")]);

@@ -95,7 +95,7 @@ fn direct_source_and_target_spans() {
     let texts: Vec<(&str, &str)> = report
         .diagnostics
         .iter()
-        .map(|d| (d.rule, &file[d.span.start..d.span.end]))
+        .map(|d| (d.rule.as_str(), &file[d.span.start..d.span.end]))
         .collect();
     assert!(
         texts.contains(&("unknown-source-attribute", "userPrincipalNme")),

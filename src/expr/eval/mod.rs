@@ -25,6 +25,7 @@ pub use functions::{Choice, Implementation, CHOICES, IMPLEMENTATIONS};
 pub use value::{AppRole, JsonSource, Source, Value, ROLE_TYPE};
 
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{Arg, CmpOp, Expr, ExprKind};
@@ -207,7 +208,7 @@ impl std::error::Error for EvalError {}
 impl EvalError {
     /// The finding for this failure (rule `evaluation-error`), spans in the expression.
     pub fn diagnostic(&self) -> Diagnostic {
-        Diagnostic::new("evaluation-error", self.span, self.to_string())
+        Diagnostic::new(RuleId::EvaluationError, self.span, self.to_string())
             .with_primary_label("fails for this object")
     }
 }

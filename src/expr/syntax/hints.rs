@@ -3,6 +3,7 @@
 
 use super::grammar::Rule;
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 
 /// A light scan that skips string literals and attribute brackets, yielding each structural
@@ -138,7 +139,7 @@ pub(super) fn explain(text: &str, error: &pest::error::Error<Rule>) -> Diagnosti
     };
     let here = char_span(text, at);
     let next = text[at..].chars().next();
-    let diag = |message: &str| Diagnostic::new("syntax-error", here, message);
+    let diag = |message: &str| Diagnostic::new(RuleId::SyntaxError, here, message);
 
     if let Some(c) = next {
         match c {
@@ -194,7 +195,7 @@ pub(super) fn explain(text: &str, error: &pest::error::Error<Rule>) -> Diagnosti
         let word = word_at(text, at);
         if word.eq_ignore_ascii_case("and") || word.eq_ignore_ascii_case("or") {
             let span = Span::new(at, at + word.len());
-            return Diagnostic::new("syntax-error", span, format!("`{word}` is not an operator in this language"))
+            return Diagnostic::new(RuleId::SyntaxError, span, format!("`{word}` is not an operator in this language"))
                 .with_primary_label("logical operator")
                 .with_help("IIF has no AND/OR: nest IIF in the true branch for AND, in the false branch for OR");
         }
@@ -207,7 +208,7 @@ pub(super) fn explain(text: &str, error: &pest::error::Error<Rule>) -> Diagnosti
 
     if next.is_none() {
         if let Some(&open) = unclosed_parens(text).last() {
-            return Diagnostic::new("syntax-error", Span::new(at, at), "missing `)`")
+            return Diagnostic::new(RuleId::SyntaxError, Span::new(at, at), "missing `)`")
                 .with_primary_label("expected `)` or `,` here")
                 .with_label(Span::new(open, open + 1), "this `(` is never closed")
                 .with_help("add the closing parenthesis");

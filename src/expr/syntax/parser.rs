@@ -4,6 +4,7 @@ use super::ast::{Arg, Call, CmpOp, Expr, ExprKind};
 use super::grammar::{ExpressionParser, Rule};
 use super::hints;
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -25,7 +26,7 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(Box::new(
             Diagnostic::new(
-                "expression-too-long",
+                RuleId::ExpressionTooLong,
                 Span::new(0, 0),
                 format!(
                     "expression of {} bytes is too large to parse (limit {MAX_INPUT_BYTES})",
@@ -41,7 +42,7 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
     if let Some((depth_span, depth)) = hints::too_deep(text, MAX_NESTING) {
         return Err(Box::new(
             Diagnostic::new(
-                "nesting-too-deep",
+                RuleId::NestingTooDeep,
                 depth_span,
                 format!("expression nests more than {MAX_NESTING} levels deep"),
             )
@@ -62,8 +63,12 @@ pub fn parse_reference(text: &str) -> Result<Expr, ParseError> {
     match root.into_inner().find(|p| p.as_rule() != Rule::EOI) {
         Some(top) => Ok(build(top)),
         None => Err(Box::new(
-            Diagnostic::new("syntax-error", Span::new(0, text.len()), "empty expression")
-                .with_help(
+            Diagnostic::new(
+                RuleId::SyntaxError,
+                Span::new(0, text.len()),
+                "empty expression",
+            )
+            .with_help(
                 "write a function call, an attribute such as `[mail]`, or a string such as `\"\"`",
             ),
         )),

@@ -14,6 +14,7 @@ use super::{
 use crate::base::fs::{read_limited, ReadError};
 use crate::base::text::Source;
 use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::FileReport;
 use crate::expr::source::SourceAttribute;
@@ -31,7 +32,7 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
 pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
     let name = path.display().to_string();
-    let finding = |rule: &'static str, at: usize, message: String, text: String| FileReport {
+    let finding = |rule: RuleId, at: usize, message: String, text: String| FileReport {
         source: Source::new(name.clone(), text),
         diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
     };
@@ -39,7 +40,7 @@ pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge { .. }) => {
             return Err(finding(
-                "input-limit",
+                RuleId::InputLimit,
                 0,
                 format!("the file is larger than {MAX_FILE_BYTES} bytes; entramap reads at most {MAX_FILE_BYTES}"),
                 String::new(),
@@ -47,7 +48,7 @@ pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
         }
         Err(e) => {
             return Err(finding(
-                "file-unreadable",
+                RuleId::FileUnreadable,
                 0,
                 format!("cannot read the file: {e}"),
                 String::new(),
@@ -58,7 +59,7 @@ pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
         let at = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
         finding(
-            "file-syntax",
+            RuleId::FileSyntax,
             at,
             format!("the file is not valid UTF-8 (byte {at})"),
             valid,
@@ -101,7 +102,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
     if text.len() > MAX_FILE_BYTES {
         return fail(
             Diagnostic::new(
-                "input-limit",
+                RuleId::InputLimit,
                 Span::new(0, 0),
                 format!(
                     "the file is {} bytes; entramap reads at most {MAX_FILE_BYTES}",
@@ -113,7 +114,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
     }
     if text.trim().is_empty() {
         return fail(
-            Diagnostic::new("file-syntax", Span::new(0, 0), "the file is empty")
+            Diagnostic::new(RuleId::FileSyntax, Span::new(0, 0), "the file is empty")
                 .with_help("a mapping file starts with `entramap: 1` and `app: <name>`"),
         );
     }
@@ -125,9 +126,9 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         Ok(root) => root,
         Err(error) => {
             let rule = if error.limit {
-                "input-limit"
+                RuleId::InputLimit
             } else {
-                "file-syntax"
+                RuleId::FileSyntax
             };
             let what = if format == FileFormat::Json {
                 "JSON"
@@ -234,7 +235,7 @@ impl Builder<'_> {
     fn wrong_type(&mut self, node: &Node, key: &str, expected: &str) {
         self.push(
             Diagnostic::new(
-                "invalid-value",
+                RuleId::InvalidValue,
                 node.span,
                 format!("`{key}` must be {expected}, not {}", node.kind.describe()),
             )
@@ -255,7 +256,7 @@ impl Builder<'_> {
         for (key, value) in entries {
             let NodeKind::Str(name) = &key.kind else {
                 self.push(Diagnostic::new(
-                    "unknown-key",
+                    RuleId::UnknownKey,
                     key.span,
                     format!("keys of `{what}` are names, not {}", key.kind.describe()),
                 ));
@@ -263,7 +264,7 @@ impl Builder<'_> {
             };
             if !known.contains(&name.as_str()) {
                 let mut d = Diagnostic::new(
-                    "unknown-key",
+                    RuleId::UnknownKey,
                     key.span,
                     format!("unknown key `{name}` in `{what}`"),
                 )
@@ -285,7 +286,7 @@ impl Builder<'_> {
             if let Some(first) = fields.key_span(name) {
                 self.push(
                     Diagnostic::new(
-                        "duplicate-key",
+                        RuleId::DuplicateKey,
                         key.span,
                         format!("`{name}` is given twice in `{what}`"),
                     )
@@ -371,7 +372,7 @@ impl Builder<'_> {
         }
         let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
         let mut d = Diagnostic::new(
-            "invalid-value",
+            RuleId::InvalidValue,
             node.span,
             format!("`{value}` is not a valid `{key}`"),
         )
@@ -397,7 +398,7 @@ impl Builder<'_> {
     fn missing(&mut self, span: Span, key: &str, what: &str) {
         self.push(
             Diagnostic::new(
-                "missing-key",
+                RuleId::MissingKey,
                 Span::new(span.start, span.start),
                 format!("`{what}` needs `{key}`"),
             )
@@ -412,11 +413,11 @@ impl Builder<'_> {
             .and_then(|n| self.integer(n, "entramap"));
         match &version {
             None if top.get("entramap").is_none() => self.push(
-                Diagnostic::new("missing-key", Span::new(0, 0), "the file does not start with `entramap: 1`")
+                Diagnostic::new(RuleId::MissingKey, Span::new(0, 0), "the file does not start with `entramap: 1`")
                     .with_help("add `entramap: 1` as the first key: it marks the file as an entramap mapping file of format version 1"),
             ),
             Some(v) if v.value != FORMAT_VERSION => self.push(
-                Diagnostic::new("unsupported-version", v.span, format!("format version {} is not supported", v.value))
+                Diagnostic::new(RuleId::UnsupportedVersion, v.span, format!("format version {} is not supported", v.value))
                     .with_primary_label("expected 1")
                     .with_help("this entramap reads `entramap: 1`"),
             ),
@@ -505,7 +506,7 @@ impl Builder<'_> {
             "Binary",
         ];
         let mut d = Diagnostic::new(
-            "invalid-value",
+            RuleId::InvalidValue,
             node.span,
             format!("`{value}` is not a type"),
         )
@@ -608,13 +609,17 @@ impl Builder<'_> {
                     }
                 }
                 Some(reason) => self.push(
-                    Diagnostic::new("missing-key", reason.span, "a suppression needs a reason")
-                        .with_help("say why the finding does not apply"),
+                    Diagnostic::new(
+                        RuleId::MissingKey,
+                        reason.span,
+                        "a suppression needs a reason",
+                    )
+                    .with_help("say why the finding does not apply"),
                 ),
                 None => {
                     if fields.get("reason").is_none() {
                         self.push(
-                            Diagnostic::new("missing-key", Span::new(entry.span.start, entry.span.start), "a suppression needs a `reason`")
+                            Diagnostic::new(RuleId::MissingKey, Span::new(entry.span.start, entry.span.start), "a suppression needs a `reason`")
                                 .with_help("write `{rule: ..., reason: ...}`: say why the finding does not apply"),
                         );
                     }
@@ -729,7 +734,7 @@ impl Builder<'_> {
             [] => {
                 self.push(
                     Diagnostic::new(
-                        "missing-key",
+                        RuleId::MissingKey,
                         target.span,
                         format!("the mapping to `{}` has no value", target.value),
                     )
@@ -743,7 +748,7 @@ impl Builder<'_> {
             [one] => self.kind(one, fields.get(one)),
             [first, rest @ ..] => {
                 let mut d = Diagnostic::new(
-                    "conflicting-mapping-types",
+                    RuleId::ConflictingMappingTypes,
                     fields.key_span(rest[0]).unwrap_or(node.span),
                     format!(
                         "the mapping to `{}` has both `{first}` and `{}`",
