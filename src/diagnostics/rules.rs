@@ -1,6 +1,7 @@
 //! The rule table: every diagnostic entramap can report, with its id, default severity, one-line
 //! summary and the long `entramap explain` text with a bad and a fixed example. To add a rule,
-//! add one entry to [`RULES`].
+//! add one entry to the `rules!` table below: it defines both the [`RuleId`] variant that
+//! reporting code names and the [`RULES`] entry. Each rule has exactly one default severity.
 
 use crate::diagnostics::Severity;
 
@@ -113,6 +114,9 @@ rules![
     { MultivalueArgument, "multivalue-argument", W, X, "A multi-valued value is passed where one value is expected.",
       "Microsoft does not document what single-valued functions do with a multi-valued attribute (Cloud Sync's Trim works per value; others are unspecified). Pick one value with Item or join them with Join.",
       bad: "ToLower([proxyAddresses])", good: "ToLower(Item([proxyAddresses], 1))" },
+    { SingleValueArgument, "single-value-argument", W, X, "A single value is passed where a multi-valued attribute is expected.",
+      "Count, Item and RemoveDuplicates are documented for multi-valued attributes. What they do with one value (a list of one, or an error) is not documented; the expression is probably not what was meant.",
+      bad: "Count([mail])", good: "Count([proxyAddresses])" },
     { SwitchPairs, "switch-pairs", E, X, "Switch needs a source, a default slot and whole key/value pairs.",
       "Switch(source, defaultValue, key1, value1, key2, value2, ...): after the source and the (possibly empty) default come pairs. An odd count means a key without a value.",
       bad: "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\")", good: "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")" },
@@ -120,10 +124,16 @@ rules![
       "Microsoft's function reference cautions against using IsPresent, IsNull or IsNullOrEmpty inside Switch and recommends IIF; another Microsoft page shows the pattern. Because the docs disagree this is a warning.",
       bad: "Switch(IsPresent([jobTitle]), \"Staff\", \"True\", [jobTitle])", good: "IIF(IsPresent([jobTitle]), [jobTitle], \"Staff\")" },
     { TopLevelOnly, "top-level-only", E, X, "The function must be the whole expression.",
-      "SelectUniqueValue must be at the top level and cannot be nested; the role functions (AppRoleAssignmentsComplex, AssertiveAppRoleAssignmentsComplex) map a whole complex attribute. IgnoreFlowIfNullOrEmpty has only ever been documented as the outermost call (a warning).",
+      "SelectUniqueValue must be at the top level and cannot be nested; the role functions (AppRoleAssignmentsComplex, AssertiveAppRoleAssignmentsComplex) map a whole complex attribute. IgnoreFlowIfNullOrEmpty nested is `top-level-recommended`.",
       bad: "ToLower(SelectUniqueValue(Join(\"@\", [givenName], \"contoso.com\"), Join(\"@\", [surname], \"contoso.com\")))", good: "SelectUniqueValue(ToLower(Join(\"@\", [givenName], \"contoso.com\")), ToLower(Join(\"@\", [surname], \"contoso.com\")))" },
+    { TopLevelRecommended, "top-level-recommended", W, X, "The function is documented only as the whole expression.",
+      "IgnoreFlowIfNullOrEmpty has only ever been documented as the outermost call of an expression; nested inside another call its effect is undefined. Because Microsoft does not forbid it, this is a warning.",
+      bad: "ToLower(IgnoreFlowIfNullOrEmpty([department]))", good: "IgnoreFlowIfNullOrEmpty(ToLower([department]))" },
     { UnknownSourceAttribute, "unknown-source-attribute", E, X, "The attribute is not in the source schema.",
       "Attribute names are case-sensitive and must exist in the source directory's schema (Entra rejects the mapping with SchemaInvalid). Declare directory extensions under `source_attributes`, or use --any-attribute for sources entramap does not ship.",
+      bad: "Join(\" \", [givenNme], [surname])", good: "Join(\" \", [givenName], [surname])" },
+    { UnlistedSourceAttribute, "unlisted-source-attribute", W, X, "The attribute is not in the source schema, but the object evaluated may carry it.",
+      "`entramap eval` evaluates an expression against one object given as JSON, which may carry attributes entramap's Entra schema does not list (a directory extension, say). A name missing from the schema is then a warning: check its spelling, since attribute names are case-sensitive; `entramap check` and `lint` report the same name as `unknown-source-attribute`.",
       bad: "Join(\" \", [givenNme], [surname])", good: "Join(\" \", [givenName], [surname])" },
     { UnknownIdentifier, "unknown-identifier", E, X, "A bare word that is not an enum value of the parameter.",
       "Bare identifiers exist only as enum values of particular parameters (InStr's vbTextCompare/vbBinaryCompare, ConvertFromBase64's Unicode/ASCII/UTF8). Strings need double quotes.",

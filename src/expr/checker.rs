@@ -180,11 +180,12 @@ impl Checker<'_, '_> {
         if let Some(attribute) = schema.get(name) {
             return attribute.ty();
         }
-        let mut d = unknown_source_attribute(name, span, schema);
-        if lenient {
-            d.severity = Severity::Warning;
-        }
-        self.push(d);
+        let rule = if lenient {
+            RuleId::UnlistedSourceAttribute
+        } else {
+            RuleId::UnknownSourceAttribute
+        };
+        self.push(missing_source_attribute(rule, name, span, schema));
         Type::ANY
     }
 
@@ -312,13 +313,16 @@ impl Checker<'_, '_> {
         };
         if !top && function.placement != Placement::Anywhere {
             let mut d = Diagnostic::new(
-                RuleId::TopLevelOnly,
+                if function.placement == Placement::WholeExpressionRecommended {
+                    RuleId::TopLevelRecommended
+                } else {
+                    RuleId::TopLevelOnly
+                },
                 call.name_span,
                 format!("`{}` must be the whole expression", function.name),
             )
             .with_primary_label("nested here");
             if function.placement == Placement::WholeExpressionRecommended {
-                d.severity = Severity::Warning;
                 d = d.with_note("Microsoft documents it only as the outermost call; nested, its effect is undefined");
             }
             self.push(d);
@@ -445,9 +449,9 @@ impl Checker<'_, '_> {
             ExprKind::Number(n) => Some(n.as_str().into()),
             _ => None,
         };
-        let mismatch = |expected: &str| {
+        let mismatch_of = |rule: RuleId, expected: &str| {
             Diagnostic::new(
-                RuleId::ArgumentType,
+                rule,
                 value.span,
                 format!(
                     "`{}` expects {expected} for `{param}`, found {ty}",
@@ -456,6 +460,7 @@ impl Checker<'_, '_> {
             )
             .with_help(format!("signature: {}", function.signature()))
         };
+        let mismatch = |expected: &str| mismatch_of(RuleId::ArgumentType, expected);
         if ty.base == Base::Roles && kind != ParamKind::Any {
             self.push(mismatch("one value").with_primary_label("complex app role values"));
             return;
@@ -496,10 +501,10 @@ impl Checker<'_, '_> {
             ParamKind::Any | ParamKind::Condition => {}
             ParamKind::MultiValue => {
                 if !ty.multi && ty.base != Base::Any {
-                    let mut d =
-                        mismatch("a multi-valued attribute").with_primary_label("a single value");
-                    d.severity = Severity::Warning;
-                    self.push(d);
+                    self.push(
+                        mismatch_of(RuleId::SingleValueArgument, "a multi-valued attribute")
+                            .with_primary_label("a single value"),
+                    );
                 }
             }
             ParamKind::AppRoleAssignments => {
@@ -591,12 +596,19 @@ impl Checker<'_, '_> {
 /// difference is called out: names are case-sensitive). Used for expressions and for Direct
 /// mappings alike.
 pub fn unknown_source_attribute(name: &str, span: Span, schema: &SourceSchema) -> Diagnostic {
-    let d = Diagnostic::new(
-        RuleId::UnknownSourceAttribute,
-        span,
-        format!("unknown source attribute `{name}`"),
-    )
-    .with_primary_label("not in the source schema");
+    missing_source_attribute(RuleId::UnknownSourceAttribute, name, span, schema)
+}
+
+/// [`unknown_source_attribute`] under `rule` (`unlisted-source-attribute` where the object
+/// may carry more attributes than the schema lists).
+fn missing_source_attribute(
+    rule: RuleId,
+    name: &str,
+    span: Span,
+    schema: &SourceSchema,
+) -> Diagnostic {
+    let d = Diagnostic::new(rule, span, format!("unknown source attribute `{name}`"))
+        .with_primary_label("not in the source schema");
     match suggest::closest(name, schema.names()) {
         Some(c) if c.eq_ignore_ascii_case(name) => {
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))

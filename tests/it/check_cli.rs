@@ -13,6 +13,18 @@ const CASES: &[(&str, &[&str], &str, &str)] = &[
     ),
     ("unknown-function", &[], "ToLowr([mail])", "ToLower([mail])"),
     (
+        "single-value-argument",
+        &[],
+        "Count([mail])",
+        "Count([proxyAddresses])",
+    ),
+    (
+        "top-level-recommended",
+        &[],
+        "ToLower(IgnoreFlowIfNullOrEmpty([department]))",
+        "IgnoreFlowIfNullOrEmpty(ToLower([department]))",
+    ),
+    (
         "function-name-case",
         &[],
         "Instr([mail], \"@\")",

@@ -93,6 +93,39 @@ fn evaluation_errors_exit_1_with_a_located_diagnostic() {
 }
 
 #[test]
+fn an_attribute_missing_from_the_schema_is_a_warning_and_the_value_flows() {
+    let user = r#"{"givenNme":"Ana","surname":"Diaz"}"#;
+    let bad = r#"Join(" ", [givenNme], [surname])"#;
+    let human = entramap(&["eval", bad, "--user", "-"], Some(user));
+    assert_eq!(human.status.code(), Some(0));
+    assert_eq!(stdout(&human), "\"Ana Diaz\"\n");
+    insta::assert_snapshot!(
+        "eval_human_unlisted-source-attribute",
+        common::stderr(&human)
+    );
+    let json = entramap(
+        &["eval", bad, "--user", "-", "--format", "json"],
+        Some(user),
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json output");
+    insta::assert_json_snapshot!("eval_json_unlisted-source-attribute", json);
+
+    let good = r#"Join(" ", [givenName], [surname])"#;
+    let clean = entramap(
+        &["eval", good, "--user", "-", "--format", "json"],
+        Some(r#"{"givenName":"Ana","surname":"Diaz"}"#),
+    );
+    assert_eq!(clean.status.code(), Some(0));
+    let clean: serde_json::Value = serde_json::from_slice(&clean.stdout).expect("json output");
+    assert_eq!(clean["diagnostics"], serde_json::json!([]), "{clean}");
+    assert_eq!(
+        clean["result"]["value"],
+        serde_json::json!("Ana Diaz"),
+        "{clean}"
+    );
+}
+
+#[test]
 fn checker_errors_exit_1_without_evaluating() {
     let out = entramap(&["eval", r#"Switch([a], "x", "y")"#], None);
     assert_eq!(out.status.code(), Some(1));
