@@ -19,7 +19,6 @@ pub mod lint;
 pub mod model;
 pub mod output;
 pub mod preview;
-pub mod synth;
 
 pub use base::text::Span;
 pub use diagnostics::{Diagnostic, Severity};

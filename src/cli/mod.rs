@@ -10,6 +10,7 @@ mod import;
 mod lint;
 mod preview;
 mod schema;
+mod synth;
 mod table;
 mod targets;
 

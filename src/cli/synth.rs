@@ -4,15 +4,14 @@
 //! `proxyAddresses`. Written as JSON Lines (Entra attribute names), a Graph `/users` page (Graph
 //! property names) or the portal's "Download users" CSV (its column headers).
 
-use crate::expr::eval::text::normalize_diacritics;
-use crate::preview::payload::write_json_str;
+use entramap::expr::eval::text::normalize_diacritics;
+use entramap::preview::payload::write_json_str;
 use rand::{RngExt as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 use std::io::{self, Write};
 
 /// How to write a synthetic tenant.
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum SynthFormat {
     /// One JSON object per line, Entra attribute names (`objectId`, `immutableId`, ...).
     #[default]

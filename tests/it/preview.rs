@@ -71,6 +71,16 @@ fn run(plan: &Plan, input: &[u8], jobs: usize) -> (Summary, Collect) {
     (summary, sink)
 }
 
+/// The users of a synthetic tenant, written by `entramap synth`.
+fn synth(users: u64, seed: u64, format: &str) -> Vec<u8> {
+    let (users, seed) = (users.to_string(), seed.to_string());
+    let output = entramap(&[
+        "synth", "--users", &users, "--seed", &seed, "--format", format,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "synth: {output:?}");
+    output.stdout
+}
+
 fn entramap(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_entramap"))
         .args(args)
@@ -228,13 +238,8 @@ fn idmelon_example_over_a_synthetic_tenant_is_clean() {
     let text = std::fs::read_to_string(root().join("examples/idmelon.entramap.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let plan = plan_of(&text, &root().join("examples"));
-    for format in [
-        entramap::synth::SynthFormat::Jsonl,
-        entramap::synth::SynthFormat::Graph,
-        entramap::synth::SynthFormat::Csv,
-    ] {
-        let mut users = Vec::new();
-        entramap::synth::write(&mut users, 500, 3, format).unwrap_or_else(|e| panic!("{e}"));
+    for format in ["jsonl", "graph", "csv"] {
+        let users = synth(500, 3, format);
         let (summary, sink) = run(&plan, &users, 2);
         assert_eq!(summary.users_read, 500, "{format:?}");
         assert_eq!(
@@ -252,9 +257,7 @@ fn idmelon_example_over_a_synthetic_tenant_is_clean() {
 fn the_same_output_with_one_thread_and_many() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let users = dir.path().join("users.jsonl");
-    let mut data = Vec::new();
-    entramap::synth::write(&mut data, 3000, 9, entramap::synth::SynthFormat::Jsonl)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut data = synth(3000, 9, "jsonl");
     data.extend_from_slice(b"not json\n");
     std::fs::write(&users, &data).unwrap_or_else(|e| panic!("{e}"));
     let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
