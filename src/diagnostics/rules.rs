@@ -193,7 +193,7 @@ rules![
       "`target` is a built-in profile (`entramap targets` lists them) or a path to a profile file relative to the mapping file. This is a configuration error: the exit status is 2.",
       bad: "target: idmelonn", good: "target: idmelon" },
     { InvalidTargetProfile, "invalid-target-profile", E, M, "The target profile file is not a valid profile.",
-      "A profile file starts with `entramap-target: 1` and `name`, and lists `users:`/`groups:` `attributes` (see spec/target-schema.md). This is a configuration error: the exit status is 2.",
+      "A profile file starts with `entramap-target: 1` and `name`, and lists `users:`/`groups:` `attributes` (`entramap schema target` prints the format's JSON Schema, also shipped as `schemas/target.schema.json`; the built-in profiles under `schemas/targets/` are examples). This is a configuration error: the exit status is 2.",
       bad: "entramap-target: 1\nname: acme\nusers:\n  attributes:\n    - name: badge\n      typ: Integer", good: "entramap-target: 1\nname: acme\nusers:\n  attributes:\n    - name: badge\n      type: Integer" },
     { MalformedTargetPath, "malformed-target-path", E, M, "The target is not a valid SCIM attribute path.",
       "Entra target names are SCIM paths: an attribute, an optional value filter `[type eq \"work\"]` with a double-quoted value, an optional `.subAttribute`, optionally after a schema URN and `:`.",

@@ -1,6 +1,8 @@
 //! Microsoft Graph synchronization schemas: the serde model of the document ([`model`]), the
 //! export of a mapping file to it ([`export`]) and the import of one into a mapping file
-//! ([`import`]). See `reference/graph-sync-schema.md` for the shape.
+//! ([`import`]). The shape is Microsoft Graph's `synchronizationSchema` resource (Graph API
+//! reference, synchronization-synchronizationschema); the real exports under
+//! `tests/fixtures/graph/` (credited in its `SOURCES.md`) are the examples it is tested on.
 
 pub mod export;
 pub mod import;

@@ -1,5 +1,6 @@
-//! The evaluator: runs an expression against one source object with the semantics of the
-//! reference (`expression-language.md`, sections a.13, a.14 and b).
+//! The evaluator: runs an expression against one source object with the semantics of
+//! Microsoft's function references (app provisioning and Cloud Sync); `docs/evaluator.md` lists
+//! the choices made where they are silent.
 //!
 //! Use it in two steps so that nothing is parsed, resolved or compiled per object:
 //!
