@@ -19,9 +19,9 @@ pub const SCIM_RULE_ID: &str = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8";
 /// The rule name of the SCIM template.
 pub const SCIM_RULE_NAME: &str = "USERGROUP_OUTBOUND_USERGROUP";
 /// The target user object of a non-gallery SCIM job.
-pub const SCIM_USER_OBJECT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub const SCIM_USER_OBJECT: &str = crate::model::scim::ENTERPRISE_USER;
 /// The target group object of a non-gallery SCIM job.
-pub const SCIM_GROUP_OBJECT: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+pub const SCIM_GROUP_OBJECT: &str = crate::model::scim::CORE_GROUP;
 /// The target directory name of a non-gallery SCIM job in Microsoft's examples.
 pub const SCIM_DIRECTORY_NAME: &str = "customappsso";
 /// Scoping filter titles the export writes (`Scoping filter 1`, ...); import does not report them.

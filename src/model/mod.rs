@@ -13,6 +13,7 @@ pub mod load;
 pub mod prepared;
 pub mod profile;
 pub mod schema;
+pub mod scim;
 pub mod target_path;
 
 use crate::base::text::Span;

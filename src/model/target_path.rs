@@ -51,7 +51,7 @@ pub struct PathError {
 }
 
 /// The prefix of custom SCIM extension schemas.
-pub const EXTENSION_PREFIX: &str = "urn:ietf:params:scim:schemas:extension:";
+pub use super::scim::EXTENSION_PREFIX;
 
 impl TargetPath {
     /// Whether the name is qualified by a SCIM extension schema URN.

@@ -19,13 +19,6 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The annotation keyword carrying a matching attribute's precedence.
 pub const MATCHING_KEYWORD: &str = "x-entramap-matching-precedence";
 
-fn core_urn(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "urn:ietf:params:scim:schemas:core:2.0:User",
-        ObjectKind::Group => "urn:ietf:params:scim:schemas:core:2.0:Group",
-    }
-}
-
 fn title(kind: ObjectKind) -> &'static str {
     match kind {
         ObjectKind::User => "User",
@@ -81,7 +74,11 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         let attribute = targets.get(&m.target.value);
         let leaf = leaf(m, value, attribute);
         let container = match &path.schema {
-            Some(urn) if !urn.text.eq_ignore_ascii_case(core_urn(kind)) => {
+            Some(urn)
+                if !urn
+                    .text
+                    .eq_ignore_ascii_case(crate::model::scim::core_schema(kind)) =>
+            {
                 if !extensions.contains(&urn.text) {
                     extensions.push(urn.text.clone());
                 }
@@ -104,7 +101,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         };
         place(container, &path, leaf, m, attribute);
     }
-    let mut schemas_description = format!("Contains {}", core_urn(kind));
+    let mut schemas_description = format!("Contains {}", crate::model::scim::core_schema(kind));
     if !extensions.is_empty() {
         schemas_description.push_str(&format!(
             ", and {} when their attributes are sent",
@@ -114,7 +111,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
     let schemas = json!({
         "type": "array",
         "items": {"type": "string"},
-        "contains": {"const": core_urn(kind)},
+        "contains": {"const": crate::model::scim::core_schema(kind)},
         "description": schemas_description,
     });
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {

@@ -15,7 +15,7 @@ use crate::model::target_path::TargetPath;
 use std::ops::Range;
 
 /// The core SCIM User schema URN.
-pub const CORE_USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const CORE_USER_SCHEMA: &str = crate::model::scim::CORE_USER;
 
 /// Where each field's JSON text is in a scratch buffer (`None`: the field has no value).
 pub type Fields = [Option<Range<usize>>];
