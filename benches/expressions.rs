@@ -39,7 +39,7 @@ fn mapping_files() -> Vec<(String, ObjectKind)> {
         let Some(file) = entramap::model::load_str("example.entramap.yaml", text).file else {
             continue;
         };
-        for kind in [ObjectKind::User, ObjectKind::Group] {
+        for kind in ObjectKind::ALL {
             for mapping in &file.object(kind).mappings {
                 let expression = match &mapping.kind {
                     Some(MappingKind::Source(t)) => format!("[{}]", t.value),

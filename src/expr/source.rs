@@ -20,11 +20,30 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
+    /// Both kinds, users first (the order of every file and output).
+    pub const ALL: [ObjectKind; 2] = [ObjectKind::User, ObjectKind::Group];
+
     /// `user` or `group`.
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectKind::User => "user",
             ObjectKind::Group => "group",
+        }
+    }
+
+    /// The plural used in files, options and finding paths: `users` or `groups`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            ObjectKind::User => "users",
+            ObjectKind::Group => "groups",
+        }
+    }
+
+    /// The object name in Entra and in titles: `User` or `Group`.
+    pub fn title(self) -> &'static str {
+        match self {
+            ObjectKind::User => "User",
+            ObjectKind::Group => "Group",
         }
     }
 }

@@ -128,13 +128,6 @@ const ROLE_FUNCTIONS: &[&str] = &[
     "AssertiveAppRoleAssignmentsComplex",
 ];
 
-fn object_name(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "users",
-        ObjectKind::Group => "groups",
-    }
-}
-
 fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for (at, mapping) in object.mappings() {
@@ -164,7 +157,7 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                 .with_primary_label("unknown target attribute");
                 let declare = format!(
                     "if the service provider has it, declare it under `target_attributes: {{{}: [{{name: ..., type: ...}}]}}` (the portal's \"Edit attribute list for customappsso\")",
-                    object_name(object.kind)
+                    object.kind.plural()
                 );
                 d = match suggest::closest(&target.value, targets.names()) {
                     Some(c) => d.with_help(format!("did you mean `{c}`? {declare}")),
@@ -353,7 +346,7 @@ fn matching(cx: &Context<'_>, sink: &mut Sink) {
                     Diagnostic::new(
                         RuleId::MatchingPrecedenceDuplicate,
                         precedence.span,
-                        format!("matching precedence {} is used twice in {}", precedence.value, object_name(object.kind)),
+                        format!("matching precedence {} is used twice in {}", precedence.value, object.kind.plural()),
                     )
                     .with_primary_label("same precedence again")
                     .with_label(*first, "first used here")
@@ -468,7 +461,7 @@ fn required_targets(cx: &Context<'_>, sink: &mut Sink) {
                     Diagnostic::new(
                         RuleId::RequiredTargetUnmapped,
                         Span::new(object.mapping.span.start, object.mapping.span.start),
-                        format!("the required target `{}` is not mapped in {}", attribute.name, object_name(object.kind)),
+                        format!("the required target `{}` is not mapped in {}", attribute.name, object.kind.plural()),
                     )
                     .with_help(format!("add a mapping with `target: {}`: the service provider cannot create the object without it", attribute.name)),
                 );
@@ -542,7 +535,7 @@ fn extension_name() -> &'static Regex {
 }
 
 fn declarations(cx: &Context<'_>, sink: &mut Sink) {
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         for decl in cx.file.source_attributes.of(kind) {
             let name = &decl.attribute.name;
             if is_extension_name(name) && !extension_name().is_match(name) {

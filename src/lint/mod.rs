@@ -66,11 +66,7 @@ impl Sink {
 
     /// A finding about one attribute mapping.
     pub fn mapping(&mut self, at: MappingRef, mut diagnostic: Diagnostic) {
-        let object = match at.object {
-            ObjectKind::User => "users",
-            ObjectKind::Group => "groups",
-        };
-        diagnostic.path = Some(format!("{object}[{}]", at.index));
+        diagnostic.path = Some(format!("{}[{}]", at.object.plural(), at.index));
         self.found.push((Some(at), diagnostic));
     }
 }
@@ -132,8 +128,7 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
         let context = Context {
             file,
             text,
-            objects: [ObjectKind::User, ObjectKind::Group]
-                .map(|kind| object_context(file, kind, profile.as_ref())),
+            objects: ObjectKind::ALL.map(|kind| object_context(file, kind, profile.as_ref())),
         };
         for check in checks::CHECKS {
             (check.run)(&context, &mut sink);
@@ -253,10 +248,7 @@ fn object_context<'a>(
         sources.insert(decl.attribute.clone());
     }
     let targets = profile.map(|p| {
-        let mut schema = match kind {
-            ObjectKind::User => p.users.clone(),
-            ObjectKind::Group => p.groups.clone(),
-        };
+        let mut schema = p.object(kind).clone();
         for decl in file.target_attributes.of(kind) {
             schema.insert(decl.attribute.clone());
         }

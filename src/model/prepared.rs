@@ -66,10 +66,7 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, FileReport> {
 impl Prepared {
     /// The profile's attributes of one object plus the file's `target_attributes`.
     pub fn targets(&self, kind: ObjectKind) -> TargetSchema {
-        let mut schema = match kind {
-            ObjectKind::User => self.profile.users.clone(),
-            ObjectKind::Group => self.profile.groups.clone(),
-        };
+        let mut schema = self.profile.object(kind).clone();
         for decl in self.file.target_attributes.of(kind) {
             schema.insert(decl.attribute.clone());
         }

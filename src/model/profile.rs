@@ -5,6 +5,7 @@
 
 use crate::base::fs::{read_text_limited, ReadError};
 use crate::base::named::{Named, NamedList};
+use crate::expr::source::ObjectKind;
 use crate::expr::types::{Base, Type};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -203,6 +204,16 @@ pub struct Profile {
     pub users: TargetSchema,
     /// Group attributes.
     pub groups: TargetSchema,
+}
+
+impl Profile {
+    /// The attributes of one target object.
+    pub fn object(&self, kind: ObjectKind) -> &TargetSchema {
+        match kind {
+            ObjectKind::User => &self.users,
+            ObjectKind::Group => &self.groups,
+        }
+    }
 }
 
 /// Why a profile cannot be loaded.

@@ -7,7 +7,7 @@
 use crate::expr::source::ObjectKind;
 use crate::model::Prepared;
 use crate::model::{Apply, AttributeMapping, MappingKind, Scope};
-use crate::output::{plural, value_text};
+use crate::output::value_text;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -166,7 +166,7 @@ pub fn diff(old: &Prepared, new: &Prepared) -> Diff {
             Vec::new(),
         ));
     }
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         attribute_lists(old, new, kind, &mut changes);
         object_changes(old, new, kind, &mut changes);
     }
@@ -227,7 +227,7 @@ fn type_change(
 /// Changes to the declared `target_attributes` and `source_attributes`, and type changes of
 /// mapped targets that come from the profile.
 fn attribute_lists(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mut Vec<Change>) {
-    let object = Some(plural(kind));
+    let object = Some(kind.plural());
     let declared = |p: &Prepared| -> Vec<crate::model::profile::TargetAttribute> {
         p.file
             .target_attributes
@@ -394,7 +394,7 @@ fn enables_accounts(m: &AttributeMapping) -> bool {
 }
 
 fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mut Vec<Change>) {
-    let object = Some(plural(kind));
+    let object = Some(kind.plural());
     let (a, b) = (old.file.object(kind), new.file.object(kind));
     let (old_on, new_on) = (a.present && a.enabled, b.present && b.enabled);
     if old_on != new_on {
@@ -402,7 +402,7 @@ fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mu
             effect(
                 "new-values",
                 Risk::Medium,
-                format!("{} in scope start to be provisioned", plural(kind)),
+                format!("{} in scope start to be provisioned", kind.plural()),
             )
         } else {
             effect(
@@ -410,7 +410,7 @@ fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mu
                 Risk::Medium,
                 format!(
                     "{} are no longer created or updated; those already in the app stay as they are",
-                    plural(kind)
+                    kind.plural()
                 ),
             )
         }];
@@ -436,7 +436,7 @@ fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mu
                 Risk::High,
                 format!(
                     "{} that fall out of the new scoping filter are deprovisioned; those that come in are provisioned",
-                    plural(kind)
+                    kind.plural()
                 ),
             )],
         });

@@ -19,13 +19,6 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The annotation keyword carrying a matching attribute's precedence.
 pub const MATCHING_KEYWORD: &str = "x-entramap-matching-precedence";
 
-fn title(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "User",
-        ObjectKind::Group => "Group",
-    }
-}
-
 /// The JSON Schema document of a prepared mapping file: `$defs/User` and `$defs/Group` (for the
 /// object mappings the file configures and enables), and `anyOf` over them.
 pub fn schema(prepared: &Prepared) -> Value {
@@ -36,17 +29,17 @@ pub fn schema(prepared: &Prepared) -> Value {
         .map_or("the app", |a| a.value.as_str());
     let mut defs = Map::new();
     let mut any_of = Vec::new();
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         let mapping = prepared.file.object(kind);
         if !mapping.present || !mapping.enabled {
             continue;
         }
         let targets = prepared.targets(kind);
         defs.insert(
-            title(kind).to_owned(),
+            kind.title().to_owned(),
             resource(kind, &mapping.mappings, &targets),
         );
-        any_of.push(json!({"$ref": format!("#/$defs/{}", title(kind))}));
+        any_of.push(json!({"$ref": format!("#/$defs/{}", kind.title())}));
     }
     json!({
         "$schema": DRAFT_2020_12,
@@ -121,7 +114,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         *props = ordered;
     }
     if let Some(o) = root.as_object_mut() {
-        o.insert("title".to_owned(), json!(format!("SCIM {}", title(kind))));
+        o.insert("title".to_owned(), json!(format!("SCIM {}", kind.title())));
         o.insert("required".to_owned(), Value::Array(required));
     }
     root

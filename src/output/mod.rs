@@ -7,7 +7,6 @@ pub mod diff;
 pub mod docs;
 pub mod table;
 
-use crate::expr::source::ObjectKind;
 use crate::model::MappingKind;
 #[cfg(doc)]
 use crate::model::Prepared;
@@ -24,13 +23,5 @@ pub fn value_text(kind: &MappingKind) -> String {
             text.value.split_whitespace().collect::<Vec<_>>().join(" ")
         }
         MappingKind::Constant(text) => format!("\"{}\"", text.value),
-    }
-}
-
-/// The plural object name used in files and options (`users`, `groups`).
-pub fn plural(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "users",
-        ObjectKind::Group => "groups",
     }
 }
