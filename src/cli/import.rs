@@ -37,6 +37,10 @@ pub struct ImportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
     format: ImportFormat,
+    /// Import even when a scope the mapping file cannot express (`inputFilterGroups`,
+    /// `categoryFilterGroups`, a clause with several values) would be lost; it is then a note.
+    #[arg(long)]
+    allow_lossy: bool,
 }
 
 /// Runs `entramap import`.
@@ -53,6 +57,7 @@ pub fn run(args: ImportArgs) -> u8 {
         target: args.target,
         app: args.app,
         schema_ref: args.schema_ref,
+        allow_lossy: args.allow_lossy,
     };
     let imported = match import_str(&text, &options, None) {
         Ok(i) => i,

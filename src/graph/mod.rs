@@ -31,14 +31,6 @@ pub const CUSTOMER_DEFINED: &str = "IsCustomerDefined";
 /// Metadata key of an attribute's maximum length.
 pub const MAXIMUM_LENGTH: &str = "MaximumLength";
 
-/// Graph's parameter names where they differ from Microsoft's function reference
-/// (`Replace(source, oldValue, ..., replacementValue, ...)` is stored as `source`, `Find`,
-/// `Replacement` in real exports).
-pub const PARAMETER_ALIASES: &[(&str, &str, &str)] = &[
-    ("Replace", "oldValue", "Find"),
-    ("Replace", "replacementValue", "Replacement"),
-];
-
 /// The object mapping label the portal gives users or groups.
 pub fn object_mapping_name(kind: crate::expr::source::ObjectKind) -> &'static str {
     match kind {

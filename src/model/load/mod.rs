@@ -194,6 +194,7 @@ const TOP_KEYS: &[&str] = &[
     "app",
     "target",
     "scope",
+    "target_directory",
     "source_attributes",
     "target_attributes",
     "users",
@@ -435,6 +436,9 @@ impl Builder<'_> {
                 &[("assigned", Scope::Assigned), ("all", Scope::All)],
             )
         });
+        let target_directory = top
+            .get("target_directory")
+            .and_then(|n| self.string(n, "target_directory"));
         let source_attributes = top
             .get("source_attributes")
             .map(|n| self.per_object(n, "source_attributes", Self::source_attribute))
@@ -458,6 +462,7 @@ impl Builder<'_> {
             app,
             target,
             scope,
+            target_directory,
             source_attributes,
             target_attributes,
             users,
