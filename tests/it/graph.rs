@@ -27,6 +27,11 @@ fn fixture(name: &str) -> String {
     read(&root().join("tests/fixtures/graph").join(name))
 }
 
+/// The template export of a prepared file.
+fn exported(prepared: &Prepared) -> entramap::graph::export::Exported {
+    export(prepared, &ExportOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn import(text: &str, target: Option<&str>, app: Option<&str>) -> Imported {
     let options = ImportOptions {
         target: target.map(str::to_owned),
@@ -38,15 +43,27 @@ fn import(text: &str, target: Option<&str>, app: Option<&str>) -> Imported {
 
 /// Imports the export of `prepared` and checks that nothing the diff sees changed.
 fn assert_round_trip(prepared: &Prepared) {
-    let exported = export(prepared, &ExportOptions::default()).to_json();
+    let exported = exported(prepared).to_json();
     let app = prepared.file.app.as_ref().map(|a| a.value.as_str());
     let imported = import(&exported, Some(prepared.file.target_profile()), app);
     let back = prepare("back.entramap.yaml", &imported.yaml, None)
         .unwrap_or_else(|e| panic!("{e:?}\n{}", imported.yaml));
+    // Expected differences: `scope` is a job setting, not part of the schema; a declared target
+    // attribute that the profile already has comes back undeclared (the service marks no
+    // attribute as customer-defined, so import cannot tell), with the same attribute list.
+    let profile_has = |c: &entramap::output::diff::Change| {
+        let kind = match c.object {
+            Some("groups") => entramap::expr::source::ObjectKind::Group,
+            _ => entramap::expr::source::ObjectKind::User,
+        };
+        c.subject
+            .strip_prefix("target_attributes ")
+            .is_some_and(|name| back.profile.object(kind).get(name).is_some())
+    };
     let changes: Vec<_> = diff(prepared, &back)
         .changes
         .into_iter()
-        .filter(|c| c.subject != "scope")
+        .filter(|c| c.subject != "scope" && !profile_has(c))
         .collect();
     assert!(
         changes.is_empty(),
@@ -59,7 +76,7 @@ fn assert_round_trip(prepared: &Prepared) {
 fn export_of_every_example() {
     for name in EXAMPLES {
         let (prepared, _) = example(name);
-        let exported = export(&prepared, &ExportOptions::default());
+        let exported = exported(&prepared);
         let stem = name.trim_end_matches(".entramap.yaml");
         // The rules in full; the directories are checked below (they are long lists).
         insta::assert_json_snapshot!(
@@ -103,9 +120,9 @@ fn export_of_every_example() {
 }
 
 #[test]
-fn export_marks_declared_attributes_and_limits() {
+fn export_writes_declared_attributes_as_the_service_does_and_limits() {
     let (prepared, _) = example("idmelon.entramap.yaml");
-    let document = serde_json::to_value(export(&prepared, &ExportOptions::default()).schema)
+    let document = serde_json::to_value(exported(&prepared).schema)
         .expect("the schema serializes");
     let users = &document["directories"][1]["objects"][0]["attributes"];
     let immutable = users
@@ -119,12 +136,11 @@ fn export_marks_declared_attributes_and_limits() {
         })
         .cloned()
         .expect("the immutable attribute is exported");
-    assert_eq!(
-        immutable["metadata"][0],
-        serde_json::json!({"key": "IsCustomerDefined", "value": "true"})
-    );
+    // Real bodies of added attributes carry no IsCustomerDefined metadata
+    // (tests/fixtures/graph/msgraph-customappsso-extension-attribute-put.json).
+    assert_eq!(immutable["metadata"], serde_json::json!([]));
     let (cloudsso, _) = example("cloudsso.entramap.yaml");
-    let document = serde_json::to_value(export(&cloudsso, &ExportOptions::default()).schema)
+    let document = serde_json::to_value(exported(&cloudsso).schema)
         .expect("the schema serializes");
     let user_name = document["directories"][1]["objects"][0]["attributes"]
         .as_array()
@@ -141,7 +157,7 @@ fn export_marks_declared_attributes_and_limits() {
 fn functions_become_graph_source_trees() {
     let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: preferredLanguage\n    expression: 'Replace([preferredLanguage], \"-\", , , \"_\", , )'\n  - target: title\n    expression: Mid([jobTitle], 1, 8)\n  - target: displayName\n    constant: Fixed \"name\"\n    apply: on-create\n    default: none\n";
     let prepared = prepare("t.entramap.yaml", text, None).unwrap_or_else(|e| panic!("{e:?}"));
-    let exported = export(&prepared, &ExportOptions::default());
+    let exported = exported(&prepared);
     insta::assert_json_snapshot!(
         "export_function_sources",
         exported.schema.synchronization_rules[0].object_mappings[0].attribute_mappings
@@ -467,17 +483,115 @@ proptest! {
     }
 }
 
+fn rebuilt(json: &str) -> Result<String, String> {
+    let source: entramap::graph::model::AttributeMappingSource =
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"));
+    entramap::graph::import::expression_text(&source)
+}
+
 #[test]
-fn hand_written_sources_without_expression_text_are_rebuilt() {
-    let source: entramap::graph::model::AttributeMappingSource = serde_json::from_str(
-        r#"{"name": "Replace", "type": "Function", "parameters": [
+fn hand_written_sources_without_expression_text_are_rebuilt_by_key() {
+    assert_eq!(
+        rebuilt(
+            r#"{"name": "Replace", "type": "Function", "parameters": [
             {"key": "source", "value": {"name": "preferredLanguage", "type": "Attribute"}},
             {"key": "Find", "value": {"name": "-", "type": "Constant"}},
-            {"key": "Replacement", "value": {"name": "_", "type": "Constant"}}]}"#,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        entramap::graph::import::expression_text(&source),
-        r#"Replace([preferredLanguage], "-", , , "_")"#
+            {"key": "Replacement", "value": {"name": "_", "type": "Constant"}}]}"#
+        )
+        .as_deref(),
+        Ok(r#"Replace([preferredLanguage], "-", , , "_")"#)
     );
+    // The regex goes to the RegularExpression slot whatever the order of the keys.
+    assert_eq!(
+        rebuilt(
+            r#"{"name": "Replace", "type": "Function", "parameters": [
+            {"key": "Replacement", "value": {"name": "", "type": "Constant"}},
+            {"key": "RegularExpression", "value": {"name": "[^0-9]", "type": "Constant"}},
+            {"key": "source", "value": {"name": "mobile", "type": "Attribute"}}]}"#
+        )
+        .as_deref(),
+        Ok(r#"Replace([mobile], , "[^0-9]", , "")"#)
+    );
+    // Switch with the service's keys (source, defaultValue, switchValue...): the default stays the
+    // default even when it is written after the pairs.
+    assert_eq!(
+        rebuilt(
+            r#"{"name": "Switch", "type": "Function", "parameters": [
+            {"key": "source", "value": {"name": "IsSoftDeleted", "type": "Attribute"}},
+            {"key": "switchValue", "value": {"name": "True", "type": "Constant"}},
+            {"key": "switchValue", "value": {"name": "False", "type": "Constant"}},
+            {"key": "defaultValue", "value": {"name": "False", "type": "Constant"}},
+            {"key": "switchValue", "value": {"name": "False", "type": "Constant"}},
+            {"key": "switchValue", "value": {"name": "True", "type": "Constant"}}]}"#
+        )
+        .as_deref(),
+        Ok(r#"Switch([IsSoftDeleted], "False", "True", "False", "False", "True")"#)
+    );
+    // IIF's first key is `one` (a real Cloud Sync tree); an empty branch stays empty.
+    assert_eq!(
+        rebuilt(
+            r#"{"name": "IIF", "type": "Function", "parameters": [
+            {"key": "one", "value": {"name": "IsPresent", "type": "Function", "parameters": [
+                {"key": "source", "value": {"name": "pwdLastSet", "type": "Attribute"}}]}},
+            {"key": "two", "value": {"name": "x", "type": "Constant"}}]}"#
+        )
+        .as_deref(),
+        Ok(r#"IIF(IsPresent([pwdLastSet]), "x", )"#)
+    );
+}
+
+#[test]
+fn unreadable_source_trees_are_errors_by_name() {
+    let cases = [
+        (
+            r#"{"name": "displayName"}"#,
+            "no `type`",
+        ),
+        (
+            r#"{"name": "Frobnicate", "type": "Function", "parameters": []}"#,
+            "unknown function `Frobnicate`",
+        ),
+        (
+            r#"{"name": "Switch", "type": "Function", "parameters": [
+                {"key": "key", "value": {"name": "a", "type": "Constant"}}]}"#,
+            "`Switch` has no parameter `key`",
+        ),
+        (
+            r#"{"name": "Trim", "type": "Function", "parameters": [
+                {"key": "source", "value": {"type": "Attribute"}}]}"#,
+            "has no `name`",
+        ),
+    ];
+    for (json, expected) in cases {
+        let error = rebuilt(json).expect_err(json);
+        assert!(error.contains(expected), "{json}: {error}");
+    }
+}
+
+#[test]
+fn export_uses_the_service_parameter_keys_bound_by_count() {
+    let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: 'Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")'\n  - target: displayName\n    expression: 'Join(\" \", [givenName], [surname])'\n  - target: title\n    expression: 'FormatDateTime([employeeHireDate], , \"yyyy-MM-ddTHH:mm:ssZ\", \"yyyy\")'\n  - target: nickName\n    expression: 'IIF(IsPresent([mail]), Trim([mail]), )'\n";
+    let prepared = prepare("t.entramap.yaml", text, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let document = serde_json::to_value(exported(&prepared).schema).expect("serializes");
+    let mappings = &document["synchronizationRules"][0]["objectMappings"][0]["attributeMappings"];
+    let keys = |i: usize| -> Vec<String> {
+        mappings[i]["source"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["key"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        keys(1),
+        ["source", "switchValue", "switchValue", "switchValue", "switchValue"]
+    );
+    assert_eq!(keys(2), ["separator", "source", "source"]);
+    assert_eq!(keys(3), ["source", "inputFormat", "outputFormat"]);
+    assert_eq!(keys(4), ["one", "two"]);
+    assert_eq!(
+        mappings[4]["source"]["parameters"][1]["value"]["parameters"][0]["key"],
+        "source"
+    );
+    assert_round_trip(&prepared);
 }
