@@ -8,7 +8,7 @@ use entramap::expr::checker::{Attributes, CheckOptions};
 use entramap::expr::eval::{
     self, EvalContext, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
 };
-use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::expr::source::{self, ObjectKind};
 use entramap::Severity;
 use serde_json::json;
 
@@ -125,11 +125,10 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 
     // HR sources (Workday, SuccessFactors) have schemas entramap does not ship: any name goes.
-    // Otherwise names missing from the Entra schema are warnings: the user object may carry them.
-    let attributes = if args.context == Context::HrInbound {
-        Attributes::Any
-    } else {
-        Attributes::Lenient(entra_id().object(args.object))
+    // Otherwise names missing from the context's schema are warnings: the object may carry them.
+    let attributes = match source::for_context(args.context) {
+        None => Attributes::Any,
+        Some(schema) => Attributes::Lenient(schema.object(args.object)),
     };
     let options = CheckOptions {
         context: args.context,

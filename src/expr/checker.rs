@@ -633,6 +633,7 @@ const SPECIAL_CHECKS: &[(&str, SpecialCheck)] = &[
     ("FormatDateTime", format_date_time_input),
     ("Item", item_index_zero),
     ("RandomString", random_string_bounds),
+    ("Replace", replace_slots),
     ("Switch", switch_source_predicate),
 ];
 
@@ -678,6 +679,21 @@ fn item_index_zero(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
         )
         .with_primary_label("index 0")
         .with_help("use 1 for the first value")
+    })
+}
+
+/// oldValue and regexPattern both given: the oldValue mode ignores the pattern (a likely
+/// `Replace([mail], "old", "new")` meaning the fifth slot).
+fn replace_slots(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
+    let filled = |i: usize| call.args.get(i).and_then(Arg::value).is_some();
+    (filled(1) && filled(2)).then(|| {
+        Diagnostic::new(
+            RuleId::ReplaceSlots,
+            call.args[2].span(),
+            "`Replace` has both oldValue and regexPattern; with oldValue the pattern is ignored",
+        )
+        .with_primary_label("regexPattern slot (the third)")
+        .with_help("the replacement text goes in the fifth slot: Replace(source, oldValue, , , replacementValue, , )")
     })
 }
 

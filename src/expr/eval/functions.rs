@@ -130,6 +130,8 @@ pub static IMPLEMENTATIONS: &[Implementation] = &[
     imp!("Word", word, "The WordNumber-th word (1-based) when splitting at any delimiter character; runs of delimiters do not make empty words; out of range or Null gives \"\"."),
     imp!("DefaultDomain", default_domain, "Undocumented: returns --param DefaultDomain=VALUE when given, otherwise an \"undocumented, not evaluated\" error."),
     imp!("AppRoleAssignments", undocumented, "Undocumented: always an \"undocumented, not evaluated\" error."),
+    imp!("Prepend", prepend, "Undocumented (the service's function list names it with prefix and source): prefix + source, the mirror of Append. Null source or prefix counts as \"\"; a multi-valued source gets the prefix per value."),
+    imp!("IsNothing", is_null, "Undocumented (the service's function list names it with one source): taken to be IsNull, True for Null only."),
 ];
 
 /// The implementation for a function name: exact match first, then ignoring letter case.
@@ -380,6 +382,14 @@ fn cbool<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     }
     truth(&v)
         .map(Value::Bool)
+        .map(Cow::Owned)
+        .map_err(|m| fail(call, m))
+}
+
+fn prepend<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+    let prefix = fr.text(call, 0)?.unwrap_or_default();
+    let source = fr.val(call, 1)?;
+    map_text(&source, true, &mut |s| check_len(format!("{prefix}{s}")))
         .map(Cow::Owned)
         .map_err(|m| fail(call, m))
 }
