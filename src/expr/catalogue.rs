@@ -267,16 +267,17 @@ const BASE: Function = Function {
 };
 
 /// The app provisioning function reference (and, for the functions it lists, the Cloud Sync one).
-const ORIGIN_AP: &str = "signature: functions-for-customizing-application-data.md (MicrosoftDocs/entra-docs)";
+const ORIGIN_AP: &str =
+    "signature: functions-for-customizing-application-data.md (MicrosoftDocs/entra-docs)";
 /// The Cloud Sync function reference.
-const ORIGIN_CS: &str =
-    "signature: cloud-sync reference-expressions.md (MicrosoftDocs/entra-docs)";
+const ORIGIN_CS: &str = "signature: cloud-sync reference-expressions.md (MicrosoftDocs/entra-docs)";
 /// The service's own function list and the app provisioning reference.
 const ORIGIN_SERVICE: &str = "signature and Graph keys: the service's GET .../schema/functions response (tests/fixtures/graph-real/msgraph-functions-full-response.json) and functions-for-customizing-application-data.md";
 /// Only the service's own function list.
 const ORIGIN_SERVICE_ONLY: &str = "signature and Graph keys: the service's GET .../schema/functions response only (tests/fixtures/graph-real/msgraph-functions-full-response.json)";
 /// The app roles page.
-const ORIGIN_ROLES: &str = "signature: customize-application-attributes.md (MicrosoftDocs/entra-docs)";
+const ORIGIN_ROLES: &str =
+    "signature: customize-application-attributes.md (MicrosoftDocs/entra-docs)";
 
 /// Every function, one entry each (FormatDateTime twice: the 4-argument form everywhere, the
 /// 3-argument form in Cloud Sync; a call binds to the form its argument count fits). To add a

@@ -9,7 +9,7 @@ use super::model::{
     ReferencedObjectDefinition, SourceParameter, SynchronizationRule, SynchronizationSchema,
 };
 use super::{
-    object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
+    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
     SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
     SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
@@ -228,14 +228,14 @@ fn template(prepared: &Prepared, options: &ExportOptions) -> Exported {
         objects: ObjectKind::ALL
             .into_iter()
             .map(|kind| ObjectDefinition {
-                    name: scim_object(kind).to_owned(),
-                    attributes: prepared
-                        .targets(kind)
-                        .attributes()
-                        .iter()
-                        .map(target_definition)
-                        .collect(),
-                    ..ObjectDefinition::default()
+                name: scim_object(kind).to_owned(),
+                attributes: prepared
+                    .targets(kind)
+                    .attributes()
+                    .iter()
+                    .map(target_definition)
+                    .collect(),
+                ..ObjectDefinition::default()
             })
             .collect(),
         ..DirectoryDefinition::default()
@@ -452,7 +452,6 @@ pub fn expression_source(expr: &Expr) -> AttributeMappingSource {
     }
 }
 
-
 /// The base schema with the mapping merged in: in the rule from Microsoft Entra ID, the user and
 /// group object mappings of the file replace the base's attribute mappings, scope and `enabled`
 /// (keeping the base's name, metadata, flow types and target object); declared source and target
@@ -475,10 +474,8 @@ fn merge(
         .synchronization_rules
         .iter()
         .position(|r| {
-            entra_names.contains(&r.source_directory_name)
-                && r.object_mappings
-                    .iter()
-                    .any(|m| ObjectKind::ALL.iter().any(|k| m.source_object_name == k.title()))
+            (entra_names.contains(&r.source_directory_name) || r.source_directory_name.is_empty())
+                && r.object_mappings.iter().any(|m| object_kind(m).is_some())
         })
         .ok_or(ExportError::NoRule)?;
     let mine = template(
@@ -509,7 +506,7 @@ fn merge(
         match rule
             .object_mappings
             .iter_mut()
-            .find(|m| m.source_object_name == kind.title())
+            .find(|m| object_kind(m) == Some(kind))
         {
             Some(theirs) => {
                 theirs.attribute_mappings = ours.attribute_mappings.clone();

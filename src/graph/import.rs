@@ -8,7 +8,7 @@ use super::model::{
     DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
 };
 use super::{
-    object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
     MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
 use crate::diagnostics::secrets;
@@ -201,7 +201,7 @@ pub fn import_schema(
         .synchronization_rules
         .iter()
         .position(|r| {
-            is_entra_rule(&r.source_directory_name)
+            (is_entra_rule(&r.source_directory_name) || r.source_directory_name.is_empty())
                 && r.object_mappings.iter().any(|m| object_kind(m).is_some())
         })
         .ok_or(ImportError::NoRule)?;
@@ -297,24 +297,6 @@ fn kind_index(kind: ObjectKind) -> usize {
     match kind {
         ObjectKind::User => 0,
         ObjectKind::Group => 1,
-    }
-}
-
-/// Users or groups, from the source object (or, on a never-configured disabled mapping with an
-/// empty source, from the target object).
-fn object_kind(om: &ObjectMapping) -> Option<ObjectKind> {
-    match om.source_object_name.as_str() {
-        "User" => Some(ObjectKind::User),
-        "Group" => Some(ObjectKind::Group),
-        "" if !om.enabled => {
-            let target = om.target_object_name.rsplit(':').next().unwrap_or_default();
-            match target {
-                "User" => Some(ObjectKind::User),
-                "Group" => Some(ObjectKind::Group),
-                _ => None,
-            }
-        }
-        _ => None,
     }
 }
 
@@ -625,10 +607,7 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
             }
         }
     } else {
-        let used = slots
-            .iter()
-            .rposition(Option::is_some)
-            .map_or(0, |i| i + 1);
+        let used = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
         slots.truncate(used.max(function.min_args()));
     }
     if !function.accepts_count(slots.len()) {

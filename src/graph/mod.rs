@@ -38,3 +38,21 @@ pub fn object_mapping_name(kind: crate::expr::source::ObjectKind) -> &'static st
         crate::expr::source::ObjectKind::Group => "Provision Microsoft Entra ID Groups",
     }
 }
+
+/// Users or groups, from the source object (or, on a never-configured disabled mapping with an
+/// empty source, from the target object).
+pub fn object_kind(om: &model::ObjectMapping) -> Option<crate::expr::source::ObjectKind> {
+    match om.source_object_name.as_str() {
+        "User" => Some(crate::expr::source::ObjectKind::User),
+        "Group" => Some(crate::expr::source::ObjectKind::Group),
+        "" if !om.enabled => {
+            let target = om.target_object_name.rsplit(':').next().unwrap_or_default();
+            match target {
+                "User" => Some(crate::expr::source::ObjectKind::User),
+                "Group" => Some(crate::expr::source::ObjectKind::Group),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
