@@ -234,8 +234,7 @@ pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
 /// [`prepare_path`], printing the findings in `format`: human on stderr (stdout is the
 /// command's own output), the machine formats as the one document on stdout.
 pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
-    prepare_file(path).map_err(|report| {
-        let reports = [report];
+    prepare_file(path).map_err(|reports| {
         if format == Format::Human {
             eprint!(
                 "{}",

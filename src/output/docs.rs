@@ -61,10 +61,11 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         let Some(value) = &m.kind else {
             continue;
         };
-        let Ok(path) = target_path::parse(&m.target.value) else {
+        let attribute = targets.get(&m.target.value);
+        let Ok(path) = target_path::parse_declared(&m.target.value, attribute.is_some()) else {
+            // lint reports it (`malformed-target-path`), and every command refuses the file.
             continue;
         };
-        let attribute = targets.get(&m.target.value);
         let leaf = leaf(m, value, attribute);
         let container = match &path.schema {
             Some(urn)
@@ -151,6 +152,20 @@ fn base_schema(base: Base) -> Value {
     }
 }
 
+/// One value of a complex attribute: an object of its sub-attributes (`roles`: `primary`,
+/// `type`, `display`, `value`), each with its type and pattern.
+fn complex_schema(a: &TargetAttribute) -> Value {
+    let mut properties = Map::new();
+    for sub in &a.sub_attributes {
+        let mut schema = base_schema(sub.base);
+        if let Some(pattern) = &sub.pattern {
+            schema["pattern"] = json!(pattern);
+        }
+        properties.insert(sub.name.clone(), schema);
+    }
+    json!({"type": "object", "properties": properties})
+}
+
 fn origin(m: &AttributeMapping, value: &MappingKind) -> String {
     let mut text = match value {
         MappingKind::Source(_) => format!("From the Entra ID attribute `{}`", value_text(value)),
@@ -180,7 +195,10 @@ fn origin(m: &AttributeMapping, value: &MappingKind) -> String {
 /// The schema of the mapped value itself (type, constraints, description).
 fn leaf(m: &AttributeMapping, value: &MappingKind, attribute: Option<&TargetAttribute>) -> Value {
     let base = attribute.map_or(Base::String, |a| a.base);
-    let mut schema = base_schema(base);
+    let mut schema = match attribute.filter(|a| a.is_complex()) {
+        Some(complex) => complex_schema(complex),
+        None => base_schema(base),
+    };
     if let Some(a) = attribute {
         constraints(&mut schema, a);
     }

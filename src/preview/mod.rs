@@ -258,7 +258,9 @@ impl Plan {
             let target = m.target.value.clone();
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
-            let path = crate::model::target_path::parse(&target).map_err(|e| fail(e.message))?;
+            let path =
+                crate::model::target_path::parse_declared(&target, targets.get(&target).is_some())
+                    .map_err(|e| fail(e.message))?;
             let produce = match &m.kind {
                 Some(MappingKind::Source(source)) => Produce::Direct(attributes.add(&source.value)),
                 Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),

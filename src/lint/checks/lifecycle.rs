@@ -25,7 +25,14 @@ fn reads(mapping: &AttributeMapping, attribute: &str) -> bool {
 
 pub(super) fn soft_delete(cx: &Context<'_>, sink: &mut Sink) {
     let users = &cx.objects[0];
-    if users.active()
+    // An app without `active` (LinkedIn Learning, monday.com) is deprovisioned by DELETE:
+    // there is nothing to map `IsSoftDeleted` to.
+    let has_active = users
+        .targets
+        .as_ref()
+        .is_none_or(|t| t.get("active").is_some());
+    if has_active
+        && users.active()
         && !users.mapping.mappings.is_empty()
         && !users
             .mapping

@@ -56,6 +56,7 @@ pub static CHECKS: &[Check] = &[
         rules: &[
             RuleId::UnknownSourceAttribute,
             RuleId::TargetTypeMismatch,
+            RuleId::ReferenceToString,
             RuleId::AppRoleAssignmentsDirect,
             RuleId::MultivaluedExtensionSource,
         ],
@@ -122,6 +123,7 @@ pub const DRIVER_RULES: &[RuleId] = &[
     RuleId::ConflictingMappingTypes,
     RuleId::UnknownTargetProfile,
     RuleId::InvalidTargetProfile,
+    RuleId::NotAMappingFile,
     RuleId::SecretToken,
     RuleId::UnusedAllow,
     RuleId::AllowUnknownRule,

@@ -14,7 +14,12 @@ pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for (at, mapping) in object.mappings() {
             let target = &mapping.target;
-            if let Err(error) = target_path::parse(&target.value) {
+            let declared = object
+                .targets
+                .as_ref()
+                .is_some_and(|t| t.get(&target.value).is_some());
+            // A name the profile or the file declares is accepted as written.
+            if let Err(error) = target_path::parse_declared(&target.value, declared) {
                 sink.mapping(
                     at,
                     Diagnostic::new(RuleId::MalformedTargetPath, target.file_span(error.span), format!("malformed target `{}`: {}", target.value, error.message))

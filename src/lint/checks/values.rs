@@ -80,23 +80,78 @@ fn direct(
     let (Some(target), from) = (target, attribute.ty()) else {
         return;
     };
-    if fits(from, target) == Fit::No {
-        let mut d = Diagnostic::new(
-            RuleId::TargetTypeMismatch,
-            span,
+    if fits(from, target) != Fit::No {
+        return;
+    }
+    if from == Type::single(Base::Reference) && target == Type::STRING {
+        sink.mapping(
+            at,
+            Diagnostic::new(
+                RuleId::ReferenceToString,
+                span,
+                format!(
+                    "`{}` is a Reference; the String target `{}` gets the id the app gave the referenced object",
+                    source.value, mapping.target.value
+                ),
+            )
+            .with_primary_label("Reference")
+            .with_label(mapping.target.content_span(), "String")
+            .with_help("Entra sends the manager's id in the app once Entra has provisioned the manager, and nothing before that; this is Microsoft's default mapping for this app"),
+        );
+        return;
+    }
+    let mut d = Diagnostic::new(
+        RuleId::TargetTypeMismatch,
+        span,
+        format!(
+            "`{}` {}, the target `{}` {}",
+            source.value,
+            difference(from, target).0,
+            mapping.target.value,
+            difference(from, target).1
+        ),
+    )
+    .with_primary_label(format!("this is {from}"))
+    .with_label(mapping.target.content_span(), format!("target is {target}"));
+    if target.base == Base::Reference {
+        d = d.with_help("a Reference target (such as `members` or `manager`) needs a Reference source (`members`, `manager`)");
+    } else if from.base == Base::Reference {
+        d = d.with_help("a Reference source goes only to a Reference target");
+    } else if from.multi && !target.multi {
+        d = d.with_help("pick one value (`Item`, `SingleAppRoleAssignment`, a filtered target such as `emails[type eq \"work\"].value`) or declare the target `multivalued: true` if the app takes several");
+    }
+    sink.mapping(at, d);
+}
+
+/// How a source type and a target type differ, as the two halves of a message: the number of
+/// values when only that differs, the type when only that differs, both otherwise.
+pub(super) fn difference(from: Type, to: Type) -> (String, String) {
+    let count = |t: Type| {
+        if t.multi {
+            "multi-valued"
+        } else {
+            "single-valued"
+        }
+    };
+    if from.base == to.base {
+        (
+            format!("is {} ({})", count(from), from.base.as_str()),
             format!(
-                "`{}` is {from}, the target `{}` is {target}",
-                source.value, mapping.target.value
+                "holds {}",
+                if to.multi {
+                    "several values"
+                } else {
+                    "one value"
+                }
             ),
         )
-        .with_primary_label(format!("this is {from}"))
-        .with_label(mapping.target.content_span(), format!("target is {target}"));
-        if target.base == Base::Reference {
-            d = d.with_help("a Reference target (such as `members` or `manager`) needs a Reference source (`members`, `manager`)");
-        } else if from.base == Base::Reference {
-            d = d.with_help("a Reference source goes only to a Reference target");
-        }
-        sink.mapping(at, d);
+    } else if from.multi == to.multi {
+        (
+            format!("is {}", from.base.as_str()),
+            format!("is {}", to.base.as_str()),
+        )
+    } else {
+        (format!("is {from}"), format!("is {to}"))
     }
 }
 
