@@ -33,7 +33,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "cloudsso",
         include_str!("../../schemas/targets/cloudsso.yaml"),
     ), // The gallery catalogue: one profile per gallery app, written from its Microsoft tutorial
-    // (schemas/gallery/, sources in tests/fixtures/gallery/SOURCES.md).
+    // (schemas/gallery/, sources in schemas/gallery/SOURCES.md; starters in schemas/gallery/starters/).
     ("8x8", include_str!("../../schemas/gallery/8x8.yaml")),
     (
         "airtable",
@@ -755,10 +755,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                         origin,
                         text,
                         find_key(text, &[key, "attributes", &index, "pattern"]),
-                        format!(
-                            "the `pattern` of `{}` is not a valid regular expression: {e}",
-                            a.name
-                        ),
+                        format!("the `pattern` of `{}` does not compile: {e}", a.name),
                     ));
                 }
             }
@@ -782,7 +779,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                             ],
                         ),
                         format!(
-                            "the `pattern` of `{}.{}` is not a valid regular expression: {e}",
+                            "the `pattern` of `{}.{}` does not compile: {e}",
                             a.name, sub.name
                         ),
                     ));

@@ -13,6 +13,18 @@ pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterp
 /// The prefix of every extension schema URN (lower case).
 pub const EXTENSION_PREFIX: &str = "urn:ietf:params:scim:schemas:extension:";
 
+/// The SCIM 1.1 core schema (Slack's gallery app), of users and groups alike.
+pub const CORE_1_1: &str = "urn:scim:schemas:core:1.0";
+
+/// The core schema of an object kind in SCIM 1.1 (`legacy`) or 2.0.
+pub fn core_schema_of(kind: ObjectKind, legacy: bool) -> &'static str {
+    if legacy {
+        CORE_1_1
+    } else {
+        core_schema(kind)
+    }
+}
+
 /// The core schema of an object kind.
 pub fn core_schema(kind: ObjectKind) -> &'static str {
     match kind {

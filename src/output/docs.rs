@@ -8,7 +8,7 @@
 use super::value_text;
 use crate::expr::source::ObjectKind;
 use crate::expr::types::Base;
-use crate::model::profile::{TargetAttribute, TargetSchema};
+use crate::model::profile::{ScimVersion, TargetAttribute, TargetSchema};
 use crate::model::target_path::{self, TargetPath};
 use crate::model::Prepared;
 use crate::model::{Apply, AttributeMapping, MappingKind};
@@ -37,7 +37,15 @@ pub fn schema(prepared: &Prepared) -> Value {
         let targets = prepared.targets(kind);
         defs.insert(
             kind.title().to_owned(),
-            resource(kind, &mapping.mappings, &targets),
+            resource(
+                crate::model::scim::core_schema_of(
+                    kind,
+                    prepared.profile.scim_version == ScimVersion::V1,
+                ),
+                kind,
+                &mapping.mappings,
+                &targets,
+            ),
         );
         any_of.push(json!({"$ref": format!("#/$defs/{}", kind.title())}));
     }
@@ -53,7 +61,12 @@ pub fn schema(prepared: &Prepared) -> Value {
     })
 }
 
-fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSchema) -> Value {
+fn resource(
+    core: &str,
+    kind: ObjectKind,
+    mappings: &[AttributeMapping],
+    targets: &TargetSchema,
+) -> Value {
     let mut root = object_schema();
     let mut extensions: Vec<String> = Vec::new();
     let mut required: Vec<Value> = vec![json!("schemas")];
@@ -68,11 +81,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         };
         let leaf = leaf(m, value, attribute);
         let container = match &path.schema {
-            Some(urn)
-                if !urn
-                    .text
-                    .eq_ignore_ascii_case(crate::model::scim::core_schema(kind)) =>
-            {
+            Some(urn) if !urn.text.eq_ignore_ascii_case(core) => {
                 if !extensions.contains(&urn.text) {
                     extensions.push(urn.text.clone());
                 }
@@ -95,7 +104,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         };
         place(container, &path, leaf, m, attribute);
     }
-    let mut schemas_description = format!("Contains {}", crate::model::scim::core_schema(kind));
+    let mut schemas_description = format!("Contains {core}");
     if !extensions.is_empty() {
         schemas_description.push_str(&format!(
             ", and {} when their attributes are sent",
@@ -105,7 +114,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
     let schemas = json!({
         "type": "array",
         "items": {"type": "string"},
-        "contains": {"const": crate::model::scim::core_schema(kind)},
+        "contains": {"const": core},
         "description": schemas_description,
     });
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {

@@ -306,7 +306,11 @@ impl Plan {
                 key,
             });
         }
-        let template = Template::new(paths.iter().map(|(i, p)| (*i, p)));
+        let core = crate::model::scim::core_schema_of(
+            ObjectKind::User,
+            prepared.profile.scim_version == crate::model::profile::ScimVersion::V1,
+        );
+        let template = Template::with_core(paths.iter().map(|(i, p)| (*i, p)), core);
         let mut required: Vec<(String, Option<usize>)> = targets
             .attributes()
             .iter()
