@@ -262,3 +262,69 @@ fn slack_scim_1_1_names_go_through_every_output() {
     assert!(out.contains("urn:scim:schemas:extension:enterprise:1.0"));
     insta::assert_snapshot!("slack_outputs", out);
 }
+
+#[test]
+fn did_you_mean_does_not_change_a_filter_value() {
+    let text = "entramap: 1\napp: Test\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: 'addresses[type eq \"untyped\"].locality'\n    source: city\n  - target: 'name.givenNam'\n    source: givenName\n";
+    let report = lint_source("t.entramap.yaml", text, None);
+    let helps: Vec<(String, String)> = report
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(helps.len(), 2, "{helps:?}");
+    assert!(
+        helps[0].0.contains("untyped") && !helps[0].1.contains("did you mean"),
+        "{helps:?}"
+    );
+    assert!(
+        helps[1].1.contains("did you mean `name.givenName`?"),
+        "{helps:?}"
+    );
+}
+
+#[test]
+fn complex_roles_take_the_complex_function_and_one_role_goes_to_a_filtered_value() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "entramap-target: 1\nname: p\nusers:\n  attributes:\n    - {name: userName, filterable: true}\n    - {name: active, type: boolean}\n    - name: roles\n      type: String\n    - {name: 'roles[primary eq \"True\"].value'}\ngroups:\n  attributes:\n    - {name: displayName, filterable: true}\n    - {name: members, type: Reference}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mapping = |roles: &str, single: &str| {
+        format!("entramap: 1\napp: T\ntarget: ./p.yaml\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: roles\n    expression: {roles}\n  - target: 'roles[primary eq \"True\"].value'\n    expression: {single}\ngroups:\n  - target: displayName\n    source: displayName\n    matching_precedence: 1\n  - target: members\n    source: members\n")
+    };
+    let good = mapping(
+        "AppRoleAssignmentsComplex([appRoleAssignments])",
+        "SingleAppRoleAssignment([appRoleAssignments])",
+    );
+    let errors = errors_of("good.entramap.yaml", &good, Some(dir.path()));
+    assert!(errors.is_empty(), "{errors:#?}");
+    let swapped = mapping(
+        "SingleAppRoleAssignment([appRoleAssignments])",
+        "AppRoleAssignmentsComplex([appRoleAssignments])",
+    );
+    let errors = errors_of("bad.entramap.yaml", &swapped, Some(dir.path()));
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors.iter().all(|e| e.starts_with("target-type-mismatch")),
+        "{errors:#?}"
+    );
+}
+
+#[test]
+fn type_mismatch_messages_name_the_difference() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("p.yaml"),
+        "entramap-target: 1\nname: p\ngroups:\n  attributes:\n    - {name: displayName, filterable: true}\n    - {name: members, type: Reference, multivalued: false}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let text = "entramap: 1\napp: T\ntarget: ./p.yaml\nusers:\n  enabled: false\ngroups:\n  - target: displayName\n    source: displayName\n    matching_precedence: 1\n  - target: members\n    source: members\n";
+    let errors = errors_of("t.entramap.yaml", text, Some(dir.path()));
+    assert_eq!(
+        errors,
+        ["target-type-mismatch: `members` is multi-valued (Reference), the target `members` holds one value"]
+    );
+}

@@ -46,7 +46,11 @@ pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                     "if the service provider has it, declare it under `target_attributes: {{{}: [{{name: ..., type: ...}}]}}` (the portal's \"Edit attribute list for customappsso\")",
                     object.kind.plural()
                 );
-                d = match suggest::closest(&target.value, targets.names()) {
+                // A different filter value (`"untyped"` for `"work"`) is another attribute
+                // the app may well have, not a typo: no "did you mean" for it.
+                d = match suggest::closest(&target.value, targets.names())
+                    .filter(|c| !other_filter_value(&target.value, c))
+                {
                     Some(c) => d.with_help(format!("did you mean `{c}`? {declare}")),
                     None => d.with_help(declare),
                 };
@@ -75,6 +79,26 @@ pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                 );
             }
         }
+    }
+}
+
+/// Whether two target names are the same attribute and sub-attribute with different value filters
+/// (`addresses[type eq "untyped"].locality` and `addresses[type eq "work"].locality`).
+fn other_filter_value(written: &str, candidate: &str) -> bool {
+    match (target_path::parse(written), target_path::parse(candidate)) {
+        (Ok(a), Ok(b)) => {
+            let filter = |p: &target_path::TargetPath| {
+                p.filter
+                    .as_ref()
+                    .map(|f| (f.attribute.text.clone(), f.value.text.clone()))
+            };
+            a.attribute.text == b.attribute.text
+                && a.sub_attribute.as_ref().map(|s| &s.text)
+                    == b.sub_attribute.as_ref().map(|s| &s.text)
+                && filter(&a).is_some()
+                && filter(&a) != filter(&b)
+        }
+        _ => false,
     }
 }
 
