@@ -35,7 +35,10 @@ pub fn run(args: LintArgs) -> u8 {
     let mappings: usize = results.iter().map(|r| r.mappings).sum();
     let suppressed: usize = results.iter().map(|r| r.suppressed).sum();
     let configuration_error = results.iter().any(LintReport::configuration_error);
-    let reports: Vec<FileReport> = results.into_iter().map(|r| r.report).collect();
+    let reports: Vec<FileReport> = results
+        .into_iter()
+        .flat_map(|r| std::iter::once(r.report).chain(r.profile))
+        .collect();
     let summary = Summary::of(&reports);
     match args.format {
         Format::Human => {

@@ -7,6 +7,7 @@ mod eval;
 mod export;
 mod fmt;
 mod import;
+mod init;
 mod lint;
 mod preview;
 mod schema;
@@ -45,8 +46,10 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Print the JSON Schema (draft-07) of the mapping file or target profile format.
     Schema(schema::SchemaArgs),
-    /// List the built-in target profiles, or print one profile's attribute list.
+    /// List the built-in target profiles (generic and gallery apps), or check and print one.
     Targets(targets::TargetsArgs),
+    /// Write a starter mapping file: a gallery app's default mappings, or the non-gallery default.
+    Init(init::InitArgs),
     /// The setup tables of a mapping file (Markdown, CSV or JSON), as vendor guides print them.
     Table(table::TableArgs),
     /// JSON Schema (draft 2020-12) of the SCIM User and Group resources the app receives.
@@ -111,6 +114,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Targets(args) => targets::run(args),
+        Command::Init(args) => init::run(args),
         Command::Table(args) => table::run(args),
         Command::Docs(args) => docs::run(args),
         Command::Export(args) => export::run(args),
@@ -234,8 +238,7 @@ pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
 /// [`prepare_path`], printing the findings in `format`: human on stderr (stdout is the
 /// command's own output), the machine formats as the one document on stdout.
 pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
-    prepare_file(path).map_err(|report| {
-        let reports = [report];
+    prepare_file(path).map_err(|reports| {
         if format == Format::Human {
             eprint!(
                 "{}",

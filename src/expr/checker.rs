@@ -7,7 +7,7 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
-use crate::expr::source::SourceSchema;
+use crate::expr::source::{looks_like_directory_extension, SourceSchema};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{self, Arg, Call, Expr, ExprKind};
 use crate::expr::types::{fits, Base, Fit, Type};
@@ -615,7 +615,7 @@ fn missing_source_attribute(
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
         }
         Some(c) => d.with_help(format!("did you mean `{c}`?")),
-        None if name.starts_with("extension_") => {
+        None if looks_like_directory_extension(name) => {
             d.with_help("declare directory extensions under `source_attributes` in the mapping file")
         }
         None => d.with_help(

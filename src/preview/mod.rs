@@ -258,7 +258,9 @@ impl Plan {
             let target = m.target.value.clone();
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
-            let path = crate::model::target_path::parse(&target).map_err(|e| fail(e.message))?;
+            let path =
+                crate::model::target_path::parse_declared(&target, targets.get(&target).is_some())
+                    .map_err(|e| fail(e.message))?;
             let produce = match &m.kind {
                 Some(MappingKind::Source(source)) => Produce::Direct(attributes.add(&source.value)),
                 Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
@@ -304,7 +306,11 @@ impl Plan {
                 key,
             });
         }
-        let template = Template::new(paths.iter().map(|(i, p)| (*i, p)));
+        let core = crate::model::scim::core_schema_of(
+            ObjectKind::User,
+            prepared.profile.scim_version == crate::model::profile::ScimVersion::V1,
+        );
+        let template = Template::with_core(paths.iter().map(|(i, p)| (*i, p)), core);
         let mut required: Vec<(String, Option<usize>)> = targets
             .attributes()
             .iter()
