@@ -22,6 +22,7 @@ mod plan;
 pub mod record;
 pub mod scoping;
 pub mod unique;
+pub mod user;
 mod worker;
 
 pub use input::InputFormat;
@@ -159,6 +160,8 @@ pub enum PreviewError {
     Write(io::Error),
     /// The thread pool could not be built.
     Threads(String),
+    /// The user asked for cannot be read.
+    User(String),
 }
 
 impl std::fmt::Display for PreviewError {
@@ -168,6 +171,7 @@ impl std::fmt::Display for PreviewError {
             PreviewError::Read(e) => write!(f, "cannot read the export: {e}"),
             PreviewError::Write(e) => write!(f, "cannot write: {e}"),
             PreviewError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
+            PreviewError::User(e) => write!(f, "{e}"),
         }
     }
 }

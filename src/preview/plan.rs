@@ -6,7 +6,6 @@ use super::scoping::Scoping;
 use super::{PreviewError, Template};
 use crate::expr::eval::{self, Compiled, Value};
 use crate::expr::source::ObjectKind;
-use crate::expr::syntax::{Expr, ExprKind};
 use crate::model::profile::{Mutability, TargetAttribute};
 use crate::model::MappingKind;
 use crate::model::Prepared;
@@ -28,6 +27,8 @@ pub(super) enum KeyKind {
 #[derive(Debug)]
 pub(super) struct Field {
     pub(super) target: String,
+    /// The mapping's text (source attribute, constant or expression), for explanations.
+    pub(super) text: String,
     pub(super) produce: Produce,
     pub(super) default: Option<Value>,
     pub(super) attribute: Option<TargetAttribute>,
@@ -56,24 +57,6 @@ pub struct Plan {
     pub(super) key_sets: usize,
 }
 
-fn collect_attributes(expr: &Expr, attributes: &mut Attributes) {
-    match &expr.kind {
-        ExprKind::Attribute(name) => {
-            attributes.add(name);
-        }
-        ExprKind::Call(call) => {
-            for arg in call.args.iter().filter_map(|a| a.value()) {
-                collect_attributes(arg, attributes);
-            }
-        }
-        ExprKind::Comparison { lhs, rhs, .. } => {
-            collect_attributes(lhs, attributes);
-            collect_attributes(rhs, attributes);
-        }
-        _ => {}
-    }
-}
-
 impl Plan {
     /// Compiles the user mapping of a prepared mapping file. Fails for what `lint` reports as
     /// errors and preview cannot run: a mapping without a value, an expression or target that
@@ -98,7 +81,7 @@ impl Plan {
                 Some(MappingKind::Expression {
                     expr: Some(expr), ..
                 }) => {
-                    collect_attributes(expr, &mut attributes);
+                    super::user::collect_attributes(expr, &mut attributes);
                     Produce::Expression(eval::compile(expr).map_err(|e| fail(e.to_string()))?)
                 }
                 Some(MappingKind::Expression { expr: None, .. }) => {
@@ -130,6 +113,10 @@ impl Plan {
             fields.push(Field {
                 case_exact: attribute.as_ref().is_some_and(|a| a.case_exact),
                 target,
+                text: m
+                    .kind
+                    .as_ref()
+                    .map_or_else(String::new, |k| k.text().value.clone()),
                 produce,
                 default: m.default.as_ref().map(|d| Value::str(&d.value)),
                 attribute,

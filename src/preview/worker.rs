@@ -124,13 +124,11 @@ impl<'p> Worker<'p> {
         let plan = self.plan;
         if let Some(sd) = &plan.soft_deleted {
             if !self.record.is_present(sd.flag) {
-                let disabled = matches!(self.record.slot(sd.enabled), Some(Value::Bool(false)))
-                    || matches!(self.record.slot(sd.enabled), Some(Value::Str(s)) if s.eq_ignore_ascii_case("false"));
-                let deleted = self
-                    .record
-                    .slot(sd.deleted)
-                    .is_some_and(|v| !v.is_null_or_empty());
-                *self.record.slot_mut(sd.flag) = Value::Bool(disabled || deleted);
+                let deleted = super::user::soft_deleted(
+                    self.record.slot(sd.enabled),
+                    self.record.slot(sd.deleted),
+                );
+                *self.record.slot_mut(sd.flag) = Value::Bool(deleted);
             }
         }
         if !plan.enabled {
