@@ -260,6 +260,26 @@ fn derived_note(text: &str, step: &TraceStep, user: &OneUser) -> String {
         .map_or_else(String::new, |from| format!(" (from {from})"))
 }
 
+/// The trace as text: each sub-expression, then its result, indented by depth after `margin`.
+pub(super) fn render_trace(
+    text: &str,
+    trace: &[TraceStep],
+    user: &OneUser,
+    margin: &str,
+) -> String {
+    let mut out = String::new();
+    for step in trace {
+        let indent = format!("{margin}{}", "  ".repeat(step.depth));
+        out.push_str(&format!(
+            "{indent}{}\n{indent}  => {}{}\n",
+            snippet(text, step),
+            trace_result(&step.result),
+            derived_note(text, step, user)
+        ));
+    }
+    out
+}
+
 fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluation) -> u8 {
     let eval::Evaluation {
         diagnostics,
@@ -276,15 +296,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
         EvalFormat::Human => {
             let mut out = String::new();
             if !trace.is_empty() {
-                for step in trace {
-                    let indent = "  ".repeat(step.depth);
-                    out.push_str(&format!(
-                        "{indent}{}\n{indent}  => {}{}\n",
-                        snippet(text, step),
-                        trace_result(&step.result),
-                        derived_note(text, step, user)
-                    ));
-                }
+                out.push_str(&render_trace(text, trace, user, ""));
                 out.push('\n');
             }
             match &result {
@@ -338,7 +350,9 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
                     .filter(|d| reads(text, &d.attribute))
                     .map(|d| json!({"attribute": d.attribute, "value": d.value.to_json(), "from": d.from}))
                     .collect();
-                object.insert("derived".to_owned(), serde_json::Value::Array(derived));
+                if !derived.is_empty() {
+                    object.insert("derived".to_owned(), serde_json::Value::Array(derived));
+                }
                 if args.trace {
                     let steps: Vec<_> = trace
                         .iter()

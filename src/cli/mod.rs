@@ -9,6 +9,7 @@ mod fmt;
 mod import;
 mod lint;
 mod preview;
+mod preview_user;
 mod schema;
 mod synth;
 mod table;

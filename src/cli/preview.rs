@@ -39,6 +39,10 @@ pub struct PreviewArgs {
     /// CSV; `-` reads standard input.
     #[arg(long, value_name = "EXPORT")]
     users: PathBuf,
+    /// Explain one user of the export instead: its UPN, objectId or line. Prints the scoping
+    /// verdict, every mapping's value with its trace, the payload and the problems.
+    #[arg(long, value_name = "KEY", conflicts_with = "out")]
+    user: Option<String>,
     /// How the export is written (default: detected from its content).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
@@ -245,6 +249,20 @@ pub fn run(args: PreviewArgs) -> u8 {
             return EXIT_FINDINGS;
         }
     };
+    let mut options = Options {
+        jobs: args.jobs,
+        format: args.input_format,
+        chunk_size: args.chunk_size,
+        seed: args.seed,
+        parameters: args.params.into_iter().collect(),
+        ..Options::default()
+    };
+    if let Some(now) = args.now {
+        options.now = now;
+    }
+    if let Some(key) = &args.user {
+        return super::preview_user::run(&plan, &args.users, args.input_format, key, &options);
+    }
     let export = args.users.display().to_string();
     let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
         (Box::new(io::stdin().lock()), None)
@@ -270,17 +288,6 @@ pub fn run(args: PreviewArgs) -> u8 {
         },
         None => None,
     };
-    let mut options = Options {
-        jobs: args.jobs,
-        format: args.input_format,
-        chunk_size: args.chunk_size,
-        seed: args.seed,
-        parameters: args.params.into_iter().collect(),
-        ..Options::default()
-    };
-    if let Some(now) = args.now {
-        options.now = now;
-    }
     let mut sink = CliSink {
         export: export.clone(),
         format: args.format,

@@ -435,3 +435,80 @@ fn exit_codes_and_atomic_out() {
         .unwrap_or_default();
     assert_eq!(leftovers, 2, "no temporary file is left behind");
 }
+
+#[test]
+fn one_user_is_explained_by_upn_objectid_or_line() {
+    let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
+    let users = "tests/fixtures/preview/users.jsonl";
+    let disabled = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--user",
+        "ZOE@contoso.com",
+    ]);
+    assert_eq!(
+        disabled.status.code(),
+        Some(0),
+        "{}",
+        text(&disabled.stderr)
+    );
+    insta::assert_snapshot!("preview_user_disabled", text(&disabled.stdout));
+    let duplicate = entramap(&["preview", mapping, "--users", users, "--user", "5"]);
+    assert_eq!(
+        duplicate.status.code(),
+        Some(1),
+        "{}",
+        text(&duplicate.stderr)
+    );
+    insta::assert_snapshot!("preview_user_duplicate", text(&duplicate.stdout));
+    let out_of_scope = entramap(&["preview", mapping, "--users", users, "--user", "3"]);
+    assert_eq!(out_of_scope.status.code(), Some(0));
+    let shown = text(&out_of_scope.stdout);
+    assert!(
+        shown.contains("scope: out of scope (no clause group holds"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("problems:\n  preview-out-of-scope:"),
+        "{shown}"
+    );
+
+    let graph = "tests/fixtures/preview/users.graph.json";
+    let by_id = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        graph,
+        "--user",
+        "6E7B768E-07E2-4810-8459-485F84F8F204",
+    ]);
+    assert_eq!(by_id.status.code(), Some(0), "{}", text(&by_id.stderr));
+    assert!(
+        text(&by_id.stdout)
+            .starts_with("user ana@contoso.com, tests/fixtures/preview/users.graph.json:4\n"),
+        "{}",
+        text(&by_id.stdout)
+    );
+
+    let unreadable = entramap(&["preview", mapping, "--users", users, "--user", "4"]);
+    assert_eq!(unreadable.status.code(), Some(2));
+    assert!(text(&unreadable.stderr).contains("the user on line 4 cannot be read"));
+    let nobody = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--user",
+        "nobody@contoso.com",
+    ]);
+    assert_eq!(nobody.status.code(), Some(2));
+    assert_eq!(
+        text(&nobody.stderr),
+        "entramap: tests/fixtures/preview/users.jsonl: no user has `nobody@contoso.com`\n"
+    );
+    let stdin = entramap(&["preview", mapping, "--users", "-", "--user", "1"]);
+    assert_eq!(stdin.status.code(), Some(2));
+    assert!(text(&stdin.stderr).contains("needs the export as a file"));
+}
