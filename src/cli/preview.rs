@@ -52,6 +52,13 @@ pub struct PreviewArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = PreviewFormat::Human)]
     format: PreviewFormat,
+    /// Print at most N problems one by one (default: 20 in the human format, all in JSON);
+    /// the summary groups them all by rule and target.
+    #[arg(long, value_name = "N")]
+    max_problems: Option<u64>,
+    /// Print every problem one by one (no limit).
+    #[arg(long, conflicts_with = "max_problems")]
+    details: bool,
     /// Exit 1 when a problem at or above this level is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -152,19 +159,35 @@ struct CliSink {
     format: PreviewFormat,
     report: BufWriter<io::StdoutLock<'static>>,
     first: bool,
+    /// Problems still to print one by one (`None`: all).
+    shown_left: Option<u64>,
+    /// Problems not printed.
+    omitted: u64,
     out: Option<Output>,
     bar: Option<ProgressBar>,
 }
 
 impl Sink for CliSink {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        match &mut self.shown_left {
+            Some(0) => {
+                self.omitted += 1;
+                return Ok(());
+            }
+            Some(left) => *left -= 1,
+            None => {}
+        }
         match self.format {
             PreviewFormat::Human => {
                 write!(
                     self.report,
-                    "{}:{}: {}: {}",
-                    self.export, problem.line, problem.rule, problem.message
+                    "{}:{}: {}: ",
+                    self.export, problem.line, problem.rule
                 )?;
+                if let Some(user) = &problem.user {
+                    write!(self.report, "user {user}: ")?;
+                }
+                write!(self.report, "{}", problem.message)?;
                 match &problem.target {
                     Some(target) => writeln!(self.report, " ({target})"),
                     None => writeln!(self.report),
@@ -212,23 +235,69 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn human_summary(summary: &Summary) -> String {
-    let mut text = format!(
+/// How many problems the human format prints one by one unless told.
+const DEFAULT_MAX_PROBLEMS: u64 = 20;
+
+fn human_summary(summary: &Summary, omitted: u64) -> String {
+    let mut text = String::new();
+    if omitted > 0 {
+        text.push_str(&format!(
+            "… and {omitted} more problems (--details prints them all)\n"
+        ));
+    }
+    for attribute in &summary.absent_attributes {
+        let caused: Vec<String> = summary
+            .groups
+            .iter()
+            .filter(|g| g.caused_by.contains(attribute))
+            .map(|g| match &g.target {
+                Some(target) => format!("{} {} ({target})", g.count, g.rule),
+                None => format!("{} {}", g.count, g.rule),
+            })
+            .collect();
+        text.push_str(&format!(
+            "root cause: no user of the export has `{attribute}`, which the mapping reads"
+        ));
+        if caused.is_empty() {
+            text.push('\n');
+        } else {
+            text.push_str(&format!("; it explains {}\n", caused.join(", ")));
+        }
+    }
+    if !summary.groups.is_empty() {
+        text.push_str("problems by rule and target:\n");
+        let mut groups: Vec<&preview::Group> = summary.groups.iter().collect();
+        groups.sort_by(|a, b| {
+            (b.rule.severity(), b.count)
+                .cmp(&(a.rule.severity(), a.count))
+                .then_with(|| (a.rule, &a.target).cmp(&(b.rule, &b.target)))
+        });
+        for group in groups {
+            let more = if group.count > group.users.len() as u64 {
+                ", …"
+            } else {
+                ""
+            };
+            let target = group
+                .target
+                .as_ref()
+                .map_or_else(String::new, |t| format!(" ({t})"));
+            text.push_str(&format!(
+                "  {}{target}: {}; first: {}{more}\n",
+                group.rule,
+                group.count,
+                group.users.join(", ")
+            ));
+        }
+    }
+    text.push_str(&format!(
         "{} users read: {} payloads, {} failures, {} out of scope, {} unreadable\n",
         summary.users_read,
         summary.payloads,
         summary.failures,
         summary.out_of_scope,
         summary.unreadable
-    );
-    if !summary.problems.is_empty() {
-        let rules: Vec<String> = summary
-            .problems
-            .iter()
-            .map(|(rule, n)| format!("{rule} {n}"))
-            .collect();
-        text.push_str(&format!("problems: {}\n", rules.join(", ")));
-    }
+    ));
     text
 }
 
@@ -293,6 +362,13 @@ pub fn run(args: PreviewArgs) -> u8 {
         format: args.format,
         report: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
         first: true,
+        shown_left: match (args.details, args.max_problems, args.format) {
+            (true, _, _) => None,
+            (false, Some(n), _) => Some(n),
+            (false, None, PreviewFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
+            (false, None, PreviewFormat::Json) => None,
+        },
+        omitted: 0,
         out,
         bar: progress_bar(total),
     };
@@ -320,9 +396,10 @@ pub fn run(args: PreviewArgs) -> u8 {
         }
     };
     let tail = match args.format {
-        PreviewFormat::Human => human_summary(&summary),
+        PreviewFormat::Human => human_summary(&summary, sink.omitted),
         PreviewFormat::Json => format!(
-            "\n  ],\n  \"summary\": {}\n}}\n",
+            "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n}}\n",
+            sink.omitted,
             serde_json::to_string(&summary).unwrap_or_default()
         ),
     };

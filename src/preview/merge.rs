@@ -4,7 +4,8 @@
 use super::plan::{KeyKind, Plan};
 use super::unique::ValueSet;
 use super::worker::{problem, ChunkOut, Status};
-use super::{rule, Problem, Sink, Summary};
+use super::{rule, Group, Problem, Sink, Summary};
+use std::borrow::Cow;
 use std::io;
 
 pub(super) struct Merger<'a> {
@@ -12,11 +13,41 @@ pub(super) struct Merger<'a> {
     pub(super) sink: &'a mut dyn Sink,
     pub(super) summary: Summary,
     pub(super) seen: Vec<ValueSet>,
+    /// By slot the mapping reads: how many users have a value.
+    pub(super) present: Vec<u64>,
 }
 
 impl Merger<'_> {
     fn report(&mut self, problem: &Problem) -> io::Result<()> {
         *self.summary.problems.entry(problem.rule).or_default() += 1;
+        let groups = &mut self.summary.groups;
+        let at = match groups
+            .iter()
+            .position(|g| g.rule == problem.rule && g.target == problem.target)
+        {
+            Some(at) => at,
+            None => {
+                groups.push(Group {
+                    rule: problem.rule,
+                    target: problem.target.clone(),
+                    count: 0,
+                    users: Vec::new(),
+                    caused_by: Vec::new(),
+                });
+                groups.len() - 1
+            }
+        };
+        let group = &mut groups[at];
+        group.count += 1;
+        let user = match &problem.user {
+            Some(user) => Cow::Borrowed(user.as_str()),
+            None => Cow::Owned(format!("line {}", problem.line)),
+        };
+        if group.users.len() < Group::USERS_SHOWN
+            && group.users.last().map(String::as_str) != Some(&user)
+        {
+            group.users.push(user.into_owned());
+        }
         self.sink.problem(problem)
     }
 
@@ -49,7 +80,14 @@ impl Merger<'_> {
                     };
                     let message =
                         format!("{what} has the value {text}, like the user on line {first}");
-                    self.report(&problem(rule, user.line, Some(&field.target), message))?;
+                    let mut found = problem(rule, user.line, Some(&field.target), message);
+                    if !user.identity.is_empty() {
+                        found.user = Some(
+                            String::from_utf8_lossy(&out.key_text[user.identity.clone()])
+                                .into_owned(),
+                        );
+                    }
+                    self.report(&found)?;
                     if status == Status::Payload {
                         status = Status::Failure;
                     }
@@ -70,7 +108,45 @@ impl Merger<'_> {
             payload = user.payload_end;
             k = user.keys_end;
         }
+        for (total, n) in self.present.iter_mut().zip(&out.present) {
+            *total += n;
+        }
         self.sink.progress(out.bytes, self.summary.users_read);
         Ok(())
+    }
+}
+
+impl Merger<'_> {
+    /// The counts, with the source attributes no user has and the groups of problems they
+    /// likely cause.
+    pub(super) fn finish(mut self) -> Summary {
+        let plan = self.plan;
+        let derived = plan.soft_deleted.as_ref().map(|sd| sd.flag);
+        let readable = self.summary.users_read - self.summary.unreadable;
+        let absent: Vec<usize> = if readable == 0 {
+            Vec::new()
+        } else {
+            (0..plan.mapped)
+                .filter(|slot| self.present.get(*slot) == Some(&0) && Some(*slot) != derived)
+                .collect()
+        };
+        let names: Vec<&str> = plan.attributes.names().collect();
+        self.summary.absent_attributes = absent.iter().map(|s| names[*s].to_owned()).collect();
+        for group in &mut self.summary.groups {
+            let Some(field) = plan
+                .fields
+                .iter()
+                .find(|f| Some(&f.target) == group.target.as_ref())
+            else {
+                continue;
+            };
+            group.caused_by = field
+                .reads
+                .iter()
+                .filter(|slot| absent.contains(slot))
+                .map(|slot| names[*slot].to_owned())
+                .collect();
+        }
+        self.summary
     }
 }

@@ -100,6 +100,8 @@ pub struct Problem {
     pub severity: Severity,
     /// The user's line in the export (1-based; for a Graph page, where the user object starts).
     pub line: u64,
+    /// The user: the userPrincipalName, or the objectId, where the export has them.
+    pub user: Option<String>,
     /// The target attribute concerned, if one is.
     pub target: Option<String>,
     /// What is wrong.
@@ -121,6 +123,32 @@ pub struct Summary {
     pub unreadable: u64,
     /// Problems by rule id.
     pub problems: BTreeMap<RuleId, u64>,
+    /// Problems by rule and target attribute, in order of first appearance.
+    pub groups: Vec<Group>,
+    /// Source attributes the mapping reads that no user of the export has (a root cause: every
+    /// mapping that reads one gets no value).
+    pub absent_attributes: Vec<String>,
+}
+
+/// The problems of one rule on one target attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Group {
+    /// The rule id.
+    pub rule: RuleId,
+    /// The target attribute, if the problems concern one.
+    pub target: Option<String>,
+    /// How many problems.
+    pub count: u64,
+    /// The first few users (UPN, objectId, or `line N`), each once.
+    pub users: Vec<String>,
+    /// The absent source attributes (see [`Summary::absent_attributes`]) the target's mapping
+    /// reads: the likely root cause of these problems.
+    pub caused_by: Vec<String>,
+}
+
+impl Group {
+    /// How many users [`Group::users`] keeps.
+    pub const USERS_SHOWN: usize = 3;
 }
 
 impl Summary {
@@ -212,6 +240,7 @@ pub fn preview<R: BufRead>(
         sink,
         summary: Summary::default(),
         seen: (0..plan.key_sets).map(|_| ValueSet::default()).collect(),
+        present: vec![0; plan.mapped],
     };
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
     let decoder = &decoder;
@@ -264,5 +293,5 @@ pub fn preview<R: BufRead>(
             }
         }
     })?;
-    Ok(merger.summary)
+    Ok(merger.finish())
 }

@@ -35,6 +35,8 @@ pub(super) struct Field {
     pub(super) pattern: Option<(Regex, String)>,
     pub(super) key: Option<(KeyKind, usize)>,
     pub(super) case_exact: bool,
+    /// The slots of the source attributes the mapping reads.
+    pub(super) reads: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -55,6 +57,10 @@ pub struct Plan {
     pub(super) required: Vec<(String, Option<usize>)>,
     pub(super) soft_deleted: Option<SoftDeleted>,
     pub(super) key_sets: usize,
+    /// The slots the mapping itself reads (scoping and mappings): the first `mapped` slots.
+    pub(super) mapped: usize,
+    /// The slots that name a user in messages ([`super::user::IDENTITY`]).
+    pub(super) identity: Vec<usize>,
 }
 
 impl Plan {
@@ -75,13 +81,20 @@ impl Plan {
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
             let path = crate::model::target_path::parse(&target).map_err(|e| fail(e.message))?;
+            let mut reads = Vec::new();
             let produce = match &m.kind {
-                Some(MappingKind::Source(source)) => Produce::Direct(attributes.add(&source.value)),
+                Some(MappingKind::Source(source)) => {
+                    let slot = attributes.add(&source.value);
+                    reads.push(slot);
+                    Produce::Direct(slot)
+                }
                 Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
                 Some(MappingKind::Expression {
                     expr: Some(expr), ..
                 }) => {
-                    super::user::collect_attributes(expr, &mut attributes);
+                    let mut own = Attributes::default();
+                    super::user::collect_attributes(expr, &mut own);
+                    reads.extend(own.names().map(|name| attributes.add(name)));
                     Produce::Expression(eval::compile(expr).map_err(|e| fail(e.to_string()))?)
                 }
                 Some(MappingKind::Expression { expr: None, .. }) => {
@@ -122,6 +135,7 @@ impl Plan {
                 attribute,
                 pattern,
                 key,
+                reads,
             });
         }
         let template = Template::new(paths.iter().map(|(i, p)| (*i, p)));
@@ -143,6 +157,7 @@ impl Plan {
                 required.push((field.target.clone(), Some(i)));
             }
         }
+        let mapped = attributes.len();
         let soft_deleted = attributes
             .lookup("IsSoftDeleted")
             .map(|(flag, _)| SoftDeleted {
@@ -150,6 +165,10 @@ impl Plan {
                 enabled: attributes.add("accountEnabled"),
                 deleted: attributes.add("deletedDateTime"),
             });
+        let identity = super::user::IDENTITY
+            .iter()
+            .map(|name| attributes.add(name))
+            .collect();
         Ok(Plan {
             attributes,
             scoping,
@@ -159,6 +178,8 @@ impl Plan {
             required,
             soft_deleted,
             key_sets,
+            mapped,
+            identity,
         })
     }
 

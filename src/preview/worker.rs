@@ -27,6 +27,9 @@ pub(super) struct UserOut {
     pub(super) problems_end: usize,
     pub(super) payload_end: usize,
     pub(super) keys_end: usize,
+    /// The user's name for messages (UPN or objectId), in [`ChunkOut::key_text`]; empty when
+    /// the user has neither, or has no value that must be unique.
+    pub(super) identity: Range<usize>,
 }
 
 #[derive(Debug)]
@@ -46,6 +49,8 @@ pub(super) struct ChunkOut {
     pub(super) keys: Vec<KeyOut>,
     pub(super) key_text: Vec<u8>,
     pub(super) bytes: u64,
+    /// By slot the mapping reads: how many users have a value (not null, not empty).
+    pub(super) present: Vec<u64>,
 }
 
 impl ChunkOut {
@@ -57,6 +62,7 @@ impl ChunkOut {
         self.keys.clear();
         self.key_text.clear();
         self.bytes = 0;
+        self.present.clear();
     }
 }
 
@@ -66,6 +72,7 @@ pub(super) fn problem(rule: RuleId, line: u64, target: Option<&str>, message: St
         severity: rule.severity(),
         line,
         target: target.map(str::to_owned),
+        user: None,
         message,
     }
 }
@@ -95,8 +102,11 @@ impl<'p> Worker<'p> {
     /// Runs every user of `chunk`, filling `out` (emptied first).
     pub(super) fn run(&mut self, chunk: &Chunk, decoder: &Decoder, out: &mut ChunkOut) {
         out.clear();
+        out.present.resize(self.plan.mapped, 0);
         for raw in &chunk.records {
             self.record.clear();
+            let problems_start = out.problems.len();
+            let keys_start = out.keys.len();
             let status = match decoder.decode(chunk, &raw.body, &mut self.record) {
                 Err(reason) => {
                     let what = if matches!(raw.body, Body::Unreadable(_)) {
@@ -108,14 +118,44 @@ impl<'p> Worker<'p> {
                         .push(problem(rule::UNREADABLE_ROW, raw.line, None, what));
                     Status::Unreadable
                 }
-                Ok(()) => self.user(raw.line, out),
+                Ok(()) => {
+                    for (slot, count) in out.present.iter_mut().enumerate() {
+                        if self
+                            .record
+                            .slot(slot)
+                            .is_some_and(|v| !v.is_null_or_empty())
+                        {
+                            *count += 1;
+                        }
+                    }
+                    self.user(raw.line, out)
+                }
             };
+            let mut identity = 0..0;
+            let named = out.problems.len() > problems_start || out.keys.len() > keys_start;
+            if named && status != Status::Unreadable {
+                let name = self.plan.identity.iter().find_map(|slot| {
+                    self.record
+                        .slot(*slot)
+                        .and_then(Value::text)
+                        .filter(|t| !t.is_empty())
+                });
+                if let Some(name) = name {
+                    for problem in &mut out.problems[problems_start..] {
+                        problem.user = Some(name.to_string());
+                    }
+                    let start = out.key_text.len();
+                    out.key_text.extend_from_slice(name.as_bytes());
+                    identity = start..out.key_text.len();
+                }
+            }
             out.users.push(UserOut {
                 line: raw.line,
                 status,
                 problems_end: out.problems.len(),
                 payload_end: out.payloads.len(),
                 keys_end: out.keys.len(),
+                identity,
             });
         }
     }
@@ -216,7 +256,8 @@ impl<'p> Worker<'p> {
             }
             check_constraints(field, &value, line, &mut out.problems);
             self.fields[i] = Some(start..self.scratch.len());
-            if let Some((_, set)) = field.key {
+            // An empty value is missing (reported as such), never a duplicate of another.
+            if let Some((_, set)) = field.key.filter(|_| &self.scratch[start..] != b"\"\"") {
                 let json = &self.scratch[start..];
                 let text_start = out.key_text.len();
                 out.key_text.extend_from_slice(json);
@@ -277,7 +318,10 @@ fn check_constraints(field: &Field, value: &Value, line: u64, problems: &mut Vec
         one => std::slice::from_ref(one),
     };
     for v in values {
-        let Some(text) = v.text() else { continue };
+        // An empty value is reported as missing, not as breaking a constraint too.
+        let Some(text) = v.text().filter(|t| !t.is_empty()) else {
+            continue;
+        };
         if let Some(max) = attribute.max_length {
             let length = text.chars().count();
             if length > max as usize {

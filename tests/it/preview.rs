@@ -512,3 +512,70 @@ fn one_user_is_explained_by_upn_objectid_or_line() {
     assert_eq!(stdin.status.code(), Some(2));
     assert!(text(&stdin.stderr).contains("needs the export as a file"));
 }
+
+#[test]
+fn an_attribute_no_user_has_is_said_once_and_empty_values_are_never_duplicates() {
+    let out = entramap(&[
+        "preview",
+        "tests/fixtures/preview/nickname.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(!report.contains("duplicate"), "{report}");
+    insta::assert_snapshot!("preview_root_cause_absent_column", report);
+    let json = entramap(&[
+        "preview",
+        "tests/fixtures/preview/nickname.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.csv",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        json["summary"]["absent_attributes"],
+        serde_json::json!(["mailNickname"])
+    );
+    assert_eq!(
+        json["summary"]["groups"][0]["caused_by"],
+        serde_json::json!(["mailNickname"])
+    );
+}
+
+#[test]
+fn problems_are_grouped_and_capped_with_details_on_request() {
+    let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
+    let users = "tests/fixtures/preview/users.jsonl";
+    let capped = entramap(&["preview", mapping, "--users", users, "--max-problems", "2"]);
+    insta::assert_snapshot!("preview_grouped_max_problems", text(&capped.stdout));
+    let lines = |out: &Output| {
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("tests/fixtures/preview/users.jsonl:"))
+            .count()
+    };
+    assert_eq!(lines(&capped), 2);
+    let all = entramap(&["preview", mapping, "--users", users, "--details"]);
+    assert_eq!(lines(&all), 11);
+    let none = entramap(&["preview", mapping, "--users", users, "--max-problems", "0"]);
+    assert_eq!(lines(&none), 0);
+    assert!(text(&none.stdout).contains("… and 11 more problems"));
+    let json = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--format",
+        "json",
+        "--max-problems",
+        "1",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["problems"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json["problems_omitted"], 10);
+    assert_eq!(json["problems"][0]["user"], "mark@contoso.com");
+}
