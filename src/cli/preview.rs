@@ -46,7 +46,9 @@ pub struct PreviewArgs {
     /// How the export is written (default: detected from its content).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
-    /// Write the SCIM payloads to FILE as JSON Lines (atomically).
+    /// Write the SCIM payloads to FILE as JSON Lines: `-` (or `/dev/stdout`) writes standard
+    /// output and moves the report to standard error; a regular file is replaced atomically;
+    /// a device, FIFO or symbolic link is written in place.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Report format.
@@ -114,20 +116,30 @@ pub fn run_synth(args: SynthArgs) -> u8 {
 }
 
 /// Where `--out` goes: an [`AtomicFile`] (a temporary file beside the target, renamed over it
-/// at the end); or, for a path that exists and is not a regular file (`/dev/null`, a pipe),
-/// that path itself.
+/// at the end) for a regular file or a new path; standard output for `-` and for a path that is
+/// standard output (`/dev/stdout`, whatever it points to); the path itself, written in place,
+/// for a device, a FIFO or a symbolic link (never renamed over).
 enum Output {
     Atomic(BufWriter<AtomicFile>),
-    Direct(BufWriter<File>),
+    InPlace(BufWriter<Box<dyn Write>>),
 }
 
 impl Output {
     fn open(path: &Path) -> io::Result<Output> {
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => Ok(Output::Direct(BufWriter::with_capacity(
-                1 << 20,
-                std::fs::OpenOptions::new().write(true).open(path)?,
-            ))),
+        let in_place =
+            |w: Box<dyn Write>| Ok(Output::InPlace(BufWriter::with_capacity(1 << 20, w)));
+        if writes_stdout(path) {
+            return in_place(Box::new(io::stdout()));
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => {
+                let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(regular)
+                    .open(path)?;
+                in_place(Box::new(file))
+            }
             _ => Ok(Output::Atomic(BufWriter::with_capacity(
                 1 << 20,
                 AtomicFile::create(path)?,
@@ -138,7 +150,7 @@ impl Output {
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Output::Atomic(w) => w,
-            Output::Direct(w) => w,
+            Output::InPlace(w) => w,
         }
     }
 
@@ -148,16 +160,38 @@ impl Output {
                 .into_inner()
                 .map_err(io::IntoInnerError::into_error)
                 .and_then(AtomicFile::commit),
-            Output::Direct(mut w) => w.flush(),
+            Output::InPlace(mut w) => w.flush(),
         }
     }
+}
+
+/// Whether writing `path` writes this process's standard output: `-`, or a path to the same
+/// file (`/dev/stdout`, `/proc/self/fd/1`, the file stdout is redirected to).
+fn writes_stdout(path: &Path) -> bool {
+    if path.as_os_str() == "-" {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let stdout = io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .and_then(|f| f.metadata());
+        if let (Ok(out), Ok(target)) = (stdout, std::fs::metadata(path)) {
+            return out.dev() == target.dev() && out.ino() == target.ino();
+        }
+    }
+    false
 }
 
 /// The report and payload writer.
 struct CliSink {
     export: String,
     format: PreviewFormat,
-    report: BufWriter<io::StdoutLock<'static>>,
+    report: BufWriter<Box<dyn Write>>,
     first: bool,
     /// Problems still to print one by one (`None`: all).
     shown_left: Option<u64>,
@@ -360,7 +394,15 @@ pub fn run(args: PreviewArgs) -> u8 {
     let mut sink = CliSink {
         export: export.clone(),
         format: args.format,
-        report: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        // Payloads on standard output: the report goes to standard error.
+        report: BufWriter::with_capacity(
+            1 << 16,
+            if args.out.as_deref().is_some_and(writes_stdout) {
+                Box::new(io::stderr())
+            } else {
+                Box::new(io::stdout())
+            },
+        ),
         first: true,
         shown_left: match (args.details, args.max_problems, args.format) {
             (true, _, _) => None,

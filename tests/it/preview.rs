@@ -579,3 +579,83 @@ fn problems_are_grouped_and_capped_with_details_on_request() {
     assert_eq!(json["problems_omitted"], 10);
     assert_eq!(json["problems"][0]["user"], "mark@contoso.com");
 }
+
+#[test]
+fn out_dash_writes_payloads_to_stdout_and_the_report_to_stderr() {
+    let out = entramap(&[
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.jsonl",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let payloads = text(&out.stdout);
+    assert_eq!(payloads.lines().count(), 3, "{payloads}");
+    for line in payloads.lines() {
+        let json: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        assert!(json["userName"].is_string());
+    }
+    assert!(text(&out.stderr).contains("13 users read: 3 payloads"));
+    assert!(!root().join("-").exists(), "no file named `-`");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_to_stdout_a_fifo_or_a_symlink_is_written_in_place() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let args = |out: &str| {
+        [
+            "preview",
+            "tests/fixtures/preview/mapping.entramap.yaml",
+            "--users",
+            "tests/fixtures/preview/users.jsonl",
+            "--out",
+            out,
+        ]
+        .map(str::to_owned)
+    };
+    let run = |out: &str, stdout: std::process::Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_entramap"))
+            .args(args(out))
+            .current_dir(root())
+            .stdout(stdout)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // `--out /dev/stdout > file`: the payloads land in the file, nothing is renamed over it.
+    let redirected = dir.path().join("redirected.txt");
+    let file = std::fs::File::create(&redirected).unwrap_or_else(|e| panic!("{e}"));
+    let status = run("/dev/stdout", file.into());
+    assert_eq!(status.status.code(), Some(1));
+    let written = std::fs::read_to_string(&redirected).unwrap_or_default();
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(text(&status.stderr).contains("13 users read"));
+
+    // A symbolic link stays a link; its target gets the payloads.
+    let target = dir.path().join("target.jsonl");
+    std::fs::write(&target, "old\n").unwrap_or_else(|e| panic!("{e}"));
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap_or_else(|e| panic!("{e}"));
+    run(&link.display().to_string(), std::process::Stdio::null());
+    let meta = std::fs::symlink_metadata(&link).unwrap_or_else(|e| panic!("{e}"));
+    assert!(meta.file_type().is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap_or_default();
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(!written.contains("old"));
+
+    // A FIFO is opened and written, not replaced by a regular file.
+    let fifo = dir.path().join("payloads.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap_or_default())
+    };
+    run(&fifo.display().to_string(), std::process::Stdio::null());
+    let read = reader.join().unwrap_or_default();
+    assert_eq!(read.lines().count(), 3, "{read}");
+    let meta = std::fs::symlink_metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!meta.is_file(), "still a FIFO");
+}
