@@ -130,7 +130,8 @@ fn render(
     }
     out.push_str("\nmappings:\n");
     for m in &explanation.mappings {
-        out.push_str(&format!("  {} <- {} {}\n", m.target, m.kind, m.text));
+        let flat = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        out.push_str(&format!("  {} <- {} {flat}\n", m.target, m.kind));
         if !m.trace.is_empty() {
             out.push_str(&render_trace(&m.text, &m.trace, one, "    "));
         }
