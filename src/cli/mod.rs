@@ -10,6 +10,7 @@ mod import;
 mod init;
 mod lint;
 mod preview;
+mod preview_user;
 mod schema;
 mod synth;
 mod table;

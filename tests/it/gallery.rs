@@ -203,7 +203,8 @@ fn outputs_of(app: &str, user: &str) -> String {
     );
     let prepared = prepare("x.entramap.yaml", &text, None).unwrap_or_else(|e| panic!("{e:?}"));
     let docs = entramap::output::docs::schema(&prepared);
-    let exported = entramap::graph::export::export(&prepared, &Default::default());
+    let exported = entramap::graph::export::export(&prepared, &Default::default())
+        .unwrap_or_else(|e| panic!("{app}: {e}"));
     let plan = entramap::preview::Plan::new(&prepared).unwrap_or_else(|e| panic!("{app}: {e}"));
     let mut payloads = Vec::new();
     let mut sink = Payloads(&mut payloads);
