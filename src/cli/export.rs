@@ -1,6 +1,6 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
-use super::{emit, prepare_path, EXIT_OK, EXIT_USAGE};
+use super::{emit, prepare_path, refuse_overwriting_input, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::write_atomically;
 use entramap::graph::export::{export, ExportOptions};
 use std::path::PathBuf;
@@ -21,6 +21,11 @@ pub struct ExportArgs {
 
 /// Runs `entramap export`.
 pub fn run(args: ExportArgs) -> u8 {
+    if let Some(output) = &args.output {
+        if let Err(code) = refuse_overwriting_input(output, &[&args.file]) {
+            return code;
+        }
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(p) => p,
         Err(code) => return code,

@@ -2,7 +2,7 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::synth::{self, SynthFormat};
-use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{prepare_path, refuse_overwriting_input, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -117,10 +117,11 @@ impl Output {
                 1 << 20,
                 std::fs::OpenOptions::new().write(true).open(path)?,
             ))),
-            _ => Ok(Output::Atomic(BufWriter::with_capacity(
-                1 << 20,
-                AtomicFile::create(path)?,
-            ))),
+            _ => {
+                let file = AtomicFile::create(path)?;
+                super::interrupt::remove_on_signal(file.temp_path().to_path_buf());
+                Ok(Output::Atomic(BufWriter::with_capacity(1 << 20, file)))
+            }
         }
     }
 
@@ -230,6 +231,19 @@ fn human_summary(summary: &Summary) -> String {
 
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
+    if let Some(out) = &args.out {
+        if let Err(code) = refuse_overwriting_input(out, &[&args.file, &args.users]) {
+            return code;
+        }
+    }
+    if args.jobs > preview::max_jobs() {
+        eprintln!(
+            "entramap: --jobs {} is more than {} per core; using {}",
+            args.jobs,
+            preview::JOBS_PER_CORE,
+            preview::max_jobs()
+        );
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -249,6 +263,10 @@ pub fn run(args: PreviewArgs) -> u8 {
     let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
         (Box::new(io::stdin().lock()), None)
     } else {
+        if let Some(kind) = device(&args.users) {
+            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            return EXIT_USAGE;
+        }
         match File::open(&args.users) {
             Ok(file) => {
                 let total = file.metadata().ok().map(|m| m.len());
@@ -342,6 +360,24 @@ pub fn run(args: PreviewArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// What kind of device `path` is, if it is one (`/dev/zero` would be read without end).
+fn device(path: &Path) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = std::fs::metadata(path).ok()?.file_type();
+        if kind.is_char_device() {
+            return Some("character device");
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
 }
 
 fn write_failed(e: &io::Error) -> u8 {
