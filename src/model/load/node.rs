@@ -184,9 +184,22 @@ pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
         },
         with_snippet: false,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+        ignore_binary_tag_for_string: true,
     };
     let result = serde_saphyr::from_str_with_options::<Spanned<YamlValue>>(text, options);
-    result.map(located).map_err(|error| {
+    let result = result.map(located);
+    if let Ok(node) = &result {
+        if let Some(span) = binary_scalar(text, node) {
+            return Err(ReadError {
+                message: "a `!!binary` scalar: entramap does not decode base64 in mapping files; \
+                          write the text itself"
+                    .to_owned(),
+                span,
+                limit: false,
+            });
+        }
+    }
+    result.map_err(|error| {
         let offset = error
             .location()
             .and_then(|l| {
@@ -216,6 +229,25 @@ pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
             limit,
         }
     })
+}
+
+/// The first string scalar tagged `!!binary` (read undecoded), if any.
+fn binary_scalar(text: &str, node: &Node) -> Option<Span> {
+    const TAGS: [&str; 2] = ["!!binary", "!<tag:yaml.org,2002:binary>"];
+    match &node.kind {
+        NodeKind::Str(_) => {
+            let before = text.get(..node.span.start)?.trim_end();
+            let at = text.get(node.span.start..)?;
+            TAGS.iter()
+                .any(|tag| before.ends_with(tag) || at.starts_with(tag))
+                .then_some(node.span)
+        }
+        NodeKind::Seq(items) => items.iter().find_map(|n| binary_scalar(text, n)),
+        NodeKind::Map(entries) => entries
+            .iter()
+            .find_map(|(k, v)| binary_scalar(text, k).or_else(|| binary_scalar(text, v))),
+        _ => None,
+    }
 }
 
 /// The byte offset of a 1-based line and character column, if the text has them.
