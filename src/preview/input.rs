@@ -650,12 +650,16 @@ fn split_lines<R: BufRead>(
     const BLOCK: usize = 1 << 16;
     chunk.data.append(carry);
     let mut start = 0;
+    // Where the search for the next newline resumes: a long line is scanned once, not again
+    // after every read.
+    let mut scanned = 0;
     let mut ended = false;
     loop {
         while chunk.records.len() < max_records && start < MAX_CHUNK_BYTES {
             let rest = &chunk.data[start..];
-            let (end, next) = match find_newline(rest) {
-                Some(i) => (start + i, start + i + 1),
+            let from = scanned.max(start);
+            let (end, next) = match find_newline(&chunk.data[from..]) {
+                Some(i) => (from + i, from + i + 1),
                 None if ended && !rest.is_empty() => (chunk.data.len(), chunk.data.len()),
                 None => {
                     if *skipping || rest.len() > MAX_RECORD_BYTES {
@@ -667,6 +671,7 @@ fn split_lines<R: BufRead>(
                         *bytes += rest.len() as u64;
                         chunk.data.truncate(start);
                     }
+                    scanned = chunk.data.len();
                     break;
                 }
             };
