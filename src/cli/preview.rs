@@ -118,8 +118,11 @@ impl Output {
                 std::fs::OpenOptions::new().write(true).open(path)?,
             ))),
             _ => {
-                let file = AtomicFile::create(path)?;
-                super::interrupt::remove_on_signal(file.temp_path().to_path_buf());
+                let file = super::interrupt::removed_on_signal(|| {
+                    let file = AtomicFile::create(path)?;
+                    let temporary = file.temp_path().to_path_buf();
+                    Ok((file, temporary))
+                })?;
                 Ok(Output::Atomic(BufWriter::with_capacity(1 << 20, file)))
             }
         }
