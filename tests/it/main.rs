@@ -12,6 +12,7 @@ mod eval;
 mod eval_cli;
 mod eval_fixtures;
 mod expressions;
+mod faults;
 mod graph;
 mod hostile_inputs;
 mod library_use;
