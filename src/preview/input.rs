@@ -206,7 +206,7 @@ fn is_oversize(e: &io::Error) -> bool {
 
 impl<R: BufRead> io::Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.offset - self.newlines.borrow().row_start > MAX_RECORD_BYTES as u64 {
+        if self.offset.saturating_sub(self.newlines.borrow().row_start) > MAX_RECORD_BYTES as u64 {
             return Err(io::Error::other(OversizeRow));
         }
         let n = self.inner.read(buf)?;
