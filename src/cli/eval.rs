@@ -85,23 +85,99 @@ pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Str
 }
 
 pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
-    text.split_once('=')
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .ok_or_else(|| "expected NAME=VALUE".to_owned())
+    match text.split_once('=') {
+        None => Err("expected NAME=VALUE".to_owned()),
+        Some((name, _)) if name.trim().is_empty() => {
+            Err("expected NAME=VALUE; the parameter name is empty".to_owned())
+        }
+        Some((name, _)) if name.contains('%') => Err(format!(
+            "expected NAME=VALUE; write the name without `%` (`{}`)",
+            name.trim_matches('%')
+        )),
+        Some((name, value)) => Ok((name.to_owned(), value.to_owned())),
+    }
 }
 
 const MAX_INPUT: usize = 64 * 1024 * 1024;
 
+/// Reads an input as text (a UTF-8 byte order mark is skipped, as every reader of entramap
+/// does).
 fn read_input(path: &str, what: &str) -> Result<String, String> {
-    if path == "-" {
-        return read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
-            .map_err(|e| format!("cannot read {what} from standard input: {e}"));
+    let text = if path == "-" {
+        read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"))?
+    } else {
+        read_path(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Reads a file, bounded. A named pipe is fine (`--user <(...)`): the read is bounded, not the
+/// file type. It is opened without waiting for a writer, so that a FIFO nobody writes to is an
+/// error, not a command that never returns.
+fn read_path(path: &str) -> Result<String, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+        let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+        if fifo {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .map_err(|e| e.to_string())?;
+            let text = read_stream_text_limited(
+                Patient {
+                    file,
+                    started: std::time::Instant::now(),
+                    data: false,
+                },
+                MAX_INPUT,
+            )
+            .map_err(|e| e.to_string())?;
+            if text.is_empty() {
+                return Err("it is a FIFO and no program wrote to it within 3 seconds".to_owned());
+            }
+            return Ok(text);
+        }
     }
-    // A named pipe is fine here (`--user <(...)`): the read is bounded, not the file type.
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?;
-    read_stream_text_limited(file, MAX_INPUT)
-        .map_err(|e| format!("cannot read {what} `{path}`: {e}"))
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_stream_text_limited(file, MAX_INPUT).map_err(|e| e.to_string())
+}
+
+/// How long `eval --user FIFO` waits for a program to open the FIFO for writing.
+#[cfg(unix)]
+const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A non-blocking FIFO read as a blocking one: waits for the writer's data and ends when the
+/// writer closes; before any data, a FIFO without a writer is waited on for [`FIFO_WAIT`], then
+/// read as empty.
+#[cfg(unix)]
+struct Patient {
+    file: std::fs::File,
+    started: std::time::Instant,
+    data: bool,
+}
+
+#[cfg(unix)]
+impl std::io::Read for Patient {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.file.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Ok(0) if !self.data && self.started.elapsed() < FIFO_WAIT => {}
+                Ok(n) => {
+                    self.data |= n > 0;
+                    return Ok(n);
+                }
+                Err(e) => return Err(e),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
 
 /// Runs `entramap eval`.

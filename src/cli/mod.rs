@@ -8,6 +8,7 @@ mod export;
 mod fmt;
 mod import;
 mod init;
+mod interrupt;
 mod lint;
 mod preview;
 mod preview_user;
@@ -278,5 +279,24 @@ fn explain(rule: Option<&str>) -> u8 {
                 EXIT_USAGE
             }
         },
+    }
+}
+
+/// Refuses (exit status 2, with a message) to write `output` when it is one of `inputs`: the
+/// same file by any name (symbolic or hard link). Writing it would destroy the input.
+pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<(), u8> {
+    match inputs
+        .iter()
+        .find(|input| input.as_os_str() != "-" && entramap::base::fs::same_file(output, input))
+    {
+        Some(input) => {
+            eprintln!(
+                "entramap: refusing to write {}: it is the input {}",
+                output.display(),
+                input.display()
+            );
+            Err(EXIT_USAGE)
+        }
+        None => Ok(()),
     }
 }

@@ -2,7 +2,7 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::synth::{self, SynthFormat};
-use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{prepare_path, refuse_overwriting_input, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -140,10 +140,14 @@ impl Output {
                     .open(path)?;
                 in_place(Box::new(file))
             }
-            _ => Ok(Output::Atomic(BufWriter::with_capacity(
-                1 << 20,
-                AtomicFile::create(path)?,
-            ))),
+            _ => {
+                let file = super::interrupt::removed_on_signal(|| {
+                    let file = AtomicFile::create(path)?;
+                    let temporary = file.temp_path().to_path_buf();
+                    Ok((file, temporary))
+                })?;
+                Ok(Output::Atomic(BufWriter::with_capacity(1 << 20, file)))
+            }
         }
     }
 
@@ -337,6 +341,19 @@ fn human_summary(summary: &Summary, omitted: u64) -> String {
 
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
+    if let Some(out) = &args.out {
+        if let Err(code) = refuse_overwriting_input(out, &[&args.file, &args.users]) {
+            return code;
+        }
+    }
+    if args.jobs > preview::max_jobs() {
+        eprintln!(
+            "entramap: --jobs {} is more than {} per core; using {}",
+            args.jobs,
+            preview::JOBS_PER_CORE,
+            preview::max_jobs()
+        );
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -370,6 +387,10 @@ pub fn run(args: PreviewArgs) -> u8 {
     let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
         (Box::new(io::stdin().lock()), None)
     } else {
+        if let Some(kind) = device(&args.users) {
+            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            return EXIT_USAGE;
+        }
         match File::open(&args.users) {
             Ok(file) => {
                 let total = file.metadata().ok().map(|m| m.len());
@@ -468,6 +489,24 @@ pub fn run(args: PreviewArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// What kind of device `path` is, if it is one (`/dev/zero` would be read without end).
+fn device(path: &Path) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = std::fs::metadata(path).ok()?.file_type();
+        if kind.is_char_device() {
+            return Some("character device");
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
 }
 
 fn write_failed(e: &io::Error) -> u8 {

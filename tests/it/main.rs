@@ -12,6 +12,7 @@ mod eval;
 mod eval_cli;
 mod eval_fixtures;
 mod expressions;
+mod faults;
 mod gallery;
 mod graph;
 mod hostile_inputs;
