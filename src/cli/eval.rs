@@ -1,7 +1,8 @@
 //! `entramap eval EXPR --user FILE`: evaluate one expression against one source object.
 
-use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, emit_masked, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
@@ -166,10 +167,10 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
     } = evaluation;
     let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let reports = [FileReport {
-        source: Source::new("<expression>", text),
+    let reports = [FileReport::new(
+        Source::new("<expression>", text),
         diagnostics,
-    }];
+    )];
     match args.format {
         EvalFormat::Human => {
             let mut out = String::new();
@@ -178,15 +179,15 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
                     let indent = "  ".repeat(step.depth);
                     out.push_str(&format!(
                         "{indent}{}\n{indent}  => {}\n",
-                        snippet(text, step),
-                        trace_result(&step.result)
+                        escape_controls(&snippet(text, step)),
+                        escape_controls(&trace_result(&step.result))
                     ));
                 }
                 out.push('\n');
             }
             match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => {
-                    out.push_str(&format!("{value}\n"));
+                    out.push_str(&format!("{}\n", escape_controls(&value.to_string())));
                     if *redacted {
                         out.push_str("note: redacted: provisioning logs show [Redact] instead of this value\n");
                     }
@@ -207,7 +208,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
             } else if !findings.is_empty() {
                 eprint!("{findings}");
             }
-            emit(&out);
+            emit_masked(&out);
         }
         EvalFormat::Sarif => emit(&format!(
             "{}\n",
@@ -248,7 +249,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
                     object.insert("trace".to_owned(), serde_json::Value::Array(steps));
                 }
             }
-            emit(&format!(
+            emit_masked(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
             ));

@@ -57,9 +57,11 @@ pub fn prepare(name: &str, text: &str, base_dir: Option<&Path>) -> Result<Prepar
 pub fn prepare_file(path: &Path) -> Result<Prepared, FileReport> {
     let text = read_mapping_file(path)?;
     let name = path.display().to_string();
-    prepare(&name, &text, path.parent()).map_err(|error| FileReport {
-        source: Source::new(name.clone(), text.clone()),
-        diagnostics: error.into_diagnostics(),
+    prepare(&name, &text, path.parent()).map_err(|error| {
+        FileReport::new(
+            Source::new(name.clone(), text.clone()),
+            error.into_diagnostics(),
+        )
     })
 }
 

@@ -14,6 +14,7 @@ mod eval_fixtures;
 mod expressions;
 mod graph;
 mod hostile_inputs;
+mod hostile_output;
 mod library_use;
 mod lint;
 mod parser_equivalence;
