@@ -194,3 +194,19 @@ fn machine_output_keeps_at_most_10000_findings_a_file_and_counts_the_rest() {
         .last()
         .is_some_and(|l| l.contains("199 more findings")));
 }
+
+#[test]
+fn a_token_written_with_escapes_is_found_and_masked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = r#"{"entramap": 1, "app": "T", "users": [{"target": "userName", "source": "userPrincipalName", "matching_precedence": 1}, {"target": "title", "constant": "Zm9vYmFy\u0059mF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL"}]}"#;
+    write(dir.path(), "t.entramap.json", json);
+    for format in ["human", "json", "sarif", "github"] {
+        let output = entramap_in(&["lint", "t.entramap.json", "--format", format], dir.path());
+        let out = stdout(&output);
+        assert!(out.contains("secret-token"), "{format}: {out}");
+        assert!(
+            !out.contains("mF6cXV4MTIz"),
+            "{format} printed the token: {out}"
+        );
+    }
+}
