@@ -210,3 +210,25 @@ fn a_token_written_with_escapes_is_found_and_masked() {
         );
     }
 }
+
+#[test]
+fn type_messages_do_not_contradict_themselves() {
+    let output = crate::common::entramap(&["check", "Mid([givenName], 99999999999999999999, 1)"]);
+    let out = stdout(&output);
+    assert!(
+        out.contains("99999999999999999999 is out of range"),
+        "{out}"
+    );
+    assert!(!out.contains("found Integer"), "{out}");
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "f.entramap.yaml",
+        "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1.5\n",
+    );
+    let out = stdout(&entramap_in(&["lint", "f.entramap.yaml"], dir.path()));
+    assert!(
+        out.contains("`matching_precedence` must be a whole number, not a decimal number"),
+        "{out}"
+    );
+}
