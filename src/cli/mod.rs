@@ -154,12 +154,14 @@ pub fn emit_masked(text: &str) {
     emit(&entramap::diagnostics::secrets::redact(text));
 }
 
-/// Prints `text` to stdout as it is. A closed pipe (`entramap ... | head -1`) is ignored; any
-/// other write error (a full disk) is reported once on stderr, and the command then exits with
-/// status 2 (see [`run`]).
-pub fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+/// Lets `write` print to stdout (buffered), with [`emit`]'s handling of write errors.
+pub fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = write(&mut out).and_then(|()| out.flush());
+    report_write_error(result);
+}
+
+fn report_write_error(result: std::io::Result<()>) {
     if let Err(e) = result {
         if e.kind() != std::io::ErrorKind::BrokenPipe
             && !OUTPUT_FAILED.swap(true, Ordering::Relaxed)
@@ -167,6 +169,14 @@ pub fn emit(text: &str) {
             eprintln!("entramap: cannot write to standard output: {e}");
         }
     }
+}
+
+/// Prints `text` to stdout as it is. A closed pipe (`entramap ... | head -1`) is ignored; any
+/// other write error (a full disk) is reported once on stderr, and the command then exits with
+/// status 2 (see [`run`]).
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    report_write_error(out.write_all(text.as_bytes()).and_then(|()| out.flush()));
 }
 
 /// Prints reports in `format` on stdout; `extra` adds a key to the JSON document.

@@ -61,6 +61,53 @@ pub fn to_json(reports: &[FileReport]) -> serde_json::Value {
     json!({"version": 1, "diagnostics": diagnostics, "summary": Summary::of(reports)})
 }
 
+/// Writes the `json` format to `out` one finding at a time, never holding the whole document:
+/// the same text as pretty-printing [`to_json`], with `summary_extra` added to the summary.
+pub fn write_json(
+    reports: &[FileReport],
+    summary_extra: &[(&str, serde_json::Value)],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
+    let mut first = true;
+    for report in reports {
+        for d in &report.diagnostics {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            let text = serde_json::to_string_pretty(&diagnostic_json(&report.source, d))?;
+            write_indented(out, &text, "    ")?;
+        }
+    }
+    out.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
+    let mut summary = serde_json::to_value(Summary::of(reports))?;
+    if let Some(object) = summary.as_object_mut() {
+        for (key, value) in summary_extra {
+            object.insert((*key).to_owned(), value.clone());
+        }
+    }
+    out.write_all(b"  \"summary\": ")?;
+    let text = serde_json::to_string_pretty(&summary)?;
+    let (first_line, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    out.write_all(first_line.as_bytes())?;
+    if !rest.is_empty() {
+        out.write_all(b"\n")?;
+        write_indented(out, rest, "  ")?;
+    }
+    out.write_all(b"\n}\n")
+}
+
+/// Writes `text` with `indent` before each line (pretty JSON has no line break inside a string).
+fn write_indented(out: &mut dyn std::io::Write, text: &str, indent: &str) -> std::io::Result<()> {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(indent.as_bytes())?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
     let d = &redacted(d);
     let mut labels: Vec<serde_json::Value> = Vec::new();
@@ -315,6 +362,33 @@ mod tests {
                 offset: x
             }
         );
+    }
+
+    #[test]
+    fn streamed_json_is_the_pretty_document() {
+        use crate::diagnostics::Diagnostic;
+        let source = Source::new("a b.yaml", "x: [1]\ny: \"\\u001b\"\n");
+        let findings = vec![
+            Diagnostic::new(RuleId::UnknownKey, Span::new(0, 1), "unknown key `x`")
+                .with_primary_label("here")
+                .with_label(Span::new(7, 8), "and \u{1b} here")
+                .with_note("note"),
+            Diagnostic::new(RuleId::UnknownKey, Span::new(7, 8), "unknown key `y`"),
+        ];
+        for reports in [
+            vec![FileReport::new(source.clone(), findings)],
+            vec![FileReport::new(source, Vec::new())],
+        ] {
+            let mut streamed = Vec::new();
+            write_json(&reports, &[("mappings", json!(3))], &mut streamed).expect("written");
+            let mut document = to_json(&reports);
+            document["summary"]["mappings"] = json!(3);
+            let expected = format!(
+                "{}\n",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
+            assert_eq!(String::from_utf8_lossy(&streamed), expected);
+        }
     }
 
     #[test]
