@@ -53,7 +53,9 @@ for n in $SIZES; do
             i=0
             while [ "$i" -lt "$RUNS" ]; do
                 /usr/bin/time -f "%e %M" -o "$DIR/time" "$BIN" lint --format "$format" "$file" >/dev/null || true
-                read -r wall kb <"$DIR/time"
+                read -r wall kb <<EOF
+$(tail -n 1 "$DIR/time")
+EOF
                 if [ -z "$best" ] || [ "$(echo "$wall < $best" | bc)" = 1 ]; then best=$wall; fi
                 if [ "$kb" -gt "$rss" ]; then rss=$kb; fi
                 i=$((i + 1))

@@ -46,9 +46,15 @@ pub struct Source {
     pub name: String,
     /// The text.
     pub text: String,
+    index: Box<Index>,
+}
+
+/// Where lines start, and how many characters come before each block of [`BLOCK`] bytes, so
+/// that a column costs at most one block's scan however long its line (a minified file is one
+/// line of megabytes).
+#[derive(Debug, Clone)]
+struct Index {
     line_starts: Vec<usize>,
-    /// Characters before each block of [`BLOCK`] bytes, so that a column costs at most one
-    /// block's scan however long its line (a minified file is one line of megabytes).
     block_chars: Vec<usize>,
 }
 
@@ -88,21 +94,24 @@ impl Source {
         Source {
             name: name.into(),
             text,
-            line_starts,
-            block_chars,
+            index: Box::new(Index {
+                line_starts,
+                block_chars,
+            }),
         }
     }
 
     /// Characters before byte `offset` (a char boundary) in the whole text.
     fn chars_before(&self, offset: usize) -> usize {
         let block = offset / BLOCK;
-        let before = self.block_chars.get(block).copied().unwrap_or(0);
+        let before = self.index.block_chars.get(block).copied().unwrap_or(0);
         before + chars_in(&self.text.as_bytes()[block * BLOCK..offset])
     }
 
     /// The 0-based index of the line holding byte `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
+        self.index
+            .line_starts
             .partition_point(|&s| s <= offset.min(self.text.len()))
             .saturating_sub(1)
     }
@@ -110,8 +119,9 @@ impl Source {
     /// The byte range of the 0-based line `index`, without its line break (`\n` or `\r\n`);
     /// `None` past the last line.
     pub fn line_range(&self, index: usize) -> Option<Span> {
-        let start = *self.line_starts.get(index)?;
+        let start = *self.index.line_starts.get(index)?;
         let mut end = self
+            .index
             .line_starts
             .get(index + 1)
             .map_or(self.text.len(), |&next| next - 1);
@@ -123,7 +133,7 @@ impl Source {
 
     /// How many lines the text has (a final line break starts an empty last line).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.index.line_starts.len()
     }
 
     /// The line, column and offset of a byte offset (clamped to the text and to a char boundary).
@@ -132,8 +142,8 @@ impl Source {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let line = self.index.line_starts.partition_point(|&s| s <= offset);
+        let start = self.index.line_starts[line - 1];
         let column = self.chars_before(offset) - self.chars_before(start) + 1;
         Position {
             line,

@@ -39,7 +39,7 @@ const MAX_SPAN_LINES: usize = 12;
 /// Labels of one finding shown (the rest are left out of the frame).
 const MAX_LABELS: usize = 16;
 
-/// Line numbers listed for the grouped findings of one rule.
+/// Positions (`line:column`) listed for the grouped findings of one rule.
 const LISTED_LINES: usize = 10;
 
 /// `text` for a terminal: control characters escaped, secrets masked, at most
@@ -134,7 +134,10 @@ fn render_grouped(
         let lines: Vec<String> = found[1..]
             .iter()
             .take(LISTED_LINES)
-            .map(|d| report.source.position(d.span.start).line.to_string())
+            .map(|d| {
+                let at = report.source.position(d.span.start);
+                format!("{}:{}", at.line, at.column)
+            })
             .collect();
         let unlisted = more - lines.len();
         let tail = if unlisted > 0 {
@@ -143,7 +146,7 @@ fn render_grouped(
             String::new()
         };
         out.push_str(&format!(
-            "{name}: {more} more {rule} finding(s), at lines {}{tail}\n\n",
+            "{name}: {more} more {rule} finding(s), at {}{tail}\n\n",
             lines.join(", ")
         ));
     }

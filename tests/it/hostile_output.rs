@@ -138,7 +138,7 @@ fn thousands_of_findings_are_grouped_by_rule_in_human_output() {
         "one frame for the rule: {out}"
     );
     assert!(
-        out.contains("1999 more unknown-source-attribute finding(s), at lines"),
+        out.contains("1999 more unknown-source-attribute finding(s), at 12:13, 14:13,"),
         "{out}"
     );
     assert!(
