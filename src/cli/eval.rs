@@ -3,8 +3,9 @@
 //! KEY`: one user of an export. Users are read as `preview` reads them
 //! ([`entramap::preview::user`]).
 
-use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, emit_masked, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
@@ -347,9 +348,9 @@ pub(super) fn render_trace(
         let indent = format!("{margin}{}", "  ".repeat(step.depth));
         out.push_str(&format!(
             "{indent}{}\n{indent}  => {}{}\n",
-            snippet(text, step),
-            trace_result(&step.result),
-            derived_note(text, step, user)
+            escape_controls(&snippet(text, step)),
+            escape_controls(&trace_result(&step.result)),
+            escape_controls(&derived_note(text, step, user))
         ));
     }
     out
@@ -363,10 +364,10 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
     } = evaluation;
     let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let reports = [FileReport {
-        source: Source::new("<expression>", text),
+    let reports = [FileReport::new(
+        Source::new("<expression>", text),
         diagnostics,
-    }];
+    )];
     match args.format {
         EvalFormat::Human => {
             let mut out = String::new();
@@ -376,7 +377,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
             }
             match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => {
-                    out.push_str(&format!("{value}\n"));
+                    out.push_str(&format!("{}\n", escape_controls(&value.to_string())));
                     if *redacted {
                         out.push_str("note: redacted: provisioning logs show [Redact] instead of this value\n");
                     }
@@ -397,7 +398,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
             } else if !findings.is_empty() {
                 eprint!("{findings}");
             }
-            emit(&out);
+            emit_masked(&out);
         }
         EvalFormat::Sarif => emit(&format!(
             "{}\n",
@@ -447,7 +448,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
                     object.insert("trace".to_owned(), serde_json::Value::Array(steps));
                 }
             }
-            emit(&format!(
+            emit_masked(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
             ));

@@ -493,6 +493,31 @@ impl Checker<'_, '_> {
                     } else {
                         "\"True\" or \"False\""
                     };
+                    let text = literal.as_deref().unwrap_or_default().trim();
+                    let digits = text.strip_prefix('-').unwrap_or(text);
+                    if base == Base::Integer
+                        && !digits.is_empty()
+                        && digits.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        self.push(
+                            Diagnostic::new(
+                                RuleId::ArgumentType,
+                                value.span,
+                                format!(
+                                    "`{}` expects an integer for `{param}`, and {text} is out of range",
+                                    function.name
+                                ),
+                            )
+                            .with_primary_label("too large")
+                            .with_help(format!(
+                                "integers run from {} to {}; signature: {}",
+                                i64::MIN,
+                                i64::MAX,
+                                function.signature()
+                            )),
+                        );
+                        return;
+                    }
                     self.push(mismatch(what).with_primary_label("not a valid value"));
                 } else if base == Base::Integer && matches!(ty.base, Base::Reference | Base::Binary)
                 {

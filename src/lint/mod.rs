@@ -127,6 +127,10 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
     for d in loaded.diagnostics {
         sink.file(d);
     }
+    let secrets = secrets::find(text);
+    for span in &secrets {
+        sink.file(secrets::diagnostic(span));
+    }
     let mut mappings = 0;
     let mut suppressed = 0;
     let mut profile_report = None;
@@ -143,15 +147,15 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
         }
         suppressed = apply_allows(file, &mut sink);
     }
-    let secrets = secrets::find(text);
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
-    diagnostics.extend(secrets.iter().map(secrets::diagnostic));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let mut report = FileReport::new(
+        Source::new(name, secrets::mask(text, &secrets)),
+        diagnostics,
+    );
+    report.cap(crate::diagnostics::MAX_FINDINGS_PER_FILE);
     LintReport {
-        report: FileReport {
-            source: Source::new(name, secrets::mask(text, &secrets)),
-            diagnostics,
-        },
+        report,
         mappings,
         suppressed,
         profile: profile_report,
@@ -175,10 +179,7 @@ fn profile_given(name: &str, text: &str) -> LintReport {
         }
     }
     LintReport {
-        report: FileReport {
-            source: Source::new(name, text),
-            diagnostics,
-        },
+        report: FileReport::new(Source::new(name, text), diagnostics),
         mappings: 0,
         suppressed: 0,
         profile: None,

@@ -68,10 +68,10 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Vec<FileReport>> {
             PrepareError::Profile(_, profile) => profile.as_deref().cloned(),
             PrepareError::Findings(_) => None,
         };
-        let mut reports = vec![FileReport {
-            source: Source::new(name.clone(), text.clone()),
-            diagnostics: error.into_diagnostics(),
-        }];
+        let mut reports = vec![FileReport::new(
+            Source::new(name.clone(), text.clone()),
+            error.into_diagnostics(),
+        )];
         reports.extend(profile);
         reports
     })

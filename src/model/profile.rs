@@ -598,16 +598,16 @@ impl ProfileError {
     /// frame), when its place is known.
     pub fn report(&self) -> Option<FileReport> {
         let frame = self.frame.as_ref()?;
-        Some(FileReport {
-            source: Source::new(frame.name.clone(), frame.text.clone()),
-            diagnostics: vec![Diagnostic::new(
+        Some(FileReport::new(
+            Source::new(frame.name.clone(), frame.text.clone()),
+            vec![Diagnostic::new(
                 RuleId::InvalidTargetProfile,
                 frame.span,
                 frame.problem.clone(),
             )
             .with_primary_label("invalid in the target profile")
             .with_help("`entramap targets FILE` checks a profile; docs/target-profiles.md describes every field")],
-        })
+        ))
     }
 }
 

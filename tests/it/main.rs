@@ -16,6 +16,7 @@ mod faults;
 mod gallery;
 mod graph;
 mod hostile_inputs;
+mod hostile_output;
 mod library_use;
 mod lint;
 mod parser_equivalence;

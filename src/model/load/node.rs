@@ -45,7 +45,7 @@ impl NodeKind {
             NodeKind::Null => "null",
             NodeKind::Bool(_) => "a boolean",
             NodeKind::Int(_) => "an integer",
-            NodeKind::Float(_) => "a number",
+            NodeKind::Float(_) => "a decimal number",
             NodeKind::Str(_) => "a string",
             NodeKind::Seq(_) => "a list",
             NodeKind::Map(_) => "a mapping",
