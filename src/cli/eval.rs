@@ -5,9 +5,7 @@ use entramap::base::fs::read_stream_text_limited;
 use entramap::diagnostics::report::{FileReport, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
-use entramap::expr::eval::{
-    self, EvalContext, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
-};
+use entramap::expr::eval::{self, EvalContext, IifNullPolicy, JsonSource, Outcome, TraceResult};
 use entramap::expr::source::{entra_id, ObjectKind};
 use entramap::Severity;
 use serde_json::json;
@@ -140,24 +138,6 @@ pub fn run(args: EvalArgs) -> u8 {
     print(&args, &text, evaluation)
 }
 
-fn snippet(text: &str, step: &TraceStep) -> String {
-    let raw = text.get(step.span.start..step.span.end).unwrap_or("");
-    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 72 {
-        format!("{}…", flat.chars().take(71).collect::<String>())
-    } else {
-        flat
-    }
-}
-
-fn trace_result(result: &TraceResult) -> String {
-    match result {
-        TraceResult::Value(v) => v.to_string(),
-        TraceResult::NotFlowing(reason) => format!("does not flow ({})", reason.as_str()),
-        TraceResult::Failed => "error".to_owned(),
-    }
-}
-
 fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
     let eval::Evaluation {
         diagnostics,
@@ -174,14 +154,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
         EvalFormat::Human => {
             let mut out = String::new();
             if !trace.is_empty() {
-                for step in trace {
-                    let indent = "  ".repeat(step.depth);
-                    out.push_str(&format!(
-                        "{indent}{}\n{indent}  => {}\n",
-                        snippet(text, step),
-                        trace_result(&step.result)
-                    ));
-                }
+                out.push_str(&eval::trace_text(text, trace));
                 out.push('\n');
             }
             match &result {
