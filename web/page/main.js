@@ -28,7 +28,13 @@ const state = {
   user: JSON.stringify(SAMPLE_USERS.disabled.user, null, 2),
   trace: true,
   tab: "expression",
+  // "" = the profile the file's `target:` names; a built-in profile's name; or "pasted".
+  target: "",
+  pasted: "",
 };
+
+// What the library is given as the target: "", a built-in name, or a pasted profile's text.
+const target = () => (state.target === "pasted" ? state.pasted : state.target);
 
 // Hooks for tests and users' own automation (timings in milliseconds).
 const stats = { lints: 0, lastLintMs: 0, firstFindingsMs: null };
@@ -44,7 +50,7 @@ function severityOf(d) {
 function lintNow() {
   const started = performance.now();
   const text = view.state.doc.toString();
-  const document_ = call(entramap.lint, text, state.name);
+  const document_ = call(entramap.lint, text, state.name, target());
   const length = view.state.doc.length;
   const clamp = (n) => Math.max(0, Math.min(length, n));
   const diagnostics = document_.diagnostics.map((d) => ({
@@ -171,7 +177,7 @@ function renderOutputs() {
   if (!["table", "docs", "graph", "diff"].includes(tab)) return;
   const text = currentText();
   if (tab === "diff") {
-    const d = call(entramap.diff, state.baseline, text, state.name);
+    const d = call(entramap.diff, state.baseline, text, state.name, target());
     $("diff-output").textContent = d.ok
       ? d.empty
         ? "No change since the file was loaded."
@@ -180,7 +186,7 @@ function renderOutputs() {
         d.diagnostics.map((x) => `${x.span.start.line}:${x.span.start.column} ${x.rule}: ${x.message}`).join("\n");
     return;
   }
-  const out = call(entramap.outputs, text, state.name);
+  const out = call(entramap.outputs, text, state.name, target());
   const blocked = out.ok
     ? ""
     : "The file cannot be used yet: fix its errors first.\n\n" +
@@ -228,6 +234,8 @@ async function save() {
     user: state.sample === "custom" ? state.user : undefined,
     trace: state.trace,
     tab: state.tab,
+    target: state.target || undefined,
+    pasted: state.target === "pasted" ? state.pasted : undefined,
   });
   history.replaceState(null, "", `#${fragment}`);
   $("share-link").value = location.href;
@@ -296,7 +304,32 @@ function download(name, text, type) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+function wireTarget() {
+  const picker = $("target");
+  for (const profile of catalogue.profiles) {
+    picker.append(element("option", { value: profile.name, text: profile.title ? `${profile.name} (${profile.title})` : profile.name }));
+  }
+  picker.append(element("option", { value: "pasted", text: "Pasted profile…" }));
+  const pasted = $("pasted-profile");
+  const show = () => {
+    picker.value = state.target;
+    $("pasted-box").hidden = state.target !== "pasted";
+  };
+  pasted.value = state.pasted;
+  show();
+  picker.addEventListener("change", () => {
+    state.target = picker.value;
+    show();
+    onDocChanged();
+  });
+  pasted.addEventListener("input", () => {
+    state.pasted = pasted.value;
+    onDocChanged();
+  });
+}
+
 function wire() {
+  wireTarget();
   const starter = $("starter");
   for (const example of catalogue.examples) {
     starter.append(element("option", { value: example.name, text: example.name }));
@@ -389,6 +422,8 @@ async function main() {
       sample: restored.sample ?? state.sample,
       trace: restored.trace ?? state.trace,
       tab: restored.tab ?? state.tab,
+      target: restored.target ?? state.target,
+      pasted: restored.pasted ?? state.pasted,
     });
     text = restored.text ?? text;
     state.baseline = restored.baseline ?? text;

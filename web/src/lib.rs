@@ -7,11 +7,15 @@
 
 #![warn(missing_docs)]
 
-use entramap::catalogue::Context;
-use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::eval::{self, EvalContext, JsonSource, Outcome, TraceResult};
-use entramap::report::{self, FileReport, Source};
-use entramap::source::{entra_id, ObjectKind};
+use entramap::base::text::Source;
+use entramap::diagnostics::rules::{self, RuleId};
+use entramap::diagnostics::{report, secrets, FileReport};
+use entramap::expr::catalogue::Context;
+use entramap::expr::checker::{check_text, Attributes, CheckOptions};
+use entramap::expr::eval::{self, EvalContext, JsonSource, Outcome};
+use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::model::profile::{self, Profile, ProfileError};
+use entramap::model::{prepare, prepare_with_profile, PrepareError, Prepared};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -104,8 +108,8 @@ fn findings_json(reports: &[FileReport]) -> Value {
             let summary = d
                 .get("rule")
                 .and_then(Value::as_str)
-                .and_then(entramap::rules::lookup)
-                .map(|r| r.summary);
+                .and_then(|id| id.parse::<RuleId>().ok())
+                .map(|id| id.rule().summary);
             if let (Some(object), Some(summary)) = (d.as_object_mut(), summary) {
                 object.insert("rule_summary".into(), summary.into());
             }
@@ -114,12 +118,38 @@ fn findings_json(reports: &[FileReport]) -> Value {
     document
 }
 
+/// The target profile the page picked: `None` for the one the file's `target:` names (the
+/// empty string), else a built-in profile by name or a profile file's text (pasted).
+fn picked_profile(target: &str) -> Option<Result<Profile, ProfileError>> {
+    let target = target.trim();
+    if target.is_empty() {
+        None
+    } else if profile::built_in_names().any(|n| n == target) {
+        Some(profile::built_in(target))
+    } else {
+        Some(profile::from_text(target, "pasted profile"))
+    }
+}
+
+/// The file prepared for output against the picked profile (see [`picked_profile`]).
+fn prepare_for(file_name: &str, text: &str, target: &str) -> Result<Prepared, PrepareError> {
+    match picked_profile(target) {
+        None => prepare(file_name, text, None),
+        Some(profile) => prepare_with_profile(file_name, text, profile),
+    }
+}
+
 /// Lints a mapping file's text as `entramap lint --format json` does (`file_name` picks YAML or
-/// JSON and is shown in findings). Returns that JSON document, with UTF-16 `from`/`to` offsets
-/// and columns added to every span and the rule's one-line summary to every diagnostic.
+/// JSON and is shown in findings), against `target`: empty for the profile the file names, a
+/// built-in profile's name, or a pasted profile file. Returns that JSON document, with UTF-16
+/// `from`/`to` offsets and columns added to every span and the rule's one-line summary to every
+/// diagnostic.
 #[wasm_bindgen]
-pub fn lint(text: &str, file_name: &str) -> String {
-    let linted = entramap::lint::lint_source(file_name, text, None);
+pub fn lint(text: &str, file_name: &str, target: &str) -> String {
+    let linted = match picked_profile(target) {
+        None => entramap::lint::lint_source(file_name, text, None),
+        Some(profile) => entramap::lint::lint_source_with_profile(file_name, text, profile),
+    };
     let mut document = findings_json(std::slice::from_ref(&linted.report));
     if let Some(summary) = document.get_mut("summary").and_then(Value::as_object_mut) {
         summary.insert("mappings".into(), linted.mappings.into());
@@ -155,7 +185,7 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
         target_type: None,
     };
     let checked = check_text(expression, &options);
-    let canonical = checked.expr.as_ref().map(entramap::syntax::print);
+    let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
     let reports = [FileReport {
         source: Source::new("<expression>", expression),
         diagnostics: checked.diagnostics,
@@ -168,26 +198,6 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
         );
     }
     to_string(&document)
-}
-
-/// One trace step's result as `entramap eval --trace` prints it.
-fn trace_result(result: &TraceResult) -> String {
-    match result {
-        TraceResult::Value(v) => v.to_string(),
-        TraceResult::NotFlowing(reason) => format!("does not flow ({})", reason.as_str()),
-        TraceResult::Failed => "error".to_owned(),
-    }
-}
-
-/// The sub-expression of a trace step on one line, at most 72 characters.
-fn snippet(text: &str, start: usize, end: usize) -> String {
-    let raw = text.get(start..end).unwrap_or("");
-    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 72 {
-        format!("{}…", flat.chars().take(71).collect::<String>())
-    } else {
-        flat
-    }
 }
 
 /// Evaluates one expression against a source object given as JSON (attribute name to value),
@@ -223,21 +233,14 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
         }),
         _ => Value::Null,
     };
-    let mut trace_text = String::new();
     let steps: Vec<Value> = evaluation
         .trace
         .iter()
         .map(|s| {
-            let indent = "  ".repeat(s.depth);
-            let shown = trace_result(&s.result);
-            trace_text.push_str(&format!(
-                "{indent}{}\n{indent}  => {shown}\n",
-                snippet(expression, s.span.start, s.span.end)
-            ));
             json!({
                 "depth": s.depth,
                 "expression": expression.get(s.span.start..s.span.end).unwrap_or(""),
-                "result": shown,
+                "result": s.result.to_string(),
             })
         })
         .collect();
@@ -246,9 +249,10 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
         object.insert("result".into(), result);
         if trace {
             object.insert("trace".into(), Value::Array(steps));
+            let text = eval::trace_text(expression, &evaluation.trace);
             object.insert(
                 "trace_text".into(),
-                entramap::secrets::redact(&trace_text).into_owned().into(),
+                secrets::redact(&text).into_owned().into(),
             );
         }
     }
@@ -256,12 +260,13 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
 }
 
 /// The outputs of a mapping file, as `entramap table`, `docs` and `export` print them:
-/// `{"ok": true, "table_markdown", "table", "docs", "graph", "graph_notes"}`, or
+/// `{"ok": true, "table_markdown", "docs", "graph", "graph_notes"}` (against `target`, as for
+/// [`lint`]), or
 /// `{"ok": false, ...findings}` when the file cannot be used (its errors, located).
 #[wasm_bindgen]
-pub fn outputs(text: &str, file_name: &str) -> String {
-    use entramap::output::{docs, prepare, table};
-    let prepared = match prepare(file_name, text, None) {
+pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
+    use entramap::output::{docs, table};
+    let prepared = match prepare_for(file_name, text, target) {
         Ok(prepared) => prepared,
         Err(error) => return to_string(&not_prepared(file_name, text, error)),
     };
@@ -272,7 +277,7 @@ pub fn outputs(text: &str, file_name: &str) -> String {
             source_directory_name: "Microsoft Entra ID".to_owned(),
         },
     );
-    let redact = |s: String| entramap::secrets::redact(&s).into_owned();
+    let redact = |s: String| secrets::redact(&s).into_owned();
     to_string(&json!({
         "ok": true,
         "table_markdown": redact(table::render(&tables, table::TableFormat::Markdown)),
@@ -282,7 +287,7 @@ pub fn outputs(text: &str, file_name: &str) -> String {
     }))
 }
 
-fn not_prepared(file_name: &str, text: &str, error: entramap::output::PrepareError) -> Value {
+fn not_prepared(file_name: &str, text: &str, error: PrepareError) -> Value {
     let mut document = findings_json(&[FileReport {
         source: Source::new(file_name, text),
         diagnostics: error.into_diagnostics(),
@@ -294,13 +299,13 @@ fn not_prepared(file_name: &str, text: &str, error: entramap::output::PrepareErr
 }
 
 /// What changed from `old_text` to `new_text` (both mapping files named `file_name`) and its
-/// effect on a running provisioning job, as `entramap diff --format markdown` prints it:
+/// effect on a running provisioning job, as `entramap diff --format markdown` prints it (both
+/// against `target`, as for [`lint`]):
 /// `{"ok": true, "markdown", "empty"}`, or `{"ok": false, "which": "old"|"new", ...findings}`.
 #[wasm_bindgen]
-pub fn diff(old_text: &str, new_text: &str, file_name: &str) -> String {
-    use entramap::diff::{diff, render, DiffFormat};
-    use entramap::output::prepare;
-    let old = match prepare(file_name, old_text, None) {
+pub fn diff(old_text: &str, new_text: &str, file_name: &str, target: &str) -> String {
+    use entramap::output::diff::{diff, render, DiffFormat};
+    let old = match prepare_for(file_name, old_text, target) {
         Ok(p) => p,
         Err(e) => {
             let mut d = not_prepared(file_name, old_text, e);
@@ -308,7 +313,7 @@ pub fn diff(old_text: &str, new_text: &str, file_name: &str) -> String {
             return to_string(&d);
         }
     };
-    let new = match prepare(file_name, new_text, None) {
+    let new = match prepare_for(file_name, new_text, target) {
         Ok(p) => p,
         Err(e) => {
             let mut d = not_prepared(file_name, new_text, e);
@@ -320,7 +325,7 @@ pub fn diff(old_text: &str, new_text: &str, file_name: &str) -> String {
     to_string(&json!({
         "ok": true,
         "empty": result.is_empty(),
-        "markdown": entramap::secrets::redact(&render(&result, DiffFormat::Markdown)).into_owned(),
+        "markdown": secrets::redact(&render(&result, DiffFormat::Markdown)).into_owned(),
     }))
 }
 
@@ -346,10 +351,11 @@ pub fn format(text: &str, file_name: &str) -> String {
 /// The rule's explanation as `entramap explain RULE` prints it, or `null` for an unknown id.
 #[wasm_bindgen]
 pub fn explain(rule: &str) -> String {
-    to_string(&entramap::rules::lookup(rule).map_or(Value::Null, |r| {
+    to_string(&rule.parse::<RuleId>().map_or(Value::Null, |id| {
+        let r = id.rule();
         json!({
             "id": r.id, "severity": r.severity, "summary": r.summary,
-            "text": entramap::rules::explain(r),
+            "text": rules::explain(r),
         })
     }))
 }
@@ -358,9 +364,9 @@ pub fn explain(rule: &str) -> String {
 /// (file name, text).
 #[wasm_bindgen]
 pub fn catalogue() -> String {
-    let profiles: Vec<Value> = entramap::profile::built_in_names()
+    let profiles: Vec<Value> = profile::built_in_names()
         .map(|name| {
-            let title = entramap::profile::built_in(name).ok().and_then(|p| p.title);
+            let title = profile::built_in(name).ok().and_then(|p| p.title);
             json!({"name": name, "title": title})
         })
         .collect();
@@ -392,7 +398,7 @@ mod tests {
     #[test]
     fn lint_reports_the_broken_example_with_utf16_spans() {
         let (name, text) = EXAMPLES[4];
-        let document: Value = serde_json::from_str(&lint(text, name)).unwrap();
+        let document: Value = serde_json::from_str(&lint(text, name, "")).unwrap();
         let rules: Vec<&str> = document["diagnostics"]
             .as_array()
             .unwrap()

@@ -302,6 +302,21 @@ test("a shared link restores the file, the expression and the tab", async () => 
   await restored.close();
 });
 
+test("the target picker checks the file against a built-in or a pasted profile", async () => {
+  const page = await open();
+  await loadStarter(page, "idmelon.entramap.yaml");
+  assert.deepEqual(await findings(page), []);
+  await page.selectOption("[data-testid=target-picker]", "configcat");
+  await page.waitForSelector("[data-rule=unknown-target-attribute]");
+  await page.selectOption("[data-testid=target-picker]", "pasted");
+  await page.fill("[data-testid=pasted-profile]", "entramap-target: 1\nname: mine\nextends: idmelon\n");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=diagnostic]"));
+  await page.fill("[data-testid=pasted-profile]", "entramap-target: 1\nname: [");
+  await page.waitForSelector("[data-rule=invalid-target-profile]");
+  await page.screenshot({ path: join(results, "07-pasted-profile.png") });
+  await page.close();
+});
+
 test("the page works opened from disk (file://)", async () => {
   const page = await open(pathToFileURL(page_file).href);
   const rules = (await findings(page)).map((f) => f.rule);
