@@ -2,7 +2,7 @@
 
 use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
-use entramap::diagnostics::report::{FileReport, Source};
+use entramap::diagnostics::report::{FileReport, Format, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
 use entramap::expr::eval::{
@@ -11,19 +11,6 @@ use entramap::expr::eval::{
 use entramap::expr::source::{entra_id, ObjectKind};
 use entramap::Severity;
 use serde_json::json;
-
-/// Output formats of `entramap eval`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum EvalFormat {
-    /// For people.
-    Human,
-    /// One JSON document: the diagnostics, the result and the trace.
-    Json,
-    /// SARIF 2.1.0 of the diagnostics only (for code-scanning tools).
-    Sarif,
-    /// GitHub workflow commands for the diagnostics only.
-    Github,
-}
 
 /// Arguments of `entramap eval`.
 #[derive(Debug, clap::Args)]
@@ -58,9 +45,10 @@ pub struct EvalArgs {
     /// Print the value of every sub-expression.
     #[arg(long)]
     trace: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
-    format: EvalFormat,
+    /// Output format: `json` is one document with the diagnostics, the result and the trace;
+    /// `sarif` and `github` carry the diagnostics only.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -171,7 +159,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
         diagnostics,
     }];
     match args.format {
-        EvalFormat::Human => {
+        Format::Human => {
             let mut out = String::new();
             if !trace.is_empty() {
                 for step in trace {
@@ -209,13 +197,13 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
             }
             emit(&out);
         }
-        EvalFormat::Sarif => emit(&format!(
+        Format::Sarif => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&entramap::diagnostics::report::to_sarif(&reports))
                 .unwrap_or_default()
         )),
-        EvalFormat::Github => emit(&entramap::diagnostics::report::to_github(&reports)),
-        EvalFormat::Json => {
+        Format::Github => emit(&entramap::diagnostics::report::to_github(&reports)),
+        Format::Json => {
             let mut document = entramap::diagnostics::report::to_json(&reports);
             let result_json = match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => json!({

@@ -1,7 +1,6 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
-use super::{emit, prepare_path, EXIT_OK, EXIT_USAGE};
-use entramap::base::fs::write_atomically;
+use super::{prepare_path, quiet, OutputArg};
 use entramap::graph::export::{export, ExportOptions};
 use std::path::PathBuf;
 
@@ -10,9 +9,8 @@ use std::path::PathBuf;
 pub struct ExportArgs {
     /// The mapping file.
     file: PathBuf,
-    /// Write the schema to this file (atomically) instead of stdout.
-    #[arg(short = 'o', long = "output")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArg,
     /// The name of the Entra directory in the job's schema (`Azure Active Directory` in
     /// older tenants).
     #[arg(long, default_value = "Microsoft Entra ID")]
@@ -31,18 +29,10 @@ pub fn run(args: ExportArgs) -> u8 {
             source_directory_name: args.source_directory,
         },
     );
-    for note in &exported.notes {
-        eprintln!("note: {note}");
-    }
-    let json = exported.to_json();
-    match &args.output {
-        None => emit(&json),
-        Some(path) => {
-            if let Err(e) = write_atomically(path, json.as_bytes()) {
-                eprintln!("entramap: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
+    if !quiet() {
+        for note in &exported.notes {
+            eprintln!("note: {note}");
         }
     }
-    EXIT_OK
+    args.output.write(&exported.to_json())
 }

@@ -2,33 +2,16 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::synth::{self, SynthFormat};
-use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{
+    count, prepare_path, quiet, summary_line, FailOn, ResultFormat, EXIT_FINDINGS, EXIT_OK,
+    EXIT_USAGE,
+};
 use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-/// Report formats of `entramap preview`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PreviewFormat {
-    /// One line per problem (`export:LINE: rule: message (target)`), then a summary.
-    Human,
-    /// One JSON document: `problems` and `summary`.
-    Json,
-}
-
-/// When the exit status is 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Any error: a user that would fail, an unreadable row.
-    Error,
-    /// Errors and warnings.
-    Warning,
-    /// Never (still 2 on usage and I/O errors).
-    Never,
-}
 
 /// Arguments of `entramap preview`.
 #[derive(Debug, clap::Args)]
@@ -43,12 +26,19 @@ pub struct PreviewArgs {
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
     /// Write the SCIM payloads to FILE as JSON Lines (atomically).
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        visible_alias = "out",
+        value_name = "FILE"
+    )]
     out: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = PreviewFormat::Human)]
-    format: PreviewFormat,
-    /// Exit 1 when a problem at or above this level is found.
+    /// Report format: `human` is one line per problem (`export:LINE: rule: message
+    /// (target)`), then a summary; `json` one document with `problems` and `summary`.
+    #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
+    format: ResultFormat,
+    /// Exit 1 when a problem at or above this level is found (an error: a user that would
+    /// fail, an unreadable row).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
     /// Worker threads (0: one per core). The output is the same for any number.
@@ -145,7 +135,7 @@ impl Output {
 /// The report and payload writer.
 struct CliSink {
     export: String,
-    format: PreviewFormat,
+    format: ResultFormat,
     report: BufWriter<io::StdoutLock<'static>>,
     first: bool,
     out: Option<Output>,
@@ -155,7 +145,7 @@ struct CliSink {
 impl Sink for CliSink {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         match self.format {
-            PreviewFormat::Human => {
+            ResultFormat::Human => {
                 write!(
                     self.report,
                     "{}:{}: {}: {}",
@@ -166,7 +156,7 @@ impl Sink for CliSink {
                     None => writeln!(self.report),
                 }
             }
-            PreviewFormat::Json => {
+            ResultFormat::Json => {
                 self.report
                     .write_all(if self.first { b"\n    " } else { b",\n    " })?;
                 self.first = false;
@@ -193,7 +183,7 @@ impl Sink for CliSink {
 }
 
 fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
-    if !io::stderr().is_terminal() {
+    if quiet() || !io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
@@ -209,13 +199,19 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
 }
 
 fn human_summary(summary: &Summary) -> String {
-    let mut text = format!(
-        "{} users read: {} payloads, {} failures, {} out of scope, {} unreadable\n",
-        summary.users_read,
-        summary.payloads,
-        summary.failures,
-        summary.out_of_scope,
-        summary.unreadable
+    let n = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    if quiet() {
+        return String::new();
+    }
+    let mut text = summary_line(
+        &[count(n(summary.users_read), "user", "users")],
+        "read",
+        &[
+            count(n(summary.payloads), "payload", "payloads"),
+            count(n(summary.failures), "failure", "failures"),
+            format!("{} out of scope", summary.out_of_scope),
+            format!("{} unreadable", summary.unreadable),
+        ],
     );
     if !summary.problems.is_empty() {
         let rules: Vec<String> = summary
@@ -289,7 +285,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         out,
         bar: progress_bar(total),
     };
-    if args.format == PreviewFormat::Json {
+    if args.format == ResultFormat::Json {
         let header = format!(
             "{{\n  \"version\": 1,\n  \"file\": {},\n  \"users\": {},\n  \"problems\": [",
             serde_json::Value::String(args.file.display().to_string()),
@@ -313,8 +309,8 @@ pub fn run(args: PreviewArgs) -> u8 {
         }
     };
     let tail = match args.format {
-        PreviewFormat::Human => human_summary(&summary),
-        PreviewFormat::Json => format!(
+        ResultFormat::Human => human_summary(&summary),
+        ResultFormat::Json => format!(
             "\n  ],\n  \"summary\": {}\n}}\n",
             serde_json::to_string(&summary).unwrap_or_default()
         ),
@@ -332,11 +328,10 @@ pub fn run(args: PreviewArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let failing = match args.fail_on {
-        FailOn::Error => summary.count_at_least(entramap::Severity::Error),
-        FailOn::Warning => summary.count_at_least(entramap::Severity::Warning),
-        FailOn::Never => 0,
-    };
+    let failing = args
+        .fail_on
+        .severity()
+        .map_or(0, |s| summary.count_at_least(s));
     if failing > 0 {
         EXIT_FINDINGS
     } else {

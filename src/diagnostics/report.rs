@@ -61,7 +61,8 @@ pub fn to_json(reports: &[FileReport]) -> serde_json::Value {
     json!({"version": 1, "diagnostics": diagnostics, "summary": Summary::of(reports)})
 }
 
-fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
+/// One finding of `source` as the `json` format writes it (secrets masked).
+pub fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
     let d = &redacted(d);
     let mut labels: Vec<serde_json::Value> = Vec::new();
     if let Some(label) = &d.primary_label {

@@ -26,3 +26,4 @@ mod schema_drift;
 mod spans;
 mod syntax;
 mod table;
+mod vocabulary;

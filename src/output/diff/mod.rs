@@ -109,6 +109,14 @@ impl Diff {
         self.changes.iter().filter_map(Change::risk).max()
     }
 
+    /// How many changes are risky: medium risk or higher.
+    pub fn risky_count(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.risk() >= Some(Risk::Medium))
+            .count()
+    }
+
     /// Whether a change is at or above `threshold`.
     pub fn risky(&self, threshold: Risk) -> bool {
         self.highest().is_some_and(|r| r >= threshold)

@@ -17,7 +17,8 @@ pub enum DiffFormat {
     Markdown,
 }
 
-/// Renders a diff.
+/// Renders a diff. The human text lists the changes only; the command line adds its summary
+/// line ([`Diff::risky_count`], [`Diff::highest`]).
 pub fn render(diff: &Diff, format: DiffFormat) -> String {
     match format {
         DiffFormat::Human => human(diff),
@@ -33,7 +34,7 @@ pub fn render(diff: &Diff, format: DiffFormat) -> String {
                 }).collect::<Vec<_>>(),
                 "summary": {
                     "changes": diff.changes.len(),
-                    "risky": diff.changes.iter().filter(|c| c.risk() >= Some(Risk::Medium)).count(),
+                    "risky": diff.risky_count(),
                     "highest": diff.highest(),
                 },
             });
@@ -72,18 +73,6 @@ fn human(diff: &Diff) -> String {
             let _ = writeln!(out, "  [{}] {}: {}", e.risk.as_str(), e.id, e.message);
         }
     }
-    let risky = diff
-        .changes
-        .iter()
-        .filter(|c| c.risk() >= Some(Risk::Medium))
-        .count();
-    let _ = writeln!(
-        out,
-        "\n{} change{}, {risky} risky (highest risk: {})",
-        diff.changes.len(),
-        if diff.changes.len() == 1 { "" } else { "s" },
-        diff.highest().map_or("none", Risk::as_str)
-    );
     out
 }
 
