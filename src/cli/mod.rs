@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and the dispatch to each command.
 
 mod check;
+mod completions;
 mod diff;
 mod docs;
 mod eval;
@@ -80,6 +81,10 @@ enum Command {
     /// Write a synthetic tenant's users (for tests and benchmarks).
     #[command(hide = true)]
     Synth(preview::SynthArgs),
+    /// Shell completions for bash, zsh, fish, PowerShell or elvish.
+    Completions(completions::CompletionsArgs),
+    /// The man page, entramap(1), as roff (`entramap man -o entramap.1`).
+    Man(completions::ManArgs),
     /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
     Explain {
         /// The rule id, such as `switch-pairs`.
@@ -200,6 +205,8 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Synth(args) => preview::run_synth(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::run_man(args),
         Command::Explain { rule } => explain(rule.as_deref()),
     };
     if OUTPUT_FAILED.load(Ordering::Relaxed) {

@@ -272,3 +272,72 @@ fn one_summary_line_format() {
     );
     assert_eq!(lines[1], "Summary: 1 file checked - 0 would reformat");
 }
+
+#[test]
+fn completions_for_every_shell_come_from_the_clap_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let output = entramap(&["completions", shell]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{shell}: {}",
+            stderr(&output)
+        );
+        let script = stdout(&output);
+        for word in ["entramap", "lint", "preview", "stdin-filename", "fail-on"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let dir = temp();
+    let file = dir.path().join("entramap.bash");
+    let written = entramap(&[
+        "completions",
+        "bash",
+        "-o",
+        file.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(written.status.code(), Some(0));
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .output();
+    if let Ok(syntax) = syntax {
+        assert!(
+            syntax.status.success(),
+            "{}",
+            String::from_utf8_lossy(&syntax.stderr)
+        );
+    }
+    let wrong = entramap(&["completions", "tcsh"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}
+
+#[test]
+fn the_man_page_lists_every_command_and_the_global_flags() {
+    let output = entramap(&["man"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = stdout(&output);
+    assert!(page.contains(".TH entramap 1"), "{page}");
+    for command in [
+        "lint",
+        "check",
+        "eval",
+        "fmt",
+        "schema",
+        "targets",
+        "table",
+        "docs",
+        "export",
+        "import",
+        "diff",
+        "preview",
+        "explain",
+        "completions",
+    ] {
+        assert!(
+            page.contains(&format!("entramap\\-{command}(1)")),
+            "the man page lacks {command}"
+        );
+    }
+    assert!(page.contains("\\-\\-quiet") && page.contains("\\-\\-color"));
+}
