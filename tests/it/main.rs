@@ -16,6 +16,7 @@ mod graph;
 mod hostile_inputs;
 mod library_use;
 mod lint;
+mod messages;
 mod parser_equivalence;
 mod preview;
 mod printer_roundtrip;
