@@ -128,6 +128,42 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The part of `span` to underline when other labelled spans lie inside it on the same line:
+/// the code frame cannot draw nested underlines on one line (the inner labels end up at the
+/// outer one's end), so the outer label is drawn under its characters before the first inner
+/// span (or after the last one, when an inner span starts where it starts).
+fn outside_nested(text: &str, span: Span, spans: &[Span]) -> Span {
+    let one_line = text
+        .get(span.start..span.end)
+        .is_some_and(|t| !t.contains('\n'));
+    let inner: Vec<Span> = spans
+        .iter()
+        .copied()
+        .filter(|o| *o != span && span.start <= o.start && o.end <= span.end && o.len() > 0)
+        .collect();
+    if !one_line || inner.is_empty() {
+        return span;
+    }
+    let first = inner.iter().map(|o| o.start).min().unwrap_or(span.start);
+    let last = inner.iter().map(|o| o.end).max().unwrap_or(span.end);
+    let gap = |c: char| c.is_whitespace() || c == ',';
+    let part = |start: usize, end: usize| {
+        let piece = text.get(start..end).unwrap_or_default();
+        let trimmed = piece.trim_end_matches(gap);
+        let lead = trimmed.len() - trimmed.trim_start_matches(gap).len();
+        Span::new(start + lead, start + trimmed.len())
+    };
+    let before = part(span.start, first);
+    let after = part(last, span.end);
+    if before.len() > 0 {
+        before
+    } else if after.len() > 0 {
+        after
+    } else {
+        span
+    }
+}
+
 /// The `human` format: a miette code frame per finding, then nothing else (the caller prints
 /// the summary line).
 pub fn to_human(reports: &[FileReport], color: bool) -> String {
@@ -151,12 +187,18 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
                 "{}:{}:{}: {}[{}]: {}\n",
                 report.source.name, start.line, start.column, d.severity, d.rule, d.message
             ));
+            let spans: Vec<Span> = std::iter::once(d.span)
+                .chain(d.labels.iter().map(|l| l.span))
+                .collect();
+            let drawn = |span: Span| outside_nested(&text, span, &spans);
+            let primary = drawn(d.span);
             let mut labels = vec![LabeledSpan::new_primary_with_span(
                 d.primary_label.clone(),
-                (d.span.start, d.span.len()),
+                (primary.start, primary.len()),
             )];
             labels.extend(d.labels.iter().map(|l| {
-                LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
+                let span = drawn(l.span);
+                LabeledSpan::new_with_span(Some(l.message.clone()), (span.start, span.len()))
             }));
             let mut help = d.help.clone().unwrap_or_default();
             for note in &d.notes {

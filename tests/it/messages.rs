@@ -71,3 +71,49 @@ fn yaml_quoting_traps_get_help_that_fixes_them() {
         }
     }
 }
+
+/// The characters of `row` (a code-frame line) from the first character of `source` on.
+fn columns(row: &str) -> Vec<char> {
+    row.chars().collect()
+}
+
+#[test]
+fn labels_are_drawn_under_the_characters_they_name_when_several_share_a_line() {
+    let output = entramap(&[
+        "lint",
+        "tests/fixtures/messages/nested-labels.entramap.yaml",
+    ]);
+    let text = stdout(&output);
+    insta::assert_snapshot!("nested_labels", text);
+    let lines: Vec<&str> = text.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.contains("expression: Join("))
+        .unwrap_or_else(|| panic!("no source line in {text}"));
+    let (code, underline) = (columns(lines[source]), columns(lines[source + 1]));
+    let code_text: String = code.iter().collect();
+    for name in ["[surname]", "[givenName]", "[department]"] {
+        let byte = code_text.find(name).unwrap_or_else(|| panic!("{name}"));
+        let start = code_text[..byte].chars().count();
+        let width = name.chars().count();
+        for (i, c) in underline.iter().enumerate().skip(start).take(width) {
+            assert!(
+                matches!(c, '─' | '┬'),
+                "{name}: column {i} is {c:?}\n{text}"
+            );
+        }
+        assert_eq!(
+            underline.get(start - 1),
+            Some(&' '),
+            "{name} starts its own underline\n{text}"
+        );
+        assert!(
+            underline.get(start + width).is_none_or(|c| *c == ' '),
+            "{name} ends its own underline\n{text}"
+        );
+        let labels = &lines[source + 2..];
+        assert!(labels
+            .iter()
+            .any(|l| l.contains(&format!("`{}`", &name[1..name.len() - 1]))));
+    }
+}
