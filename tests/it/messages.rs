@@ -117,3 +117,19 @@ fn labels_are_drawn_under_the_characters_they_name_when_several_share_a_line() {
             .any(|l| l.contains(&format!("`{}`", &name[1..name.len() - 1]))));
     }
 }
+
+#[test]
+fn help_never_recommends_the_attribute_it_complains_about() {
+    let output = entramap(&[
+        "lint",
+        "tests/fixtures/messages/username-not-filterable.entramap.yaml",
+    ]);
+    let text = stdout(&output);
+    insta::assert_snapshot!("username_not_filterable", text);
+    let help = text.split("help:").nth(1).unwrap_or_default();
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("warning[matching-not-filterable]"), "{text}");
+    let advice = help.split("; ").nth(1).unwrap_or_default();
+    assert!(!advice.contains("userName"), "{help}");
+    assert!(advice.contains("`externalId`"), "{help}");
+}
