@@ -32,7 +32,7 @@ fn the_readme_shows_the_real_table() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
-    let table = &text[text.find("| Entra ID Attribute").expect("a mapping table")..];
+    let table = &text[text.find("| Mapping type").expect("a mapping table")..];
     assert!(
         readme().contains(table.trim_end()),
         "README's table is out of date; the tool prints:\n{text}"
