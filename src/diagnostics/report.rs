@@ -139,7 +139,7 @@ fn outside_nested(text: &str, span: Span, spans: &[Span]) -> Span {
     let inner: Vec<Span> = spans
         .iter()
         .copied()
-        .filter(|o| *o != span && span.start <= o.start && o.end <= span.end && o.len() > 0)
+        .filter(|o| *o != span && span.start <= o.start && o.end <= span.end && !o.is_empty())
         .collect();
     if !one_line || inner.is_empty() {
         return span;
@@ -155,9 +155,9 @@ fn outside_nested(text: &str, span: Span, spans: &[Span]) -> Span {
     };
     let before = part(span.start, first);
     let after = part(last, span.end);
-    if before.len() > 0 {
+    if !before.is_empty() {
         before
-    } else if after.len() > 0 {
+    } else if !after.is_empty() {
         after
     } else {
         span
