@@ -1,7 +1,7 @@
 //! `entramap diff OLD NEW`: what changed between two mapping files, and what it does to a
 //! running provisioning job.
 
-use super::{count, emit, prepare_path_as, print_summary, EXIT_FINDINGS, EXIT_OK};
+use super::{count, emit, emit_masked, prepare_path_as, print_summary, EXIT_FINDINGS, EXIT_OK};
 use entramap::diagnostics::report::Format;
 use entramap::output::diff::{diff, render, DiffFormat, Risk};
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ pub fn run(args: DiffArgs) -> u8 {
         Err(code) => return code,
     };
     let result = diff(&old, &new);
-    emit(&render(&result, args.format));
+    emit_masked(&render(&result, args.format));
     if args.format == DiffFormat::Human && !result.is_empty() {
         emit("\n");
         print_summary(

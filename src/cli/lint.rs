@@ -1,8 +1,8 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
 use super::{
-    count, emit, finding_counts, print_summary, use_color, FailOn, Stream, EXIT_FINDINGS, EXIT_OK,
-    EXIT_USAGE,
+    count, emit, emit_with, finding_counts, print_summary, use_color, FailOn, Stream,
+    EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
 use entramap::base::fs::read_stream_text_limited;
 use entramap::diagnostics::report::{self, diagnostic_json, FileReport, Format, Summary};
@@ -94,7 +94,10 @@ pub fn run(args: LintArgs) -> u8 {
             })
         })
         .collect();
-    let reports: Vec<FileReport> = results.into_iter().map(|r| r.report).collect();
+    let reports: Vec<FileReport> = results
+        .into_iter()
+        .flat_map(|r| std::iter::once(r.report).chain(r.profile))
+        .collect();
     let summary = Summary::of(&reports);
     match args.format {
         Format::Human => {
@@ -110,20 +113,14 @@ pub fn run(args: LintArgs) -> u8 {
                 &counts,
             );
         }
-        Format::Json => {
-            let mut document = report::to_json(&reports);
-            if let Some(object) = document.get_mut("summary").and_then(|s| s.as_object_mut()) {
-                object.insert("mappings".into(), mappings.into());
-                object.insert("suppressed".into(), suppressed.into());
-            }
-            if let Some(object) = document.as_object_mut() {
-                object.insert("suppressed".into(), suppressed_json.into());
-            }
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&document).unwrap_or_default()
-            ));
-        }
+        Format::Json => emit_with(|out| {
+            let extra = [
+                ("mappings", mappings.into()),
+                ("suppressed", suppressed.into()),
+            ];
+            let document = [("suppressed", suppressed_json.into())];
+            report::write_json_with(&reports, &extra, &document, out)
+        }),
         Format::Github => emit(&report::to_github(&reports)),
         Format::Sarif => emit(&format!(
             "{}\n",
