@@ -203,7 +203,7 @@ rules![
       bad: "entramap lint schemas/gallery/slack.yaml", good: "entramap targets schemas/gallery/slack.yaml\nentramap init --app slack -o slack.entramap.yaml" },
     { ReferenceToString, "reference-to-string", N, M, "A Reference source (such as `manager`) goes to a String target.",
       "Several gallery apps (Gong, Infor CloudSuite, Airtable, Smartsheet, Workplace from Meta) type the enterprise `manager` as String, and Microsoft's default mapping feeds it from `manager`. Entra resolves the reference and sends the manager's `id` in the app (the id the app returned when Entra created the manager), not an Entra object id or a name; while the manager is not provisioned to the app, nothing is sent. This note says so; it is not an error.",
-      bad: "  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager  (String)\n    source: manager", good: "(the same mapping, into a Reference target)\n  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\n    source: manager" },
+      bad: "  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager   # a String target\n    source: manager", good: "# the same mapping, into a Reference target\n  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\n    source: manager" },
     { MalformedTargetPath, "malformed-target-path", E, M, "The target is not a valid SCIM attribute path.",
       "Entra target names are SCIM paths: an attribute, an optional value filter `[type eq \"work\"]` with a double-quoted value, an optional `.subAttribute`, optionally after a schema URN and `:`.",
       bad: "  - target: emails[type eq work].value", good: "  - target: emails[type eq \"work\"].value" },
