@@ -720,6 +720,11 @@ pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
         .copied()
 }
 
+/// Connect Sync functions with a one-to-one provisioning equivalent (same arguments, same
+/// result), which `lint --fix` and the language server's quick fixes rename.
+pub static CONNECT_SYNC_EQUIVALENTS: &[(&str, &str)] =
+    &[("LCase", "ToLower"), ("UCase", "ToUpper")];
+
 /// The Connect Sync advice for a name that is not a function here.
 pub fn connect_sync_only(name: &str) -> Option<&'static str> {
     CONNECT_SYNC_ONLY

@@ -3,7 +3,7 @@
 //! and infers the result type. One mistake gives one diagnostic.
 
 use crate::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Fix, Severity, Span};
 use crate::source::SourceSchema;
 use crate::suggest;
 use crate::syntax::ast::decode_string;
@@ -263,6 +263,10 @@ impl Checker<'_, '_> {
             .find(|(n, _)| n.eq_ignore_ascii_case(&call.name))
             .map(|(_, a)| *a)
         {
+            let fix = catalogue::CONNECT_SYNC_EQUIVALENTS
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&call.name))
+                .and_then(|(_, to)| Fix::replace_word(call.name_span, &call.name, to));
             self.push(
                 Diagnostic::new(
                     "connect-sync-only-function",
@@ -270,7 +274,8 @@ impl Checker<'_, '_> {
                     format!("`{}` exists only in Entra Connect Sync", call.name),
                 )
                 .with_primary_label("not a provisioning function")
-                .with_help(advice),
+                .with_help(advice)
+                .with_fix(fix),
             );
             return None;
         }
@@ -284,7 +289,12 @@ impl Checker<'_, '_> {
                 )
                 .with_primary_label("wrong letter case")
                 .with_help(format!("write `{}`", fixed.name))
-                .with_note("Microsoft's reference says the syntax is case-sensitive"),
+                .with_note("Microsoft's reference says the syntax is case-sensitive")
+                .with_fix(Fix::replace_word(
+                    call.name_span,
+                    &call.name,
+                    fixed.name,
+                )),
             );
             return Some(fixed);
         }
@@ -297,6 +307,10 @@ impl Checker<'_, '_> {
         if let Some(help) = suggest::did_you_mean(&call.name, catalogue::names()) {
             d = d.with_help(help);
         }
+        d = d.with_fix(
+            suggest::certain(&call.name, catalogue::names())
+                .and_then(|c| Fix::replace_word(call.name_span, &call.name, c)),
+        );
         self.push(d);
         None
     }
@@ -589,12 +603,14 @@ impl Checker<'_, '_> {
 /// difference is called out: names are case-sensitive). Used for expressions and for Direct
 /// mappings alike.
 pub fn unknown_source_attribute(name: &str, span: Span, schema: &SourceSchema) -> Diagnostic {
+    let fix = suggest::certain(name, schema.names()).and_then(|c| Fix::replace_word(span, name, c));
     let d = Diagnostic::new(
         "unknown-source-attribute",
         span,
         format!("unknown source attribute `{name}`"),
     )
-    .with_primary_label("not in the source schema");
+    .with_primary_label("not in the source schema")
+    .with_fix(fix);
     match suggest::closest(name, schema.names()) {
         Some(c) if c.eq_ignore_ascii_case(name) => {
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))

@@ -17,6 +17,8 @@ pub mod fmt;
 pub mod fsutil;
 pub mod graph;
 pub mod lint;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod mapping;
 pub mod named;
 pub mod output;

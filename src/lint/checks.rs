@@ -159,7 +159,16 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                         object.kind.as_str()
                     ),
                 )
-                .with_primary_label("unknown target attribute");
+                .with_primary_label("unknown target attribute")
+                .with_fix(
+                    suggest::certain(&target.value, targets.names()).and_then(|c| {
+                        crate::diagnostic::Fix::replace_word(
+                            target.content_span(),
+                            &target.value,
+                            c,
+                        )
+                    }),
+                );
                 let declare = format!(
                     "if the service provider has it, declare it under `target_attributes: {{{}: [{{name: ..., type: ...}}]}}` (the portal's \"Edit attribute list for customappsso\")",
                     object_name(object.kind)
@@ -607,6 +616,11 @@ struct Operator {
     types: &'static [Base],
 }
 
+/// Every scoping operator's name and whether it takes a value (for editors' completion).
+pub fn scoping_operators() -> impl Iterator<Item = (&'static str, bool)> {
+    OPERATORS.iter().map(|o| (o.name, o.binary))
+}
+
 const STRINGISH: &[Base] = &[Base::String, Base::Integer];
 const OPERATORS: &[Operator] = &[
     Operator {
@@ -674,7 +688,10 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
             match attribute {
                 None => {
                     let mut d = Diagnostic::new("scoping-unknown-attribute", clause.attribute.span, format!("unknown source attribute `{name}` in a scoping filter"))
-                        .with_primary_label("not in the source schema");
+                        .with_primary_label("not in the source schema")
+                        .with_fix(suggest::certain(name, object.sources.names()).and_then(|c| {
+                            crate::diagnostic::Fix::replace_word(clause.attribute.span, name, c)
+                        }));
                     if let Some(hint) = suggest::did_you_mean(name, object.sources.names()) {
                         d = d.with_help(hint);
                     }

@@ -118,6 +118,17 @@ pub struct Context<'a> {
 /// Lints a mapping file's text. `name` is shown in findings and picks YAML or JSON; `base_dir`
 /// resolves a `target:` that is a path (the file's directory).
 pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintReport {
+    lint_source_with(name, text, base_dir, &profile::read_from_disk)
+}
+
+/// [`lint_source`], reading target profile files through `read` (the language server reads an
+/// editor's unsaved profile before the file on disk).
+pub fn lint_source_with(
+    name: &str,
+    text: &str,
+    base_dir: Option<&Path>,
+    read: profile::ReadProfile<'_>,
+) -> LintReport {
     let loaded = load_str(name, text);
     let mut sink = Sink::default();
     for d in loaded.diagnostics {
@@ -127,7 +138,7 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
     let mut suppressed = 0;
     if let Some(file) = &loaded.file {
         mappings = file.mapping_count();
-        let profile = resolve_profile(file, base_dir, &mut sink);
+        let profile = resolve_profile(file, base_dir, read, &mut sink);
         let context = Context {
             file,
             text,
@@ -271,9 +282,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: u
 fn resolve_profile(
     file: &MappingFile,
     base_dir: Option<&Path>,
+    read: profile::ReadProfile<'_>,
     sink: &mut Sink,
 ) -> Option<Profile> {
-    match profile::load(file.target_profile(), base_dir) {
+    match profile::load_with(file.target_profile(), base_dir, read) {
         Ok(profile) => Some(profile),
         Err(error) => {
             sink.file(profile_diagnostic(file, &error));
@@ -299,7 +311,9 @@ pub fn profile_diagnostic(file: &MappingFile, error: &ProfileError) -> Diagnosti
         ))
 }
 
-fn object_context<'a>(
+/// The schemas one object mapping of `file` is checked against: Entra's attributes plus the
+/// file's `source_attributes`, the profile's plus its `target_attributes`.
+pub fn object_context<'a>(
     file: &'a MappingFile,
     kind: ObjectKind,
     profile: Option<&Profile>,
@@ -371,7 +385,16 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
                 allow.rule.span,
                 format!("no rule is called `{}`", allow.rule.value),
             )
-            .with_primary_label("unknown rule id");
+            .with_primary_label("unknown rule id")
+            .with_fix(
+                crate::suggest::certain(
+                    &allow.rule.value,
+                    crate::rules::RULES.iter().map(|r| r.id),
+                )
+                .and_then(|c| {
+                    crate::diagnostic::Fix::replace_word(allow.rule.span, &allow.rule.value, c)
+                }),
+            );
             d = match crate::suggest::did_you_mean(
                 &allow.rule.value,
                 crate::rules::RULES.iter().map(|r| r.id),

@@ -219,6 +219,10 @@ impl Builder<'_> {
                     format!("unknown key `{name}` in `{what}`"),
                 )
                 .with_primary_label("not a key of this section");
+                d = d.with_fix(
+                    crate::suggest::certain(name, known.iter().copied())
+                        .and_then(|c| crate::diagnostic::Fix::replace_word(key.span, name, c)),
+                );
                 d = match crate::suggest::did_you_mean(name, known.iter().copied()) {
                     Some(hint) => d.with_help(hint),
                     None => d.with_help(format!(

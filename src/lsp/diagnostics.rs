@@ -1,0 +1,132 @@
+//! The findings of one document as LSP diagnostics: the same pipeline as `entramap lint` on the
+//! editor's text, rule ids as codes, secondary labels as related information.
+
+use super::document::{DocKind, Document};
+use super::Overlay;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::lint::{lint_source_with, LintReport};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString};
+
+/// The findings of a mapping file or target profile, as `entramap lint` reports them.
+pub fn findings(document: &Document, overlay: Overlay<'_>) -> Vec<Diagnostic> {
+    match document.kind() {
+        DocKind::Mapping => lint(document, overlay).report.diagnostics,
+        DocKind::Profile => profile_findings(document, overlay),
+        DocKind::Other => Vec::new(),
+    }
+}
+
+/// Lints a mapping document, reading profiles through the overlay.
+pub fn lint(document: &Document, overlay: Overlay<'_>) -> LintReport {
+    let read = |path: &std::path::Path| overlay.read(path);
+    lint_source_with(&document.name(), &document.text, document.base_dir(), &read)
+}
+
+/// The LSP diagnostics of a document.
+pub fn diagnostics(document: &Document, overlay: Overlay<'_>) -> Vec<lsp_types::Diagnostic> {
+    findings(document, overlay)
+        .iter()
+        .map(|d| to_lsp(document, d))
+        .collect()
+}
+
+/// One finding as an LSP diagnostic: the message with its help, the rule id as code, every
+/// secondary label as related information.
+pub fn to_lsp(document: &Document, d: &Diagnostic) -> lsp_types::Diagnostic {
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .labels
+        .iter()
+        .map(|label| DiagnosticRelatedInformation {
+            location: Location::new(document.uri.clone(), document.range(label.span)),
+            message: label.message.clone(),
+        })
+        .collect();
+    lsp_types::Diagnostic {
+        range: document.range(d.span),
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Note => DiagnosticSeverity::INFORMATION,
+        }),
+        code: Some(NumberOrString::String(d.rule.to_owned())),
+        code_description: None,
+        source: Some("entramap".to_owned()),
+        message: crate::secrets::redact(&message).into_owned(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: None,
+        data: None,
+    }
+}
+
+/// A target profile's findings: the reason it does not load (syntax, unknown keys, a broken
+/// `extends`), at the line and column the reader names when it names one.
+fn profile_findings(document: &Document, overlay: Overlay<'_>) -> Vec<Diagnostic> {
+    let name = document.name();
+    let error = match crate::profile::parse_file(&document.text, &name) {
+        Err(error) => error,
+        Ok(file) => match &file.extends {
+            Some(parent) => {
+                let read = |path: &std::path::Path| overlay.read(path);
+                match crate::profile::load_with(parent, document.base_dir(), &read) {
+                    Ok(_) => return Vec::new(),
+                    Err(error) => {
+                        let at = document
+                            .text
+                            .find("extends")
+                            .map_or(Span::new(0, 0), |i| Span::new(i, i + "extends".len()));
+                        return vec![Diagnostic::new("invalid-target-profile", at, error.message)];
+                    }
+                }
+            }
+            None => return Vec::new(),
+        },
+    };
+    let at = located(&document.text, &error.message);
+    vec![Diagnostic::new(
+        "invalid-target-profile",
+        Span::new(at, at),
+        error.message,
+    )]
+}
+
+/// The offset of the first `line N column M` in a reader's message (1-based), else 0.
+fn located(text: &str, message: &str) -> usize {
+    let number = |after: &str| -> Option<usize> {
+        let rest = &message[message.find(after)? + after.len()..];
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    let (Some(line), Some(column)) = (number("line "), number("column ")) else {
+        return 0;
+    };
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text[start..].lines().next().unwrap_or("");
+    start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line_text.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_positions_become_offsets() {
+        let text = "a: 1\nbü: x\n";
+        assert_eq!(located(text, "p.yaml: bad at line 2 column 3"), 8);
+        assert_eq!(located(text, "no position"), 0);
+    }
+}

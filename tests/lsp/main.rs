@@ -1,0 +1,6 @@
+//! `entramap lsp`: protocol tests through an in-memory connection (an editor's view of the
+//! server), and an end-to-end test with headless Neovim.
+
+mod client;
+mod features;
+mod protocol;
