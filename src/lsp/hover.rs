@@ -3,41 +3,63 @@
 //! rule's explanation; the profile; the value type of the sub-expression under the cursor.
 
 use super::cursor::{at, At, Model};
+use super::diagnostics::findings;
 use super::document::Document;
 use super::Overlay;
 use crate::catalogue::{self, Context};
+use crate::diagnostic::Span;
 use crate::lint::object_context;
 use crate::profile::{Mutability, TargetAttribute};
 use crate::source::ObjectKind;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 use std::fmt::Write as _;
 
-/// The hover at `position`, if there is something to say.
+/// The hover at `position`, if there is something to say: about what is under the cursor,
+/// else the explanation of the finding there (`entramap explain`).
 pub fn hover(document: &Document, position: Position, overlay: Overlay<'_>) -> Option<Hover> {
-    let model = Model::load(document, overlay)?;
-    let found = at(&model, document.offset(position))?;
-    let (text, span) = match &found {
-        At::Function { name, span } => (function(name)?, *span),
-        At::SourceAttribute { object, name, span } => {
-            (source_attribute(&model, *object, name)?, *span)
-        }
-        At::TargetAttribute { object, name, span } => {
-            (target_attribute(&model, *object, name)?, *span)
-        }
-        At::Rule { id, span } => (rule(id)?, *span),
-        At::Profile { span, .. } => (profile(&model)?, *span),
-        At::Value { ty, text, span } => (
-            format!("```\n{}\n```\nvalue type: **{ty}**", one_line(text)),
-            *span,
-        ),
-    };
-    Some(Hover {
+    let offset = document.offset(position);
+    Model::load(document, overlay)
+        .and_then(|model| hover_model(document, &model, offset))
+        .or_else(|| hover_finding(document, offset, overlay))
+}
+
+fn markdown(document: &Document, text: String, span: Span) -> Hover {
+    Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: text,
         }),
         range: Some(document.range(span)),
-    })
+    }
+}
+
+/// The explanation of the rule of the first finding at `offset`.
+fn hover_finding(document: &Document, offset: usize, overlay: Overlay<'_>) -> Option<Hover> {
+    let found = findings(document, overlay);
+    let d = found
+        .iter()
+        .find(|d| d.span.start <= offset && offset <= d.span.end)?;
+    Some(markdown(document, rule(d.rule)?, d.span))
+}
+
+fn hover_model(document: &Document, model: &Model, offset: usize) -> Option<Hover> {
+    let found = at(model, offset)?;
+    let (text, span) = match &found {
+        At::Function { name, span } => (function(name)?, *span),
+        At::SourceAttribute { object, name, span } => {
+            (source_attribute(model, *object, name)?, *span)
+        }
+        At::TargetAttribute { object, name, span } => {
+            (target_attribute(model, *object, name)?, *span)
+        }
+        At::Rule { id, span } => (rule(id)?, *span),
+        At::Profile { span, .. } => (profile(model)?, *span),
+        At::Value { ty, text, span } => (
+            format!("```\n{}\n```\nvalue type: **{ty}**", one_line(text)),
+            *span,
+        ),
+    };
+    Some(markdown(document, text, span))
 }
 
 /// A function's hover text: signature, summary, contexts, reference link; for a Connect Sync

@@ -470,3 +470,28 @@ fn changing_a_profile_rechecks_the_mappings_that_use_it() {
     );
     client.shutdown();
 }
+
+#[test]
+fn hover_on_a_finding_explains_its_rule() {
+    let mut client = Client::start(&[]);
+    let text =
+        format!("{HEAD}  - target: externalId\n    source: objectId\n    matching_precedence: 1\n");
+    let doc = open(&mut client, "explain.entramap.yaml", &text);
+    let last = text.rfind("matching_precedence: 1").unwrap() + "matching_precedence: ".len();
+    let line = text[..last].matches('\n').count() as u32;
+    let hover = client.at("textDocument/hover", &doc, line, 25);
+    let value = hover["contents"]["value"].as_str().expect("a hover");
+    assert!(
+        value.starts_with("**matching-precedence-duplicate** (error)"),
+        "{value}"
+    );
+    // A document that does not load explains its syntax error.
+    let broken = "entramap: 1\napp: [\n";
+    client.change_all(&doc, 2, broken);
+    let published = client.diagnostics(&doc);
+    let at = published.diagnostics[0].range.start;
+    let hover = client.at("textDocument/hover", &doc, at.line, at.character);
+    let value = hover["contents"]["value"].as_str().expect("a hover");
+    assert!(value.starts_with("**file-syntax** (error)"), "{value}");
+    client.shutdown();
+}
