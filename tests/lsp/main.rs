@@ -5,3 +5,4 @@ mod client;
 mod features;
 mod neovim;
 mod protocol;
+mod readme;
