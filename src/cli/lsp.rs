@@ -1,6 +1,6 @@
 //! `entramap lsp`: the language server on stdin and stdout.
 
-use super::{EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_OK};
 use entramap::lsp::{run_stdio, Options};
 
 /// Arguments of `entramap lsp`.
@@ -14,7 +14,7 @@ pub struct LspArgs {
     debounce_ms: u64,
 }
 
-/// Runs `entramap lsp` until the client says `exit`.
+/// Runs `entramap lsp` until the client says `exit`: status 0 after `shutdown`, else 1.
 pub fn run(args: LspArgs) -> u8 {
     let _ = args.stdio;
     let options = Options {
@@ -23,8 +23,9 @@ pub fn run(args: LspArgs) -> u8 {
     match run_stdio(options) {
         Ok(()) => EXIT_OK,
         Err(e) => {
+            // The protocol asks for status 1 when the session did not end with `shutdown`.
             eprintln!("entramap lsp: {e}");
-            EXIT_USAGE
+            EXIT_FINDINGS
         }
     }
 }

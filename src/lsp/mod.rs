@@ -155,26 +155,38 @@ impl Server {
     fn main_loop(&mut self, connection: &Connection, options: Options) -> Result<(), Error> {
         while let Ok(message) = connection.receiver.recv() {
             if let Flow::Exit = self.handle(connection, message) {
-                return Ok(());
+                return self.exit();
             }
-            // Coalesce: apply everything already queued (and, after a change, what arrives
-            // within the debounce window) before checking.
+            // Coalesce: apply everything already queued and, once after a change, what
+            // arrives within the debounce window, before checking.
+            let mut waited = false;
             loop {
                 let next = match connection.receiver.try_recv() {
                     Ok(message) => Some(message),
-                    Err(_) if !self.dirty.is_empty() && !options.debounce.is_zero() => {
+                    Err(_) if !waited && !self.dirty.is_empty() && !options.debounce.is_zero() => {
+                        waited = true;
                         connection.receiver.recv_timeout(options.debounce).ok()
                     }
                     Err(_) => None,
                 };
                 let Some(message) = next else { break };
                 if let Flow::Exit = self.handle(connection, message) {
-                    return Ok(());
+                    return self.exit();
                 }
             }
             self.publish_dirty(connection);
         }
         Ok(())
+    }
+
+    /// The outcome of `exit`: an error unless `shutdown` came first (the protocol's exit
+    /// status 1).
+    fn exit(&self) -> Result<(), Error> {
+        if self.shutdown {
+            Ok(())
+        } else {
+            Err("the client sent `exit` without `shutdown`".into())
+        }
     }
 
     /// Handles one message, catching a panic so that one bad request never ends the session.

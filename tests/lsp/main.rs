@@ -6,3 +6,4 @@ mod features;
 mod neovim;
 mod protocol;
 mod readme;
+mod stdio;
