@@ -3,6 +3,7 @@
 
 mod client;
 mod features;
+mod fixes;
 mod neovim;
 mod protocol;
 mod readme;
