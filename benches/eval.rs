@@ -5,7 +5,7 @@
 
 use chrono::{TimeZone, Utc};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use entramap::eval::{compile_text, Compiled, EvalContext, JsonSource, OutcomeRef};
+use entramap::expr::eval::{compile_text, Compiled, EvalContext, JsonSource, OutcomeRef};
 
 const IDMELON: &[&str] = &[
     "[objectId]",

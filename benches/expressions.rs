@@ -4,10 +4,10 @@
 //! as Entra stores it (a Direct mapping is the expression `[attribute]`, a constant `"text"`).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use entramap::catalogue::Context;
-use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::mapping::MappingKind;
-use entramap::source::{entra_id, ObjectKind};
+use entramap::expr::catalogue::Context;
+use entramap::expr::checker::{check_text, Attributes, CheckOptions};
+use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::model::MappingKind;
 
 fn corpus() -> Vec<(String, Context, bool)> {
     let text = include_str!("../tests/fixtures/expressions/valid.tsv");
@@ -36,10 +36,10 @@ fn mapping_files() -> Vec<(String, ObjectKind)> {
     ];
     let mut expressions = Vec::new();
     for text in files {
-        let Some(file) = entramap::mapping::load_str("example.entramap.yaml", text).file else {
+        let Some(file) = entramap::model::load_str("example.entramap.yaml", text).file else {
             continue;
         };
-        for kind in [ObjectKind::User, ObjectKind::Group] {
+        for kind in ObjectKind::ALL {
             for mapping in &file.object(kind).mappings {
                 let expression = match &mapping.kind {
                     Some(MappingKind::Source(t)) => format!("[{}]", t.value),
@@ -82,7 +82,7 @@ fn parse_and_check(c: &mut Criterion) {
     group.bench_function("parse", |b| {
         b.iter(|| {
             for (text, _, _) in &corpus {
-                let _ = black_box(entramap::syntax::parse(black_box(text)));
+                let _ = black_box(entramap::expr::syntax::parse(black_box(text)));
             }
         })
     });
@@ -105,15 +105,15 @@ fn parse_and_check(c: &mut Criterion) {
     group.finish();
     let patterns: Vec<String> = corpus
         .iter()
-        .filter_map(|(text, _, _)| entramap::syntax::parse(text).ok())
+        .filter_map(|(text, _, _)| entramap::expr::syntax::parse(text).ok())
         .flat_map(|expr| {
             let mut found = Vec::new();
             expr.walk(&mut |e| {
                 if let Some(call) = e.as_call().filter(|c| c.name == "Replace") {
-                    if let Some(entramap::syntax::ExprKind::Str(raw)) =
+                    if let Some(entramap::expr::syntax::ExprKind::Str(raw)) =
                         call.args.get(2).and_then(|a| a.value()).map(|v| &v.kind)
                     {
-                        found.push(entramap::syntax::ast::decode_string(raw).into_owned());
+                        found.push(entramap::expr::syntax::ast::decode_string(raw).into_owned());
                     }
                 }
             });
@@ -125,7 +125,7 @@ fn parse_and_check(c: &mut Criterion) {
     regex_group.bench_function("Replace patterns of the corpus", |b| {
         b.iter(|| {
             for pattern in &patterns {
-                black_box(entramap::checker::regex_problem(black_box(pattern)));
+                black_box(entramap::expr::checker::regex_problem(black_box(pattern)));
             }
         })
     });

@@ -1,12 +1,14 @@
 //! `entramap fmt`: every expression of a mapping file rewritten to its canonical form
-//! ([`crate::syntax::print`]), in place, touching nothing else: each changed scalar is replaced
+//! ([`crate::expr::syntax::print`]), in place, touching nothing else: each changed scalar is replaced
 //! by the canonical text written in the same style (plain, quoted, block or JSON string).
 //!
 //! A block scalar (`|`, `>`) is the author's layout of a long expression: it is rewritten only
 //! when its tokens differ from the canonical form, not for line breaks and indentation.
 
-use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::mapping::{load_str, FileFormat, MappingFile, MappingKind, Text};
+use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{load_str, FileFormat, MappingFile, MappingKind, Text};
 
 /// The outcome of formatting one file.
 #[derive(Debug, Clone)]
@@ -33,7 +35,7 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
         else {
             continue;
         };
-        let canonical = crate::syntax::print(expr);
+        let canonical = crate::expr::syntax::print(expr);
         if canonical == value.value {
             continue;
         }
@@ -100,7 +102,7 @@ fn changed_meaning(
         .into_iter()
         .map(|span| {
             Diagnostic::new(
-                "fmt-unsafe-rewrite",
+                RuleId::FmtUnsafeRewrite,
                 span,
                 "rewriting this expression to its canonical form would change what it reads as",
             )
@@ -121,7 +123,7 @@ fn expressions(file: &MappingFile) -> Vec<(Span, String)> {
             Some(MappingKind::Expression { text, expr }) => Some((
                 text.span,
                 expr.as_ref()
-                    .map_or_else(|| text.value.clone(), crate::syntax::print),
+                    .map_or_else(|| text.value.clone(), crate::expr::syntax::print),
             )),
             _ => None,
         })
@@ -323,7 +325,7 @@ mod tests {
         let span = expressions(&original)[0].0;
         let errors = changed_meaning("a.yaml", &original, changed, &[(span, String::new())]);
         assert_eq!(errors.len(), 1);
-        assert_eq!(errors[0].rule, "fmt-unsafe-rewrite");
+        assert_eq!(errors[0].rule, RuleId::FmtUnsafeRewrite);
         assert_eq!(errors[0].span, span);
     }
 }

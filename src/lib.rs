@@ -2,36 +2,25 @@
 //! as reviewed files: lint them offline, generate setup tables, docs and Graph schemas from them,
 //! evaluate them, diff them.
 //!
-//! Layers, bottom up: [`syntax`] (expression syntax tree with spans) → [`catalogue`] (functions)
-//! → [`checker`] → mapping model and profiles → lint rules → outputs → evaluator → the CLI.
+//! One folder per stage, bottom up (each imports only from those before it; see
+//! `ARCHITECTURE.md`): [`base`] (spans, source text, suggestions, files) → [`diagnostics`]
+//! (findings, rules, renderers) → [`expr`] (the expression language) → [`model`] (mapping files
+//! and target profiles) → [`lint`], [`output`] (tables, docs, diff), [`graph`], [`fmt`],
+//! [`preview`] → the command line.
 
 #![warn(missing_docs)]
 
-pub mod catalogue;
-pub mod checker;
-pub mod diagnostic;
-pub mod diff;
-pub mod dotnet_regex;
-pub mod eval;
+pub mod base;
+pub mod diagnostics;
+pub mod expr;
 pub mod fmt;
-pub mod fsutil;
 pub mod graph;
 pub mod lint;
 #[cfg(feature = "lsp")]
 pub mod lsp;
-pub mod mapping;
-pub mod named;
+pub mod model;
 pub mod output;
 pub mod preview;
-pub mod profile;
-pub mod report;
-pub mod rules;
-pub mod secrets;
-pub mod source;
-pub mod suggest;
-pub mod syntax;
-pub mod synth;
-pub mod target_path;
-pub mod types;
 
-pub use diagnostic::{Diagnostic, Severity, Span};
+pub use base::text::Span;
+pub use diagnostics::{Diagnostic, Severity};

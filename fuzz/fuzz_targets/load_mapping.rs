@@ -5,14 +5,19 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     for name in ["fuzz.entramap.yaml", "fuzz.entramap.json"] {
         let report = entramap::lint::lint_source(name, text, None).report;
         for d in &report.diagnostics {
-            assert!(d.span.start <= d.span.end && d.span.end <= text.len(), "{d:?}");
+            assert!(
+                d.span.start <= d.span.end && d.span.end <= text.len(),
+                "{d:?}"
+            );
         }
         if let Some(formatted) = entramap::fmt::format_source(name, text).text {
-            assert!(entramap::mapping::load_str(name, &formatted).file.is_some());
+            assert!(entramap::model::load_str(name, &formatted).file.is_some());
         }
     }
 });

@@ -1,12 +1,12 @@
 //! `entramap check EXPR`: parse and type-check one expression.
 
 use super::{emit, finish, FailOn, EXIT_USAGE};
-use entramap::catalogue::Context;
-use entramap::checker::{check_text, Attributes, CheckOptions};
-use entramap::fsutil::read_stream_text_limited;
-use entramap::report::{FileReport, Format, Source};
-use entramap::source::{entra_id, ObjectKind};
-use entramap::types::{Base, Type};
+use entramap::base::fs::read_stream_text_limited;
+use entramap::diagnostics::report::{FileReport, Format, Source};
+use entramap::expr::catalogue::Context;
+use entramap::expr::checker::{check_text, Attributes, CheckOptions};
+use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::expr::types::{Base, Type};
 
 /// The most standard input `check -` reads, in bytes.
 const MAX_STDIN_BYTES: usize = 16 * 1024 * 1024;
@@ -72,7 +72,7 @@ pub fn run(args: CheckArgs) -> u8 {
         }),
     };
     let checked = check_text(&text, &options);
-    let canonical = checked.expr.as_ref().map(entramap::syntax::print);
+    let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
     let ty = checked.ty.to_string();
     let report = FileReport {
         source: Source::new("<expression>", text),
@@ -92,7 +92,7 @@ pub fn run(args: CheckArgs) -> u8 {
         Some(("expression", extra)),
     );
     if args.format == Format::Human {
-        let summary = entramap::report::Summary::of(&reports);
+        let summary = entramap::diagnostics::report::Summary::of(&reports);
         if summary.errors + summary.warnings + summary.notes > 0 {
             emit(&format!(
                 "{} error(s), {} warning(s), {} note(s)\n",

@@ -2,8 +2,8 @@
 //! running provisioning job.
 
 use super::{emit, prepare_path_as, EXIT_FINDINGS, EXIT_OK};
-use entramap::diff::{diff, render, DiffFormat, Risk};
-use entramap::report::Format;
+use entramap::diagnostics::report::Format;
+use entramap::output::diff::{diff, render, DiffFormat, Risk};
 use std::path::PathBuf;
 
 /// Arguments of `entramap diff`.

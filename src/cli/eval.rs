@@ -1,14 +1,14 @@
 //! `entramap eval EXPR --user FILE`: evaluate one expression against one source object.
 
 use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::catalogue::Context;
-use entramap::checker::{Attributes, CheckOptions};
-use entramap::eval::{
+use entramap::base::fs::read_stream_text_limited;
+use entramap::diagnostics::report::{FileReport, Source};
+use entramap::expr::catalogue::Context;
+use entramap::expr::checker::{Attributes, CheckOptions};
+use entramap::expr::eval::{
     self, EvalContext, IifNullPolicy, JsonSource, Outcome, TraceResult, TraceStep,
 };
-use entramap::fsutil::read_stream_text_limited;
-use entramap::report::{FileReport, Source};
-use entramap::source::{entra_id, ObjectKind};
+use entramap::expr::source::{entra_id, ObjectKind};
 use entramap::Severity;
 use serde_json::json;
 
@@ -201,7 +201,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
             } else {
                 Stream::Stderr
             };
-            let findings = entramap::report::to_human(&reports, use_color(stream));
+            let findings = entramap::diagnostics::report::to_human(&reports, use_color(stream));
             if failed {
                 out.push_str(&findings);
             } else if !findings.is_empty() {
@@ -211,18 +211,19 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
         }
         EvalFormat::Sarif => emit(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&entramap::report::to_sarif(&reports)).unwrap_or_default()
+            serde_json::to_string_pretty(&entramap::diagnostics::report::to_sarif(&reports))
+                .unwrap_or_default()
         )),
-        EvalFormat::Github => emit(&entramap::report::to_github(&reports)),
+        EvalFormat::Github => emit(&entramap::diagnostics::report::to_github(&reports)),
         EvalFormat::Json => {
-            let mut document = entramap::report::to_json(&reports);
+            let mut document = entramap::diagnostics::report::to_json(&reports);
             let result_json = match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => json!({
                     "flows": true, "value": value.to_json(), "type": value.type_name(), "redacted": redacted,
                 }),
                 Some(Ok(Outcome::NotFlowing { reason, span })) => json!({
                     "flows": false, "reason": reason.as_str(), "message": reason.describe(),
-                    "span": entramap::report::span_json(&reports[0].source, *span),
+                    "span": entramap::diagnostics::report::span_json(&reports[0].source, *span),
                 }),
                 _ => serde_json::Value::Null,
             };
@@ -234,7 +235,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
                         .map(|s| {
                             json!({
                                 "depth": s.depth,
-                                "span": entramap::report::span_json(&reports[0].source, s.span),
+                                "span": entramap::diagnostics::report::span_json(&reports[0].source, s.span),
                                 "expression": text.get(s.span.start..s.span.end).unwrap_or(""),
                                 "result": match &s.result {
                                     TraceResult::Value(v) => json!({"value": v.to_json()}),

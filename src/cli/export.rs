@@ -1,7 +1,7 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
 use super::{emit, prepare_path, EXIT_OK, EXIT_USAGE};
-use entramap::fsutil::write_atomically;
+use entramap::base::fs::write_atomically;
 use entramap::graph::export::{export, ExportOptions};
 use std::path::PathBuf;
 

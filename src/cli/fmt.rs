@@ -3,10 +3,11 @@
 use super::{
     emit, failure_status, print_reports, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
+use entramap::base::fs::write_atomically;
+use entramap::diagnostics::report::{FileReport, Format, Source};
 use entramap::fmt::format_source;
-use entramap::fsutil::write_atomically;
-use entramap::lint::{discover, read_mapping_file};
-use entramap::report::{FileReport, Format, Source};
+use entramap::lint::discover;
+use entramap::model::read_mapping_file;
 use std::path::PathBuf;
 
 /// Arguments of `entramap fmt`.
@@ -83,7 +84,7 @@ pub fn run(args: FmtArgs) -> u8 {
         if !findings.is_empty() {
             eprint!(
                 "{}",
-                entramap::report::to_human(&findings, use_color(Stream::Stderr))
+                entramap::diagnostics::report::to_human(&findings, use_color(Stream::Stderr))
             );
         }
     } else {

@@ -1,7 +1,7 @@
 //! `entramap import SCHEMA.json`: a Graph synchronization schema to a mapping file.
 
 use super::{emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::fsutil::{read_text_limited, write_atomically};
+use entramap::base::fs::{read_text_limited, write_atomically};
 use entramap::graph::import::{import_str, ImportError, ImportOptions};
 use entramap::graph::model::MAX_DOCUMENT_BYTES;
 use std::path::PathBuf;

@@ -2,8 +2,8 @@
 
 use super::FailOn;
 use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use entramap::diagnostics::report::{self, FileReport, Format, Summary};
 use entramap::lint::{discover, lint_file, LintReport};
-use entramap::report::{self, FileReport, Format, Summary};
 use std::path::PathBuf;
 
 /// Arguments of `entramap lint`.

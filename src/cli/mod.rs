@@ -11,13 +11,15 @@ mod lint;
 mod lsp;
 mod preview;
 mod schema;
+mod synth;
 mod table;
 mod targets;
 
 use clap::{Parser, Subcommand};
+use entramap::diagnostics::report::{FileReport, Format, Summary};
+use entramap::diagnostics::RuleId;
 use entramap::lint::has_configuration_error;
-use entramap::output::{prepare_file, Prepared};
-use entramap::report::{FileReport, Format, Summary};
+use entramap::model::{prepare_file, Prepared};
 use entramap::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -155,7 +157,7 @@ static OUTPUT_FAILED: AtomicBool = AtomicBool::new(false);
 /// pipe (`entramap ... | head -1`) is ignored; any other write error (a full disk) is reported
 /// once on stderr, and the command then exits with status 2 (see [`run`]).
 pub fn emit(text: &str) {
-    let text = entramap::secrets::redact(text);
+    let text = entramap::diagnostics::secrets::redact(text);
     let mut out = std::io::stdout().lock();
     let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     if let Err(e) = result {
@@ -175,13 +177,13 @@ pub fn print_reports(
 ) {
     match format {
         Format::Human => {
-            emit(&entramap::report::to_human(
+            emit(&entramap::diagnostics::report::to_human(
                 reports,
                 use_color(Stream::Stdout),
             ));
         }
         Format::Json => {
-            let mut document = entramap::report::to_json(reports);
+            let mut document = entramap::diagnostics::report::to_json(reports);
             if let (Some((key, value)), Some(object)) = (extra, document.as_object_mut()) {
                 object.insert(key.to_owned(), value);
             }
@@ -190,10 +192,11 @@ pub fn print_reports(
                 serde_json::to_string_pretty(&document).unwrap_or_default()
             ));
         }
-        Format::Github => emit(&entramap::report::to_github(reports)),
+        Format::Github => emit(&entramap::diagnostics::report::to_github(reports)),
         Format::Sarif => emit(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&entramap::report::to_sarif(reports)).unwrap_or_default()
+            serde_json::to_string_pretty(&entramap::diagnostics::report::to_sarif(reports))
+                .unwrap_or_default()
         )),
     }
 }
@@ -241,7 +244,7 @@ pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
         if format == Format::Human {
             eprint!(
                 "{}",
-                entramap::report::to_human(&reports, use_color(Stream::Stderr))
+                entramap::diagnostics::report::to_human(&reports, use_color(Stream::Stderr))
             );
         } else {
             print_reports(&reports, format, None);
@@ -254,7 +257,7 @@ fn explain(rule: Option<&str>) -> u8 {
     match rule {
         None => {
             let mut text = String::new();
-            for rule in entramap::rules::RULES {
+            for rule in entramap::diagnostics::rules::RULES {
                 text.push_str(&format!(
                     "{:<36} {:<8} {}\n",
                     rule.id, rule.severity, rule.summary
@@ -263,14 +266,14 @@ fn explain(rule: Option<&str>) -> u8 {
             emit(&text);
             EXIT_OK
         }
-        Some(id) => match entramap::rules::lookup(id) {
-            Some(rule) => {
-                emit(&entramap::rules::explain(rule));
+        Some(id) => match id.parse::<RuleId>() {
+            Ok(rule) => {
+                emit(&entramap::diagnostics::rules::explain(rule.rule()));
                 EXIT_OK
             }
-            None => {
-                let ids = entramap::rules::RULES.iter().map(|r| r.id);
-                let hint = entramap::suggest::did_you_mean(id, ids)
+            Err(_) => {
+                let ids = RuleId::ALL.iter().map(|r| r.as_str());
+                let hint = entramap::base::suggest::did_you_mean(id, ids)
                     .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
                 eprintln!("entramap: unknown rule `{id}`; {hint}");
                 EXIT_USAGE

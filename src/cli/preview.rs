@@ -1,10 +1,10 @@
 //! `entramap preview FILE --users EXPORT`: the dry run of provisioning, and the hidden
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
+use super::synth::{self, SynthFormat};
 use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::fsutil::AtomicFile;
+use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
-use entramap::synth::{self, SynthFormat};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};

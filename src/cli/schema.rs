@@ -1,7 +1,7 @@
 //! `entramap schema [mapping|target]`: print a draft-07 JSON Schema of entramap's file formats.
 
 use super::{emit, EXIT_OK};
-use entramap::mapping::schema;
+use entramap::model::schema;
 
 /// Which format.
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]

@@ -1,9 +1,9 @@
 //! `entramap table FILE`: the setup tables of a mapping file.
 
 use super::{emit, prepare_path_as, EXIT_OK};
+use entramap::diagnostics::report::Format;
+use entramap::expr::source::ObjectKind;
 use entramap::output::table::{self, TableFormat};
-use entramap::report::Format;
-use entramap::source::ObjectKind;
 use std::path::PathBuf;
 
 /// `users` or `groups`.

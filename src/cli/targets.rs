@@ -1,7 +1,7 @@
 //! `entramap targets [NAME]`: the built-in target profiles.
 
 use super::{emit, EXIT_OK, EXIT_USAGE};
-use entramap::profile::{self, TargetSchema};
+use entramap::model::profile::{self, TargetSchema};
 
 /// Arguments of `entramap targets`.
 #[derive(Debug, clap::Args)]

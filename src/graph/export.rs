@@ -13,14 +13,14 @@ use super::{
     SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
     SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
-use crate::catalogue::{self, Context};
-use crate::mapping::{Apply, MappingKind, Scope};
-use crate::output::Prepared;
-use crate::profile::{Mutability, ReferencedObject, TargetAttribute};
-use crate::source::{ObjectKind, SourceAttribute};
-use crate::syntax::ast::decode_string;
-use crate::syntax::{print, Arg, Expr, ExprKind};
-use crate::types::Base;
+use crate::expr::catalogue::{self, Context};
+use crate::expr::source::{ObjectKind, SourceAttribute};
+use crate::expr::syntax::ast::decode_string;
+use crate::expr::syntax::{print, Arg, Expr, ExprKind};
+use crate::expr::types::Base;
+use crate::model::profile::{Mutability, ReferencedObject, TargetAttribute};
+use crate::model::Prepared;
+use crate::model::{Apply, MappingKind, Scope};
 use serde_json::Map;
 
 /// Export settings.
@@ -66,12 +66,12 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
         notes.push("`scope: all` is a job setting (Provisioning > Settings > Scope: Sync all users and groups), not part of the schema; set it in the portal".to_owned());
     }
     let mut object_mappings = Vec::new();
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         let mapping = file.object(kind);
         if !mapping.present {
             notes.push(format!(
                 "the file has no `{}`: the schema has no {} object mapping (a PUT of this schema removes it)",
-                crate::output::plural(kind),
+                kind.plural(),
                 kind.as_str()
             ));
             continue;
@@ -82,7 +82,7 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
                 notes.push(format!(
                     "the note of `{}` ({}) is documentation only; the schema does not carry it",
                     m.target.value,
-                    crate::output::plural(kind)
+                    kind.plural()
                 ));
             }
             let Some(value) = &m.kind else {
@@ -134,7 +134,7 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
             enabled: mapping.enabled,
             flow_types: Some("Add, Update, Delete".to_owned()),
             scope,
-            source_object_name: entra_object(kind).to_owned(),
+            source_object_name: kind.title().to_owned(),
             target_object_name: scim_object(kind).to_owned(),
             metadata: Vec::new(),
             attribute_mappings,
@@ -157,7 +157,7 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
         name: options.source_directory_name.clone(),
         read_only: Some(true),
         discoverabilities: Some("AttributeNames, AttributeDataTypes".to_owned()),
-        objects: [ObjectKind::User, ObjectKind::Group]
+        objects: ObjectKind::ALL
             .into_iter()
             .map(|kind| {
                 let declared: Vec<&str> = file
@@ -167,7 +167,7 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
                     .map(|d| d.attribute.name.as_str())
                     .collect();
                 ObjectDefinition {
-                    name: entra_object(kind).to_owned(),
+                    name: kind.title().to_owned(),
                     attributes: prepared
                         .sources(kind)
                         .attributes()
@@ -185,7 +185,7 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
         name: SCIM_DIRECTORY_NAME.to_owned(),
         read_only: Some(false),
         discoverabilities: Some("None".to_owned()),
-        objects: [ObjectKind::User, ObjectKind::Group]
+        objects: ObjectKind::ALL
             .into_iter()
             .map(|kind| {
                 let declared: Vec<&str> = file
@@ -215,14 +215,6 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
             ..SynchronizationSchema::default()
         },
         notes,
-    }
-}
-
-/// The Entra object name of a kind.
-pub fn entra_object(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "User",
-        ObjectKind::Group => "Group",
     }
 }
 
@@ -305,7 +297,10 @@ pub fn mapping_source(kind: &MappingKind) -> AttributeMappingSource {
         MappingKind::Source(name) => attribute(&name.value),
         MappingKind::Constant(value) => constant(
             &value.value,
-            format!("\"{}\"", crate::syntax::ast::encode_string(&value.value)),
+            format!(
+                "\"{}\"",
+                crate::expr::syntax::ast::encode_string(&value.value)
+            ),
         ),
         MappingKind::Expression {
             expr: Some(expr), ..

@@ -11,13 +11,12 @@ use super::{
     object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
     MAXIMUM_LENGTH, PARAMETER_ALIASES, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
-use crate::catalogue::{self, Context};
-use crate::output::plural;
-use crate::profile::{self, Profile, ProfileError, ReferencedObject, TargetSchema};
-use crate::secrets;
-use crate::source::{entra_id, ObjectKind};
-use crate::syntax::ast::encode_string;
-use crate::types::Base;
+use crate::diagnostics::secrets;
+use crate::expr::catalogue::{self, Context};
+use crate::expr::source::{entra_id, ObjectKind};
+use crate::expr::syntax::ast::encode_string;
+use crate::expr::types::Base;
+use crate::model::profile::{self, ProfileError, ReferencedObject, TargetSchema};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -100,7 +99,7 @@ pub fn import_str(
 }
 
 fn secret_notes(text: &str) -> Vec<ImportNote> {
-    let source = crate::report::Source::new("", text);
+    let source = crate::diagnostics::report::Source::new("", text);
     secrets::find(text)
         .into_iter()
         .map(|span| {
@@ -216,10 +215,10 @@ pub fn import_schema(
             .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
     }
     let mut target_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         if let Some(object) = target_objects[kind_index(kind)] {
             target_attributes[kind_index(kind)] =
-                target_additions(object, profile_schema(&profile, kind), kind, notes);
+                target_additions(object, profile.object(kind), kind, notes);
         }
     }
     let mut source_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
@@ -253,13 +252,6 @@ fn kind_index(kind: ObjectKind) -> usize {
     match kind {
         ObjectKind::User => 0,
         ObjectKind::Group => 1,
-    }
-}
-
-fn profile_schema(profile: &Profile, kind: ObjectKind) -> &TargetSchema {
-    match kind {
-        ObjectKind::User => &profile.users,
-        ObjectKind::Group => &profile.groups,
     }
 }
 
@@ -408,7 +400,7 @@ fn mapping_out(
             "Constant" => ("constant", mask(&source_name(source)), default),
             _ => {
                 let text = expression_text(source);
-                if crate::syntax::parse(&text).is_err() {
+                if crate::expr::syntax::parse(&text).is_err() {
                     note("the expression does not parse; it is imported as written".to_owned());
                 }
                 ("expression", mask(&text), default)
@@ -463,8 +455,8 @@ fn source_name(source: &AttributeMappingSource) -> String {
 /// rebuilt from its parameters when the document has no text.
 pub fn expression_text(source: &AttributeMappingSource) -> String {
     match &source.expression {
-        Some(text) => match crate::syntax::parse(text) {
-            Ok(expr) => crate::syntax::print(&expr),
+        Some(text) => match crate::expr::syntax::parse(text) {
+            Ok(expr) => crate::expr::syntax::print(&expr),
             Err(_) => text.clone(),
         },
         None => rebuild(source, 0),
@@ -703,21 +695,21 @@ fn write_yaml(
             continue;
         }
         let _ = write!(out, "\n{key}:\n");
-        for kind in [ObjectKind::User, ObjectKind::Group] {
+        for kind in ObjectKind::ALL {
             let entries = &lists[kind_index(kind)];
             if !entries.is_empty() {
-                let _ = writeln!(out, "  {}:", plural(kind));
+                let _ = writeln!(out, "  {}:", kind.plural());
                 for e in entries {
                     out.push_str(e);
                 }
             }
         }
     }
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         let Some(object) = &objects[kind_index(kind)] else {
             continue;
         };
-        let _ = write!(out, "\n{}:\n", plural(kind));
+        let _ = write!(out, "\n{}:\n", kind.plural());
         let simple = object.enabled && object.scoping.is_empty();
         let indent = if simple { "" } else { "  " };
         if !simple {

@@ -1,6 +1,8 @@
 //! Microsoft Graph synchronization schemas: the serde model of the document ([`model`]), the
 //! export of a mapping file to it ([`export`]) and the import of one into a mapping file
-//! ([`import`]). See `reference/graph-sync-schema.md` for the shape.
+//! ([`import`]). The shape is Microsoft Graph's `synchronizationSchema` resource (Graph API
+//! reference, synchronization-synchronizationschema); the real exports under
+//! `tests/fixtures/graph/` (credited in its `SOURCES.md`) are the examples it is tested on.
 
 pub mod export;
 pub mod import;
@@ -17,9 +19,9 @@ pub const SCIM_RULE_ID: &str = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8";
 /// The rule name of the SCIM template.
 pub const SCIM_RULE_NAME: &str = "USERGROUP_OUTBOUND_USERGROUP";
 /// The target user object of a non-gallery SCIM job.
-pub const SCIM_USER_OBJECT: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+pub const SCIM_USER_OBJECT: &str = crate::model::scim::ENTERPRISE_USER;
 /// The target group object of a non-gallery SCIM job.
-pub const SCIM_GROUP_OBJECT: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+pub const SCIM_GROUP_OBJECT: &str = crate::model::scim::CORE_GROUP;
 /// The target directory name of a non-gallery SCIM job in Microsoft's examples.
 pub const SCIM_DIRECTORY_NAME: &str = "customappsso";
 /// Scoping filter titles the export writes (`Scoping filter 1`, ...); import does not report them.
@@ -38,9 +40,9 @@ pub const PARAMETER_ALIASES: &[(&str, &str, &str)] = &[
 ];
 
 /// The object mapping label the portal gives users or groups.
-pub fn object_mapping_name(kind: crate::source::ObjectKind) -> &'static str {
+pub fn object_mapping_name(kind: crate::expr::source::ObjectKind) -> &'static str {
     match kind {
-        crate::source::ObjectKind::User => "Provision Microsoft Entra ID Users",
-        crate::source::ObjectKind::Group => "Provision Microsoft Entra ID Groups",
+        crate::expr::source::ObjectKind::User => "Provision Microsoft Entra ID Users",
+        crate::expr::source::ObjectKind::Group => "Provision Microsoft Entra ID Groups",
     }
 }

@@ -1,17 +1,19 @@
 //! The mapping rules: one table, [`CHECKS`], each entry a named check with the rule ids it
 //! reports and the function that runs it. Rule metadata (severity, explanation, examples) lives
-//! in [`crate::rules`].
+//! in [`crate::diagnostics::rules`].
 
 use super::{Context, MappingRef, ObjectContext, Sink};
-use crate::catalogue::Context as FunctionContext;
-use crate::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS};
-use crate::diagnostic::{Diagnostic, Span};
-use crate::mapping::{AttributeMapping, MappingKind, Scope, Text};
-use crate::source::ObjectKind;
-use crate::suggest;
-use crate::syntax::ExprKind;
-use crate::target_path;
-use crate::types::{fits, Base, Fit, Type};
+use crate::base::suggest;
+use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::Diagnostic;
+use crate::expr::catalogue::Context as FunctionContext;
+use crate::expr::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS};
+use crate::expr::source::ObjectKind;
+use crate::expr::syntax::ExprKind;
+use crate::expr::types::{fits, Base, Fit, Type};
+use crate::model::target_path;
+use crate::model::{AttributeMapping, MappingKind, Scope, Text};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -22,7 +24,7 @@ pub struct Check {
     /// A short name.
     pub name: &'static str,
     /// The rule ids it may report.
-    pub rules: &'static [&'static str],
+    pub rules: &'static [RuleId],
     /// Runs it.
     pub run: fn(&Context<'_>, &mut Sink),
 }
@@ -32,92 +34,92 @@ pub static CHECKS: &[Check] = &[
     Check {
         name: "target attributes",
         rules: &[
-            "malformed-target-path",
-            "unknown-target-attribute",
-            "primary-key-target",
-            "read-only-target",
+            RuleId::MalformedTargetPath,
+            RuleId::UnknownTargetAttribute,
+            RuleId::PrimaryKeyTarget,
+            RuleId::ReadOnlyTarget,
         ],
         run: target_attributes,
     },
     Check {
         name: "duplicate targets",
-        rules: &["duplicate-target"],
+        rules: &[RuleId::DuplicateTarget],
         run: duplicate_targets,
     },
     Check {
         name: "values",
         rules: &[
-            "unknown-source-attribute",
-            "target-type-mismatch",
-            "app-role-assignments-direct",
-            "multivalued-extension-source",
+            RuleId::UnknownSourceAttribute,
+            RuleId::TargetTypeMismatch,
+            RuleId::AppRoleAssignmentsDirect,
+            RuleId::MultivaluedExtensionSource,
         ],
         run: values,
     },
     Check {
         name: "matching",
         rules: &[
-            "missing-matching-attribute",
-            "matching-precedence-duplicate",
-            "matching-precedence-invalid",
-            "matching-attribute-source",
-            "matching-not-filterable",
+            RuleId::MissingMatchingAttribute,
+            RuleId::MatchingPrecedenceDuplicate,
+            RuleId::MatchingPrecedenceInvalid,
+            RuleId::MatchingAttributeSource,
+            RuleId::MatchingNotFilterable,
         ],
         run: matching,
     },
     Check {
         name: "required targets",
-        rules: &["required-target-unmapped"],
+        rules: &[RuleId::RequiredTargetUnmapped],
         run: required_targets,
     },
     Check {
         name: "soft delete",
-        rules: &["is-soft-deleted-unmapped"],
+        rules: &[RuleId::IsSoftDeletedUnmapped],
         run: soft_delete,
     },
     Check {
         name: "role functions",
-        rules: &["role-function-sync-all"],
+        rules: &[RuleId::RoleFunctionSyncAll],
         run: role_functions,
     },
     Check {
         name: "declarations",
         rules: &[
-            "custom-attribute-name",
-            "custom-attribute-type",
-            "directory-extension-name",
+            RuleId::CustomAttributeName,
+            RuleId::CustomAttributeType,
+            RuleId::DirectoryExtensionName,
         ],
         run: declarations,
     },
     Check {
         name: "scoping",
         rules: &[
-            "scoping-unknown-attribute",
-            "scoping-unknown-operator",
-            "scoping-value",
-            "scoping-attribute-not-allowed",
-            "scoping-operator-type",
+            RuleId::ScopingUnknownAttribute,
+            RuleId::ScopingUnknownOperator,
+            RuleId::ScopingValue,
+            RuleId::ScopingAttributeNotAllowed,
+            RuleId::ScopingOperatorType,
         ],
         run: scoping,
     },
 ];
 
 /// Rule ids reported by the loader and the lint driver rather than by a check.
-pub const DRIVER_RULES: &[&str] = &[
-    "file-syntax",
-    "file-unreadable",
-    "input-limit",
-    "unknown-key",
-    "duplicate-key",
-    "invalid-value",
-    "missing-key",
-    "unsupported-version",
-    "conflicting-mapping-types",
-    "unknown-target-profile",
-    "invalid-target-profile",
-    "secret-token",
-    "unused-allow",
-    "allow-unknown-rule",
+pub const DRIVER_RULES: &[RuleId] = &[
+    RuleId::FileSyntax,
+    RuleId::FileUnreadable,
+    RuleId::InputLimit,
+    RuleId::UnknownKey,
+    RuleId::DuplicateKey,
+    RuleId::InvalidValue,
+    RuleId::MissingKey,
+    RuleId::UnsupportedVersion,
+    RuleId::ConflictingMappingTypes,
+    RuleId::UnknownTargetProfile,
+    RuleId::InvalidTargetProfile,
+    RuleId::SecretToken,
+    RuleId::UnusedAllow,
+    RuleId::AllowUnknownRule,
 ];
 
 const ROLE_FUNCTIONS: &[&str] = &[
@@ -126,13 +128,6 @@ const ROLE_FUNCTIONS: &[&str] = &[
     "AssertiveAppRoleAssignmentsComplex",
 ];
 
-fn object_name(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "users",
-        ObjectKind::Group => "groups",
-    }
-}
-
 fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for (at, mapping) in object.mappings() {
@@ -140,7 +135,7 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
             if let Err(error) = target_path::parse(&target.value) {
                 sink.mapping(
                     at,
-                    Diagnostic::new("malformed-target-path", target.file_span(error.span), format!("malformed target `{}`: {}", target.value, error.message))
+                    Diagnostic::new(RuleId::MalformedTargetPath, target.file_span(error.span), format!("malformed target `{}`: {}", target.value, error.message))
                         .with_primary_label("here")
                         .with_help("targets are SCIM paths such as `userName`, `name.givenName`, `emails[type eq \"work\"].value` or `urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attribute>`"),
                 );
@@ -151,7 +146,7 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
             };
             let Some(attribute) = targets.get(&target.value) else {
                 let mut d = Diagnostic::new(
-                    "unknown-target-attribute",
+                    RuleId::UnknownTargetAttribute,
                     target.content_span(),
                     format!(
                         "`{}` is not in the {} attribute list of the target",
@@ -162,7 +157,7 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                 .with_primary_label("unknown target attribute")
                 .with_fix(
                     suggest::certain(&target.value, targets.names()).and_then(|c| {
-                        crate::diagnostic::Fix::replace_word(
+                        crate::diagnostics::diagnostic::Fix::replace_word(
                             target.content_span(),
                             &target.value,
                             c,
@@ -171,7 +166,7 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                 );
                 let declare = format!(
                     "if the service provider has it, declare it under `target_attributes: {{{}: [{{name: ..., type: ...}}]}}` (the portal's \"Edit attribute list for customappsso\")",
-                    object_name(object.kind)
+                    object.kind.plural()
                 );
                 d = match suggest::closest(&target.value, targets.names()) {
                     Some(c) => d.with_help(format!("did you mean `{c}`? {declare}")),
@@ -183,15 +178,15 @@ fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
             if attribute.primary_key {
                 sink.mapping(
                     at,
-                    Diagnostic::new("primary-key-target", target.content_span(), format!("`{}` is the target's primary key", target.value))
+                    Diagnostic::new(RuleId::PrimaryKeyTarget, target.content_span(), format!("`{}` is the target's primary key", target.value))
                         .with_primary_label("primary key")
                         .with_help("the service provider assigns its own id; remove this mapping (map Entra's objectId to `externalId` instead)"),
                 );
-            } else if attribute.mutability == crate::profile::Mutability::ReadOnly {
+            } else if attribute.mutability == crate::model::profile::Mutability::ReadOnly {
                 sink.mapping(
                     at,
                     Diagnostic::new(
-                        "read-only-target",
+                        RuleId::ReadOnlyTarget,
                         target.content_span(),
                         format!("`{}` is read-only in the target", target.value),
                     )
@@ -213,7 +208,7 @@ fn duplicate_targets(cx: &Context<'_>, sink: &mut Sink) {
             if let Some(first) = seen.get(mapping.target.value.as_str()) {
                 sink.mapping(
                     at,
-                    Diagnostic::new("duplicate-target", span, format!("`{}` is mapped twice", mapping.target.value))
+                    Diagnostic::new(RuleId::DuplicateTarget, span, format!("`{}` is mapped twice", mapping.target.value))
                         .with_primary_label("second mapping")
                         .with_label(*first, "first mapping")
                         .with_help("Entra allows one mapping per target attribute: remove one, or combine them with an expression"),
@@ -283,14 +278,15 @@ fn direct(
 ) {
     let span = source.content_span();
     let Some(attribute) = object.sources.get(&source.value) else {
-        let d = crate::checker::unknown_source_attribute(&source.value, span, &object.sources);
+        let d =
+            crate::expr::checker::unknown_source_attribute(&source.value, span, &object.sources);
         sink.mapping(at, d);
         return;
     };
     if source.value == "appRoleAssignments" {
         sink.mapping(
             at,
-            Diagnostic::new("app-role-assignments-direct", span, "`appRoleAssignments` mapped directly")
+            Diagnostic::new(RuleId::AppRoleAssignmentsDirect, span, "`appRoleAssignments` mapped directly")
                 .with_primary_label("direct role mapping")
                 .with_help("use an expression: `SingleAppRoleAssignment([appRoleAssignments])` for one role, `AppRoleAssignmentsComplex([appRoleAssignments])` for all"),
         );
@@ -302,7 +298,7 @@ fn direct(
     };
     if fits(from, target) == Fit::No {
         let mut d = Diagnostic::new(
-            "target-type-mismatch",
+            RuleId::TargetTypeMismatch,
             span,
             format!(
                 "`{}` is {from}, the target `{}` is {target}",
@@ -330,7 +326,7 @@ fn multivalued_extension(
     if is_extension_name(name) && object.sources.get(name).is_some_and(|a| a.multivalued) {
         sink.mapping(
             at,
-            Diagnostic::new("multivalued-extension-source", span, format!("`{name}` is a multi-valued directory extension"))
+            Diagnostic::new(RuleId::MultivaluedExtensionSource, span, format!("`{name}` is a multi-valued directory extension"))
                 .with_primary_label("multi-valued extension")
                 .with_help("Entra cannot provision multi-valued directory extensions; use a single-valued extension attribute"),
         );
@@ -349,7 +345,7 @@ fn matching(cx: &Context<'_>, sink: &mut Sink) {
             if precedence.value <= 0 {
                 sink.mapping(
                     at,
-                    Diagnostic::new("matching-precedence-invalid", precedence.span, format!("matching precedence {} is not positive", precedence.value))
+                    Diagnostic::new(RuleId::MatchingPrecedenceInvalid, precedence.span, format!("matching precedence {} is not positive", precedence.value))
                         .with_primary_label("must be 1 or more")
                         .with_help("precedence 1 is tried first; remove `matching_precedence` if this is not a matching attribute"),
                 );
@@ -357,9 +353,9 @@ fn matching(cx: &Context<'_>, sink: &mut Sink) {
                 sink.mapping(
                     at,
                     Diagnostic::new(
-                        "matching-precedence-duplicate",
+                        RuleId::MatchingPrecedenceDuplicate,
                         precedence.span,
-                        format!("matching precedence {} is used twice in {}", precedence.value, object_name(object.kind)),
+                        format!("matching precedence {} is used twice in {}", precedence.value, object.kind.plural()),
                     )
                     .with_primary_label("same precedence again")
                     .with_label(*first, "first used here")
@@ -373,7 +369,7 @@ fn matching(cx: &Context<'_>, sink: &mut Sink) {
         if object.active() && !object.mapping.mappings.is_empty() && !any {
             sink.file(
                 Diagnostic::new(
-                    "missing-matching-attribute",
+                    RuleId::MissingMatchingAttribute,
                     Span::new(object.mapping.span.start, object.mapping.span.start),
                     format!("no {} mapping is a matching attribute", object.kind.as_str()),
                 )
@@ -395,7 +391,7 @@ fn matching_source(
     match &mapping.kind {
         Some(MappingKind::Constant(text)) => sink.mapping(
             at,
-            Diagnostic::new("matching-attribute-source", text.content_span(), "a matching attribute fed by a constant")
+            Diagnostic::new(RuleId::MatchingAttributeSource, text.content_span(), "a matching attribute fed by a constant")
                 .with_primary_label("every object gets this value")
                 .with_help("match on an attribute with a unique value per object, such as objectId or userPrincipalName"),
         ),
@@ -405,7 +401,7 @@ fn matching_source(
             names.dedup_by_key(|(n, _)| *n);
             if names.len() > 1 {
                 let mut d = Diagnostic::new(
-                    "matching-attribute-source",
+                    RuleId::MatchingAttributeSource,
                     text.content_span(),
                     format!("a matching attribute computed from {} source attributes", names.len()),
                 )
@@ -418,7 +414,7 @@ fn matching_source(
             } else if names.is_empty() {
                 sink.mapping(
                     at,
-                    Diagnostic::new("matching-attribute-source", text.content_span(), "a matching attribute that reads no source attribute")
+                    Diagnostic::new(RuleId::MatchingAttributeSource, text.content_span(), "a matching attribute that reads no source attribute")
                         .with_primary_label("the same value for every object")
                         .with_help("match on an expression of one source attribute"),
                 );
@@ -437,7 +433,7 @@ fn matching_source(
         sink.mapping(
             at,
             Diagnostic::new(
-                "matching-not-filterable",
+                RuleId::MatchingNotFilterable,
                 mapping.target.content_span(),
                 format!("the target profile does not say `{}` can be filtered on", mapping.target.value),
             )
@@ -472,9 +468,9 @@ fn required_targets(cx: &Context<'_>, sink: &mut Sink) {
             {
                 sink.file(
                     Diagnostic::new(
-                        "required-target-unmapped",
+                        RuleId::RequiredTargetUnmapped,
                         Span::new(object.mapping.span.start, object.mapping.span.start),
-                        format!("the required target `{}` is not mapped in {}", attribute.name, object_name(object.kind)),
+                        format!("the required target `{}` is not mapped in {}", attribute.name, object.kind.plural()),
                     )
                     .with_help(format!("add a mapping with `target: {}`: the service provider cannot create the object without it", attribute.name)),
                 );
@@ -504,7 +500,7 @@ fn soft_delete(cx: &Context<'_>, sink: &mut Sink) {
             .any(|m| reads(m, "IsSoftDeleted"))
     {
         sink.file(
-            Diagnostic::new("is-soft-deleted-unmapped", Span::new(users.mapping.span.start, users.mapping.span.start), "no user mapping reads `IsSoftDeleted`")
+            Diagnostic::new(RuleId::IsSoftDeletedUnmapped, Span::new(users.mapping.span.start, users.mapping.span.start), "no user mapping reads `IsSoftDeleted`")
                 .with_help("map `active` from `Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")` (or `Not([IsSoftDeleted])`): otherwise users who leave scope are never disabled"),
         );
     }
@@ -528,7 +524,7 @@ fn role_functions(cx: &Context<'_>, sink: &mut Sink) {
                     if ROLE_FUNCTIONS.contains(&call.name.as_str()) {
                         sink.mapping(
                             at,
-                            Diagnostic::new("role-function-sync-all", text.file_span(call.name_span), format!("`{}` with `scope: all`", call.name))
+                            Diagnostic::new(RuleId::RoleFunctionSyncAll, text.file_span(call.name_span), format!("`{}` with `scope: all`", call.name))
                                 .with_primary_label("role function")
                                 .with_label(scope.span, "syncs all users and groups")
                                 .with_help("app role assignments exist only for assigned users: use `scope: assigned`, or drop the role mapping"),
@@ -548,12 +544,12 @@ fn extension_name() -> &'static Regex {
 }
 
 fn declarations(cx: &Context<'_>, sink: &mut Sink) {
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         for decl in cx.file.source_attributes.of(kind) {
             let name = &decl.attribute.name;
             if is_extension_name(name) && !extension_name().is_match(name) {
                 sink.file(
-                    Diagnostic::new("directory-extension-name", decl.name_span, format!("`{name}` is not a directory extension name"))
+                    Diagnostic::new(RuleId::DirectoryExtensionName, decl.name_span, format!("`{name}` is not a directory extension name"))
                         .with_primary_label("expected extension_<appId without hyphens>_<name>")
                         .with_help("directory extensions are named `extension_` + the 32 hex digits of the owning app's id (no hyphens) + `_` + the attribute name, case-sensitively"),
                 );
@@ -565,7 +561,7 @@ fn declarations(cx: &Context<'_>, sink: &mut Sink) {
                 Err(error) => {
                     sink.file(
                         Diagnostic::new(
-                            "malformed-target-path",
+                            RuleId::MalformedTargetPath,
                             decl.name.file_span(error.span),
                             format!(
                                 "malformed attribute name `{}`: {}",
@@ -582,7 +578,7 @@ fn declarations(cx: &Context<'_>, sink: &mut Sink) {
             }
             if let Some(problem) = path.custom_extension_problem() {
                 sink.file(
-                    Diagnostic::new("custom-attribute-name", decl.name.file_span(problem.span), format!("`{}` is not a valid custom attribute name: {}", decl.name.value, problem.message))
+                    Diagnostic::new(RuleId::CustomAttributeName, decl.name.file_span(problem.span), format!("`{}` is not a valid custom attribute name: {}", decl.name.value, problem.message))
                         .with_primary_label("schema URN")
                         .with_help("custom SCIM attributes are named `urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attribute>`"),
                 );
@@ -600,7 +596,7 @@ fn declarations(cx: &Context<'_>, sink: &mut Sink) {
             };
             if let Some((what, span)) = problem {
                 sink.file(
-                    Diagnostic::new("custom-attribute-type", span.unwrap_or(decl.name.content_span()), format!("the custom attribute `{}` is {what}", decl.name.value))
+                    Diagnostic::new(RuleId::CustomAttributeType, span.unwrap_or(decl.name.content_span()), format!("the custom attribute `{}` is {what}", decl.name.value))
                         .with_primary_label(what)
                         .with_help("custom attributes of non-gallery SCIM apps must be single-valued and of type String, Integer, Boolean, DateTime or Binary"),
                 );
@@ -687,10 +683,10 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
             let attribute = object.sources.get(name);
             match attribute {
                 None => {
-                    let mut d = Diagnostic::new("scoping-unknown-attribute", clause.attribute.span, format!("unknown source attribute `{name}` in a scoping filter"))
+                    let mut d = Diagnostic::new(RuleId::ScopingUnknownAttribute, clause.attribute.span, format!("unknown source attribute `{name}` in a scoping filter"))
                         .with_primary_label("not in the source schema")
                         .with_fix(suggest::certain(name, object.sources.names()).and_then(|c| {
-                            crate::diagnostic::Fix::replace_word(clause.attribute.span, name, c)
+                            crate::diagnostics::diagnostic::Fix::replace_word(clause.attribute.span, name, c)
                         }));
                     if let Some(hint) = suggest::did_you_mean(name, object.sources.names()) {
                         d = d.with_help(hint);
@@ -698,7 +694,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                     sink.file(d);
                 }
                 Some(a) if !a.scoping || a.multivalued => sink.file(
-                    Diagnostic::new("scoping-attribute-not-allowed", clause.attribute.span, format!("Entra does not allow `{name}` in scoping filters"))
+                    Diagnostic::new(RuleId::ScopingAttributeNotAllowed, clause.attribute.span, format!("Entra does not allow `{name}` in scoping filters"))
                         .with_primary_label(if a.multivalued { "multi-valued" } else { "not filterable in scoping" })
                         .with_help("scoping filters cannot use multi-valued attributes, members, appRoleAssignments, userType, manager or date attributes"),
                 ),
@@ -706,7 +702,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
             }
             let Some(operator) = OPERATORS.iter().find(|o| o.name == clause.operator.value) else {
                 let mut d = Diagnostic::new(
-                    "scoping-unknown-operator",
+                    RuleId::ScopingUnknownOperator,
                     clause.operator.span,
                     format!("unknown scoping operator `{}`", clause.operator.value),
                 )
@@ -731,7 +727,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
             match (&clause.value, operator.binary) {
                 (Some(value), false) => sink.file(
                     Diagnostic::new(
-                        "scoping-value",
+                        RuleId::ScopingValue,
                         value.span,
                         format!("`{}` takes no value", operator.name),
                     )
@@ -739,7 +735,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                 ),
                 (None, true) => sink.file(
                     Diagnostic::new(
-                        "scoping-value",
+                        RuleId::ScopingValue,
                         clause.operator.span,
                         format!("`{}` needs a `value`", operator.name),
                     )
@@ -750,7 +746,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                         && value.value.trim().parse::<i64>().is_err()
                     {
                         sink.file(Diagnostic::new(
-                            "scoping-value",
+                            RuleId::ScopingValue,
                             value.span,
                             format!(
                                 "`{}` compares whole numbers; `{}` is not one",
@@ -760,7 +756,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                     } else if operator.name.ends_with("REGEX MATCH") {
                         if let Some(problem) = checker::regex_problem(&value.value) {
                             sink.file(Diagnostic::new(
-                                "scoping-value",
+                                RuleId::ScopingValue,
                                 value.span,
                                 format!("invalid regular expression: {problem}"),
                             ));
@@ -773,7 +769,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                 if a.base != Base::Any && !operator.types.contains(&a.base) {
                     sink.file(
                         Diagnostic::new(
-                            "scoping-operator-type",
+                            RuleId::ScopingOperatorType,
                             clause.operator.span,
                             format!(
                                 "`{}` does not apply to `{name}` ({})",

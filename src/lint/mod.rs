@@ -7,20 +7,21 @@
 
 pub mod checks;
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::diagnostic::{FileReport, Source};
-use crate::fsutil::{read_limited, ReadError};
-use crate::mapping::{load_str, AttributeMapping, MappingFile, ObjectMapping, MAX_FILE_BYTES};
-use crate::profile::{self, Profile, ProfileError, TargetSchema};
-use crate::secrets;
-use crate::source::{entra_id, ObjectKind, SourceSchema};
+use crate::base::text::Source;
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::secrets;
+use crate::diagnostics::{Diagnostic, FileReport};
+use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
+use crate::model::prepared::profile_diagnostic;
+use crate::model::profile::{self, Profile, TargetSchema};
+use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, ObjectMapping};
 use std::path::{Path, PathBuf};
 
 /// Rules whose findings mean the configuration itself is unusable (exit status 2).
-pub const CONFIGURATION_RULES: &[&str] = &[
-    "unknown-target-profile",
-    "invalid-target-profile",
-    "file-unreadable",
+pub const CONFIGURATION_RULES: &[RuleId] = &[
+    RuleId::UnknownTargetProfile,
+    RuleId::InvalidTargetProfile,
+    RuleId::FileUnreadable,
 ];
 
 /// The outcome of linting one file.
@@ -65,11 +66,7 @@ impl Sink {
 
     /// A finding about one attribute mapping.
     pub fn mapping(&mut self, at: MappingRef, mut diagnostic: Diagnostic) {
-        let object = match at.object {
-            ObjectKind::User => "users",
-            ObjectKind::Group => "groups",
-        };
-        diagnostic.path = Some(format!("{object}[{}]", at.index));
+        diagnostic.path = Some(format!("{}[{}]", at.object.plural(), at.index));
         self.found.push((Some(at), diagnostic));
     }
 }
@@ -142,8 +139,7 @@ pub fn lint_source_with(
         let context = Context {
             file,
             text,
-            objects: [ObjectKind::User, ObjectKind::Group]
-                .map(|kind| object_context(file, kind, profile.as_ref())),
+            objects: ObjectKind::ALL.map(|kind| object_context(file, kind, profile.as_ref())),
         };
         for check in checks::CHECKS {
             (check.run)(&context, &mut sink);
@@ -174,46 +170,6 @@ pub fn lint_file(path: &Path) -> LintReport {
             suppressed: 0,
         },
     }
-}
-
-/// Reads a mapping file, at most [`MAX_FILE_BYTES`] of a regular file: its text, or a report
-/// with the one finding that says why it cannot be read (`file-unreadable`, `input-limit`, or
-/// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
-pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
-    let name = path.display().to_string();
-    let finding = |rule: &'static str, at: usize, message: String, text: String| FileReport {
-        source: Source::new(name.clone(), text),
-        diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
-    };
-    let bytes = match read_limited(path, MAX_FILE_BYTES) {
-        Ok(bytes) => bytes,
-        Err(ReadError::TooLarge { .. }) => {
-            return Err(finding(
-                "input-limit",
-                0,
-                format!("the file is larger than {MAX_FILE_BYTES} bytes; entramap reads at most {MAX_FILE_BYTES}"),
-                String::new(),
-            ))
-        }
-        Err(e) => {
-            return Err(finding(
-                "file-unreadable",
-                0,
-                format!("cannot read the file: {e}"),
-                String::new(),
-            ))
-        }
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-        finding(
-            "file-syntax",
-            at,
-            format!("the file is not valid UTF-8 (byte {at})"),
-            valid,
-        )
-    })
 }
 
 /// Whether one of `diagnostics` says the configuration cannot be used at all (a rule of
@@ -294,23 +250,6 @@ fn resolve_profile(
     }
 }
 
-/// The finding for a target profile that cannot be loaded (`unknown-target-profile` or
-/// `invalid-target-profile`, both configuration errors), at the file's `target:`.
-pub fn profile_diagnostic(file: &MappingFile, error: &ProfileError) -> Diagnostic {
-    let span = file.target.as_ref().map_or(Span::new(0, 0), |t| t.span);
-    let rule = if error.not_found {
-        "unknown-target-profile"
-    } else {
-        "invalid-target-profile"
-    };
-    Diagnostic::new(rule, span, error.message.clone())
-        .with_primary_label("target profile")
-        .with_help(format!(
-            "use a built-in profile ({}) or a path to a profile file; `entramap targets` lists them",
-            profile::built_in_names().collect::<Vec<_>>().join(", ")
-        ))
-}
-
 /// The schemas one object mapping of `file` is checked against: Entra's attributes plus the
 /// file's `source_attributes`, the profile's plus its `target_attributes`.
 pub fn object_context<'a>(
@@ -323,10 +262,7 @@ pub fn object_context<'a>(
         sources.insert(decl.attribute.clone());
     }
     let targets = profile.map(|p| {
-        let mut schema = match kind {
-            ObjectKind::User => p.users.clone(),
-            ObjectKind::Group => p.groups.clone(),
-        };
+        let mut schema = p.object(kind).clone();
         for decl in file.target_attributes.of(kind) {
             schema.insert(decl.attribute.clone());
         }
@@ -360,12 +296,16 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         }
         if let Some(at) = owner {
             let allows = &file.object(at.object).mappings[at.index].allow;
-            if let Some(i) = allows.iter().position(|a| a.rule.value == d.rule) {
+            if let Some(i) = allows.iter().position(|a| d.rule == a.rule.value.as_str()) {
                 used_mapping[flat_index(*at)][i] = true;
                 return false;
             }
         }
-        if let Some(i) = file.allow.iter().position(|a| a.rule.value == d.rule) {
+        if let Some(i) = file
+            .allow
+            .iter()
+            .position(|a| d.rule == a.rule.value.as_str())
+        {
             used_file[i] = true;
             return false;
         }
@@ -379,34 +319,40 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         .into_iter()
         .chain(used_mapping.into_iter().flatten());
     for (allow, used) in file.allow.iter().chain(mapping_allows).zip(used) {
-        if crate::rules::lookup(&allow.rule.value).is_none() {
+        let Ok(rule) = allow.rule.value.parse::<RuleId>() else {
             let mut d = Diagnostic::new(
-                "allow-unknown-rule",
+                RuleId::AllowUnknownRule,
                 allow.rule.span,
                 format!("no rule is called `{}`", allow.rule.value),
             )
             .with_primary_label("unknown rule id")
             .with_fix(
-                crate::suggest::certain(
+                crate::base::suggest::certain(
                     &allow.rule.value,
-                    crate::rules::RULES.iter().map(|r| r.id),
+                    RuleId::ALL.iter().map(|r| r.as_str()),
                 )
                 .and_then(|c| {
-                    crate::diagnostic::Fix::replace_word(allow.rule.span, &allow.rule.value, c)
+                    crate::diagnostics::diagnostic::Fix::replace_word(
+                        allow.rule.span,
+                        &allow.rule.value,
+                        c,
+                    )
                 }),
             );
-            d = match crate::suggest::did_you_mean(
+            d = match crate::base::suggest::did_you_mean(
                 &allow.rule.value,
-                crate::rules::RULES.iter().map(|r| r.id),
+                RuleId::ALL.iter().map(|r| r.as_str()),
             ) {
                 Some(hint) => d.with_help(hint),
                 None => d.with_help("`entramap explain` lists every rule"),
             };
             sink.file(d);
-        } else if CONFIGURATION_RULES.contains(&allow.rule.value.as_str()) {
+            continue;
+        };
+        if CONFIGURATION_RULES.contains(&rule) {
             sink.file(
                 Diagnostic::new(
-                    "allow-unknown-rule",
+                    RuleId::AllowUnknownRule,
                     allow.rule.span,
                     format!(
                         "`{}` is a configuration error and cannot be suppressed",
@@ -419,7 +365,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         } else if !used {
             sink.file(
                 Diagnostic::new(
-                    "unused-allow",
+                    RuleId::UnusedAllow,
                     allow.rule.span,
                     format!("`allow: {}` suppresses nothing", allow.rule.value),
                 )

@@ -1,4 +1,4 @@
-//! Code actions and formatting: the certain fixes that findings carry ([`crate::diagnostic::Fix`],
+//! Code actions and formatting: the certain fixes that findings carry ([`crate::diagnostics::diagnostic::Fix`],
 //! the same edits as `lint --fix`) as quick fixes, "suppress with a reason" (an `allow` entry on
 //! the mapping, or file-wide for findings about the whole file), and `entramap fmt` as
 //! document formatting.
@@ -6,8 +6,9 @@
 use super::diagnostics::{findings, to_lsp};
 use super::document::{DocKind, Document};
 use super::Overlay;
-use crate::diagnostic::{Diagnostic, Span};
-use crate::mapping::{load_str, Allow, FileFormat, MappingFile};
+use crate::diagnostics::{Diagnostic, RuleId};
+use crate::model::{load_str, Allow, FileFormat, MappingFile};
+use crate::Span;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
 use std::collections::HashMap;
 
@@ -16,11 +17,11 @@ pub const REASON_PLACEHOLDER: &str = "<say why this finding is acceptable>";
 
 /// Rules an `allow` entry does not take: configuration errors, files that do not load, and the
 /// findings about `allow` entries themselves.
-const NOT_SUPPRESSIBLE: &[&str] = &[
-    "file-syntax",
-    "input-limit",
-    "allow-unknown-rule",
-    "unused-allow",
+const NOT_SUPPRESSIBLE: &[RuleId] = &[
+    RuleId::FileSyntax,
+    RuleId::InputLimit,
+    RuleId::AllowUnknownRule,
+    RuleId::UnusedAllow,
 ];
 
 /// The quick fixes and suppressions for the findings that touch `range`.

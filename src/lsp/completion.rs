@@ -6,11 +6,11 @@
 
 use super::document::{top_level_value, Document};
 use super::Overlay;
-use crate::catalogue::{self, Context, Function};
-use crate::diagnostic::Span;
+use crate::expr::catalogue::{self, Context, Function};
+use crate::expr::source::{entra_id, ObjectKind};
 use crate::lint::object_context;
-use crate::mapping::{load_str, MappingFile};
-use crate::source::{entra_id, ObjectKind};
+use crate::model::{load_str, MappingFile};
+use crate::Span;
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, Documentation, InsertTextFormat,
     MarkupContent, MarkupKind, Position, TextEdit,
@@ -82,7 +82,7 @@ pub fn complete(
                 it
             })
             .collect(),
-        Want::Profiles => crate::profile::built_in_names()
+        Want::Profiles => crate::model::profile::built_in_names()
             .map(|name| {
                 item(
                     name,
@@ -91,12 +91,12 @@ pub fn complete(
                 )
             })
             .collect(),
-        Want::Rules => crate::rules::RULES
+        Want::Rules => crate::diagnostics::rules::RULES
             .iter()
             .filter(|r| !crate::lint::CONFIGURATION_RULES.contains(&r.id))
             .map(|r| {
                 let mut it = item(
-                    r.id,
+                    r.id.as_str(),
                     CompletionItemKind::ENUM_MEMBER,
                     Some(r.summary.into()),
                 );
@@ -157,9 +157,9 @@ fn target_attributes(
     overlay: Overlay<'_>,
 ) -> Vec<(String, String, Option<String>)> {
     let reference = top_level_value(&document.text, "target")
-        .unwrap_or_else(|| crate::profile::DEFAULT_PROFILE.to_owned());
+        .unwrap_or_else(|| crate::model::profile::DEFAULT_PROFILE.to_owned());
     let read = |path: &std::path::Path| overlay.read(path);
-    let profile = crate::profile::load_with(&reference, document.base_dir(), &read).ok();
+    let profile = crate::model::profile::load_with(&reference, document.base_dir(), &read).ok();
     let file: Option<MappingFile> = load_str(&document.name(), &document.text).file;
     let targets = match &file {
         Some(file) => object_context(file, object, profile.as_ref()).targets,
@@ -172,7 +172,9 @@ fn target_attributes(
         .map(|t| {
             t.attributes()
                 .iter()
-                .filter(|a| !a.primary_key && a.mutability != crate::profile::Mutability::ReadOnly)
+                .filter(|a| {
+                    !a.primary_key && a.mutability != crate::model::profile::Mutability::ReadOnly
+                })
                 .map(|a| (a.name.clone(), a.ty().to_string(), a.description.clone()))
                 .collect()
         })

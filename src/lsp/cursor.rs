@@ -3,15 +3,15 @@
 
 use super::document::Document;
 use super::Overlay;
-use crate::catalogue::Context;
-use crate::checker::{check, Attributes, CheckOptions};
-use crate::diagnostic::Span;
+use crate::expr::catalogue::Context;
+use crate::expr::checker::{check, Attributes, CheckOptions};
+use crate::expr::source::ObjectKind;
+use crate::expr::syntax::{Expr, ExprKind};
+use crate::expr::types::Type;
 use crate::lint::object_context;
-use crate::mapping::{load_str, MappingFile, MappingKind, Text};
-use crate::profile::{self, Profile};
-use crate::source::ObjectKind;
-use crate::syntax::{Expr, ExprKind};
-use crate::types::Type;
+use crate::model::profile::{self, Profile};
+use crate::model::{load_str, MappingFile, MappingKind, Text};
+use crate::Span;
 
 /// A mapping file with its profile, as far as they load.
 pub struct Model {

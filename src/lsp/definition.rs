@@ -5,8 +5,8 @@
 use super::cursor::{at, At, Model};
 use super::document::Document;
 use super::Overlay;
-use crate::diagnostic::Span;
-use crate::profile::{is_path, parse_file};
+use crate::model::profile::{is_path, parse_file};
+use crate::Span;
 use lsp_types::{Location, Position, Range, Url};
 use std::path::{Path, PathBuf};
 
@@ -67,7 +67,7 @@ fn in_profile(
     reference: &str,
     base_dir: Option<&Path>,
     overlay: Overlay<'_>,
-    object: crate::source::ObjectKind,
+    object: crate::expr::source::ObjectKind,
     name: &str,
 ) -> Option<Location> {
     let mut path = profile_path(reference, base_dir)?;
@@ -87,10 +87,10 @@ fn in_profile(
 }
 
 /// The span of `name` in a `name: <name>` entry under the object's section of a profile text.
-fn declared_in(text: &str, object: crate::source::ObjectKind, name: &str) -> Option<Span> {
+fn declared_in(text: &str, object: crate::expr::source::ObjectKind, name: &str) -> Option<Span> {
     let section = match object {
-        crate::source::ObjectKind::User => "users:",
-        crate::source::ObjectKind::Group => "groups:",
+        crate::expr::source::ObjectKind::User => "users:",
+        crate::expr::source::ObjectKind::Group => "groups:",
     };
     let mut in_section = false;
     let mut offset = 0;
@@ -122,7 +122,7 @@ fn declared_in(text: &str, object: crate::source::ObjectKind, name: &str) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::ObjectKind;
+    use crate::expr::source::ObjectKind;
 
     #[test]
     fn names_are_found_in_their_object_section() {

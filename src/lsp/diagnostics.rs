@@ -3,8 +3,9 @@
 
 use super::document::{DocKind, Document};
 use super::Overlay;
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostics::{Diagnostic, RuleId, Severity};
 use crate::lint::{lint_source_with, LintReport};
+use crate::Span;
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString};
 
 /// The findings of a mapping file or target profile, as `entramap lint` reports them.
@@ -53,10 +54,10 @@ pub fn to_lsp(document: &Document, d: &Diagnostic) -> lsp_types::Diagnostic {
             Severity::Warning => DiagnosticSeverity::WARNING,
             Severity::Note => DiagnosticSeverity::INFORMATION,
         }),
-        code: Some(NumberOrString::String(d.rule.to_owned())),
+        code: Some(NumberOrString::String(d.rule.as_str().to_owned())),
         code_description: None,
         source: Some("entramap".to_owned()),
-        message: crate::secrets::redact(&message).into_owned(),
+        message: crate::diagnostics::secrets::redact(&message).into_owned(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
@@ -67,19 +68,23 @@ pub fn to_lsp(document: &Document, d: &Diagnostic) -> lsp_types::Diagnostic {
 /// `extends`), at the line and column the reader names when it names one.
 fn profile_findings(document: &Document, overlay: Overlay<'_>) -> Vec<Diagnostic> {
     let name = document.name();
-    let error = match crate::profile::parse_file(&document.text, &name) {
+    let error = match crate::model::profile::parse_file(&document.text, &name) {
         Err(error) => error,
         Ok(file) => match &file.extends {
             Some(parent) => {
                 let read = |path: &std::path::Path| overlay.read(path);
-                match crate::profile::load_with(parent, document.base_dir(), &read) {
+                match crate::model::profile::load_with(parent, document.base_dir(), &read) {
                     Ok(_) => return Vec::new(),
                     Err(error) => {
                         let at = document
                             .text
                             .find("extends")
                             .map_or(Span::new(0, 0), |i| Span::new(i, i + "extends".len()));
-                        return vec![Diagnostic::new("invalid-target-profile", at, error.message)];
+                        return vec![Diagnostic::new(
+                            RuleId::InvalidTargetProfile,
+                            at,
+                            error.message,
+                        )];
                     }
                 }
             }
@@ -88,7 +93,7 @@ fn profile_findings(document: &Document, overlay: Overlay<'_>) -> Vec<Diagnostic
     };
     let at = located(&document.text, &error.message);
     vec![Diagnostic::new(
-        "invalid-target-profile",
+        RuleId::InvalidTargetProfile,
         Span::new(at, at),
         error.message,
     )]

@@ -1,7 +1,7 @@
 //! One open document: its text as the editor has it (saved or not), its version and line index.
 
 use super::position::{Encoding, LineIndex};
-use crate::diagnostic::Span;
+use crate::Span;
 use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Url};
 use std::path::{Path, PathBuf};
 
@@ -101,7 +101,7 @@ impl Document {
 
     /// Whether the `target:` of this mapping file names a profile file (not a built-in).
     pub fn uses_profile_file(&self) -> bool {
-        top_level_value(&self.text, "target").is_some_and(|t| crate::profile::is_path(&t))
+        top_level_value(&self.text, "target").is_some_and(|t| crate::model::profile::is_path(&t))
     }
 
     /// The byte offset of a position.

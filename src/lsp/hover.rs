@@ -6,11 +6,11 @@ use super::cursor::{at, At, Model};
 use super::diagnostics::findings;
 use super::document::Document;
 use super::Overlay;
-use crate::catalogue::{self, Context};
-use crate::diagnostic::Span;
+use crate::expr::catalogue::{self, Context};
+use crate::expr::source::ObjectKind;
 use crate::lint::object_context;
-use crate::profile::{Mutability, TargetAttribute};
-use crate::source::ObjectKind;
+use crate::model::profile::{Mutability, TargetAttribute};
+use crate::Span;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 use std::fmt::Write as _;
 
@@ -39,7 +39,7 @@ fn hover_finding(document: &Document, offset: usize, overlay: Overlay<'_>) -> Op
     let d = found
         .iter()
         .find(|d| d.span.start <= offset && offset <= d.span.end)?;
-    Some(markdown(document, rule(d.rule)?, d.span))
+    Some(markdown(document, rule(d.rule.as_str())?, d.span))
 }
 
 fn hover_model(document: &Document, model: &Model, offset: usize) -> Option<Hover> {
@@ -192,7 +192,7 @@ pub fn describe_target(attribute: &TargetAttribute, object: ObjectKind, origin: 
 
 /// A rule's explanation, as `entramap explain` prints it.
 pub fn rule(id: &str) -> Option<String> {
-    let rule = crate::rules::lookup(id)?;
+    let rule = id.parse::<crate::diagnostics::RuleId>().ok()?.rule();
     Some(format!(
         "**{}** ({})\n\n{}\n\n{}\n\nBad:\n```\n{}\n```\nFixed:\n```\n{}\n```",
         rule.id, rule.severity, rule.summary, rule.explanation, rule.bad, rule.good

@@ -439,14 +439,14 @@ impl Overlay<'_> {
     }
 
     /// The text of `path`: the open document's, else the file's.
-    pub(crate) fn read(&self, path: &Path) -> Result<String, crate::fsutil::ReadError> {
+    pub(crate) fn read(&self, path: &Path) -> Result<String, crate::base::fs::ReadError> {
         let wanted = normalize(path);
         for document in self.documents.values() {
             if document.path().is_some_and(|p| normalize(p) == wanted) {
                 return Ok(document.text.clone());
             }
         }
-        crate::fsutil::read_text_limited(path, crate::profile::MAX_PROFILE_BYTES)
+        crate::base::fs::read_text_limited(path, crate::model::profile::MAX_PROFILE_BYTES)
     }
 }
 

@@ -2,7 +2,7 @@
 //! `character` counts UTF-16 code units by default, bytes for `utf-8` and characters for
 //! `utf-32`, so a line with `ü` or an emoji before a finding is still exact.
 
-use crate::diagnostic::Span;
+use crate::Span;
 use lsp_types::{Position, PositionEncodingKind, Range};
 
 /// What a position's `character` counts.

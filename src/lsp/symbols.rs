@@ -2,9 +2,9 @@
 //! by its target, with the source, expression or constant as detail).
 
 use super::document::Document;
-use crate::diagnostic::Span;
-use crate::mapping::{load_str, AttributeMapping, MappingFile};
-use crate::source::ObjectKind;
+use crate::expr::source::ObjectKind;
+use crate::model::{load_str, AttributeMapping, MappingFile};
+use crate::Span;
 use lsp_types::{DocumentSymbol, SymbolKind};
 
 /// The outline of a mapping document (empty when it does not load).

@@ -5,32 +5,19 @@
 //! has its type, a `description` of where its value comes from, the profile's `maxLength` and
 //! `pattern`, and matching attributes carry `x-entramap-matching-precedence`.
 
-use super::{value_text, Prepared};
-use crate::mapping::{Apply, AttributeMapping, MappingKind};
-use crate::profile::{TargetAttribute, TargetSchema};
-use crate::source::ObjectKind;
-use crate::target_path::{self, TargetPath};
-use crate::types::Base;
+use super::value_text;
+use crate::expr::source::ObjectKind;
+use crate::expr::types::Base;
+use crate::model::profile::{TargetAttribute, TargetSchema};
+use crate::model::target_path::{self, TargetPath};
+use crate::model::Prepared;
+use crate::model::{Apply, AttributeMapping, MappingKind};
 use serde_json::{json, Map, Value};
 
 /// The JSON Schema dialect of the generated document.
 pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 /// The annotation keyword carrying a matching attribute's precedence.
 pub const MATCHING_KEYWORD: &str = "x-entramap-matching-precedence";
-
-fn core_urn(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "urn:ietf:params:scim:schemas:core:2.0:User",
-        ObjectKind::Group => "urn:ietf:params:scim:schemas:core:2.0:Group",
-    }
-}
-
-fn title(kind: ObjectKind) -> &'static str {
-    match kind {
-        ObjectKind::User => "User",
-        ObjectKind::Group => "Group",
-    }
-}
 
 /// The JSON Schema document of a prepared mapping file: `$defs/User` and `$defs/Group` (for the
 /// object mappings the file configures and enables), and `anyOf` over them.
@@ -42,17 +29,17 @@ pub fn schema(prepared: &Prepared) -> Value {
         .map_or("the app", |a| a.value.as_str());
     let mut defs = Map::new();
     let mut any_of = Vec::new();
-    for kind in [ObjectKind::User, ObjectKind::Group] {
+    for kind in ObjectKind::ALL {
         let mapping = prepared.file.object(kind);
         if !mapping.present || !mapping.enabled {
             continue;
         }
         let targets = prepared.targets(kind);
         defs.insert(
-            title(kind).to_owned(),
+            kind.title().to_owned(),
             resource(kind, &mapping.mappings, &targets),
         );
-        any_of.push(json!({"$ref": format!("#/$defs/{}", title(kind))}));
+        any_of.push(json!({"$ref": format!("#/$defs/{}", kind.title())}));
     }
     json!({
         "$schema": DRAFT_2020_12,
@@ -80,7 +67,11 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         let attribute = targets.get(&m.target.value);
         let leaf = leaf(m, value, attribute);
         let container = match &path.schema {
-            Some(urn) if !urn.text.eq_ignore_ascii_case(core_urn(kind)) => {
+            Some(urn)
+                if !urn
+                    .text
+                    .eq_ignore_ascii_case(crate::model::scim::core_schema(kind)) =>
+            {
                 if !extensions.contains(&urn.text) {
                     extensions.push(urn.text.clone());
                 }
@@ -103,7 +94,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         };
         place(container, &path, leaf, m, attribute);
     }
-    let mut schemas_description = format!("Contains {}", core_urn(kind));
+    let mut schemas_description = format!("Contains {}", crate::model::scim::core_schema(kind));
     if !extensions.is_empty() {
         schemas_description.push_str(&format!(
             ", and {} when their attributes are sent",
@@ -113,7 +104,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
     let schemas = json!({
         "type": "array",
         "items": {"type": "string"},
-        "contains": {"const": core_urn(kind)},
+        "contains": {"const": crate::model::scim::core_schema(kind)},
         "description": schemas_description,
     });
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
@@ -123,7 +114,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         *props = ordered;
     }
     if let Some(o) = root.as_object_mut() {
-        o.insert("title".to_owned(), json!(format!("SCIM {}", title(kind))));
+        o.insert("title".to_owned(), json!(format!("SCIM {}", kind.title())));
         o.insert("required".to_owned(), Value::Array(required));
     }
     root

@@ -4,9 +4,10 @@
 //! attribute; matching precedence; the apply and default columns only when a mapping uses them).
 //! Rows keep the file's order, so the output is deterministic.
 
-use super::{plural, value_text, Prepared};
-use crate::mapping::{Apply, MappingKind, Scope};
-use crate::source::ObjectKind;
+use super::value_text;
+use crate::expr::source::ObjectKind;
+use crate::model::Prepared;
+use crate::model::{Apply, MappingKind, Scope};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -109,7 +110,7 @@ pub struct Tables {
 /// Builds the tables of a file; `only` restricts them to one object.
 pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
     let file = &prepared.file;
-    let objects = [ObjectKind::User, ObjectKind::Group]
+    let objects = ObjectKind::ALL
         .into_iter()
         .filter(|k| only.is_none_or(|o| o == *k))
         .filter_map(|kind| {
@@ -167,7 +168,7 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
                 })
                 .collect();
             Some(ObjectTable {
-                object: plural(kind),
+                object: kind.plural(),
                 enabled: !mapping.present || mapping.enabled,
                 rows,
                 attribute_list,

@@ -6,9 +6,9 @@
 //! is not a Graph page) becomes an unreadable record at its line: nothing is dropped silently.
 
 use super::record::{Attributes, Record};
-use crate::eval::Value;
-use crate::source::{entra_id, ObjectKind};
-use crate::types::Base;
+use crate::expr::eval::Value;
+use crate::expr::source::{entra_id, ObjectKind};
+use crate::expr::types::Base;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, BufRead};

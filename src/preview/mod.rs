@@ -24,13 +24,14 @@ pub mod unique;
 pub use input::InputFormat;
 pub use payload::Template;
 
-use crate::diagnostic::Severity;
-use crate::eval::{self, Compiled, EvalContext, NoFlowReason, OutcomeRef, Value};
-use crate::mapping::MappingKind;
-use crate::output::Prepared;
-use crate::profile::{Mutability, TargetAttribute};
-use crate::source::ObjectKind;
-use crate::syntax::{Expr, ExprKind};
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::Severity;
+use crate::expr::eval::{self, Compiled, EvalContext, NoFlowReason, OutcomeRef, Value};
+use crate::expr::source::ObjectKind;
+use crate::expr::syntax::{Expr, ExprKind};
+use crate::model::profile::{Mutability, TargetAttribute};
+use crate::model::MappingKind;
+use crate::model::Prepared;
 use chrono::{DateTime, Utc};
 use input::{Body, Chunk, Decoder, Reader};
 use record::{Attributes, Record};
@@ -43,22 +44,24 @@ use std::io::{self, BufRead};
 use std::ops::Range;
 use unique::{ValueHash, ValueSet};
 
-/// The rule ids preview reports (all in [`crate::rules::RULES`]).
+/// The rule ids preview reports (all in [`crate::diagnostics::rules::RULES`]).
 pub mod rule {
+    use crate::diagnostics::rules::RuleId;
+
     /// A required target attribute (or a matching attribute) gets no value.
-    pub const REQUIRED_MISSING: &str = "preview-required-missing";
+    pub const REQUIRED_MISSING: RuleId = RuleId::PreviewRequiredMissing;
     /// Two users have the same value of a matching attribute.
-    pub const DUPLICATE_MATCHING_VALUE: &str = "preview-duplicate-matching-value";
+    pub const DUPLICATE_MATCHING_VALUE: RuleId = RuleId::PreviewDuplicateMatchingValue;
     /// A value breaks the target profile's `pattern`, `max_length` or `unique`.
-    pub const CONSTRAINT: &str = "preview-constraint";
+    pub const CONSTRAINT: RuleId = RuleId::PreviewConstraint;
     /// A value does not convert to the target attribute's type.
-    pub const TYPE: &str = "preview-type";
+    pub const TYPE: RuleId = RuleId::PreviewType;
     /// A row of the export cannot be read.
-    pub const UNREADABLE_ROW: &str = "preview-unreadable-row";
+    pub const UNREADABLE_ROW: RuleId = RuleId::PreviewUnreadableRow;
     /// An expression fails for the user.
-    pub const EVALUATION_ERROR: &str = "preview-evaluation-error";
+    pub const EVALUATION_ERROR: RuleId = RuleId::PreviewEvaluationError;
     /// The user is out of scope (a note).
-    pub const OUT_OF_SCOPE: &str = "preview-out-of-scope";
+    pub const OUT_OF_SCOPE: RuleId = RuleId::PreviewOutOfScope;
 }
 
 /// How to run a preview.
@@ -96,7 +99,7 @@ impl Default for Options {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// The rule id (`preview-…`).
-    pub rule: &'static str,
+    pub rule: RuleId,
     /// Its severity.
     pub severity: Severity,
     /// The user's line in the export (1-based; for a Graph page, where the user object starts).
@@ -121,7 +124,7 @@ pub struct Summary {
     /// Rows that could not be read.
     pub unreadable: u64,
     /// Problems by rule id.
-    pub problems: BTreeMap<&'static str, u64>,
+    pub problems: BTreeMap<RuleId, u64>,
 }
 
 impl Summary {
@@ -134,7 +137,7 @@ impl Summary {
     pub fn count_at_least(&self, level: Severity) -> u64 {
         self.problems
             .iter()
-            .filter(|(rule, _)| crate::rules::default_severity(rule) >= level)
+            .filter(|(rule, _)| rule.severity() >= level)
             .map(|(_, n)| n)
             .sum()
     }
@@ -255,7 +258,7 @@ impl Plan {
             let target = m.target.value.clone();
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
-            let path = crate::target_path::parse(&target).map_err(|e| fail(e.message))?;
+            let path = crate::model::target_path::parse(&target).map_err(|e| fail(e.message))?;
             let produce = match &m.kind {
                 Some(MappingKind::Source(source)) => Produce::Direct(attributes.add(&source.value)),
                 Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
@@ -273,7 +276,7 @@ impl Plan {
             let attribute = targets.get(&target).cloned();
             let pattern = match attribute.as_ref().and_then(|a| a.pattern.clone()) {
                 Some(p) => Some((
-                    crate::dotnet_regex::compile(&p)
+                    crate::expr::dotnet_regex::compile(&p)
                         .map_err(|e| fail(format!("profile pattern `{p}`: {e}")))?,
                     p,
                 )),
@@ -407,10 +410,10 @@ struct Job<'p> {
     worker: Worker<'p>,
 }
 
-fn problem(rule: &'static str, line: u64, target: Option<&str>, message: String) -> Problem {
+fn problem(rule: RuleId, line: u64, target: Option<&str>, message: String) -> Problem {
     Problem {
         rule,
-        severity: crate::rules::default_severity(rule),
+        severity: rule.severity(),
         line,
         target: target.map(str::to_owned),
         message,

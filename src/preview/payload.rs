@@ -8,14 +8,14 @@
 //! The payload starts with `schemas`: the core User schema and every extension schema used.
 //! Objects and arrays with no value are left out.
 
-use crate::eval::Value;
-use crate::profile::TargetAttribute;
-use crate::target_path::TargetPath;
-use crate::types::Base;
+use crate::expr::eval::Value;
+use crate::expr::types::Base;
+use crate::model::profile::TargetAttribute;
+use crate::model::target_path::TargetPath;
 use std::ops::Range;
 
 /// The core SCIM User schema URN.
-pub const CORE_USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+pub const CORE_USER_SCHEMA: &str = crate::model::scim::CORE_USER;
 
 /// Where each field's JSON text is in a scratch buffer (`None`: the field has no value).
 pub type Fields = [Option<Range<usize>>];
@@ -403,7 +403,7 @@ fn write_single(out: &mut Vec<u8>, value: &Value, base: Base) -> Result<(), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::target_path::parse;
+    use crate::model::target_path::parse;
 
     #[test]
     fn nested_shapes() {

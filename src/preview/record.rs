@@ -4,7 +4,7 @@
 //! buffers have grown). JSON users are parsed straight into the slots: attributes the mapping
 //! never reads are skipped without being built.
 
-use crate::eval::{Source, Value};
+use crate::expr::eval::{Source, Value};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 

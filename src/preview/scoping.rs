@@ -12,8 +12,8 @@
 //! all its values do (`multivaluedComparisonType: All`).
 
 use super::record::{Attributes, Record};
-use crate::eval::Value;
-use crate::mapping::Clause;
+use crate::expr::eval::Value;
+use crate::model::Clause;
 use regex::Regex;
 
 /// A scoping operator.
@@ -117,7 +117,7 @@ impl Scoping {
                 };
                 let regex = match operator {
                     Operator::RegexMatch | Operator::NotRegexMatch => Some(
-                        crate::dotnet_regex::compile(&value)
+                        crate::expr::dotnet_regex::compile(&value)
                             .map_err(|e| format!("scoping clause `{value}`: {e}"))?,
                     ),
                     _ => None,

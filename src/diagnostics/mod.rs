@@ -1,0 +1,13 @@
+//! Findings and how they are reported: the one [`Diagnostic`] type every layer reports with, its
+//! [`Severity`], the table of every rule ([`rules`]), the renderers (`human`, `json`, `github`,
+//! SARIF: [`report`]) and the masking of secret tokens ([`secrets`]).
+
+pub mod diagnostic;
+pub mod report;
+pub mod rules;
+pub mod secrets;
+pub mod severity;
+
+pub use diagnostic::{Diagnostic, FileReport, Label, Summary};
+pub use rules::RuleId;
+pub use severity::Severity;

@@ -1,0 +1,101 @@
+//! The resolved mapping file every consumer reads (`table`, `docs`, `export`, `diff`,
+//! `preview`): the loaded file with its target profile, and the source and target schemas of
+//! each object with the file's own declarations added.
+
+use super::profile::{self, Profile, ProfileError, TargetSchema};
+use super::{load_str, read_mapping_file, MappingFile};
+use crate::base::text::{Source, Span};
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::{Diagnostic, FileReport};
+use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
+use std::path::Path;
+
+/// A mapping file that loaded without errors, with its target profile.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The file model.
+    pub file: MappingFile,
+    /// The resolved target profile (`target:`, default `scim-core`).
+    pub profile: Profile,
+}
+
+/// Why a mapping file cannot be used for output.
+#[derive(Debug, Clone)]
+pub enum PrepareError {
+    /// The file does not load: its error findings, located in the text.
+    Findings(Vec<Diagnostic>),
+    /// The target profile cannot be loaded: the configuration finding
+    /// (`unknown-target-profile` or `invalid-target-profile`) at the file's `target:`.
+    Profile(Box<Diagnostic>),
+}
+
+impl PrepareError {
+    /// The findings, whatever the cause.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            PrepareError::Findings(diagnostics) => diagnostics,
+            PrepareError::Profile(diagnostic) => vec![*diagnostic],
+        }
+    }
+}
+
+/// Loads a mapping file's text (`name` picks YAML or JSON) and resolves its target profile
+/// (`base_dir` resolves a profile given by path). Loader warnings are not errors here.
+pub fn prepare(name: &str, text: &str, base_dir: Option<&Path>) -> Result<Prepared, PrepareError> {
+    let file = load_str(name, text)
+        .into_valid()
+        .map_err(PrepareError::Findings)?;
+    let profile = profile::load(file.target_profile(), base_dir)
+        .map_err(|e| PrepareError::Profile(Box::new(profile_diagnostic(&file, &e))))?;
+    Ok(Prepared { file, profile })
+}
+
+/// Reads a mapping file from disk (bounded: see [`read_mapping_file`]) and
+/// prepares it. On failure, the report to print, its findings located in the file; whether it
+/// is a configuration error (exit status 2 rather than 1) is
+/// `lint::has_configuration_error` of its diagnostics.
+pub fn prepare_file(path: &Path) -> Result<Prepared, FileReport> {
+    let text = read_mapping_file(path)?;
+    let name = path.display().to_string();
+    prepare(&name, &text, path.parent()).map_err(|error| FileReport {
+        source: Source::new(name.clone(), text.clone()),
+        diagnostics: error.into_diagnostics(),
+    })
+}
+
+impl Prepared {
+    /// The profile's attributes of one object plus the file's `target_attributes`.
+    pub fn targets(&self, kind: ObjectKind) -> TargetSchema {
+        let mut schema = self.profile.object(kind).clone();
+        for decl in self.file.target_attributes.of(kind) {
+            schema.insert(decl.attribute.clone());
+        }
+        schema
+    }
+
+    /// Entra's attributes of one object plus the file's `source_attributes`.
+    pub fn sources(&self, kind: ObjectKind) -> SourceSchema {
+        let mut schema = entra_id().object(kind).clone();
+        for decl in self.file.source_attributes.of(kind) {
+            schema.insert(decl.attribute.clone());
+        }
+        schema
+    }
+}
+
+/// The finding for a target profile that cannot be loaded (`unknown-target-profile` or
+/// `invalid-target-profile`, both configuration errors), at the file's `target:`.
+pub fn profile_diagnostic(file: &MappingFile, error: &ProfileError) -> Diagnostic {
+    let span = file.target.as_ref().map_or(Span::new(0, 0), |t| t.span);
+    let rule = if error.not_found {
+        RuleId::UnknownTargetProfile
+    } else {
+        RuleId::InvalidTargetProfile
+    };
+    Diagnostic::new(rule, span, error.message.clone())
+        .with_primary_label("target profile")
+        .with_help(format!(
+            "use a built-in profile ({}) or a path to a profile file; `entramap targets` lists them",
+            profile::built_in_names().collect::<Vec<_>>().join(", ")
+        ))
+}

@@ -1,0 +1,62 @@
+//! Helpers shared by the integration tests: the repository root and the `entramap` binary run
+//! as a process (without colour).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// The clean example mapping files under `examples/`, one per built-in profile.
+pub const EXAMPLES: &[&str] = &[
+    "idmelon.entramap.yaml",
+    "configcat.entramap.yaml",
+    "cloudsso.entramap.yaml",
+    "scim-core-default.entramap.yaml",
+];
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `entramap ARGS` in `dir`, with `NO_COLOR` set.
+pub fn entramap_in(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run entramap: {e}"))
+}
+
+/// Runs `entramap ARGS` in the repository root, with `NO_COLOR` set.
+pub fn entramap(args: &[&str]) -> Output {
+    entramap_in(args, root())
+}
+
+/// A process's standard output.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A process's standard error.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `entramap ARGS` in the repository root with `input` on standard input (closed after it).
+pub fn with_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run entramap: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // A process that stops reading at an input limit closes the pipe: a write error is expected.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("entramap finishes")
+}

@@ -1,0 +1,132 @@
+//! `entramap diff`: semantic changes with their risk, in every format, and `--fail-on-risk`.
+
+use entramap::model::{prepare, Prepared};
+use entramap::output::diff::{diff, render, DiffFormat, Risk};
+
+use crate::common::entramap as cli;
+
+const BASE: &str = "entramap: 1
+app: Acme
+scope: assigned
+target_attributes:
+  users:
+    - {name: 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge', type: String}
+users:
+  - target: userName
+    source: userPrincipalName
+    matching_precedence: 1
+  - target: active
+    expression: Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")
+  - target: title
+    source: jobTitle
+  - target: externalId
+    source: mailNickname
+  - target: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge
+    source: employeeId
+groups:
+  - target: displayName
+    source: displayName
+    matching_precedence: 1
+";
+
+fn load(text: &str) -> Prepared {
+    prepare("t.entramap.yaml", text, None).unwrap_or_else(|e| panic!("{e:?}\n{text}"))
+}
+
+fn effects(old: &str, new: &str) -> Vec<(&'static str, Risk)> {
+    diff(&load(old), &load(new))
+        .changes
+        .iter()
+        .flat_map(|c| c.effects.iter().map(|e| (e.id, e.risk)))
+        .collect()
+}
+
+#[test]
+fn order_formatting_and_expression_spelling_do_not_matter() {
+    let reordered = "entramap: 1\napp: Acme\ntarget_attributes:\n  users:\n    - name: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge\ngroups:\n  - {target: displayName, source: displayName, matching_precedence: 1}\nusers:\n  - target: externalId\n    source: mailNickname\n  - target: title\n    source: jobTitle\n  - target: active\n    expression: |\n      Switch([IsSoftDeleted],,\"False\",\n             \"True\", \"True\", \"False\")\n  - target: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge\n    source: employeeId\n  - target: userName\n    matching_precedence: 1\n    source: userPrincipalName\n";
+    let result = diff(&load(BASE), &load(reordered));
+    assert!(result.is_empty(), "{result:#?}");
+    assert_eq!(render(&result, DiffFormat::Human), "No changes.\n");
+}
+
+#[test]
+fn each_risk_is_flagged() {
+    let changed_matching = BASE.replace(
+        "    source: mailNickname\n",
+        "    source: mailNickname\n    matching_precedence: 2\n",
+    );
+    assert!(effects(BASE, &changed_matching).contains(&("rematch", Risk::High)));
+    let to_all = BASE.replace("scope: assigned", "scope: all");
+    assert_eq!(
+        effects(BASE, &to_all),
+        [("whole-tenant", Risk::High)],
+        "scope alone is a job setting, no schema change"
+    );
+    let removed = BASE.replace("  - target: title\n    source: jobTitle\n", "");
+    assert!(effects(BASE, &removed).contains(&("stale-value", Risk::Medium)));
+    let active = BASE.replace(
+        "expression: Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
+        "expression: Not([IsSoftDeleted])",
+    );
+    assert!(effects(BASE, &active).contains(&("enable-disable", Risk::High)));
+    let retyped = BASE.replace("type: String}", "type: Integer}");
+    assert!(effects(BASE, &retyped).contains(&("type-change", Risk::High)));
+    let on_create = BASE.replace(
+        "    source: jobTitle\n",
+        "    source: jobTitle\n    apply: on-create\n",
+    );
+    let found = effects(BASE, &on_create);
+    assert!(
+        found.contains(&("create-only", Risk::Low)) && found.contains(&("full-cycle", Risk::Low)),
+        "{found:?}"
+    );
+    let scoped = BASE.replace("groups:\n  - target: displayName\n    source: displayName\n    matching_precedence: 1\n", "groups:\n  scoping:\n    - - {attribute: displayName, operator: EQUALS, value: Sales}\n  mappings:\n    - target: displayName\n      source: displayName\n      matching_precedence: 1\n");
+    assert!(effects(BASE, &scoped).contains(&("deprovision", Risk::High)));
+}
+
+#[test]
+fn every_format() {
+    let new = BASE
+        .replace("scope: assigned", "scope: all")
+        .replace("source: mailNickname", "source: objectId")
+        .replace(
+            "  - target: title\n    source: jobTitle\n",
+            "  - target: preferredLanguage\n    constant: en-US\n    apply: on-create\n",
+        );
+    let result = diff(&load(BASE), &load(&new));
+    insta::assert_snapshot!("human", render(&result, DiffFormat::Human));
+    insta::assert_snapshot!("markdown", render(&result, DiffFormat::Markdown));
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&result, DiffFormat::Json)).expect("the JSON diff is JSON");
+    insta::assert_json_snapshot!("json", json);
+    assert_eq!(json["summary"]["highest"], "high");
+}
+
+#[test]
+fn fail_on_risk_for_ci() {
+    let old = "examples/scim-core-default.entramap.yaml";
+    let new = "examples/configcat.entramap.yaml";
+    assert_eq!(cli(&["diff", old, new]).status.code(), Some(0));
+    assert_eq!(
+        cli(&["diff", old, new, "--fail-on-risk"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        cli(&["diff", old, new, "--fail-on-risk", "--risk-level", "high"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        cli(&["diff", new, new, "--fail-on-risk", "--risk-level", "low"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = cli(&["diff", old, new, "--format", "markdown"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("### entramap diff\n"));
+    assert_eq!(
+        cli(&["diff", old, "missing.entramap.yaml"]).status.code(),
+        Some(2)
+    );
+}

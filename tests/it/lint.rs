@@ -1,0 +1,232 @@
+//! Every mapping rule: a fixture that triggers it (`tests/fixtures/lint/<rule>/bad.entramap.yaml`,
+//! with snapshots of the human and JSON output) and its fixed form, which lints clean.
+
+use entramap::diagnostics::report::{to_human, to_json};
+use entramap::diagnostics::rules::{Layer, RULES};
+use entramap::lint::{checks, lint_file, lint_source, LintReport};
+use std::path::{Path, PathBuf};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lint")
+}
+
+/// Lints a fixture with a name relative to the repository, so output is stable.
+fn lint_fixture(rule: &str, which: &str) -> LintReport {
+    let path = fixture_dir()
+        .join(rule)
+        .join(format!("{which}.entramap.yaml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    lint_source(
+        &format!("tests/fixtures/lint/{rule}/{which}.entramap.yaml"),
+        &text,
+        path.parent(),
+    )
+}
+
+fn rules_with_fixtures() -> Vec<String> {
+    let mut rules: Vec<String> = std::fs::read_dir(fixture_dir())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    rules.sort();
+    rules
+}
+
+#[test]
+fn every_mapping_rule_has_fixtures_and_a_check() {
+    let fixtures = rules_with_fixtures();
+    for rule in RULES.iter().filter(|r| r.layer == Layer::Mapping) {
+        let reported = checks::DRIVER_RULES.contains(&rule.id)
+            || checks::CHECKS.iter().any(|c| c.rules.contains(&rule.id));
+        assert!(reported, "no check reports {}", rule.id);
+        if rule.id != "file-unreadable" {
+            assert!(
+                fixtures.iter().any(|f| f == rule.id.as_str()),
+                "no fixture for {}",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_fixtures_trigger_their_rule() {
+    for rule in rules_with_fixtures() {
+        let report = lint_fixture(&rule, "bad");
+        let ids: Vec<&str> = report
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.as_str())
+            .collect();
+        assert!(
+            ids.contains(&rule.as_str()),
+            "{rule}: bad fixture reports {ids:?}"
+        );
+        let reports = [report.report];
+        insta::assert_snapshot!(format!("{rule}_human"), to_human(&reports, false));
+        insta::assert_json_snapshot!(format!("{rule}_json"), to_json(&reports));
+    }
+}
+
+#[test]
+fn good_fixtures_lint_clean() {
+    for rule in rules_with_fixtures() {
+        let report = lint_fixture(&rule, "good");
+        let found: Vec<String> = report
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.rule, d.message))
+            .collect();
+        assert!(found.is_empty(), "{rule}: good fixture reports {found:?}");
+    }
+}
+
+#[test]
+fn examples_lint_clean_and_the_broken_one_does_not() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&examples)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        seen += 1;
+        let report = lint_file(&path);
+        let found: Vec<String> = report
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.rule, d.message))
+            .collect();
+        assert!(found.is_empty(), "{}: {found:?}", path.display());
+        assert!(report.mappings > 0);
+    }
+    assert!(seen >= 4, "one example per built-in profile");
+    let broken = lint_file(&examples.join("broken/idmelon-typo.entramap.yaml"));
+    let mut ids: Vec<&str> = broken
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        [
+            "connect-sync-only-function",
+            "matching-precedence-duplicate",
+            "unknown-source-attribute"
+        ]
+    );
+}
+
+#[test]
+fn allow_suppresses_by_rule_in_a_mapping_and_in_the_file() {
+    let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: nickName\n    source: mailNickname\n    matching_precedence: 2\n    allow:\n      - {rule: matching-not-filterable, reason: the vendor supports it}\nallow:\n  - {rule: is-soft-deleted-unmapped, reason: the vendor deletes users instead}\n";
+    let report = lint_source("t.entramap.yaml", text, None);
+    assert!(
+        report.report.diagnostics.is_empty(),
+        "{:?}",
+        report.report.diagnostics
+    );
+    assert_eq!(report.suppressed, 2);
+}
+
+#[test]
+fn secrets_are_masked_in_every_output() {
+    let report = lint_fixture("secret-token", "bad");
+    let secret = "c2VjcmV0LXNpZ25hdHVyZS1mb3ItdGVzdHM";
+    let reports = [report.report];
+    assert!(!to_human(&reports, false).contains(secret));
+    assert!(!to_json(&reports).to_string().contains(secret));
+    assert!(!entramap::diagnostics::report::to_sarif(&reports)
+        .to_string()
+        .contains(secret));
+    assert!(!entramap::diagnostics::report::to_github(&reports).contains(secret));
+}
+
+#[test]
+fn json_mapping_files_are_linted_with_spans() {
+    let text = r#"{"entramap": 1, "app": "T", "users": [{"target": "userName", "source": "userPrincipalName", "matching_precedence": 1}, {"target": "active", "expression": "Not([IsSoftDeleted])"}, {"target": "displayName", "expression": "Join(\" \", [givenNme])"}], "colour": 1}"#;
+    let report = lint_source("t.entramap.json", text, None);
+    let found: Vec<(&str, &str)> = report
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.as_str(), &text[d.span.start..d.span.end]))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("unknown-source-attribute", "[givenNme]"),
+            ("unknown-key", "\"colour\"")
+        ]
+    );
+}
+
+#[test]
+fn configuration_rules_cannot_be_suppressed() {
+    let text = "entramap: 1\napp: T\ntarget: nosuch\nallow:\n  - {rule: unknown-target-profile, reason: try}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n";
+    let report = lint_source("t.entramap.yaml", text, None);
+    let rules: Vec<&str> = report
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert!(rules.contains(&"unknown-target-profile"), "{rules:?}");
+    assert!(report.configuration_error());
+    assert_eq!(report.suppressed, 0);
+    let allow = report
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "allow-unknown-rule")
+        .expect("the allow entry is reported");
+    assert!(
+        allow.message.contains("cannot be suppressed"),
+        "{}",
+        allow.message
+    );
+    assert_eq!(
+        &text[allow.span.start..allow.span.end],
+        "unknown-target-profile"
+    );
+}
+
+#[test]
+fn a_one_mebibyte_source_name_gets_no_suggestion_and_no_quadratic_work() {
+    let word = "g".repeat(1 << 20);
+    let text = format!(
+        "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: displayName\n    source: {word}\n"
+    );
+    let started = std::time::Instant::now();
+    let report = lint_source("t.entramap.yaml", &text, None);
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
+    let finding = report
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "unknown-source-attribute")
+        .expect("the unknown source is reported");
+    assert!(
+        !finding
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean"),
+        "{:?}",
+        finding.help
+    );
+}

@@ -1,0 +1,437 @@
+//! `entramap preview`: the engine (counting invariant, scoping operators, every preview rule,
+//! payload shapes, malformed input) and the command (reports as snapshots, exit codes, `--out`,
+//! determinism over thread counts).
+
+use entramap::model::prepare;
+use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
+use std::io::Cursor;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> std::path::PathBuf {
+    root().join("tests/fixtures/preview")
+}
+
+#[derive(Default)]
+struct Collect {
+    problems: Vec<Problem>,
+    payloads: Vec<(u64, serde_json::Value)>,
+}
+
+impl Sink for Collect {
+    fn problem(&mut self, problem: &Problem) -> std::io::Result<()> {
+        self.problems.push(problem.clone());
+        Ok(())
+    }
+
+    fn payload(&mut self, line: u64, json: &[u8]) -> std::io::Result<()> {
+        let value = serde_json::from_slice(json).map_err(std::io::Error::other)?;
+        self.payloads.push((line, value));
+        Ok(())
+    }
+}
+
+fn plan_of(text: &str, base: &Path) -> Plan {
+    let prepared = prepare("test.entramap.yaml", text, Some(base))
+        .unwrap_or_else(|e| panic!("mapping does not prepare: {e:?}"));
+    Plan::new(&prepared).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn fixture_plan() -> Plan {
+    let text = std::fs::read_to_string(fixtures().join("mapping.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    plan_of(&text, &fixtures())
+}
+
+fn options(jobs: usize) -> Options {
+    Options {
+        jobs,
+        chunk_size: 3,
+        now: chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+            .map(|d| d.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|e| panic!("{e}")),
+        ..Options::default()
+    }
+}
+
+fn run(plan: &Plan, input: &[u8], jobs: usize) -> (Summary, Collect) {
+    let mut sink = Collect::default();
+    let summary = preview::preview(plan, Cursor::new(input), &options(jobs), &mut sink)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(summary.balanced(), "counting invariant broken: {summary:?}");
+    assert_eq!(summary.payloads as usize, sink.payloads.len());
+    assert_eq!(
+        summary.problems.values().sum::<u64>() as usize,
+        sink.problems.len()
+    );
+    (summary, sink)
+}
+
+/// The users of a synthetic tenant, written by `entramap synth`.
+fn synth(users: u64, seed: u64, format: &str) -> Vec<u8> {
+    let (users, seed) = (users.to_string(), seed.to_string());
+    let output = entramap(&[
+        "synth", "--users", &users, "--seed", &seed, "--format", format,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "synth: {output:?}");
+    output.stdout
+}
+
+fn entramap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run entramap: {e}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const FILES: &[(&str, &str)] = &[
+    ("jsonl", "users.jsonl"),
+    ("graph", "users.graph.json"),
+    ("csv", "users.csv"),
+];
+
+#[test]
+fn every_user_is_counted_once_in_every_format() {
+    let plan = fixture_plan();
+    let expected = [(13, 3, 6, 1, 3), (4, 1, 1, 1, 1), (6, 2, 1, 1, 2)];
+    for ((_, file), counts) in FILES.iter().zip(expected) {
+        let bytes = std::fs::read(fixtures().join(file)).unwrap_or_else(|e| panic!("{e}"));
+        let (summary, _) = run(&plan, &bytes, 2);
+        assert_eq!(
+            (
+                summary.users_read,
+                summary.payloads,
+                summary.failures,
+                summary.out_of_scope,
+                summary.unreadable
+            ),
+            counts,
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn reports_are_stable() {
+    for (name, file) in FILES {
+        let users = format!("tests/fixtures/preview/{file}");
+        for format in ["human", "json"] {
+            let output = entramap(&[
+                "preview",
+                "tests/fixtures/preview/mapping.entramap.yaml",
+                "--users",
+                &users,
+                "--format",
+                format,
+                "--now",
+                "2025-01-01T00:00:00Z",
+            ]);
+            assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+            let out = text(&output.stdout);
+            if format == "json" {
+                let document: serde_json::Value =
+                    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+                let summary = &document["summary"];
+                for key in [
+                    "users_read",
+                    "payloads",
+                    "failures",
+                    "out_of_scope",
+                    "unreadable",
+                ] {
+                    assert!(summary[key].is_u64(), "{key} in {summary}");
+                }
+                for problem in document["problems"].as_array().into_iter().flatten() {
+                    assert!(problem["rule"].is_string() && problem["line"].is_u64());
+                    assert!(problem.get("target").is_some());
+                }
+            }
+            insta::assert_snapshot!(format!("{name}_{format}"), out);
+        }
+    }
+}
+
+#[test]
+fn payloads_are_nested_scim_resources() {
+    let plan = fixture_plan();
+    let bytes = std::fs::read(fixtures().join("users.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let (_, sink) = run(&plan, &bytes, 1);
+    let lines: Vec<u64> = sink.payloads.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [1, 2, 14]);
+    let first = &sink.payloads[0].1;
+    assert_eq!(
+        first,
+        &serde_json::json!({
+            "schemas": [
+                "urn:ietf:params:scim:schemas:core:2.0:User",
+                "urn:ietf:params:scim:schemas:extension:Test:2.0:User"
+            ],
+            "userName": "ana@contoso.com",
+            "active": true,
+            "displayName": "Ana O'Brien",
+            "emails": [{"type": "work", "value": "ana@contoso.com"}],
+            "name": {"givenName": "Ana", "familyName": "O'Brien"},
+            "title": "smtp:ana.obrien@contoso.com",
+            "locale": "en-US",
+            "urn:ietf:params:scim:schemas:extension:Test:2.0:User": {"badge": 17}
+        })
+    );
+    let zoe = &sink.payloads[1].1;
+    assert_eq!(zoe["active"], false, "disabled users are soft-deleted");
+    assert_eq!(zoe["name"]["familyName"], "-", "default value if null");
+    let crlf = &sink.payloads[2].1;
+    assert_eq!(
+        crlf["active"], false,
+        "deletedDateTime makes IsSoftDeleted true"
+    );
+}
+
+#[test]
+fn each_rule_is_triggered_and_clean_users_trigger_none() {
+    let plan = fixture_plan();
+    let bytes = std::fs::read(fixtures().join("users.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let (summary, sink) = run(&plan, &bytes, 2);
+    for rule in [
+        preview::rule::REQUIRED_MISSING,
+        preview::rule::DUPLICATE_MATCHING_VALUE,
+        preview::rule::CONSTRAINT,
+        preview::rule::TYPE,
+        preview::rule::UNREADABLE_ROW,
+        preview::rule::EVALUATION_ERROR,
+        preview::rule::OUT_OF_SCOPE,
+    ] {
+        assert!(summary.problems.contains_key(&rule), "{rule} not triggered");
+    }
+    let at = |line: u64| {
+        sink.problems
+            .iter()
+            .filter(|p| p.line == line)
+            .map(|p| (p.rule.as_str(), p.target.as_deref().unwrap_or("")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(at(5), [("preview-duplicate-matching-value", "userName")]);
+    assert_eq!(at(6), [("preview-required-missing", "userName")]);
+    assert_eq!(
+        at(9),
+        [("preview-constraint", "emails[type eq \"work\"].value")]
+    );
+    let clean = br#"{"userPrincipalName":"a@contoso.com","displayName":"A","mail":"a@contoso.com","department":"Sales","accountEnabled":true,"employeeId":"1"}
+{"userPrincipalName":"b@contoso.com","displayName":"B","mail":"b@contoso.com","department":"Engineering","proxyAddresses":["x","y"]}
+"#;
+    let (summary, sink) = run(&plan, clean, 1);
+    assert!(sink.problems.is_empty(), "{:?}", sink.problems);
+    assert_eq!(summary.payloads, 2);
+}
+
+#[test]
+fn idmelon_example_over_a_synthetic_tenant_is_clean() {
+    let text = std::fs::read_to_string(root().join("examples/idmelon.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = plan_of(&text, &root().join("examples"));
+    for format in ["jsonl", "graph", "csv"] {
+        let users = synth(500, 3, format);
+        let (summary, sink) = run(&plan, &users, 2);
+        assert_eq!(summary.users_read, 500, "{format:?}");
+        assert_eq!(
+            summary.payloads,
+            500,
+            "{format:?}: {:?}",
+            sink.problems.first()
+        );
+        let user = &sink.payloads[0].1;
+        assert!(user["externalId"].is_string() && user["active"].is_boolean());
+    }
+}
+
+#[test]
+fn the_same_output_with_one_thread_and_many() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let users = dir.path().join("users.jsonl");
+    let mut data = synth(3000, 9, "jsonl");
+    data.extend_from_slice(b"not json\n");
+    std::fs::write(&users, &data).unwrap_or_else(|e| panic!("{e}"));
+    let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
+    let mut results = Vec::new();
+    for jobs in ["1", "4"] {
+        let out = dir.path().join(format!("out-{jobs}.jsonl"));
+        let output = entramap(&[
+            "preview",
+            mapping,
+            "--users",
+            &users.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+            "--chunk-size",
+            "37",
+            "--now",
+            "2025-01-01T00:00:00Z",
+        ]);
+        assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+        let payloads = std::fs::read(&out).unwrap_or_else(|e| panic!("{e}"));
+        let report: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            report["summary"]["payloads"].as_u64(),
+            Some(payloads.iter().filter(|b| **b == b'\n').count() as u64)
+        );
+        results.push((output.stdout, payloads));
+    }
+    assert!(
+        results[0] == results[1],
+        "output differs between 1 and 4 threads"
+    );
+}
+
+fn scoped(clauses: &str) -> Plan {
+    let text = format!(
+        "entramap: 1\napp: T\nusers:\n  scoping:\n{clauses}  mappings:\n    - target: userName\n      source: userPrincipalName\n"
+    );
+    plan_of(&text, root())
+}
+
+#[test]
+fn scoping_operators() {
+    let users = br#"{"userPrincipalName":"a","department":"Sales","accountEnabled":true,"employeeId":"10","jobTitle":"Sales Lead"}
+{"userPrincipalName":"b","department":"sales","accountEnabled":false,"employeeId":"5"}
+{"userPrincipalName":"c","department":"","employeeId":"x"}
+{"userPrincipalName":"d","department":"Engineering","accountEnabled":true,"employeeId":"7","jobTitle":"Engineer"}
+"#;
+    let cases: &[(&str, &[u64])] = &[
+        (
+            "{attribute: department, operator: EQUALS, value: Sales}",
+            &[1],
+        ),
+        (
+            "{attribute: department, operator: NOT EQUALS, value: Sales}",
+            &[2, 4],
+        ),
+        ("{attribute: accountEnabled, operator: IS TRUE}", &[1, 4]),
+        ("{attribute: accountEnabled, operator: IS FALSE}", &[2]),
+        ("{attribute: jobTitle, operator: IS NULL}", &[2, 3]),
+        ("{attribute: department, operator: IS NULL}", &[3]),
+        ("{attribute: jobTitle, operator: IS NOT NULL}", &[1, 4]),
+        (
+            "{attribute: department, operator: REGEX MATCH, value: '^[Ss]ales$'}",
+            &[1, 2],
+        ),
+        (
+            "{attribute: department, operator: NOT REGEX MATCH, value: '^S'}",
+            &[2, 4],
+        ),
+        (
+            "{attribute: employeeId, operator: Greater_Than, value: '7'}",
+            &[1],
+        ),
+        (
+            "{attribute: employeeId, operator: Greater_Than_OR_EQUALS, value: '7'}",
+            &[1, 4],
+        ),
+        (
+            "{attribute: jobTitle, operator: Includes, value: Lead}",
+            &[1],
+        ),
+    ];
+    for (clause, lines) in cases {
+        let plan = scoped(&format!("    - - {clause}\n"));
+        let (_, sink) = run(&plan, users, 2);
+        let got: Vec<u64> = sink.payloads.iter().map(|(l, _)| *l).collect();
+        assert_eq!(&got, lines, "{clause}");
+    }
+    let and_or = scoped(
+        "    - - {attribute: department, operator: EQUALS, value: Sales}\n      - {attribute: accountEnabled, operator: IS FALSE}\n    - - {attribute: employeeId, operator: Greater_Than, value: '6'}\n      - {attribute: jobTitle, operator: Includes, value: Eng}\n",
+    );
+    let (summary, sink) = run(&and_or, users, 1);
+    let got: Vec<u64> = sink.payloads.iter().map(|(l, _)| *l).collect();
+    assert_eq!(got, [4], "AND inside a group, OR between groups");
+    assert_eq!(summary.out_of_scope, 3);
+}
+
+#[test]
+fn malformed_input_is_reported_never_a_crash() {
+    let plan = fixture_plan();
+    let cases: &[(&[u8], InputFormat, u64)] = &[
+        (b"", InputFormat::Auto, 0),
+        (b"\n\n  \r\n", InputFormat::Auto, 0),
+        (b"{\"value\": [", InputFormat::Auto, 0),
+        (
+            b"{\"value\": [{\"userPrincipalName\": \"a",
+            InputFormat::Auto,
+            1,
+        ),
+        (b"{\"a\": 1}", InputFormat::Graph, 1),
+        (b"\xff\xfe\x00garbage\n\x00\x01", InputFormat::Jsonl, 2),
+        (b"a,b\n\"unterminated\n", InputFormat::Csv, 1),
+        (b"{\"value\": [1, \"x\", [2], {}]}", InputFormat::Auto, 4),
+        (b"x\n", InputFormat::Csv, 0),
+    ];
+    for (input, format, rows) in cases {
+        let mut sink = Collect::default();
+        let options = Options {
+            format: *format,
+            ..options(2)
+        };
+        let summary = preview::preview(&plan, Cursor::new(*input), &options, &mut sink)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(summary.balanced(), "{summary:?}");
+        assert_eq!(summary.users_read, *rows, "{:?}", text(input));
+    }
+}
+
+#[test]
+fn exit_codes_and_atomic_out() {
+    let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
+    let missing = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        "tests/fixtures/preview/none.jsonl",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    let never = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        "tests/fixtures/preview/users.jsonl",
+        "--fail-on",
+        "never",
+    ]);
+    assert_eq!(never.status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let users = dir.path().join("users.jsonl");
+    std::fs::write(
+        &users,
+        "{\"objectId\":\"1\",\"displayName\":\"A\",\"userPrincipalName\":\"a@x\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("payloads.jsonl");
+    std::fs::write(&out, "old\n").unwrap_or_else(|e| panic!("{e}"));
+    let clean = entramap(&[
+        "preview",
+        "examples/idmelon.entramap.yaml",
+        "--users",
+        &users.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+    let written = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(written.starts_with("{\"schemas\":[") && written.ends_with("}\n"));
+    let leftovers = std::fs::read_dir(dir.path())
+        .map(|d| d.count())
+        .unwrap_or_default();
+    assert_eq!(leftovers, 2, "no temporary file is left behind");
+}
