@@ -34,7 +34,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// The candidate closest to `word` when no other is as close (the only one differing in letter
 /// case, or the only one at the smallest edit distance): a suggestion certain enough to apply
-/// without asking (`lint --fix`, the language server's quick fixes).
+/// without asking (the language server's quick fixes).
 pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let length = word.chars().count();
     if length > MAX_WORD_CHARS {

@@ -1,7 +1,8 @@
 //! `entramap lsp`: the language server on stdin and stdout.
 
 use super::{EXIT_FINDINGS, EXIT_OK};
-use entramap::lsp::{run_stdio, Options};
+use entramap::lsp::{serve, Error, Options};
+use lsp_server::Connection;
 
 /// Arguments of `entramap lsp`.
 #[derive(Debug, clap::Args)]
@@ -28,4 +29,13 @@ pub fn run(args: LspArgs) -> u8 {
             EXIT_FINDINGS
         }
     }
+}
+
+/// Serves the protocol on stdin and stdout until the client says `exit`.
+fn run_stdio(options: Options) -> Result<(), Error> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection, options)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
 }

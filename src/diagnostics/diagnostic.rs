@@ -17,7 +17,7 @@ pub struct Label {
 
 /// An edit that is certain to be what the author meant (a function name's letter case, a
 /// Connect Sync function's one-to-one equivalent, a did-you-mean with exactly one closest
-/// candidate): `entramap lint --fix` and the language server's quick fixes apply it.
+/// candidate): the language server's quick fixes apply it, and a `lint --fix` can.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
     /// What the edit does, such as "write `ToLower`".

@@ -721,7 +721,7 @@ pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
 }
 
 /// Connect Sync functions with a one-to-one provisioning equivalent (same arguments, same
-/// result), which `lint --fix` and the language server's quick fixes rename.
+/// result), which the language server's quick fixes rename.
 pub static CONNECT_SYNC_EQUIVALENTS: &[(&str, &str)] =
     &[("LCase", "ToLower"), ("UCase", "ToUpper")];
 

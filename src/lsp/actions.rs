@@ -1,5 +1,5 @@
 //! Code actions and formatting: the certain fixes that findings carry ([`crate::diagnostics::diagnostic::Fix`],
-//! the same edits as `lint --fix`) as quick fixes, "suppress with a reason" (an `allow` entry on
+//! the edits a future `lint --fix` can share) as quick fixes, "suppress with a reason" (an `allow` entry on
 //! the mapping, or file-wide for findings about the whole file), and `entramap fmt` as
 //! document formatting.
 

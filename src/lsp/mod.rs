@@ -1,5 +1,6 @@
-//! `entramap lsp`: the Language Server Protocol over any [`Connection`] (stdio for editors, an
-//! in-memory pair for tests), with no async runtime.
+//! `entramap lsp`: the Language Server Protocol over any [`Connection`] (the command line
+//! serves it on stdio; tests use an in-memory pair), with no async runtime. Nothing here
+//! prints: failures are logged to the client (`window/logMessage`).
 //!
 //! The server keeps the open documents in memory and answers from their current text:
 //! diagnostics from the same pipeline as `entramap lint` ([`crate::lint::lint_source_with`],
@@ -58,15 +59,6 @@ impl Default for Options {
 
 /// Why the server stopped other than by `shutdown` and `exit`.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
-
-/// Serves the protocol on stdin and stdout until the client says `exit`.
-pub fn run_stdio(options: Options) -> Result<(), Error> {
-    let (connection, io_threads) = Connection::stdio();
-    serve(&connection, options)?;
-    drop(connection);
-    io_threads.join()?;
-    Ok(())
-}
 
 /// Serves the protocol on `connection`: the `initialize` handshake, then every message until
 /// `shutdown` and `exit` (or until the client hangs up).
@@ -474,9 +466,8 @@ fn send(connection: &Connection, message: impl Into<Message>) {
     let _ = connection.sender.send(message.into());
 }
 
-/// Writes a line to stderr (the editor's server log) and shows it in the client's log.
+/// Shows a line in the client's log.
 fn log(connection: &Connection, text: &str) {
-    eprintln!("{text}");
     let params = lsp_types::LogMessageParams {
         typ: lsp_types::MessageType::ERROR,
         message: text.to_owned(),
@@ -490,7 +481,7 @@ fn log(connection: &Connection, text: &str) {
     );
 }
 
-/// Runs `f`, catching a panic: it is logged (stderr and the client's log) as a failure of
+/// Runs `f`, catching a panic: it is logged (in the client's log) as a failure of
 /// `what`, and its message returned as the error.
 fn guarded<T>(connection: &Connection, what: &str, f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {

@@ -1,5 +1,5 @@
 //! The certain fixes that lint findings carry (`Diagnostic::fix`), which the quick fixes offer
-//! and `lint --fix` applies: each one, applied, removes its finding; uncertain suggestions
+//! and a `lint --fix` can apply: each one, applied, removes its finding; uncertain suggestions
 //! carry none.
 
 use super::protocol::HEAD;
