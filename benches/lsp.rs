@@ -47,9 +47,9 @@ struct Client {
 }
 
 impl Client {
-    fn start() -> Client {
+    fn start(options: Options) -> Client {
         let (server, connection) = Connection::memory();
-        std::thread::spawn(move || serve(&server, Options::default()));
+        std::thread::spawn(move || serve(&server, options));
         let mut client = Client {
             connection,
             next: 0,
@@ -114,19 +114,19 @@ impl Client {
     }
 }
 
-fn bench(c: &mut Criterion) {
-    let mut client = Client::start();
-    let text = thousand();
+/// One-character edits of the last expression of `text` (a space in and out of a string),
+/// each waited for until its diagnostics arrive.
+fn changes(c: &mut Criterion, name: &str, options: Options, text: &str) -> Client {
+    let client = Client::start(options);
     let uri = "file:///bench/thousand.entramap.yaml";
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
     );
     client.diagnostics(1);
-    // A one-character edit of the last expression (a space in and out of a string).
     let last_line = text.lines().count() as u32 - 1;
     let mut version = 1;
-    c.bench_function("diagnostics after a change, 1,000 mappings", |b| {
+    c.bench_function(name, |b| {
         b.iter(|| {
             version += 1;
             let (start, end, insert) = if version % 2 == 0 {
@@ -144,6 +144,29 @@ fn bench(c: &mut Criterion) {
             client.diagnostics(version)
         })
     });
+    client
+}
+
+fn bench(c: &mut Criterion) {
+    let text = thousand();
+    // The same work without the server, for comparison on a busy machine.
+    c.bench_function("lint_source alone, 1,000 mappings", |b| {
+        b.iter(|| entramap::lint::lint_source("thousand.entramap.yaml", &text, None))
+    });
+    changes(
+        c,
+        "diagnostics after a change, 1,000 mappings, no debounce",
+        Options {
+            debounce: Duration::ZERO,
+        },
+        &text,
+    );
+    let mut client = changes(
+        c,
+        "diagnostics after a change, 1,000 mappings",
+        Options::default(),
+        &text,
+    );
 
     let example = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -196,7 +219,7 @@ fn bench(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(30).measurement_time(Duration::from_secs(4));
+    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(5));
     targets = bench
 }
 criterion_main!(benches);
