@@ -65,73 +65,38 @@ pub fn to_lsp(document: &Document, d: &Diagnostic) -> lsp_types::Diagnostic {
 }
 
 /// A target profile's findings: the reason it does not load (syntax, unknown keys, a broken
-/// `extends`), at the line and column the reader names when it names one.
+/// `extends`), at its place when the reader names one.
 fn profile_findings(document: &Document, overlay: Overlay<'_>) -> Vec<Diagnostic> {
     let name = document.name();
-    let error = match crate::model::profile::parse_file(&document.text, &name) {
-        Err(error) => error,
-        Ok(file) => match &file.extends {
-            Some(parent) => {
-                let read = |path: &std::path::Path| overlay.read(path);
-                match crate::model::profile::load_with(parent, document.base_dir(), &read) {
-                    Ok(_) => return Vec::new(),
-                    Err(error) => {
-                        let at = document
-                            .text
-                            .find("extends")
-                            .map_or(Span::new(0, 0), |i| Span::new(i, i + "extends".len()));
-                        return vec![Diagnostic::new(
-                            RuleId::InvalidTargetProfile,
-                            at,
-                            error.message,
-                        )];
-                    }
-                }
-            }
-            None => return Vec::new(),
-        },
+    let file = match crate::model::profile::parse_file(&document.text, &name) {
+        Ok(file) => file,
+        Err(error) => {
+            return match error.report() {
+                Some(report) => report.diagnostics,
+                None => vec![Diagnostic::new(
+                    RuleId::InvalidTargetProfile,
+                    Span::new(0, 0),
+                    error.message,
+                )],
+            };
+        }
     };
-    let at = located(&document.text, &error.message);
-    vec![Diagnostic::new(
-        RuleId::InvalidTargetProfile,
-        Span::new(at, at),
-        error.message,
-    )]
-}
-
-/// The offset of the first `line N column M` in a reader's message (1-based), else 0.
-fn located(text: &str, message: &str) -> usize {
-    let number = |after: &str| -> Option<usize> {
-        let rest = &message[message.find(after)? + after.len()..];
-        rest.split(|c: char| !c.is_ascii_digit())
-            .next()?
-            .parse()
-            .ok()
+    let Some(parent) = &file.extends else {
+        return Vec::new();
     };
-    let (Some(line), Some(column)) = (number("line "), number("column ")) else {
-        return 0;
-    };
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let line_text = text[start..].lines().next().unwrap_or("");
-    start
-        + line_text
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(line_text.len(), |(i, _)| i)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reader_positions_become_offsets() {
-        let text = "a: 1\nbü: x\n";
-        assert_eq!(located(text, "p.yaml: bad at line 2 column 3"), 8);
-        assert_eq!(located(text, "no position"), 0);
+    let read = |path: &std::path::Path| overlay.read(path);
+    match crate::model::profile::load_with(parent, document.base_dir(), &read) {
+        Ok(_) => Vec::new(),
+        Err(error) => {
+            let at = document
+                .text
+                .find("extends")
+                .map_or(Span::new(0, 0), |i| Span::new(i, i + "extends".len()));
+            vec![Diagnostic::new(
+                RuleId::InvalidTargetProfile,
+                at,
+                error.message,
+            )]
+        }
     }
 }
