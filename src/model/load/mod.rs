@@ -276,6 +276,11 @@ impl Builder<'_> {
                     format!("unknown key `{name}` in `{what}`"),
                 )
                 .with_primary_label("not a key of this section");
+                d = d.with_fix(
+                    crate::base::suggest::certain(name, known.iter().copied()).and_then(|c| {
+                        crate::diagnostics::diagnostic::Fix::replace_word(key.span, name, c)
+                    }),
+                );
                 d = match crate::base::suggest::did_you_mean(name, known.iter().copied()) {
                     Some(hint) => d.with_help(hint),
                     None => d.with_help(format!(
