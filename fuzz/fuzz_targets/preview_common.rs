@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 fn plan() -> &'static Plan {
     static PLAN: OnceLock<Plan> = OnceLock::new();
     PLAN.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/preview");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/preview");
         let text = std::fs::read_to_string(dir.join("mapping.entramap.yaml")).expect("fixture");
         let prepared = entramap::model::prepare("mapping.entramap.yaml", &text, Some(&dir))
             .expect("the fixture prepares");
@@ -60,6 +61,10 @@ pub fn run(data: &[u8], format: InputFormat) {
         assert_eq!(summary.payloads, sink.payloads);
         assert_eq!(summary.problems.values().sum::<u64>(), sink.problems);
         let lines = data.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        assert!(sink.last_line <= lines, "line {} of {lines}", sink.last_line);
+        assert!(
+            sink.last_line <= lines,
+            "line {} of {lines}",
+            sink.last_line
+        );
     }
 }
