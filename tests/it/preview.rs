@@ -659,3 +659,119 @@ fn out_to_stdout_a_fifo_or_a_symlink_is_written_in_place() {
     let meta = std::fs::symlink_metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
     assert!(!meta.is_file(), "still a FIFO");
 }
+
+/// One user, one answer: what `preview --user` (and `eval`) compute for a user is what the
+/// whole preview sends, for every user of a synthetic tenant in every export format.
+#[test]
+fn one_user_explained_gives_the_payload_values_of_the_preview() {
+    use entramap::expr::eval::Outcome;
+    use entramap::preview::user::{explain, find_user, plan_attributes, UserKey};
+    let text = std::fs::read_to_string(root().join("examples/idmelon.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = plan_of(&text, &root().join("examples"));
+    for format in ["jsonl", "graph", "csv"] {
+        let users = synth(40, 7, format);
+        let (_, sink) = run(&plan, &users, 2);
+        assert!(sink.payloads.len() > 30, "{format}: most users are sent");
+        assert!(
+            sink.payloads.iter().any(|(_, p)| p["active"] == false),
+            "{format}: a disabled user is among them"
+        );
+        for (line, payload) in &sink.payloads {
+            let key = UserKey::Line(*line);
+            let one = find_user(
+                Cursor::new(&users),
+                InputFormat::Auto,
+                plan_attributes(&plan),
+                &key,
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{format}: line {line} is found"));
+            let explained = explain(&plan, &one, &options(1));
+            for (target, field) in [("active", "active"), ("displayName", "displayName")] {
+                let mapping = explained.mappings.iter().find(|m| m.target == target);
+                let value = match mapping.map(|m| &m.outcome) {
+                    Some(Ok(Outcome::Flows { value, .. })) => value.to_json(),
+                    other => panic!("{format}:{line}: {target} gives {other:?}"),
+                };
+                let sent = &payload[field];
+                let same = match (&value, sent) {
+                    (serde_json::Value::String(s), serde_json::Value::Bool(b)) => {
+                        s.eq_ignore_ascii_case(&b.to_string())
+                    }
+                    (a, b) => a == b,
+                };
+                assert!(
+                    same,
+                    "{format}:{line}: {target}: explained {value}, sent {sent}"
+                );
+            }
+            let by_upn = one.identity().map(|name| {
+                find_user(
+                    Cursor::new(&users),
+                    InputFormat::Auto,
+                    plan_attributes(&plan),
+                    &UserKey::parse(&name),
+                )
+                .ok()
+                .flatten()
+                .map(|u| u.line)
+            });
+            assert_eq!(
+                by_upn,
+                Some(Some(*line)),
+                "{format}: the UPN finds the same user"
+            );
+        }
+    }
+}
+
+#[test]
+fn derived_values_say_where_they_come_from() {
+    use entramap::expr::eval::{Source, Value};
+    use entramap::preview::user::OneUser;
+    let cases = [
+        (
+            r#"{"accountEnabled":false}"#,
+            true,
+            "accountEnabled = false",
+        ),
+        (
+            r#"{"accountEnabled":"False"}"#,
+            true,
+            "accountEnabled = false",
+        ),
+        (
+            r#"{"accountEnabled":true,"deletedDateTime":"2024-01-01T00:00:00Z"}"#,
+            true,
+            r#"deletedDateTime = "2024-01-01T00:00:00Z""#,
+        ),
+        (
+            r#"{"accountEnabled":true}"#,
+            false,
+            "accountEnabled = true, no deletedDateTime",
+        ),
+        (
+            r#"{"displayName":"A"}"#,
+            false,
+            "no accountEnabled, no deletedDateTime",
+        ),
+    ];
+    for (json, deleted, from) in cases {
+        let user = OneUser::from_json(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            user.get("IsSoftDeleted"),
+            Some(&Value::Bool(deleted)),
+            "{json}"
+        );
+        assert_eq!(user.derived_from("IsSoftDeleted"), Some(from), "{json}");
+    }
+    let given = OneUser::from_json(r#"{"IsSoftDeleted":true,"accountEnabled":true}"#)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        given.derived_from("IsSoftDeleted"),
+        None,
+        "a given value is not derived"
+    );
+    assert!(OneUser::from_json("[1]").is_err());
+}

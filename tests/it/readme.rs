@@ -56,13 +56,17 @@ fn console_blocks(readme: &str) -> Vec<(String, String)> {
 #[test]
 fn the_readme_walkthrough_shows_real_output() {
     let readme = readme();
-    let start = readme.find("## Debug one user").expect("the walkthrough section");
+    let start = readme
+        .find("## Debug one user")
+        .expect("the walkthrough section");
     let section = &readme[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
     let blocks = console_blocks(section);
     assert_eq!(blocks.len(), 3, "preview, preview --user, eval --mapping");
     assert!(
-        blocks.iter().any(|(c, _)| c.contains("preview") && c.contains("--user")),
+        blocks
+            .iter()
+            .any(|(c, _)| c.contains("preview") && c.contains("--user")),
         "the walkthrough debugs one user with preview --user"
     );
     for (command, shown) in blocks {
