@@ -4,6 +4,8 @@
 use super::synth::{self, SynthFormat};
 use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::AtomicFile;
+use entramap::expr::source::ObjectKind;
+use entramap::preview::members::MemberIndex;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
@@ -39,9 +41,14 @@ pub struct PreviewArgs {
     /// CSV; `-` reads standard input.
     #[arg(long, value_name = "EXPORT")]
     users: PathBuf,
+    /// A group export too (JSON Lines, or a Graph `/groups` page, each group with `members`:
+    /// ids or Graph member objects): group scoping, the group mappings, members resolved
+    /// against the users previewed, and the group profile's constraints.
+    #[arg(long, value_name = "EXPORT")]
+    groups: Option<PathBuf>,
     /// Explain one user of the export instead: its UPN, objectId or line. Prints the scoping
     /// verdict, every mapping's value with its trace, the payload and the problems.
-    #[arg(long, value_name = "KEY", conflicts_with = "out")]
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["out", "groups"])]
     user: Option<String>,
     /// How the export is written (default: detected from its content).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -199,6 +206,10 @@ struct CliSink {
     omitted: u64,
     out: Option<Output>,
     bar: Option<ProgressBar>,
+    /// What the export holds: `user` or `group`.
+    noun: &'static str,
+    /// The users read, by objectId, when groups are previewed after them.
+    members: Option<MemberIndex>,
 }
 
 impl Sink for CliSink {
@@ -218,8 +229,8 @@ impl Sink for CliSink {
                     "{}:{}: {}: ",
                     self.export, problem.line, problem.rule
                 )?;
-                if let Some(user) = &problem.user {
-                    write!(self.report, "user {user}: ")?;
+                if let Some(name) = &problem.user {
+                    write!(self.report, "{} {name}: ", self.noun)?;
                 }
                 write!(self.report, "{}", problem.message)?;
                 match &problem.target {
@@ -245,10 +256,16 @@ impl Sink for CliSink {
         Ok(())
     }
 
+    fn object(&mut self, object_id: &str, provisioned: bool) {
+        if let Some(members) = &mut self.members {
+            members.insert(object_id, provisioned);
+        }
+    }
+
     fn progress(&mut self, bytes: u64, rows: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(bytes);
-            bar.set_message(format!("{rows} users"));
+            bar.set_message(format!("{rows} read"));
         }
     }
 }
@@ -272,7 +289,7 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
 /// How many problems the human format prints one by one unless told.
 const DEFAULT_MAX_PROBLEMS: u64 = 20;
 
-fn human_summary(summary: &Summary, omitted: u64) -> String {
+fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
     let mut text = String::new();
     if omitted > 0 {
         text.push_str(&format!(
@@ -325,7 +342,7 @@ fn human_summary(summary: &Summary, omitted: u64) -> String {
         }
     }
     text.push_str(&format!(
-        "{} users read: {} payloads, {} failures, {} out of scope, {} unreadable\n",
+        "{} {objects} read: {} payloads, {} failures, {} out of scope, {} unreadable\n",
         summary.users_read,
         summary.payloads,
         summary.failures,
@@ -366,21 +383,6 @@ pub fn run(args: PreviewArgs) -> u8 {
     if let Some(key) = &args.user {
         return super::preview_user::run(&plan, &args.users, args.input_format, key, &options);
     }
-    let export = args.users.display().to_string();
-    let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
-        (Box::new(io::stdin().lock()), None)
-    } else {
-        match File::open(&args.users) {
-            Ok(file) => {
-                let total = file.metadata().ok().map(|m| m.len());
-                (Box::new(BufReader::with_capacity(1 << 20, file)), total)
-            }
-            Err(e) => {
-                eprintln!("entramap: cannot read {export}: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    };
     let out = match &args.out {
         Some(path) => match Output::open(path) {
             Ok(output) => Some(output),
@@ -391,8 +393,29 @@ pub fn run(args: PreviewArgs) -> u8 {
         },
         None => None,
     };
+    let groups = match &args.groups {
+        Some(path) => match Plan::for_object(&prepared, ObjectKind::Group) {
+            Ok(plan) => Some((path, plan)),
+            Err(e) => {
+                eprintln!(
+                    "entramap: {}: {e}; run `entramap lint {}`",
+                    args.file.display(),
+                    args.file.display()
+                );
+                return EXIT_FINDINGS;
+            }
+        },
+        None => None,
+    };
+    options.object_ids = groups.is_some();
+    let shown_left = match (args.details, args.max_problems, args.format) {
+        (true, _, _) => None,
+        (false, Some(n), _) => Some(n),
+        (false, None, PreviewFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
+        (false, None, PreviewFormat::Json) => None,
+    };
     let mut sink = CliSink {
-        export: export.clone(),
+        export: args.users.display().to_string(),
         format: args.format,
         // Payloads on standard output: the report goes to standard error.
         report: BufWriter::with_capacity(
@@ -404,47 +427,71 @@ pub fn run(args: PreviewArgs) -> u8 {
             },
         ),
         first: true,
-        shown_left: match (args.details, args.max_problems, args.format) {
-            (true, _, _) => None,
-            (false, Some(n), _) => Some(n),
-            (false, None, PreviewFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
-            (false, None, PreviewFormat::Json) => None,
-        },
+        shown_left,
         omitted: 0,
         out,
-        bar: progress_bar(total),
+        bar: None,
+        noun: ObjectKind::User.as_str(),
+        members: groups.as_ref().map(|_| MemberIndex::default()),
     };
     if args.format == PreviewFormat::Json {
         let header = format!(
             "{{\n  \"version\": 1,\n  \"file\": {},\n  \"users\": {},\n  \"problems\": [",
             serde_json::Value::String(args.file.display().to_string()),
-            serde_json::Value::String(export.clone()),
+            serde_json::Value::String(sink.export.clone()),
         );
         if let Err(e) = sink.report.write_all(header.as_bytes()) {
             return write_failed(&e);
         }
     }
-    let result = preview::preview(&plan, input, &options, &mut sink);
-    if let Some(bar) = &sink.bar {
-        bar.finish_and_clear();
-    }
-    let summary = match result {
+    let summary = match run_object(&plan, &args.users, &options, &mut sink) {
         Ok(summary) => summary,
-        Err(preview::PreviewError::Write(e)) => return write_failed(&e),
-        Err(e) => {
-            let _ = sink.report.flush();
-            eprintln!("entramap: {export}: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    let tail = match args.format {
-        PreviewFormat::Human => human_summary(&summary, sink.omitted),
+    let mut failing = failing_count(&summary, args.fail_on);
+    let mut tail = match args.format {
+        PreviewFormat::Human => human_summary(&summary, sink.omitted, "users"),
         PreviewFormat::Json => format!(
-            "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n}}\n",
+            "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}",
             sink.omitted,
             serde_json::to_string(&summary).unwrap_or_default()
         ),
     };
+    if let Some((path, group_plan)) = groups {
+        let group_plan = group_plan.with_members(sink.members.take().unwrap_or_default());
+        sink.export = path.display().to_string();
+        sink.noun = ObjectKind::Group.as_str();
+        sink.first = true;
+        sink.shown_left = shown_left;
+        sink.omitted = 0;
+        options.object_ids = false;
+        tail.push_str(&match args.format {
+            PreviewFormat::Human => "\n".to_owned(),
+            PreviewFormat::Json => format!(
+                ",\n  \"groups\": {{\n  \"file\": {},\n  \"problems\": [",
+                serde_json::Value::String(sink.export.clone())
+            ),
+        });
+        if let Err(e) = sink.report.write_all(tail.as_bytes()) {
+            return write_failed(&e);
+        }
+        let summary = match run_object(&group_plan, path, &options, &mut sink) {
+            Ok(summary) => summary,
+            Err(code) => return code,
+        };
+        failing += failing_count(&summary, args.fail_on);
+        tail = match args.format {
+            PreviewFormat::Human => human_summary(&summary, sink.omitted, "groups"),
+            PreviewFormat::Json => format!(
+                "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n  }}",
+                sink.omitted,
+                serde_json::to_string(&summary).unwrap_or_default()
+            ),
+        };
+    }
+    if args.format == PreviewFormat::Json {
+        tail.push_str("\n}\n");
+    }
     if let Err(e) = sink
         .report
         .write_all(tail.as_bytes())
@@ -458,15 +505,56 @@ pub fn run(args: PreviewArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let failing = match args.fail_on {
-        FailOn::Error => summary.count_at_least(entramap::Severity::Error),
-        FailOn::Warning => summary.count_at_least(entramap::Severity::Warning),
-        FailOn::Never => 0,
-    };
     if failing > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+fn failing_count(summary: &Summary, fail_on: FailOn) -> u64 {
+    match fail_on {
+        FailOn::Error => summary.count_at_least(entramap::Severity::Error),
+        FailOn::Warning => summary.count_at_least(entramap::Severity::Warning),
+        FailOn::Never => 0,
+    }
+}
+
+/// Previews one export (`-`: standard input) into the sink, with a progress bar on a terminal.
+fn run_object(
+    plan: &Plan,
+    path: &Path,
+    options: &Options,
+    sink: &mut CliSink,
+) -> Result<Summary, u8> {
+    let export = path.display().to_string();
+    let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        match File::open(path) {
+            Ok(file) => {
+                let total = file.metadata().ok().map(|m| m.len());
+                (Box::new(BufReader::with_capacity(1 << 20, file)), total)
+            }
+            Err(e) => {
+                eprintln!("entramap: cannot read {export}: {e}");
+                return Err(EXIT_USAGE);
+            }
+        }
+    };
+    sink.bar = progress_bar(total);
+    let result = preview::preview(plan, input, options, sink);
+    if let Some(bar) = sink.bar.take() {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(summary) => Ok(summary),
+        Err(preview::PreviewError::Write(e)) => Err(write_failed(&e)),
+        Err(e) => {
+            let _ = sink.report.flush();
+            eprintln!("entramap: {export}: {e}");
+            Err(EXIT_USAGE)
+        }
     }
 }
 

@@ -108,8 +108,16 @@ impl Template {
     /// list given to [`Template::write`]. A second mapping to the same place is ignored (lint
     /// reports it).
     pub fn new<'p>(paths: impl IntoIterator<Item = (usize, &'p TargetPath)>) -> Self {
+        Template::for_schema(CORE_USER_SCHEMA, paths)
+    }
+
+    /// [`Template::new`] for a resource of another core schema (the SCIM Group).
+    pub fn for_schema<'p>(
+        core: &str,
+        paths: impl IntoIterator<Item = (usize, &'p TargetPath)>,
+    ) -> Self {
         let mut template = Template {
-            schemas: vec![CORE_USER_SCHEMA.to_owned()],
+            schemas: vec![core.to_owned()],
             nodes: Vec::new(),
             prefix: Vec::new(),
         };
@@ -129,7 +137,7 @@ impl Template {
 
     fn insert(&mut self, field: usize, path: &TargetPath) {
         let container = match &path.schema {
-            Some(schema) if !schema.text.eq_ignore_ascii_case(CORE_USER_SCHEMA) => {
+            Some(schema) if !schema.text.eq_ignore_ascii_case(&self.schemas[0]) => {
                 if !self.schemas.contains(&schema.text) {
                     self.schemas.push(schema.text.clone());
                 }

@@ -341,7 +341,7 @@ pub fn explain(plan: &Plan, user: &OneUser, options: &Options) -> Explanation {
                 })
             };
             let (kind, outcome, trace) = match &field.produce {
-                Produce::Direct(slot) => {
+                Produce::Direct(slot) | Produce::Members(slot) => {
                     let value = record.slot(*slot).cloned().unwrap_or(Value::Null);
                     ("source", flows(value), Vec::new())
                 }

@@ -212,6 +212,26 @@ fn each_rule_is_triggered_and_clean_users_trigger_none() {
     ] {
         assert!(summary.problems.contains_key(&rule), "{rule} not triggered");
     }
+    // The group rule: a member that is not a provisioned user.
+    let prepared = std::fs::read_to_string(fixtures().join("mapping.entramap.yaml"))
+        .map(|text| prepare("test.entramap.yaml", &text, Some(&fixtures())));
+    let Ok(Ok(prepared)) = prepared else {
+        panic!("the fixture prepares")
+    };
+    let groups = Plan::for_object(&prepared, entramap::expr::source::ObjectKind::Group)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_members(preview::members::MemberIndex::default());
+    let (summary, _) = run(&groups, br#"{"displayName":"a","members":["x"]}"#, 1);
+    assert_eq!(
+        summary.problems.get(&preview::rule::MEMBER_NOT_PROVISIONED),
+        Some(&1)
+    );
+    assert_eq!(summary.payloads, 1, "a warning does not fail the group");
+    let (summary, _) = run(&groups, br#"{"displayName":"a"}"#, 1);
+    assert!(
+        summary.problems.is_empty(),
+        "a group without members is clean"
+    );
     let at = |line: u64| {
         sink.problems
             .iter()
@@ -774,4 +794,58 @@ fn derived_values_say_where_they_come_from() {
         "a given value is not derived"
     );
     assert!(OneUser::from_json("[1]").is_err());
+}
+
+#[test]
+fn groups_are_previewed_with_members_resolved_against_the_users() {
+    let args = [
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.graph.json",
+        "--groups",
+        "tests/fixtures/preview/groups.jsonl",
+        "--details",
+        "--out",
+        "-",
+    ];
+    let out = entramap(&args);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("preview_groups_report", text(&out.stderr));
+    let payloads: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let group = payloads
+        .iter()
+        .find(|p| p["schemas"][0] == "urn:ietf:params:scim:schemas:core:2.0:Group")
+        .unwrap_or_else(|| panic!("a group payload"));
+    assert_eq!(group["displayName"], "sales");
+    assert_eq!(
+        group["members"],
+        serde_json::json!([{"value": "6E7B768E-07E2-4810-8459-485F84F8F204"}]),
+        "only the provisioned user is a member"
+    );
+
+    let json = entramap(&[
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.graph.json",
+        "--groups",
+        "tests/fixtures/preview/groups.jsonl",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let groups = &json["groups"];
+    assert_eq!(groups["file"], "tests/fixtures/preview/groups.jsonl");
+    assert_eq!(groups["summary"]["users_read"], 4);
+    assert_eq!(groups["summary"]["payloads"], 1);
+    assert_eq!(
+        groups["summary"]["problems"]["preview-member-not-provisioned"],
+        3
+    );
+    assert_eq!(groups["problems"][0]["user"], "sales");
 }
