@@ -381,7 +381,15 @@ pub fn run(args: PreviewArgs) -> u8 {
         options.now = now;
     }
     if let Some(key) = &args.user {
-        return super::preview_user::run(&plan, &args.users, args.input_format, key, &options);
+        let json = args.format == PreviewFormat::Json;
+        return super::preview_user::run(
+            &plan,
+            &args.users,
+            args.input_format,
+            key,
+            &options,
+            json,
+        );
     }
     let out = match &args.out {
         Some(path) => match Output::open(path) {

@@ -483,6 +483,20 @@ fn one_user_is_explained_by_upn_objectid_or_line() {
         text(&duplicate.stderr)
     );
     insta::assert_snapshot!("preview_user_duplicate", text(&duplicate.stdout));
+    let json = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--user",
+        "zoe@contoso.com",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json.status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_json_snapshot!("preview_user_disabled_json", json);
     let out_of_scope = entramap(&["preview", mapping, "--users", users, "--user", "3"]);
     assert_eq!(out_of_scope.status.code(), Some(0));
     let shown = text(&out_of_scope.stdout);
