@@ -3,13 +3,14 @@
 //! KEY`: one user of an export. Users are read as `preview` reads them
 //! ([`entramap::preview::user`]).
 
-use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, emit_masked, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
 use entramap::expr::eval::{self, EvalContext, IifNullPolicy, Outcome, TraceResult, TraceStep};
-use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::expr::source::{self, ObjectKind};
 use entramap::model::MappingKind;
 use entramap::preview::user::{self, OneUser, UserKey};
 use entramap::preview::InputFormat;
@@ -85,23 +86,99 @@ pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Str
 }
 
 pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
-    text.split_once('=')
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .ok_or_else(|| "expected NAME=VALUE".to_owned())
+    match text.split_once('=') {
+        None => Err("expected NAME=VALUE".to_owned()),
+        Some((name, _)) if name.trim().is_empty() => {
+            Err("expected NAME=VALUE; the parameter name is empty".to_owned())
+        }
+        Some((name, _)) if name.contains('%') => Err(format!(
+            "expected NAME=VALUE; write the name without `%` (`{}`)",
+            name.trim_matches('%')
+        )),
+        Some((name, value)) => Ok((name.to_owned(), value.to_owned())),
+    }
 }
 
 const MAX_INPUT: usize = 64 * 1024 * 1024;
 
+/// Reads an input as text (a UTF-8 byte order mark is skipped, as every reader of entramap
+/// does).
 fn read_input(path: &str, what: &str) -> Result<String, String> {
-    if path == "-" {
-        return read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
-            .map_err(|e| format!("cannot read {what} from standard input: {e}"));
+    let text = if path == "-" {
+        read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"))?
+    } else {
+        read_path(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Reads a file, bounded. A named pipe is fine (`--user <(...)`): the read is bounded, not the
+/// file type. It is opened without waiting for a writer, so that a FIFO nobody writes to is an
+/// error, not a command that never returns.
+fn read_path(path: &str) -> Result<String, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+        let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+        if fifo {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .map_err(|e| e.to_string())?;
+            let text = read_stream_text_limited(
+                Patient {
+                    file,
+                    started: std::time::Instant::now(),
+                    data: false,
+                },
+                MAX_INPUT,
+            )
+            .map_err(|e| e.to_string())?;
+            if text.is_empty() {
+                return Err("it is a FIFO and no program wrote to it within 3 seconds".to_owned());
+            }
+            return Ok(text);
+        }
     }
-    // A named pipe is fine here (`--user <(...)`): the read is bounded, not the file type.
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?;
-    read_stream_text_limited(file, MAX_INPUT)
-        .map_err(|e| format!("cannot read {what} `{path}`: {e}"))
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_stream_text_limited(file, MAX_INPUT).map_err(|e| e.to_string())
+}
+
+/// How long `eval --user FIFO` waits for a program to open the FIFO for writing.
+#[cfg(unix)]
+const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A non-blocking FIFO read as a blocking one: waits for the writer's data and ends when the
+/// writer closes; before any data, a FIFO without a writer is waited on for [`FIFO_WAIT`], then
+/// read as empty.
+#[cfg(unix)]
+struct Patient {
+    file: std::fs::File,
+    started: std::time::Instant,
+    data: bool,
+}
+
+#[cfg(unix)]
+impl std::io::Read for Patient {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.file.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Ok(0) if !self.data && self.started.elapsed() < FIFO_WAIT => {}
+                Ok(n) => {
+                    self.data |= n > 0;
+                    return Ok(n);
+                }
+                Err(e) => return Err(e),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
 
 /// Runs `entramap eval`.
@@ -126,11 +203,10 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 
     // HR sources (Workday, SuccessFactors) have schemas entramap does not ship: any name goes.
-    // Otherwise names missing from the Entra schema are warnings: the user object may carry them.
-    let attributes = if args.context == Context::HrInbound {
-        Attributes::Any
-    } else {
-        Attributes::Lenient(entra_id().object(args.object))
+    // Otherwise names missing from the context's schema are warnings: the object may carry them.
+    let attributes = match source::for_context(args.context) {
+        None => Attributes::Any,
+        Some(schema) => Attributes::Lenient(schema.object(args.object)),
     };
     let options = CheckOptions {
         context: args.context,
@@ -272,9 +348,9 @@ pub(super) fn render_trace(
         let indent = format!("{margin}{}", "  ".repeat(step.depth));
         out.push_str(&format!(
             "{indent}{}\n{indent}  => {}{}\n",
-            snippet(text, step),
-            trace_result(&step.result),
-            derived_note(text, step, user)
+            escape_controls(&snippet(text, step)),
+            escape_controls(&trace_result(&step.result)),
+            escape_controls(&derived_note(text, step, user))
         ));
     }
     out
@@ -288,10 +364,10 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
     } = evaluation;
     let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let reports = [FileReport {
-        source: Source::new("<expression>", text),
+    let reports = [FileReport::new(
+        Source::new("<expression>", text),
         diagnostics,
-    }];
+    )];
     match args.format {
         EvalFormat::Human => {
             let mut out = String::new();
@@ -301,7 +377,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
             }
             match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => {
-                    out.push_str(&format!("{value}\n"));
+                    out.push_str(&format!("{}\n", escape_controls(&value.to_string())));
                     if *redacted {
                         out.push_str("note: redacted: provisioning logs show [Redact] instead of this value\n");
                     }
@@ -322,7 +398,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
             } else if !findings.is_empty() {
                 eprint!("{findings}");
             }
-            emit(&out);
+            emit_masked(&out);
         }
         EvalFormat::Sarif => emit(&format!(
             "{}\n",
@@ -372,7 +448,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
                     object.insert("trace".to_owned(), serde_json::Value::Array(steps));
                 }
             }
-            emit(&format!(
+            emit_masked(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
             ));

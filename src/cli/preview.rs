@@ -2,7 +2,7 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::synth::{self, SynthFormat};
-use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{prepare_path, refuse_overwriting_input, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::AtomicFile;
 use entramap::expr::source::ObjectKind;
 use entramap::preview::members::MemberIndex;
@@ -125,7 +125,8 @@ pub fn run_synth(args: SynthArgs) -> u8 {
 /// Where `--out` goes: an [`AtomicFile`] (a temporary file beside the target, renamed over it
 /// at the end) for a regular file or a new path; standard output for `-` and for a path that is
 /// standard output (`/dev/stdout`, whatever it points to); the path itself, written in place,
-/// for a device, a FIFO or a symbolic link (never renamed over).
+/// for a device or a FIFO (never renamed over); a symbolic link to a regular file is written
+/// through, atomically, and stays a link.
 enum Output {
     Atomic(BufWriter<AtomicFile>),
     InPlace(BufWriter<Box<dyn Write>>),
@@ -138,19 +139,20 @@ impl Output {
         if writes_stdout(path) {
             return in_place(Box::new(io::stdout()));
         }
-        match std::fs::symlink_metadata(path) {
-            Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => {
-                let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .truncate(regular)
-                    .open(path)?;
-                in_place(Box::new(file))
+        match std::fs::metadata(path) {
+            // A device or FIFO, also behind a symbolic link; a link to a regular file is
+            // written through by the atomic writer (the link stays).
+            Ok(meta) if !meta.is_file() => in_place(Box::new(
+                std::fs::OpenOptions::new().write(true).open(path)?,
+            )),
+            _ => {
+                let file = super::interrupt::removed_on_signal(|| {
+                    let file = AtomicFile::create(path)?;
+                    let temporary = file.temp_path().to_path_buf();
+                    Ok((file, temporary))
+                })?;
+                Ok(Output::Atomic(BufWriter::with_capacity(1 << 20, file)))
             }
-            _ => Ok(Output::Atomic(BufWriter::with_capacity(
-                1 << 20,
-                AtomicFile::create(path)?,
-            ))),
         }
     }
 
@@ -354,6 +356,21 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
 
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
+    if let Some(out) = &args.out {
+        let mut inputs = vec![args.file.as_path(), args.users.as_path()];
+        inputs.extend(args.groups.as_deref());
+        if let Err(code) = refuse_overwriting_input(out, &inputs) {
+            return code;
+        }
+    }
+    if args.jobs > preview::max_jobs() {
+        eprintln!(
+            "entramap: --jobs {} is more than {} per core; using {}",
+            args.jobs,
+            preview::JOBS_PER_CORE,
+            preview::max_jobs()
+        );
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -539,6 +556,10 @@ fn run_object(
     let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
         (Box::new(io::stdin().lock()), None)
     } else {
+        if let Some(kind) = device(path) {
+            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            return Err(EXIT_USAGE);
+        }
         match File::open(path) {
             Ok(file) => {
                 let total = file.metadata().ok().map(|m| m.len());
@@ -564,6 +585,24 @@ fn run_object(
             Err(EXIT_USAGE)
         }
     }
+}
+
+/// What kind of device `path` is, if it is one (`/dev/zero` would be read without end).
+fn device(path: &Path) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = std::fs::metadata(path).ok()?.file_type();
+        if kind.is_char_device() {
+            return Some("character device");
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
 }
 
 fn write_failed(e: &io::Error) -> u8 {

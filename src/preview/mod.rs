@@ -66,7 +66,7 @@ pub mod rule {
 /// How to run a preview.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Worker threads (0: one per core).
+    /// Worker threads (0: one per core; at most [`max_jobs`]).
     pub jobs: usize,
     /// How the export is written.
     pub format: InputFormat,
@@ -224,6 +224,20 @@ struct Job<'p> {
     worker: Worker<'p>,
 }
 
+/// The cores this process may use (at least one).
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// The most worker threads a preview starts: [`JOBS_PER_CORE`] per core. A larger
+/// [`Options::jobs`] is capped (more threads than that only cost memory and switching).
+pub fn max_jobs() -> usize {
+    cores().saturating_mul(JOBS_PER_CORE)
+}
+
+/// Worker threads per core at most (see [`max_jobs`]).
+pub const JOBS_PER_CORE: usize = 4;
+
 /// Runs a preview: reads the export, evaluates every user on `options.jobs` threads, and
 /// reports problems and payloads to `sink` in export order. Returns the counts.
 pub fn preview<R: BufRead>(
@@ -233,9 +247,9 @@ pub fn preview<R: BufRead>(
     sink: &mut dyn Sink,
 ) -> Result<Summary, PreviewError> {
     let jobs = if options.jobs == 0 {
-        std::thread::available_parallelism().map_or(1, usize::from)
+        cores()
     } else {
-        options.jobs
+        options.jobs.min(max_jobs())
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

@@ -108,13 +108,14 @@ impl Template {
     /// list given to [`Template::write`]. A second mapping to the same place is ignored (lint
     /// reports it).
     pub fn new<'p>(paths: impl IntoIterator<Item = (usize, &'p TargetPath)>) -> Self {
-        Template::for_schema(CORE_USER_SCHEMA, paths)
+        Template::with_core(paths, CORE_USER_SCHEMA)
     }
 
-    /// [`Template::new`] for a resource of another core schema (the SCIM Group).
-    pub fn for_schema<'p>(
-        core: &str,
+    /// [`Template::new`] with another core schema (`urn:scim:schemas:core:1.0` for an app that
+    /// speaks SCIM 1.1).
+    pub fn with_core<'p>(
         paths: impl IntoIterator<Item = (usize, &'p TargetPath)>,
+        core: &str,
     ) -> Self {
         let mut template = Template {
             schemas: vec![core.to_owned()],

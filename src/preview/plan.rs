@@ -96,7 +96,9 @@ impl Plan {
             let target = m.target.value.clone();
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
-            let path = crate::model::target_path::parse(&target).map_err(|e| fail(e.message))?;
+            let path =
+                crate::model::target_path::parse_declared(&target, targets.get(&target).is_some())
+                    .map_err(|e| fail(e.message))?;
             let mut reads = Vec::new();
             let produce = match &m.kind {
                 Some(MappingKind::Source(source)) => {
@@ -158,11 +160,11 @@ impl Plan {
                 reads,
             });
         }
-        let core = match kind {
-            ObjectKind::User => crate::model::scim::CORE_USER,
-            ObjectKind::Group => crate::model::scim::CORE_GROUP,
-        };
-        let template = Template::for_schema(core, paths.iter().map(|(i, p)| (*i, p)));
+        let core = crate::model::scim::core_schema_of(
+            kind,
+            prepared.profile.scim_version == crate::model::profile::ScimVersion::V1,
+        );
+        let template = Template::with_core(paths.iter().map(|(i, p)| (*i, p)), core);
         let mut required: Vec<(String, Option<usize>)> = targets
             .attributes()
             .iter()
