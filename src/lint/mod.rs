@@ -116,6 +116,7 @@ pub struct Context<'a> {
 /// resolves a `target:` that is a path (the file's directory).
 pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintReport {
     let loaded = load_str(name, text);
+    let mut omitted = loaded.omitted;
     let mut sink = Sink::default();
     for d in loaded.diagnostics {
         sink.file(d);
@@ -138,6 +139,13 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
             (check.run)(&context, &mut sink);
         }
         suppressed = apply_allows(file, &mut sink);
+        omitted.retain(|o| {
+            let allowed = file.allow.iter().any(|a| o.rule == a.rule.value.as_str());
+            if allowed {
+                suppressed += o.count;
+            }
+            !allowed
+        });
     }
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -145,6 +153,7 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
         Source::new(name, secrets::mask(text, &secrets)),
         diagnostics,
     );
+    report.omitted = omitted;
     report.cap(crate::diagnostics::MAX_FINDINGS_PER_FILE);
     LintReport {
         report,
