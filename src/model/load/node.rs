@@ -487,8 +487,10 @@ mod tests {
         assert!(read_json(&"[".repeat(100)).is_err_and(|e| e.limit));
     }
 
+    /// Refused, not expanded: an expansion would take minutes and gigabytes and never finish
+    /// here (no wall-clock assertion: the machine's load must not decide the outcome).
     #[test]
-    fn billion_laughs_is_refused_quickly() {
+    fn billion_laughs_is_refused() {
         let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             text.push_str(&format!(
@@ -498,8 +500,6 @@ mod tests {
                 vec![format!("*{}", (b'a' + i - 1) as char); 10].join(", ")
             ));
         }
-        let started = std::time::Instant::now();
         assert!(read_yaml(&text).is_err());
-        assert!(started.elapsed().as_secs() < 2);
     }
 }
