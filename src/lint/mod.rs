@@ -167,6 +167,7 @@ fn lint_against(
     resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
 ) -> LintReport {
     let loaded = load_str(name, text);
+    let mut omitted = loaded.omitted;
     let mut sink = Sink::default();
     for d in loaded.diagnostics {
         sink.file(d);
@@ -197,6 +198,9 @@ fn lint_against(
             (check.run)(&context, &mut sink);
         }
         suppressed = apply_allows(file, &mut sink);
+        // Findings past the cap that an `allow` covers are dropped, not listed as suppressed:
+        // only kept findings carry the detail a suppressed entry shows.
+        omitted.retain(|o| !file.allow.iter().any(|a| o.rule == a.rule.value.as_str()));
     }
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -204,6 +208,7 @@ fn lint_against(
         Source::new(name, secrets::mask(text, &secrets)),
         diagnostics,
     );
+    report.omitted = omitted;
     report.cap(crate::diagnostics::MAX_FINDINGS_PER_FILE);
     LintReport {
         report,
