@@ -12,6 +12,7 @@ use crate::expr::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS}
 use crate::expr::source::ObjectKind;
 use crate::expr::syntax::ExprKind;
 use crate::expr::types::{fits, Base, Fit, Type};
+use crate::model::scoping::{ScopingOperator, ValueProblem, OPERATORS};
 use crate::model::target_path;
 use crate::model::{AttributeMapping, MappingKind, Scope, Text};
 use regex::Regex;
@@ -97,6 +98,7 @@ pub static CHECKS: &[Check] = &[
             RuleId::ScopingUnknownAttribute,
             RuleId::ScopingUnknownOperator,
             RuleId::ScopingValue,
+            RuleId::ScopingRegexUnsupported,
             RuleId::ScopingAttributeNotAllowed,
             RuleId::ScopingOperatorType,
         ],
@@ -596,72 +598,6 @@ fn declarations(cx: &Context<'_>, sink: &mut Sink) {
     }
 }
 
-/// A scoping operator: name, whether it takes a value, which types it suits.
-struct Operator {
-    name: &'static str,
-    binary: bool,
-    types: &'static [Base],
-}
-
-const STRINGISH: &[Base] = &[Base::String, Base::Integer];
-const OPERATORS: &[Operator] = &[
-    Operator {
-        name: "EQUALS",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "NOT EQUALS",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "IS TRUE",
-        binary: false,
-        types: &[Base::Boolean],
-    },
-    Operator {
-        name: "IS FALSE",
-        binary: false,
-        types: &[Base::Boolean],
-    },
-    Operator {
-        name: "IS NULL",
-        binary: false,
-        types: &[Base::Integer, Base::String, Base::Binary, Base::Boolean],
-    },
-    Operator {
-        name: "IS NOT NULL",
-        binary: false,
-        types: &[Base::Integer, Base::String, Base::Binary, Base::Boolean],
-    },
-    Operator {
-        name: "REGEX MATCH",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "NOT REGEX MATCH",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "Greater_Than",
-        binary: true,
-        types: &[Base::Integer],
-    },
-    Operator {
-        name: "Greater_Than_OR_EQUALS",
-        binary: true,
-        types: &[Base::Integer],
-    },
-    Operator {
-        name: "Includes",
-        binary: true,
-        types: STRINGISH,
-    },
-];
-
 fn scoping(cx: &Context<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for clause in object.mapping.scoping.iter().flatten() {
@@ -683,7 +619,9 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                 ),
                 Some(_) => {}
             }
-            let Some(operator) = OPERATORS.iter().find(|o| o.name == clause.operator.value) else {
+            let Some(operator) =
+                ScopingOperator::parse(&clause.operator.value).map(ScopingOperator::info)
+            else {
                 let mut d = Diagnostic::new(
                     RuleId::ScopingUnknownOperator,
                     clause.operator.span,
@@ -707,7 +645,7 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                 sink.file(d);
                 continue;
             };
-            match (&clause.value, operator.binary) {
+            match (&clause.value, operator.takes_value) {
                 (Some(value), false) => sink.file(
                     Diagnostic::new(
                         RuleId::ScopingValue,
@@ -724,28 +662,31 @@ fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                     )
                     .with_primary_label("no value to compare with"),
                 ),
-                (Some(value), true) => {
-                    if operator.name.starts_with("Greater_Than")
-                        && value.value.trim().parse::<i64>().is_err()
-                    {
-                        sink.file(Diagnostic::new(
+                (Some(value), true) => match operator.operator.value_problem(&value.value) {
+                    Some(ValueProblem::NotANumber) => sink.file(Diagnostic::new(
+                        RuleId::ScopingValue,
+                        value.span,
+                        format!(
+                            "`{}` compares whole numbers; `{}` is not one",
+                            operator.name, value.value
+                        ),
+                    )),
+                    Some(ValueProblem::InvalidRegex(problem)) => sink.file(
+                        Diagnostic::new(
                             RuleId::ScopingValue,
                             value.span,
-                            format!(
-                                "`{}` compares whole numbers; `{}` is not one",
-                                operator.name, value.value
-                            ),
-                        ));
-                    } else if operator.name.ends_with("REGEX MATCH") {
-                        if let Some(problem) = checker::regex_problem(&value.value) {
-                            sink.file(Diagnostic::new(
-                                RuleId::ScopingValue,
-                                value.span,
-                                format!("invalid regular expression: {problem}"),
-                            ));
-                        }
-                    }
-                }
+                            format!("invalid regular expression: {problem}"),
+                        )
+                        .with_primary_label("this pattern")
+                        .with_note("Entra uses .NET regular expressions"),
+                    ),
+                    Some(problem @ ValueProblem::UnsupportedRegex(_)) => sink.file(
+                        Diagnostic::new(RuleId::ScopingRegexUnsupported, value.span, problem.to_string())
+                            .with_primary_label("valid .NET, not evaluated by entramap")
+                            .with_help("`entramap preview` cannot evaluate this filter; rewrite the pattern without look-around or back-references if you can"),
+                    ),
+                    None => {}
+                },
                 (None, false) => {}
             }
             if let Some(a) = attribute {
