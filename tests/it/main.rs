@@ -16,7 +16,6 @@ mod graph;
 mod hostile_inputs;
 mod library_use;
 mod lint;
-mod parser_equivalence;
 mod preview;
 mod printer_roundtrip;
 mod readme;
