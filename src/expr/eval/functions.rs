@@ -1257,3 +1257,28 @@ fn default_domain<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
 fn undocumented<'a>(_fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     Err(fail(call, "undocumented, not evaluated"))
 }
+
+/// The generated part of `docs/evaluator.md`: the cross-cutting choices, then every function
+/// with its signatures, contexts, the source of its signature and its semantics, from the
+/// catalogue and [`IMPLEMENTATIONS`] (a test keeps the file equal to it).
+pub fn reference_markdown() -> String {
+    use crate::expr::catalogue::FUNCTIONS;
+    let mut out = String::from("## Cross-cutting choices\n\n");
+    for choice in CHOICES {
+        out.push_str(&format!("* **{}**: {}\n", choice.topic, choice.choice));
+    }
+    out.push_str("\n## Functions\n");
+    for imp in IMPLEMENTATIONS {
+        out.push_str(&format!("\n### {}\n\n", imp.name));
+        for f in FUNCTIONS.iter().filter(|f| f.name == imp.name) {
+            out.push_str(&format!(
+                "* `{}` ({}). {}\n",
+                f.signature(),
+                f.contexts.names().join(", "),
+                f.origin
+            ));
+        }
+        out.push_str(&format!("\n{}\n", imp.semantics));
+    }
+    out
+}
