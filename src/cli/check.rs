@@ -1,7 +1,8 @@
 //! `entramap check EXPR`: parse and type-check one expression.
 
-use super::{emit, finish, FailOn, EXIT_USAGE};
+use super::{emit, emit_masked, finish, FailOn, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Format, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{check_text, Attributes, CheckOptions};
@@ -73,13 +74,10 @@ pub fn run(args: CheckArgs) -> u8 {
     let checked = check_text(&text, &options);
     let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
     let ty = checked.ty.to_string();
-    let report = FileReport {
-        source: Source::new("<expression>", text),
-        diagnostics: checked.diagnostics,
-    };
+    let report = FileReport::new(Source::new("<expression>", text), checked.diagnostics);
     if args.format == Format::Human {
         if let Some(canonical) = &canonical {
-            emit(&format!("{canonical}\n  : {ty}\n"));
+            emit_masked(&format!("{}\n  : {ty}\n", escape_controls(canonical)));
         }
     }
     let extra = serde_json::json!({"canonical": canonical, "type": ty});

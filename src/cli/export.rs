@@ -1,6 +1,9 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
-use super::{emit, prepare_path, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{
+    emit, prepare_path, refuse_overwriting_input, use_color, Stream, EXIT_FINDINGS, EXIT_OK,
+    EXIT_USAGE,
+};
 use entramap::base::fs::{read_text_limited, write_atomically};
 use entramap::diagnostics::Severity;
 use entramap::graph::export::{export, ExportOptions};
@@ -27,6 +30,13 @@ pub struct ExportArgs {
 
 /// Runs `entramap export`.
 pub fn run(args: ExportArgs) -> u8 {
+    if let Some(output) = &args.output {
+        let mut inputs = vec![args.file.as_path()];
+        inputs.extend(args.base.as_deref());
+        if let Err(code) = refuse_overwriting_input(output, &inputs) {
+            return code;
+        }
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(p) => p,
         Err(code) => return code,

@@ -45,6 +45,11 @@ pub struct ImportArgs {
 
 /// Runs `entramap import`.
 pub fn run(args: ImportArgs) -> u8 {
+    if let Some(output) = &args.output {
+        if let Err(code) = super::refuse_overwriting_input(output, &[&args.schema]) {
+            return code;
+        }
+    }
     let name = args.schema.display().to_string();
     let text = match read_text_limited(&args.schema, MAX_DOCUMENT_BYTES) {
         Ok(t) => t,

@@ -7,7 +7,7 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
-use crate::expr::source::SourceSchema;
+use crate::expr::source::{looks_like_directory_extension, SourceSchema};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{self, Arg, Call, Expr, ExprKind};
 use crate::expr::types::{fits, Base, Fit, Type};
@@ -482,6 +482,31 @@ impl Checker<'_, '_> {
                     } else {
                         "\"True\" or \"False\""
                     };
+                    let text = literal.as_deref().unwrap_or_default().trim();
+                    let digits = text.strip_prefix('-').unwrap_or(text);
+                    if base == Base::Integer
+                        && !digits.is_empty()
+                        && digits.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        self.push(
+                            Diagnostic::new(
+                                RuleId::ArgumentType,
+                                value.span,
+                                format!(
+                                    "`{}` expects an integer for `{param}`, and {text} is out of range",
+                                    function.name
+                                ),
+                            )
+                            .with_primary_label("too large")
+                            .with_help(format!(
+                                "integers run from {} to {}; signature: {}",
+                                i64::MIN,
+                                i64::MAX,
+                                function.signature()
+                            )),
+                        );
+                        return;
+                    }
                     self.push(mismatch(what).with_primary_label("not a valid value"));
                 } else if base == Base::Integer && matches!(ty.base, Base::Reference | Base::Binary)
                 {
@@ -600,7 +625,7 @@ fn missing_source_attribute(
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
         }
         Some(c) => d.with_help(format!("did you mean `{c}`?")),
-        None if name.starts_with("extension_") => {
+        None if looks_like_directory_extension(name) => {
             d.with_help("declare directory extensions under `source_attributes` in the mapping file")
         }
         None => d.with_help(

@@ -7,6 +7,31 @@ use crate::expr::types::{Base, Type};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
+/// Whether `name` looks like a directory extension attribute: it starts with `extension_` in
+/// any letter case. The one test of "is this meant as a directory extension" that the checker's
+/// hints and every lint rule share; [`is_directory_extension_name`] says whether it is well
+/// formed.
+pub fn looks_like_directory_extension(name: &str) -> bool {
+    name.get(..10)
+        .is_some_and(|p| p.eq_ignore_ascii_case("extension_"))
+}
+
+/// Whether `name` is a well-formed directory extension name: `extension_` (lower case, as Entra
+/// writes it), the 32 hex digits of the owning app's id without hyphens, `_`, and the
+/// attribute's name.
+pub fn is_directory_extension_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("extension_") else {
+        return false;
+    };
+    let bytes = rest.as_bytes();
+    bytes.len() > 33
+        && bytes[..32].iter().all(u8::is_ascii_hexdigit)
+        && bytes[32] == b'_'
+        && bytes[33..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
 /// Which Entra object an expression reads from.
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
@@ -211,5 +236,20 @@ mod tests {
         assert!(schema.users.get("onPremisesUserPrincipalName").is_some());
         assert!(schema.groups.get("member").is_some_and(|a| a.multivalued));
         assert!(entra_id().users.get("pwdLastSet").is_none());
+    }
+
+    #[test]
+    fn directory_extension_names() {
+        let good = "extension_0123456789abcdef0123456789ABCDEF_costCenter";
+        assert!(looks_like_directory_extension(good));
+        assert!(is_directory_extension_name(good));
+        let upper = "Extension_0123456789abcdef0123456789abcdef_costCenter";
+        assert!(looks_like_directory_extension(upper));
+        assert!(!is_directory_extension_name(upper));
+        assert!(!is_directory_extension_name("extension_0123_costCenter"));
+        assert!(!is_directory_extension_name(
+            "extension_0123456789abcdef0123456789abcdef_"
+        ));
+        assert!(!looks_like_directory_extension("department"));
     }
 }

@@ -32,9 +32,11 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
 pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
     let name = path.display().to_string();
-    let finding = |rule: RuleId, at: usize, message: String, text: String| FileReport {
-        source: Source::new(name.clone(), text),
-        diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
+    let finding = |rule: RuleId, at: usize, message: String, text: String| {
+        FileReport::new(
+            Source::new(name.clone(), text),
+            vec![Diagnostic::new(rule, Span::new(at, at), message)],
+        )
     };
     let bytes = match read_limited(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
