@@ -13,7 +13,7 @@ use crate::diagnostics::secrets;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
 use crate::model::prepared::profile_diagnostic;
-use crate::model::profile::{self, Profile, TargetSchema};
+use crate::model::profile::{self, Profile, ProfileError, TargetSchema};
 use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, ObjectMapping};
 use std::path::{Path, PathBuf};
 
@@ -122,6 +122,27 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
     if profile::looks_like_profile(text) {
         return profile_given(name, text);
     }
+    lint_against(name, text, |file| {
+        profile::load(file.target_profile(), base_dir)
+    })
+}
+
+/// Lints a mapping file's text against `profile` instead of the profile its `target:` names
+/// (the playground's target picker). A profile that could not be loaded is reported as
+/// [`lint_source`] reports it, at the file's `target:`.
+pub fn lint_source_with_profile(
+    name: &str,
+    text: &str,
+    profile: Result<Profile, ProfileError>,
+) -> LintReport {
+    lint_against(name, text, |_| profile)
+}
+
+fn lint_against(
+    name: &str,
+    text: &str,
+    resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
+) -> LintReport {
     let loaded = load_str(name, text);
     let mut sink = Sink::default();
     for d in loaded.diagnostics {
@@ -136,7 +157,14 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
     let mut profile_report = None;
     if let Some(file) = &loaded.file {
         mappings = file.mapping_count();
-        let profile = resolve_profile(file, base_dir, &mut sink, &mut profile_report);
+        let profile = match resolve(file) {
+            Ok(profile) => Some(profile),
+            Err(error) => {
+                sink.file(profile_diagnostic(file, &error));
+                profile_report = error.report();
+                None
+            }
+        };
         let context = Context {
             file,
             text,
@@ -258,22 +286,6 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: u
             }
         } else if is_mapping_file_name(&name) {
             files.push(path);
-        }
-    }
-}
-
-fn resolve_profile(
-    file: &MappingFile,
-    base_dir: Option<&Path>,
-    sink: &mut Sink,
-    report: &mut Option<FileReport>,
-) -> Option<Profile> {
-    match profile::load(file.target_profile(), base_dir) {
-        Ok(profile) => Some(profile),
-        Err(error) => {
-            sink.file(profile_diagnostic(file, &error));
-            *report = error.report();
-            None
         }
     }
 }

@@ -843,8 +843,28 @@ fn resolve(
         };
         (parse_file(text, reference)?, None)
     };
+    apply(file, dir.as_deref(), depth)
+}
+
+/// A profile given as text rather than named (the playground's pasted profile): parsed, then
+/// resolved as a file would be; an `extends` that is a path is taken from the working
+/// directory. `origin` names the text in error messages.
+pub fn from_text(text: &str, origin: &str) -> Result<Profile, ProfileError> {
+    if text.len() > MAX_PROFILE_BYTES {
+        return Err(ProfileError {
+            message: format!("{origin}: larger than {MAX_PROFILE_BYTES} bytes"),
+            not_found: false,
+            frame: None,
+        });
+    }
+    apply(parse_file(text, origin)?, None, 0)
+}
+
+/// The profile a parsed file describes: its `extends` resolved (from `dir`), then its own
+/// removals and attributes applied.
+fn apply(file: ProfileFile, dir: Option<&Path>, depth: usize) -> Result<Profile, ProfileError> {
     let mut profile = match &file.extends {
-        Some(parent) => resolve(parent, dir.as_deref(), depth + 1)?,
+        Some(parent) => resolve(parent, dir, depth + 1)?,
         None => Profile {
             name: String::new(),
             title: None,
