@@ -104,14 +104,16 @@ pub fn complete(
                 it
             })
             .collect(),
-        Want::Operators => crate::lint::checks::scoping_operators()
-            .map(|(name, takes_value)| {
-                let detail = if takes_value {
+        Want::Operators => crate::model::scoping::OPERATORS
+            .iter()
+            .map(|operator| {
+                let value = if operator.takes_value {
                     "takes a value"
                 } else {
                     "no value"
                 };
-                item(name, CompletionItemKind::OPERATOR, Some(detail.into()))
+                let detail = format!("{value}: {}", operator.meaning);
+                item(operator.name, CompletionItemKind::OPERATOR, Some(detail))
             })
             .collect(),
     }

@@ -21,7 +21,6 @@ mod library_use;
 mod lint;
 mod lsp;
 mod messages;
-mod parser_equivalence;
 mod preview;
 mod printer_roundtrip;
 mod readme;

@@ -364,6 +364,20 @@ fn scoping_operators() {
             "{attribute: jobTitle, operator: Includes, value: Lead}",
             &[1],
         ),
+        // The operators of Microsoft's current scoping page (define-conditional-rules-for-
+        // provisioning-user-accounts.md): ENDS_WITH, & and !&.
+        (
+            "{attribute: jobTitle, operator: ENDS_WITH, value: Lead}",
+            &[1],
+        ),
+        (
+            "{attribute: department, operator: '&', value: 'Sales;Engineering'}",
+            &[1, 4],
+        ),
+        (
+            "{attribute: department, operator: '!&', value: 'Sales;Engineering'}",
+            &[2],
+        ),
     ];
     for (clause, lines) in cases {
         let plan = scoped(&format!("    - - {clause}\n"));

@@ -179,9 +179,15 @@ fn context(name: &str) -> Context {
 /// `function_context` is `app-provisioning` (default), `hr-inbound` or `cloud-sync`.
 #[wasm_bindgen]
 pub fn check_expression(expression: &str, object: &str, function_context: &str) -> String {
+    // The context's source schema, as `entramap check` uses it (AD and Entra ID in Cloud Sync,
+    // any attribute in HR inbound).
+    let context = context(function_context);
     let options = CheckOptions {
-        context: context(function_context),
-        attributes: Attributes::Schema(entra_id().object(object_kind(object))),
+        context,
+        attributes: match entramap::expr::source::for_context(context) {
+            Some(schema) => Attributes::Schema(schema.object(object_kind(object))),
+            None => Attributes::Any,
+        },
         target_type: None,
     };
     let checked = check_text(expression, &options);
@@ -271,12 +277,14 @@ pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
         Err(error) => return to_string(&not_prepared(file_name, text, error)),
     };
     let tables = table::build(&prepared, None);
-    let exported = entramap::graph::export::export(
+    // The non-gallery template (no base schema), which cannot fail.
+    let exported = match entramap::graph::export::export(
         &prepared,
-        &entramap::graph::export::ExportOptions {
-            source_directory_name: "Microsoft Entra ID".to_owned(),
-        },
-    );
+        &entramap::graph::export::ExportOptions::default(),
+    ) {
+        Ok(exported) => exported,
+        Err(e) => return to_string(&json!({ "ok": false, "error": e.to_string() })),
+    };
     let redact = |s: String| secrets::redact(&s).into_owned();
     to_string(&json!({
         "ok": true,

@@ -14,7 +14,6 @@ mod scoping;
 mod targets;
 mod values;
 
-pub use scoping::scoping_operators;
 
 use super::{Context, Sink};
 use crate::diagnostics::rules::RuleId;
@@ -105,6 +104,7 @@ pub static CHECKS: &[Check] = &[
             RuleId::ScopingUnknownAttribute,
             RuleId::ScopingUnknownOperator,
             RuleId::ScopingValue,
+            RuleId::ScopingRegexUnsupported,
             RuleId::ScopingAttributeNotAllowed,
             RuleId::ScopingOperatorType,
         ],
