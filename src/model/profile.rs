@@ -644,14 +644,14 @@ pub fn looks_like_profile(text: &str) -> bool {
     })
 }
 
-/// A built-in profile by name (parsed once per process).
+/// A built-in profile by name (parsed once per process, and only when first asked for: linting
+/// against one profile never parses the others).
 pub fn built_in(name: &str) -> Result<Profile, ProfileError> {
-    static PARSED: std::sync::OnceLock<Vec<(&'static str, Result<Profile, ProfileError>)>> =
-        std::sync::OnceLock::new();
-    let parsed =
-        PARSED.get_or_init(|| built_in_names().map(|n| (n, resolve(n, None, 0))).collect());
-    match parsed.iter().find(|(n, _)| *n == name) {
-        Some((_, profile)) => profile.clone(),
+    type Cell = std::sync::OnceLock<Result<Profile, ProfileError>>;
+    static PARSED: std::sync::OnceLock<Vec<Cell>> = std::sync::OnceLock::new();
+    let cells = PARSED.get_or_init(|| BUILT_IN.iter().map(|_| Cell::new()).collect());
+    match BUILT_IN.iter().position(|(n, _)| *n == name) {
+        Some(i) => cells[i].get_or_init(|| resolve(name, None, 0)).clone(),
         None => resolve(name, None, 0),
     }
 }
