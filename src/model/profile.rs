@@ -644,17 +644,14 @@ pub fn looks_like_profile(text: &str) -> bool {
     })
 }
 
-/// A built-in profile by name (parsed once per process).
+/// A built-in profile by name (parsed once per process, and only when first asked for: linting
+/// against one profile never parses the others).
 pub fn built_in(name: &str) -> Result<Profile, ProfileError> {
-    static PARSED: std::sync::OnceLock<Vec<(&'static str, Result<Profile, ProfileError>)>> =
-        std::sync::OnceLock::new();
-    let parsed = PARSED.get_or_init(|| {
-        built_in_names()
-            .map(|n| (n, resolve(n, None, &read_from_disk, 0)))
-            .collect()
-    });
-    match parsed.iter().find(|(n, _)| *n == name) {
-        Some((_, profile)) => profile.clone(),
+    type Cell = std::sync::OnceLock<Result<Profile, ProfileError>>;
+    static PARSED: std::sync::OnceLock<Vec<Cell>> = std::sync::OnceLock::new();
+    let cells = PARSED.get_or_init(|| BUILT_IN.iter().map(|_| Cell::new()).collect());
+    match BUILT_IN.iter().position(|(n, _)| *n == name) {
+        Some(i) => cells[i].get_or_init(|| resolve(name, None, &read_from_disk, 0)).clone(),
         None => resolve(name, None, &read_from_disk, 0),
     }
 }
@@ -942,10 +939,18 @@ mod tests {
         for name in built_in_names() {
             let profile = built_in(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(profile.name, name);
-            assert!(
-                profile.users.get("userName").is_some_and(|a| a.required),
-                "{name}"
-            );
+            assert!(profile.users.get("userName").is_some(), "{name}");
+            if is_gallery(name) {
+                assert!(
+                    profile.source.is_some(),
+                    "{name}: a gallery profile names its tutorial"
+                );
+            } else {
+                assert!(
+                    profile.users.get("userName").is_some_and(|a| a.required),
+                    "{name}"
+                );
+            }
         }
         let idmelon = built_in("idmelon").unwrap_or_else(|e| panic!("{e}"));
         assert!(
@@ -953,6 +958,54 @@ mod tests {
             "inherits scim-core"
         );
         assert!(idmelon.groups.get("description").is_some());
+    }
+
+    #[test]
+    fn rfc_7643_fills_in_what_a_profile_leaves_out() {
+        let file = parse_file(
+            "entramap-target: 1\nname: t\nusers:\n  attributes:\n    - {name: roles, type: string}\n    - {name: emails}\n    - {name: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager, type: String}\ngroups:\n  attributes:\n    - {name: members, type: Reference}\n    - {name: owners, type: Reference}\n",
+            "t.yaml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let users: Vec<TargetAttribute> = file
+            .users
+            .attributes
+            .into_iter()
+            .map(|a| a.resolve(ObjectKind::User))
+            .collect();
+        assert!(users[0].multivalued && users[0].is_complex());
+        assert_eq!(users[0].ty(), Type::multi(Base::Roles));
+        assert!(users[1].multivalued && !users[1].is_complex());
+        assert_eq!(users[2].ty(), Type::STRING, "what the profile says wins");
+        let groups: Vec<TargetAttribute> = file
+            .groups
+            .attributes
+            .into_iter()
+            .map(|a| a.resolve(ObjectKind::Group))
+            .collect();
+        assert_eq!(groups[0].ty(), Type::multi(Base::Reference));
+        assert_eq!(
+            groups[1].ty(),
+            Type::single(Base::Reference),
+            "not a SCIM core name"
+        );
+    }
+
+    #[test]
+    fn profile_problems_are_located() {
+        let text = "entramap-target: 1\nname: t\nusers:\n  matching: userNam\n  attributes:\n    - {name: userName, type: Strng}\n";
+        let e = parse_file(text, "t.yaml")
+            .err()
+            .unwrap_or_else(|| panic!("parsed"));
+        assert!(e.message.contains("unknown type `Strng`"), "{e}");
+        let text = "entramap-target: 1\nname: t\nusers:\n  matching: userNam\n  attributes:\n    - {name: userName}\n";
+        let e = parse_file(text, "t.yaml")
+            .err()
+            .unwrap_or_else(|| panic!("parsed"));
+        let frame = e.frame.as_ref().unwrap_or_else(|| panic!("no frame"));
+        assert_eq!(&text[frame.span.start..frame.span.end], "userNam");
+        assert!(e.message.starts_with("t.yaml:4:13: "), "{e}");
+        assert!(e.message.contains("did you mean `userName`?"), "{e}");
     }
 
     #[test]

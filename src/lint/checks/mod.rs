@@ -44,6 +44,7 @@ pub static CHECKS: &[Check] = &[
             RuleId::UnknownTargetAttribute,
             RuleId::PrimaryKeyTarget,
             RuleId::ReadOnlyTarget,
+            RuleId::GalleryApplyOnCreate,
         ],
         run: target_attributes,
     },
