@@ -772,6 +772,11 @@ pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
         .copied()
 }
 
+/// Connect Sync functions with a one-to-one provisioning equivalent (same arguments, same
+/// result), which the language server's quick fixes rename.
+pub static CONNECT_SYNC_EQUIVALENTS: &[(&str, &str)] =
+    &[("LCase", "ToLower"), ("UCase", "ToUpper")];
+
 /// The catalogue entry for a call of `name` with `args` arguments in `context`: among the entries
 /// of `context`, the one whose arity accepts the count (FormatDateTime has a four- and a
 /// three-argument form), else as [`lookup`].

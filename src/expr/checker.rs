@@ -4,6 +4,7 @@
 
 use crate::base::suggest;
 use crate::base::text::Span;
+use crate::diagnostics::diagnostic::Fix;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
@@ -266,6 +267,10 @@ impl Checker<'_, '_> {
             .find(|(n, _)| n.eq_ignore_ascii_case(&call.name))
             .map(|(_, a)| *a)
         {
+            let fix = catalogue::CONNECT_SYNC_EQUIVALENTS
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&call.name))
+                .and_then(|(_, to)| Fix::replace_word(call.name_span, &call.name, to));
             self.push(
                 Diagnostic::new(
                     RuleId::ConnectSyncOnlyFunction,
@@ -273,7 +278,8 @@ impl Checker<'_, '_> {
                     format!("`{}` exists only in Entra Connect Sync", call.name),
                 )
                 .with_primary_label("not a provisioning function")
-                .with_help(advice),
+                .with_help(advice)
+                .with_fix(fix),
             );
             return None;
         }
@@ -289,7 +295,12 @@ impl Checker<'_, '_> {
                 )
                 .with_primary_label("wrong letter case")
                 .with_help(format!("write `{}`", fixed.name))
-                .with_note("Microsoft's reference says the syntax is case-sensitive"),
+                .with_note("Microsoft's reference says the syntax is case-sensitive")
+                .with_fix(Fix::replace_word(
+                    call.name_span,
+                    &call.name,
+                    fixed.name,
+                )),
             );
             return Some(fixed);
         }
@@ -302,6 +313,10 @@ impl Checker<'_, '_> {
         if let Some(help) = suggest::did_you_mean(&call.name, catalogue::names()) {
             d = d.with_help(help);
         }
+        d = d.with_fix(
+            suggest::certain(&call.name, catalogue::names())
+                .and_then(|c| Fix::replace_word(call.name_span, &call.name, c)),
+        );
         self.push(d);
         None
     }
@@ -633,8 +648,10 @@ fn missing_source_attribute(
     span: Span,
     schema: &SourceSchema,
 ) -> Diagnostic {
+    let fix = suggest::certain(name, schema.names()).and_then(|c| Fix::replace_word(span, name, c));
     let d = Diagnostic::new(rule, span, format!("unknown source attribute `{name}`"))
-        .with_primary_label("not in the source schema");
+        .with_primary_label("not in the source schema")
+        .with_fix(fix);
     match suggest::closest(name, schema.names()) {
         Some(c) if c.eq_ignore_ascii_case(name) => {
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))

@@ -13,7 +13,7 @@ use crate::diagnostics::secrets;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
 use crate::model::prepared::profile_diagnostic;
-use crate::model::profile::{self, Profile, TargetSchema};
+use crate::model::profile::{self, Profile, ProfileError, TargetSchema};
 use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, ObjectMapping};
 use std::path::{Path, PathBuf};
 
@@ -131,10 +131,43 @@ pub struct Context<'a> {
 /// Lints a mapping file's text. `name` is shown in findings and picks YAML or JSON; `base_dir`
 /// resolves a `target:` that is a path (the file's directory).
 pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintReport {
+    lint_source_with(name, text, base_dir, &profile::read_from_disk)
+}
+
+/// [`lint_source`], reading target profile files through `read` (the language server reads an
+/// editor's unsaved profile before the file on disk).
+pub fn lint_source_with(
+    name: &str,
+    text: &str,
+    base_dir: Option<&Path>,
+    read: profile::ReadProfile<'_>,
+) -> LintReport {
     if profile::looks_like_profile(text) {
         return profile_given(name, text);
     }
+    lint_against(name, text, |file| {
+        profile::load_with(file.target_profile(), base_dir, read)
+    })
+}
+
+/// Lints a mapping file's text against `profile` instead of the profile its `target:` names
+/// (the playground's target picker). A profile that could not be loaded is reported as
+/// [`lint_source`] reports it, at the file's `target:`.
+pub fn lint_source_with_profile(
+    name: &str,
+    text: &str,
+    profile: Result<Profile, ProfileError>,
+) -> LintReport {
+    lint_against(name, text, |_| profile)
+}
+
+fn lint_against(
+    name: &str,
+    text: &str,
+    resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
+) -> LintReport {
     let loaded = load_str(name, text);
+    let mut omitted = loaded.omitted;
     let mut sink = Sink::default();
     for d in loaded.diagnostics {
         sink.file(d);
@@ -148,7 +181,14 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
     let mut profile_report = None;
     if let Some(file) = &loaded.file {
         mappings = file.mapping_count();
-        let profile = resolve_profile(file, base_dir, &mut sink, &mut profile_report);
+        let profile = match resolve(file) {
+            Ok(profile) => Some(profile),
+            Err(error) => {
+                sink.file(profile_diagnostic(file, &error));
+                profile_report = error.report();
+                None
+            }
+        };
         let context = Context {
             file,
             text,
@@ -158,6 +198,9 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
             (check.run)(&context, &mut sink);
         }
         suppressed = apply_allows(file, &mut sink);
+        // Findings past the cap that an `allow` covers are dropped, not listed as suppressed:
+        // only kept findings carry the detail a suppressed entry shows.
+        omitted.retain(|o| !file.allow.iter().any(|a| o.rule == a.rule.value.as_str()));
     }
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -165,6 +208,7 @@ pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintRepor
         Source::new(name, secrets::mask(text, &secrets)),
         diagnostics,
     );
+    report.omitted = omitted;
     report.cap(crate::diagnostics::MAX_FINDINGS_PER_FILE);
     LintReport {
         report,
@@ -274,23 +318,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: u
     }
 }
 
-fn resolve_profile(
-    file: &MappingFile,
-    base_dir: Option<&Path>,
-    sink: &mut Sink,
-    report: &mut Option<FileReport>,
-) -> Option<Profile> {
-    match profile::load(file.target_profile(), base_dir) {
-        Ok(profile) => Some(profile),
-        Err(error) => {
-            sink.file(profile_diagnostic(file, &error));
-            *report = error.report();
-            None
-        }
-    }
-}
-
-fn object_context<'a>(
+/// The schemas one object mapping of `file` is checked against: Entra's attributes plus the
+/// file's `source_attributes`, the profile's plus its `target_attributes`.
+pub fn object_context<'a>(
     file: &'a MappingFile,
     kind: ObjectKind,
     profile: Option<&Profile>,
@@ -372,7 +402,20 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
                 allow.rule.span,
                 format!("no rule is called `{}`", allow.rule.value),
             )
-            .with_primary_label("unknown rule id");
+            .with_primary_label("unknown rule id")
+            .with_fix(
+                crate::base::suggest::certain(
+                    &allow.rule.value,
+                    RuleId::ALL.iter().map(|r| r.as_str()),
+                )
+                .and_then(|c| {
+                    crate::diagnostics::diagnostic::Fix::replace_word(
+                        allow.rule.span,
+                        &allow.rule.value,
+                        c,
+                    )
+                }),
+            );
             d = match crate::base::suggest::did_you_mean(
                 &allow.rule.value,
                 RuleId::ALL.iter().map(|r| r.as_str()),

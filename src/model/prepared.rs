@@ -43,10 +43,30 @@ impl PrepareError {
 /// Loads a mapping file's text (`name` picks YAML or JSON) and resolves its target profile
 /// (`base_dir` resolves a profile given by path). Loader warnings are not errors here.
 pub fn prepare(name: &str, text: &str, base_dir: Option<&Path>) -> Result<Prepared, PrepareError> {
+    prepare_against(name, text, |file| {
+        profile::load(file.target_profile(), base_dir)
+    })
+}
+
+/// [`prepare`] against `profile` instead of the profile the file's `target:` names (the
+/// playground's target picker).
+pub fn prepare_with_profile(
+    name: &str,
+    text: &str,
+    profile: Result<Profile, ProfileError>,
+) -> Result<Prepared, PrepareError> {
+    prepare_against(name, text, |_| profile)
+}
+
+fn prepare_against(
+    name: &str,
+    text: &str,
+    resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
+) -> Result<Prepared, PrepareError> {
     let file = load_str(name, text)
         .into_valid()
         .map_err(PrepareError::Findings)?;
-    let profile = profile::load(file.target_profile(), base_dir).map_err(|e| {
+    let profile = resolve(&file).map_err(|e| {
         PrepareError::Profile(
             Box::new(profile_diagnostic(&file, &e)),
             e.report().map(Box::new),

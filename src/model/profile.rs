@@ -648,18 +648,39 @@ pub fn looks_like_profile(text: &str) -> bool {
 pub fn built_in(name: &str) -> Result<Profile, ProfileError> {
     static PARSED: std::sync::OnceLock<Vec<(&'static str, Result<Profile, ProfileError>)>> =
         std::sync::OnceLock::new();
-    let parsed =
-        PARSED.get_or_init(|| built_in_names().map(|n| (n, resolve(n, None, 0))).collect());
+    let parsed = PARSED.get_or_init(|| {
+        built_in_names()
+            .map(|n| (n, resolve(n, None, &read_from_disk, 0)))
+            .collect()
+    });
     match parsed.iter().find(|(n, _)| *n == name) {
         Some((_, profile)) => profile.clone(),
-        None => resolve(name, None, 0),
+        None => resolve(name, None, &read_from_disk, 0),
     }
 }
 
 /// Resolves a `target:` value: a built-in name, or a path relative to `base_dir`.
 pub fn load(reference: &str, base_dir: Option<&Path>) -> Result<Profile, ProfileError> {
+    load_with(reference, base_dir, &read_from_disk)
+}
+
+/// Reads a profile file's text: [`read_from_disk`], or an editor's unsaved buffer first (the
+/// language server).
+pub type ReadProfile<'a> = &'a dyn Fn(&Path) -> Result<String, ReadError>;
+
+/// Reads a profile file from disk, at most [`MAX_PROFILE_BYTES`].
+pub fn read_from_disk(path: &Path) -> Result<String, ReadError> {
+    read_text_limited(path, MAX_PROFILE_BYTES)
+}
+
+/// [`load`], reading profile files (the one named and those it `extends`) through `read`.
+pub fn load_with(
+    reference: &str,
+    base_dir: Option<&Path>,
+    read: ReadProfile<'_>,
+) -> Result<Profile, ProfileError> {
     if is_path(reference) {
-        resolve(reference, base_dir, 0)
+        resolve(reference, base_dir, read, 0)
     } else {
         built_in(reference)
     }
@@ -808,6 +829,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
 fn resolve(
     reference: &str,
     base_dir: Option<&Path>,
+    read: ReadProfile<'_>,
     depth: usize,
 ) -> Result<Profile, ProfileError> {
     if depth > MAX_EXTENDS {
@@ -822,7 +844,7 @@ fn resolve(
     let (file, dir) = if is_path(reference) {
         let path: PathBuf =
             base_dir.map_or_else(|| PathBuf::from(reference), |d| d.join(reference));
-        let text = read_text_limited(&path, MAX_PROFILE_BYTES).map_err(|e| ProfileError {
+        let text = read(&path).map_err(|e| ProfileError {
             message: format!("cannot read target profile `{reference}`: {e}"),
             not_found: matches!(e, ReadError::Io(_)),
             frame: None,
@@ -843,8 +865,33 @@ fn resolve(
         };
         (parse_file(text, reference)?, None)
     };
+    apply(file, dir.as_deref(), read, depth)
+}
+
+/// A profile given as text rather than named (the playground's pasted profile): parsed, then
+/// resolved as a file would be; an `extends` that is a path is taken from the working
+/// directory. `origin` names the text in error messages.
+pub fn from_text(text: &str, origin: &str) -> Result<Profile, ProfileError> {
+    if text.len() > MAX_PROFILE_BYTES {
+        return Err(ProfileError {
+            message: format!("{origin}: larger than {MAX_PROFILE_BYTES} bytes"),
+            not_found: false,
+            frame: None,
+        });
+    }
+    apply(parse_file(text, origin)?, None, &read_from_disk, 0)
+}
+
+/// The profile a parsed file describes: its `extends` resolved (from `dir`), then its own
+/// removals and attributes applied.
+fn apply(
+    file: ProfileFile,
+    dir: Option<&Path>,
+    read: ReadProfile<'_>,
+    depth: usize,
+) -> Result<Profile, ProfileError> {
     let mut profile = match &file.extends {
-        Some(parent) => resolve(parent, dir.as_deref(), depth + 1)?,
+        Some(parent) => resolve(parent, dir, read, depth + 1)?,
         None => Profile {
             name: String::new(),
             title: None,

@@ -1183,3 +1183,22 @@ fn hostile_inputs_are_errors_not_panics() {
         (r#"DNComponent("cn=a", -9223372036854775808)"#, "{}", Null),
     ]);
 }
+
+#[test]
+fn trace_text_prints_each_step_under_its_sub_expression() {
+    let text = "IIF([accountEnabled],\n    \"on\", Join(\" \", \"off:\", [givenName]))";
+    let source =
+        JsonSource::parse(r#"{"accountEnabled": false, "givenName": "Megan"}"#).expect("user");
+    let compiled = compile_text(text).expect("compiles");
+    let (result, trace) = compiled.eval_traced(&source, &ctx());
+    assert!(result.is_ok());
+    assert_eq!(
+        entramap::expr::eval::trace_text(text, &trace),
+        concat!(
+            "  [accountEnabled]\n    => False\n",
+            "    [givenName]\n      => \"Megan\"\n",
+            "  Join(\" \", \"off:\", [givenName])\n    => \"off: Megan\"\n",
+            "IIF([accountEnabled], \"on\", Join(\" \", \"off:\", [givenName]))\n  => \"off: Megan\"\n",
+        )
+    );
+}

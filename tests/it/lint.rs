@@ -230,3 +230,54 @@ fn a_one_mebibyte_source_name_gets_no_suggestion_and_no_quadratic_work() {
         finding.help
     );
 }
+
+#[test]
+fn a_given_profile_replaces_the_one_the_file_names() {
+    use entramap::lint::lint_source_with_profile;
+    use entramap::model::profile::{built_in, from_text};
+    let text =
+        std::fs::read_to_string("examples/idmelon.entramap.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let rules = |report: &LintReport| -> Vec<String> {
+        report
+            .report
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.to_string())
+            .collect()
+    };
+    // As the file says (idmelon), and against idmelon given explicitly: the same findings.
+    let named = lint_source("idmelon.entramap.yaml", &text, None);
+    let given = lint_source_with_profile("idmelon.entramap.yaml", &text, built_in("idmelon"));
+    assert_eq!(rules(&named), rules(&given));
+    // Against a pasted profile that knows only userName, the other targets are unknown.
+    let pasted = "entramap-target: 1\nname: tiny\nusers:\n  attributes:\n    - {name: userName, type: String, required: true}\ngroups:\n  attributes:\n    - {name: displayName, type: String}\n";
+    let tiny = lint_source_with_profile(
+        "idmelon.entramap.yaml",
+        &text,
+        from_text(pasted, "pasted profile"),
+    );
+    assert!(
+        rules(&tiny).iter().any(|r| r == "unknown-target-attribute"),
+        "{:?}",
+        rules(&tiny)
+    );
+    // A pasted profile that does not parse is a configuration finding at `target:`.
+    let broken = lint_source_with_profile(
+        "idmelon.entramap.yaml",
+        &text,
+        from_text("entramap-target: 1\nname: [", "pasted profile"),
+    );
+    assert!(broken.configuration_error());
+    let finding = &broken.report.diagnostics[0];
+    assert_eq!(finding.rule.to_string(), "invalid-target-profile");
+    assert!(
+        finding.message.starts_with("pasted profile:"),
+        "{}",
+        finding.message
+    );
+    assert_eq!(
+        &text[finding.span.start..finding.span.end],
+        "idmelon",
+        "at the file's target:"
+    );
+}

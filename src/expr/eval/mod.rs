@@ -295,6 +295,36 @@ pub struct TraceStep {
     pub result: TraceResult,
 }
 
+impl std::fmt::Display for TraceResult {
+    /// The value's human form, `does not flow (reason)` or `error`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TraceResult::Value(v) => write!(f, "{v}"),
+            TraceResult::NotFlowing(reason) => write!(f, "does not flow ({})", reason.as_str()),
+            TraceResult::Failed => f.write_str("error"),
+        }
+    }
+}
+
+/// A trace of `text` as `entramap eval --trace` prints it: every step's sub-expression on one
+/// line (whitespace collapsed, at most 72 characters), indented two spaces per depth, and
+/// `=> result` under it.
+pub fn trace_text(text: &str, trace: &[TraceStep]) -> String {
+    let mut out = String::new();
+    for step in trace {
+        let raw = text.get(step.span.start..step.span.end).unwrap_or("");
+        let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown = if flat.chars().count() > 72 {
+            format!("{}…", flat.chars().take(71).collect::<String>())
+        } else {
+            flat
+        };
+        let indent = "  ".repeat(step.depth);
+        out.push_str(&format!("{indent}{shown}\n{indent}  => {}\n", step.result));
+    }
+    out
+}
+
 /// A compiled expression, ready to evaluate for many objects.
 #[derive(Debug)]
 pub struct Compiled {

@@ -14,6 +14,8 @@ mod scoping;
 mod targets;
 mod values;
 
+pub use scoping::scoping_operators;
+
 use super::{Context, Sink};
 use crate::diagnostics::rules::RuleId;
 use declarations::declarations;

@@ -1,6 +1,7 @@
 //! Scoping filters: attribute, operator and value.
 
 use crate::base::suggest;
+use crate::diagnostics::diagnostic::Fix;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::expr::checker;
@@ -12,6 +13,11 @@ struct Operator {
     name: &'static str,
     binary: bool,
     types: &'static [Base],
+}
+
+/// Every scoping operator's name and whether it takes a value (for editors' completion).
+pub fn scoping_operators() -> impl Iterator<Item = (&'static str, bool)> {
+    OPERATORS.iter().map(|o| (o.name, o.binary))
 }
 
 const STRINGISH: &[Base] = &[Base::String, Base::Integer];
@@ -81,7 +87,10 @@ pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
             match attribute {
                 None => {
                     let mut d = Diagnostic::new(RuleId::ScopingUnknownAttribute, clause.attribute.span, format!("unknown source attribute `{name}` in a scoping filter"))
-                        .with_primary_label("not in the source schema");
+                        .with_primary_label("not in the source schema")
+                        .with_fix(suggest::certain(name, object.sources.names()).and_then(|c| {
+                            Fix::replace_word(clause.attribute.span, name, c)
+                        }));
                     if let Some(hint) = suggest::did_you_mean(name, object.sources.names()) {
                         d = d.with_help(hint);
                     }

@@ -41,7 +41,18 @@ pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                         object.kind.as_str()
                     ),
                 )
-                .with_primary_label("unknown target attribute");
+                .with_primary_label("unknown target attribute")
+                .with_fix(
+                    suggest::certain(&target.value, targets.names())
+                        .filter(|c| !other_filter_value(&target.value, c))
+                        .and_then(|c| {
+                            crate::diagnostics::diagnostic::Fix::replace_word(
+                                target.content_span(),
+                                &target.value,
+                                c,
+                            )
+                        }),
+                );
                 let declare = format!(
                     "if the service provider has it, declare it under `target_attributes: {{{}: [{{name: ..., type: ...}}]}}` (the portal's \"Edit attribute list for customappsso\")",
                     object.kind.plural()

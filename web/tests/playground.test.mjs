@@ -1,0 +1,365 @@
+// End-to-end tests of the built playground (web/dist/index.html, made by web/build.sh) in
+// Debian's Chromium driven by playwright-core: served by a tiny static server on 127.0.0.1, and
+// opened from disk (file://). Every request the browser makes is recorded, and any that leaves
+// 127.0.0.1 fails the run. Screenshots of each step and the measured timings go to
+// web/test-results/.
+//
+// Run: node --test web/tests/   (after web/build.sh; CHROMIUM overrides /usr/bin/chromium,
+// ENTRAMAP_BIN the CLI used for the parity test, default target/debug/entramap).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const web = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const root = dirname(web);
+const dist = join(web, "dist");
+const results = join(web, "test-results");
+const page_file = join(dist, "index.html");
+
+const EXAMPLES = [
+  "idmelon.entramap.yaml",
+  "configcat.entramap.yaml",
+  "cloudsso.entramap.yaml",
+  "scim-core-default.entramap.yaml",
+  "broken/idmelon-typo.entramap.yaml",
+];
+
+let server;
+let origin;
+const served = [];
+let context;
+let profileDir;
+const requests = [];
+const measurements = {};
+
+function serve() {
+  return new Promise((done) => {
+    server = createServer((request, response) => {
+      served.push(request.url);
+      const path = new URL(request.url, "http://127.0.0.1").pathname;
+      const file = path === "/" ? "index.html" : path.slice(1);
+      if (file !== "index.html") {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.end(readFileSync(page_file));
+    });
+    server.listen(0, "127.0.0.1", () => {
+      origin = `http://127.0.0.1:${server.address().port}`;
+      done();
+    });
+  });
+}
+
+// Whether a URL the browser asked for stays on this machine's loopback server or inside the page.
+function local(url) {
+  return (
+    url.startsWith(`${origin}/`) ||
+    url.startsWith("file://") ||
+    url.startsWith("data:") ||
+    url.startsWith("blob:") ||
+    url === "about:blank"
+  );
+}
+
+before(async () => {
+  assert.ok(existsSync(page_file), `${page_file} is missing: run web/build.sh first`);
+  mkdirSync(results, { recursive: true });
+  await serve();
+  profileDir = mkdtempSync(join(tmpdir(), "entramap-playground-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  // Record every request; let only local ones through.
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    return local(url) ? route.continue() : route.abort();
+  });
+  context.on("request", (request) => requests.push(request.url()));
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  writeFileSync(join(results, "measurements.json"), `${JSON.stringify(measurements, null, 2)}\n`);
+});
+
+async function open(url = `${origin}/`) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.errors = errors;
+  await page.goto(url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
+  return page;
+}
+
+const findings = (page) =>
+  page.$$eval("[data-testid=diagnostics] [data-testid=diagnostic]", (items) =>
+    items.map((i) => ({
+      rule: i.dataset.rule,
+      severity: i.querySelector(".severity").textContent,
+      line: Number(i.dataset.line),
+      column: Number(i.dataset.column),
+      offset: Number(i.dataset.offset),
+      end: Number(i.dataset.end),
+    })),
+  );
+
+async function loadStarter(page, name) {
+  await page.selectOption("#starter", name);
+  await page.waitForFunction((n) => document.getElementById("file-name").value === n, name);
+}
+
+const editorText = (page) => page.evaluate(() => window.entramapPlayground.view.state.doc.toString());
+
+// The mappings of the broken example start after its header comment, which names the mistakes.
+const MAPPINGS = (text) => text.indexOf("\nusers:");
+
+// The 1-based line and character column of `shift` characters into the first `needle` of the
+// mappings in `text`.
+function positionOf(text, needle, shift = 0) {
+  const found = text.indexOf(needle, MAPPINGS(text));
+  const at = found + shift;
+  assert.notEqual(found, -1, `${needle} not in the text`);
+  const before = text.slice(0, at).split("\n");
+  return { line: before.length, column: [...before.at(-1)].length + 1 };
+}
+
+const BROKEN = readFileSync(join(root, "examples/broken/idmelon-typo.entramap.yaml"), "utf8");
+
+test("the broken IDmelon example shows its three errors at their positions, underlined", async () => {
+  const page = await open();
+  measurements.first_findings_ms = await page.evaluate(() => window.entramapPlayground.stats.firstFindingsMs);
+  const errors = (await findings(page)).filter((f) => f.severity === "error");
+  const expected = [
+    {
+      rule: "matching-precedence-duplicate",
+      ...positionOf(BROKEN, "matching_precedence: 1\n  - target: name.givenName", "matching_precedence: ".length),
+    },
+    { rule: "unknown-source-attribute", ...positionOf(BROKEN, "[givenNme]") },
+    { rule: "connect-sync-only-function", ...positionOf(BROKEN, "LCase(") },
+  ];
+  assert.deepEqual(
+    errors.map(({ rule, line, column }) => ({ rule, line, column })).sort((a, b) => a.line - b.line),
+    expected.sort((a, b) => a.line - b.line),
+  );
+  const underlined = await page.$$eval(".cm-lintRange-error", (spans) => spans.map((s) => s.textContent));
+  assert.ok(underlined.includes("givenNme"), `underlined: ${underlined}`);
+  assert.ok(underlined.includes("LCase"), `underlined: ${underlined}`);
+  await page.screenshot({ path: join(results, "01-broken-example.png") });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("fixing givenNme clears its finding, within one keystroke", async () => {
+  const page = await open();
+  const before = await findings(page);
+  const at = BROKEN.indexOf("[givenNme]", MAPPINGS(BROKEN)) + "[givenN".length;
+  await page.evaluate((pos) => {
+    const { view } = window.entramapPlayground;
+    view.dispatch({ selection: { anchor: pos } });
+    view.focus();
+  }, at);
+  await page.keyboard.type("a");
+  await page.waitForFunction(() => !document.querySelector("[data-rule=unknown-source-attribute]"));
+  const now = await findings(page);
+  assert.equal(now.length, before.length - 1);
+  assert.ok((await editorText(page)).includes("[givenName]"));
+  measurements.relint_after_keystroke_ms = await page.evaluate(() => window.entramapPlayground.stats.lastLintMs);
+  await page.screenshot({ path: join(results, "02-typo-fixed.png") });
+  await page.close();
+});
+
+test("re-linting each example after a keystroke stays fast", async () => {
+  const page = await open();
+  const timings = {};
+  for (const name of EXAMPLES) {
+    await loadStarter(page, name);
+    timings[name] = await page.evaluate(() => {
+      const { view } = window.entramapPlayground;
+      const samples = [];
+      for (let i = 0; i < 20; i += 1) {
+        const end = view.state.doc.length;
+        const started = performance.now();
+        view.dispatch({ changes: { from: end, insert: i % 2 ? "" : "\n" } });
+        view.dispatch({ changes: { from: end, to: view.state.doc.length, insert: "" } });
+        samples.push((performance.now() - started) / 2);
+      }
+      samples.sort((a, b) => a - b);
+      return { median: samples[10], max: samples.at(-1) };
+    });
+  }
+  measurements.relint_per_keystroke_ms = timings;
+  for (const [name, t] of Object.entries(timings)) {
+    assert.ok(t.median < 100, `${name}: median re-lint ${t.median} ms`);
+  }
+  await page.close();
+});
+
+test("the ConfigCat example renders the vendor guide's table rows", async () => {
+  const page = await open();
+  await loadStarter(page, "configcat.entramap.yaml");
+  await page.click("[data-tab=table]");
+  await page.waitForSelector("[data-testid=table] table");
+  const tables = await page.$$eval("[data-testid=table] table", (ts) =>
+    ts.map((t) => [...t.querySelectorAll("tbody tr")].map((r) => [...r.cells].map((c) => c.textContent))),
+  );
+  // The guide's "Provisioning Attribute | Microsoft Entra ID Attribute" rows (ConfigCat's
+  // "User Provisioning (SCIM) with Entra ID" page, as in tests/table.rs seed_004).
+  const pairs = (rows) => rows.map((r) => [r[1], r[0]]);
+  assert.deepEqual(pairs(tables[0]), [
+    ["externalId", "objectId"],
+    ["userName", "userPrincipalName"],
+    ["displayName", "displayName"],
+    ["active", 'Switch([IsSoftDeleted], , "False", "True", "True", "False")'],
+  ]);
+  assert.deepEqual(pairs(tables[1]), [
+    ["externalId", "objectId"],
+    ["displayName", "displayName"],
+    ["members", "members"],
+  ]);
+  const markdown = await page.textContent("#table-markdown");
+  assert.ok(markdown.includes("| userPrincipalName | userName | 1 |"), markdown);
+  await page.screenshot({ path: join(results, "03-configcat-table.png") });
+  for (const tab of ["docs", "graph"]) {
+    await page.click(`[data-tab=${tab}]`);
+    const text = await page.textContent(`[data-testid=${tab}]`);
+    assert.doesNotThrow(() => JSON.parse(text), `${tab} is JSON`);
+  }
+  await page.close();
+});
+
+test("an expression evaluates against the disabled sample user, with its trace", async () => {
+  const page = await open();
+  await page.click("[data-tab=expression]");
+  await page.fill("[data-testid=expression-input]", 'IIF([accountEnabled], "active", Join(" ", "disabled:", [givenName]))');
+  await page.selectOption("#sample-user", "disabled");
+  await page.check("#trace");
+  const result = page.locator("[data-testid=expression-result]");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=expression-value]")?.textContent === '"disabled: Megan"',
+  );
+  const trace = await page.textContent("[data-testid=expression-trace]");
+  assert.match(trace, /\[accountEnabled\]\n {4}=> False/);
+  assert.match(trace, /=> "disabled: Megan"\n$/);
+  assert.equal(await page.textContent("[data-testid=expression-type]"), "String");
+  assert.equal(
+    await page.textContent("[data-testid=expression-canonical]"),
+    'IIF([accountEnabled], "active", Join(" ", "disabled:", [givenName]))',
+  );
+  assert.ok((await result.textContent()).length > 0);
+  await page.screenshot({ path: join(results, "04-expression-disabled-user.png") });
+  await page.close();
+});
+
+test("a shared link restores the file, the expression and the tab", async () => {
+  const page = await open();
+  const at = BROKEN.indexOf("[givenNme]", MAPPINGS(BROKEN)) + "[givenN".length;
+  await page.evaluate((pos) => {
+    const { view } = window.entramapPlayground;
+    view.dispatch({ changes: { from: pos, insert: "a" } });
+  }, at);
+  await page.fill("[data-testid=expression-input]", 'ToUpper([surname])');
+  await page.selectOption("#sample-user", "diacritics");
+  await page.click("[data-tab=diff]");
+  await page.waitForFunction(() => document.getElementById("share-link").value.includes("#s="));
+  await page.waitForTimeout(400);
+  const link = await page.evaluate(() => location.href);
+  const text = await editorText(page);
+  await page.close();
+
+  const restored = await open(link);
+  assert.equal(await editorText(restored), text);
+  assert.equal(await restored.inputValue("[data-testid=expression-input]"), "ToUpper([surname])");
+  assert.equal(await restored.textContent("[data-testid=expression-value]"), '"L\'OISEAU-ÅNGSTRÖM"');
+  assert.equal(await restored.getAttribute("[data-tab=diff]", "aria-selected"), "true");
+  const diff = await restored.textContent("[data-testid=diff]");
+  assert.match(diff, /name\.formatted/);
+  assert.equal((await findings(restored)).filter((f) => f.rule === "unknown-source-attribute").length, 0);
+  await restored.screenshot({ path: join(results, "05-shared-link.png") });
+  await restored.close();
+});
+
+test("the target picker checks the file against a built-in or a pasted profile", async () => {
+  const page = await open();
+  await loadStarter(page, "idmelon.entramap.yaml");
+  assert.deepEqual(await findings(page), []);
+  await page.selectOption("[data-testid=target-picker]", "configcat");
+  await page.waitForSelector("[data-rule=unknown-target-attribute]");
+  await page.selectOption("[data-testid=target-picker]", "pasted");
+  await page.fill("[data-testid=pasted-profile]", "entramap-target: 1\nname: mine\nextends: idmelon\n");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=diagnostic]"));
+  await page.fill("[data-testid=pasted-profile]", "entramap-target: 1\nname: [");
+  await page.waitForSelector("[data-rule=invalid-target-profile]");
+  await page.screenshot({ path: join(results, "07-pasted-profile.png") });
+  await page.close();
+});
+
+test("the page works opened from disk (file://)", async () => {
+  const page = await open(pathToFileURL(page_file).href);
+  const rules = (await findings(page)).map((f) => f.rule);
+  assert.ok(rules.includes("unknown-source-attribute"), rules.join(", "));
+  await page.screenshot({ path: join(results, "06-file-url.png") });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+function cli() {
+  const bin = process.env.ENTRAMAP_BIN || join(root, "target/debug/entramap");
+  if (!existsSync(bin)) execFileSync("cargo", ["build", "--quiet", "--bin", "entramap"], { cwd: root, stdio: "inherit" });
+  return bin;
+}
+
+test("every example gives the same findings in the page as `entramap lint --format json`", async () => {
+  const bin = cli();
+  const page = await open();
+  for (const name of EXAMPLES) {
+    let output;
+    try {
+      output = execFileSync(bin, ["lint", "--format", "json", `examples/${name}`], { cwd: root, encoding: "utf8" });
+    } catch (error) {
+      output = error.stdout; // exit status 1: findings
+    }
+    const expected = JSON.parse(output).diagnostics.map((d) => ({
+      rule: d.rule,
+      severity: d.severity,
+      line: d.span.start.line,
+      column: d.span.start.column,
+      offset: d.span.start.offset,
+      end: d.span.end.offset,
+    }));
+    await loadStarter(page, name);
+    assert.deepEqual(await findings(page), expected, name);
+  }
+  await page.close();
+});
+
+test("no request left 127.0.0.1", () => {
+  const outside = requests.filter((url) => !local(url));
+  assert.deepEqual(outside, []);
+  assert.ok(requests.length > 0, "requests were recorded");
+  assert.ok(served.length > 0, "the page was served by the local server");
+  measurements.requests = [...new Set(requests.map((u) => u.replace(/#.*$/, "")))];
+});
