@@ -50,10 +50,17 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
         };
     }
     edits.sort_by_key(|(span, _)| span.start);
-    let mut out = text.to_owned();
-    for (span, replacement) in edits.iter().rev() {
-        out.replace_range(span.start..span.end, replacement);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut done = 0;
+    for (span, replacement) in &edits {
+        if span.start < done {
+            continue;
+        }
+        out.push_str(&text[done..span.start]);
+        out.push_str(replacement);
+        done = span.end;
     }
+    out.push_str(&text[done..]);
     let changed = changed_meaning(name, &file, &out, &edits);
     if !changed.is_empty() {
         return Formatted {
@@ -150,8 +157,13 @@ fn edit(file: &str, format: FileFormat, value: &Text, canonical: &str) -> Option
             if squeeze(&value.value) == squeeze(canonical) {
                 return None;
             }
-            let newline = if raw.ends_with('\n') { "\n" } else { "" };
-            format!("{canonical}{newline}")
+            // The content only: the line breaks after it (kept by `|+`, in the file's own
+            // CRLF or LF) and the next line's indentation stay as written.
+            let content = raw.trim_end_matches([' ', '\t', '\r', '\n']);
+            return Some((
+                Span::new(span.start, span.start + content.len()),
+                canonical.to_owned(),
+            ));
         }
         _ if plain_safe(canonical) => canonical.to_owned(),
         _ => single_quoted(canonical),

@@ -101,52 +101,141 @@ fn into_text(bytes: Vec<u8>) -> Result<String, ReadError> {
 }
 
 /// A file being written atomically: writes go to a temporary file beside the destination, and
-/// [`AtomicFile::commit`] renames it into place. Dropped without a commit, it leaves the
-/// destination untouched and removes the temporary file.
+/// [`AtomicFile::commit`] puts it in place. Dropped without a commit, it leaves the destination
+/// untouched and removes the temporary file.
 ///
-/// The destination keeps its permissions (a new file gets the usual `0666` less the umask, not
-/// the temporary file's `0600`), and a destination that is a symbolic link is written through:
-/// its target is replaced and the link stays.
+/// The destination keeps what a user set on it:
+/// - its permissions (a new file gets the usual `0666` less the umask, not the temporary file's
+///   `0600`), and a read-only destination is refused, not replaced;
+/// - a destination that is a symbolic link is written through: its target is replaced and the
+///   link stays;
+/// - its owner and group, and its hard links: when a rename would change them (another owner
+///   that cannot be given to the new file, several names for one file), the finished temporary
+///   file is copied into the existing file instead of renamed over it. Only then is the write
+///   not atomic (a crash during that copy leaves a partial file); the data is complete and on
+///   disk before the destination is touched.
 #[derive(Debug)]
 pub struct AtomicFile {
     temp: tempfile::NamedTempFile,
     destination: PathBuf,
+    in_place: bool,
 }
 
 impl AtomicFile {
-    /// Starts writing `path`.
+    /// Starts writing `path`; fails when `path` exists and is read-only.
     pub fn create(path: &Path) -> io::Result<Self> {
         let destination = match fs::symlink_metadata(path) {
             Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path)?,
             _ => path.to_path_buf(),
         };
+        let existing = fs::metadata(&destination).ok();
+        if existing
+            .as_ref()
+            .is_some_and(|m| m.permissions().readonly())
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "the file is read-only",
+            ));
+        }
         let dir = match destination.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".entramap-").suffix(".tmp");
+        builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
         let temp = builder.tempfile_in(dir)?;
-        if let Ok(meta) = fs::metadata(&destination) {
+        let mut in_place = false;
+        if let Some(meta) = &existing {
             fs::set_permissions(temp.path(), meta.permissions())?;
+            in_place = !keeps_identity(temp.as_file(), meta)?;
         }
-        Ok(AtomicFile { temp, destination })
+        Ok(AtomicFile {
+            temp,
+            destination,
+            in_place,
+        })
     }
 
-    /// Flushes the data to disk and renames the temporary file over the destination.
+    /// The temporary file being written (a signal handler may remove it).
+    pub fn temp_path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Flushes the data to disk and puts it in place: a rename over the destination, or a copy
+    /// into it when a rename would change its owner or split its hard links.
     pub fn commit(mut self) -> io::Result<()> {
         self.temp.flush()?;
         self.temp.as_file().sync_all()?;
+        if self.in_place {
+            let mut source = File::open(self.temp.path())?;
+            let mut target = fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&self.destination)?;
+            io::copy(&mut source, &mut target)?;
+            target.sync_all()?;
+            return self.temp.close();
+        }
         self.temp
             .persist(&self.destination)
             .map(drop)
             .map_err(|e| e.error)
     }
+}
+
+/// The prefix of the temporary files [`AtomicFile`] writes beside their destination.
+pub const TEMP_PREFIX: &str = ".entramap-";
+/// The suffix of the temporary files [`AtomicFile`] writes beside their destination.
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether renaming `temp` over a file with `existing` metadata keeps the file's owner, group
+/// and links: it does when the destination has one link and `temp` has (or can be given) the
+/// same owner and group.
+#[cfg(unix)]
+fn keeps_identity(temp: &File, existing: &fs::Metadata) -> io::Result<bool> {
+    use std::os::unix::fs::MetadataExt as _;
+    if existing.nlink() > 1 {
+        return Ok(false);
+    }
+    let mine = temp.metadata()?;
+    if (mine.uid(), mine.gid()) == (existing.uid(), existing.gid()) {
+        return Ok(true);
+    }
+    Ok(std::os::unix::fs::fchown(temp, Some(existing.uid()), Some(existing.gid())).is_ok())
+}
+
+#[cfg(not(unix))]
+fn keeps_identity(_temp: &File, _existing: &fs::Metadata) -> io::Result<bool> {
+    Ok(true)
+}
+
+/// Whether two paths name the same file (through symbolic and hard links: same device and
+/// inode). A path that does not exist is no file's.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => match (identity(&x), identity(&y)) {
+            (Some(x), Some(y)) => x == y,
+            _ => fs::canonicalize(a).ok() == fs::canonicalize(b).ok(),
+        },
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 impl Write for AtomicFile {

@@ -1,11 +1,12 @@
 //! `entramap check EXPR`: parse and type-check one expression.
 
-use super::{emit, finish, FailOn, EXIT_USAGE};
+use super::{emit, emit_masked, finish, FailOn, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Format, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{check_text, Attributes, CheckOptions};
-use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::expr::source::{self, ObjectKind};
 use entramap::expr::types::{Base, Type};
 
 /// The most standard input `check -` reads, in bytes.
@@ -16,7 +17,8 @@ const MAX_STDIN_BYTES: usize = 16 * 1024 * 1024;
 pub struct CheckArgs {
     /// The expression; `-` reads it from standard input.
     expression: String,
-    /// Which Entra source object the attributes belong to.
+    /// Which source object the attributes belong to (in `cloud-sync`, the on-premises AD
+    /// object's attributes and Entra ID's; `hr-inbound` accepts any attribute).
     #[arg(long, value_enum, default_value_t = ObjectKind::User)]
     object: ObjectKind,
     /// Accept any attribute name (for sources whose schema entramap does not ship).
@@ -58,13 +60,11 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         args.expression
     };
-    let schema = entra_id().object(args.object);
     let options = CheckOptions {
         context: args.context,
-        attributes: if args.any_attribute {
-            Attributes::Any
-        } else {
-            Attributes::Schema(schema)
+        attributes: match source::for_context(args.context) {
+            Some(schema) if !args.any_attribute => Attributes::Schema(schema.object(args.object)),
+            _ => Attributes::Any,
         },
         target_type: args.target_type.map(|t| Type {
             multi: args.target_multivalued,
@@ -74,13 +74,10 @@ pub fn run(args: CheckArgs) -> u8 {
     let checked = check_text(&text, &options);
     let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
     let ty = checked.ty.to_string();
-    let report = FileReport {
-        source: Source::new("<expression>", text),
-        diagnostics: checked.diagnostics,
-    };
+    let report = FileReport::new(Source::new("<expression>", text), checked.diagnostics);
     if args.format == Format::Human {
         if let Some(canonical) = &canonical {
-            emit(&format!("{canonical}\n  : {ty}\n"));
+            emit_masked(&format!("{}\n  : {ty}\n", escape_controls(canonical)));
         }
     }
     let extra = serde_json::json!({"canonical": canonical, "type": ty});

@@ -1,7 +1,7 @@
 //! `entramap diff OLD NEW`: what changed between two mapping files, and what it does to a
 //! running provisioning job.
 
-use super::{emit, prepare_path_as, EXIT_FINDINGS, EXIT_OK};
+use super::{emit_masked, prepare_path_as, EXIT_FINDINGS, EXIT_OK};
 use entramap::diagnostics::report::Format;
 use entramap::output::diff::{diff, render, DiffFormat, Risk};
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ pub fn run(args: DiffArgs) -> u8 {
         Err(code) => return code,
     };
     let result = diff(&old, &new);
-    emit(&render(&result, args.format));
+    emit_masked(&render(&result, args.format));
     if args.fail_on_risk && result.risky(args.risk_level) {
         EXIT_FINDINGS
     } else {

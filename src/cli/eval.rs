@@ -1,12 +1,19 @@
-//! `entramap eval EXPR --user FILE`: evaluate one expression against one source object.
+//! `entramap eval EXPR --user FILE`: evaluate one expression against one source object; or
+//! `eval --mapping FILE --target NAME`: the expression of one mapping; `--users EXPORT --user
+//! KEY`: one user of an export. Users are read as `preview` reads them
+//! ([`entramap::preview::user`]).
 
-use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, emit_masked, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
-use entramap::expr::eval::{self, EvalContext, IifNullPolicy, JsonSource, Outcome, TraceResult};
-use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::expr::eval::{self, EvalContext, IifNullPolicy, Outcome, TraceResult, TraceStep};
+use entramap::expr::source::{self, ObjectKind};
+use entramap::model::MappingKind;
+use entramap::preview::user::{self, OneUser, UserKey};
+use entramap::preview::InputFormat;
 use entramap::Severity;
 use serde_json::json;
 
@@ -26,12 +33,23 @@ pub enum EvalFormat {
 /// Arguments of `entramap eval`.
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
-    /// The expression; `-` reads it from standard input.
-    expression: String,
-    /// The source object as JSON (attribute name to value; arrays for multi-valued); `-` reads
-    /// standard input. Without it, every attribute is absent.
-    #[arg(long, value_name = "FILE")]
+    /// The expression; `-` reads it from standard input. Not with `--mapping`.
+    #[arg(required_unless_present = "mapping", conflicts_with = "mapping")]
+    expression: Option<String>,
+    /// Evaluate the mapping of `--target` in this mapping file instead of an expression.
+    #[arg(long, value_name = "FILE", requires = "target")]
+    mapping: Option<std::path::PathBuf>,
+    /// The target attribute whose mapping to evaluate (with `--mapping`).
+    #[arg(long, value_name = "NAME", requires = "mapping")]
+    target: Option<String>,
+    /// The user: a JSON file (a Graph user, or attribute name to value; arrays for
+    /// multi-valued; `-` reads standard input); with `--users`, a key of the export (UPN,
+    /// objectId or line number). Without it, every attribute is absent.
+    #[arg(long, value_name = "FILE|KEY")]
     user: Option<String>,
+    /// A user export (JSON Lines, Graph page or portal CSV) to pick `--user KEY` from.
+    #[arg(long, value_name = "EXPORT", requires = "user")]
+    users: Option<std::path::PathBuf>,
     /// Which Entra object the attributes belong to (unknown names are reported as warnings).
     #[arg(long, value_enum, default_value_t = ObjectKind::User)]
     object: ObjectKind,
@@ -68,51 +86,113 @@ pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Str
 }
 
 pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
-    text.split_once('=')
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .ok_or_else(|| "expected NAME=VALUE".to_owned())
+    match text.split_once('=') {
+        None => Err("expected NAME=VALUE".to_owned()),
+        Some((name, _)) if name.trim().is_empty() => {
+            Err("expected NAME=VALUE; the parameter name is empty".to_owned())
+        }
+        Some((name, _)) if name.contains('%') => Err(format!(
+            "expected NAME=VALUE; write the name without `%` (`{}`)",
+            name.trim_matches('%')
+        )),
+        Some((name, value)) => Ok((name.to_owned(), value.to_owned())),
+    }
 }
 
 const MAX_INPUT: usize = 64 * 1024 * 1024;
 
+/// Reads an input as text (a UTF-8 byte order mark is skipped, as every reader of entramap
+/// does).
 fn read_input(path: &str, what: &str) -> Result<String, String> {
-    if path == "-" {
-        return read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
-            .map_err(|e| format!("cannot read {what} from standard input: {e}"));
+    let text = if path == "-" {
+        read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"))?
+    } else {
+        read_path(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
+/// Reads a file, bounded. A named pipe is fine (`--user <(...)`): the read is bounded, not the
+/// file type. It is opened without waiting for a writer, so that a FIFO nobody writes to is an
+/// error, not a command that never returns.
+fn read_path(path: &str) -> Result<String, String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt as _, OpenOptionsExt as _};
+        let fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+        if fifo {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path)
+                .map_err(|e| e.to_string())?;
+            let text = read_stream_text_limited(
+                Patient {
+                    file,
+                    started: std::time::Instant::now(),
+                    data: false,
+                },
+                MAX_INPUT,
+            )
+            .map_err(|e| e.to_string())?;
+            if text.is_empty() {
+                return Err("it is a FIFO and no program wrote to it within 3 seconds".to_owned());
+            }
+            return Ok(text);
+        }
     }
-    // A named pipe is fine here (`--user <(...)`): the read is bounded, not the file type.
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?;
-    read_stream_text_limited(file, MAX_INPUT)
-        .map_err(|e| format!("cannot read {what} `{path}`: {e}"))
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    read_stream_text_limited(file, MAX_INPUT).map_err(|e| e.to_string())
+}
+
+/// How long `eval --user FIFO` waits for a program to open the FIFO for writing.
+#[cfg(unix)]
+const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A non-blocking FIFO read as a blocking one: waits for the writer's data and ends when the
+/// writer closes; before any data, a FIFO without a writer is waited on for [`FIFO_WAIT`], then
+/// read as empty.
+#[cfg(unix)]
+struct Patient {
+    file: std::fs::File,
+    started: std::time::Instant,
+    data: bool,
+}
+
+#[cfg(unix)]
+impl std::io::Read for Patient {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.file.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Ok(0) if !self.data && self.started.elapsed() < FIFO_WAIT => {}
+                Ok(n) => {
+                    self.data |= n > 0;
+                    return Ok(n);
+                }
+                Err(e) => return Err(e),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
 }
 
 /// Runs `entramap eval`.
 pub fn run(args: EvalArgs) -> u8 {
-    if args.expression == "-" && args.user.as_deref() == Some("-") {
-        eprintln!("entramap: the expression and --user cannot both be read from standard input");
-        return EXIT_USAGE;
-    }
-    let text = if args.expression == "-" {
-        match read_input("-", "the expression") {
-            Ok(t) => t.trim_end_matches(['\n', '\r']).to_owned(),
-            Err(e) => {
-                eprintln!("entramap: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    } else {
-        args.expression.clone()
+    let text = match expression_text(&args) {
+        Ok(text) => text,
+        Err(code) => return code,
     };
-    let user = match &args.user {
-        None => JsonSource::default(),
-        Some(path) => match read_input(path, "the user file").and_then(|t| JsonSource::parse(&t)) {
-            Ok(user) => user,
-            Err(e) => {
-                eprintln!("entramap: --user {path}: {e}");
-                return EXIT_USAGE;
-            }
-        },
+    let user = match read_user(&args, &text) {
+        Ok(user) => user,
+        Err(e) => {
+            eprintln!("entramap: {e}");
+            return EXIT_USAGE;
+        }
     };
     let mut ctx = args.now.map_or_else(EvalContext::default, EvalContext::at);
     ctx.seed = args.seed;
@@ -123,11 +203,10 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 
     // HR sources (Workday, SuccessFactors) have schemas entramap does not ship: any name goes.
-    // Otherwise names missing from the Entra schema are warnings: the user object may carry them.
-    let attributes = if args.context == Context::HrInbound {
-        Attributes::Any
-    } else {
-        Attributes::Lenient(entra_id().object(args.object))
+    // Otherwise names missing from the context's schema are warnings: the object may carry them.
+    let attributes = match source::for_context(args.context) {
+        None => Attributes::Any,
+        Some(schema) => Attributes::Lenient(schema.object(args.object)),
     };
     let options = CheckOptions {
         context: args.context,
@@ -135,10 +214,149 @@ pub fn run(args: EvalArgs) -> u8 {
         target_type: None,
     };
     let evaluation = eval::check_and_evaluate(&text, &options, &user, &ctx, args.trace);
-    print(&args, &text, evaluation)
+    print(&args, &text, &user, evaluation)
 }
 
-fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
+/// The expression: the argument, standard input, or the mapping of `--target` in `--mapping`
+/// (a Direct mapping is `[source]`, a constant its quoted text).
+fn expression_text(args: &EvalArgs) -> Result<String, u8> {
+    if let (Some(path), Some(target)) = (&args.mapping, &args.target) {
+        let prepared = super::prepare_path(path)?;
+        let object = prepared.file.object(args.object);
+        let Some(mapping) = object.mappings.iter().find(|m| m.target.value == *target) else {
+            let targets: Vec<&str> = object
+                .mappings
+                .iter()
+                .map(|m| m.target.value.as_str())
+                .collect();
+            eprintln!(
+                "entramap: {}: no {} mapping to `{target}`; the targets are: {}",
+                path.display(),
+                args.object.as_str(),
+                targets.join(", ")
+            );
+            return Err(EXIT_USAGE);
+        };
+        return match &mapping.kind {
+            Some(MappingKind::Source(source)) => Ok(format!("[{}]", source.value)),
+            Some(MappingKind::Constant(text)) => {
+                Ok(format!("\"{}\"", text.value.replace('"', "\"\"")))
+            }
+            Some(MappingKind::Expression { text, .. }) => Ok(text.value.clone()),
+            None => {
+                eprintln!(
+                    "entramap: {}: the mapping to `{target}` has no value; run `entramap lint {}`",
+                    path.display(),
+                    path.display()
+                );
+                Err(EXIT_USAGE)
+            }
+        };
+    }
+    let expression = args.expression.as_deref().unwrap_or_default();
+    if expression == "-" && args.user.as_deref() == Some("-") && args.users.is_none() {
+        eprintln!("entramap: the expression and --user cannot both be read from standard input");
+        return Err(EXIT_USAGE);
+    }
+    if expression == "-" {
+        return match read_input("-", "the expression") {
+            Ok(t) => Ok(t.trim_end_matches(['\n', '\r']).to_owned()),
+            Err(e) => {
+                eprintln!("entramap: {e}");
+                Err(EXIT_USAGE)
+            }
+        };
+    }
+    Ok(expression.to_owned())
+}
+
+/// The user: none, a JSON file, or one user of an export (reading the attributes the
+/// expression names).
+fn read_user(args: &EvalArgs, text: &str) -> Result<OneUser, String> {
+    let Some(user) = &args.user else {
+        return Ok(OneUser::default());
+    };
+    let Some(export) = &args.users else {
+        return read_input(user, "the user file")
+            .and_then(|t| OneUser::from_json(&t))
+            .map_err(|e| format!("--user {user}: {e}"));
+    };
+    let mut wanted = entramap::preview::record::Attributes::default();
+    if let Ok(expr) = entramap::expr::syntax::parse(text) {
+        user::collect_attributes(&expr, &mut wanted);
+    }
+    let key = UserKey::parse(user);
+    let name = export.display();
+    let input: Box<dyn std::io::BufRead> = if export.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let file = std::fs::File::open(export).map_err(|e| format!("cannot read {name}: {e}"))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    match user::find_user(input, InputFormat::Auto, &wanted, &key) {
+        Ok(Some(found)) => Ok(found),
+        Ok(None) => Err(format!("{name}: no user has {key}")),
+        Err(e) => Err(format!("{name}: {e}")),
+    }
+}
+
+fn snippet(text: &str, step: &TraceStep) -> String {
+    let raw = text.get(step.span.start..step.span.end).unwrap_or("");
+    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 72 {
+        format!("{}…", flat.chars().take(71).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn trace_result(result: &TraceResult) -> String {
+    match result {
+        TraceResult::Value(v) => v.to_string(),
+        TraceResult::NotFlowing(reason) => format!("does not flow ({})", reason.as_str()),
+        TraceResult::Failed => "error".to_owned(),
+    }
+}
+
+/// Whether the expression reads the attribute `name`.
+fn reads(text: &str, name: &str) -> bool {
+    let mut attributes = entramap::preview::record::Attributes::default();
+    if let Ok(expr) = entramap::expr::syntax::parse(text) {
+        user::collect_attributes(&expr, &mut attributes);
+    }
+    attributes.lookup(name).is_some()
+}
+
+/// A trace step that reads a derived attribute says where its value came from.
+fn derived_note(text: &str, step: &TraceStep, user: &OneUser) -> String {
+    let raw = text.get(step.span.start..step.span.end).unwrap_or("");
+    raw.strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|name| user.derived_from(name))
+        .map_or_else(String::new, |from| format!(" (from {from})"))
+}
+
+/// The trace as text: each sub-expression, then its result, indented by depth after `margin`.
+pub(super) fn render_trace(
+    text: &str,
+    trace: &[TraceStep],
+    user: &OneUser,
+    margin: &str,
+) -> String {
+    let mut out = String::new();
+    for step in trace {
+        let indent = format!("{margin}{}", "  ".repeat(step.depth));
+        out.push_str(&format!(
+            "{indent}{}\n{indent}  => {}{}\n",
+            escape_controls(&snippet(text, step)),
+            escape_controls(&trace_result(&step.result)),
+            escape_controls(&derived_note(text, step, user))
+        ));
+    }
+    out
+}
+
+fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluation) -> u8 {
     let eval::Evaluation {
         diagnostics,
         result,
@@ -146,20 +364,20 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
     } = evaluation;
     let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let reports = [FileReport {
-        source: Source::new("<expression>", text),
+    let reports = [FileReport::new(
+        Source::new("<expression>", text),
         diagnostics,
-    }];
+    )];
     match args.format {
         EvalFormat::Human => {
             let mut out = String::new();
             if !trace.is_empty() {
-                out.push_str(&eval::trace_text(text, trace));
+                out.push_str(&render_trace(text, trace, user, ""));
                 out.push('\n');
             }
             match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => {
-                    out.push_str(&format!("{value}\n"));
+                    out.push_str(&format!("{}\n", escape_controls(&value.to_string())));
                     if *redacted {
                         out.push_str("note: redacted: provisioning logs show [Redact] instead of this value\n");
                     }
@@ -180,7 +398,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
             } else if !findings.is_empty() {
                 eprint!("{findings}");
             }
-            emit(&out);
+            emit_masked(&out);
         }
         EvalFormat::Sarif => emit(&format!(
             "{}\n",
@@ -202,6 +420,15 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
             };
             if let Some(object) = document.as_object_mut() {
                 object.insert("result".to_owned(), result_json);
+                let derived: Vec<_> = user
+                    .derived
+                    .iter()
+                    .filter(|d| reads(text, &d.attribute))
+                    .map(|d| json!({"attribute": d.attribute, "value": d.value.to_json(), "from": d.from}))
+                    .collect();
+                if !derived.is_empty() {
+                    object.insert("derived".to_owned(), serde_json::Value::Array(derived));
+                }
                 if args.trace {
                     let steps: Vec<_> = trace
                         .iter()
@@ -221,7 +448,7 @@ fn print(args: &EvalArgs, text: &str, evaluation: eval::Evaluation) -> u8 {
                     object.insert("trace".to_owned(), serde_json::Value::Array(steps));
                 }
             }
-            emit(&format!(
+            emit_masked(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
             ));

@@ -1,8 +1,13 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
-use super::{emit, prepare_path, EXIT_OK, EXIT_USAGE};
-use entramap::base::fs::write_atomically;
+use super::{
+    emit, prepare_path, refuse_overwriting_input, use_color, Stream, EXIT_FINDINGS, EXIT_OK,
+    EXIT_USAGE,
+};
+use entramap::base::fs::{read_text_limited, write_atomically};
+use entramap::diagnostics::Severity;
 use entramap::graph::export::{export, ExportOptions};
+use entramap::graph::model::{read_schema, MAX_DOCUMENT_BYTES};
 use std::path::PathBuf;
 
 /// Arguments of `entramap export`.
@@ -14,23 +19,83 @@ pub struct ExportArgs {
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
     /// The name of the Entra directory in the job's schema (`Azure Active Directory` in
-    /// older tenants).
-    #[arg(long, default_value = "Microsoft Entra ID")]
-    source_directory: String,
+    /// older tenants); default: the base schema's, else `Microsoft Entra ID`.
+    #[arg(long)]
+    source_directory: Option<String>,
+    /// The job's schema from the tenant (`GET .../synchronization/jobs/{id}/schema`): merge the
+    /// mapping into it, keeping what the server owns. The result is the body of a PUT.
+    #[arg(long, value_name = "SCHEMA.json")]
+    base: Option<PathBuf>,
 }
 
 /// Runs `entramap export`.
 pub fn run(args: ExportArgs) -> u8 {
+    if let Some(output) = &args.output {
+        let mut inputs = vec![args.file.as_path()];
+        inputs.extend(args.base.as_deref());
+        if let Err(code) = refuse_overwriting_input(output, &inputs) {
+            return code;
+        }
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let exported = export(
+    let linted = entramap::lint::lint_file(&args.file);
+    if linted
+        .report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= Severity::Error)
+    {
+        eprint!(
+            "{}",
+            entramap::diagnostics::report::to_human(
+                std::slice::from_ref(&linted.report),
+                use_color(Stream::Stderr)
+            )
+        );
+        eprintln!(
+            "entramap: {} has lint errors; nothing is exported until they are fixed",
+            args.file.display()
+        );
+        return EXIT_FINDINGS;
+    }
+    let base = match &args.base {
+        None => None,
+        Some(path) => {
+            let text = match read_text_limited(path, MAX_DOCUMENT_BYTES) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("entramap: cannot read {}: {e}", path.display());
+                    return EXIT_USAGE;
+                }
+            };
+            match read_schema(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
+                Ok(schema) => Some(schema),
+                Err(e) => {
+                    eprintln!("entramap: {}:{e}", path.display());
+                    return EXIT_USAGE;
+                }
+            }
+        }
+    };
+    if base.is_none() {
+        eprintln!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema");
+    }
+    let exported = match export(
         &prepared,
         &ExportOptions {
             source_directory_name: args.source_directory,
+            base,
         },
-    );
+    ) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("entramap: {e}");
+            return EXIT_USAGE;
+        }
+    };
     for note in &exported.notes {
         eprintln!("note: {note}");
     }

@@ -59,10 +59,7 @@ pub fn run(args: FmtArgs) -> u8 {
         };
         let formatted = format_source(&name, &text);
         if !formatted.errors.is_empty() {
-            findings.push(FileReport {
-                source: Source::new(name, text),
-                diagnostics: formatted.errors,
-            });
+            findings.push(FileReport::new(Source::new(name, text), formatted.errors));
             continue;
         }
         let Some(new_text) = formatted.text else {

@@ -37,10 +37,19 @@ pub struct ImportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
     format: ImportFormat,
+    /// Import even when a scope the mapping file cannot express (`inputFilterGroups`,
+    /// `categoryFilterGroups`, a clause with several values) would be lost; it is then a note.
+    #[arg(long)]
+    allow_lossy: bool,
 }
 
 /// Runs `entramap import`.
 pub fn run(args: ImportArgs) -> u8 {
+    if let Some(output) = &args.output {
+        if let Err(code) = super::refuse_overwriting_input(output, &[&args.schema]) {
+            return code;
+        }
+    }
     let name = args.schema.display().to_string();
     let text = match read_text_limited(&args.schema, MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
@@ -53,6 +62,7 @@ pub fn run(args: ImportArgs) -> u8 {
         target: args.target,
         app: args.app,
         schema_ref: args.schema_ref,
+        allow_lossy: args.allow_lossy,
     };
     let imported = match import_str(&text, &options, None) {
         Ok(i) => i,

@@ -1,7 +1,7 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
 use super::FailOn;
-use super::{emit, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{emit, emit_with, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::diagnostics::report::{self, FileReport, Format, Summary};
 use entramap::lint::{discover, lint_file, LintReport};
 use std::path::PathBuf;
@@ -35,7 +35,10 @@ pub fn run(args: LintArgs) -> u8 {
     let mappings: usize = results.iter().map(|r| r.mappings).sum();
     let suppressed: usize = results.iter().map(|r| r.suppressed).sum();
     let configuration_error = results.iter().any(LintReport::configuration_error);
-    let reports: Vec<FileReport> = results.into_iter().map(|r| r.report).collect();
+    let reports: Vec<FileReport> = results
+        .into_iter()
+        .flat_map(|r| std::iter::once(r.report).chain(r.profile))
+        .collect();
     let summary = Summary::of(&reports);
     match args.format {
         Format::Human => {
@@ -43,17 +46,13 @@ pub fn run(args: LintArgs) -> u8 {
             out.push_str(&summary_line(&summary, mappings, suppressed));
             emit(&out);
         }
-        Format::Json => {
-            let mut document = report::to_json(&reports);
-            if let Some(object) = document.get_mut("summary").and_then(|s| s.as_object_mut()) {
-                object.insert("mappings".into(), mappings.into());
-                object.insert("suppressed".into(), suppressed.into());
-            }
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&document).unwrap_or_default()
-            ));
-        }
+        Format::Json => emit_with(|out| {
+            let extra = [
+                ("mappings", mappings.into()),
+                ("suppressed", suppressed.into()),
+            ];
+            report::write_json(&reports, &extra, out)
+        }),
         Format::Github => emit(&report::to_github(&reports)),
         Format::Sarif => emit(&format!(
             "{}\n",

@@ -7,8 +7,11 @@ mod eval;
 mod export;
 mod fmt;
 mod import;
+mod init;
+mod interrupt;
 mod lint;
 mod preview;
+mod preview_user;
 mod schema;
 mod synth;
 mod table;
@@ -45,8 +48,10 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Print the JSON Schema (draft-07) of the mapping file or target profile format.
     Schema(schema::SchemaArgs),
-    /// List the built-in target profiles, or print one profile's attribute list.
+    /// List the built-in target profiles (generic and gallery apps), or check and print one.
     Targets(targets::TargetsArgs),
+    /// Write a starter mapping file: a gallery app's default mappings, or the non-gallery default.
+    Init(init::InitArgs),
     /// The setup tables of a mapping file (Markdown, CSV or JSON), as vendor guides print them.
     Table(table::TableArgs),
     /// JSON Schema (draft 2020-12) of the SCIM User and Group resources the app receives.
@@ -111,6 +116,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Targets(args) => targets::run(args),
+        Command::Init(args) => init::run(args),
         Command::Table(args) => table::run(args),
         Command::Docs(args) => docs::run(args),
         Command::Export(args) => export::run(args),
@@ -147,14 +153,21 @@ pub fn use_color(stream: Stream) -> bool {
 /// Set when writing to stdout failed for a reason other than a closed pipe.
 static OUTPUT_FAILED: AtomicBool = AtomicBool::new(false);
 
-/// Prints `text` to stdout with every secret-looking token masked (no output of entramap prints
-/// one in full; only `export -o` and `preview --out` files carry values as they are). A closed
-/// pipe (`entramap ... | head -1`) is ignored; any other write error (a full disk) is reported
-/// once on stderr, and the command then exits with status 2 (see [`run`]).
-pub fn emit(text: &str) {
-    let text = entramap::diagnostics::secrets::redact(text);
-    let mut out = std::io::stdout().lock();
-    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+/// Prints a report for people or tools (`check`, `eval`, `diff`) with every secret-looking token
+/// masked, as [`emit`] does. Data outputs (export, import, table, docs, payloads) go through
+/// [`emit`] as they are, so that standard output and `-o` are the same bytes.
+pub fn emit_masked(text: &str) {
+    emit(&entramap::diagnostics::secrets::redact(text));
+}
+
+/// Lets `write` print to stdout (buffered), with [`emit`]'s handling of write errors.
+pub fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = write(&mut out).and_then(|()| out.flush());
+    report_write_error(result);
+}
+
+fn report_write_error(result: std::io::Result<()>) {
     if let Err(e) = result {
         if e.kind() != std::io::ErrorKind::BrokenPipe
             && !OUTPUT_FAILED.swap(true, Ordering::Relaxed)
@@ -162,6 +175,14 @@ pub fn emit(text: &str) {
             eprintln!("entramap: cannot write to standard output: {e}");
         }
     }
+}
+
+/// Prints `text` to stdout as it is. A closed pipe (`entramap ... | head -1`) is ignored; any
+/// other write error (a full disk) is reported once on stderr, and the command then exits with
+/// status 2 (see [`run`]).
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    report_write_error(out.write_all(text.as_bytes()).and_then(|()| out.flush()));
 }
 
 /// Prints reports in `format` on stdout; `extra` adds a key to the JSON document.
@@ -172,7 +193,7 @@ pub fn print_reports(
 ) {
     match format {
         Format::Human => {
-            emit(&entramap::diagnostics::report::to_human(
+            emit_masked(&entramap::diagnostics::report::to_human(
                 reports,
                 use_color(Stream::Stdout),
             ));
@@ -182,13 +203,13 @@ pub fn print_reports(
             if let (Some((key, value)), Some(object)) = (extra, document.as_object_mut()) {
                 object.insert(key.to_owned(), value);
             }
-            emit(&format!(
+            emit_masked(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&document).unwrap_or_default()
             ));
         }
-        Format::Github => emit(&entramap::diagnostics::report::to_github(reports)),
-        Format::Sarif => emit(&format!(
+        Format::Github => emit_masked(&entramap::diagnostics::report::to_github(reports)),
+        Format::Sarif => emit_masked(&format!(
             "{}\n",
             serde_json::to_string_pretty(&entramap::diagnostics::report::to_sarif(reports))
                 .unwrap_or_default()
@@ -234,8 +255,7 @@ pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
 /// [`prepare_path`], printing the findings in `format`: human on stderr (stdout is the
 /// command's own output), the machine formats as the one document on stdout.
 pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
-    prepare_file(path).map_err(|report| {
-        let reports = [report];
+    prepare_file(path).map_err(|reports| {
         if format == Format::Human {
             eprint!(
                 "{}",
@@ -274,5 +294,24 @@ fn explain(rule: Option<&str>) -> u8 {
                 EXIT_USAGE
             }
         },
+    }
+}
+
+/// Refuses (exit status 2, with a message) to write `output` when it is one of `inputs`: the
+/// same file by any name (symbolic or hard link). Writing it would destroy the input.
+pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<(), u8> {
+    match inputs
+        .iter()
+        .find(|input| input.as_os_str() != "-" && entramap::base::fs::same_file(output, input))
+    {
+        Some(input) => {
+            eprintln!(
+                "entramap: refusing to write {}: it is the input {}",
+                output.display(),
+                input.display()
+            );
+            Err(EXIT_USAGE)
+        }
+        None => Ok(()),
     }
 }

@@ -2,7 +2,7 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::synth::{self, SynthFormat};
-use super::{prepare_path, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{prepare_path, refuse_overwriting_input, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -39,15 +39,28 @@ pub struct PreviewArgs {
     /// CSV; `-` reads standard input.
     #[arg(long, value_name = "EXPORT")]
     users: PathBuf,
+    /// Explain one user of the export instead: its UPN, objectId or line. Prints the scoping
+    /// verdict, every mapping's value with its trace, the payload and the problems.
+    #[arg(long, value_name = "KEY", conflicts_with = "out")]
+    user: Option<String>,
     /// How the export is written (default: detected from its content).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     input_format: InputFormat,
-    /// Write the SCIM payloads to FILE as JSON Lines (atomically).
+    /// Write the SCIM payloads to FILE as JSON Lines: `-` (or `/dev/stdout`) writes standard
+    /// output and moves the report to standard error; a regular file is replaced atomically;
+    /// a device, FIFO or symbolic link is written in place.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = PreviewFormat::Human)]
     format: PreviewFormat,
+    /// Print at most N problems one by one (default: 20 in the human format, all in JSON);
+    /// the summary groups them all by rule and target.
+    #[arg(long, value_name = "N")]
+    max_problems: Option<u64>,
+    /// Print every problem one by one (no limit).
+    #[arg(long, conflicts_with = "max_problems")]
+    details: bool,
     /// Exit 1 when a problem at or above this level is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
@@ -103,31 +116,45 @@ pub fn run_synth(args: SynthArgs) -> u8 {
 }
 
 /// Where `--out` goes: an [`AtomicFile`] (a temporary file beside the target, renamed over it
-/// at the end); or, for a path that exists and is not a regular file (`/dev/null`, a pipe),
-/// that path itself.
+/// at the end) for a regular file or a new path; standard output for `-` and for a path that is
+/// standard output (`/dev/stdout`, whatever it points to); the path itself, written in place,
+/// for a device, a FIFO or a symbolic link (never renamed over).
 enum Output {
     Atomic(BufWriter<AtomicFile>),
-    Direct(BufWriter<File>),
+    InPlace(BufWriter<Box<dyn Write>>),
 }
 
 impl Output {
     fn open(path: &Path) -> io::Result<Output> {
-        match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => Ok(Output::Direct(BufWriter::with_capacity(
-                1 << 20,
-                std::fs::OpenOptions::new().write(true).open(path)?,
-            ))),
-            _ => Ok(Output::Atomic(BufWriter::with_capacity(
-                1 << 20,
-                AtomicFile::create(path)?,
-            ))),
+        let in_place =
+            |w: Box<dyn Write>| Ok(Output::InPlace(BufWriter::with_capacity(1 << 20, w)));
+        if writes_stdout(path) {
+            return in_place(Box::new(io::stdout()));
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => {
+                let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(regular)
+                    .open(path)?;
+                in_place(Box::new(file))
+            }
+            _ => {
+                let file = super::interrupt::removed_on_signal(|| {
+                    let file = AtomicFile::create(path)?;
+                    let temporary = file.temp_path().to_path_buf();
+                    Ok((file, temporary))
+                })?;
+                Ok(Output::Atomic(BufWriter::with_capacity(1 << 20, file)))
+            }
         }
     }
 
     fn writer(&mut self) -> &mut dyn Write {
         match self {
             Output::Atomic(w) => w,
-            Output::Direct(w) => w,
+            Output::InPlace(w) => w,
         }
     }
 
@@ -137,30 +164,68 @@ impl Output {
                 .into_inner()
                 .map_err(io::IntoInnerError::into_error)
                 .and_then(AtomicFile::commit),
-            Output::Direct(mut w) => w.flush(),
+            Output::InPlace(mut w) => w.flush(),
         }
     }
+}
+
+/// Whether writing `path` writes this process's standard output: `-`, or a path to the same
+/// file (`/dev/stdout`, `/proc/self/fd/1`, the file stdout is redirected to).
+fn writes_stdout(path: &Path) -> bool {
+    if path.as_os_str() == "-" {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::MetadataExt;
+        let stdout = io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(File::from)
+            .and_then(|f| f.metadata());
+        if let (Ok(out), Ok(target)) = (stdout, std::fs::metadata(path)) {
+            return out.dev() == target.dev() && out.ino() == target.ino();
+        }
+    }
+    false
 }
 
 /// The report and payload writer.
 struct CliSink {
     export: String,
     format: PreviewFormat,
-    report: BufWriter<io::StdoutLock<'static>>,
+    report: BufWriter<Box<dyn Write>>,
     first: bool,
+    /// Problems still to print one by one (`None`: all).
+    shown_left: Option<u64>,
+    /// Problems not printed.
+    omitted: u64,
     out: Option<Output>,
     bar: Option<ProgressBar>,
 }
 
 impl Sink for CliSink {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        match &mut self.shown_left {
+            Some(0) => {
+                self.omitted += 1;
+                return Ok(());
+            }
+            Some(left) => *left -= 1,
+            None => {}
+        }
         match self.format {
             PreviewFormat::Human => {
                 write!(
                     self.report,
-                    "{}:{}: {}: {}",
-                    self.export, problem.line, problem.rule, problem.message
+                    "{}:{}: {}: ",
+                    self.export, problem.line, problem.rule
                 )?;
+                if let Some(user) = &problem.user {
+                    write!(self.report, "user {user}: ")?;
+                }
+                write!(self.report, "{}", problem.message)?;
                 match &problem.target {
                     Some(target) => writeln!(self.report, " ({target})"),
                     None => writeln!(self.report),
@@ -208,28 +273,87 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn human_summary(summary: &Summary) -> String {
-    let mut text = format!(
+/// How many problems the human format prints one by one unless told.
+const DEFAULT_MAX_PROBLEMS: u64 = 20;
+
+fn human_summary(summary: &Summary, omitted: u64) -> String {
+    let mut text = String::new();
+    if omitted > 0 {
+        text.push_str(&format!(
+            "… and {omitted} more problems (--details prints them all)\n"
+        ));
+    }
+    for attribute in &summary.absent_attributes {
+        let caused: Vec<String> = summary
+            .groups
+            .iter()
+            .filter(|g| g.caused_by.contains(attribute))
+            .map(|g| match &g.target {
+                Some(target) => format!("{} {} ({target})", g.count, g.rule),
+                None => format!("{} {}", g.count, g.rule),
+            })
+            .collect();
+        text.push_str(&format!(
+            "root cause: no user of the export has `{attribute}`, which the mapping reads"
+        ));
+        if caused.is_empty() {
+            text.push('\n');
+        } else {
+            text.push_str(&format!("; it explains {}\n", caused.join(", ")));
+        }
+    }
+    if !summary.groups.is_empty() {
+        text.push_str("problems by rule and target:\n");
+        let mut groups: Vec<&preview::Group> = summary.groups.iter().collect();
+        groups.sort_by(|a, b| {
+            (b.rule.severity(), b.count)
+                .cmp(&(a.rule.severity(), a.count))
+                .then_with(|| (a.rule, &a.target).cmp(&(b.rule, &b.target)))
+        });
+        for group in groups {
+            let more = if group.count > group.users.len() as u64 {
+                ", …"
+            } else {
+                ""
+            };
+            let target = group
+                .target
+                .as_ref()
+                .map_or_else(String::new, |t| format!(" ({t})"));
+            text.push_str(&format!(
+                "  {}{target}: {}; first: {}{more}\n",
+                group.rule,
+                group.count,
+                group.users.join(", ")
+            ));
+        }
+    }
+    text.push_str(&format!(
         "{} users read: {} payloads, {} failures, {} out of scope, {} unreadable\n",
         summary.users_read,
         summary.payloads,
         summary.failures,
         summary.out_of_scope,
         summary.unreadable
-    );
-    if !summary.problems.is_empty() {
-        let rules: Vec<String> = summary
-            .problems
-            .iter()
-            .map(|(rule, n)| format!("{rule} {n}"))
-            .collect();
-        text.push_str(&format!("problems: {}\n", rules.join(", ")));
-    }
+    ));
     text
 }
 
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
+    if let Some(out) = &args.out {
+        if let Err(code) = refuse_overwriting_input(out, &[&args.file, &args.users]) {
+            return code;
+        }
+    }
+    if args.jobs > preview::max_jobs() {
+        eprintln!(
+            "entramap: --jobs {} is more than {} per core; using {}",
+            args.jobs,
+            preview::JOBS_PER_CORE,
+            preview::max_jobs()
+        );
+    }
     let prepared = match prepare_path(&args.file) {
         Ok(prepared) => prepared,
         Err(code) => return code,
@@ -245,10 +369,28 @@ pub fn run(args: PreviewArgs) -> u8 {
             return EXIT_FINDINGS;
         }
     };
+    let mut options = Options {
+        jobs: args.jobs,
+        format: args.input_format,
+        chunk_size: args.chunk_size,
+        seed: args.seed,
+        parameters: args.params.into_iter().collect(),
+        ..Options::default()
+    };
+    if let Some(now) = args.now {
+        options.now = now;
+    }
+    if let Some(key) = &args.user {
+        return super::preview_user::run(&plan, &args.users, args.input_format, key, &options);
+    }
     let export = args.users.display().to_string();
     let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
         (Box::new(io::stdin().lock()), None)
     } else {
+        if let Some(kind) = device(&args.users) {
+            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            return EXIT_USAGE;
+        }
         match File::open(&args.users) {
             Ok(file) => {
                 let total = file.metadata().ok().map(|m| m.len());
@@ -270,22 +412,26 @@ pub fn run(args: PreviewArgs) -> u8 {
         },
         None => None,
     };
-    let mut options = Options {
-        jobs: args.jobs,
-        format: args.input_format,
-        chunk_size: args.chunk_size,
-        seed: args.seed,
-        parameters: args.params.into_iter().collect(),
-        ..Options::default()
-    };
-    if let Some(now) = args.now {
-        options.now = now;
-    }
     let mut sink = CliSink {
         export: export.clone(),
         format: args.format,
-        report: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        // Payloads on standard output: the report goes to standard error.
+        report: BufWriter::with_capacity(
+            1 << 16,
+            if args.out.as_deref().is_some_and(writes_stdout) {
+                Box::new(io::stderr())
+            } else {
+                Box::new(io::stdout())
+            },
+        ),
         first: true,
+        shown_left: match (args.details, args.max_problems, args.format) {
+            (true, _, _) => None,
+            (false, Some(n), _) => Some(n),
+            (false, None, PreviewFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
+            (false, None, PreviewFormat::Json) => None,
+        },
+        omitted: 0,
         out,
         bar: progress_bar(total),
     };
@@ -313,9 +459,10 @@ pub fn run(args: PreviewArgs) -> u8 {
         }
     };
     let tail = match args.format {
-        PreviewFormat::Human => human_summary(&summary),
+        PreviewFormat::Human => human_summary(&summary, sink.omitted),
         PreviewFormat::Json => format!(
-            "\n  ],\n  \"summary\": {}\n}}\n",
+            "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n}}\n",
+            sink.omitted,
             serde_json::to_string(&summary).unwrap_or_default()
         ),
     };
@@ -342,6 +489,24 @@ pub fn run(args: PreviewArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// What kind of device `path` is, if it is one (`/dev/zero` would be read without end).
+fn device(path: &Path) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = std::fs::metadata(path).ok()?.file_type();
+        if kind.is_char_device() {
+            return Some("character device");
+        }
+        if kind.is_block_device() {
+            return Some("block device");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    None
 }
 
 fn write_failed(e: &io::Error) -> u8 {

@@ -93,6 +93,21 @@ impl Diagnostic {
     }
 }
 
+/// Findings of one file kept for output; the rest are only counted (see [`FileReport::cap`]), so
+/// that a file of a few megabytes with a finding every few bytes costs bounded memory and output.
+pub const MAX_FINDINGS_PER_FILE: usize = 10_000;
+
+/// Findings of one rule left out of a [`FileReport`] past [`MAX_FINDINGS_PER_FILE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    /// The rule.
+    pub rule: RuleId,
+    /// Their severity.
+    pub severity: Severity,
+    /// How many.
+    pub count: usize,
+}
+
 /// Diagnostics of one source.
 #[derive(Debug, Clone)]
 pub struct FileReport {
@@ -100,6 +115,46 @@ pub struct FileReport {
     pub source: Source,
     /// Its findings, in order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings counted but not kept, by rule (empty unless [`FileReport::cap`] dropped some).
+    pub omitted: Vec<Omitted>,
+}
+
+impl FileReport {
+    /// The findings of `source`, none omitted.
+    pub fn new(source: Source, diagnostics: Vec<Diagnostic>) -> Self {
+        FileReport {
+            source,
+            diagnostics,
+            omitted: Vec::new(),
+        }
+    }
+
+    /// Keeps the first `max` findings and counts the rest by rule in [`FileReport::omitted`].
+    pub fn cap(&mut self, max: usize) {
+        if self.diagnostics.len() <= max {
+            return;
+        }
+        for d in self.diagnostics.drain(max..) {
+            match self
+                .omitted
+                .iter_mut()
+                .find(|o| o.rule == d.rule && o.severity == d.severity)
+            {
+                Some(o) => o.count += 1,
+                None => self.omitted.push(Omitted {
+                    rule: d.rule,
+                    severity: d.severity,
+                    count: 1,
+                }),
+            }
+        }
+        self.diagnostics.shrink_to_fit();
+    }
+
+    /// How many findings were left out.
+    pub fn omitted_count(&self) -> usize {
+        self.omitted.iter().map(|o| o.count).sum()
+    }
 }
 
 /// Counts by severity.
@@ -113,6 +168,13 @@ pub struct Summary {
     pub warnings: usize,
     /// Notes.
     pub notes: usize,
+    /// Findings counted above but left out of the output (see [`MAX_FINDINGS_PER_FILE`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -122,11 +184,20 @@ impl Summary {
             files: reports.len(),
             ..Summary::default()
         };
-        for d in reports.iter().flat_map(|r| &r.diagnostics) {
-            match d.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Note => summary.notes += 1,
+        let kept = reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .map(|d| (d.severity, 1));
+        let omitted = reports
+            .iter()
+            .flat_map(|r| &r.omitted)
+            .map(|o| (o.severity, o.count));
+        summary.omitted = reports.iter().map(FileReport::omitted_count).sum();
+        for (severity, count) in kept.chain(omitted) {
+            match severity {
+                Severity::Error => summary.errors += count,
+                Severity::Warning => summary.warnings += count,
+                Severity::Note => summary.notes += count,
             }
         }
         summary

@@ -3,11 +3,12 @@
 //! SARIF: [`report`]) and the masking of secret tokens ([`secrets`]).
 
 pub mod diagnostic;
+pub mod human;
 pub mod report;
 pub mod rules;
 pub mod secrets;
 pub mod severity;
 
-pub use diagnostic::{Diagnostic, FileReport, Label, Summary};
+pub use diagnostic::{Diagnostic, FileReport, Label, Omitted, Summary, MAX_FINDINGS_PER_FILE};
 pub use rules::RuleId;
 pub use severity::Severity;

@@ -1,7 +1,7 @@
 //! Rendering findings: `human` (miette code frames), `json`, `github` workflow commands and SARIF
 //! 2.1.0, with 1-based lines and Unicode-character columns computed from byte spans.
 
-use crate::base::text::Span;
+use crate::base::text::{escape_controls, Span};
 pub use crate::base::text::{Position, Source};
 use crate::diagnostics::{Diagnostic, RuleId, Severity};
 pub use crate::diagnostics::{FileReport, Summary};
@@ -61,6 +61,53 @@ pub fn to_json(reports: &[FileReport]) -> serde_json::Value {
     json!({"version": 1, "diagnostics": diagnostics, "summary": Summary::of(reports)})
 }
 
+/// Writes the `json` format to `out` one finding at a time, never holding the whole document:
+/// the same text as pretty-printing [`to_json`], with `summary_extra` added to the summary.
+pub fn write_json(
+    reports: &[FileReport],
+    summary_extra: &[(&str, serde_json::Value)],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
+    let mut first = true;
+    for report in reports {
+        for d in &report.diagnostics {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            let text = serde_json::to_string_pretty(&diagnostic_json(&report.source, d))?;
+            write_indented(out, &text, "    ")?;
+        }
+    }
+    out.write_all(if first { b"],\n" } else { b"\n  ],\n" })?;
+    let mut summary = serde_json::to_value(Summary::of(reports))?;
+    if let Some(object) = summary.as_object_mut() {
+        for (key, value) in summary_extra {
+            object.insert((*key).to_owned(), value.clone());
+        }
+    }
+    out.write_all(b"  \"summary\": ")?;
+    let text = serde_json::to_string_pretty(&summary)?;
+    let (first_line, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    out.write_all(first_line.as_bytes())?;
+    if !rest.is_empty() {
+        out.write_all(b"\n")?;
+        write_indented(out, rest, "  ")?;
+    }
+    out.write_all(b"\n}\n")
+}
+
+/// Writes `text` with `indent` before each line (pretty JSON has no line break inside a string).
+fn write_indented(out: &mut dyn std::io::Write, text: &str, indent: &str) -> std::io::Result<()> {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(indent.as_bytes())?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
     let d = &redacted(d);
     let mut labels: Vec<serde_json::Value> = Vec::new();
@@ -97,14 +144,14 @@ pub fn to_github(reports: &[FileReport]) -> String {
                 Severity::Warning => "warning",
                 Severity::Note => "notice",
             };
-            let mut message = d.message.clone();
+            let mut message = escape_controls(&d.message).into_owned();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
-                message.push_str(help);
+                message.push_str(&escape_controls(help));
             }
             out.push_str(&format!(
                 "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                escape_property(&report.source.name),
+                escape_property(&escape_controls(&report.source.name)),
                 start.line,
                 start.column,
                 end.line,
@@ -113,8 +160,27 @@ pub fn to_github(reports: &[FileReport]) -> String {
                 escape_data(&message),
             ));
         }
+        if let Some(text) = omitted_text(report) {
+            out.push_str(&format!(
+                "::notice file={}::{}\n",
+                escape_property(&escape_controls(&report.source.name)),
+                escape_data(&escape_controls(&text)),
+            ));
+        }
     }
     out
+}
+
+/// "N more findings not listed" for a file whose findings were capped.
+fn omitted_text(report: &FileReport) -> Option<String> {
+    let omitted = report.omitted_count();
+    (omitted > 0).then(|| {
+        format!(
+            "{}: {omitted} more findings not listed (at most {} a file); they are counted in the summary",
+            report.source.name,
+            crate::diagnostics::MAX_FINDINGS_PER_FILE
+        )
+    })
 }
 
 fn escape_data(s: &str) -> String {
@@ -128,66 +194,9 @@ fn escape_property(s: &str) -> String {
 }
 
 /// The `human` format: a miette code frame per finding, then nothing else (the caller prints
-/// the summary line).
+/// the summary line). See [`crate::diagnostics::human`].
 pub fn to_human(reports: &[FileReport], color: bool) -> String {
-    use miette::{
-        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    };
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
-    let mut out = String::new();
-    for report in reports {
-        let text = crate::diagnostics::secrets::redact(&report.source.text).into_owned();
-        for d in report.diagnostics.iter().map(redacted) {
-            let start = report.source.position(d.span.start);
-            out.push_str(&format!(
-                "{}:{}:{}: {}[{}]: {}\n",
-                report.source.name, start.line, start.column, d.severity, d.rule, d.message
-            ));
-            let mut labels = vec![LabeledSpan::new_primary_with_span(
-                d.primary_label.clone(),
-                (d.span.start, d.span.len()),
-            )];
-            labels.extend(d.labels.iter().map(|l| {
-                LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
-            }));
-            let mut help = d.help.clone().unwrap_or_default();
-            for note in &d.notes {
-                if !help.is_empty() {
-                    help.push('\n');
-                }
-                help.push_str("note: ");
-                help.push_str(note);
-            }
-            let mut diagnostic = MietteDiagnostic::new(d.message.clone())
-                .with_severity(match d.severity {
-                    Severity::Error => miette::Severity::Error,
-                    Severity::Warning => miette::Severity::Warning,
-                    Severity::Note => miette::Severity::Advice,
-                })
-                .with_labels(labels);
-            if !help.is_empty() {
-                diagnostic = diagnostic.with_help(help);
-            }
-            let report_with_source = miette::Report::new(diagnostic)
-                .with_source_code(NamedSource::new(report.source.name.clone(), text.clone()));
-            let mut frame = String::new();
-            if handler
-                .render_report(&mut frame, report_with_source.as_ref())
-                .is_ok()
-            {
-                out.push_str(&frame);
-            }
-            out.push('\n');
-        }
-    }
-    out
+    crate::diagnostics::human::to_human(reports, color)
 }
 
 /// SARIF 2.1.0: one run, the rules that fired with their metadata, one result per finding.
@@ -247,7 +256,7 @@ pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
             })
         })
         .collect();
-    json!({
+    let mut sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -259,7 +268,17 @@ pub fn to_sarif(reports: &[FileReport]) -> serde_json::Value {
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
-    })
+    });
+    let notices: Vec<serde_json::Value> = reports
+        .iter()
+        .filter_map(omitted_text)
+        .map(|text| json!({"level": "note", "message": {"text": text}}))
+        .collect();
+    if !notices.is_empty() {
+        sarif["runs"][0]["invocations"] =
+            json!([{"executionSuccessful": true, "toolExecutionNotifications": notices}]);
+    }
+    sarif
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -274,7 +293,7 @@ fn sarif_location(source: &Source, span: Span) -> serde_json::Value {
     let start = source.position(span.start);
     let end = source.position(span.end);
     json!({
-        "artifactLocation": {"uri": source.name.replace('\\', "/")},
+        "artifactLocation": {"uri": sarif_uri(&source.name)},
         "region": {
             "startLine": start.line,
             "startColumn": start.column,
@@ -284,6 +303,31 @@ fn sarif_location(source: &Source, span: Span) -> serde_json::Value {
             "byteLength": end.offset.saturating_sub(start.offset),
         },
     })
+}
+
+/// A file name as a SARIF `uri` (an RFC 3986 URI reference): `\\` as `/`, every byte outside
+/// the unreserved characters and `/` percent-encoded, and an absolute path as a `file://` URI.
+fn sarif_uri(name: &str) -> String {
+    let path = name.replace('\\', "/");
+    let drive =
+        path.len() >= 2 && path.as_bytes()[0].is_ascii_alphabetic() && path.as_bytes()[1] == b':';
+    let mut out = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if drive {
+        out.push_str("file:///");
+    }
+    for (i, b) in path.bytes().enumerate() {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')
+            || (drive && i == 1)
+        {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -318,6 +362,40 @@ mod tests {
                 offset: x
             }
         );
+    }
+
+    #[test]
+    fn streamed_json_is_the_pretty_document() {
+        use crate::diagnostics::Diagnostic;
+        let source = Source::new("a b.yaml", "x: [1]\ny: \"\\u001b\"\n");
+        let findings = vec![
+            Diagnostic::new(RuleId::UnknownKey, Span::new(0, 1), "unknown key `x`")
+                .with_primary_label("here")
+                .with_label(Span::new(7, 8), "and \u{1b} here")
+                .with_note("note"),
+            Diagnostic::new(RuleId::UnknownKey, Span::new(7, 8), "unknown key `y`"),
+        ];
+        for reports in [
+            vec![FileReport::new(source.clone(), findings)],
+            vec![FileReport::new(source, Vec::new())],
+        ] {
+            let mut streamed = Vec::new();
+            write_json(&reports, &[("mappings", json!(3))], &mut streamed).expect("written");
+            let mut document = to_json(&reports);
+            document["summary"]["mappings"] = json!(3);
+            let expected = format!(
+                "{}\n",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
+            assert_eq!(String::from_utf8_lossy(&streamed), expected);
+        }
+    }
+
+    #[test]
+    fn sarif_uris_are_percent_encoded() {
+        assert_eq!(sarif_uri("dir/a b#1%.yaml"), "dir/a%20b%231%25.yaml");
+        assert_eq!(sarif_uri("/tmp/ü.yaml"), "file:///tmp/%C3%BC.yaml");
+        assert_eq!(sarif_uri("C:\\m\\x.yaml"), "file:///C:/m/x.yaml");
     }
 
     #[test]

@@ -106,6 +106,17 @@ pub struct Param {
     pub kind: ParamKind,
     /// Whether the slot must hold a value (an optional slot may be left empty: `, ,`).
     pub required: bool,
+    /// The `key` of this argument in a Graph source tree (`parameters[].key`). Where the
+    /// service's own function list (`GET .../schema/functions`) or a real job schema shows the
+    /// key, it is that; otherwise the reference name (inferred; see `docs/graph-wire-format.md`).
+    pub key: &'static str,
+}
+
+impl Param {
+    /// The same parameter under another Graph key.
+    pub const fn key(self, key: &'static str) -> Param {
+        Param { key, ..self }
+    }
 }
 
 /// How many arguments a function takes.
@@ -172,6 +183,8 @@ pub struct Function {
     pub summary: &'static str,
     /// Microsoft's reference page for it.
     pub doc: &'static str,
+    /// Where the signature (parameters, arity, contexts, Graph keys) comes from.
+    pub origin: &'static str,
 }
 
 const fn p(name: &'static str, kind: ParamKind) -> Param {
@@ -179,6 +192,7 @@ const fn p(name: &'static str, kind: ParamKind) -> Param {
         name,
         kind,
         required: true,
+        key: name,
     }
 }
 
@@ -187,6 +201,7 @@ const fn opt(name: &'static str, kind: ParamKind) -> Param {
         name,
         kind,
         required: false,
+        key: name,
     }
 }
 
@@ -248,10 +263,25 @@ const BASE: Function = Function {
     documented: true,
     summary: "",
     doc: AP_DOC,
+    origin: ORIGIN_AP,
 };
 
-/// Every function, one entry each (FormatDateTime twice: a 4-argument form for app provisioning
-/// and HR, a 3-argument form for Cloud Sync). To add a function, add a line here.
+/// The app provisioning function reference (and, for the functions it lists, the Cloud Sync one).
+const ORIGIN_AP: &str =
+    "signature: functions-for-customizing-application-data.md (MicrosoftDocs/entra-docs)";
+/// The Cloud Sync function reference.
+const ORIGIN_CS: &str = "signature: cloud-sync reference-expressions.md (MicrosoftDocs/entra-docs)";
+/// The service's own function list and the app provisioning reference.
+const ORIGIN_SERVICE: &str = "signature and Graph keys: the service's GET .../schema/functions response (tests/fixtures/graph-real/msgraph-functions-full-response.json) and functions-for-customizing-application-data.md";
+/// Only the service's own function list.
+const ORIGIN_SERVICE_ONLY: &str = "signature and Graph keys: the service's GET .../schema/functions response only (tests/fixtures/graph-real/msgraph-functions-full-response.json)";
+/// The app roles page.
+const ORIGIN_ROLES: &str =
+    "signature: customize-application-attributes.md (MicrosoftDocs/entra-docs)";
+
+/// Every function, one entry each (FormatDateTime twice: the 4-argument form everywhere, the
+/// 3-argument form in Cloud Sync; a call binds to the form its argument count fits). To add a
+/// function, add a line here.
 pub static FUNCTIONS: &[Function] = &[
     function!(
         "Append",
@@ -259,16 +289,17 @@ pub static FUNCTIONS: &[Function] = &[
         range(2),
         fixed(S),
         AP | HR | CS,
-        "Appends suffix to the end of source."
+        "Appends suffix to the end of source.",
+        origin: ORIGIN_SERVICE
     ),
     function!("AppRoleAssignmentsComplex", [p("appRoleAssignments", ROLES)], range(1),
         fixed(Type::multi(Base::Roles)), AP,
         "All app roles assigned to the user, as complex SCIM roles (PATCH add).",
-        placement: Placement::WholeExpression, doc: ROLES_DOC),
+        placement: Placement::WholeExpression, doc: ROLES_DOC, origin: ORIGIN_ROLES),
     function!("AssertiveAppRoleAssignmentsComplex", [p("appRoleAssignments", ROLES)], range(1),
         fixed(Type::multi(Base::Roles)), AP,
         "All app roles assigned to the user, as complex SCIM roles (PATCH replace: removes unassigned roles).",
-        placement: Placement::WholeExpression, doc: ROLES_DOC),
+        placement: Placement::WholeExpression, doc: ROLES_DOC, origin: ORIGIN_ROLES),
     function!(
         "BitAnd",
         [p("value1", INT), p("value2", INT)],
@@ -305,7 +336,7 @@ pub static FUNCTIONS: &[Function] = &[
         "The first argument that is not null; the last one acts as the default."
     ),
     function!("ConvertFromBase64", [p("source", STR), opt("Encoding", ParamKind::Enum { values: &["Unicode", "ASCII", "UTF8"], bare: true })],
-        range(1), fixed(S), CS, "Decodes a base64 string.", doc: CS_DOC),
+        range(1), fixed(S), CS, "Decodes a base64 string.", doc: CS_DOC, origin: ORIGIN_CS),
     function!(
         "ConvertToBase64",
         [p("source", STR)],
@@ -367,24 +398,26 @@ pub static FUNCTIONS: &[Function] = &[
         "Converts an AD FILETIME integer to a date/time."
     ),
     function!("DNComponent", [p("dn", ANY), p("ComponentNumber", INT)], range(2), fixed(S), CS,
-        "The ComponentNumber-th RDN of a distinguished name, from the left.", doc: CS_DOC),
+        "The ComponentNumber-th RDN of a distinguished name, from the left.", doc: CS_DOC, origin: ORIGIN_CS),
     function!("Error", [p("ErrorMessage", STR)], range(1), Returns::Never, CS,
-        "Raises a custom error for the object.", doc: CS_DOC),
+        "Raises a custom error for the object.", doc: CS_DOC, origin: ORIGIN_CS),
     function!(
         "FormatDateTime",
         [
             p("source", ANY),
             opt("dateTimeStyles", STR),
-            p("inputFormat", STR),
+            opt("inputFormat", STR),
             p("outputFormat", STR)
         ],
         range(4),
         fixed(S),
-        AP | HR,
-        "Reformats a date string from one .NET format to another."
+        AP | HR | CS,
+        "Reformats a date string from one .NET format to another.",
+        origin: "signature: functions-for-customizing-application-data.md; the four-argument form in Cloud Sync too: Microsoft's default Cloud Sync mapping of LastPasswordChangeTimestamp (inputFormat empty when the source is already a date); Graph key dateTimeStyles inferred (the service's list has no such parameter)"
     ),
     function!("FormatDateTime", [p("source", ANY), p("inputFormat", STR), p("outputFormat", STR)],
-        range(3), fixed(S), CS, "Reformats a date string from one .NET format to another.", doc: CS_DOC),
+        range(3), fixed(S), CS, "Reformats a date string from one .NET format to another.", doc: CS_DOC,
+        origin: "signature: cloud-sync reference-expressions.md and the service's GET .../schema/functions response (source, inputFormat, outputFormat)"),
     function!(
         "Guid",
         [],
@@ -399,14 +432,15 @@ pub static FUNCTIONS: &[Function] = &[
     function!(
         "IIF",
         [
-            p("condition", ParamKind::Condition),
-            p("valueIfTrue", ANY),
-            p("valueIfFalse", ANY)
+            p("condition", ParamKind::Condition).key("one"),
+            opt("valueIfTrue", ANY).key("two"),
+            opt("valueIfFalse", ANY).key("three")
         ],
         range(3),
         Returns::Args(&[1, 2]),
         AP | HR | CS,
-        "valueIfTrue if the condition holds, else valueIfFalse."
+        "valueIfTrue if the condition holds, else valueIfFalse (an empty branch yields nothing).",
+        origin: "signature: functions-for-customizing-application-data.md; empty branches: Microsoft's default Cloud Sync mapping of LastPasswordChangeTimestamp; Graph key `one`: a real 2025 Cloud Sync job schema (cloudsync-ad2aad-schema-excerpt.txt), `two`/`three` inferred"
     ),
     function!(
         "InStr",
@@ -429,7 +463,7 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     function!(
         "IsNull",
-        [p("expression", ANY)],
+        [p("expression", ANY).key("source")],
         range(1),
         fixed(Type::BOOLEAN),
         AP | HR | CS,
@@ -437,7 +471,7 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     function!(
         "IsNullOrEmpty",
-        [p("expression", ANY)],
+        [p("expression", ANY).key("source")],
         range(1),
         fixed(Type::BOOLEAN),
         AP | HR | CS,
@@ -445,15 +479,16 @@ pub static FUNCTIONS: &[Function] = &[
     ),
     function!(
         "IsPresent",
-        [p("expression", ANY)],
+        [p("expression", ANY).key("source")],
         range(1),
         fixed(Type::BOOLEAN),
         AP | HR | CS,
-        "True if the attribute is present and not empty."
+        "True if the attribute is present and not empty.",
+        origin: "signature: functions-for-customizing-application-data.md; Graph key `source`: a real 2025 Cloud Sync job schema (cloudsync-ad2aad-schema-excerpt.txt)"
     ),
     function!(
         "IsString",
-        [p("expression", ANY)],
+        [p("expression", ANY).key("source")],
         range(1),
         fixed(Type::BOOLEAN),
         AP | HR | CS,
@@ -476,7 +511,8 @@ pub static FUNCTIONS: &[Function] = &[
         },
         fixed(S),
         AP | HR | CS,
-        "Joins the values of all sources with the separator, skipping empty ones."
+        "Joins the values of all sources with the separator, skipping empty ones.",
+        origin: ORIGIN_SERVICE
     ),
     function!(
         "Left",
@@ -492,7 +528,8 @@ pub static FUNCTIONS: &[Function] = &[
         range(3),
         fixed(S),
         AP | HR | CS,
-        "length characters from position start (1-based)."
+        "length characters from position start (1-based).",
+        origin: ORIGIN_SERVICE
     ),
     function!(
         "NormalizeDiacritics",
@@ -508,7 +545,8 @@ pub static FUNCTIONS: &[Function] = &[
         range(1),
         fixed(Type::BOOLEAN),
         AP | HR | CS,
-        "Flips a Boolean."
+        "Flips a Boolean.",
+        origin: ORIGIN_SERVICE
     ),
     function!(
         "Now",
@@ -569,54 +607,58 @@ pub static FUNCTIONS: &[Function] = &[
         "Replace",
         [
             p("source", STR),
-            opt("oldValue", STR),
-            opt("regexPattern", ParamKind::Regex),
-            opt("regexGroupName", STR),
-            opt("replacementValue", STR),
-            opt("replacementAttributeName", ANY),
-            opt("template", STR)
+            opt("oldValue", STR).key("Find"),
+            opt("regexPattern", ParamKind::Regex).key("RegularExpression"),
+            opt("regexGroupName", STR).key("RegularExpressionGroupName"),
+            opt("replacementValue", STR).key("Replacement"),
+            opt("replacementAttributeName", ANY).key("ReplacementPropertyName"),
+            opt("template", STR).key("Template")
         ],
-        range(7),
+        range(1),
         fixed(S),
         AP | HR | CS,
-        "Replaces text or regex matches; the mode depends on which slots are given."
+        "Replaces text or regex matches; the mode depends on which slots are given.",
+        origin: "signature: functions-for-customizing-application-data.md; every parameter but source optional, so trailing slots may be left out, and the Graph keys: the service's GET .../schema/functions response"
     ),
     function!("SelectUniqueValue", [p("uniqueValueRule", STR)], Arity::Repeat { group: 1, min_groups: 2 }, fixed(S), HR,
         "The first of the candidate values that is unused in the target (Workday, SuccessFactors, API-driven to AD).",
         placement: Placement::WholeExpression),
     function!(
         "SingleAppRoleAssignment",
-        [p("appRoleAssignments", ROLES)],
+        [p("appRoleAssignments", ROLES).key("source")],
         range(1),
         fixed(S),
         AP,
-        "The single app role assigned to the user."
+        "The single app role assigned to the user.",
+        origin: ORIGIN_SERVICE
     ),
     function!(
         "Split",
-        [p("source", STR), p("delimiter", STR)],
-        range(2),
+        [p("source", STR), opt("delimiter", STR)],
+        range(1),
         fixed(Type::multi(Base::String)),
         AP | HR | CS,
-        "Splits a string into a multi-valued list."
+        "Splits a string into a multi-valued list.",
+        origin: "signature: functions-for-customizing-application-data.md; delimiter optional: the service's GET .../schema/functions response"
     ),
     function!("StringFromSid", [p("ObjectSID", ParamKind::Value(Base::Binary))], range(1), fixed(S), CS,
-        "The string form of a binary SID.", doc: CS_DOC),
+        "The string form of a binary SID.", doc: CS_DOC, origin: ORIGIN_CS),
     function!(
         "StripSpaces",
         [p("source", STR)],
         range(1),
         fixed(S),
         AP | HR | CS,
-        "Removes all space characters."
+        "Removes all space characters.",
+        origin: ORIGIN_SERVICE
     ),
     function!(
         "Switch",
         [
             p("source", ANY),
             opt("defaultValue", ANY),
-            p("key", STR),
-            p("value", ANY)
+            p("key", STR).key("switchValue"),
+            p("value", ANY).key("switchValue")
         ],
         Arity::Repeat {
             group: 2,
@@ -624,7 +666,8 @@ pub static FUNCTIONS: &[Function] = &[
         },
         Returns::SwitchValues,
         AP | HR | CS,
-        "The value whose key equals source (case-sensitive), else the default."
+        "The value whose key equals source (case-sensitive), else the default.",
+        origin: "signature: functions-for-customizing-application-data.md; Graph keys (source, defaultValue, then switchValue for every key and value): the service's GET .../schema/functions response"
     ),
     function!(
         "ToLower",
@@ -642,8 +685,9 @@ pub static FUNCTIONS: &[Function] = &[
         AP | HR | CS,
         "Upper case, optionally by a culture's rules."
     ),
-    function!("Trim", [p("value", ANY)], range(1), Returns::Args(&[0]), CS,
-        "Removes leading and trailing white space (per value for multi-valued input).", doc: CS_DOC),
+    function!("Trim", [p("value", ANY).key("source")], range(1), Returns::Args(&[0]), CS,
+        "Removes leading and trailing white space (per value for multi-valued input).", doc: CS_DOC,
+        origin: "signature: cloud-sync reference-expressions.md; Graph key `source`: a real Cloud Sync attributeMapping (cloudsync-trim-attributemapping.json)"),
     function!(
         "Word",
         [p("String", STR), p("WordNumber", INT), p("delimiters", STR)],
@@ -652,10 +696,18 @@ pub static FUNCTIONS: &[Function] = &[
         AP | HR | CS,
         "The WordNumber-th word (1-based), words split at any of the delimiters."
     ),
-    function!("DefaultDomain", [], range(0), fixed(S), CS,
-        "Listed in the Graph functions catalogue only; semantics undocumented.", documented: false, doc: GRAPH_DOC),
+    function!("DefaultDomain", [], range(0), fixed(S), AP | HR | CS,
+        "Listed in the service's function list only; semantics undocumented (reported working in Workday inbound).",
+        documented: false, doc: GRAPH_DOC, origin: ORIGIN_SERVICE_ONLY),
     function!("AppRoleAssignments", [p("source", ANY)], range(1), fixed(S), AP,
-        "Listed in the Graph functions catalogue only; semantics undocumented.", documented: false, doc: GRAPH_DOC),
+        "Listed in the service's function list only; semantics undocumented.", documented: false, doc: GRAPH_DOC,
+        origin: ORIGIN_SERVICE_ONLY),
+    function!("Prepend", [p("prefix", STR), p("source", STR)], range(2), fixed(S), AP | HR | CS,
+        "Listed in the service's function list only: prefix put before source.", documented: false, doc: GRAPH_DOC,
+        origin: ORIGIN_SERVICE_ONLY),
+    function!("IsNothing", [p("source", ANY)], range(1), fixed(Type::BOOLEAN), AP | HR | CS,
+        "Listed in the service's function list only: taken to be true when the value is absent, as IsNull.",
+        documented: false, doc: GRAPH_DOC, origin: ORIGIN_SERVICE_ONLY),
 ];
 
 /// Names from Entra Connect Sync's declarative provisioning language that do not exist here,
@@ -718,6 +770,29 @@ pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
         .find(|f| f.contexts.contains(context))
         .or_else(|| entries.first())
         .copied()
+}
+
+/// The catalogue entry for a call of `name` with `args` arguments in `context`: among the entries
+/// of `context`, the one whose arity accepts the count (FormatDateTime has a four- and a
+/// three-argument form), else as [`lookup`].
+pub fn lookup_call(name: &str, context: Context, args: usize) -> Option<&'static Function> {
+    FUNCTIONS
+        .iter()
+        .find(|f| f.name == name && f.contexts.contains(context) && f.accepts_count(args))
+        .or_else(|| lookup(name, context))
+}
+
+/// The catalogue entry for a call of `name` with `args` arguments in whichever context has one:
+/// how a Graph source tree binds arguments to keys (by count, never by context).
+pub fn lookup_any_context(name: &str, args: usize) -> Option<&'static Function> {
+    Context::ALL
+        .into_iter()
+        .find_map(|c| {
+            FUNCTIONS
+                .iter()
+                .find(|f| f.name == name && f.contexts.contains(c) && f.accepts_count(args))
+        })
+        .or_else(|| lookup(name, Context::AppProvisioning))
 }
 
 /// The Connect Sync advice for a name that is not a function here.

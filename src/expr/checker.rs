@@ -7,7 +7,7 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
-use crate::expr::source::SourceSchema;
+use crate::expr::source::{looks_like_directory_extension, SourceSchema};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{self, Arg, Call, Expr, ExprKind};
 use crate::expr::types::{fits, Base, Fit, Type};
@@ -230,7 +230,7 @@ impl Checker<'_, '_> {
 
     fn resolve(&mut self, call: &Call) -> Option<&'static Function> {
         let context = self.options.context;
-        if let Some(function) = catalogue::lookup(&call.name, context) {
+        if let Some(function) = catalogue::lookup_call(&call.name, context, call.args.len()) {
             if !function.contexts.contains(context) {
                 self.push(
                     Diagnostic::new(
@@ -278,7 +278,9 @@ impl Checker<'_, '_> {
             return None;
         }
         let case_fix = catalogue::names().find(|n| n.eq_ignore_ascii_case(&call.name));
-        if let Some(fixed) = case_fix.and_then(|n| catalogue::lookup(n, context)) {
+        if let Some(fixed) =
+            case_fix.and_then(|n| catalogue::lookup_call(n, context, call.args.len()))
+        {
             self.push(
                 Diagnostic::new(
                     RuleId::FunctionNameCase,
@@ -329,6 +331,7 @@ impl Checker<'_, '_> {
         }
         let count_ok = self.arity(call, function);
         let mut result: Option<Type> = None;
+        let mut types: Vec<Option<Type>> = Vec::with_capacity(call.args.len());
         for (index, arg) in call.args.iter().enumerate() {
             let param = function.param_for(index);
             let ty = match arg {
@@ -365,12 +368,13 @@ impl Checker<'_, '_> {
                     Some(ty)
                 }
             };
+            types.push(ty);
             if let Some(ty) = ty.filter(|_| shapes_result(function.returns, index)) {
                 result = Some(result.map_or(ty, |r| r.unify(ty)));
             }
         }
         if count_ok {
-            self.special_cases(function, call);
+            self.special_cases(function, call, &types);
         }
         match function.returns {
             Returns::Fixed(t) => t,
@@ -414,7 +418,7 @@ impl Checker<'_, '_> {
             Some(max) if n > max => call.args[max].span().join(call.args[n - 1].span()),
             _ => call.name_span,
         };
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             RuleId::ArgumentCount,
             span,
             format!(
@@ -429,9 +433,6 @@ impl Checker<'_, '_> {
             "too few arguments"
         })
         .with_help(format!("signature: {}", function.signature()));
-        if function.name == "Replace" {
-            d = d.with_note("Replace always takes 7 slots; leave the unused ones empty: Replace([mail], \"old\", , , \"new\", , )");
-        }
         self.push(d);
         false
     }
@@ -492,6 +493,31 @@ impl Checker<'_, '_> {
                     } else {
                         "\"True\" or \"False\""
                     };
+                    let text = literal.as_deref().unwrap_or_default().trim();
+                    let digits = text.strip_prefix('-').unwrap_or(text);
+                    if base == Base::Integer
+                        && !digits.is_empty()
+                        && digits.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        self.push(
+                            Diagnostic::new(
+                                RuleId::ArgumentType,
+                                value.span,
+                                format!(
+                                    "`{}` expects an integer for `{param}`, and {text} is out of range",
+                                    function.name
+                                ),
+                            )
+                            .with_primary_label("too large")
+                            .with_help(format!(
+                                "integers run from {} to {}; signature: {}",
+                                i64::MIN,
+                                i64::MAX,
+                                function.signature()
+                            )),
+                        );
+                        return;
+                    }
                     self.push(mismatch(what).with_primary_label("not a valid value"));
                 } else if base == Base::Integer && matches!(ty.base, Base::Reference | Base::Binary)
                 {
@@ -581,10 +607,10 @@ impl Checker<'_, '_> {
         self.push(d);
     }
 
-    fn special_cases(&mut self, function: &Function, call: &Call) {
+    fn special_cases(&mut self, function: &Function, call: &Call, types: &[Option<Type>]) {
         for (name, check) in SPECIAL_CHECKS {
             if *name == function.name {
-                if let Some(diagnostic) = check(call) {
+                if let Some(diagnostic) = check(call, types) {
                     self.push(diagnostic);
                 }
             }
@@ -614,7 +640,7 @@ fn missing_source_attribute(
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
         }
         Some(c) => d.with_help(format!("did you mean `{c}`?")),
-        None if name.starts_with("extension_") => {
+        None if looks_like_directory_extension(name) => {
             d.with_help("declare directory extensions under `source_attributes` in the mapping file")
         }
         None => d.with_help(
@@ -623,13 +649,16 @@ fn missing_source_attribute(
     }
 }
 
-/// Checks specific to one function, beyond arity and argument types: one entry per check.
-type SpecialCheck = fn(&Call) -> Option<Diagnostic>;
+/// Checks specific to one function, beyond arity and argument types: one entry per check. It
+/// sees the call and the inferred type of each argument (`None` for an empty slot).
+type SpecialCheck = fn(&Call, &[Option<Type>]) -> Option<Diagnostic>;
 
 /// The function-specific checks, by function name. To add one, add an entry.
 const SPECIAL_CHECKS: &[(&str, SpecialCheck)] = &[
+    ("FormatDateTime", format_date_time_input),
     ("Item", item_index_zero),
     ("RandomString", random_string_bounds),
+    ("Replace", replace_slots),
     ("Switch", switch_source_predicate),
 ];
 
@@ -642,7 +671,31 @@ fn literal_int(call: &Call, index: usize) -> Option<i64> {
     }
 }
 
-fn item_index_zero(call: &Call) -> Option<Diagnostic> {
+/// An empty inputFormat is allowed only when the source is already a date (Microsoft's Cloud Sync
+/// default `FormatDateTime(DateFromNum([pwdLastSet]), "RoundtripKind", , "yyyyMMddHHmmss.0Z")`).
+fn format_date_time_input(call: &Call, types: &[Option<Type>]) -> Option<Diagnostic> {
+    let index = 2;
+    if call.args.len() != 4 {
+        return None;
+    }
+    let slot = call.args.get(index)?;
+    let source = types.first().copied().flatten();
+    let is_date = source.is_some_and(|t| t.base == Base::DateTime || t.base == Base::Any);
+    (matches!(slot, Arg::Empty(_)) && !is_date).then(|| {
+        Diagnostic::new(
+            RuleId::MissingRequiredArgument,
+            slot.span(),
+            format!(
+                "`FormatDateTime` needs a value for `inputFormat` (argument {}) unless the source is already a date",
+                index + 1
+            ),
+        )
+        .with_primary_label("empty slot")
+        .with_help("give the .NET format of the source text, such as \"yyyyMMddHHmmss.fZ\"")
+    })
+}
+
+fn item_index_zero(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
     (literal_int(call, 1) == Some(0)).then(|| {
         Diagnostic::new(
             RuleId::ItemIndexZero,
@@ -654,7 +707,22 @@ fn item_index_zero(call: &Call) -> Option<Diagnostic> {
     })
 }
 
-fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
+/// oldValue and regexPattern both given: the oldValue mode ignores the pattern (a likely
+/// `Replace([mail], "old", "new")` meaning the fifth slot).
+fn replace_slots(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
+    let filled = |i: usize| call.args.get(i).and_then(Arg::value).is_some();
+    (filled(1) && filled(2)).then(|| {
+        Diagnostic::new(
+            RuleId::ReplaceSlots,
+            call.args[2].span(),
+            "`Replace` has both oldValue and regexPattern; with oldValue the pattern is ignored",
+        )
+        .with_primary_label("regexPattern slot (the third)")
+        .with_help("the replacement text goes in the fifth slot: Replace(source, oldValue, , , replacementValue, , )")
+    })
+}
+
+fn random_string_bounds(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
     let n: Vec<i64> = (0..5)
         .map(|i| literal_int(call, i))
         .collect::<Option<_>>()?;
@@ -687,7 +755,7 @@ fn random_string_bounds(call: &Call) -> Option<Diagnostic> {
     }
 }
 
-fn switch_source_predicate(call: &Call) -> Option<Diagnostic> {
+fn switch_source_predicate(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
     let source = call
         .args
         .first()

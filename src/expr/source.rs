@@ -7,6 +7,31 @@ use crate::expr::types::{Base, Type};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
+/// Whether `name` looks like a directory extension attribute: it starts with `extension_` in
+/// any letter case. The one test of "is this meant as a directory extension" that the checker's
+/// hints and every lint rule share; [`is_directory_extension_name`] says whether it is well
+/// formed.
+pub fn looks_like_directory_extension(name: &str) -> bool {
+    name.get(..10)
+        .is_some_and(|p| p.eq_ignore_ascii_case("extension_"))
+}
+
+/// Whether `name` is a well-formed directory extension name: `extension_` (lower case, as Entra
+/// writes it), the 32 hex digits of the owning app's id without hyphens, `_`, and the
+/// attribute's name.
+pub fn is_directory_extension_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("extension_") else {
+        return false;
+    };
+    let bytes = rest.as_bytes();
+    bytes.len() > 33
+        && bytes[..32].iter().all(u8::is_ascii_hexdigit)
+        && bytes[32] == b'_'
+        && bytes[33..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+}
+
 /// Which Entra object an expression reads from.
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
@@ -136,6 +161,44 @@ pub fn entra_id() -> &'static EntraSchema {
     })
 }
 
+/// The text of the built-in on-premises Active Directory source schema (Cloud Sync).
+pub const ACTIVE_DIRECTORY_YAML: &str = include_str!("../../schemas/source/active-directory.yaml");
+
+/// What Cloud Sync expressions may read: on-premises AD's User and Group attributes (the
+/// AD-to-Entra job) followed by Entra ID's (the Entra-to-AD job), parsed once.
+pub fn cloud_sync() -> &'static EntraSchema {
+    static SCHEMA: OnceLock<EntraSchema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let file: EntraFile = serde_saphyr::from_str(ACTIVE_DIRECTORY_YAML)
+            .expect("the built-in Active Directory schema is valid (tested)");
+        let entra = entra_id();
+        let union = |ad: Vec<SourceAttribute>, entra: &SourceSchema| {
+            let mut schema = SourceSchema::new(ad);
+            for a in entra.attributes() {
+                if schema.get(&a.name).is_none() {
+                    schema.insert(a.clone());
+                }
+            }
+            schema
+        };
+        EntraSchema {
+            users: union(file.users, &entra.users),
+            groups: union(file.groups, &entra.groups),
+        }
+    })
+}
+
+/// The source schema an expression of `context` reads: Entra ID's in app provisioning, on-premises
+/// AD's and Entra ID's in Cloud Sync, and `None` in HR inbound, whose sources (Workday,
+/// SuccessFactors, API-driven) have attributes entramap does not ship: any name is accepted.
+pub fn for_context(context: crate::expr::catalogue::Context) -> Option<&'static EntraSchema> {
+    match context {
+        crate::expr::catalogue::Context::AppProvisioning => Some(entra_id()),
+        crate::expr::catalogue::Context::CloudSync => Some(cloud_sync()),
+        crate::expr::catalogue::Context::HrInbound => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +223,33 @@ mod tests {
             schema.users.get("givenname").is_none(),
             "names are case-sensitive"
         );
+    }
+
+    #[test]
+    fn cloud_sync_reads_active_directory_and_entra_attributes() {
+        let schema = cloud_sync();
+        assert_eq!(
+            schema.users.get("pwdLastSet").map(|a| a.base),
+            Some(Base::Integer)
+        );
+        assert!(schema.users.get("mS-DS-ConsistencyGuid").is_some());
+        assert!(schema.users.get("onPremisesUserPrincipalName").is_some());
+        assert!(schema.groups.get("member").is_some_and(|a| a.multivalued));
+        assert!(entra_id().users.get("pwdLastSet").is_none());
+    }
+
+    #[test]
+    fn directory_extension_names() {
+        let good = "extension_0123456789abcdef0123456789ABCDEF_costCenter";
+        assert!(looks_like_directory_extension(good));
+        assert!(is_directory_extension_name(good));
+        let upper = "Extension_0123456789abcdef0123456789abcdef_costCenter";
+        assert!(looks_like_directory_extension(upper));
+        assert!(!is_directory_extension_name(upper));
+        assert!(!is_directory_extension_name("extension_0123_costCenter"));
+        assert!(!is_directory_extension_name(
+            "extension_0123456789abcdef0123456789abcdef_"
+        ));
+        assert!(!looks_like_directory_extension("department"));
     }
 }

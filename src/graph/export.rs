@@ -9,11 +9,11 @@ use super::model::{
     ReferencedObjectDefinition, SourceParameter, SynchronizationRule, SynchronizationSchema,
 };
 use super::{
-    object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, MAXIMUM_LENGTH, PARAMETER_ALIASES,
+    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
     SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
     SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
-use crate::expr::catalogue::{self, Context};
+use crate::expr::catalogue;
 use crate::expr::source::{ObjectKind, SourceAttribute};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{print, Arg, Expr, ExprKind};
@@ -24,20 +24,40 @@ use crate::model::{Apply, MappingKind, Scope};
 use serde_json::Map;
 
 /// Export settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportOptions {
     /// The name of the Entra source directory: `Microsoft Entra ID` (newer tenants) or
-    /// `Azure Active Directory` (older ones); it must match the job's.
-    pub source_directory_name: String,
+    /// `Azure Active Directory` (older ones); it must match the job's. `None`: the base
+    /// schema's, else `Microsoft Entra ID`.
+    pub source_directory_name: Option<String>,
+    /// The job's schema as the tenant gives it (`GET .../jobs/{id}/schema`): the mapping is
+    /// merged into it, keeping what the server owns (ids, version, rule, object-mapping and
+    /// object metadata, `supportedApis`, other rules and objects). `None`: the non-gallery SCIM
+    /// template is written.
+    pub base: Option<SynchronizationSchema>,
 }
 
-impl Default for ExportOptions {
-    fn default() -> Self {
-        ExportOptions {
-            source_directory_name: "Microsoft Entra ID".to_owned(),
+/// Why a mapping cannot be merged into a base schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    /// The base schema has no rule from Microsoft Entra ID with a user or group object mapping.
+    NoRule,
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::NoRule => f.write_str(
+                "the base schema has no synchronization rule from Microsoft Entra ID with a User or Group object mapping",
+            ),
         }
     }
 }
+
+impl std::error::Error for ExportError {}
+
+/// The name of the Entra directory when neither the options nor a base schema give one.
+pub const DEFAULT_SOURCE_DIRECTORY: &str = "Microsoft Entra ID";
 
 /// The exported document and what the schema cannot carry.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,9 +78,27 @@ impl Exported {
     }
 }
 
-/// Exports a prepared mapping file.
-pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
+/// Exports a prepared mapping file: the non-gallery SCIM template, or, with
+/// [`ExportOptions::base`], the base schema with the mapping merged in.
+pub fn export(prepared: &Prepared, options: &ExportOptions) -> Result<Exported, ExportError> {
+    match &options.base {
+        None => Ok(template(prepared, options)),
+        Some(base) => merge(prepared, options, base),
+    }
+}
+
+/// The non-gallery SCIM template with the mapping.
+fn template(prepared: &Prepared, options: &ExportOptions) -> Exported {
     let file = &prepared.file;
+    let source_directory = options
+        .source_directory_name
+        .clone()
+        .unwrap_or_else(|| DEFAULT_SOURCE_DIRECTORY.to_owned());
+    let target_directory = file
+        .target_directory
+        .as_ref()
+        .map_or(SCIM_DIRECTORY_NAME, |d| d.value.as_str())
+        .to_owned();
     let mut notes = Vec::new();
     if file.scope() == Scope::All {
         notes.push("`scope: all` is a job setting (Provisioning > Settings > Scope: Sync all users and groups), not part of the schema; set it in the portal".to_owned());
@@ -117,8 +155,10 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
                         .map(|c| FilterClause {
                             source_operand_name: c.attribute.value.clone(),
                             operator_name: c.operator.value.clone(),
-                            target_operand: Some(FilterOperand {
-                                values: c.value.iter().map(|v| v.value.clone()).collect(),
+                            // A unary clause (IS TRUE, IS NULL, ...) has no operand: `null`, as
+                            // the service stores it (real Cloud Sync rule metadata).
+                            target_operand: c.value.as_ref().map(|v| FilterOperand {
+                                values: vec![v.value.clone()],
                                 extra: Map::new(),
                             }),
                             extra: Map::new(),
@@ -146,15 +186,15 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
         name: Some(SCIM_RULE_NAME.to_owned()),
         priority: Some(1),
         editable: Some(true),
-        source_directory_name: options.source_directory_name.clone(),
-        target_directory_name: SCIM_DIRECTORY_NAME.to_owned(),
+        source_directory_name: source_directory.clone(),
+        target_directory_name: target_directory.clone(),
         metadata: Vec::new(),
         object_mappings,
         extra: Map::new(),
     };
     let entra = DirectoryDefinition {
         id: Some(ENTRA_DIRECTORY_ID.to_owned()),
-        name: options.source_directory_name.clone(),
+        name: source_directory,
         read_only: Some(true),
         discoverabilities: Some("AttributeNames, AttributeDataTypes".to_owned()),
         objects: ObjectKind::ALL
@@ -172,7 +212,7 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
                         .sources(kind)
                         .attributes()
                         .iter()
-                        .map(|a| source_definition(a, declared.contains(&a.name.as_str())))
+                        .map(|a| source_definition(kind, a, declared.contains(&a.name.as_str())))
                         .collect(),
                     ..ObjectDefinition::default()
                 }
@@ -182,28 +222,20 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Exported {
     };
     let scim = DirectoryDefinition {
         id: Some(SCIM_DIRECTORY_ID.to_owned()),
-        name: SCIM_DIRECTORY_NAME.to_owned(),
+        name: target_directory,
         read_only: Some(false),
         discoverabilities: Some("None".to_owned()),
         objects: ObjectKind::ALL
             .into_iter()
-            .map(|kind| {
-                let declared: Vec<&str> = file
-                    .target_attributes
-                    .of(kind)
+            .map(|kind| ObjectDefinition {
+                name: scim_object(kind).to_owned(),
+                attributes: prepared
+                    .targets(kind)
+                    .attributes()
                     .iter()
-                    .map(|d| d.attribute.name.as_str())
-                    .collect();
-                ObjectDefinition {
-                    name: scim_object(kind).to_owned(),
-                    attributes: prepared
-                        .targets(kind)
-                        .attributes()
-                        .iter()
-                        .map(|a| target_definition(a, declared.contains(&a.name.as_str())))
-                        .collect(),
-                    ..ObjectDefinition::default()
-                }
+                    .map(target_definition)
+                    .collect(),
+                ..ObjectDefinition::default()
             })
             .collect(),
         ..DirectoryDefinition::default()
@@ -233,28 +265,49 @@ fn graph_type(base: Base) -> &'static str {
     }
 }
 
-fn customer_defined(declared: bool) -> Vec<KeyValue> {
-    if declared {
-        vec![KeyValue::new(CUSTOMER_DEFINED, "true")]
-    } else {
-        Vec::new()
+/// Entra's User and Group attribute definitions as the service writes them
+/// (`schemas/source/entra-id-graph-definitions.json`, from a real job schema).
+fn entra_definitions() -> &'static [ObjectDefinition] {
+    #[derive(serde::Deserialize)]
+    struct Definitions {
+        objects: Vec<ObjectDefinition>,
+    }
+    static DEFINITIONS: std::sync::OnceLock<Vec<ObjectDefinition>> = std::sync::OnceLock::new();
+    DEFINITIONS.get_or_init(|| {
+        serde_json::from_str::<Definitions>(include_str!(
+            "../../schemas/source/entra-id-graph-definitions.json"
+        ))
+        .map(|d| d.objects)
+        .unwrap_or_default()
+    })
+}
+
+/// The definition of a source attribute: the service's own for Entra's built-in ones (with
+/// their `required` flags, references, `IsContainer` and complex object definitions), else one
+/// built from the declaration, as the service writes an added attribute (no
+/// `IsCustomerDefined` metadata).
+fn source_definition(kind: ObjectKind, a: &SourceAttribute, declared: bool) -> AttributeDefinition {
+    let real = entra_definitions()
+        .iter()
+        .find(|o| o.name == kind.title())
+        .and_then(|o| o.attributes.iter().find(|d| d.name == a.name));
+    match real {
+        Some(real) if !declared => real.clone(),
+        _ => AttributeDefinition {
+            anchor: a.name == "objectId",
+            multivalued: a.multivalued,
+            mutability: Some("ReadWrite".to_owned()),
+            name: a.name.clone(),
+            kind: Some(graph_type(a.base).to_owned()),
+            ..AttributeDefinition::default()
+        },
     }
 }
 
-fn source_definition(a: &SourceAttribute, declared: bool) -> AttributeDefinition {
-    AttributeDefinition {
-        anchor: a.name == "objectId",
-        multivalued: a.multivalued,
-        mutability: Some("ReadWrite".to_owned()),
-        name: a.name.clone(),
-        kind: Some(graph_type(a.base).to_owned()),
-        metadata: customer_defined(declared),
-        ..AttributeDefinition::default()
-    }
-}
-
-fn target_definition(a: &TargetAttribute, declared: bool) -> AttributeDefinition {
-    let mut metadata = customer_defined(declared);
+/// The definition of a target attribute (no `IsCustomerDefined` metadata: real bodies of added
+/// attributes carry none).
+fn target_definition(a: &TargetAttribute) -> AttributeDefinition {
+    let mut metadata = Vec::new();
     if let Some(max) = a.max_length {
         metadata.push(KeyValue::new(MAXIMUM_LENGTH, &max.to_string()));
     }
@@ -350,25 +403,28 @@ pub fn expression_source(expr: &Expr) -> AttributeMappingSource {
             constant(&text.clone(), text)
         }
         ExprKind::Call(call) => {
-            let function = catalogue::lookup(&call.name, Context::AppProvisioning);
-            let parameters = call
-                .args
-                .iter()
-                .enumerate()
-                .filter_map(|(i, arg)| {
-                    let Arg::Value(value) = arg else {
-                        return None;
-                    };
-                    let key = match function.and_then(|f| f.param_for(i)) {
-                        Some(param) => graph_parameter_name(&call.name, param.name).to_owned(),
-                        None => format!("arg{}", i + 1),
-                    };
-                    Some(SourceParameter {
-                        key,
-                        value: expression_source(value),
+            // Arguments bind to keys by count (FormatDateTime's three- and four-argument forms),
+            // whatever the context; a call the catalogue cannot bind keeps its text and no tree
+            // (lint reports it, and `entramap export` refuses files with lint errors).
+            let function = catalogue::lookup_any_context(&call.name, call.args.len())
+                .filter(|f| f.accepts_count(call.args.len()));
+            let parameters = match function {
+                Some(function) => call
+                    .args
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, arg)| {
+                        let Arg::Value(value) = arg else {
+                            return None;
+                        };
+                        Some(SourceParameter {
+                            key: function.param_for(i)?.key.to_owned(),
+                            value: expression_source(value),
+                        })
                     })
-                })
-                .collect();
+                    .collect(),
+                None => Vec::new(),
+            };
             AttributeMappingSource {
                 expression: Some(print(expr)),
                 name: Some(call.name.clone()),
@@ -396,10 +452,131 @@ pub fn expression_source(expr: &Expr) -> AttributeMappingSource {
     }
 }
 
-/// Graph's name for a parameter of `function` (the reference name unless Graph renames it).
-pub fn graph_parameter_name<'a>(function: &str, param: &'a str) -> &'a str {
-    PARAMETER_ALIASES
+/// The base schema with the mapping merged in: in the rule from Microsoft Entra ID, the user and
+/// group object mappings of the file replace the base's attribute mappings, scope and `enabled`
+/// (keeping the base's name, metadata, flow types and target object); declared source and target
+/// attributes the base's directories lack are added. Everything else is the base's.
+fn merge(
+    prepared: &Prepared,
+    options: &ExportOptions,
+    base: &SynchronizationSchema,
+) -> Result<Exported, ExportError> {
+    let mut schema = base.clone();
+    let entra_names: Vec<String> = schema
+        .directories
         .iter()
-        .find(|(f, p, _)| *f == function && *p == param)
-        .map_or(param, |(_, _, graph)| graph)
+        .filter(|d| d.id.as_deref() == Some(ENTRA_DIRECTORY_ID))
+        .map(|d| d.name.clone())
+        .chain(ENTRA_DIRECTORY_NAMES.iter().map(|n| (*n).to_owned()))
+        .chain(options.source_directory_name.clone())
+        .collect();
+    let rule_index = schema
+        .synchronization_rules
+        .iter()
+        .position(|r| {
+            (entra_names.contains(&r.source_directory_name) || r.source_directory_name.is_empty())
+                && r.object_mappings.iter().any(|m| object_kind(m).is_some())
+        })
+        .ok_or(ExportError::NoRule)?;
+    let mine = template(
+        prepared,
+        &ExportOptions {
+            source_directory_name: None,
+            base: None,
+        },
+    );
+    let mut notes: Vec<String> = mine
+        .notes
+        .into_iter()
+        .filter(|n| !n.contains("a PUT of this schema removes it"))
+        .collect();
+    let my_rule = &mine.schema.synchronization_rules[0];
+    let rule = &mut schema.synchronization_rules[rule_index];
+    let target_directory = rule.target_directory_name.clone();
+    let source_directory = rule.source_directory_name.clone();
+    let mut target_objects: Vec<(String, ObjectKind)> = Vec::new();
+    for kind in ObjectKind::ALL {
+        let Some(ours) = my_rule
+            .object_mappings
+            .iter()
+            .find(|m| m.source_object_name == kind.title())
+        else {
+            continue;
+        };
+        match rule
+            .object_mappings
+            .iter_mut()
+            .find(|m| object_kind(m) == Some(kind))
+        {
+            Some(theirs) => {
+                theirs.attribute_mappings = ours.attribute_mappings.clone();
+                theirs.scope = ours.scope.clone();
+                theirs.enabled = ours.enabled;
+                target_objects.push((theirs.target_object_name.clone(), kind));
+            }
+            None => {
+                notes.push(format!(
+                    "the base schema has no {} object mapping; the file's is added",
+                    kind.as_str()
+                ));
+                target_objects.push((ours.target_object_name.clone(), kind));
+                rule.object_mappings.push(ours.clone());
+            }
+        }
+    }
+    let file = &prepared.file;
+    let mine_dirs = &mine.schema.directories;
+    for directory in &mut schema.directories {
+        let is_source = directory.name == source_directory;
+        let is_target = directory.name == target_directory;
+        if !is_source && !is_target {
+            continue;
+        }
+        for kind in ObjectKind::ALL {
+            let (object_name, declared, mine_dir): (String, Vec<&str>, usize) = if is_source {
+                (
+                    kind.title().to_owned(),
+                    file.source_attributes
+                        .of(kind)
+                        .iter()
+                        .map(|d| d.attribute.name.as_str())
+                        .collect(),
+                    0,
+                )
+            } else {
+                let Some((name, _)) = target_objects.iter().find(|(_, k)| *k == kind) else {
+                    continue;
+                };
+                (
+                    name.clone(),
+                    file.target_attributes
+                        .of(kind)
+                        .iter()
+                        .map(|d| d.attribute.name.as_str())
+                        .collect(),
+                    1,
+                )
+            };
+            let Some(object) = directory.objects.iter_mut().find(|o| o.name == object_name) else {
+                continue;
+            };
+            let my_object = &mine_dirs[mine_dir].objects[kind_index(kind)];
+            for name in declared {
+                if object.attributes.iter().any(|a| a.name == name) {
+                    continue;
+                }
+                if let Some(definition) = my_object.attributes.iter().find(|a| a.name == name) {
+                    object.attributes.push(definition.clone());
+                }
+            }
+        }
+    }
+    Ok(Exported { schema, notes })
+}
+
+fn kind_index(kind: ObjectKind) -> usize {
+    match kind {
+        ObjectKind::User => 0,
+        ObjectKind::Group => 1,
+    }
 }

@@ -8,11 +8,11 @@ use super::model::{
     DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
 };
 use super::{
-    object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
-    MAXIMUM_LENGTH, PARAMETER_ALIASES, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
 use crate::diagnostics::secrets;
-use crate::expr::catalogue::{self, Context};
+use crate::expr::catalogue::{self, Arity};
 use crate::expr::source::{entra_id, ObjectKind};
 use crate::expr::syntax::ast::encode_string;
 use crate::expr::types::Base;
@@ -31,6 +31,10 @@ pub struct ImportOptions {
     pub app: Option<String>,
     /// The `$schema` reference of the yaml-language-server modeline.
     pub schema_ref: String,
+    /// Import even when something that decides who is provisioned cannot be kept (scopes in
+    /// `inputFilterGroups` or `categoryFilterGroups`, a clause with several values): it is then
+    /// a note. Without it, import fails.
+    pub allow_lossy: bool,
 }
 
 impl Default for ImportOptions {
@@ -39,6 +43,7 @@ impl Default for ImportOptions {
             target: None,
             app: None,
             schema_ref: "../schemas/entramap.schema.json".to_owned(),
+            allow_lossy: false,
         }
     }
 }
@@ -70,6 +75,27 @@ pub enum ImportError {
     NoRule,
     /// The target profile named by the options cannot be loaded.
     Profile(ProfileError),
+    /// A source tree that cannot be read (an unknown function or parameter key, a node
+    /// without a type).
+    Source {
+        /// Where it is, such as `users: targetAttributeName "active"`.
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Something that decides who or what is provisioned would be lost (allow it with
+    /// [`ImportOptions::allow_lossy`]).
+    Lossy {
+        /// Where it is.
+        at: String,
+        /// What would be lost.
+        message: String,
+    },
+    /// The mapping file would be larger than entramap reads.
+    TooLarge {
+        /// Its size in bytes.
+        bytes: usize,
+    },
 }
 
 impl std::fmt::Display for ImportError {
@@ -80,6 +106,18 @@ impl std::fmt::Display for ImportError {
                 "the schema has no synchronization rule with an object mapping from Microsoft Entra ID users or groups",
             ),
             ImportError::Profile(e) => write!(f, "{e}"),
+            ImportError::Source { at, message } => {
+                write!(f, "{at}: cannot read the source tree: {message}")
+            }
+            ImportError::Lossy { at, message } => write!(
+                f,
+                "{at}: {message}; a mapping file cannot express it (pass --allow-lossy to import without it)"
+            ),
+            ImportError::TooLarge { bytes } => write!(
+                f,
+                "the mapping file would be {bytes} bytes; entramap reads mapping files of at most {} bytes",
+                crate::model::MAX_FILE_BYTES
+            ),
         }
     }
 }
@@ -92,9 +130,13 @@ pub fn import_str(
     options: &ImportOptions,
     base_dir: Option<&Path>,
 ) -> Result<Imported, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let schema = read_schema(text).map_err(ImportError::Read)?;
     let mut notes = secret_notes(text);
     let yaml = import_schema(&schema, options, base_dir, &mut notes)?;
+    if yaml.len() > crate::model::MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge { bytes: yaml.len() });
+    }
     Ok(Imported { yaml, notes })
 }
 
@@ -159,7 +201,7 @@ pub fn import_schema(
         .synchronization_rules
         .iter()
         .position(|r| {
-            is_entra_rule(&r.source_directory_name)
+            (is_entra_rule(&r.source_directory_name) || r.source_directory_name.is_empty())
                 && r.object_mappings.iter().any(|m| object_kind(m).is_some())
         })
         .ok_or(ImportError::NoRule)?;
@@ -210,7 +252,7 @@ pub fn import_schema(
             });
             continue;
         }
-        objects[slot] = Some(object_out(om, kind, &label, notes));
+        objects[slot] = Some(object_out(om, kind, &label, options.allow_lossy, notes)?);
         target_objects[slot] = target_directory
             .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
     }
@@ -238,10 +280,13 @@ pub fn import_schema(
                 .filter(|n| !n.is_empty() && n != SCIM_DIRECTORY_NAME)
         })
         .unwrap_or_else(|| "Imported app".to_owned());
+    let directory = Some(rule.target_directory_name.as_str())
+        .filter(|n| !n.is_empty() && *n != SCIM_DIRECTORY_NAME);
     Ok(write_yaml(
         options,
         &app,
         &profile_name,
+        directory,
         &source_attributes,
         &target_attributes,
         &objects,
@@ -255,30 +300,23 @@ fn kind_index(kind: ObjectKind) -> usize {
     }
 }
 
-/// Users or groups, from the source object (or, on a never-configured disabled mapping with an
-/// empty source, from the target object).
-fn object_kind(om: &ObjectMapping) -> Option<ObjectKind> {
-    match om.source_object_name.as_str() {
-        "User" => Some(ObjectKind::User),
-        "Group" => Some(ObjectKind::Group),
-        "" if !om.enabled => {
-            let target = om.target_object_name.rsplit(':').next().unwrap_or_default();
-            match target {
-                "User" => Some(ObjectKind::User),
-                "Group" => Some(ObjectKind::Group),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
 fn object_out(
     om: &ObjectMapping,
     kind: ObjectKind,
     label: &str,
+    allow_lossy: bool,
     notes: &mut Vec<ImportNote>,
-) -> ObjectOut {
+) -> Result<ObjectOut, ImportError> {
+    let lossy = |message: String| -> Result<(), ImportError> {
+        if allow_lossy {
+            Ok(())
+        } else {
+            Err(ImportError::Lossy {
+                at: label.to_owned(),
+                message,
+            })
+        }
+    };
     let mut note = |message: String| {
         notes.push(ImportNote {
             at: label.to_owned(),
@@ -314,10 +352,12 @@ fn object_out(
             ("categoryFilterGroups", &filter.category_filter_groups),
         ] {
             if !groups.is_empty() {
-                note(format!(
-                    "{} `{name}` scoping filter(s) cannot be expressed (only `groups`)",
+                let message = format!(
+                    "{} scoping filter(s) in `{name}` (only `groups` can be expressed)",
                     groups.len()
-                ));
+                );
+                lossy(message.clone())?;
+                note(format!("{message} are not kept"));
             }
         }
         for (i, group) in filter.groups.iter().enumerate() {
@@ -328,78 +368,78 @@ fn object_out(
                     mask(title)
                 ));
             }
-            let clauses = group
-                .clauses
-                .iter()
-                .map(|c| {
-                    let values = c
-                        .target_operand
-                        .as_ref()
-                        .map(|o| o.values.clone())
-                        .unwrap_or_default();
-                    if values.len() > 1 {
-                        note(format!(
-                            "clause `{} {}` has {} values; only the first is kept",
-                            c.source_operand_name,
-                            c.operator_name,
-                            values.len()
-                        ));
-                    }
-                    (
-                        c.source_operand_name.clone(),
-                        c.operator_name.clone(),
-                        values.into_iter().next().map(|v| mask(&v)),
-                    )
-                })
-                .collect();
+            let mut clauses = Vec::new();
+            for c in &group.clauses {
+                let values = c
+                    .target_operand
+                    .as_ref()
+                    .map(|o| o.values.clone())
+                    .unwrap_or_default();
+                if values.len() > 1 {
+                    let message = format!(
+                        "clause `{} {}` has {} values",
+                        c.source_operand_name,
+                        c.operator_name,
+                        values.len()
+                    );
+                    lossy(message.clone())?;
+                    note(format!("{message}; only the first is kept"));
+                }
+                clauses.push((
+                    c.source_operand_name.clone(),
+                    c.operator_name.clone(),
+                    values.into_iter().next().map(|v| mask(&v)),
+                ));
+            }
             scoping.push(clauses);
         }
     }
-    let mappings = om
-        .attribute_mappings
-        .iter()
-        .filter_map(|am| mapping_out(am, label, notes))
-        .collect();
-    ObjectOut {
+    let mut mappings = Vec::new();
+    for am in &om.attribute_mappings {
+        if let Some(m) = mapping_out(am, label, notes)? {
+            mappings.push(m);
+        }
+    }
+    Ok(ObjectOut {
         enabled: om.enabled,
         scoping,
         mappings,
-    }
+    })
 }
 
 fn mapping_out(
     am: &AttributeMapping,
     label: &str,
     notes: &mut Vec<ImportNote>,
-) -> Option<MappingOut> {
+) -> Result<Option<MappingOut>, ImportError> {
     let target = &am.target_attribute_name;
+    let at = format!("{label}: targetAttributeName \"{target}\"");
     let mut note = |message: String| {
         notes.push(ImportNote {
-            at: format!("{label}: targetAttributeName \"{target}\""),
+            at: at.clone(),
             message,
         })
     };
-    let default = am
-        .default_value
-        .as_deref()
-        .filter(|d| !d.is_empty())
-        .map(mask);
+    let default = am.default_value.as_deref().map(mask);
     let (key, value, default) = match &am.source {
-        None => match default {
+        None => match default.filter(|d| !d.is_empty()) {
             Some(d) => {
                 note("mapping type None (no source, only a default value) is imported as a constant, which also applies on update".to_owned());
                 ("constant", d, None)
             }
             None => {
                 note("a mapping with neither source nor default value is not imported".to_owned());
-                return None;
+                return Ok(None);
             }
         },
         Some(source) => match source.kind.as_str() {
             "Attribute" => ("source", mask(&source_name(source)), default),
             "Constant" => ("constant", mask(&source_name(source)), default),
             _ => {
-                let text = expression_text(source);
+                let text = expression_text(source).map_err(|message| ImportError::Source {
+                    at: at.clone(),
+                    message,
+                })?;
                 if crate::expr::syntax::parse(&text).is_err() {
                     note("the expression does not parse; it is imported as written".to_owned());
                 }
@@ -430,14 +470,14 @@ fn mapping_out(
     for key in am.extra.keys() {
         note(format!("property `{key}` is not kept"));
     }
-    Some(MappingOut {
+    Ok(Some(MappingOut {
         target: target.clone(),
         key,
         value,
         precedence: am.matching_priority.max(0),
         on_create,
         default,
-    })
+    }))
 }
 
 fn source_name(source: &AttributeMappingSource) -> String {
@@ -452,13 +492,13 @@ fn source_name(source: &AttributeMappingSource) -> String {
 }
 
 /// The text of a Function source: its `expression` (canonical when it parses), or the call
-/// rebuilt from its parameters when the document has no text.
-pub fn expression_text(source: &AttributeMappingSource) -> String {
+/// rebuilt from its parameters by their keys when the document has no text.
+pub fn expression_text(source: &AttributeMappingSource) -> Result<String, String> {
     match &source.expression {
-        Some(text) => match crate::expr::syntax::parse(text) {
+        Some(text) => Ok(match crate::expr::syntax::parse(text) {
             Ok(expr) => crate::expr::syntax::print(&expr),
             Err(_) => text.clone(),
-        },
+        }),
         None => rebuild(source, 0),
     }
 }
@@ -466,42 +506,119 @@ pub fn expression_text(source: &AttributeMappingSource) -> String {
 /// The deepest source tree rebuilt.
 const MAX_REBUILD_DEPTH: usize = 64;
 
-fn rebuild(source: &AttributeMappingSource, depth: usize) -> String {
-    let name = source.name.clone().unwrap_or_default();
+/// The comparison operators a Function node may be named (entramap's own export writes a
+/// comparison as a node with `left` and `right`; no real output shows one).
+const COMPARISONS: &[&str] = &["=", "<>", "<", "<=", ">", ">="];
+
+/// The expression text of a source tree, rebuilt from the parameters' keys (the service's keys,
+/// from the function catalogue), never from their order. What cannot be read is an error naming
+/// it.
+fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, String> {
+    if depth > MAX_REBUILD_DEPTH {
+        return Err(format!(
+            "the source tree nests deeper than {MAX_REBUILD_DEPTH} levels"
+        ));
+    }
+    let name = source.name.as_deref().unwrap_or_default();
     match source.kind.as_str() {
-        "Attribute" => format!("[{name}]"),
-        "Constant" => format!("\"{}\"", encode_string(&name)),
-        _ if depth > MAX_REBUILD_DEPTH => String::new(),
-        _ => {
-            let function = catalogue::lookup(&name, Context::AppProvisioning);
-            let position = |key: &str| -> Option<usize> {
-                let params = function?.params;
-                params.iter().position(|p| {
-                    p.name.eq_ignore_ascii_case(key)
-                        || PARAMETER_ALIASES.iter().any(|(f, p2, g)| {
-                            *f == name && *p2 == p.name && g.eq_ignore_ascii_case(key)
-                        })
-                })
-            };
-            let mut slots: Vec<Option<String>> = Vec::new();
-            let mut unplaced = Vec::new();
-            for param in &source.parameters {
-                let text = rebuild(&param.value, depth + 1);
-                match position(&param.key) {
-                    Some(i) if slots.get(i).is_none_or(Option::is_none) => {
-                        if slots.len() <= i {
-                            slots.resize(i + 1, None);
-                        }
-                        slots[i] = Some(text);
-                    }
-                    _ => unplaced.push(text),
-                }
+        "Attribute" if !name.is_empty() => return Ok(format!("[{name}]")),
+        "Attribute" => return Err("an Attribute node has no `name`".to_owned()),
+        "Constant" => return Ok(format!("\"{}\"", encode_string(name))),
+        "Function" => {}
+        "" => {
+            return Err(format!(
+                "a source node `{name}` has no `type` (Attribute, Constant or Function) and no `expression`"
+            ))
+        }
+        other => return Err(format!("a source node has the unknown type `{other}`")),
+    }
+    let child = |key: &str, value: &AttributeMappingSource| {
+        rebuild(value, depth + 1).map_err(|e| format!("{name}, parameter `{key}`: {e}"))
+    };
+    if COMPARISONS.contains(&name) {
+        let side = |key: &str| -> Result<String, String> {
+            let found = source.parameters.iter().find(|p| p.key == key);
+            found.map_or_else(
+                || Err(format!("comparison `{name}` has no `{key}` parameter")),
+                |p| child(key, &p.value),
+            )
+        };
+        if let Some(other) = source
+            .parameters
+            .iter()
+            .find(|p| p.key != "left" && p.key != "right")
+        {
+            return Err(format!(
+                "comparison `{name}` has an unknown parameter `{}`",
+                other.key
+            ));
+        }
+        return Ok(format!("{} {name} {}", side("left")?, side("right")?));
+    }
+    let forms: Vec<&catalogue::Function> = catalogue::FUNCTIONS
+        .iter()
+        .filter(|f| f.name == name)
+        .collect();
+    if forms.is_empty() {
+        return Err(format!("unknown function `{name}`"));
+    }
+    let function = forms
+        .iter()
+        .find(|f| {
+            source
+                .parameters
+                .iter()
+                .all(|p| f.params.iter().any(|q| q.key == p.key))
+        })
+        .ok_or_else(|| {
+            let unknown = source
+                .parameters
+                .iter()
+                .find(|p| !forms[0].params.iter().any(|q| q.key == p.key))
+                .map_or("", |p| p.key.as_str());
+            let keys: Vec<&str> = forms[0].params.iter().map(|q| q.key).collect();
+            format!(
+                "`{name}` has no parameter `{unknown}` (its keys are {})",
+                keys.join(", ")
+            )
+        })?;
+    let (fixed, group) = match function.arity {
+        Arity::Range { .. } => (function.params.len(), 0),
+        Arity::Repeat { group, .. } => (function.params.len() - group, group),
+    };
+    let mut slots: Vec<Option<String>> = vec![None; fixed];
+    for (i, param) in function.params[..fixed].iter().enumerate() {
+        let mut given = source.parameters.iter().filter(|p| p.key == param.key);
+        if let Some(first) = given.next() {
+            if given.next().is_some() {
+                return Err(format!("`{name}` has parameter `{}` twice", param.key));
             }
-            slots.extend(unplaced.into_iter().map(Some));
-            let args: Vec<String> = slots.into_iter().map(Option::unwrap_or_default).collect();
-            format!("{name}({})", args.join(", "))
+            slots[i] = Some(child(&param.key, &first.value)?);
         }
     }
+    if group > 0 {
+        // The repeated parameters, in document order (Join's `source`s; Switch's `switchValue`s,
+        // key then value).
+        let repeated: Vec<&str> = function.params[fixed..].iter().map(|p| p.key).collect();
+        let fixed_keys: Vec<&str> = function.params[..fixed].iter().map(|p| p.key).collect();
+        for p in &source.parameters {
+            if repeated.contains(&p.key.as_str()) && !fixed_keys.contains(&p.key.as_str()) {
+                slots.push(Some(child(&p.key, &p.value)?));
+            }
+        }
+    } else {
+        let used = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        slots.truncate(used.max(function.min_args()));
+    }
+    if !function.accepts_count(slots.len()) {
+        return Err(format!(
+            "`{name}` has {} argument(s), which its signature {} does not take",
+            slots.len(),
+            function.signature()
+        ));
+    }
+    let args: Vec<String> = slots.into_iter().map(Option::unwrap_or_default).collect();
+    Ok(format!("{name}({})", args.join(", ")))
 }
 
 /// Target attributes the profile lacks, or that the document marks as customer-defined, or that
@@ -516,11 +633,21 @@ fn target_additions(
     let at = |name: &str| format!("{} attribute \"{}\"", object.name, name);
     for a in &object.attributes {
         let base = graph_base(a);
-        let referenced = a.referenced_objects.first().map(|r| {
-            if r.referenced_object_name.ends_with("Group") {
-                ReferencedObject::Group
-            } else {
-                ReferencedObject::User
+        let referenced = a.referenced_objects.first().and_then(|r| {
+            let name = r.referenced_object_name.rsplit(':').next().unwrap_or_default();
+            match name {
+                "Group" => Some(ReferencedObject::Group),
+                "User" => Some(ReferencedObject::User),
+                _ => {
+                    notes.push(ImportNote {
+                        at: at(&a.name),
+                        message: format!(
+                            "referenced object `{}` cannot be written in `target_attributes` (only User or Group); not kept",
+                            r.referenced_object_name
+                        ),
+                    });
+                    None
+                }
             }
         });
         let customer = metadata_value(&a.metadata, CUSTOMER_DEFINED) == Some("true");
@@ -677,6 +804,7 @@ fn write_yaml(
     options: &ImportOptions,
     app: &str,
     target: &str,
+    directory: Option<&str>,
     source_attributes: &[Vec<String>; 2],
     target_attributes: &[Vec<String>; 2],
     objects: &[Option<ObjectOut>; 2],
@@ -687,6 +815,9 @@ fn write_yaml(
         scalar(app),
         scalar(target)
     );
+    if let Some(directory) = directory {
+        let _ = writeln!(out, "target_directory: {}", scalar(directory));
+    }
     for (key, lists) in [
         ("source_attributes", source_attributes),
         ("target_attributes", target_attributes),

@@ -31,18 +31,28 @@ pub const CUSTOMER_DEFINED: &str = "IsCustomerDefined";
 /// Metadata key of an attribute's maximum length.
 pub const MAXIMUM_LENGTH: &str = "MaximumLength";
 
-/// Graph's parameter names where they differ from Microsoft's function reference
-/// (`Replace(source, oldValue, ..., replacementValue, ...)` is stored as `source`, `Find`,
-/// `Replacement` in real exports).
-pub const PARAMETER_ALIASES: &[(&str, &str, &str)] = &[
-    ("Replace", "oldValue", "Find"),
-    ("Replace", "replacementValue", "Replacement"),
-];
-
 /// The object mapping label the portal gives users or groups.
 pub fn object_mapping_name(kind: crate::expr::source::ObjectKind) -> &'static str {
     match kind {
         crate::expr::source::ObjectKind::User => "Provision Microsoft Entra ID Users",
         crate::expr::source::ObjectKind::Group => "Provision Microsoft Entra ID Groups",
+    }
+}
+
+/// Users or groups, from the source object (or, on a never-configured disabled mapping with an
+/// empty source, from the target object).
+pub fn object_kind(om: &model::ObjectMapping) -> Option<crate::expr::source::ObjectKind> {
+    match om.source_object_name.as_str() {
+        "User" => Some(crate::expr::source::ObjectKind::User),
+        "Group" => Some(crate::expr::source::ObjectKind::Group),
+        "" if !om.enabled => {
+            let target = om.target_object_name.rsplit(':').next().unwrap_or_default();
+            match target {
+                "User" => Some(crate::expr::source::ObjectKind::User),
+                "Group" => Some(crate::expr::source::ObjectKind::Group),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }

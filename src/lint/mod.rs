@@ -22,6 +22,7 @@ pub const CONFIGURATION_RULES: &[RuleId] = &[
     RuleId::UnknownTargetProfile,
     RuleId::InvalidTargetProfile,
     RuleId::FileUnreadable,
+    RuleId::NotAMappingFile,
 ];
 
 /// The outcome of linting one file.
@@ -33,6 +34,9 @@ pub struct LintReport {
     pub mappings: usize,
     /// How many findings `allow` entries suppressed.
     pub suppressed: usize,
+    /// The target profile's own problem, located in the profile file, when the file's profile
+    /// is invalid (shown after the file's report).
+    pub profile: Option<FileReport>,
 }
 
 impl LintReport {
@@ -115,6 +119,9 @@ pub struct Context<'a> {
 /// Lints a mapping file's text. `name` is shown in findings and picks YAML or JSON; `base_dir`
 /// resolves a `target:` that is a path (the file's directory).
 pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintReport {
+    if profile::looks_like_profile(text) {
+        return profile_given(name, text);
+    }
     lint_against(name, text, |file| {
         profile::load(file.target_profile(), base_dir)
     })
@@ -141,14 +148,20 @@ fn lint_against(
     for d in loaded.diagnostics {
         sink.file(d);
     }
+    let secrets = secrets::find(text);
+    for span in &secrets {
+        sink.file(secrets::diagnostic(span));
+    }
     let mut mappings = 0;
     let mut suppressed = 0;
+    let mut profile_report = None;
     if let Some(file) = &loaded.file {
         mappings = file.mapping_count();
         let profile = match resolve(file) {
             Ok(profile) => Some(profile),
             Err(error) => {
                 sink.file(profile_diagnostic(file, &error));
+                profile_report = error.report();
                 None
             }
         };
@@ -162,17 +175,42 @@ fn lint_against(
         }
         suppressed = apply_allows(file, &mut sink);
     }
-    let secrets = secrets::find(text);
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
-    diagnostics.extend(secrets.iter().map(secrets::diagnostic));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    let mut report = FileReport::new(
+        Source::new(name, secrets::mask(text, &secrets)),
+        diagnostics,
+    );
+    report.cap(crate::diagnostics::MAX_FINDINGS_PER_FILE);
     LintReport {
-        report: FileReport {
-            source: Source::new(name, secrets::mask(text, &secrets)),
-            diagnostics,
-        },
+        report,
         mappings,
         suppressed,
+        profile: profile_report,
+    }
+}
+
+/// The report on a target profile given to lint instead of a mapping file: it says so (a
+/// configuration error) and adds the profile's own problem if it has one.
+fn profile_given(name: &str, text: &str) -> LintReport {
+    let start = text.find("entramap-target").unwrap_or(0);
+    let mut diagnostics = vec![Diagnostic::new(
+        RuleId::NotAMappingFile,
+        crate::base::text::Span::new(start, start + "entramap-target".len().min(text.len() - start)),
+        format!("`{name}` is a target profile, not a mapping file"),
+    )
+    .with_primary_label("a target profile starts with `entramap-target`")
+    .with_help("check a profile with `entramap targets FILE`; a mapping file names it with `target: FILE` (`entramap init` writes one)")];
+    if let Err(error) = profile::parse_file(text, name) {
+        if let Some(report) = error.report() {
+            diagnostics.extend(report.diagnostics);
+        }
+    }
+    LintReport {
+        report: FileReport::new(Source::new(name, text), diagnostics),
+        mappings: 0,
+        suppressed: 0,
+        profile: None,
     }
 }
 
@@ -184,6 +222,7 @@ pub fn lint_file(path: &Path) -> LintReport {
             report,
             mappings: 0,
             suppressed: 0,
+            profile: None,
         },
     }
 }

@@ -275,6 +275,8 @@ pub struct MappingFile {
     pub target: Option<Located<String>>,
     /// `scope:`.
     pub scope: Option<Located<Scope>>,
+    /// `target_directory:`: the app's directory name in the Graph synchronization schema.
+    pub target_directory: Option<Located<String>>,
     /// `source_attributes:`.
     pub source_attributes: PerObject<SourceAttributeDecl>,
     /// `target_attributes:`.

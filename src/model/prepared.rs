@@ -25,8 +25,9 @@ pub enum PrepareError {
     /// The file does not load: its error findings, located in the text.
     Findings(Vec<Diagnostic>),
     /// The target profile cannot be loaded: the configuration finding
-    /// (`unknown-target-profile` or `invalid-target-profile`) at the file's `target:`.
-    Profile(Box<Diagnostic>),
+    /// (`unknown-target-profile` or `invalid-target-profile`) at the file's `target:`, and the
+    /// problem located in the profile file when its place is known.
+    Profile(Box<Diagnostic>, Option<Box<FileReport>>),
 }
 
 impl PrepareError {
@@ -34,7 +35,7 @@ impl PrepareError {
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
             PrepareError::Findings(diagnostics) => diagnostics,
-            PrepareError::Profile(diagnostic) => vec![*diagnostic],
+            PrepareError::Profile(diagnostic, _) => vec![*diagnostic],
         }
     }
 }
@@ -65,21 +66,34 @@ fn prepare_against(
     let file = load_str(name, text)
         .into_valid()
         .map_err(PrepareError::Findings)?;
-    let profile = resolve(&file)
-        .map_err(|e| PrepareError::Profile(Box::new(profile_diagnostic(&file, &e))))?;
+    let profile = resolve(&file).map_err(|e| {
+        PrepareError::Profile(
+            Box::new(profile_diagnostic(&file, &e)),
+            e.report().map(Box::new),
+        )
+    })?;
     Ok(Prepared { file, profile })
 }
 
 /// Reads a mapping file from disk (bounded: see [`read_mapping_file`]) and
-/// prepares it. On failure, the report to print, its findings located in the file; whether it
-/// is a configuration error (exit status 2 rather than 1) is
-/// `lint::has_configuration_error` of its diagnostics.
-pub fn prepare_file(path: &Path) -> Result<Prepared, FileReport> {
-    let text = read_mapping_file(path)?;
+/// prepares it. On failure, the reports to print: the file's findings located in it, then the
+/// target profile's problem located in the profile file when there is one; whether it is a
+/// configuration error (exit status 2 rather than 1) is `lint::has_configuration_error` of
+/// their diagnostics.
+pub fn prepare_file(path: &Path) -> Result<Prepared, Vec<FileReport>> {
+    let text = read_mapping_file(path).map_err(|report| vec![report])?;
     let name = path.display().to_string();
-    prepare(&name, &text, path.parent()).map_err(|error| FileReport {
-        source: Source::new(name.clone(), text.clone()),
-        diagnostics: error.into_diagnostics(),
+    prepare(&name, &text, path.parent()).map_err(|error| {
+        let profile = match &error {
+            PrepareError::Profile(_, profile) => profile.as_deref().cloned(),
+            PrepareError::Findings(_) => None,
+        };
+        let mut reports = vec![FileReport::new(
+            Source::new(name.clone(), text.clone()),
+            error.into_diagnostics(),
+        )];
+        reports.extend(profile);
+        reports
     })
 }
 
@@ -114,8 +128,5 @@ pub fn profile_diagnostic(file: &MappingFile, error: &ProfileError) -> Diagnosti
     };
     Diagnostic::new(rule, span, error.message.clone())
         .with_primary_label("target profile")
-        .with_help(format!(
-            "use a built-in profile ({}) or a path to a profile file; `entramap targets` lists them",
-            profile::built_in_names().collect::<Vec<_>>().join(", ")
-        ))
+        .with_help("use a built-in profile (`entramap targets` lists them: generic ones and gallery apps) or a path to a profile file")
 }

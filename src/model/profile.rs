@@ -5,13 +5,17 @@
 
 use crate::base::fs::{read_text_limited, ReadError};
 use crate::base::named::{Named, NamedList};
+use crate::base::text::{Source, Span};
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::ObjectKind;
 use crate::expr::types::{Base, Type};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// The built-in profiles: name and YAML text.
+/// The built-in profiles: name and YAML text. The first four are generic; the rest are the
+/// gallery catalogue ([`is_gallery`]).
 pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "scim-core",
@@ -28,6 +32,86 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "cloudsso",
         include_str!("../../schemas/targets/cloudsso.yaml"),
+    ), // The gallery catalogue: one profile per gallery app, written from its Microsoft tutorial
+    // (schemas/gallery/, sources in schemas/gallery/SOURCES.md; starters in schemas/gallery/starters/).
+    ("8x8", include_str!("../../schemas/gallery/8x8.yaml")),
+    (
+        "airtable",
+        include_str!("../../schemas/gallery/airtable.yaml"),
+    ),
+    ("asana", include_str!("../../schemas/gallery/asana.yaml")),
+    (
+        "atlassian-cloud",
+        include_str!("../../schemas/gallery/atlassian-cloud.yaml"),
+    ),
+    (
+        "aws-single-sign-on",
+        include_str!("../../schemas/gallery/aws-single-sign-on.yaml"),
+    ),
+    ("canva", include_str!("../../schemas/gallery/canva.yaml")),
+    (
+        "cisco-umbrella-user-management",
+        include_str!("../../schemas/gallery/cisco-umbrella-user-management.yaml"),
+    ),
+    (
+        "cisco-webex",
+        include_str!("../../schemas/gallery/cisco-webex.yaml"),
+    ),
+    (
+        "datadog",
+        include_str!("../../schemas/gallery/datadog.yaml"),
+    ),
+    (
+        "github-enterprise-managed-user",
+        include_str!("../../schemas/gallery/github-enterprise-managed-user.yaml"),
+    ),
+    ("gong", include_str!("../../schemas/gallery/gong.yaml")),
+    (
+        "infor-cloudsuite",
+        include_str!("../../schemas/gallery/infor-cloudsuite.yaml"),
+    ),
+    (
+        "linkedin-learning",
+        include_str!("../../schemas/gallery/linkedin-learning.yaml"),
+    ),
+    (
+        "lucidchart",
+        include_str!("../../schemas/gallery/lucidchart.yaml"),
+    ),
+    (
+        "mondaycom",
+        include_str!("../../schemas/gallery/mondaycom.yaml"),
+    ),
+    (
+        "mural-identity",
+        include_str!("../../schemas/gallery/mural-identity.yaml"),
+    ),
+    ("notion", include_str!("../../schemas/gallery/notion.yaml")),
+    ("slack", include_str!("../../schemas/gallery/slack.yaml")),
+    (
+        "smartsheet",
+        include_str!("../../schemas/gallery/smartsheet.yaml"),
+    ),
+    (
+        "snowflake",
+        include_str!("../../schemas/gallery/snowflake.yaml"),
+    ),
+    (
+        "tableau-online",
+        include_str!("../../schemas/gallery/tableau-online.yaml"),
+    ),
+    (
+        "workplace-by-facebook",
+        include_str!("../../schemas/gallery/workplace-by-facebook.yaml"),
+    ),
+    ("zoom", include_str!("../../schemas/gallery/zoom.yaml")),
+    (
+        "zscaler",
+        include_str!("../../schemas/gallery/zscaler.yaml"),
+    ),
+    (
+        "zscaler-private-access",
+        include_str!("../../schemas/gallery/zscaler-private-access.yaml"),
     ),
 ];
 
@@ -61,6 +145,36 @@ pub enum ReferencedObject {
     User,
     /// A group.
     Group,
+}
+
+/// How the gallery app's default mapping applies an attribute (the mapping file's `apply`
+/// vocabulary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApplyDefault {
+    /// On create and update (the default).
+    #[default]
+    Always,
+    /// Only when the object is created.
+    OnCreate,
+}
+
+/// One part of a complex attribute (`roles` has `primary`, `type`, `display`, `value`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubAttribute {
+    /// The sub-attribute's name.
+    pub name: String,
+    /// Its type (default String; names as the portal writes them, in any letter case).
+    #[serde(
+        rename = "type",
+        default = "string_base",
+        deserialize_with = "portal_type"
+    )]
+    pub base: Base,
+    /// A regular expression (.NET syntax) each value of this part must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
 }
 
 /// One attribute of a target object.
@@ -105,6 +219,119 @@ pub struct TargetAttribute {
     /// What the attribute is, for docs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// How the gallery app's default mapping applies it.
+    #[serde(default, skip_serializing_if = "is_always")]
+    pub apply: ApplyDefault,
+    /// The parts of a complex attribute (empty for a simple one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_attributes: Vec<SubAttribute>,
+}
+
+/// One attribute as a profile file writes it: what it leaves out is taken from RFC 7643 when the
+/// attribute is a SCIM core or enterprise attribute ([`crate::model::scim::rfc7643`]), else from
+/// the defaults (single-valued String).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeEntry {
+    /// The name as the tutorial or the portal writes it (a SCIM path, possibly URN-qualified;
+    /// any spelling the app uses, such as SCIM 1.1 `urn:scim:schemas:extension:enterprise:1.0.department`).
+    pub name: String,
+    /// The type, as the portal writes it (`String`, `Integer`, `Boolean`, `DateTime`,
+    /// `Reference`, `Binary`; any letter case). Default: the RFC 7643 type of a SCIM core or
+    /// enterprise attribute, else String.
+    #[serde(
+        rename = "type",
+        default,
+        deserialize_with = "portal_type_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub base: Option<Base>,
+    /// The object cannot be created without it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Holds several values. Default: as RFC 7643 says for a SCIM core attribute (`members`,
+    /// `emails`, `roles`, ...), true for a complex attribute, else false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multivalued: Option<bool>,
+    /// Compared case-sensitively.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub case_exact: bool,
+    /// The anchor (the service provider's `id`): never a mapping target.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub primary_key: bool,
+    /// The service provider supports `filter=<name> eq "..."`: it may be a matching attribute.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub filterable: bool,
+    /// Who may write it.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub mutability: Mutability,
+    /// For `Reference`: what it points at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referenced_object: Option<ReferencedObject>,
+    /// Longest accepted value, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// A regular expression (.NET syntax) every value must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Values must be unique among the service provider's objects.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+    /// What the attribute is, for docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How the gallery app's default mapping applies it (`on-create`: Slack's `displayName`).
+    #[serde(default, skip_serializing_if = "is_always")]
+    pub apply: ApplyDefault,
+    /// The parts of a complex attribute, such as `roles` fed by `AppRoleAssignmentsComplex`
+    /// (`primary`, `type`, `display`, `value`). A complex attribute is multi-valued unless
+    /// `multivalued: false`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_attributes: Vec<SubAttribute>,
+}
+
+impl AttributeEntry {
+    /// The resolved attribute: what the entry leaves out comes from RFC 7643 for a SCIM core or
+    /// enterprise attribute of `kind`, else from the defaults.
+    pub fn resolve(self, kind: ObjectKind) -> TargetAttribute {
+        let rfc = crate::model::scim::rfc7643(kind, &self.name);
+        let mut sub_attributes = self.sub_attributes;
+        if sub_attributes.is_empty() && self.base.is_none_or(|b| b == Base::String) {
+            if let Some(core) = rfc {
+                sub_attributes = core
+                    .sub_attributes
+                    .iter()
+                    .map(|(name, base)| SubAttribute {
+                        name: (*name).to_owned(),
+                        base: *base,
+                        pattern: None,
+                    })
+                    .collect();
+            }
+        }
+        let base = self.base.or(rfc.map(|c| c.base)).unwrap_or(Base::String);
+        let multivalued = self
+            .multivalued
+            .or(rfc.map(|c| c.multivalued))
+            .unwrap_or(!sub_attributes.is_empty());
+        TargetAttribute {
+            name: self.name,
+            base,
+            required: self.required,
+            multivalued,
+            case_exact: self.case_exact,
+            primary_key: self.primary_key,
+            filterable: self.filterable,
+            mutability: self.mutability,
+            referenced_object: self.referenced_object,
+            max_length: self.max_length,
+            pattern: self.pattern,
+            unique: self.unique,
+            description: self.description,
+            apply: self.apply,
+            sub_attributes,
+        }
+    }
 }
 
 fn string_base() -> Base {
@@ -117,6 +344,26 @@ fn is_false(b: &bool) -> bool {
 
 fn is_default(m: &Mutability) -> bool {
     *m == Mutability::ReadWrite
+}
+
+fn is_always(a: &ApplyDefault) -> bool {
+    *a == ApplyDefault::Always
+}
+
+/// The portal's type names, in any letter case.
+fn portal_type<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Base, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    Base::parse(&name).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "unknown type `{name}`: the portal's types are String, Integer, Boolean, DateTime, Reference and Binary"
+        ))
+    })
+}
+
+fn portal_type_option<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Base>, D::Error> {
+    portal_type(deserializer).map(Some)
 }
 
 impl TargetAttribute {
@@ -136,25 +383,95 @@ impl TargetAttribute {
             pattern: None,
             unique: false,
             description: None,
+            apply: ApplyDefault::Always,
+            sub_attributes: Vec::new(),
         }
     }
 
-    /// The attribute's type.
+    /// Whether it is a complex attribute (it has sub-attributes).
+    pub fn is_complex(&self) -> bool {
+        !self.sub_attributes.is_empty()
+    }
+
+    /// The attribute's type. A complex attribute takes app roles, the one complex value an
+    /// expression produces (`AppRoleAssignmentsComplex`).
     pub fn ty(&self) -> Type {
         Type {
-            base: self.base,
+            base: if self.is_complex() {
+                Base::Roles
+            } else {
+                self.base
+            },
             multi: self.multivalued,
         }
     }
+}
+
+/// Where a profile's facts come from, for `entramap targets` and the `init` header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSource {
+    /// The repository (`MicrosoftDocs/entra-docs`).
+    pub repository: String,
+    /// The file in it (`docs/identity/saas-apps/slack-provisioning-tutorial.md`).
+    pub path: String,
+    /// The commit read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// The document's date (ISO 8601, from its `ms.date`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The vendor's documentation the profile adds from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+}
+
+impl ProfileSource {
+    /// A link to the document on GitHub (at the commit when known).
+    pub fn url(&self) -> String {
+        format!(
+            "https://github.com/{}/blob/{}/{}",
+            self.repository,
+            self.commit.as_deref().unwrap_or("main"),
+            self.path
+        )
+    }
+}
+
+/// The SCIM protocol version the app speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub enum ScimVersion {
+    /// SCIM 2.0 (RFC 7643/7644), the default.
+    #[default]
+    #[serde(rename = "2.0")]
+    V2,
+    /// SCIM 1.1 (Slack's gallery app).
+    #[serde(rename = "1.1")]
+    V1,
+}
+
+/// The gallery job's identity in Microsoft Graph, where a source states it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GalleryJob {
+    /// The synchronization template (job id prefix), such as `aWSSingleSignon`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// The rule's `targetDirectoryName`, such as `AWSSingleSignon`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_directory: Option<String>,
 }
 
 /// The attribute list of one object in a profile file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectSection {
+    /// The app's default matching attribute (precedence 1): a name in this list (or inherited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matching: Option<String>,
     /// Attributes added (or replaced, by name) on top of the inherited list.
     #[serde(default)]
-    pub attributes: Vec<TargetAttribute>,
+    pub attributes: Vec<AttributeEntry>,
     /// Names of inherited attributes to drop.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove: Vec<String>,
@@ -176,6 +493,15 @@ pub struct ProfileFile {
     /// Another profile to inherit from: a built-in name or a path relative to this file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
+    /// Where the profile's facts come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<ProfileSource>,
+    /// The SCIM version the app speaks (`'2.0'` default, `'1.1'`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_version: Option<ScimVersion>,
+    /// The gallery job's template and target directory in Microsoft Graph.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gallery: Option<GalleryJob>,
     /// The user attribute list.
     #[serde(default)]
     pub users: ObjectSection,
@@ -200,10 +526,18 @@ pub struct Profile {
     pub name: String,
     /// The display title.
     pub title: Option<String>,
+    /// Where its facts come from.
+    pub source: Option<ProfileSource>,
+    /// The SCIM version the app speaks.
+    pub scim_version: ScimVersion,
+    /// The gallery job's identity in Microsoft Graph.
+    pub gallery: Option<GalleryJob>,
     /// User attributes.
     pub users: TargetSchema,
     /// Group attributes.
     pub groups: TargetSchema,
+    /// The default matching attribute of users and of groups.
+    pub matching: [Option<String>; 2],
 }
 
 impl Profile {
@@ -214,6 +548,11 @@ impl Profile {
             ObjectKind::Group => &self.groups,
         }
     }
+
+    /// The default matching attribute of one object, if the profile names one.
+    pub fn matching(&self, kind: ObjectKind) -> Option<&str> {
+        self.matching[kind as usize].as_deref()
+    }
 }
 
 /// Why a profile cannot be loaded.
@@ -223,6 +562,53 @@ pub struct ProfileError {
     pub message: String,
     /// Whether the profile was not found at all (as opposed to found and invalid).
     pub not_found: bool,
+    /// The profile's text and the place of the problem, when it is known (for a code frame).
+    pub frame: Option<ProfileFrame>,
+}
+
+/// Where in a profile file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileFrame {
+    /// The file's name as shown (a path, or the built-in profile's name).
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+    /// The problem's place in it.
+    pub span: Span,
+    /// The problem, without the file and position.
+    pub problem: String,
+}
+
+impl ProfileError {
+    fn invalid(origin: &str, text: &str, span: Span, problem: String) -> Self {
+        let position = Source::new(origin, text).position(span.start);
+        ProfileError {
+            message: format!("{origin}:{}:{}: {problem}", position.line, position.column),
+            not_found: false,
+            frame: Some(ProfileFrame {
+                name: origin.to_owned(),
+                text: text.to_owned(),
+                span,
+                problem,
+            }),
+        }
+    }
+
+    /// The problem as a report on the profile file itself (`invalid-target-profile` with a code
+    /// frame), when its place is known.
+    pub fn report(&self) -> Option<FileReport> {
+        let frame = self.frame.as_ref()?;
+        Some(FileReport::new(
+            Source::new(frame.name.clone(), frame.text.clone()),
+            vec![Diagnostic::new(
+                RuleId::InvalidTargetProfile,
+                frame.span,
+                frame.problem.clone(),
+            )
+            .with_primary_label("invalid in the target profile")
+            .with_help("`entramap targets FILE` checks a profile; docs/target-profiles.md describes every field")],
+        ))
+    }
 }
 
 impl std::fmt::Display for ProfileError {
@@ -233,6 +619,14 @@ impl std::fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {}
 
+/// How many of [`BUILT_IN`] are generic profiles (the rest are gallery apps).
+const GENERIC: usize = 4;
+
+/// Whether a built-in profile is a gallery app's (from its Microsoft tutorial).
+pub fn is_gallery(name: &str) -> bool {
+    BUILT_IN[GENERIC..].iter().any(|(n, _)| *n == name)
+}
+
 /// The names of the built-in profiles.
 pub fn built_in_names() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(n, _)| *n)
@@ -241,6 +635,13 @@ pub fn built_in_names() -> impl Iterator<Item = &'static str> {
 /// Whether `reference` (a `target:` value) names a file rather than a built-in profile.
 pub fn is_path(reference: &str) -> bool {
     reference.contains(['/', '\\']) || reference.ends_with(".yaml") || reference.ends_with(".yml")
+}
+
+/// Whether a document's text is a target profile (it has the `entramap-target` key at the top).
+pub fn looks_like_profile(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.starts_with("entramap-target:") || l.trim_start().starts_with("\"entramap-target\"")
+    })
 }
 
 /// A built-in profile by name (parsed once per process).
@@ -264,31 +665,144 @@ pub fn load(reference: &str, base_dir: Option<&Path>) -> Result<Profile, Profile
     }
 }
 
-/// Parses a profile file's text.
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+            return offset
+                + l.char_indices()
+                    .nth(skip)
+                    .map_or(l.trim_end_matches('\n').len(), |(i, _)| i);
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// Parses and validates a profile file's text: its shape (unknown fields, types as the portal
+/// writes them), every `pattern` (it must compile), every `matching` (it must name an attribute
+/// of the list). Problems carry their place in `text`.
 pub fn parse_file(text: &str, origin: &str) -> Result<ProfileFile, ProfileError> {
     let file: ProfileFile =
         serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
-            .map_err(|e| ProfileError {
-            message: format!(
-                "{origin}: {}",
-                e.without_snippet()
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or("invalid profile")
-            ),
-            not_found: false,
+            .map_err(|e| {
+            let problem = e
+                .without_snippet()
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("invalid profile")
+                .to_owned();
+            let span = e.location().map_or(Span::new(0, 0), |l| {
+                let start = offset_of(text, l.line(), l.column());
+                Span::new(start, start)
+            });
+            let problem = problem
+                .split_once(" at line ")
+                .map_or(problem.as_str(), |(p, _)| p)
+                .to_owned();
+            ProfileError::invalid(origin, text, span, problem)
         })?;
     if file.version != 1 {
-        return Err(ProfileError {
-            message: format!(
-                "{origin}: unsupported `entramap-target: {}` (this entramap reads version 1)",
+        return Err(ProfileError::invalid(
+            origin,
+            text,
+            find_key(text, &["entramap-target"]),
+            format!(
+                "unsupported `entramap-target: {}` (this entramap reads version 1)",
                 file.version
             ),
-            not_found: false,
-        });
+        ));
     }
+    validate(&file, text, origin)?;
     Ok(file)
+}
+
+/// The place of a value in the profile's text, by its path of keys and list indexes (the start
+/// of the file when it cannot be found).
+fn find_key(text: &str, path: &[&str]) -> Span {
+    let Ok(mut node) = crate::model::load::node::read_yaml(text) else {
+        return Span::new(0, 0);
+    };
+    for step in path {
+        let next = match &node.kind {
+            crate::model::load::node::NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, crate::model::load::node::NodeKind::Str(s) if s == step))
+                .map(|(_, v)| v.clone()),
+            crate::model::load::node::NodeKind::Seq(items) => {
+                step.parse::<usize>().ok().and_then(|i| items.get(i).cloned())
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node.span
+}
+
+fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileError> {
+    for (key, section) in [("users", &file.users), ("groups", &file.groups)] {
+        for (i, a) in section.attributes.iter().enumerate() {
+            let index = i.to_string();
+            if let Some(pattern) = &a.pattern {
+                if let Err(e) = crate::expr::dotnet_regex::compile(pattern) {
+                    return Err(ProfileError::invalid(
+                        origin,
+                        text,
+                        find_key(text, &[key, "attributes", &index, "pattern"]),
+                        format!("the `pattern` of `{}` does not compile: {e}", a.name),
+                    ));
+                }
+            }
+            for (j, sub) in a.sub_attributes.iter().enumerate() {
+                let Some(pattern) = &sub.pattern else {
+                    continue;
+                };
+                if let Err(e) = crate::expr::dotnet_regex::compile(pattern) {
+                    return Err(ProfileError::invalid(
+                        origin,
+                        text,
+                        find_key(
+                            text,
+                            &[
+                                key,
+                                "attributes",
+                                &index,
+                                "sub_attributes",
+                                &j.to_string(),
+                                "pattern",
+                            ],
+                        ),
+                        format!(
+                            "the `pattern` of `{}.{}` does not compile: {e}",
+                            a.name, sub.name
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(matching) = &section.matching {
+            let declared = section.attributes.iter().any(|a| &a.name == matching);
+            if !declared && file.extends.is_none() {
+                let names = section.attributes.iter().map(|a| a.name.as_str());
+                let hint = crate::base::suggest::did_you_mean(matching, names)
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                return Err(ProfileError::invalid(
+                    origin,
+                    text,
+                    find_key(text, &[key, "matching"]),
+                    format!("the matching attribute `{matching}` is not in the {key} attribute list{hint}"),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn resolve(
@@ -302,6 +816,7 @@ fn resolve(
                 "`extends` chain deeper than {MAX_EXTENDS} profiles at `{reference}` (a cycle?)"
             ),
             not_found: false,
+            frame: None,
         });
     }
     let (file, dir) = if is_path(reference) {
@@ -310,6 +825,7 @@ fn resolve(
         let text = read_text_limited(&path, MAX_PROFILE_BYTES).map_err(|e| ProfileError {
             message: format!("cannot read target profile `{reference}`: {e}"),
             not_found: matches!(e, ReadError::Io(_)),
+            frame: None,
         })?;
         (
             parse_file(&text, reference)?,
@@ -318,15 +834,11 @@ fn resolve(
     } else {
         let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == reference) else {
             let hint = crate::base::suggest::did_you_mean(reference, built_in_names())
-                .unwrap_or_else(|| {
-                    format!(
-                        "built-in profiles: {}",
-                        built_in_names().collect::<Vec<_>>().join(", ")
-                    )
-                });
+                .unwrap_or_else(|| "`entramap targets` lists the built-in profiles".to_owned());
             return Err(ProfileError {
                 message: format!("unknown target profile `{reference}`; {hint}"),
                 not_found: true,
+                frame: None,
             });
         };
         (parse_file(text, reference)?, None)
@@ -342,6 +854,7 @@ pub fn from_text(text: &str, origin: &str) -> Result<Profile, ProfileError> {
         return Err(ProfileError {
             message: format!("{origin}: larger than {MAX_PROFILE_BYTES} bytes"),
             not_found: false,
+            frame: None,
         });
     }
     apply(parse_file(text, origin)?, None, 0)
@@ -355,21 +868,39 @@ fn apply(file: ProfileFile, dir: Option<&Path>, depth: usize) -> Result<Profile,
         None => Profile {
             name: String::new(),
             title: None,
+            source: None,
+            scim_version: ScimVersion::V2,
+            gallery: None,
             users: TargetSchema::default(),
             groups: TargetSchema::default(),
+            matching: [None, None],
         },
     };
     profile.name = file.name;
     profile.title = file.title;
-    for (schema, section) in [
-        (&mut profile.users, file.users),
-        (&mut profile.groups, file.groups),
+    profile.source = file.source;
+    if let Some(version) = file.scim_version {
+        profile.scim_version = version;
+    }
+    if file.gallery.is_some() {
+        profile.gallery = file.gallery;
+    }
+    for (kind, section) in [
+        (ObjectKind::User, file.users),
+        (ObjectKind::Group, file.groups),
     ] {
+        if section.matching.is_some() {
+            profile.matching[kind as usize] = section.matching;
+        }
+        let schema = match kind {
+            ObjectKind::User => &mut profile.users,
+            ObjectKind::Group => &mut profile.groups,
+        };
         for name in &section.remove {
             schema.remove(name);
         }
         for attribute in section.attributes {
-            schema.insert(attribute);
+            schema.insert(attribute.resolve(kind));
         }
     }
     Ok(profile)

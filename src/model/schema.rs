@@ -24,6 +24,8 @@ pub struct MappingDocument {
     pub target: Option<String>,
     /// `assigned` (default): sync only assigned users and groups; `all`: sync all users and groups.
     pub scope: Option<ScopeDoc>,
+    /// The app's directory in the Graph synchronization schema (`targetDirectoryName`): `customappsso` (default) for a non-gallery SCIM app, the gallery app's own name otherwise (`salesforce.com`). `entramap import` keeps it and `entramap export` writes it.
+    pub target_directory: Option<String>,
     /// Extra Entra source attributes, such as directory extensions.
     pub source_attributes: Option<PerObjectDoc<SourceAttributeDoc>>,
     /// Additions to the target attribute list ("Edit attribute list for customappsso").

@@ -139,6 +139,24 @@ pub fn parse(text: &str) -> Result<TargetPath, PathError> {
     })
 }
 
+/// Parses a target name, or, when it does not parse but the profile or the file declares it
+/// (`declared`), takes it verbatim as one top-level attribute: a name the profile declares is
+/// the app's own spelling and every command accepts it as written.
+pub fn parse_declared(text: &str, declared: bool) -> Result<TargetPath, PathError> {
+    match parse(text) {
+        Err(_) if declared && !text.is_empty() => Ok(TargetPath {
+            schema: None,
+            attribute: Part {
+                text: text.to_owned(),
+                span: Span::new(0, text.len()),
+            },
+            filter: None,
+            sub_attribute: None,
+        }),
+        result => result,
+    }
+}
+
 /// Splits `urn:…:attr` at the last `:` outside brackets and quotes.
 fn split_schema(text: &str) -> (Option<Part>, usize) {
     if !text
@@ -159,15 +177,40 @@ fn split_schema(text: &str) -> (Option<Part>, usize) {
         }
     }
     match last {
-        Some(i) => (
-            Some(Part {
-                text: text[..i].to_owned(),
-                span: Span::new(0, i),
-            }),
-            i + 1,
-        ),
+        Some(i) => {
+            // SCIM 1.1 joins the schema's version and the attribute with `.`:
+            // `urn:scim:schemas:extension:enterprise:1.0.department` (Slack, Workplace).
+            let end = i + 1 + scim1_version_len(&text[i + 1..]).unwrap_or(0);
+            let (schema_end, path_start) = if end > i + 1 {
+                (end - 1, end)
+            } else {
+                (i, i + 1)
+            };
+            (
+                Some(Part {
+                    text: text[..schema_end].to_owned(),
+                    span: Span::new(0, schema_end),
+                }),
+                path_start,
+            )
+        }
         None => (None, 0),
     }
+}
+
+/// The length of a SCIM 1.1 version prefix with its closing dot (`1.0.` in `1.0.department`).
+fn scim1_version_len(segment: &str) -> Option<usize> {
+    let bytes = segment.as_bytes();
+    let major = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if major == 0 || bytes.get(major) != Some(&b'.') {
+        return None;
+    }
+    let minor = bytes[major + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let dot = major + 1 + minor;
+    (minor > 0 && bytes.get(dot) == Some(&b'.')).then_some(dot + 1)
 }
 
 struct PathParser<'a> {
@@ -292,6 +335,16 @@ mod tests {
         assert!(p.custom_extension_problem().is_none());
         assert!(parse(r#"roles[primary eq "True"].value"#).is_ok());
         assert!(parse("name.givenName").is_ok());
+        let p = parse("urn:scim:schemas:extension:enterprise:1.0.department")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            p.schema.map(|s| s.text),
+            Some("urn:scim:schemas:extension:enterprise:1.0".to_owned())
+        );
+        assert_eq!(p.attribute.text, "department");
+        let p = parse("urn:scim:schemas:extension:facebook:auth_method:1.0:auth_method")
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(p.attribute.text, "auth_method");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use super::value_text;
 use crate::expr::source::ObjectKind;
 use crate::expr::types::Base;
-use crate::model::profile::{TargetAttribute, TargetSchema};
+use crate::model::profile::{ScimVersion, TargetAttribute, TargetSchema};
 use crate::model::target_path::{self, TargetPath};
 use crate::model::Prepared;
 use crate::model::{Apply, AttributeMapping, MappingKind};
@@ -37,7 +37,15 @@ pub fn schema(prepared: &Prepared) -> Value {
         let targets = prepared.targets(kind);
         defs.insert(
             kind.title().to_owned(),
-            resource(kind, &mapping.mappings, &targets),
+            resource(
+                crate::model::scim::core_schema_of(
+                    kind,
+                    prepared.profile.scim_version == ScimVersion::V1,
+                ),
+                kind,
+                &mapping.mappings,
+                &targets,
+            ),
         );
         any_of.push(json!({"$ref": format!("#/$defs/{}", kind.title())}));
     }
@@ -53,7 +61,12 @@ pub fn schema(prepared: &Prepared) -> Value {
     })
 }
 
-fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSchema) -> Value {
+fn resource(
+    core: &str,
+    kind: ObjectKind,
+    mappings: &[AttributeMapping],
+    targets: &TargetSchema,
+) -> Value {
     let mut root = object_schema();
     let mut extensions: Vec<String> = Vec::new();
     let mut required: Vec<Value> = vec![json!("schemas")];
@@ -61,17 +74,14 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         let Some(value) = &m.kind else {
             continue;
         };
-        let Ok(path) = target_path::parse(&m.target.value) else {
+        let attribute = targets.get(&m.target.value);
+        let Ok(path) = target_path::parse_declared(&m.target.value, attribute.is_some()) else {
+            // lint reports it (`malformed-target-path`), and every command refuses the file.
             continue;
         };
-        let attribute = targets.get(&m.target.value);
         let leaf = leaf(m, value, attribute);
         let container = match &path.schema {
-            Some(urn)
-                if !urn
-                    .text
-                    .eq_ignore_ascii_case(crate::model::scim::core_schema(kind)) =>
-            {
+            Some(urn) if !urn.text.eq_ignore_ascii_case(core) => {
                 if !extensions.contains(&urn.text) {
                     extensions.push(urn.text.clone());
                 }
@@ -94,7 +104,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
         };
         place(container, &path, leaf, m, attribute);
     }
-    let mut schemas_description = format!("Contains {}", crate::model::scim::core_schema(kind));
+    let mut schemas_description = format!("Contains {core}");
     if !extensions.is_empty() {
         schemas_description.push_str(&format!(
             ", and {} when their attributes are sent",
@@ -104,7 +114,7 @@ fn resource(kind: ObjectKind, mappings: &[AttributeMapping], targets: &TargetSch
     let schemas = json!({
         "type": "array",
         "items": {"type": "string"},
-        "contains": {"const": crate::model::scim::core_schema(kind)},
+        "contains": {"const": core},
         "description": schemas_description,
     });
     if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
@@ -151,6 +161,20 @@ fn base_schema(base: Base) -> Value {
     }
 }
 
+/// One value of a complex attribute: an object of its sub-attributes (`roles`: `primary`,
+/// `type`, `display`, `value`), each with its type and pattern.
+fn complex_schema(a: &TargetAttribute) -> Value {
+    let mut properties = Map::new();
+    for sub in &a.sub_attributes {
+        let mut schema = base_schema(sub.base);
+        if let Some(pattern) = &sub.pattern {
+            schema["pattern"] = json!(pattern);
+        }
+        properties.insert(sub.name.clone(), schema);
+    }
+    json!({"type": "object", "properties": properties})
+}
+
 fn origin(m: &AttributeMapping, value: &MappingKind) -> String {
     let mut text = match value {
         MappingKind::Source(_) => format!("From the Entra ID attribute `{}`", value_text(value)),
@@ -180,7 +204,10 @@ fn origin(m: &AttributeMapping, value: &MappingKind) -> String {
 /// The schema of the mapped value itself (type, constraints, description).
 fn leaf(m: &AttributeMapping, value: &MappingKind, attribute: Option<&TargetAttribute>) -> Value {
     let base = attribute.map_or(Base::String, |a| a.base);
-    let mut schema = base_schema(base);
+    let mut schema = match attribute.filter(|a| a.is_complex()) {
+        Some(complex) => complex_schema(complex),
+        None => base_schema(base),
+    };
     if let Some(a) = attribute {
         constraints(&mut schema, a);
     }

@@ -15,8 +15,12 @@ use std::io::{self, BufRead};
 use std::ops::Range;
 use std::rc::Rc;
 
-/// The longest record read (one JSON line, one Graph user object), in bytes.
+/// The longest record read (one JSON line, one Graph user object, one CSV row), in bytes.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// A chunk stops taking records once it holds this many bytes (so that a chunk of long rows
+/// stays small; a chunk always takes at least one record).
+pub const MAX_CHUNK_BYTES: usize = 64 << 20;
 
 /// How a user export is written.
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -157,26 +161,59 @@ struct Capture {
     start: usize,
     scalar: bool,
     oversize: bool,
+    /// The document ended inside it.
+    truncated: bool,
 }
 
-/// Newline offsets seen by the CSV reader's input, not yet passed by a record.
-type Newlines = Rc<RefCell<(VecDeque<u64>, u64)>>;
+/// What the CSV reader's input and the splitter share: the newline offsets seen and not yet
+/// passed by a record, the newlines passed, and where the row being read started (all offsets
+/// from the start of the export).
+#[derive(Debug, Default)]
+struct CsvShared {
+    newlines: VecDeque<u64>,
+    passed: u64,
+    row_start: u64,
+}
 
-/// Records where the newlines are in what the CSV reader reads (its own line count is off for
-/// CRLF files), so that each row gets its real line number.
+/// See [`CsvShared`].
+type Newlines = Rc<RefCell<CsvShared>>;
+
+/// The CSV reader's input: records where the newlines are (the reader's own line count is off
+/// for CRLF files), so that each row gets its real line number, and refuses to give the reader
+/// more than [`MAX_RECORD_BYTES`] of one row ([`OversizeRow`]), so that a huge field or an
+/// endless line is never held in memory.
 struct Counting<R> {
     inner: R,
     offset: u64,
     newlines: Newlines,
 }
 
-impl<R: io::Read> io::Read for Counting<R> {
+/// The error [`Counting`] stops the CSV reader with when a row passes [`MAX_RECORD_BYTES`].
+#[derive(Debug)]
+struct OversizeRow;
+
+impl std::fmt::Display for OversizeRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the row is longer than {} MiB", MAX_RECORD_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for OversizeRow {}
+
+fn is_oversize(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|e| e.is::<OversizeRow>())
+}
+
+impl<R: BufRead> io::Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.offset.saturating_sub(self.newlines.borrow().row_start) > MAX_RECORD_BYTES as u64 {
+            return Err(io::Error::other(OversizeRow));
+        }
         let n = self.inner.read(buf)?;
-        let mut newlines = self.newlines.borrow_mut();
+        let mut shared = self.newlines.borrow_mut();
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' {
-                newlines.0.push_back(self.offset + i as u64);
+                shared.newlines.push_back(self.offset + i as u64);
             }
         }
         self.offset += n as u64;
@@ -184,21 +221,67 @@ impl<R: io::Read> io::Read for Counting<R> {
     }
 }
 
+impl<R: BufRead> Counting<R> {
+    /// Skips the input up to and including the next newline (the rest of an oversize row), in
+    /// constant memory. Returns whether there was one.
+    fn skip_line(&mut self) -> io::Result<bool> {
+        loop {
+            let buffer = self.inner.fill_buf()?;
+            if buffer.is_empty() {
+                return Ok(false);
+            }
+            let (used, found) = match find_newline(buffer) {
+                Some(i) => (i + 1, true),
+                None => (buffer.len(), false),
+            };
+            self.inner.consume(used);
+            self.offset += used as u64;
+            if found {
+                let mut shared = self.newlines.borrow_mut();
+                shared.passed += shared.newlines.len() as u64 + 1;
+                shared.newlines.clear();
+                shared.row_start = self.offset;
+                return Ok(true);
+            }
+        }
+    }
+}
+
 /// The 1-based line of a record the CSV reader places at byte `offset` (after a CRLF it places
 /// the record at the `\n`, so a newline at `offset` itself counts). Offsets must not decrease.
 fn line_at(newlines: &Newlines, offset: u64) -> u64 {
     let mut state = newlines.borrow_mut();
-    while state.0.front().is_some_and(|&n| n <= offset) {
-        state.0.pop_front();
-        state.1 += 1;
+    while state.newlines.front().is_some_and(|&n| n <= offset) {
+        state.newlines.pop_front();
+        state.passed += 1;
     }
-    state.1 + 1
+    state.passed + 1
+}
+
+/// A CSV reader over the export from byte `base` on (a new one after an oversize row).
+fn csv_reader<R: BufRead>(input: Counting<R>) -> Box<csv::Reader<Counting<R>>> {
+    Box::new(
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input),
+    )
+}
+
+/// The CSV splitting state.
+struct CsvState<R: BufRead> {
+    /// The reader; `None` only while it is being replaced.
+    reader: Option<Box<csv::Reader<Counting<R>>>>,
+    row: csv::ByteRecord,
+    newlines: Newlines,
+    /// The export offset where `reader` started (its positions are relative to it).
+    base: u64,
 }
 
 enum Mode<R: BufRead> {
     Lines(R),
     Graph(R, GraphState),
-    Csv(Box<csv::Reader<Counting<R>>>, csv::ByteRecord, Newlines),
+    Csv(CsvState<R>),
 }
 
 /// Splits an export into chunks of raw records.
@@ -307,19 +390,18 @@ impl<R: BufRead> Reader<R> {
                     return Err(io::Error::other("internal: reader mode"));
                 };
                 let newlines = Newlines::default();
-                let mut csv = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .from_reader(Counting {
-                        inner,
-                        offset: 0,
-                        newlines: newlines.clone(),
-                    });
+                let mut csv = csv_reader(Counting {
+                    inner,
+                    offset: 0,
+                    newlines: newlines.clone(),
+                });
                 let mut header = csv::ByteRecord::new();
-                let mut read = csv.read_byte_record(&mut header).map_err(csv_error)?;
+                let mut read = read_header(&mut csv, &mut header)?;
                 if read && header.get(0).is_some_and(|f| f.starts_with(b"version:")) {
-                    read = csv.read_byte_record(&mut header).map_err(csv_error)?;
+                    newlines.borrow_mut().row_start = csv.position().byte();
+                    read = read_header(&mut csv, &mut header)?;
                 }
+                newlines.borrow_mut().row_start = csv.position().byte();
                 let columns: Vec<Option<Column>> = if read {
                     header
                         .iter()
@@ -329,7 +411,12 @@ impl<R: BufRead> Reader<R> {
                     Vec::new()
                 };
                 reader.done = !read;
-                reader.mode = Mode::Csv(Box::new(csv), csv::ByteRecord::new(), newlines);
+                reader.mode = Mode::Csv(CsvState {
+                    reader: Some(csv),
+                    row: csv::ByteRecord::new(),
+                    newlines,
+                    base: 0,
+                });
                 Decoder::Csv {
                     header_len: columns.len(),
                     columns,
@@ -377,60 +464,19 @@ impl<R: BufRead> Reader<R> {
                     &mut self.bytes,
                 )?;
             }
-            Mode::Csv(csv, row, newlines) => {
+            Mode::Csv(state) => {
                 let header_len = match decoder {
                     Decoder::Csv { header_len, .. } => *header_len,
                     Decoder::Json => 0,
                 };
-                while chunk.records.len() < max_records {
-                    let read = match csv.read_byte_record(row) {
-                        Ok(read) => read,
-                        Err(e) => match e.kind() {
-                            csv::ErrorKind::Io(_) => return Err(csv_error(e)),
-                            _ => {
-                                let line = e
-                                    .position()
-                                    .map_or(self.line + 1, |p| line_at(newlines, p.byte()));
-                                chunk.records.push(RawRecord {
-                                    line,
-                                    body: Body::Unreadable(e.to_string()),
-                                });
-                                continue;
-                            }
-                        },
-                    };
-                    if !read {
-                        self.done = true;
-                        break;
-                    }
-                    let byte = row.position().map_or(self.bytes, csv::Position::byte);
-                    let line = line_at(newlines, byte);
-                    self.line = line;
-                    self.bytes = byte;
-                    if row.len() == 1 && row.get(0).is_some_and(<[u8]>::is_empty) {
-                        continue;
-                    }
-                    if row.len() != header_len {
-                        chunk.records.push(RawRecord {
-                            line,
-                            body: Body::Unreadable(format!(
-                                "the row has {} fields; the header has {header_len}",
-                                row.len()
-                            )),
-                        });
-                        continue;
-                    }
-                    let first = chunk.fields.len();
-                    for field in row.iter() {
-                        let start = chunk.data.len();
-                        chunk.data.extend_from_slice(field);
-                        chunk.fields.push(start..chunk.data.len());
-                    }
-                    chunk.records.push(RawRecord {
-                        line,
-                        body: Body::Csv(first..chunk.fields.len()),
-                    });
-                }
+                self.done = split_csv(
+                    state,
+                    chunk,
+                    max_records,
+                    header_len,
+                    &mut self.line,
+                    &mut self.bytes,
+                )?;
             }
             Mode::Graph(inner, state) => {
                 self.done = split_graph(
@@ -445,6 +491,118 @@ impl<R: BufRead> Reader<R> {
         }
         Ok(!(chunk.records.is_empty() && self.done))
     }
+}
+
+/// Reads the header row; one longer than [`MAX_RECORD_BYTES`] stops the preview (no row can
+/// be read without it).
+fn read_header<R: BufRead>(
+    csv: &mut csv::Reader<Counting<R>>,
+    header: &mut csv::ByteRecord,
+) -> io::Result<bool> {
+    csv.read_byte_record(header).map_err(|e| {
+        let e = csv_error(e);
+        if is_oversize(&e) {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the CSV header row is longer than {} MiB",
+                    MAX_RECORD_BYTES >> 20
+                ),
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// Moves CSV rows into `chunk` until it holds `max_records` records or [`MAX_CHUNK_BYTES`].
+/// A row longer than [`MAX_RECORD_BYTES`] becomes an unreadable record, the rest of its line is
+/// skipped unread and reading goes on with the next line. Returns whether the input ended.
+fn split_csv<R: BufRead>(
+    state: &mut CsvState<R>,
+    chunk: &mut Chunk,
+    max_records: usize,
+    header_len: usize,
+    line: &mut u64,
+    bytes: &mut u64,
+) -> io::Result<bool> {
+    while chunk.records.len() < max_records && chunk.data.len() < MAX_CHUNK_BYTES {
+        let Some(csv) = state.reader.as_mut() else {
+            return Ok(true);
+        };
+        let base = state.base;
+        let read = match csv.read_byte_record(&mut state.row) {
+            Ok(read) => read,
+            Err(e) => {
+                let oversize = matches!(e.kind(), csv::ErrorKind::Io(io) if is_oversize(io));
+                if oversize {
+                    let start = state.newlines.borrow().row_start;
+                    let row_line = line_at(&state.newlines, start);
+                    chunk.records.push(RawRecord {
+                        line: row_line,
+                        body: Body::Unreadable(OversizeRow.to_string()),
+                    });
+                    let Some(old) = state.reader.take() else {
+                        return Ok(true);
+                    };
+                    let mut input = old.into_inner();
+                    let more = input.skip_line()?;
+                    *line = row_line;
+                    *bytes = input.offset;
+                    state.base = input.offset;
+                    if !more {
+                        return Ok(true);
+                    }
+                    state.reader = Some(csv_reader(input));
+                    continue;
+                }
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(csv_error(e));
+                }
+                let row_line = e
+                    .position()
+                    .map_or(*line + 1, |p| line_at(&state.newlines, base + p.byte()));
+                chunk.records.push(RawRecord {
+                    line: row_line,
+                    body: Body::Unreadable(e.to_string()),
+                });
+                continue;
+            }
+        };
+        state.newlines.borrow_mut().row_start = base + csv.position().byte();
+        if !read {
+            return Ok(true);
+        }
+        let row = &state.row;
+        let byte = row.position().map_or(*bytes, |p| base + p.byte());
+        let row_line = line_at(&state.newlines, byte);
+        *line = row_line;
+        *bytes = byte;
+        if row.len() == 1 && row.get(0).is_some_and(<[u8]>::is_empty) {
+            continue;
+        }
+        if row.len() != header_len {
+            chunk.records.push(RawRecord {
+                line: row_line,
+                body: Body::Unreadable(format!(
+                    "the row has {} fields; the header has {header_len}",
+                    row.len()
+                )),
+            });
+            continue;
+        }
+        let first = chunk.fields.len();
+        for field in row.iter() {
+            let start = chunk.data.len();
+            chunk.data.extend_from_slice(field);
+            chunk.fields.push(start..chunk.data.len());
+        }
+        chunk.records.push(RawRecord {
+            line: row_line,
+            body: Body::Csv(first..chunk.fields.len()),
+        });
+    }
+    Ok(false)
 }
 
 fn csv_error(e: csv::Error) -> io::Error {
@@ -492,12 +650,16 @@ fn split_lines<R: BufRead>(
     const BLOCK: usize = 1 << 16;
     chunk.data.append(carry);
     let mut start = 0;
+    // Where the search for the next newline resumes: a long line is scanned once, not again
+    // after every read.
+    let mut scanned = 0;
     let mut ended = false;
     loop {
-        while chunk.records.len() < max_records {
+        while chunk.records.len() < max_records && start < MAX_CHUNK_BYTES {
             let rest = &chunk.data[start..];
-            let (end, next) = match find_newline(rest) {
-                Some(i) => (start + i, start + i + 1),
+            let from = scanned.max(start);
+            let (end, next) = match find_newline(&chunk.data[from..]) {
+                Some(i) => (from + i, from + i + 1),
                 None if ended && !rest.is_empty() => (chunk.data.len(), chunk.data.len()),
                 None => {
                     if *skipping || rest.len() > MAX_RECORD_BYTES {
@@ -509,6 +671,7 @@ fn split_lines<R: BufRead>(
                         *bytes += rest.len() as u64;
                         chunk.data.truncate(start);
                     }
+                    scanned = chunk.data.len();
                     break;
                 }
             };
@@ -539,7 +702,10 @@ fn split_lines<R: BufRead>(
             }
             start = next;
         }
-        if chunk.records.len() >= max_records || (ended && start == chunk.data.len()) {
+        if chunk.records.len() >= max_records
+            || start >= MAX_CHUNK_BYTES
+            || (ended && start == chunk.data.len())
+        {
             carry.extend_from_slice(&chunk.data[start..]);
             chunk.data.truncate(start);
             return Ok(ended && carry.is_empty());
@@ -585,8 +751,17 @@ fn split_graph<R: BufRead>(
     loop {
         let buffer = inner.fill_buf()?;
         if buffer.is_empty() {
-            if let Some(capture) = st.capture.take() {
+            if let Some(mut capture) = st.capture.take() {
+                capture.truncated = true;
                 finish(chunk, capture, chunk.data.len());
+            } else if st.depth > 0 || st.in_string {
+                chunk.records.push(RawRecord {
+                    line: *line,
+                    body: Body::Unreadable(
+                        "the Graph page is cut off: the document ends before its closing `]}`"
+                            .to_owned(),
+                    ),
+                });
             }
             if !st.seen_value {
                 chunk.records.push(RawRecord {
@@ -679,6 +854,7 @@ fn split_graph<R: BufRead>(
                     }
                 }
             }
+            full |= st.capture.is_none() && chunk.data.len() >= MAX_CHUNK_BYTES;
             if full {
                 break;
             }
@@ -699,12 +875,17 @@ fn start(st: &mut GraphState, chunk: &mut Chunk, line: u64, b: u8, scalar: bool)
         start,
         scalar,
         oversize: false,
+        truncated: false,
     });
 }
 
 /// Ends a captured element at `end` (exclusive); returns the chunk's record count.
 fn finish(chunk: &mut Chunk, capture: Capture, end: usize) -> usize {
-    let body = if capture.oversize {
+    let body = if capture.truncated {
+        Body::Unreadable(
+            "the Graph page is cut off: the document ends inside this user object".to_owned(),
+        )
+    } else if capture.oversize {
         Body::Unreadable(format!(
             "the user object is longer than {} MiB",
             MAX_RECORD_BYTES >> 20

@@ -108,8 +108,17 @@ impl Template {
     /// list given to [`Template::write`]. A second mapping to the same place is ignored (lint
     /// reports it).
     pub fn new<'p>(paths: impl IntoIterator<Item = (usize, &'p TargetPath)>) -> Self {
+        Template::with_core(paths, CORE_USER_SCHEMA)
+    }
+
+    /// [`Template::new`] with another core schema (`urn:scim:schemas:core:1.0` for an app that
+    /// speaks SCIM 1.1).
+    pub fn with_core<'p>(
+        paths: impl IntoIterator<Item = (usize, &'p TargetPath)>,
+        core: &str,
+    ) -> Self {
         let mut template = Template {
-            schemas: vec![CORE_USER_SCHEMA.to_owned()],
+            schemas: vec![core.to_owned()],
             nodes: Vec::new(),
             prefix: Vec::new(),
         };
@@ -129,7 +138,7 @@ impl Template {
 
     fn insert(&mut self, field: usize, path: &TargetPath) {
         let container = match &path.schema {
-            Some(schema) if !schema.text.eq_ignore_ascii_case(CORE_USER_SCHEMA) => {
+            Some(schema) if !schema.text.eq_ignore_ascii_case(&self.schemas[0]) => {
                 if !self.schemas.contains(&schema.text) {
                     self.schemas.push(schema.text.clone());
                 }

@@ -412,7 +412,8 @@ impl<'b> Scan<'b> {
             _ => self.skip(1)?,
         }
         let text = self.text.get(start..self.at)?;
-        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let text = crate::expr::eval::quote_inexact_numbers(text);
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
         SlotSeed { value }.deserialize(&mut deserializer).ok()?;
         deserializer.end().ok()
     }

@@ -51,6 +51,12 @@ const CASES: &[(&str, &[&str], &str, &str)] = &[
     (
         "argument-count",
         &[],
+        "Mid([givenName], 1)",
+        "Mid([givenName], 1, 3)",
+    ),
+    (
+        "replace-slots",
+        &[],
         "Replace([mail], \"@contoso.com\", \"@fabrikam.com\")",
         "Replace([mail], \"@contoso.com\", , , \"@fabrikam.com\", , )",
     ),

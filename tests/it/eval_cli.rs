@@ -353,3 +353,88 @@ fn sarif_and_github_formats_carry_the_diagnostics() {
         "evaluation-error"
     );
 }
+
+#[test]
+fn a_disabled_user_reads_as_preview_reads_it() {
+    // A Graph user: `id`, `mobilePhone`, and `IsSoftDeleted` derived from `accountEnabled`.
+    let user = user_file(
+        r#"{"id":"4f6c0e1a","userPrincipalName":"ada@contoso.com","accountEnabled":false,"mobilePhone":"+1 555 0100"}"#,
+    );
+    let path = user.path().to_str().unwrap();
+    let active = r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#;
+    let out = entramap(&["eval", active, "--user", path, "--trace"], None);
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("eval_trace_derived_soft_deleted", stdout(&out));
+    let aliases = entramap(
+        &["eval", r#"Join("|", [objectId], [mobile])"#, "--user", path],
+        None,
+    );
+    assert_eq!(stdout(&aliases), "\"4f6c0e1a|+1 555 0100\"\n");
+    let json = entramap(
+        &[
+            "eval",
+            "[IsSoftDeleted]",
+            "--user",
+            path,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json output");
+    assert_eq!(
+        json["derived"],
+        serde_json::json!([{"attribute": "IsSoftDeleted", "value": "True", "from": "accountEnabled = false"}])
+    );
+}
+
+#[test]
+fn a_mapping_of_a_file_for_a_user_of_an_export() {
+    let args = [
+        "eval",
+        "--mapping",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--target",
+        "active",
+        "--users",
+        "tests/fixtures/preview/users.jsonl",
+        "--user",
+        "zoe@contoso.com",
+        "--trace",
+    ];
+    let out = common::entramap(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    insta::assert_snapshot!("eval_mapping_user_of_export", stdout(&out));
+    let by_line = common::entramap(&[
+        "eval",
+        "--mapping",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--target",
+        "name.familyName",
+        "--users",
+        "tests/fixtures/preview/users.jsonl",
+        "--user",
+        "1",
+    ]);
+    assert_eq!(stdout(&by_line), "\"O'Brien\"\n");
+    let unknown = common::entramap(&[
+        "eval",
+        "--mapping",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--target",
+        "nickName",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(common::stderr(&unknown)
+        .contains("no user mapping to `nickName`; the targets are: userName, active,"));
+    let nobody = common::entramap(&[
+        "eval",
+        "[mail]",
+        "--users",
+        "tests/fixtures/preview/users.jsonl",
+        "--user",
+        "nobody@contoso.com",
+    ]);
+    assert_eq!(nobody.status.code(), Some(2));
+    assert!(common::stderr(&nobody).contains("no user has `nobody@contoso.com`"));
+}

@@ -27,15 +27,18 @@ fn context(name: &str) -> Context {
     }
 }
 
+/// The checker options of a row: the context's source schema (Entra ID in app provisioning, AD
+/// and Entra ID in Cloud Sync, open in HR inbound), or any attribute for object `any`.
 fn options(context_name: &str, object: &str) -> CheckOptions<'static> {
-    let schema = entra_id();
+    let context = context(context_name);
+    let schema = entramap::expr::source::for_context(context);
     CheckOptions {
-        context: context(context_name),
-        attributes: match object {
-            "user" => Attributes::Schema(&schema.users),
-            "group" => Attributes::Schema(&schema.groups),
-            "any" => Attributes::Any,
-            other => panic!("unknown object {other}"),
+        context,
+        attributes: match (object, schema) {
+            ("user", Some(schema)) => Attributes::Schema(&schema.users),
+            ("group", Some(schema)) => Attributes::Schema(&schema.groups),
+            ("user" | "group" | "any", _) => Attributes::Any,
+            (other, _) => panic!("unknown object {other}"),
         },
         target_type: None,
     }

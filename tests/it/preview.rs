@@ -366,7 +366,8 @@ fn malformed_input_is_reported_never_a_crash() {
     let cases: &[(&[u8], InputFormat, u64)] = &[
         (b"", InputFormat::Auto, 0),
         (b"\n\n  \r\n", InputFormat::Auto, 0),
-        (b"{\"value\": [", InputFormat::Auto, 0),
+        // A page cut off before its closing `]}`: an unreadable tail.
+        (b"{\"value\": [", InputFormat::Auto, 1),
         (
             b"{\"value\": [{\"userPrincipalName\": \"a",
             InputFormat::Auto,
@@ -434,4 +435,228 @@ fn exit_codes_and_atomic_out() {
         .map(|d| d.count())
         .unwrap_or_default();
     assert_eq!(leftovers, 2, "no temporary file is left behind");
+}
+
+#[test]
+fn one_user_is_explained_by_upn_objectid_or_line() {
+    let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
+    let users = "tests/fixtures/preview/users.jsonl";
+    let disabled = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--user",
+        "ZOE@contoso.com",
+    ]);
+    assert_eq!(
+        disabled.status.code(),
+        Some(0),
+        "{}",
+        text(&disabled.stderr)
+    );
+    insta::assert_snapshot!("preview_user_disabled", text(&disabled.stdout));
+    let duplicate = entramap(&["preview", mapping, "--users", users, "--user", "5"]);
+    assert_eq!(
+        duplicate.status.code(),
+        Some(1),
+        "{}",
+        text(&duplicate.stderr)
+    );
+    insta::assert_snapshot!("preview_user_duplicate", text(&duplicate.stdout));
+    let out_of_scope = entramap(&["preview", mapping, "--users", users, "--user", "3"]);
+    assert_eq!(out_of_scope.status.code(), Some(0));
+    let shown = text(&out_of_scope.stdout);
+    assert!(
+        shown.contains("scope: out of scope (no clause group holds"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("problems:\n  preview-out-of-scope:"),
+        "{shown}"
+    );
+
+    let graph = "tests/fixtures/preview/users.graph.json";
+    let by_id = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        graph,
+        "--user",
+        "6E7B768E-07E2-4810-8459-485F84F8F204",
+    ]);
+    assert_eq!(by_id.status.code(), Some(0), "{}", text(&by_id.stderr));
+    assert!(
+        text(&by_id.stdout)
+            .starts_with("user ana@contoso.com, tests/fixtures/preview/users.graph.json:4\n"),
+        "{}",
+        text(&by_id.stdout)
+    );
+
+    let unreadable = entramap(&["preview", mapping, "--users", users, "--user", "4"]);
+    assert_eq!(unreadable.status.code(), Some(2));
+    assert!(text(&unreadable.stderr).contains("the user on line 4 cannot be read"));
+    let nobody = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--user",
+        "nobody@contoso.com",
+    ]);
+    assert_eq!(nobody.status.code(), Some(2));
+    assert_eq!(
+        text(&nobody.stderr),
+        "entramap: tests/fixtures/preview/users.jsonl: no user has `nobody@contoso.com`\n"
+    );
+    let stdin = entramap(&["preview", mapping, "--users", "-", "--user", "1"]);
+    assert_eq!(stdin.status.code(), Some(2));
+    assert!(text(&stdin.stderr).contains("needs the export as a file"));
+}
+
+#[test]
+fn an_attribute_no_user_has_is_said_once_and_empty_values_are_never_duplicates() {
+    let out = entramap(&[
+        "preview",
+        "tests/fixtures/preview/nickname.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(!report.contains("duplicate"), "{report}");
+    insta::assert_snapshot!("preview_root_cause_absent_column", report);
+    let json = entramap(&[
+        "preview",
+        "tests/fixtures/preview/nickname.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.csv",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        json["summary"]["absent_attributes"],
+        serde_json::json!(["mailNickname"])
+    );
+    assert_eq!(
+        json["summary"]["groups"][0]["caused_by"],
+        serde_json::json!(["mailNickname"])
+    );
+}
+
+#[test]
+fn problems_are_grouped_and_capped_with_details_on_request() {
+    let mapping = "tests/fixtures/preview/mapping.entramap.yaml";
+    let users = "tests/fixtures/preview/users.jsonl";
+    let capped = entramap(&["preview", mapping, "--users", users, "--max-problems", "2"]);
+    insta::assert_snapshot!("preview_grouped_max_problems", text(&capped.stdout));
+    let lines = |out: &Output| {
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("tests/fixtures/preview/users.jsonl:"))
+            .count()
+    };
+    assert_eq!(lines(&capped), 2);
+    let all = entramap(&["preview", mapping, "--users", users, "--details"]);
+    assert_eq!(lines(&all), 11);
+    let none = entramap(&["preview", mapping, "--users", users, "--max-problems", "0"]);
+    assert_eq!(lines(&none), 0);
+    assert!(text(&none.stdout).contains("… and 11 more problems"));
+    let json = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--format",
+        "json",
+        "--max-problems",
+        "1",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["problems"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json["problems_omitted"], 10);
+    assert_eq!(json["problems"][0]["user"], "mark@contoso.com");
+}
+
+#[test]
+fn out_dash_writes_payloads_to_stdout_and_the_report_to_stderr() {
+    let out = entramap(&[
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.jsonl",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let payloads = text(&out.stdout);
+    assert_eq!(payloads.lines().count(), 3, "{payloads}");
+    for line in payloads.lines() {
+        let json: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        assert!(json["userName"].is_string());
+    }
+    assert!(text(&out.stderr).contains("13 users read: 3 payloads"));
+    assert!(!root().join("-").exists(), "no file named `-`");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_to_stdout_a_fifo_or_a_symlink_is_written_in_place() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let args = |out: &str| {
+        [
+            "preview",
+            "tests/fixtures/preview/mapping.entramap.yaml",
+            "--users",
+            "tests/fixtures/preview/users.jsonl",
+            "--out",
+            out,
+        ]
+        .map(str::to_owned)
+    };
+    let run = |out: &str, stdout: std::process::Stdio| {
+        Command::new(env!("CARGO_BIN_EXE_entramap"))
+            .args(args(out))
+            .current_dir(root())
+            .stdout(stdout)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // `--out /dev/stdout > file`: the payloads land in the file, nothing is renamed over it.
+    let redirected = dir.path().join("redirected.txt");
+    let file = std::fs::File::create(&redirected).unwrap_or_else(|e| panic!("{e}"));
+    let status = run("/dev/stdout", file.into());
+    assert_eq!(status.status.code(), Some(1));
+    let written = std::fs::read_to_string(&redirected).unwrap_or_default();
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(text(&status.stderr).contains("13 users read"));
+
+    // A symbolic link stays a link; its target gets the payloads.
+    let target = dir.path().join("target.jsonl");
+    std::fs::write(&target, "old\n").unwrap_or_else(|e| panic!("{e}"));
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&target, &link).unwrap_or_else(|e| panic!("{e}"));
+    run(&link.display().to_string(), std::process::Stdio::null());
+    let meta = std::fs::symlink_metadata(&link).unwrap_or_else(|e| panic!("{e}"));
+    assert!(meta.file_type().is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap_or_default();
+    assert_eq!(written.lines().count(), 3, "{written}");
+    assert!(!written.contains("old"));
+
+    // A FIFO is opened and written, not replaced by a regular file.
+    let fifo = dir.path().join("payloads.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap_or_default())
+    };
+    run(&fifo.display().to_string(), std::process::Stdio::null());
+    let read = reader.join().unwrap_or_default();
+    assert_eq!(read.lines().count(), 3, "{read}");
+    let meta = std::fs::symlink_metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!meta.is_file(), "still a FIFO");
 }

@@ -243,7 +243,7 @@ fn a_yaml_error_at_the_end_of_the_file_points_at_its_line() {
 }
 
 #[test]
-fn no_command_prints_a_secret_looking_value_in_full() {
+fn reports_mask_a_secret_looking_value_and_data_outputs_keep_it() {
     let token = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL";
     let dir = tempfile::tempdir().expect("temp dir");
     let mapping = format!(
@@ -252,10 +252,10 @@ fn no_command_prints_a_secret_looking_value_in_full() {
     write(dir.path(), "a.entramap.yaml", &mapping);
     write(dir.path(), "b.entramap.yaml", CLEAN);
     for args in [
+        vec!["lint", "a.entramap.yaml"],
         vec!["lint", "a.entramap.yaml", "--format", "json"],
-        vec!["table", "a.entramap.yaml"],
-        vec!["docs", "a.entramap.yaml"],
-        vec!["export", "a.entramap.yaml"],
+        vec!["lint", "a.entramap.yaml", "--format", "sarif"],
+        vec!["lint", "a.entramap.yaml", "--format", "github"],
         vec!["diff", "b.entramap.yaml", "a.entramap.yaml"],
         vec!["check", &format!("Append([mail], \"{token}\")")],
     ] {
@@ -267,4 +267,40 @@ fn no_command_prints_a_secret_looking_value_in_full() {
             args.join(" ")
         );
     }
+    for args in [
+        vec!["table", "a.entramap.yaml"],
+        vec!["docs", "a.entramap.yaml"],
+        vec!["export", "a.entramap.yaml"],
+    ] {
+        let output = entramap_in(&args, dir.path());
+        assert!(
+            stdout(&output).contains(token),
+            "`entramap {}` altered the data:\n{}",
+            args.join(" "),
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
+fn export_to_stdout_and_to_a_file_are_the_same_bytes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mapping = format!(
+        "{CLEAN}  - target: displayName\n    constant: SalesAndMarketingDepartmentBerlin2023\n  - target: title\n    constant: Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL\n  - target: active\n    expression: Not([IsSoftDeleted])\nallow:\n  - rule: secret-token\n    reason: a test fixture, not a real token\n"
+    );
+    write(dir.path(), "a.entramap.yaml", &mapping);
+    let printed = entramap_in(&["export", "a.entramap.yaml"], dir.path());
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    let written = entramap_in(&["export", "a.entramap.yaml", "-o", "out.json"], dir.path());
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    let file = std::fs::read(dir.path().join("out.json")).expect("written");
+    assert_eq!(printed.stdout, file);
+    assert!(stdout(&printed).contains("SalesAndMarketingDepartmentBerlin2023"));
+    let lint = entramap_in(&["lint", "a.entramap.yaml"], dir.path());
+    let out = stdout(&lint);
+    assert_eq!(lint.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("1 suppressed") && !out.contains("suppresses nothing"),
+        "{out}"
+    );
 }

@@ -48,10 +48,15 @@ fn examples_and_profiles_validate_against_the_schemas() {
         }
     }
     let target = jsonschema::draft7::new(&target_schema()).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(root.join("schemas/targets"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .flatten()
-    {
+    let profiles = ["schemas/targets", "schemas/gallery"]
+        .into_iter()
+        .flat_map(|dir| {
+            std::fs::read_dir(root.join(dir))
+                .unwrap_or_else(|e| panic!("{e}"))
+                .flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        });
+    for entry in profiles {
         let errors: Vec<String> = target
             .iter_errors(&yaml_as_json(&entry.path()))
             .map(|e| e.to_string())

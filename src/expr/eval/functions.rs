@@ -96,7 +96,7 @@ pub static IMPLEMENTATIONS: &[Implementation] = &[
     imp!("DateFromNum", date_from_num, "AD FILETIME (100 ns ticks since 1601-01-01 UTC) to a date. 0 is 1/1/1601; negative values and values beyond 9999-12-31 (including 9223372036854775807, \"never\") are errors, as .NET DateTime.FromFileTimeUtc."),
     imp!("DNComponent", dn_component, "The value of the n-th RDN from the left (1-based), split at unescaped commas, after the first unescaped =. Out of range gives Null."),
     imp!("Error", error_fn, "Fails the evaluation with the given message."),
-    imp!("FormatDateTime", format_date_time, ".NET ParseExact with inputFormat (invariant culture, server time zone UTC), then format with outputFormat (en-US names). Custom specifiers y M d h H m s f F t z K g, quotes, \\ escapes, %; standard formats d D f F g G m o r s t T u y. A literal Z marks the input UTC. Empty dateTimeStyles = AllowLeadingWhite|AllowTrailingWhite|RoundtripKind; otherwise .NET style names separated by , or |. Three arguments bind as (source, inputFormat, outputFormat). A DateTime source is first rendered as M/d/yyyy h:mm:ss tt (so DateAdd output does not match yyyy-MM-dd, as in Entra). Two-digit years: 00-49 are 20xx. Null gives Null; a mismatch is an error.", prepare_format_date_time),
+    imp!("FormatDateTime", format_date_time, ".NET ParseExact with inputFormat (invariant culture, server time zone UTC), then format with outputFormat (en-US names). Custom specifiers y M d h H m s f F t z K g, quotes, \\ escapes, %; standard formats d D f F g G m o r s t T u y. A literal Z marks the input UTC. Empty dateTimeStyles = AllowLeadingWhite|AllowTrailingWhite|RoundtripKind; otherwise .NET style names separated by , or |. Three arguments bind as (source, inputFormat, outputFormat). A DateTime source with an empty inputFormat (DateFromNum(...), as in Microsoft's Cloud Sync default mapping) is formatted directly; with an inputFormat it is first rendered as M/d/yyyy h:mm:ss tt (so DateAdd output does not match yyyy-MM-dd, as in Entra). Two-digit years: 00-49 are 20xx. Null gives Null; a mismatch is an error.", prepare_format_date_time),
     imp!("Guid", guid, "A version-4 GUID, lower case with hyphens, drawn from the seeded generator."),
     imp!("IgnoreFlowIfNullOrEmpty", ignore_flow, "Null or \"\" (or an empty list) stops the attribute (it does not flow); otherwise the value."),
     imp!("IIF", iif, "Evaluates the condition, then only the chosen branch. With --strict-iif a condition that reads a null or empty attribute is an error.", prepare_iif),
@@ -130,6 +130,8 @@ pub static IMPLEMENTATIONS: &[Implementation] = &[
     imp!("Word", word, "The WordNumber-th word (1-based) when splitting at any delimiter character; runs of delimiters do not make empty words; out of range or Null gives \"\"."),
     imp!("DefaultDomain", default_domain, "Undocumented: returns --param DefaultDomain=VALUE when given, otherwise an \"undocumented, not evaluated\" error."),
     imp!("AppRoleAssignments", undocumented, "Undocumented: always an \"undocumented, not evaluated\" error."),
+    imp!("Prepend", prepend, "Undocumented (the service's function list names it with prefix and source): prefix + source, the mirror of Append. Null source or prefix counts as \"\"; a multi-valued source gets the prefix per value."),
+    imp!("IsNothing", is_null, "Undocumented (the service's function list names it with one source): taken to be IsNull, True for Null only."),
 ];
 
 /// The implementation for a function name: exact match first, then ignoring letter case.
@@ -384,6 +386,14 @@ fn cbool<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
         .map_err(|m| fail(call, m))
 }
 
+fn prepend<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+    let prefix = fr.text(call, 0)?.unwrap_or_default();
+    let source = fr.val(call, 1)?;
+    map_text(&source, true, &mut |s| check_len(format!("{prefix}{s}")))
+        .map(Cow::Owned)
+        .map_err(|m| fail(call, m))
+}
+
 fn cdate<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let d = fr.date(call, 0)?;
     owned(Value::DateTime(d))
@@ -561,7 +571,23 @@ fn prepare_format_date_time(call: &mut CallNode) {
 }
 
 fn format_date_time<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
-    let Some(source) = fr.text(call, 0)? else {
+    let value = fr.val(call, 0)?;
+    if let Value::DateTime(utc) = value.as_ref() {
+        if fr.text(call, 2)?.is_none_or(|f| f.is_empty()) {
+            let output = fr.text(call, 3)?.unwrap_or_default();
+            let stamp = Stamp {
+                utc: *utc,
+                kind: datetime::Kind::Utc,
+            };
+            return datetime::format(&stamp, &output)
+                .map(|s| Cow::Owned(Value::Str(s)))
+                .map_err(|m| fail(call, m));
+        }
+    }
+    let Some(source) = single_text(&value)
+        .map(|t| t.map(Cow::into_owned))
+        .map_err(|m| fail(call, m))?
+    else {
         return owned(Value::Null);
     };
     let styles = match fr.text(call, 1)? {

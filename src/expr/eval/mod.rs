@@ -23,7 +23,7 @@ pub mod text;
 mod value;
 
 pub use functions::{Choice, Implementation, CHOICES, IMPLEMENTATIONS};
-pub use value::{AppRole, JsonSource, Source, Value, ROLE_TYPE};
+pub use value::{quote_inexact_numbers, AppRole, JsonSource, Source, Value, ROLE_TYPE};
 
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;

@@ -229,10 +229,11 @@ impl JsonSource {
         Ok(JsonSource { attributes })
     }
 
-    /// Parses JSON text (see [`JsonSource::from_json`]).
+    /// Parses JSON text (see [`JsonSource::from_json`]; a number that is not a 64-bit integer
+    /// is read as the text it is written as, see [`quote_inexact_numbers`]).
     pub fn parse(text: &str) -> Result<JsonSource, String> {
-        let json: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        let json: serde_json::Value = serde_json::from_str(&quote_inexact_numbers(text))
+            .map_err(|e| format!("invalid JSON: {e}"))?;
         JsonSource::from_json(&json)
     }
 
@@ -240,6 +241,93 @@ impl JsonSource {
     pub fn insert(&mut self, name: impl Into<String>, value: Value) {
         self.attributes.insert(name.into(), value);
     }
+}
+
+/// JSON text with every number that is not a 64-bit integer (`123456789012345678901234567890`,
+/// `1.50`, `1e400`) turned into a string of the same characters, so that reading it keeps every
+/// digit as written instead of rounding it to a 64-bit float. Anything that is not a valid JSON
+/// number is left as it is (and stays invalid). Linear; borrows when nothing changes.
+pub fn quote_inexact_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut done = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
+                    i += 1;
+                }
+                let token = &text[start..i];
+                if is_json_number(token) && token.parse::<i64>().is_err() {
+                    let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+                    out.push_str(&text[done..start]);
+                    out.push('"');
+                    out.push_str(token);
+                    out.push('"');
+                    done = i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[done..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
+/// Whether `token` is a JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn is_json_number(token: &str) -> bool {
+    let b = token.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int_start = i;
+    let n = digits(&mut i);
+    if n == 0 || (n > 1 && b[int_start] == b'0') {
+        return false;
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
 }
 
 impl Source for JsonSource {

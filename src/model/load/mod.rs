@@ -32,9 +32,11 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
 pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
     let name = path.display().to_string();
-    let finding = |rule: RuleId, at: usize, message: String, text: String| FileReport {
-        source: Source::new(name.clone(), text),
-        diagnostics: vec![Diagnostic::new(rule, Span::new(at, at), message)],
+    let finding = |rule: RuleId, at: usize, message: String, text: String| {
+        FileReport::new(
+            Source::new(name.clone(), text),
+            vec![Diagnostic::new(rule, Span::new(at, at), message)],
+        )
     };
     let bytes = match read_limited(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
@@ -194,6 +196,7 @@ const TOP_KEYS: &[&str] = &[
     "app",
     "target",
     "scope",
+    "target_directory",
     "source_attributes",
     "target_attributes",
     "users",
@@ -435,6 +438,9 @@ impl Builder<'_> {
                 &[("assigned", Scope::Assigned), ("all", Scope::All)],
             )
         });
+        let target_directory = top
+            .get("target_directory")
+            .and_then(|n| self.string(n, "target_directory"));
         let source_attributes = top
             .get("source_attributes")
             .map(|n| self.per_object(n, "source_attributes", Self::source_attribute))
@@ -458,6 +464,7 @@ impl Builder<'_> {
             app,
             target,
             scope,
+            target_directory,
             source_attributes,
             target_attributes,
             users,

@@ -1,0 +1,78 @@
+//! Lifecycle: deprovisioning (`IsSoftDeleted`) and app role functions against the scope.
+
+use crate::base::text::Span;
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::Diagnostic;
+use crate::expr::syntax::ExprKind;
+use crate::lint::{Context, Sink};
+use crate::model::{AttributeMapping, MappingKind, Scope};
+
+const ROLE_FUNCTIONS: &[&str] = &[
+    "SingleAppRoleAssignment",
+    "AppRoleAssignmentsComplex",
+    "AssertiveAppRoleAssignmentsComplex",
+];
+
+fn reads(mapping: &AttributeMapping, attribute: &str) -> bool {
+    match &mapping.kind {
+        Some(MappingKind::Source(s)) => s.value == attribute,
+        Some(MappingKind::Expression {
+            expr: Some(expr), ..
+        }) => expr.attributes().iter().any(|(n, _)| *n == attribute),
+        _ => false,
+    }
+}
+
+pub(super) fn soft_delete(cx: &Context<'_>, sink: &mut Sink) {
+    let users = &cx.objects[0];
+    // An app without `active` (LinkedIn Learning, monday.com) is deprovisioned by DELETE:
+    // there is nothing to map `IsSoftDeleted` to.
+    let has_active = users
+        .targets
+        .as_ref()
+        .is_none_or(|t| t.get("active").is_some());
+    if has_active
+        && users.active()
+        && !users.mapping.mappings.is_empty()
+        && !users
+            .mapping
+            .mappings
+            .iter()
+            .any(|m| reads(m, "IsSoftDeleted"))
+    {
+        sink.file(
+            Diagnostic::new(RuleId::IsSoftDeletedUnmapped, Span::new(users.mapping.span.start, users.mapping.span.start), "no user mapping reads `IsSoftDeleted`")
+                .with_help("map `active` from `Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")` (or `Not([IsSoftDeleted])`): otherwise users who leave scope are never disabled"),
+        );
+    }
+}
+
+pub(super) fn role_functions(cx: &Context<'_>, sink: &mut Sink) {
+    let Some(scope) = cx.file.scope.as_ref().filter(|s| s.value == Scope::All) else {
+        return;
+    };
+    for object in &cx.objects {
+        for (at, mapping) in object.mappings() {
+            let Some(MappingKind::Expression {
+                text,
+                expr: Some(expr),
+            }) = &mapping.kind
+            else {
+                continue;
+            };
+            expr.walk(&mut |e| {
+                if let ExprKind::Call(call) = &e.kind {
+                    if ROLE_FUNCTIONS.contains(&call.name.as_str()) {
+                        sink.mapping(
+                            at,
+                            Diagnostic::new(RuleId::RoleFunctionSyncAll, text.file_span(call.name_span), format!("`{}` with `scope: all`", call.name))
+                                .with_primary_label("role function")
+                                .with_label(scope.span, "syncs all users and groups")
+                                .with_help("app role assignments exist only for assigned users: use `scope: assigned`, or drop the role mapping"),
+                        );
+                    }
+                }
+            });
+        }
+    }
+}

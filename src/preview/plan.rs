@@ -1,0 +1,201 @@
+//! The plan of a preview: a user mapping compiled once (slots for the source attributes it
+//! reads, compiled expressions and scoping filter, the payload template, target constraints).
+
+use super::record::Attributes;
+use super::scoping::Scoping;
+use super::{PreviewError, Template};
+use crate::expr::eval::{self, Compiled, Value};
+use crate::expr::source::ObjectKind;
+use crate::model::profile::{Mutability, TargetAttribute};
+use crate::model::MappingKind;
+use crate::model::Prepared;
+use regex::Regex;
+
+#[derive(Debug)]
+pub(super) enum Produce {
+    Direct(usize),
+    Constant(Value),
+    Expression(Compiled),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum KeyKind {
+    Matching,
+    Unique,
+}
+
+#[derive(Debug)]
+pub(super) struct Field {
+    pub(super) target: String,
+    /// The mapping's text (source attribute, constant or expression), for explanations.
+    pub(super) text: String,
+    pub(super) produce: Produce,
+    pub(super) default: Option<Value>,
+    pub(super) attribute: Option<TargetAttribute>,
+    pub(super) pattern: Option<(Regex, String)>,
+    pub(super) key: Option<(KeyKind, usize)>,
+    pub(super) case_exact: bool,
+    /// The slots of the source attributes the mapping reads.
+    pub(super) reads: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub(super) struct SoftDeleted {
+    pub(super) flag: usize,
+    pub(super) enabled: usize,
+    pub(super) deleted: usize,
+}
+
+/// A user mapping compiled for previews.
+#[derive(Debug)]
+pub struct Plan {
+    pub(super) attributes: Attributes,
+    pub(super) scoping: Scoping,
+    pub(super) enabled: bool,
+    pub(super) fields: Vec<Field>,
+    pub(super) template: Template,
+    pub(super) required: Vec<(String, Option<usize>)>,
+    pub(super) soft_deleted: Option<SoftDeleted>,
+    pub(super) key_sets: usize,
+    /// The slots the mapping itself reads (scoping and mappings): the first `mapped` slots.
+    pub(super) mapped: usize,
+    /// The slots that name a user in messages ([`super::user::IDENTITY`]).
+    pub(super) identity: Vec<usize>,
+}
+
+impl Plan {
+    /// Compiles the user mapping of a prepared mapping file. Fails for what `lint` reports as
+    /// errors and preview cannot run: a mapping without a value, an expression or target that
+    /// does not parse, an unknown scoping operator, an invalid regular expression.
+    pub fn new(prepared: &Prepared) -> Result<Plan, PreviewError> {
+        let mapping = &prepared.file.users;
+        let targets = prepared.targets(ObjectKind::User);
+        let mut attributes = Attributes::default();
+        let scoping = Scoping::compile(&mapping.scoping, &mut attributes)
+            .map_err(|e| PreviewError::Mapping(format!("user scoping filter: {e}")))?;
+        let mut fields = Vec::with_capacity(mapping.mappings.len());
+        let mut paths = Vec::with_capacity(mapping.mappings.len());
+        let mut key_sets = 0;
+        for m in &mapping.mappings {
+            let target = m.target.value.clone();
+            let fail =
+                |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
+            let path =
+                crate::model::target_path::parse_declared(&target, targets.get(&target).is_some())
+                    .map_err(|e| fail(e.message))?;
+            let mut reads = Vec::new();
+            let produce = match &m.kind {
+                Some(MappingKind::Source(source)) => {
+                    let slot = attributes.add(&source.value);
+                    reads.push(slot);
+                    Produce::Direct(slot)
+                }
+                Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
+                Some(MappingKind::Expression {
+                    expr: Some(expr), ..
+                }) => {
+                    let mut own = Attributes::default();
+                    super::user::collect_attributes(expr, &mut own);
+                    reads.extend(own.names().map(|name| attributes.add(name)));
+                    Produce::Expression(eval::compile(expr).map_err(|e| fail(e.to_string()))?)
+                }
+                Some(MappingKind::Expression { expr: None, .. }) => {
+                    return Err(fail("the expression does not parse".to_owned()))
+                }
+                None => return Err(fail("no source, expression or constant".to_owned())),
+            };
+            let attribute = targets.get(&target).cloned();
+            let pattern = match attribute.as_ref().and_then(|a| a.pattern.clone()) {
+                Some(p) => Some((
+                    crate::expr::dotnet_regex::compile(&p)
+                        .map_err(|e| fail(format!("profile pattern `{p}`: {e}")))?,
+                    p,
+                )),
+                None => None,
+            };
+            let kind = if m.matching_precedence.is_some() {
+                Some(KeyKind::Matching)
+            } else if attribute.as_ref().is_some_and(|a| a.unique) {
+                Some(KeyKind::Unique)
+            } else {
+                None
+            };
+            let key = kind.map(|k| {
+                key_sets += 1;
+                (k, key_sets - 1)
+            });
+            paths.push((fields.len(), path));
+            fields.push(Field {
+                case_exact: attribute.as_ref().is_some_and(|a| a.case_exact),
+                target,
+                text: m
+                    .kind
+                    .as_ref()
+                    .map_or_else(String::new, |k| k.text().value.clone()),
+                produce,
+                default: m.default.as_ref().map(|d| Value::str(&d.value)),
+                attribute,
+                pattern,
+                key,
+                reads,
+            });
+        }
+        let core = crate::model::scim::core_schema_of(
+            ObjectKind::User,
+            prepared.profile.scim_version == crate::model::profile::ScimVersion::V1,
+        );
+        let template = Template::with_core(paths.iter().map(|(i, p)| (*i, p)), core);
+        let mut required: Vec<(String, Option<usize>)> = targets
+            .attributes()
+            .iter()
+            .filter(|a| a.required && !a.primary_key && a.mutability != Mutability::ReadOnly)
+            .map(|a| {
+                (
+                    a.name.clone(),
+                    fields.iter().position(|f| f.target == a.name),
+                )
+            })
+            .collect();
+        for (i, field) in fields.iter().enumerate() {
+            if field.key.is_some_and(|(k, _)| k == KeyKind::Matching)
+                && required.iter().all(|(name, _)| *name != field.target)
+            {
+                required.push((field.target.clone(), Some(i)));
+            }
+        }
+        let mapped = attributes.len();
+        let soft_deleted = attributes
+            .lookup("IsSoftDeleted")
+            .map(|(flag, _)| SoftDeleted {
+                flag,
+                enabled: attributes.add("accountEnabled"),
+                deleted: attributes.add("deletedDateTime"),
+            });
+        let identity = super::user::IDENTITY
+            .iter()
+            .map(|name| attributes.add(name))
+            .collect();
+        Ok(Plan {
+            attributes,
+            scoping,
+            enabled: mapping.enabled,
+            fields,
+            template,
+            required,
+            soft_deleted,
+            key_sets,
+            mapped,
+            identity,
+        })
+    }
+
+    /// The source attributes the mapping reads (the only ones parsed from the export).
+    pub fn attributes(&self) -> &Attributes {
+        &self.attributes
+    }
+
+    /// The payload layout.
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+}

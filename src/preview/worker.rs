@@ -1,0 +1,347 @@
+//! The worker: one chunk of users through a [`Plan`], each user's problems, payload and
+//! the values that must be unique, in record order.
+
+use super::input::{Body, Chunk, Decoder};
+use super::plan::{Field, KeyKind, Plan, Produce};
+use super::record::Record;
+use super::unique::ValueHash;
+use super::{payload, rule, Options, Problem};
+use crate::diagnostics::rules::RuleId;
+use crate::expr::eval::{EvalContext, NoFlowReason, OutcomeRef, Value};
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// What happened to one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Status {
+    Payload,
+    Failure,
+    OutOfScope,
+    Unreadable,
+}
+
+#[derive(Debug)]
+pub(super) struct UserOut {
+    pub(super) line: u64,
+    pub(super) status: Status,
+    pub(super) problems_end: usize,
+    pub(super) payload_end: usize,
+    pub(super) keys_end: usize,
+    /// The user's name for messages (UPN or objectId), in [`ChunkOut::key_text`]; empty when
+    /// the user has neither, or has no value that must be unique.
+    pub(super) identity: Range<usize>,
+}
+
+#[derive(Debug)]
+pub(super) struct KeyOut {
+    pub(super) set: usize,
+    pub(super) field: usize,
+    pub(super) hash: ValueHash,
+    pub(super) text: Range<usize>,
+}
+
+/// The results of one chunk, in record order.
+#[derive(Debug, Default)]
+pub(super) struct ChunkOut {
+    pub(super) users: Vec<UserOut>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) payloads: Vec<u8>,
+    pub(super) keys: Vec<KeyOut>,
+    pub(super) key_text: Vec<u8>,
+    pub(super) bytes: u64,
+    /// By slot the mapping reads: how many users have a value (not null, not empty).
+    pub(super) present: Vec<u64>,
+}
+
+impl ChunkOut {
+    /// Empties the results, keeping the buffers for the next chunk.
+    fn clear(&mut self) {
+        self.users.clear();
+        self.problems.clear();
+        self.payloads.clear();
+        self.keys.clear();
+        self.key_text.clear();
+        self.bytes = 0;
+        self.present.clear();
+    }
+}
+
+pub(super) fn problem(rule: RuleId, line: u64, target: Option<&str>, message: String) -> Problem {
+    Problem {
+        rule,
+        severity: rule.severity(),
+        line,
+        target: target.map(str::to_owned),
+        user: None,
+        message,
+    }
+}
+
+pub(super) struct Worker<'p> {
+    plan: &'p Plan,
+    record: Record<'p>,
+    ctx: EvalContext,
+    scratch: Vec<u8>,
+    fields: Vec<Option<Range<usize>>>,
+}
+
+impl<'p> Worker<'p> {
+    pub(super) fn new(plan: &'p Plan, options: &Options) -> Self {
+        let mut ctx = EvalContext::at(options.now);
+        ctx.seed = options.seed;
+        ctx.parameters = options.parameters.clone();
+        Worker {
+            plan,
+            record: Record::new(&plan.attributes),
+            ctx,
+            scratch: Vec::with_capacity(1024),
+            fields: vec![None; plan.fields.len()],
+        }
+    }
+
+    /// Runs every user of `chunk`, filling `out` (emptied first).
+    pub(super) fn run(&mut self, chunk: &Chunk, decoder: &Decoder, out: &mut ChunkOut) {
+        out.clear();
+        out.present.resize(self.plan.mapped, 0);
+        for raw in &chunk.records {
+            self.record.clear();
+            let problems_start = out.problems.len();
+            let keys_start = out.keys.len();
+            let status = match decoder.decode(chunk, &raw.body, &mut self.record) {
+                Err(reason) => {
+                    let what = if matches!(raw.body, Body::Unreadable(_)) {
+                        reason
+                    } else {
+                        format!("cannot read the user: {reason}")
+                    };
+                    out.problems
+                        .push(problem(rule::UNREADABLE_ROW, raw.line, None, what));
+                    Status::Unreadable
+                }
+                Ok(()) => {
+                    for (slot, count) in out.present.iter_mut().enumerate() {
+                        if self
+                            .record
+                            .slot(slot)
+                            .is_some_and(|v| !v.is_null_or_empty())
+                        {
+                            *count += 1;
+                        }
+                    }
+                    self.user(raw.line, out)
+                }
+            };
+            let mut identity = 0..0;
+            let named = out.problems.len() > problems_start || out.keys.len() > keys_start;
+            if named && status != Status::Unreadable {
+                let name = self.plan.identity.iter().find_map(|slot| {
+                    self.record
+                        .slot(*slot)
+                        .and_then(Value::text)
+                        .filter(|t| !t.is_empty())
+                });
+                if let Some(name) = name {
+                    for problem in &mut out.problems[problems_start..] {
+                        problem.user = Some(name.to_string());
+                    }
+                    let start = out.key_text.len();
+                    out.key_text.extend_from_slice(name.as_bytes());
+                    identity = start..out.key_text.len();
+                }
+            }
+            out.users.push(UserOut {
+                line: raw.line,
+                status,
+                problems_end: out.problems.len(),
+                payload_end: out.payloads.len(),
+                keys_end: out.keys.len(),
+                identity,
+            });
+        }
+    }
+
+    fn user(&mut self, line: u64, out: &mut ChunkOut) -> Status {
+        let plan = self.plan;
+        if let Some(sd) = &plan.soft_deleted {
+            if !self.record.is_present(sd.flag) {
+                let deleted = super::user::soft_deleted(
+                    self.record.slot(sd.enabled),
+                    self.record.slot(sd.deleted),
+                );
+                *self.record.slot_mut(sd.flag) = Value::Bool(deleted);
+            }
+        }
+        if !plan.enabled {
+            out.problems.push(problem(
+                rule::OUT_OF_SCOPE,
+                line,
+                None,
+                "out of scope: the user object mapping is disabled".to_owned(),
+            ));
+            return Status::OutOfScope;
+        }
+        if !plan.scoping.admits(&self.record) {
+            out.problems.push(problem(
+                rule::OUT_OF_SCOPE,
+                line,
+                None,
+                plan.scoping.explain(&self.record),
+            ));
+            return Status::OutOfScope;
+        }
+        self.ctx.stream = line;
+        self.scratch.clear();
+        let problems_start = out.problems.len();
+        let keys_start = out.keys.len();
+        for (i, field) in plan.fields.iter().enumerate() {
+            self.fields[i] = None;
+            let outcome = match &field.produce {
+                Produce::Direct(slot) => self
+                    .record
+                    .slot(*slot)
+                    .filter(|v| !v.is_null())
+                    .map(Cow::Borrowed),
+                Produce::Constant(v) => Some(Cow::Borrowed(v)),
+                Produce::Expression(compiled) => match compiled.eval_ref(&self.record, &self.ctx) {
+                    Ok(OutcomeRef::Flows { value, .. }) => Some(value),
+                    Ok(OutcomeRef::NotFlowing {
+                        reason: NoFlowReason::IgnoreObjectFlow,
+                        ..
+                    }) => {
+                        out.problems.truncate(problems_start);
+                        out.keys.truncate(keys_start);
+                        out.problems.push(problem(
+                            rule::OUT_OF_SCOPE,
+                            line,
+                            Some(&field.target),
+                            "skipped: IgnoreObjectFlow was reached".to_owned(),
+                        ));
+                        return Status::OutOfScope;
+                    }
+                    Ok(OutcomeRef::NotFlowing { .. }) => None,
+                    Err(e) => {
+                        out.problems.push(problem(
+                            rule::EVALUATION_ERROR,
+                            line,
+                            Some(&field.target),
+                            e.to_string(),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let value = match outcome {
+                Some(v) => v,
+                None => match &field.default {
+                    Some(d) => Cow::Borrowed(d),
+                    None => continue,
+                },
+            };
+            let start = self.scratch.len();
+            if let Err(message) =
+                payload::write_value(&mut self.scratch, &value, field.attribute.as_ref())
+            {
+                self.scratch.truncate(start);
+                let expected = field
+                    .attribute
+                    .as_ref()
+                    .map_or_else(String::new, |a| format!(" (the target is {})", a.ty()));
+                out.problems.push(problem(
+                    rule::TYPE,
+                    line,
+                    Some(&field.target),
+                    format!("{message}{expected}"),
+                ));
+                continue;
+            }
+            check_constraints(field, &value, line, &mut out.problems);
+            self.fields[i] = Some(start..self.scratch.len());
+            // An empty value is missing (reported as such), never a duplicate of another.
+            if let Some((_, set)) = field.key.filter(|_| &self.scratch[start..] != b"\"\"") {
+                let json = &self.scratch[start..];
+                let text_start = out.key_text.len();
+                out.key_text.extend_from_slice(json);
+                out.keys.push(KeyOut {
+                    set,
+                    field: i,
+                    hash: ValueHash::of(json, !field.case_exact),
+                    text: text_start..out.key_text.len(),
+                });
+            }
+        }
+        for (target, index) in &plan.required {
+            let missing = match index {
+                Some(i) => match &self.fields[*i] {
+                    Some(range) => &self.scratch[range.clone()] == b"\"\"",
+                    None => true,
+                },
+                None => true,
+            };
+            if missing {
+                let what = if index.is_some_and(|i| {
+                    plan.fields[i]
+                        .key
+                        .is_some_and(|(k, _)| k == KeyKind::Matching)
+                }) {
+                    "the matching attribute has no value: Entra cannot match the user"
+                } else if index.is_none() {
+                    "required by the target, and nothing maps it"
+                } else {
+                    "required by the target, and the mapping gives no value"
+                };
+                out.problems.push(problem(
+                    rule::REQUIRED_MISSING,
+                    line,
+                    Some(target),
+                    what.to_owned(),
+                ));
+            }
+        }
+        if out.problems.len() > problems_start {
+            return Status::Failure;
+        }
+        plan.template
+            .write(&self.fields, &self.scratch, &mut out.payloads);
+        Status::Payload
+    }
+}
+
+fn check_constraints(field: &Field, value: &Value, line: u64, problems: &mut Vec<Problem>) {
+    let Some(attribute) = &field.attribute else {
+        return;
+    };
+    if attribute.max_length.is_none() && field.pattern.is_none() {
+        return;
+    }
+    let values: &[Value] = match value {
+        Value::Multi(values) => values,
+        one => std::slice::from_ref(one),
+    };
+    for v in values {
+        // An empty value is reported as missing, not as breaking a constraint too.
+        let Some(text) = v.text().filter(|t| !t.is_empty()) else {
+            continue;
+        };
+        if let Some(max) = attribute.max_length {
+            let length = text.chars().count();
+            if length > max as usize {
+                problems.push(problem(
+                    rule::CONSTRAINT,
+                    line,
+                    Some(&field.target),
+                    format!("{v} has {length} characters; the target takes at most {max}"),
+                ));
+            }
+        }
+        if let Some((regex, pattern)) = &field.pattern {
+            if !regex.is_match(&text) {
+                problems.push(problem(
+                    rule::CONSTRAINT,
+                    line,
+                    Some(&field.target),
+                    format!("{v} does not match the target's pattern `{pattern}`"),
+                ));
+            }
+        }
+    }
+}
