@@ -1,6 +1,6 @@
 //! `entramap check EXPR`: parse and type-check one expression.
 
-use super::{emit, emit_masked, finish, FailOn, EXIT_USAGE};
+use super::{emit_masked, finding_counts, finish, print_summary, FailOn, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
 use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Format, Source};
@@ -85,16 +85,17 @@ pub fn run(args: CheckArgs) -> u8 {
     let code = finish(
         &reports,
         args.format,
-        args.fail_on.severity(),
+        args.fail_on,
         Some(("expression", extra)),
     );
     if args.format == Format::Human {
         let summary = entramap::diagnostics::report::Summary::of(&reports);
         if summary.errors + summary.warnings + summary.notes > 0 {
-            emit(&format!(
-                "{} error(s), {} warning(s), {} note(s)\n",
-                summary.errors, summary.warnings, summary.notes
-            ));
+            print_summary(
+                &["1 expression".to_owned()],
+                "checked",
+                &finding_counts(&summary),
+            );
         }
     }
     code

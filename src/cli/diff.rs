@@ -1,7 +1,7 @@
 //! `entramap diff OLD NEW`: what changed between two mapping files, and what it does to a
 //! running provisioning job.
 
-use super::{emit_masked, prepare_path_as, EXIT_FINDINGS, EXIT_OK};
+use super::{count, emit, emit_masked, prepare_path_as, print_summary, EXIT_FINDINGS, EXIT_OK};
 use entramap::diagnostics::report::Format;
 use entramap::output::diff::{diff, render, DiffFormat, Risk};
 use std::path::PathBuf;
@@ -40,6 +40,20 @@ pub fn run(args: DiffArgs) -> u8 {
     };
     let result = diff(&old, &new);
     emit_masked(&render(&result, args.format));
+    if args.format == DiffFormat::Human && !result.is_empty() {
+        emit("\n");
+        print_summary(
+            &[count(result.changes.len(), "change", "changes")],
+            "found",
+            &[
+                format!("{} risky", result.risky_count()),
+                format!(
+                    "highest risk: {}",
+                    result.highest().map_or("none", Risk::as_str)
+                ),
+            ],
+        );
+    }
     if args.fail_on_risk && result.risky(args.risk_level) {
         EXIT_FINDINGS
     } else {

@@ -1,6 +1,6 @@
 //! `entramap docs FILE`: the JSON Schema of the SCIM resources the app receives.
 
-use super::{emit, prepare_path, EXIT_OK};
+use super::{prepare_path, OutputArg};
 use entramap::output::docs;
 use std::path::PathBuf;
 
@@ -9,18 +9,17 @@ use std::path::PathBuf;
 pub struct DocsArgs {
     /// The mapping file.
     file: PathBuf,
+    #[command(flatten)]
+    output: OutputArg,
 }
 
 /// Runs `entramap docs`.
 pub fn run(args: DocsArgs) -> u8 {
     match prepare_path(&args.file) {
-        Ok(prepared) => {
-            emit(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default()
-            ));
-            EXIT_OK
-        }
+        Ok(prepared) => args.output.write(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default()
+        )),
         Err(code) => code,
     }
 }

@@ -6,7 +6,7 @@
 use super::{emit, emit_masked, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
 use entramap::base::text::escape_controls;
-use entramap::diagnostics::report::{FileReport, Source};
+use entramap::diagnostics::report::{FileReport, Format, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
 use entramap::expr::eval::{self, EvalContext, IifNullPolicy, Outcome, TraceResult, TraceStep};
@@ -16,19 +16,6 @@ use entramap::preview::user::{self, OneUser, UserKey};
 use entramap::preview::InputFormat;
 use entramap::Severity;
 use serde_json::json;
-
-/// Output formats of `entramap eval`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum EvalFormat {
-    /// For people.
-    Human,
-    /// One JSON document: the diagnostics, the result and the trace.
-    Json,
-    /// SARIF 2.1.0 of the diagnostics only (for code-scanning tools).
-    Sarif,
-    /// GitHub workflow commands for the diagnostics only.
-    Github,
-}
 
 /// Arguments of `entramap eval`.
 #[derive(Debug, clap::Args)]
@@ -74,9 +61,10 @@ pub struct EvalArgs {
     /// Print the value of every sub-expression.
     #[arg(long)]
     trace: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
-    format: EvalFormat,
+    /// Output format: `json` is one document with the diagnostics, the result and the trace;
+    /// `sarif` and `github` carry the diagnostics only.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -369,7 +357,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
         diagnostics,
     )];
     match args.format {
-        EvalFormat::Human => {
+        Format::Human => {
             let mut out = String::new();
             if !trace.is_empty() {
                 out.push_str(&render_trace(text, trace, user, ""));
@@ -400,13 +388,13 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
             }
             emit_masked(&out);
         }
-        EvalFormat::Sarif => emit(&format!(
+        Format::Sarif => emit(&format!(
             "{}\n",
             serde_json::to_string_pretty(&entramap::diagnostics::report::to_sarif(&reports))
                 .unwrap_or_default()
         )),
-        EvalFormat::Github => emit(&entramap::diagnostics::report::to_github(&reports)),
-        EvalFormat::Json => {
+        Format::Github => emit(&entramap::diagnostics::report::to_github(&reports)),
+        Format::Json => {
             let mut document = entramap::diagnostics::report::to_json(&reports);
             let result_json = match &result {
                 Some(Ok(Outcome::Flows { value, redacted })) => json!({

@@ -1,10 +1,10 @@
 //! `entramap export FILE`: the Graph synchronization schema of a mapping file.
 
 use super::{
-    emit, prepare_path, refuse_overwriting_input, use_color, Stream, EXIT_FINDINGS, EXIT_OK,
+    prepare_path, quiet, refuse_overwriting_input, use_color, OutputArg, Stream, EXIT_FINDINGS,
     EXIT_USAGE,
 };
-use entramap::base::fs::{read_text_limited, write_atomically};
+use entramap::base::fs::read_text_limited;
 use entramap::diagnostics::Severity;
 use entramap::graph::export::{export, ExportOptions};
 use entramap::graph::model::{read_schema, MAX_DOCUMENT_BYTES};
@@ -15,9 +15,8 @@ use std::path::PathBuf;
 pub struct ExportArgs {
     /// The mapping file.
     file: PathBuf,
-    /// Write the schema to this file (atomically) instead of stdout.
-    #[arg(short = 'o', long = "output")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArg,
     /// The name of the Entra directory in the job's schema (`Azure Active Directory` in
     /// older tenants); default: the base schema's, else `Microsoft Entra ID`.
     #[arg(long)]
@@ -30,7 +29,7 @@ pub struct ExportArgs {
 
 /// Runs `entramap export`.
 pub fn run(args: ExportArgs) -> u8 {
-    if let Some(output) = &args.output {
+    if let Some(output) = args.output.file() {
         let mut inputs = vec![args.file.as_path()];
         inputs.extend(args.base.as_deref());
         if let Err(code) = refuse_overwriting_input(output, &inputs) {
@@ -80,7 +79,7 @@ pub fn run(args: ExportArgs) -> u8 {
             }
         }
     };
-    if base.is_none() {
+    if base.is_none() && !quiet() {
         eprintln!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema");
     }
     let exported = match export(
@@ -96,18 +95,10 @@ pub fn run(args: ExportArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    for note in &exported.notes {
-        eprintln!("note: {note}");
-    }
-    let json = exported.to_json();
-    match &args.output {
-        None => emit(&json),
-        Some(path) => {
-            if let Err(e) = write_atomically(path, json.as_bytes()) {
-                eprintln!("entramap: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
+    if !quiet() {
+        for note in &exported.notes {
+            eprintln!("note: {note}");
         }
     }
-    EXIT_OK
+    args.output.write(&exported.to_json())
 }

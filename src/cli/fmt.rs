@@ -1,7 +1,8 @@
 //! `entramap fmt [--check] [PATH]...`: canonical expressions, written atomically.
 
 use super::{
-    emit, failure_status, print_reports, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
+    count, emit, failure_status, print_reports, print_summary, use_color, Stream, EXIT_FINDINGS,
+    EXIT_OK, EXIT_USAGE,
 };
 use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, Source};
@@ -40,6 +41,13 @@ pub fn run(args: FmtArgs) -> u8 {
     };
     for error in &errors {
         eprintln!("entramap: {error}");
+    }
+    if files.is_empty() && errors.is_empty() {
+        eprintln!(
+            "entramap: no mapping files found in {} (looked for *.entramap.yaml, *.entramap.yml and *.entramap.json)",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        );
+        return EXIT_USAGE;
     }
     let verb = if args.check {
         "would reformat"
@@ -93,6 +101,13 @@ pub fn run(args: FmtArgs) -> u8 {
     }
     if !findings.is_empty() {
         status = status.max(failure_status(&findings));
+    }
+    if args.format == Format::Human {
+        print_summary(
+            &[count(files.len(), "file", "files")],
+            "checked",
+            &[format!("{} {verb}", changed.len())],
+        );
     }
     if args.check && !changed.is_empty() {
         status = status.max(EXIT_FINDINGS);

@@ -1,30 +1,18 @@
 //! `entramap import SCHEMA.json`: a Graph synchronization schema to a mapping file.
 
-use super::{emit, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::base::fs::{read_text_limited, write_atomically};
+use super::{emit, quiet, OutputArg, ResultFormat, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use entramap::base::fs::read_text_limited;
 use entramap::graph::import::{import_str, ImportError, ImportOptions};
 use entramap::graph::model::MAX_DOCUMENT_BYTES;
 use std::path::PathBuf;
-
-/// Output formats of `entramap import`.
-#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
-pub enum ImportFormat {
-    /// The mapping file on stdout (unless `-o`), notes on stderr.
-    #[default]
-    Human,
-    /// One JSON document: `{"version": 1, "mapping": "<yaml>", "notes": [...]}` (`mapping` is
-    /// null with `-o`).
-    Json,
-}
 
 /// Arguments of `entramap import`.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The schema JSON (`GET .../synchronization/jobs/{id}/schema`, or the portal's download).
     schema: PathBuf,
-    /// Write the mapping file here (atomically) instead of stdout.
-    #[arg(short = 'o', long = "output")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArg,
     /// The target profile to name (a built-in name or a path); default scim-core.
     #[arg(long)]
     target: Option<String>,
@@ -34,9 +22,11 @@ pub struct ImportArgs {
     /// The `$schema` of the yaml-language-server modeline.
     #[arg(long, default_value = "../schemas/entramap.schema.json")]
     schema_ref: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ImportFormat::Human)]
-    format: ImportFormat,
+    /// Output format: `human` writes the mapping file (on stdout unless `-o`) and notes on
+    /// stderr; `json` one document `{"version": 1, "mapping": "<yaml>", "notes": [...]}`
+    /// (`mapping` is null with `-o FILE`).
+    #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
+    format: ResultFormat,
     /// Import even when a scope the mapping file cannot express (`inputFilterGroups`,
     /// `categoryFilterGroups`, a clause with several values) would be lost; it is then a note.
     #[arg(long)]
@@ -45,7 +35,7 @@ pub struct ImportArgs {
 
 /// Runs `entramap import`.
 pub fn run(args: ImportArgs) -> u8 {
-    if let Some(output) = &args.output {
+    if let Some(output) = args.output.file() {
         if let Err(code) = super::refuse_overwriting_input(output, &[&args.schema]) {
             return code;
         }
@@ -79,25 +69,25 @@ pub fn run(args: ImportArgs) -> u8 {
             return EXIT_FINDINGS;
         }
     };
-    if let Some(path) = &args.output {
-        if let Err(e) = write_atomically(path, imported.yaml.as_bytes()) {
-            eprintln!("entramap: cannot write {}: {e}", path.display());
-            return EXIT_USAGE;
+    let to_file = args.output.file().is_some();
+    if to_file || args.format == ResultFormat::Human {
+        let status = args.output.write(&imported.yaml);
+        if status != EXIT_OK {
+            return status;
         }
     }
     match args.format {
-        ImportFormat::Human => {
-            if args.output.is_none() {
-                emit(&imported.yaml);
-            }
-            for note in &imported.notes {
-                eprintln!("note: {}: {}", note.at, note.message);
+        ResultFormat::Human => {
+            if !quiet() {
+                for note in &imported.notes {
+                    eprintln!("note: {}: {}", note.at, note.message);
+                }
             }
         }
-        ImportFormat::Json => {
+        ResultFormat::Json => {
             let document = serde_json::json!({
                 "version": 1,
-                "mapping": args.output.is_none().then_some(&imported.yaml),
+                "mapping": (!to_file).then_some(&imported.yaml),
                 "notes": imported.notes,
             });
             emit(&format!(

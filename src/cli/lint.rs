@@ -1,17 +1,25 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
-use super::FailOn;
-use super::{emit, emit_with, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::diagnostics::report::{self, FileReport, Format, Summary};
-use entramap::lint::{discover, lint_file, LintReport};
-use std::path::PathBuf;
+use super::{
+    count, emit, emit_with, finding_counts, print_summary, use_color, FailOn, Stream,
+    EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
+};
+use entramap::base::fs::read_stream_text_limited;
+use entramap::diagnostics::report::{self, diagnostic_json, FileReport, Format, Summary};
+use entramap::lint::{discover, lint_file, lint_source, LintReport};
+use entramap::model::MAX_FILE_BYTES;
+use std::path::{Path, PathBuf};
 
 /// Arguments of `entramap lint`.
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
     /// Mapping files or directories (searched for *.entramap.yaml, *.entramap.yml,
-    /// *.entramap.json); default the current directory.
+    /// *.entramap.json); default the current directory. `-` reads one file from standard input.
     paths: Vec<PathBuf>,
+    /// The name of the file read from standard input (`-`): shown in findings, picks YAML or
+    /// JSON by its extension, and resolves a `target:` path from its directory.
+    #[arg(long, value_name = "NAME")]
+    stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -27,14 +35,65 @@ pub fn run(args: LintArgs) -> u8 {
     } else {
         args.paths
     };
-    let (files, errors) = discover(&paths);
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let on_disk: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let (files, errors) = discover(&on_disk);
     for error in &errors {
         eprintln!("entramap: {error}");
     }
-    let results: Vec<LintReport> = files.iter().map(|f| lint_file(f)).collect();
+    if files.is_empty() && !stdin && errors.is_empty() {
+        let looked: Vec<String> = on_disk.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "entramap: no mapping files found in {} (looked for *.entramap.yaml, *.entramap.yml and *.entramap.json); name the files, or `-` for standard input",
+            looked.join(", ")
+        );
+        return EXIT_USAGE;
+    }
+    let mut results: Vec<LintReport> = Vec::new();
+    if stdin {
+        match read_stream_text_limited(std::io::stdin().lock(), MAX_FILE_BYTES) {
+            Ok(text) => {
+                let name = args
+                    .stdin_filename
+                    .as_deref()
+                    .unwrap_or(Path::new("<stdin>"));
+                let base = name
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                results.push(lint_source(&name.display().to_string(), &text, Some(base)));
+            }
+            Err(e) => {
+                eprintln!("entramap: cannot read standard input: {e}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    results.extend(files.iter().map(|f| lint_file(f)));
     let mappings: usize = results.iter().map(|r| r.mappings).sum();
-    let suppressed: usize = results.iter().map(|r| r.suppressed).sum();
+    let suppressed: usize = results.iter().map(|r| r.suppressed.len()).sum();
     let configuration_error = results.iter().any(LintReport::configuration_error);
+    let suppressed_json: Vec<serde_json::Value> = results
+        .iter()
+        .flat_map(|r| {
+            r.suppressed.iter().map(|s| {
+                let mut value = diagnostic_json(&r.report.source, &s.diagnostic);
+                if let Some(object) = value.as_object_mut() {
+                    object.insert("reason".into(), s.reason.clone().into());
+                    let at = r.report.source.position(s.allow.start);
+                    object.insert(
+                        "allowed_at".into(),
+                        serde_json::json!({"line": at.line, "column": at.column}),
+                    );
+                }
+                value
+            })
+        })
+        .collect();
     let reports: Vec<FileReport> = results
         .into_iter()
         .flat_map(|r| std::iter::once(r.report).chain(r.profile))
@@ -42,16 +101,25 @@ pub fn run(args: LintArgs) -> u8 {
     let summary = Summary::of(&reports);
     match args.format {
         Format::Human => {
-            let mut out = report::to_human(&reports, use_color(Stream::Stdout));
-            out.push_str(&summary_line(&summary, mappings, suppressed));
-            emit(&out);
+            emit(&report::to_human(&reports, use_color(Stream::Stdout)));
+            let mut counts = finding_counts(&summary);
+            counts.push(format!("{suppressed} suppressed"));
+            print_summary(
+                &[
+                    count(summary.files, "file", "files"),
+                    count(mappings, "mapping", "mappings"),
+                ],
+                "checked",
+                &counts,
+            );
         }
         Format::Json => emit_with(|out| {
             let extra = [
                 ("mappings", mappings.into()),
                 ("suppressed", suppressed.into()),
             ];
-            report::write_json(&reports, &extra, out)
+            let document = [("suppressed", suppressed_json.into())];
+            report::write_json_with(&reports, &extra, &document, out)
         }),
         Format::Github => emit(&report::to_github(&reports)),
         Format::Sarif => emit(&format!(
@@ -61,29 +129,9 @@ pub fn run(args: LintArgs) -> u8 {
     }
     if !errors.is_empty() || configuration_error {
         EXIT_USAGE
-    } else if summary.fails(args.fail_on.severity()) {
+    } else if args.fail_on.fails(&summary) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// `Summary: 3 files, 41 mappings checked - 2 errors, 5 warnings, 1 suppressed`.
-fn summary_line(summary: &Summary, mappings: usize, suppressed: usize) -> String {
-    let mut line = format!(
-        "Summary: {}, {} checked - {}, {}",
-        plural(summary.files, "file", "files"),
-        plural(mappings, "mapping", "mappings"),
-        plural(summary.errors, "error", "errors"),
-        plural(summary.warnings, "warning", "warnings"),
-    );
-    if summary.notes > 0 {
-        line.push_str(&format!(", {}", plural(summary.notes, "note", "notes")));
-    }
-    line.push_str(&format!(", {suppressed} suppressed\n"));
-    line
 }

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap) and the dispatch to each command.
 
 mod check;
+mod completions;
 mod diff;
 mod docs;
 mod eval;
@@ -18,22 +19,40 @@ mod table;
 mod targets;
 
 use clap::{Parser, Subcommand};
+use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, Summary};
 use entramap::diagnostics::RuleId;
 use entramap::lint::has_configuration_error;
 use entramap::model::{prepare_file, Prepared};
 use entramap::Severity;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 /// Lint, generate, evaluate and diff Microsoft Entra ID provisioning mappings, offline.
 #[derive(Debug, Parser)]
 #[command(name = "entramap", version, about, propagate_version = true)]
 pub struct Cli {
+    /// Print only the result and the findings: no summary line, notes or progress bar.
+    #[arg(long, short = 'q', global = true)]
+    quiet: bool,
+    /// When to colour the output: `auto` colours a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The values of `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, unless the `NO_COLOR` environment variable is set (and not empty).
+    Auto,
+    /// Always colour, even a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +86,10 @@ enum Command {
     /// Write a synthetic tenant's users (for tests and benchmarks).
     #[command(hide = true)]
     Synth(preview::SynthArgs),
+    /// Shell completions for bash, zsh, fish, PowerShell or elvish.
+    Completions(completions::CompletionsArgs),
+    /// The man page, entramap(1), as roff (`entramap man -o entramap.1`).
+    Man(completions::ManArgs),
     /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
     Explain {
         /// The rule id, such as `switch-pairs`.
@@ -74,21 +97,83 @@ enum Command {
     },
 }
 
-/// The failure level of `--fail-on`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+/// The values of `--fail-on`, the same for every command that has it (`check`, `eval`, `lint`,
+/// `preview`): the lowest severity of a finding that makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     /// Errors only.
     Error,
     /// Warnings and errors.
     Warning,
+    /// Never (the exit status is still 2 on usage, I/O and configuration errors).
+    Never,
 }
 
 impl FailOn {
-    /// The severity threshold.
-    pub fn severity(self) -> Severity {
+    /// The severity threshold, `None` for `never`.
+    pub fn severity(self) -> Option<Severity> {
         match self {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+
+    /// Whether `summary` fails at this level.
+    pub fn fails(self, summary: &Summary) -> bool {
+        self.severity().is_some_and(|s| summary.fails(s))
+    }
+}
+
+/// The `--format` of commands whose result is either text for people or one JSON document
+/// (`import`, `preview`). Commands that report findings use [`Format`]; `table` and `diff` have
+/// sets of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ResultFormat {
+    /// For people.
+    #[default]
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// `-o/--output FILE`, the same on every command that writes a file: without it, or with `-`,
+/// the result goes to standard output.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OutputArg {
+    /// Write the result to FILE (atomically: a temporary file, then a rename) instead of
+    /// standard output; `-` is standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArg {
+    /// The file to write, `None` for standard output.
+    pub fn file(&self) -> Option<&Path> {
+        self.output.as_deref().filter(|p| p.as_os_str() != "-")
+    }
+
+    /// Writes `text` as it is (data, not a report: the same bytes either way): to standard
+    /// output, or to the file. A path that exists and is not a regular file (`/dev/null`, a pipe) is written in
+    /// place; anything else atomically. Returns the exit status.
+    pub fn write(&self, text: &str) -> u8 {
+        let Some(path) = self.file() else {
+            emit(text);
+            return EXIT_OK;
+        };
+        let result = match std::fs::metadata(path) {
+            Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(text.as_bytes())),
+            _ => write_atomically(path, text.as_bytes()),
+        };
+        match result {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("entramap: cannot write {}: {e}", path.display());
+                EXIT_USAGE
+            }
         }
     }
 }
@@ -109,6 +194,8 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
         }
     };
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    COLOR.store(cli.color as u8, Ordering::Relaxed);
     let code = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
@@ -124,6 +211,8 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Synth(args) => preview::run_synth(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::run_man(args),
         Command::Explain { rule } => explain(rule.as_deref()),
     };
     if OUTPUT_FAILED.load(Ordering::Relaxed) {
@@ -141,8 +230,24 @@ pub enum Stream {
     Stderr,
 }
 
-/// Whether to colour output written to `stream`: only on a terminal, and never with `NO_COLOR`.
+/// `--quiet`.
+static QUIET: AtomicBool = AtomicBool::new(false);
+/// `--color`, as the discriminant of a [`ColorChoice`].
+static COLOR: AtomicU8 = AtomicU8::new(ColorChoice::Auto as u8);
+
+/// Whether `--quiet` was given: print no summary line, notes or progress.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Whether to colour output written to `stream`: `--color always` or `never`; by default only
+/// a terminal, and never with `NO_COLOR`.
 pub fn use_color(stream: Stream) -> bool {
+    match COLOR.load(Ordering::Relaxed) {
+        c if c == ColorChoice::Always as u8 => return true,
+        c if c == ColorChoice::Never as u8 => return false,
+        _ => {}
+    }
     let terminal = match stream {
         Stream::Stdout => std::io::stdout().is_terminal(),
         Stream::Stderr => std::io::stderr().is_terminal(),
@@ -221,14 +326,51 @@ pub fn print_reports(
 pub fn finish(
     reports: &[FileReport],
     format: Format,
-    fail_on: Severity,
+    fail_on: FailOn,
     extra: Option<(&str, serde_json::Value)>,
 ) -> u8 {
     print_reports(reports, format, extra);
-    if Summary::of(reports).fails(fail_on) {
+    if fail_on.fails(&Summary::of(reports)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// `n` and the noun, singular or plural: `1 file`, `2 files`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The one summary line every command prints last (unless `--quiet`):
+/// `Summary: 3 files, 41 mappings checked - 2 errors, 5 warnings, 1 suppressed`. `subject` says
+/// what was looked at, `counts` what was found.
+pub fn summary_line(subject: &[String], verb: &str, counts: &[String]) -> String {
+    let mut line = format!("Summary: {} {verb}", subject.join(", "));
+    if !counts.is_empty() {
+        line.push_str(" - ");
+        line.push_str(&counts.join(", "));
+    }
+    line.push('\n');
+    line
+}
+
+/// The findings part of a summary line: errors, warnings, and notes when there are some.
+pub fn finding_counts(summary: &Summary) -> Vec<String> {
+    let mut counts = vec![
+        count(summary.errors, "error", "errors"),
+        count(summary.warnings, "warning", "warnings"),
+    ];
+    if summary.notes > 0 {
+        counts.push(count(summary.notes, "note", "notes"));
+    }
+    counts
+}
+
+/// Prints [`summary_line`] on stdout, unless `--quiet`.
+pub fn print_summary(subject: &[String], verb: &str, counts: &[String]) {
+    if !quiet() {
+        emit(&summary_line(subject, verb, counts));
     }
 }
 

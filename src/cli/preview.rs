@@ -2,33 +2,16 @@
 //! `entramap synth` that writes synthetic tenants for tests and benchmarks.
 
 use super::synth::{self, SynthFormat};
-use super::{prepare_path, refuse_overwriting_input, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{
+    count, prepare_path, quiet, refuse_overwriting_input, summary_line, FailOn, ResultFormat,
+    EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
+};
 use entramap::base::fs::AtomicFile;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-/// Report formats of `entramap preview`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PreviewFormat {
-    /// One line per problem (`export:LINE: rule: message (target)`), then a summary.
-    Human,
-    /// One JSON document: `problems` and `summary`.
-    Json,
-}
-
-/// When the exit status is 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FailOn {
-    /// Any error: a user that would fail, an unreadable row.
-    Error,
-    /// Errors and warnings.
-    Warning,
-    /// Never (still 2 on usage and I/O errors).
-    Never,
-}
 
 /// Arguments of `entramap preview`.
 #[derive(Debug, clap::Args)]
@@ -49,11 +32,17 @@ pub struct PreviewArgs {
     /// Write the SCIM payloads to FILE as JSON Lines: `-` (or `/dev/stdout`) writes standard
     /// output and moves the report to standard error; a regular file is replaced atomically;
     /// a device, FIFO or symbolic link is written in place.
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        visible_alias = "out",
+        value_name = "FILE"
+    )]
     out: Option<PathBuf>,
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = PreviewFormat::Human)]
-    format: PreviewFormat,
+    /// Report format: `human` is one line per problem (`export:LINE: rule: message
+    /// (target)`), then a summary; `json` one document with `problems` and `summary`.
+    #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
+    format: ResultFormat,
     /// Print at most N problems one by one (default: 20 in the human format, all in JSON);
     /// the summary groups them all by rule and target.
     #[arg(long, value_name = "N")]
@@ -194,7 +183,7 @@ fn writes_stdout(path: &Path) -> bool {
 /// The report and payload writer.
 struct CliSink {
     export: String,
-    format: PreviewFormat,
+    format: ResultFormat,
     report: BufWriter<Box<dyn Write>>,
     first: bool,
     /// Problems still to print one by one (`None`: all).
@@ -216,7 +205,7 @@ impl Sink for CliSink {
             None => {}
         }
         match self.format {
-            PreviewFormat::Human => {
+            ResultFormat::Human => {
                 write!(
                     self.report,
                     "{}:{}: {}: ",
@@ -231,7 +220,7 @@ impl Sink for CliSink {
                     None => writeln!(self.report),
                 }
             }
-            PreviewFormat::Json => {
+            ResultFormat::Json => {
                 self.report
                     .write_all(if self.first { b"\n    " } else { b",\n    " })?;
                 self.first = false;
@@ -258,7 +247,7 @@ impl Sink for CliSink {
 }
 
 fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
-    if !io::stderr().is_terminal() {
+    if quiet() || !io::stderr().is_terminal() {
         return None;
     }
     let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
@@ -328,13 +317,19 @@ fn human_summary(summary: &Summary, omitted: u64) -> String {
             ));
         }
     }
-    text.push_str(&format!(
-        "{} users read: {} payloads, {} failures, {} out of scope, {} unreadable\n",
-        summary.users_read,
-        summary.payloads,
-        summary.failures,
-        summary.out_of_scope,
-        summary.unreadable
+    if quiet() {
+        return text;
+    }
+    let n = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    text.push_str(&summary_line(
+        &[count(n(summary.users_read), "user", "users")],
+        "read",
+        &[
+            count(n(summary.payloads), "payload", "payloads"),
+            count(n(summary.failures), "failure", "failures"),
+            format!("{} out of scope", summary.out_of_scope),
+            format!("{} unreadable", summary.unreadable),
+        ],
     ));
     text
 }
@@ -428,14 +423,14 @@ pub fn run(args: PreviewArgs) -> u8 {
         shown_left: match (args.details, args.max_problems, args.format) {
             (true, _, _) => None,
             (false, Some(n), _) => Some(n),
-            (false, None, PreviewFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
-            (false, None, PreviewFormat::Json) => None,
+            (false, None, ResultFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
+            (false, None, ResultFormat::Json) => None,
         },
         omitted: 0,
         out,
         bar: progress_bar(total),
     };
-    if args.format == PreviewFormat::Json {
+    if args.format == ResultFormat::Json {
         let header = format!(
             "{{\n  \"version\": 1,\n  \"file\": {},\n  \"users\": {},\n  \"problems\": [",
             serde_json::Value::String(args.file.display().to_string()),
@@ -459,8 +454,8 @@ pub fn run(args: PreviewArgs) -> u8 {
         }
     };
     let tail = match args.format {
-        PreviewFormat::Human => human_summary(&summary, sink.omitted),
-        PreviewFormat::Json => format!(
+        ResultFormat::Human => human_summary(&summary, sink.omitted),
+        ResultFormat::Json => format!(
             "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n}}\n",
             sink.omitted,
             serde_json::to_string(&summary).unwrap_or_default()
@@ -479,11 +474,10 @@ pub fn run(args: PreviewArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let failing = match args.fail_on {
-        FailOn::Error => summary.count_at_least(entramap::Severity::Error),
-        FailOn::Warning => summary.count_at_least(entramap::Severity::Warning),
-        FailOn::Never => 0,
-    };
+    let failing = args
+        .fail_on
+        .severity()
+        .map_or(0, |s| summary.count_at_least(s));
     if failing > 0 {
         EXIT_FINDINGS
     } else {

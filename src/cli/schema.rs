@@ -1,6 +1,7 @@
-//! `entramap schema [mapping|target]`: print a draft-07 JSON Schema of entramap's file formats.
+//! `entramap schema [mapping|target] [-o FILE]`: a draft-07 JSON Schema of entramap's file
+//! formats, for editors (yaml-language-server) and validators.
 
-use super::{emit, EXIT_OK};
+use super::OutputArg;
 use entramap::model::schema;
 
 /// Which format.
@@ -19,6 +20,8 @@ pub struct SchemaArgs {
     /// The format whose schema to print.
     #[arg(value_enum, default_value_t = Which::Mapping)]
     which: Which,
+    #[command(flatten)]
+    output: OutputArg,
 }
 
 /// Runs `entramap schema`.
@@ -27,9 +30,8 @@ pub fn run(args: SchemaArgs) -> u8 {
         Which::Mapping => schema::mapping_schema(),
         Which::Target => schema::target_schema(),
     };
-    emit(&format!(
+    args.output.write(&format!(
         "{}\n",
         serde_json::to_string_pretty(&value).unwrap_or_default()
-    ));
-    EXIT_OK
+    ))
 }

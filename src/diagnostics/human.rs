@@ -187,6 +187,11 @@ fn render(
         .into_iter()
         .map(|(span, label, primary)| (shown_span(source, span), label, primary))
         .collect();
+    let all: Vec<Span> = spans.iter().map(|s| s.0).collect();
+    let spans: Vec<(Span, Option<&str>, bool)> = spans
+        .into_iter()
+        .map(|(span, label, primary)| (outside_nested(&source.text, span, &all), label, primary))
+        .collect();
     let excerpt = Excerpt::new(source, name, spans.iter().map(|s| s.0));
     let labels: Vec<LabeledSpan> = spans
         .iter()
@@ -229,6 +234,42 @@ fn render(
         out.push_str(&frame);
     }
     out.push('\n');
+}
+
+/// The part of `span` to underline when other labelled spans lie inside it on the same line:
+/// the code frame cannot draw nested underlines on one line (the inner labels end up at the
+/// outer one's end), so the outer label is drawn under its characters before the first inner
+/// span (or after the last one, when an inner span starts where it starts).
+fn outside_nested(text: &str, span: Span, spans: &[Span]) -> Span {
+    let one_line = text
+        .get(span.start..span.end)
+        .is_some_and(|t| !t.contains('\n'));
+    let inner: Vec<Span> = spans
+        .iter()
+        .copied()
+        .filter(|o| *o != span && span.start <= o.start && o.end <= span.end && !o.is_empty())
+        .collect();
+    if !one_line || inner.is_empty() {
+        return span;
+    }
+    let first = inner.iter().map(|o| o.start).min().unwrap_or(span.start);
+    let last = inner.iter().map(|o| o.end).max().unwrap_or(span.end);
+    let gap = |c: char| c.is_whitespace() || c == ',';
+    let part = |start: usize, end: usize| {
+        let piece = text.get(start..end).unwrap_or_default();
+        let trimmed = piece.trim_end_matches(gap);
+        let lead = trimmed.len() - trimmed.trim_start_matches(gap).len();
+        Span::new(start + lead, start + trimmed.len())
+    };
+    let before = part(span.start, first);
+    let after = part(last, span.end);
+    if !before.is_empty() {
+        before
+    } else if !after.is_empty() {
+        after
+    } else {
+        span
+    }
 }
 
 /// `span` within the text, and cut to its first line when it covers more than

@@ -68,6 +68,16 @@ pub fn write_json(
     summary_extra: &[(&str, serde_json::Value)],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_json_with(reports, summary_extra, &[], out)
+}
+
+/// [`write_json`] with `document_extra` keys after the summary (`lint` adds `suppressed`).
+pub fn write_json_with(
+    reports: &[FileReport],
+    summary_extra: &[(&str, serde_json::Value)],
+    document_extra: &[(&str, serde_json::Value)],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
     let mut first = true;
     for report in reports {
@@ -85,13 +95,19 @@ pub fn write_json(
             object.insert((*key).to_owned(), value.clone());
         }
     }
-    out.write_all(b"  \"summary\": ")?;
-    let text = serde_json::to_string_pretty(&summary)?;
-    let (first_line, rest) = text.split_once('\n').unwrap_or((&text, ""));
-    out.write_all(first_line.as_bytes())?;
-    if !rest.is_empty() {
-        out.write_all(b"\n")?;
-        write_indented(out, rest, "  ")?;
+    let summary = [("summary", summary)];
+    for (i, (key, value)) in summary.iter().chain(document_extra).enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        out.write_all(format!("  {}: ", serde_json::Value::from(*key)).as_bytes())?;
+        let text = serde_json::to_string_pretty(value)?;
+        let (first_line, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        out.write_all(first_line.as_bytes())?;
+        if !rest.is_empty() {
+            out.write_all(b"\n")?;
+            write_indented(out, rest, "  ")?;
+        }
     }
     out.write_all(b"\n}\n")
 }
@@ -108,7 +124,8 @@ fn write_indented(out: &mut dyn std::io::Write, text: &str, indent: &str) -> std
     Ok(())
 }
 
-fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
+/// One finding of `source` as the `json` format writes it (secrets masked).
+pub fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
     let d = &redacted(d);
     let mut labels: Vec<serde_json::Value> = Vec::new();
     if let Some(label) = &d.primary_label {

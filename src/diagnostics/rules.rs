@@ -173,7 +173,7 @@ rules![
       bad: "entramap lint missing.entramap.yaml", good: "entramap lint examples/idmelon.entramap.yaml" },
     { InputLimit, "input-limit", E, M, "The file exceeds a resource limit (size, nesting depth, YAML aliases).",
       "Mapping files are small. entramap reads at most 4 MiB, 64 levels of nesting and 1,000 YAML aliases, so a hostile file (a \"billion laughs\" of nested aliases) is refused in milliseconds instead of exhausting memory.",
-      bad: "a: &a [x, x, x]\nb: &b [*a, *a, *a]\n... (aliases nested ten levels deep)", good: "write each value out; mapping files need no aliases" },
+      bad: "a: &a [x, x, x]\nb: &b [*a, *a, *a]\n# ... aliases nested ten levels deep", good: "# write each value out: mapping files need no aliases" },
     { UnknownKey, "unknown-key", E, M, "A key that the mapping file format does not have.",
       "Unknown keys are errors so that a typo (`matching_precedance`) never passes silently. The help names the closest known key.",
       bad: "  - target: userName\n    source: userPrincipalName\n    matching_precedance: 1", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
@@ -203,7 +203,7 @@ rules![
       bad: "entramap lint schemas/gallery/slack.yaml", good: "entramap targets schemas/gallery/slack.yaml\nentramap init --app slack -o slack.entramap.yaml" },
     { ReferenceToString, "reference-to-string", N, M, "A Reference source (such as `manager`) goes to a String target.",
       "Several gallery apps (Gong, Infor CloudSuite, Airtable, Smartsheet, Workplace from Meta) type the enterprise `manager` as String, and Microsoft's default mapping feeds it from `manager`. Entra resolves the reference and sends the manager's `id` in the app (the id the app returned when Entra created the manager), not an Entra object id or a name; while the manager is not provisioned to the app, nothing is sent. This note says so; it is not an error.",
-      bad: "  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager  (String)\n    source: manager", good: "(the same mapping, into a Reference target)\n  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\n    source: manager" },
+      bad: "  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager   # a String target\n    source: manager", good: "# the same mapping, into a Reference target\n  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\n    source: manager" },
     { MalformedTargetPath, "malformed-target-path", E, M, "The target is not a valid SCIM attribute path.",
       "Entra target names are SCIM paths: an attribute, an optional value filter `[type eq \"work\"]` with a double-quoted value, an optional `.subAttribute`, optionally after a schema URN and `:`.",
       bad: "  - target: emails[type eq work].value", good: "  - target: emails[type eq \"work\"].value" },
@@ -215,7 +215,7 @@ rules![
       bad: "  - target: id\n    source: objectId", good: "  - target: externalId\n    source: objectId" },
     { ReadOnlyTarget, "read-only-target", E, M, "A mapping writes an attribute the target profile marks ReadOnly.",
       "Microsoft's schema rules say not to map to ReadOnly targets: the service provider ignores or rejects the write.",
-      bad: "  - target: meta.created\n    source: employeeHireDate", good: "(no mapping to a read-only attribute)" },
+      bad: "  - target: meta.created\n    source: employeeHireDate", good: "# no mapping to a read-only attribute" },
     { DuplicateTarget, "duplicate-target", E, M, "Two mappings write the same target attribute.",
       "A target attribute may be mapped at most once per object mapping; Graph rejects the schema otherwise.",
       bad: "  - target: displayName\n    source: displayName\n  - target: displayName\n    source: mailNickname", good: "  - target: displayName\n    expression: Coalesce([displayName], [mailNickname])" },
@@ -224,7 +224,7 @@ rules![
       bad: "  - target: roles[primary eq \"True\"].value\n    source: appRoleAssignments", good: "  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])" },
     { MultivaluedExtensionSource, "multivalued-extension-source", E, M, "A multi-valued directory extension is used as a source.",
       "Entra cannot provision multi-valued directory extensions, in mappings or scoping filters.",
-      bad: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_skills, multivalued: true}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_skills", good: "a single-valued extension attribute as the source" },
+      bad: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_skills, multivalued: true}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_skills", good: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_department}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_department" },
     { MissingMatchingAttribute, "missing-matching-attribute", W, M, "An object mapping has no matching attribute.",
       "Entra finds existing objects in the target by the matching attributes (\"Match objects using this attribute\"). Every shipped template has one; whether the portal refuses to save without one is not documented, so this is a warning.",
       bad: "users:\n  - target: userName\n    source: userPrincipalName", good: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
@@ -239,7 +239,7 @@ rules![
       bad: "  - target: userName\n    expression: Join(\".\", [givenName], [surname])\n    matching_precedence: 1", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
     { MatchingNotFilterable, "matching-not-filterable", W, M, "A matching attribute the target profile does not mark filterable.",
       "Entra looks up existing objects with `filter=<attribute> eq \"value\"`; the service provider must support filtering on the matching attribute. Profiles mark such attributes `filterable: true`.",
-      bad: "  - target: displayName\n    source: displayName\n    matching_precedence: 1   (users)", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
+      bad: "  - target: displayName\n    source: displayName\n    matching_precedence: 1   # users", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
     { RequiredTargetUnmapped, "required-target-unmapped", E, M, "A required target attribute has no mapping.",
       "The service provider cannot create an object without its required attributes (`userName` for users, `displayName` for groups in SCIM).",
       bad: "users:\n  - target: externalId\n    source: objectId\n    matching_precedence: 1", good: "users:\n  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName" },
@@ -278,13 +278,13 @@ rules![
       bad: "note: token eyJhbGciOi...", good: "note: the secret token comes from the vendor's admin panel" },
     { UnusedAllow, "unused-allow", W, M, "An `allow` entry suppresses nothing.",
       "A suppression that no longer matches a finding hides nothing and should go, so that a future finding of that rule is seen.",
-      bad: "allow:\n  - {rule: missing-matching-attribute, reason: legacy}   (no such finding)", good: "(no allow entry)" },
+      bad: "allow:\n  - {rule: missing-matching-attribute, reason: legacy}   # no such finding", good: "# no allow entry" },
     { AllowUnknownRule, "allow-unknown-rule", E, M, "An `allow` entry names no rule, or a rule that cannot be suppressed.",
       "Suppressions name a rule id (`entramap explain` lists them). Configuration errors (unknown-target-profile, invalid-target-profile, file-unreadable) mean the file cannot be checked at all: they cannot be suppressed, and an entry naming one is reported here.",
       bad: "allow:\n  - {rule: is-soft-deleted-unmaped, reason: ...}", good: "allow:\n  - {rule: is-soft-deleted-unmapped, reason: ...}" },
     { FmtUnsafeRewrite, "fmt-unsafe-rewrite", E, F, "fmt: the canonical form of an expression would not read back as the same expression.",
       "entramap fmt writes each expression back in its own YAML style, and reloads the result before writing: when an expression would read back differently (a YAML scalar folding a line break in a string literal, say), the file is left as it is and the expression is reported. Write the expression as a double-quoted scalar with escapes (`\\n`, `\\t`).",
-      bad: "    expression: 'Join(\"\n\", [givenName], [surname])'   (a raw line break in a single-quoted scalar)", good: "    expression: \"Join(\\\"\\n\\\", [givenName], [surname])\"" },
+      bad: "    expression: 'Join(\"\n\", [givenName], [surname])'   # a raw line break in a single-quoted scalar", good: "    expression: \"Join(\\\"\\n\\\", [givenName], [surname])\"" },
     { PreviewRequiredMissing, "preview-required-missing", E, P, "preview: a required target attribute, or a matching attribute, gets no value for a user.",
       "The target profile marks some attributes `required` (userName for every SCIM app): the service provider rejects a user without one. A matching attribute without a value cannot be used to find the user in the target, so Entra skips the user. entramap preview reports each such user with its line in the export; map the attribute from a source that every user has, or give the mapping a `default`.",
       bad: "users:\n  - target: userName\n    source: mail          # empty for users without a mailbox", good: "users:\n  - target: userName\n    source: userPrincipalName" },
@@ -385,14 +385,23 @@ impl PartialEq<&str> for RuleId {
 /// The `entramap explain` text of a rule.
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "{id} ({severity})\n\n{summary}\n\n{explanation}\n\nBad:\n    {bad}\n\nFixed:\n    {good}\n",
+        "{id} ({severity})\n\n{summary}\n\n{explanation}\n\nBad:\n{bad}\n\nFixed:\n{good}\n",
         id = rule.id,
         severity = rule.severity,
         summary = rule.summary,
         explanation = rule.explanation,
-        bad = rule.bad,
-        good = rule.good,
+        bad = indent(rule.bad),
+        good = indent(rule.good),
     )
+}
+
+/// An example indented by four spaces, every line alike, so that it pastes as the YAML it is.
+fn indent(example: &str) -> String {
+    example
+        .lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

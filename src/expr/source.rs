@@ -37,10 +37,12 @@ pub fn is_directory_extension_name(name: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ObjectKind {
-    /// Users (the default).
+    /// Users (the default). On the command line `--object users` (or `user`).
     #[default]
+    #[cfg_attr(feature = "cli", value(name = "users", alias = "user"))]
     User,
-    /// Groups.
+    /// Groups. On the command line `--object groups` (or `group`).
+    #[cfg_attr(feature = "cli", value(name = "groups", alias = "group"))]
     Group,
 }
 

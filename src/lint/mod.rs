@@ -32,11 +32,23 @@ pub struct LintReport {
     pub report: FileReport,
     /// How many attribute mappings the file has.
     pub mappings: usize,
-    /// How many findings `allow` entries suppressed.
-    pub suppressed: usize,
+    /// The findings `allow` entries suppressed, each with the reason given, in file order.
+    pub suppressed: Vec<Suppressed>,
     /// The target profile's own problem, located in the profile file, when the file's profile
     /// is invalid (shown after the file's report).
     pub profile: Option<FileReport>,
+}
+
+/// A finding an `allow` entry suppressed: not reported, but kept for an audit
+/// (`lint --format json` lists them).
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    /// The finding.
+    pub diagnostic: Diagnostic,
+    /// The `reason` of the `allow` entry.
+    pub reason: String,
+    /// The `allow` entry that suppressed it.
+    pub allow: crate::base::text::Span,
 }
 
 impl LintReport {
@@ -153,7 +165,7 @@ fn lint_against(
         sink.file(secrets::diagnostic(span));
     }
     let mut mappings = 0;
-    let mut suppressed = 0;
+    let mut suppressed = Vec::new();
     let mut profile_report = None;
     if let Some(file) = &loaded.file {
         mappings = file.mapping_count();
@@ -209,7 +221,7 @@ fn profile_given(name: &str, text: &str) -> LintReport {
     LintReport {
         report: FileReport::new(Source::new(name, text), diagnostics),
         mappings: 0,
-        suppressed: 0,
+        suppressed: Vec::new(),
         profile: None,
     }
 }
@@ -221,7 +233,7 @@ pub fn lint_file(path: &Path) -> LintReport {
         Err(report) => LintReport {
             report,
             mappings: 0,
-            suppressed: 0,
+            suppressed: Vec::new(),
             profile: None,
         },
     }
@@ -317,7 +329,7 @@ fn object_context<'a>(
 /// Drops suppressed findings, reports `allow` entries that suppress nothing, name no rule or name
 /// a configuration rule (which no entry suppresses), and returns how many findings were
 /// suppressed.
-fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
+fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
     let mut used_file = vec![false; file.allow.len()];
     let mut used_mapping: Vec<Vec<bool>> = [&file.users, &file.groups]
         .iter()
@@ -327,7 +339,14 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
         ObjectKind::User => at.index,
         ObjectKind::Group => file.users.mappings.len() + at.index,
     };
-    let before = sink.found.len();
+    let mut suppressed = Vec::new();
+    let mut suppress = |d: &Diagnostic, allow: &crate::model::Allow| {
+        suppressed.push(Suppressed {
+            diagnostic: d.clone(),
+            reason: allow.reason.value.clone(),
+            allow: allow.span,
+        });
+    };
     sink.found.retain(|(owner, d)| {
         if CONFIGURATION_RULES.contains(&d.rule) {
             return true;
@@ -336,6 +355,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
             let allows = &file.object(at.object).mappings[at.index].allow;
             if let Some(i) = allows.iter().position(|a| d.rule == a.rule.value.as_str()) {
                 used_mapping[flat_index(*at)][i] = true;
+                suppress(d, &allows[i]);
                 return false;
             }
         }
@@ -345,11 +365,12 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> usize {
             .position(|a| d.rule == a.rule.value.as_str())
         {
             used_file[i] = true;
+            suppress(d, &file.allow[i]);
             return false;
         }
         true
     });
-    let suppressed = before - sink.found.len();
+    suppressed.sort_by_key(|s| (s.diagnostic.span.start, s.diagnostic.span.end));
     let mapping_allows = [&file.users, &file.groups]
         .into_iter()
         .flat_map(|o| o.mappings.iter().flat_map(|m| m.allow.iter()));

@@ -1,11 +1,15 @@
 //! `entramap table`: the setup tables vendor guides publish, generated from the mapping file.
-//! For users and for groups: the "Edit attribute list for customappsso" additions (name, type)
-//! and the attribute mappings (Entra ID attribute, expression or quoted constant; customappsso
-//! attribute; matching precedence; the apply and default columns only when a mapping uses them).
+//! For users and for groups: the "Edit attribute list" additions (name, type: every target the
+//! file declares, and every mapped target the profile has beyond the non-gallery app's
+//! standard list) and the attribute mappings (mapping type as the portal names it: Direct,
+//! Expression, Constant; Entra ID attribute, expression or quoted constant; the app's attribute;
+//! matching precedence; the apply, default and notes columns only when a mapping uses them).
+//! The app is named by its profile's title (the file's `app` for the plain SCIM profile).
 //! Rows keep the file's order, so the output is deterministic.
 
 use super::value_text;
 use crate::expr::source::ObjectKind;
+use crate::model::profile;
 use crate::model::Prepared;
 use crate::model::{Apply, MappingKind, Scope};
 use serde::Serialize;
@@ -36,6 +40,17 @@ pub enum ValueKind {
     Constant,
 }
 
+impl ValueKind {
+    /// The portal's name: `Direct`, `Expression` or `Constant`.
+    pub fn portal_name(self) -> &'static str {
+        match self {
+            ValueKind::Attribute => "Direct",
+            ValueKind::Expression => "Expression",
+            ValueKind::Constant => "Constant",
+        }
+    }
+}
+
 /// One attribute-mapping row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Row {
@@ -43,7 +58,7 @@ pub struct Row {
     pub source: String,
     /// What the cell holds.
     pub kind: ValueKind,
-    /// The "customappsso Attribute" cell.
+    /// The "<app> Attribute" cell.
     pub target: String,
     /// "Matching precedence".
     pub matching_precedence: Option<i64>,
@@ -75,7 +90,8 @@ pub struct ObjectTable {
     pub enabled: bool,
     /// The attribute mappings.
     pub rows: Vec<Row>,
-    /// The attributes the file adds to the target attribute list.
+    /// The attributes to add to the app's attribute list: the file's `target_attributes`,
+    /// then the mapped targets the profile adds to the non-gallery app's standard list.
     pub attribute_list: Vec<AddedAttribute>,
     /// The scoping filter, one line per clause group (`department EQUALS "Sales" AND ...`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -92,6 +108,11 @@ impl ObjectTable {
     pub fn uses_default(&self) -> bool {
         self.rows.iter().any(|r| r.default.is_some())
     }
+
+    /// Whether a row has a note.
+    pub fn uses_note(&self) -> bool {
+        self.rows.iter().any(|r| r.note.is_some())
+    }
 }
 
 /// Every table of a mapping file.
@@ -101,6 +122,9 @@ pub struct Tables {
     pub app: String,
     /// The target profile.
     pub target: String,
+    /// The app's name in column headers (`ConfigCat Attribute`): the profile's title, or the
+    /// file's `app` for the plain SCIM profile (which the portal calls `customappsso`).
+    pub app_name: String,
     /// `assigned` or `all`.
     pub scope: &'static str,
     /// Users, then groups (objects the file does not configure are left out).
@@ -110,12 +134,13 @@ pub struct Tables {
 /// Builds the tables of a file; `only` restricts them to one object.
 pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
     let file = &prepared.file;
+    let standard = profile::built_in("scim-core").ok();
     let objects = ObjectKind::ALL
         .into_iter()
         .filter(|k| only.is_none_or(|o| o == *k))
         .filter_map(|kind| {
             let mapping = file.object(kind);
-            let attribute_list: Vec<AddedAttribute> = file
+            let mut attribute_list: Vec<AddedAttribute> = file
                 .target_attributes
                 .of(kind)
                 .iter()
@@ -124,6 +149,26 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
                     ty: d.attribute.base.as_str(),
                 })
                 .collect();
+            // Mapped targets the profile knows but the non-gallery app's list does not: the
+            // admin adds them with "Edit attribute list" too.
+            let targets = prepared.profile.object(kind);
+            let is_standard = |name: &str| {
+                standard
+                    .as_ref()
+                    .is_some_and(|p| p.object(kind).get(name).is_some())
+            };
+            for m in &file.object(kind).mappings {
+                let name = m.target.value.as_str();
+                if is_standard(name) || attribute_list.iter().any(|a| a.name == name) {
+                    continue;
+                }
+                if let Some(attribute) = targets.get(name) {
+                    attribute_list.push(AddedAttribute {
+                        name: name.to_owned(),
+                        ty: attribute.base.as_str(),
+                    });
+                }
+            }
             if !mapping.present && attribute_list.is_empty() {
                 return None;
             }
@@ -183,11 +228,25 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
             .map(|a| a.value.clone())
             .unwrap_or_default(),
         target: file.target_profile().to_owned(),
+        app_name: app_name(prepared),
         scope: match file.scope() {
             Scope::Assigned => "assigned",
             Scope::All => "all",
         },
         objects,
+    }
+}
+
+/// The app's name for headers: the profile's title; for the plain SCIM profile (and profiles
+/// without a title) the file's `app`, else `customappsso` as the portal says.
+fn app_name(prepared: &Prepared) -> String {
+    let app = prepared.file.app.as_ref().map(|a| a.value.trim());
+    match &prepared.profile.title {
+        Some(title) if prepared.profile.name != "scim-core" => title.clone(),
+        _ => app
+            .filter(|a| !a.is_empty())
+            .unwrap_or("customappsso")
+            .to_owned(),
     }
 }
 
@@ -266,7 +325,7 @@ fn markdown(tables: &Tables) -> String {
             let _ = writeln!(out, "Provision Microsoft Entra ID {name}: Enabled: No\n");
         }
         if !object.attribute_list.is_empty() {
-            let _ = writeln!(out, "Edit attribute list for customappsso:\n");
+            let _ = writeln!(out, "Edit attribute list for {}:\n", tables.app_name);
             let rows: Vec<Vec<String>> = object
                 .attribute_list
                 .iter()
@@ -285,45 +344,71 @@ fn markdown(tables: &Tables) -> String {
         if object.rows.is_empty() {
             continue;
         }
-        let mut header = vec![
-            "Entra ID Attribute",
-            "customappsso Attribute",
-            "Matching precedence",
-        ];
-        let (apply, default) = (object.uses_apply(), object.uses_default());
-        if apply {
-            header.push("Apply this mapping");
-        }
-        if default {
-            header.push("Default value if null");
-        }
-        let rows: Vec<Vec<String>> = object
-            .rows
-            .iter()
-            .map(|r| row_cells(r, apply, default))
-            .collect();
+        let columns = Columns::of(std::slice::from_ref(object));
+        let rows: Vec<Vec<String>> = object.rows.iter().map(|r| columns.cells(r)).collect();
+        let header = columns.header(&tables.app_name);
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
         markdown_table(&mut out, &header, &rows);
     }
     out
 }
 
-/// The cells of one mapping row: source, target, precedence, and the apply and default columns
-/// when the table has them.
-fn row_cells(r: &Row, apply: bool, default: bool) -> Vec<String> {
-    let mut cells = vec![
-        r.source.clone(),
-        r.target.clone(),
-        r.matching_precedence
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
-    ];
-    if apply {
-        cells.push(apply_label(r.apply).to_owned());
+/// The columns of a mapping table: mapping type, source, target and precedence always; apply,
+/// default and notes when a row uses them.
+struct Columns {
+    apply: bool,
+    default: bool,
+    note: bool,
+}
+
+impl Columns {
+    fn of(objects: &[ObjectTable]) -> Self {
+        Columns {
+            apply: objects.iter().any(ObjectTable::uses_apply),
+            default: objects.iter().any(ObjectTable::uses_default),
+            note: objects.iter().any(ObjectTable::uses_note),
+        }
     }
-    if default {
-        cells.push(r.default.clone().unwrap_or_default());
+
+    fn header(&self, app_name: &str) -> Vec<String> {
+        let mut header = vec![
+            "Mapping type".to_owned(),
+            "Entra ID Attribute".to_owned(),
+            format!("{app_name} Attribute"),
+            "Matching precedence".to_owned(),
+        ];
+        for (on, name) in [
+            (self.apply, "Apply this mapping"),
+            (self.default, "Default value if null"),
+            (self.note, "Notes"),
+        ] {
+            if on {
+                header.push(name.to_owned());
+            }
+        }
+        header
     }
-    cells
+
+    fn cells(&self, r: &Row) -> Vec<String> {
+        let mut cells = vec![
+            r.kind.portal_name().to_owned(),
+            r.source.clone(),
+            r.target.clone(),
+            r.matching_precedence
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        ];
+        if self.apply {
+            cells.push(apply_label(r.apply).to_owned());
+        }
+        if self.default {
+            cells.push(r.default.clone().unwrap_or_default());
+        }
+        if self.note {
+            cells.push(r.note.clone().unwrap_or_default());
+        }
+        cells
+    }
 }
 
 /// A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break.
@@ -343,27 +428,14 @@ fn csv_line(out: &mut String, fields: &[String]) {
 
 fn csv(tables: &Tables) -> String {
     let mut out = String::new();
-    let apply = tables.objects.iter().any(ObjectTable::uses_apply);
-    let default = tables.objects.iter().any(ObjectTable::uses_default);
-    let mut header: Vec<String> = [
-        "object",
-        "Entra ID Attribute",
-        "customappsso Attribute",
-        "Matching precedence",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    if apply {
-        header.push("Apply this mapping".to_owned());
-    }
-    if default {
-        header.push("Default value if null".to_owned());
-    }
+    let columns = Columns::of(&tables.objects);
+    let mut header = vec!["object".to_owned()];
+    header.extend(columns.header(&tables.app_name));
     csv_line(&mut out, &header);
     for object in &tables.objects {
         for r in &object.rows {
             let mut fields = vec![object.object.to_owned()];
-            fields.extend(row_cells(r, apply, default));
+            fields.extend(columns.cells(r));
             csv_line(&mut out, &fields);
         }
     }

@@ -300,10 +300,66 @@ fn explain_shows_bad_and_fixed_examples_for_every_rule() {
         let output = entramap(&["explain", rule.id.as_str()]);
         assert_eq!(output.status.code(), Some(0));
         let text = stdout(&output);
+        let bad = rule
+            .bad
+            .lines()
+            .map(|l| format!("    {l}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(
-            text.contains("Bad:") && text.contains("Fixed:") && text.contains(rule.bad),
+            text.contains("Bad:") && text.contains("Fixed:") && text.contains(&bad),
             "{}",
             rule.id
         );
     }
+}
+
+/// The examples of `explain` between `label` and the next blank line, without their indentation.
+fn example(text: &str, label: &str) -> String {
+    let start = text.find(label).map_or(text.len(), |i| i + label.len());
+    text[start..]
+        .trim_start_matches('\n')
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            l.strip_prefix("    ")
+                .unwrap_or_else(|| panic!("not indented: {l:?}"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Rules whose bad example is invalid YAML on purpose: they are about YAML that does not load.
+const INVALID_ON_PURPOSE: &[&str] = &["file-syntax", "duplicate-key", "input-limit"];
+
+#[test]
+fn explain_examples_of_file_rules_paste_as_valid_yaml() {
+    use entramap::diagnostics::rules::Layer;
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for rule in entramap::diagnostics::rules::RULES {
+        // Expression rules show expressions, preview rules rows of a user export.
+        if matches!(
+            rule.layer,
+            Layer::Expression | Layer::Evaluation | Layer::Preview
+        ) {
+            continue;
+        }
+        let text = stdout(&entramap(&["explain", rule.id.as_str()]));
+        let mut examples = vec![("Fixed", example(&text, "Fixed:\n"))];
+        if !INVALID_ON_PURPOSE.contains(&rule.id.as_str()) {
+            examples.push(("Bad", example(&text, "Bad:\n")));
+        }
+        for (which, yaml) in examples {
+            let parsed: Result<serde_json::Value, _> = serde_saphyr::from_str(&yaml);
+            if let Err(e) = parsed {
+                failures.push(format!("{} {which}: {e}\n{yaml}", rule.id));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(checked > 40, "{checked}");
 }

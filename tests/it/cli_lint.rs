@@ -303,3 +303,20 @@ fn fmt_and_export_keep_the_permissions_of_the_file_they_replace() {
         .expect("readable")
         .contains("Not([IsSoftDeleted])"));
 }
+
+#[test]
+fn json_lists_suppressed_findings_with_their_reasons() {
+    let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\nallow:\n  - {rule: is-soft-deleted-unmapped, reason: the vendor deletes users instead}\n";
+    let output = crate::common::with_stdin(&["lint", "-", "--format", "json"], text.as_bytes());
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert_eq!(json["summary"]["suppressed"], 1);
+    let suppressed = &json["suppressed"][0];
+    assert_eq!(suppressed["rule"], "is-soft-deleted-unmapped");
+    assert_eq!(suppressed["reason"], "the vendor deletes users instead");
+    assert_eq!(suppressed["allowed_at"]["line"], 8);
+    assert_eq!(suppressed["span"]["start"]["line"], 4);
+    assert_eq!(suppressed["severity"], "warning");
+}

@@ -66,7 +66,7 @@ fn each_risk_is_flagged() {
     assert!(effects(BASE, &removed).contains(&("stale-value", Risk::Medium)));
     let active = BASE.replace(
         "expression: Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
-        "expression: Not([IsSoftDeleted])",
+        "expression: Switch([IsSoftDeleted], , \"False\", \"False\", \"True\", \"True\")",
     );
     assert!(effects(BASE, &active).contains(&("enable-disable", Risk::High)));
     let retyped = BASE.replace("type: String}", "type: Integer}");
@@ -128,5 +128,88 @@ fn fail_on_risk_for_ci() {
     assert_eq!(
         cli(&["diff", old, "missing.entramap.yaml"]).status.code(),
         Some(2)
+    );
+}
+
+#[test]
+fn equivalent_expressions_over_boolean_inputs_are_not_a_risky_change() {
+    use entramap::model::MappingKind;
+    use entramap::output::diff::equivalent_over;
+    let kind = |expression: &str| {
+        let text = format!("entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: '{expression}'\n");
+        let prepared = load(&text);
+        let kind: MappingKind = prepared.file.users.mappings[1]
+            .kind
+            .clone()
+            .unwrap_or_else(|| panic!("{expression}"));
+        (
+            kind,
+            prepared.sources(entramap::expr::source::ObjectKind::User),
+        )
+    };
+    let default = "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")";
+    let (switch, sources) = kind(default);
+    let (not, _) = kind("Not([IsSoftDeleted])");
+    assert_eq!(
+        equivalent_over(&switch, &not, &sources),
+        Some(vec!["IsSoftDeleted".to_owned()])
+    );
+    let (iif, _) = kind("IIF([IsSoftDeleted] = \"True\", \"False\", \"True\")");
+    assert!(equivalent_over(&switch, &iif, &sources).is_some());
+    // Not equivalent: inverted, another input, an input that is not enumerable.
+    for other in [
+        "Switch([IsSoftDeleted], , \"False\", \"False\", \"True\", \"True\")",
+        "Not([accountEnabled])",
+        "IIF(IsPresent([department]), \"True\", \"False\")",
+    ] {
+        let (other, _) = kind(other);
+        assert_eq!(equivalent_over(&switch, &other, &sources), None);
+    }
+    // accountEnabled may be absent: Not([accountEnabled]) and a Switch that gives nothing when
+    // it is absent differ there.
+    let (by_enabled, _) =
+        kind("Switch([accountEnabled], , \"True\", \"True\", \"False\", \"False\")");
+    let (not_enabled, _) = kind("Not(Not([accountEnabled]))");
+    assert_eq!(equivalent_over(&by_enabled, &not_enabled, &sources), None);
+
+    let new = BASE.replace(
+        &format!("expression: {default}"),
+        "expression: Not([IsSoftDeleted])",
+    );
+    assert_ne!(new, BASE);
+    let result = diff(&load(BASE), &load(&new));
+    assert_eq!(result.changes.len(), 1, "{result:#?}");
+    let ids: Vec<&str> = result.changes[0].effects.iter().map(|e| e.id).collect();
+    assert_eq!(ids, ["equivalent", "full-cycle"], "{result:#?}");
+    assert_eq!(result.highest(), Some(Risk::Low));
+}
+
+#[test]
+fn each_file_is_read_with_its_own_profile_and_the_effective_attribute_lists_are_compared() {
+    let old = "tests/fixtures/diff/old/app.entramap.yaml";
+    let new = "tests/fixtures/diff/new/app.entramap.yaml";
+    let output = cli(&["diff", old, new, "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let subjects: Vec<&str> = json["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["subject"].as_str())
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "target attribute urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge",
+            "active"
+        ],
+        "the profile's type change shows although both mapping files name the same target; the unmapped `floor` does not"
+    );
+    assert_eq!(json["changes"][0]["effects"][0]["id"], "type-change");
+    assert_eq!(json["changes"][1]["risk"], "low");
+    insta::assert_snapshot!(
+        "own_profiles_markdown",
+        crate::common::stdout(&cli(&["diff", old, new, "--format", "markdown"]))
     );
 }

@@ -598,7 +598,7 @@ fn out_dash_writes_payloads_to_stdout_and_the_report_to_stderr() {
         let json: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
         assert!(json["userName"].is_string());
     }
-    assert!(text(&out.stderr).contains("13 users read: 3 payloads"));
+    assert!(text(&out.stderr).contains("Summary: 13 users read - 3 payloads"));
     assert!(!root().join("-").exists(), "no file named `-`");
 }
 

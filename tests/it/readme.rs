@@ -32,11 +32,202 @@ fn the_readme_shows_the_real_table() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
-    let table = &text[text.find("| Entra ID Attribute").expect("a mapping table")..];
+    let table = &text[text.find("| Mapping type").expect("a mapping table")..];
     assert!(
         readme().contains(table.trim_end()),
         "README's table is out of date; the tool prints:\n{text}"
     );
+}
+
+/// The `yaml` block of the README's CI recipe, parsed. It has no placeholder to edit
+/// (`<owner>`): it runs as written.
+fn ci_recipe() -> serde_json::Value {
+    let readme = readme();
+    let section = &readme[readme.find("## CI recipe").expect("a CI recipe section")..];
+    let start = section.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").expect("closed")];
+    let placeholder = regex::Regex::new(r"<[A-Za-z_-]+>").unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !placeholder.is_match(block),
+        "a placeholder in the recipe: {block}"
+    );
+    serde_saphyr::from_str(block).unwrap_or_else(|e| panic!("the recipe is not YAML: {e}"))
+}
+
+fn run(command: &str, args: &[&str], dir: &std::path::Path) {
+    let output = std::process::Command::new(command)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{command}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command} {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Runs every `run:` step of the README's CI recipe, as written, in a sample repository whose
+/// pull request changes only a target profile: the install step (with `cargo` and `gh`
+/// stubbed, since the test has no network), the lint, and the diff that must fail on the
+/// profile's type change and comment it.
+#[test]
+fn the_readme_ci_recipe_runs_on_a_sample_repository() {
+    let recipe = ci_recipe();
+    let paths: Vec<&str> = recipe["on"]["pull_request"]["paths"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(paths.contains(&"**/*.entramap.yaml") && paths.contains(&"**/*.target.yaml"));
+
+    let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (repo, runner_temp, stubs) = (
+        temp.path().join("repo"),
+        temp.path().join("runner"),
+        temp.path().join("stubs"),
+    );
+    for dir in [&repo, &runner_temp, &stubs] {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let git = |args: &[&str]| {
+        let mut all = vec!["-c", "user.name=ci", "-c", "user.email=ci@example.invalid"];
+        all.extend_from_slice(args);
+        run("git", &all, &repo);
+    };
+    git(&["init", "-q"]);
+    write(
+        &repo.join("mappings/app.entramap.yaml"),
+        &fixture("tests/fixtures/diff/old/app.entramap.yaml"),
+    );
+    write(
+        &repo.join("mappings/acme.target.yaml"),
+        &fixture("tests/fixtures/diff/old/acme.target.yaml"),
+    );
+    git(&["add", "."]);
+    git(&["commit", "-qm", "base"]);
+    let base = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&repo)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The pull request changes only the profile.
+    write(
+        &repo.join("mappings/acme.target.yaml"),
+        &fixture("tests/fixtures/diff/new/acme.target.yaml"),
+    );
+    git(&["commit", "-qam", "badge becomes an Integer"]);
+
+    write(
+        &stubs.join("cargo"),
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$STUBS/cargo.args\"\n",
+    );
+    write(
+        &stubs.join("gh"),
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$STUBS/gh.args\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --body-file ] && cp \"$2\" \"$STUBS/comment.md\"; shift; done\n",
+    );
+    for stub in ["cargo", "gh"] {
+        run("chmod", &["+x", stub], &stubs);
+    }
+    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_entramap"));
+    let path = format!(
+        "{}:{}:{}",
+        stubs.display(),
+        binary
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let expressions = [
+        (
+            "${{ vars.ENTRAMAP_GIT }}",
+            "https://example.invalid/entramap.git",
+        ),
+        ("${{ github.token }}", "test-token"),
+        ("${{ github.event.pull_request.base.sha }}", base.as_str()),
+        ("${{ github.event.pull_request.number }}", "7"),
+    ];
+    let steps = recipe["jobs"]["mapping"]["steps"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut statuses = std::collections::BTreeMap::new();
+    for step in &steps {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        let name = step["name"].as_str().unwrap_or("unnamed").to_owned();
+        assert!(
+            !script.contains("${{"),
+            "{name}: expressions go through env:"
+        );
+        let mut command = std::process::Command::new("bash");
+        command
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("STUBS", &stubs)
+            .env("RUNNER_TEMP", &runner_temp)
+            .env("NO_COLOR", "1");
+        for (key, value) in step["env"].as_object().into_iter().flatten() {
+            let mut value = value.as_str().unwrap_or_default().to_owned();
+            for (expression, replacement) in &expressions {
+                value = value.replace(expression, replacement);
+            }
+            assert!(
+                !value.contains("${{"),
+                "{name}: unknown expression in {key}"
+            );
+            command.env(key, value);
+        }
+        let output = command.output().unwrap_or_else(|e| panic!("{name}: {e}"));
+        statuses.insert(
+            name.clone(),
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            ),
+        );
+    }
+    let status = |name: &str| statuses.get(name).map(|(code, _)| *code);
+    assert_eq!(status("Install entramap"), Some(Some(0)), "{statuses:?}");
+    assert_eq!(
+        std::fs::read_to_string(stubs.join("cargo.args")).unwrap_or_default(),
+        "install\n--locked\n--git\nhttps://example.invalid/entramap.git\nentramap\n"
+    );
+    assert_eq!(status("Lint"), Some(Some(0)), "{statuses:?}");
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo.join("entramap.sarif")).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("SARIF: {e}"));
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(
+        status("Diff against the base branch"),
+        Some(Some(1)),
+        "the profile's type change is high risk: {statuses:?}"
+    );
+    let comment = std::fs::read_to_string(stubs.join("comment.md")).unwrap_or_default();
+    assert!(
+        comment.contains("#### `mappings/app.entramap.yaml`"),
+        "{comment}"
+    );
+    assert!(comment.contains("`type-change`"), "{comment}");
+    let gh = std::fs::read_to_string(stubs.join("gh.args")).unwrap_or_default();
+    assert!(gh.starts_with("pr\ncomment\n7\n"), "{gh}");
 }
 
 /// The `console` blocks of a README section: the command after `$ ` and the output shown.
@@ -56,13 +247,17 @@ fn console_blocks(readme: &str) -> Vec<(String, String)> {
 #[test]
 fn the_readme_walkthrough_shows_real_output() {
     let readme = readme();
-    let start = readme.find("## Debug one user").expect("the walkthrough section");
+    let start = readme
+        .find("## Debug one user")
+        .expect("the walkthrough section");
     let section = &readme[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
     let blocks = console_blocks(section);
     assert_eq!(blocks.len(), 3, "preview, preview --user, eval --mapping");
     assert!(
-        blocks.iter().any(|(c, _)| c.contains("preview") && c.contains("--user")),
+        blocks
+            .iter()
+            .any(|(c, _)| c.contains("preview") && c.contains("--user")),
         "the walkthrough debugs one user with preview --user"
     );
     for (command, shown) in blocks {

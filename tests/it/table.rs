@@ -120,12 +120,14 @@ fn seed_002_idmelon_current_guide_rows_with_the_headers_the_right_way_round() {
     // Attribute" but list `objectId | externalId`: the generated table puts the Entra source
     // first under "Entra ID Attribute", as the example's comment explains.
     let markdown = render(&tables, TableFormat::Markdown);
-    assert!(
-        markdown.contains("| Entra ID Attribute | customappsso Attribute | Matching precedence |")
-    );
-    assert!(markdown.contains("| objectId | externalId | 1 |"));
-    assert!(markdown.contains(&format!("| immutableId | {IMMUTABLE_ID} | |")));
-    assert!(markdown.contains("| description | description | |"));
+    assert!(markdown.contains(
+        "| Mapping type | Entra ID Attribute | IDmelon Attribute | Matching precedence | Notes |"
+    ));
+    assert!(markdown.contains("| Direct | objectId | externalId | 1 | |"));
+    assert!(markdown.contains(&format!(
+        "| Direct | immutableId | {IMMUTABLE_ID} | | Cloud-only users"
+    )));
+    assert!(markdown.contains("| Direct | description | description | |"));
     let mut attribute_list = vec![(IMMUTABLE_ID.to_owned(), "String".to_owned())];
     attribute_list.extend((1..=5).map(|i| {
         (
@@ -200,15 +202,16 @@ fn apply_and_default_columns_appear_only_when_used() {
     let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: title\n    constant: 'A | B'\n    apply: on-create\n    default: x\ngroups:\n  - target: displayName\n    source: displayName\n    matching_precedence: 1\n";
     let prepared = prepare("t.entramap.yaml", text, None).unwrap_or_else(|e| panic!("{e:?}"));
     let markdown = render(&build(&prepared, None), TableFormat::Markdown);
-    assert!(markdown.contains("| Entra ID Attribute | customappsso Attribute | Matching precedence | Apply this mapping | Default value if null |"));
+    assert!(markdown.contains("| Mapping type | Entra ID Attribute | T Attribute | Matching precedence | Apply this mapping | Default value if null |"), "{markdown}");
     assert!(
-        markdown.contains(r#"| "A \| B" | title | | Only during object creation | x |"#),
+        markdown.contains(r#"| Constant | "A \| B" | title | | Only during object creation | x |"#),
         "{markdown}"
     );
     assert!(
-        markdown.contains("| displayName | displayName | 1 |\n"),
+        markdown.contains("| Direct | displayName | displayName | 1 |\n"),
         "groups have no extra columns: {markdown}"
     );
+    assert!(!markdown.contains("Notes"), "no note, no Notes column");
     let groups_only = render(
         &build(&prepared, Some(entramap::expr::source::ObjectKind::Group)),
         TableFormat::Markdown,
@@ -228,7 +231,7 @@ fn cli_formats_object_filter_and_errors() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("object,Entra ID Attribute,customappsso Attribute,Matching precedence\r\ngroups,objectId,externalId,\r\n"), "{text}");
+    assert!(text.starts_with("object,Mapping type,Entra ID Attribute,ConfigCat Attribute,Matching precedence\r\ngroups,Direct,objectId,externalId,\r\n"), "{text}");
     assert!(!text.contains("users,"));
     let out = cli(&["table", "examples/broken/idmelon-typo.entramap.yaml"]);
     assert_eq!(
@@ -244,4 +247,35 @@ fn cli_formats_object_filter_and_errors() {
     let out = cli(&["table", &bad.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad.entramap.yaml:"));
+}
+
+#[test]
+fn notes_mapping_types_and_the_attribute_list_from_the_profile() {
+    let path = root().join("tests/fixtures/table/acme.entramap.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let prepared =
+        prepare("acme.entramap.yaml", &text, path.parent()).unwrap_or_else(|e| panic!("{e:?}"));
+    let tables = build(&prepared, None);
+    assert_eq!(tables.app_name, "Acme Badges");
+    let users = &tables.objects[0];
+    let names: Vec<&str> = users
+        .attribute_list
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    // Declared in the file first, then the profile's non-standard targets the file maps; not
+    // the profile's unmapped `floor`, not the standard `userName`.
+    assert_eq!(
+        names,
+        [
+            "urn:ietf:params:scim:schemas:extension:Acme:2.0:User:costCenter",
+            "urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge",
+        ]
+    );
+    assert_eq!(users.attribute_list[1].ty, "Boolean");
+    let markdown = render(&tables, TableFormat::Markdown);
+    insta::assert_snapshot!("acme_markdown", markdown);
+    assert!(markdown.contains("Edit attribute list for Acme Badges:"));
+    assert!(markdown.contains("| Constant | \"Employee\" | title | | the portal's default |"));
+    insta::assert_snapshot!("acme_csv", render(&tables, TableFormat::Csv));
 }

@@ -105,6 +105,23 @@ fn matching_source(
         return;
     };
     if !attribute.filterable {
+        // Only attributes this profile says can be filtered on, never the one complained about.
+        let filterable: Vec<String> = object
+            .targets
+            .iter()
+            .flat_map(|t| t.attributes())
+            .filter(|a| a.filterable && a.name != mapping.target.value)
+            .take(3)
+            .map(|a| format!("`{}`", a.name))
+            .collect();
+        let instead = if filterable.is_empty() {
+            "match on an attribute the service provider can filter on".to_owned()
+        } else {
+            format!(
+                "match on a filterable attribute ({})",
+                filterable.join(", ")
+            )
+        };
         sink.mapping(
             at,
             Diagnostic::new(
@@ -114,7 +131,7 @@ fn matching_source(
             )
             .with_primary_label("matching attribute")
             .with_help(format!(
-                "Entra matches with `GET /{}?filter={} eq \"...\"`; match on a filterable attribute (`userName`, `externalId`, `displayName`), or mark it `filterable: true` in a profile if the service provider supports it",
+                "Entra matches with `GET /{}?filter={} eq \"...\"`; {instead}, or mark it `filterable: true` in a profile if the service provider supports it",
                 if object.kind == ObjectKind::User { "Users" } else { "Groups" },
                 mapping.target.value
             )),

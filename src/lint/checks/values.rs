@@ -8,7 +8,7 @@ use crate::expr::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS}
 use crate::expr::source::looks_like_directory_extension;
 use crate::expr::types::{fits, Base, Fit, Type};
 use crate::lint::{Context, MappingRef, ObjectContext, Sink};
-use crate::model::{AttributeMapping, MappingKind, Text};
+use crate::model::{AttributeMapping, FileFormat, MappingKind, Text};
 
 fn target_type(object: &ObjectContext<'_>, mapping: &AttributeMapping) -> Option<Type> {
     object
@@ -39,6 +39,7 @@ pub(super) fn values(cx: &Context<'_>, sink: &mut Sink) {
                         _ => checker::check_text(&text.value, &options),
                     };
                     for d in checked.diagnostics {
+                        let d = quoting_help(cx, text, d);
                         sink.mapping(at, d.map_spans(|s| text.file_span(s)));
                     }
                     if let Some(expr) = expr {
@@ -50,6 +51,49 @@ pub(super) fn values(cx: &Context<'_>, sink: &mut Sink) {
                 Some(MappingKind::Constant(_)) | None => {}
             }
         }
+    }
+}
+
+/// YAML-aware help for an expression that is one bare word (`expression: "Employee"`): the
+/// file's quotes were taken by YAML or JSON, not by the expression, so the fix is quotes the
+/// file format keeps, or a constant mapping.
+fn quoting_help(cx: &Context<'_>, text: &Text, d: Diagnostic) -> Diagnostic {
+    let word = text.value.trim();
+    let bare = !word.is_empty() && word.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let literal = ["true", "false", "null"]
+        .iter()
+        .any(|l| word.eq_ignore_ascii_case(l));
+    if d.rule != RuleId::UnknownIdentifier || !bare || literal {
+        return d;
+    }
+    if d.help.as_deref().is_some_and(|h| h.contains("brackets")) {
+        let help = match cx.file.format {
+            FileFormat::Json => format!("an attribute is read in brackets: write `\"source\": \"{word}\"` (a Direct mapping) or `\"expression\": \"[{word}]\"`"),
+            FileFormat::Yaml => format!("an attribute is read in brackets: write `source: {word}` (a Direct mapping) or `expression: '[{word}]'`"),
+        };
+        return Diagnostic {
+            help: Some(help),
+            ..d
+        };
+    }
+    let quoted = cx
+        .text
+        .get(text.span.start..)
+        .is_some_and(|raw| raw.starts_with('"'));
+    let help = match (cx.file.format, quoted) {
+        (FileFormat::Json, _) => format!(
+            "JSON's quotes end the string, so the expression is the bare word `{word}`; a string constant needs its own escaped quotes: `\"expression\": \"\\\"{word}\\\"\"`, or write `\"constant\": \"{word}\"`"
+        ),
+        (FileFormat::Yaml, true) => format!(
+            "YAML removed the double quotes, so the expression is the bare word `{word}`; keep them with single quotes around the expression, `expression: '\"{word}\"'`, or write `constant: {word}`"
+        ),
+        (FileFormat::Yaml, false) => format!(
+            "a string needs double quotes inside the expression: `expression: '\"{word}\"'`, or write `constant: {word}`"
+        ),
+    };
+    Diagnostic {
+        help: Some(help),
+        ..d
     }
 }
 

@@ -137,18 +137,22 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
             } else {
                 "YAML"
             };
-            return fail(
-                Diagnostic::new(
-                    rule,
-                    error.span,
-                    format!("invalid {what}: {}", error.message),
-                )
-                .with_primary_label(if error.limit {
-                    "limit reached here"
-                } else {
-                    "here"
-                }),
-            );
+            let mut d = Diagnostic::new(
+                rule,
+                error.span,
+                format!("invalid {what}: {}", error.message),
+            )
+            .with_primary_label(if error.limit {
+                "limit reached here"
+            } else {
+                "here"
+            });
+            if format == FileFormat::Yaml && !error.limit {
+                if let Some(help) = colon_in_plain_value(text, error.span.start) {
+                    d = d.with_help(help);
+                }
+            }
+            return fail(d);
         }
     };
     let mut builder = Builder {
@@ -313,6 +317,27 @@ impl Builder<'_> {
                     .unwrap_or("")
                     .to_owned(),
             ),
+            NodeKind::Seq(items) if key == "expression" => {
+                let inner = match items.as_slice() {
+                    [Node {
+                        kind: NodeKind::Str(name),
+                        ..
+                    }] => name.clone(),
+                    _ => "...".to_owned(),
+                };
+                self.push(
+                    Diagnostic::new(
+                        RuleId::InvalidValue,
+                        node.span,
+                        "`expression` must be a string, not a list",
+                    )
+                    .with_primary_label("YAML reads `[...]` here as a list")
+                    .with_help(format!(
+                        "to copy an attribute as it is, write `source: {inner}` (a Direct mapping); to keep the brackets of an expression, put it in single quotes: `expression: '[{inner}]'`"
+                    )),
+                );
+                None
+            }
             _ => {
                 self.wrong_type(node, key, "a string");
                 None
@@ -817,6 +842,33 @@ impl Builder<'_> {
             }
         })
     }
+}
+
+/// Help for a YAML error on a line like `expression: Join(": ", [a], [b])`: a plain (unquoted)
+/// value that contains `: `, which YAML reads as the start of another key. Suggests the same
+/// line with the value in single quotes.
+fn colon_in_plain_value(text: &str, offset: usize) -> Option<String> {
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let line = text.get(start..end)?.trim_end_matches('\r');
+    let body = line.trim_start().trim_start_matches("- ").trim_start();
+    let (key, value) = body.split_once(": ")?;
+    let value = value.trim();
+    let plain_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let quoted = value.starts_with(['\'', '"', '|', '>']);
+    if !plain_key || quoted || !value.contains(": ") || value.contains(" #") {
+        return None;
+    }
+    Some(format!(
+        "the value of `{key}` contains `: `, which YAML reads as the start of another key; put the whole value in single quotes: `{key}: '{}'`",
+        value.replace('\'', "''")
+    ))
 }
 
 fn absent() -> ObjectMapping {

@@ -3,13 +3,22 @@
 //! flagged by risk: re-matching on a changed matching attribute, the whole tenant on a scope
 //! change, stale values after a removed mapping, accounts enabled or disabled, target type
 //! changes, create-only changes, and the full initial cycle any schema change starts.
+//!
+//! This module computes the [`Diff`]; `render` turns it into text (human, JSON, Markdown).
 
-use crate::expr::source::ObjectKind;
+use crate::expr::source::{ObjectKind, SourceSchema};
 use crate::model::Prepared;
 use crate::model::{Apply, AttributeMapping, MappingKind, Scope};
 use crate::output::value_text;
 use serde::Serialize;
 use std::fmt::Write as _;
+
+mod equivalence;
+mod render;
+
+pub use equivalence::equivalent_over;
+
+pub use render::{render, DiffFormat};
 
 /// How much a change can hurt a running job.
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
@@ -40,7 +49,7 @@ impl Risk {
 pub struct Effect {
     /// Stable kebab-case id (`rematch`, `whole-tenant`, `stale-value`, `enable-disable`,
     /// `type-change`, `create-only`, `deprovision`, `full-cycle`, `update-all`, `new-values`,
-    /// `default-on-create`, `mapping-disabled`).
+    /// `default-on-create`, `mapping-disabled`, `equivalent`).
     pub id: &'static str,
     /// How risky it is.
     pub risk: Risk,
@@ -101,6 +110,14 @@ impl Diff {
     /// The highest risk of any change.
     pub fn highest(&self) -> Option<Risk> {
         self.changes.iter().filter_map(Change::risk).max()
+    }
+
+    /// How many changes are risky: medium risk or higher.
+    pub fn risky_count(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.risk() >= Some(Risk::Medium))
+            .count()
     }
 
     /// Whether a change is at or above `threshold`.
@@ -224,39 +241,48 @@ fn type_change(
     )
 }
 
-/// Changes to the declared `target_attributes` and `source_attributes`, and type changes of
-/// mapped targets that come from the profile.
+/// Changes to the effective target attribute lists (the profile's attributes plus the file's
+/// `target_attributes`; the old file read with its own profile), and to the declared
+/// `source_attributes`.
 fn attribute_lists(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mut Vec<Change>) {
     let object = Some(kind.plural());
-    let declared = |p: &Prepared| -> Vec<crate::model::profile::TargetAttribute> {
+    let declared = |p: &Prepared, name: &str| {
         p.file
             .target_attributes
             .of(kind)
             .iter()
-            .map(|d| d.attribute.clone())
-            .collect()
+            .any(|d| d.attribute.name == name)
     };
-    let (old_declared, new_declared) = (declared(old), declared(new));
-    let (old_targets, new_targets) = (old.targets(kind), new.targets(kind));
-    let mut reported: Vec<String> = Vec::new();
-    // Every declared name, old ones first (in their order), then the ones only the new file has.
-    let names = old_declared.iter().chain(
-        new_declared
+    let mapped = |p: &Prepared, name: &str| {
+        p.file
+            .object(kind)
+            .mappings
             .iter()
-            .filter(|b| !old_declared.iter().any(|a| a.name == b.name)),
+            .any(|m| m.target.value == name)
+    };
+    let (old_targets, new_targets) = (old.targets(kind), new.targets(kind));
+    // Every name, old ones first (in their order), then the ones only the new list has.
+    let names = old_targets.attributes().iter().chain(
+        new_targets
+            .attributes()
+            .iter()
+            .filter(|b| old_targets.get(&b.name).is_none()),
     );
-    for name in names.map(|d| d.name.clone()) {
-        let before = old_declared.iter().find(|a| a.name == name);
-        let after = new_declared.iter().find(|b| b.name == name);
+    for name in names.map(|a| a.name.clone()) {
+        let before = old_targets.get(&name);
+        let after = new_targets.get(&name);
         if let (Some(a), Some(b)) = (before, after) {
             if describe_target(a) == describe_target(b) {
                 continue;
             }
         }
-        let old_type = before.or_else(|| old_targets.get(&name)).map(|t| t.ty());
-        let new_type = after.or_else(|| new_targets.get(&name)).map(|t| t.ty());
-        let effects = match (old_type, new_type) {
-            (Some(from), Some(to)) if from != to => vec![type_change(&name, from, to)],
+        let in_file = declared(old, &name) || declared(new, &name);
+        if !in_file && !mapped(old, &name) && !mapped(new, &name) {
+            // A profile attribute no mapping uses: changing it changes nothing that is sent.
+            continue;
+        }
+        let effects = match (before, after) {
+            (Some(a), Some(b)) if a.ty() != b.ty() => vec![type_change(&name, a.ty(), b.ty())],
             _ => Vec::new(),
         };
         changes.push(Change {
@@ -266,31 +292,15 @@ fn attribute_lists(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &m
                 _ => ChangeKind::Added,
             },
             object,
-            subject: format!("target_attributes {name}"),
+            subject: if in_file {
+                format!("target_attributes {name}")
+            } else {
+                format!("target attribute {name}")
+            },
             before: before.map(describe_target),
             after: after.map(describe_target),
             effects,
         });
-        reported.push(name);
-    }
-    for m in &new.file.object(kind).mappings {
-        let name = &m.target.value;
-        if reported.contains(name) {
-            continue;
-        }
-        if let (Some(a), Some(b)) = (old_targets.get(name), new_targets.get(name)) {
-            if a.ty() != b.ty() {
-                reported.push(name.clone());
-                changes.push(Change {
-                    kind: ChangeKind::Changed,
-                    object,
-                    subject: format!("target attribute type {name}"),
-                    before: Some(describe_target(a)),
-                    after: Some(describe_target(b)),
-                    effects: vec![type_change(name, a.ty(), b.ty())],
-                });
-            }
-        }
     }
     let sources = |p: &Prepared| -> Vec<(String, String)> {
         p.file
@@ -478,7 +488,7 @@ fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mu
                 });
             }
             Some(n) => {
-                if let Some(change) = mapping_change(m, n, object) {
+                if let Some(change) = mapping_change(m, n, object, &new.sources(kind)) {
                     changes.push(change);
                 }
             }
@@ -546,13 +556,30 @@ fn mapping_change(
     a: &AttributeMapping,
     b: &AttributeMapping,
     object: Option<&'static str>,
+    sources: &SourceSchema,
 ) -> Option<Change> {
     if describe_mapping(a) == describe_mapping(b) {
         return None;
     }
     let mut effects = Vec::new();
     let precedence = |m: &AttributeMapping| m.matching_precedence.as_ref().map(|p| p.value);
-    let value_changed = value_of(a) != value_of(b);
+    let mut value_changed = value_of(a) != value_of(b);
+    if value_changed {
+        if let (Some(old), Some(new)) = (&a.kind, &b.kind) {
+            if let Some(inputs) = equivalent_over(old, new, sources) {
+                value_changed = false;
+                let inputs: Vec<String> = inputs.iter().map(|i| format!("`{i}`")).collect();
+                effects.push(effect(
+                    "equivalent",
+                    Risk::Low,
+                    format!(
+                        "the new value is the same function of {} as the old one (checked for every value each can take): existing accounts get the same value",
+                        inputs.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     if precedence(a) != precedence(b) || (precedence(a).is_some() && value_changed) {
         effects.push(rematch(&b.target.value));
     }
@@ -614,134 +641,4 @@ fn mapping_change(
         after: Some(describe_mapping(b)),
         effects,
     })
-}
-
-/// Output formats of `entramap diff`.
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DiffFormat {
-    /// For people.
-    #[default]
-    Human,
-    /// One JSON document (`{"version": 1, "changes": [...], "summary": {...}}`).
-    Json,
-    /// A Markdown table, for a pull request comment.
-    Markdown,
-}
-
-/// Renders a diff.
-pub fn render(diff: &Diff, format: DiffFormat) -> String {
-    match format {
-        DiffFormat::Human => human(diff),
-        DiffFormat::Json => {
-            let document = serde_json::json!({
-                "version": 1,
-                "changes": diff.changes.iter().map(|c| {
-                    let mut v = serde_json::to_value(c).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("risk".into(), serde_json::to_value(c.risk()).unwrap_or_default());
-                    }
-                    v
-                }).collect::<Vec<_>>(),
-                "summary": {
-                    "changes": diff.changes.len(),
-                    "risky": diff.changes.iter().filter(|c| c.risk() >= Some(Risk::Medium)).count(),
-                    "highest": diff.highest(),
-                },
-            });
-            format!(
-                "{}\n",
-                serde_json::to_string_pretty(&document).unwrap_or_default()
-            )
-        }
-        DiffFormat::Markdown => markdown(diff),
-    }
-}
-
-fn kind_word(kind: ChangeKind) -> &'static str {
-    match kind {
-        ChangeKind::Added => "added",
-        ChangeKind::Removed => "removed",
-        ChangeKind::Changed => "changed",
-    }
-}
-
-fn human(diff: &Diff) -> String {
-    if diff.is_empty() {
-        return "No changes.\n".to_owned();
-    }
-    let mut out = String::new();
-    for c in &diff.changes {
-        let where_ = c.object.map(|o| format!("{o}: ")).unwrap_or_default();
-        let _ = writeln!(out, "{where_}{} {}", kind_word(c.kind), c.subject);
-        if let Some(before) = &c.before {
-            let _ = writeln!(out, "  - {before}");
-        }
-        if let Some(after) = &c.after {
-            let _ = writeln!(out, "  + {after}");
-        }
-        for e in &c.effects {
-            let _ = writeln!(out, "  [{}] {}: {}", e.risk.as_str(), e.id, e.message);
-        }
-    }
-    let risky = diff
-        .changes
-        .iter()
-        .filter(|c| c.risk() >= Some(Risk::Medium))
-        .count();
-    let _ = writeln!(
-        out,
-        "\n{} change{}, {risky} risky (highest risk: {})",
-        diff.changes.len(),
-        if diff.changes.len() == 1 { "" } else { "s" },
-        diff.highest().map_or("none", Risk::as_str)
-    );
-    out
-}
-
-fn md(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
-}
-
-fn markdown(diff: &Diff) -> String {
-    let mut out = String::from("### entramap diff\n\n");
-    if diff.is_empty() {
-        out.push_str("No changes to the provisioning mapping.\n");
-        return out;
-    }
-    let highest = diff.highest().map_or("none", Risk::as_str);
-    let _ = writeln!(
-        out,
-        "{} change{}; highest risk: **{highest}**.\n",
-        diff.changes.len(),
-        if diff.changes.len() == 1 { "" } else { "s" }
-    );
-    out.push_str("| Risk | Object | Change | Before | After | Effect on the running job |\n");
-    out.push_str("| --- | --- | --- | --- | --- | --- |\n");
-    for c in &diff.changes {
-        let risk = c.risk().map_or(String::new(), |r| match r {
-            Risk::High => "**high**".to_owned(),
-            other => other.as_str().to_owned(),
-        });
-        let effects: Vec<String> = c
-            .effects
-            .iter()
-            .map(|e| format!("`{}` {}", e.id, md(&e.message)))
-            .collect();
-        let code = |v: &Option<String>| {
-            v.as_deref()
-                .map_or(String::new(), |v| format!("`{}`", md(v).replace('`', "'")))
-        };
-        let _ = writeln!(
-            out,
-            "| {risk} | {} | {} `{}` | {} | {} | {} |",
-            c.object.unwrap_or("file"),
-            kind_word(c.kind),
-            md(&c.subject),
-            code(&c.before),
-            code(&c.after),
-            effects.join("<br>")
-        );
-    }
-    out
 }
