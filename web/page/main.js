@@ -336,11 +336,18 @@ function wireTarget() {
 function wire() {
   wireTarget();
   const starter = $("starter");
+  const examples = element("optgroup", { label: "Examples" });
   for (const example of catalogue.examples) {
-    starter.append(element("option", { value: example.name, text: example.name }));
+    examples.append(element("option", { value: example.name, text: example.name }));
   }
+  const starters = element("optgroup", { label: "Gallery apps (entramap init --app)" });
+  for (const app of catalogue.starters) {
+    starters.append(element("option", { value: app.name, text: app.app }));
+  }
+  starter.append(examples, starters);
+  const all = [...catalogue.examples, ...catalogue.starters];
   starter.addEventListener("change", () => {
-    const example = catalogue.examples.find((e) => e.name === starter.value);
+    const example = all.find((e) => e.name === starter.value);
     if (example) loadFile(example.name, example.text);
     starter.value = "";
   });

@@ -271,19 +271,17 @@ pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
         Err(error) => return to_string(&not_prepared(file_name, text, error)),
     };
     let tables = table::build(&prepared, None);
-    let exported = entramap::graph::export::export(
+    let graph = entramap::graph::export::export(
         &prepared,
-        &entramap::graph::export::ExportOptions {
-            source_directory_name: "Microsoft Entra ID".to_owned(),
-        },
+        &entramap::graph::export::ExportOptions::default(),
     );
     let redact = |s: String| secrets::redact(&s).into_owned();
     to_string(&json!({
         "ok": true,
         "table_markdown": redact(table::render(&tables, table::TableFormat::Markdown)),
         "docs": redact(format!("{}\n", serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default())),
-        "graph": exported.to_json(),
-        "graph_notes": exported.notes,
+        "graph": graph.as_ref().map_or_else(|e| format!("cannot export: {e}"), |g| g.to_json()),
+        "graph_notes": graph.map_or_else(|_| Vec::new(), |g| g.notes),
     }))
 }
 
@@ -360,8 +358,8 @@ pub fn explain(rule: &str) -> String {
     }))
 }
 
-/// What the page offers: the built-in target profiles (name, title) and the examples
-/// (file name, text).
+/// What the page offers: the built-in target profiles (name, title), the examples (file name,
+/// text) and the `entramap init --app` starters of the gallery apps.
 #[wasm_bindgen]
 pub fn catalogue() -> String {
     let profiles: Vec<Value> = profile::built_in_names()
@@ -374,10 +372,19 @@ pub fn catalogue() -> String {
         .iter()
         .map(|(name, text)| json!({"name": name, "text": text}))
         .collect();
+    // `entramap init --app NAME`: the gallery apps' starters.
+    let starters: Vec<Value> = entramap::output::starter::STARTERS
+        .iter()
+        .filter_map(|(app, _)| {
+            let text = entramap::output::starter::starter(Some(app)).ok()?;
+            Some(json!({"name": format!("{app}.entramap.yaml"), "app": app, "text": text}))
+        })
+        .collect();
     to_string(&json!({
         "version": env!("CARGO_PKG_VERSION"),
         "profiles": profiles,
         "examples": examples,
+        "starters": starters,
     }))
 }
 
