@@ -153,7 +153,7 @@ pub fn lint(text: &str, file_name: &str, target: &str) -> String {
     let mut document = findings_json(std::slice::from_ref(&linted.report));
     if let Some(summary) = document.get_mut("summary").and_then(Value::as_object_mut) {
         summary.insert("mappings".into(), linted.mappings.into());
-        summary.insert("suppressed".into(), linted.suppressed.into());
+        summary.insert("suppressed".into(), linted.suppressed.len().into());
     }
     to_string(&document)
 }
@@ -186,10 +186,10 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     };
     let checked = check_text(expression, &options);
     let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
-    let reports = [FileReport {
-        source: Source::new("<expression>", expression),
-        diagnostics: checked.diagnostics,
-    }];
+    let reports = [FileReport::new(
+        Source::new("<expression>", expression),
+        checked.diagnostics,
+    )];
     let mut document = findings_json(&reports);
     if let Some(object) = document.as_object_mut() {
         object.insert(
@@ -219,10 +219,10 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
         target_type: None,
     };
     let evaluation = eval::check_and_evaluate(expression, &options, &user, &ctx, trace);
-    let reports = [FileReport {
-        source: Source::new("<expression>", expression),
-        diagnostics: evaluation.diagnostics,
-    }];
+    let reports = [FileReport::new(
+        Source::new("<expression>", expression),
+        evaluation.diagnostics,
+    )];
     let result = match &evaluation.result {
         Some(Ok(Outcome::Flows { value, redacted })) => json!({
             "flows": true, "value": value.to_json(), "type": value.type_name(),
@@ -286,10 +286,10 @@ pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
 }
 
 fn not_prepared(file_name: &str, text: &str, error: PrepareError) -> Value {
-    let mut document = findings_json(&[FileReport {
-        source: Source::new(file_name, text),
-        diagnostics: error.into_diagnostics(),
-    }]);
+    let mut document = findings_json(&[FileReport::new(
+        Source::new(file_name, text),
+        error.into_diagnostics(),
+    )]);
     if let Some(object) = document.as_object_mut() {
         object.insert("ok".into(), false.into());
     }
@@ -333,10 +333,10 @@ pub fn diff(old_text: &str, new_text: &str, file_name: &str, target: &str) -> St
 pub fn format(text: &str, file_name: &str) -> String {
     let formatted = entramap::fmt::format_source(file_name, text);
     if !formatted.errors.is_empty() {
-        let mut document = findings_json(&[FileReport {
-            source: Source::new(file_name, text),
-            diagnostics: formatted.errors,
-        }]);
+        let mut document = findings_json(&[FileReport::new(
+            Source::new(file_name, text),
+            formatted.errors,
+        )]);
         document["changed"] = false.into();
         return to_string(&document);
     }
