@@ -153,7 +153,7 @@ pub fn lint(text: &str, file_name: &str, target: &str) -> String {
     let mut document = findings_json(std::slice::from_ref(&linted.report));
     if let Some(summary) = document.get_mut("summary").and_then(Value::as_object_mut) {
         summary.insert("mappings".into(), linted.mappings.into());
-        summary.insert("suppressed".into(), linted.suppressed.into());
+        summary.insert("suppressed".into(), linted.suppressed.len().into());
     }
     to_string(&document)
 }
@@ -192,10 +192,10 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     };
     let checked = check_text(expression, &options);
     let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
-    let reports = [FileReport {
-        source: Source::new("<expression>", expression),
-        diagnostics: checked.diagnostics,
-    }];
+    let reports = [FileReport::new(
+        Source::new("<expression>", expression),
+        checked.diagnostics,
+    )];
     let mut document = findings_json(&reports);
     if let Some(object) = document.as_object_mut() {
         object.insert(
@@ -225,10 +225,10 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
         target_type: None,
     };
     let evaluation = eval::check_and_evaluate(expression, &options, &user, &ctx, trace);
-    let reports = [FileReport {
-        source: Source::new("<expression>", expression),
-        diagnostics: evaluation.diagnostics,
-    }];
+    let reports = [FileReport::new(
+        Source::new("<expression>", expression),
+        evaluation.diagnostics,
+    )];
     let result = match &evaluation.result {
         Some(Ok(Outcome::Flows { value, redacted })) => json!({
             "flows": true, "value": value.to_json(), "type": value.type_name(),
@@ -277,29 +277,25 @@ pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
         Err(error) => return to_string(&not_prepared(file_name, text, error)),
     };
     let tables = table::build(&prepared, None);
-    // The non-gallery template (no base schema), which cannot fail.
-    let exported = match entramap::graph::export::export(
+    let graph = entramap::graph::export::export(
         &prepared,
         &entramap::graph::export::ExportOptions::default(),
-    ) {
-        Ok(exported) => exported,
-        Err(e) => return to_string(&json!({ "ok": false, "error": e.to_string() })),
-    };
+    );
     let redact = |s: String| secrets::redact(&s).into_owned();
     to_string(&json!({
         "ok": true,
         "table_markdown": redact(table::render(&tables, table::TableFormat::Markdown)),
         "docs": redact(format!("{}\n", serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default())),
-        "graph": exported.to_json(),
-        "graph_notes": exported.notes,
+        "graph": graph.as_ref().map_or_else(|e| format!("cannot export: {e}"), |g| g.to_json()),
+        "graph_notes": graph.map_or_else(|_| Vec::new(), |g| g.notes),
     }))
 }
 
 fn not_prepared(file_name: &str, text: &str, error: PrepareError) -> Value {
-    let mut document = findings_json(&[FileReport {
-        source: Source::new(file_name, text),
-        diagnostics: error.into_diagnostics(),
-    }]);
+    let mut document = findings_json(&[FileReport::new(
+        Source::new(file_name, text),
+        error.into_diagnostics(),
+    )]);
     if let Some(object) = document.as_object_mut() {
         object.insert("ok".into(), false.into());
     }
@@ -343,10 +339,10 @@ pub fn diff(old_text: &str, new_text: &str, file_name: &str, target: &str) -> St
 pub fn format(text: &str, file_name: &str) -> String {
     let formatted = entramap::fmt::format_source(file_name, text);
     if !formatted.errors.is_empty() {
-        let mut document = findings_json(&[FileReport {
-            source: Source::new(file_name, text),
-            diagnostics: formatted.errors,
-        }]);
+        let mut document = findings_json(&[FileReport::new(
+            Source::new(file_name, text),
+            formatted.errors,
+        )]);
         document["changed"] = false.into();
         return to_string(&document);
     }
@@ -368,8 +364,8 @@ pub fn explain(rule: &str) -> String {
     }))
 }
 
-/// What the page offers: the built-in target profiles (name, title) and the examples
-/// (file name, text).
+/// What the page offers: the built-in target profiles (name, title), the examples (file name,
+/// text) and the `entramap init --app` starters of the gallery apps.
 #[wasm_bindgen]
 pub fn catalogue() -> String {
     let profiles: Vec<Value> = profile::built_in_names()
@@ -382,10 +378,19 @@ pub fn catalogue() -> String {
         .iter()
         .map(|(name, text)| json!({"name": name, "text": text}))
         .collect();
+    // `entramap init --app NAME`: the gallery apps' starters.
+    let starters: Vec<Value> = entramap::output::starter::STARTERS
+        .iter()
+        .filter_map(|(app, _)| {
+            let text = entramap::output::starter::starter(Some(app)).ok()?;
+            Some(json!({"name": format!("{app}.entramap.yaml"), "app": app, "text": text}))
+        })
+        .collect();
     to_string(&json!({
         "version": env!("CARGO_PKG_VERSION"),
         "profiles": profiles,
         "examples": examples,
+        "starters": starters,
     }))
 }
 
