@@ -593,7 +593,7 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
             if given.next().is_some() {
                 return Err(format!("`{name}` has parameter `{}` twice", param.key));
             }
-            slots[i] = Some(child(&param.key, &first.value)?);
+            slots[i] = Some(child(param.key, &first.value)?);
         }
     }
     if group > 0 {
