@@ -5,10 +5,11 @@
 # (BIN=path/to/entramap to measure another binary, SIZES="1000 2000" for fewer sizes, RUNS=n
 # runs each, the minimum is printed). Needs python3 and GNU time (/usr/bin/time).
 #
-# The files are those of BENCHMARKS.md's 1,000-mapping file, scaled: N directory extensions
-# under source_attributes, N custom SCIM attributes under target_attributes, then N mappings,
-# half Direct, half a four-call expression. In the "bad" file every Direct mapping reads an
-# attribute that is not declared and every expression calls `ToLower` with two arguments.
+# The files: a target profile beside the mapping file lists N attributes (a0, a1, ...; so that
+# the mapping file itself stays under the 4 MiB read limit at 45,000 mappings), and the mapping
+# file maps userName (matching), active, then the N attributes, half Direct from `department`,
+# half a three-call expression. In the "bad" file every Direct mapping reads an attribute Entra
+# does not have: a finding every other mapping.
 set -eu
 BIN=${BIN:-target/release/entramap}
 SIZES=${SIZES:-"1000 2000 4000 8000 45000"}
@@ -20,24 +21,24 @@ for n in $SIZES; do
     python3 - "$n" "$DIR" <<'PY'
 import sys
 n, out_dir = int(sys.argv[1]), sys.argv[2]
-ext = "extension_0123456789abcdef0123456789abcdef"
-urn = "urn:ietf:params:scim:schemas:extension:Bench:2.0:User"
+profile = ["entramap-target: 1", "name: bench", "users:", "  attributes:",
+           "    - {name: userName, filterable: true, unique: true}", "    - {name: active, type: Boolean}"]
+profile += [f"    - {{name: a{i}}}" for i in range(n)]
+profile += ["groups:", "  attributes:", "    - {name: displayName, filterable: true}"]
+with open(f"{out_dir}/bench-{n}.yaml", "w") as f:
+    f.write("\n".join(profile) + "\n")
 for variant in ("clean", "bad"):
-    out = ["entramap: 1", "app: Bench", "source_attributes:", "  users:"]
-    out += [f"    - {{name: {ext}_attr{i}}}" for i in range(n)]
-    out += ["target_attributes:", "  users:"] + [f"    - {{name: {urn}:a{i}}}" for i in range(n)]
-    out += ["users:", "  - target: userName", "    source: userPrincipalName",
-            "    matching_precedence: 1", "  - target: active",
-            '    expression: Switch([IsSoftDeleted], , "False", "True", "True", "False")']
+    out = ["entramap: 1", "app: Bench", f"target: ./bench-{n}.yaml", "users:",
+           "  - target: userName", "    source: userPrincipalName", "    matching_precedence: 1",
+           "  - target: active",
+           '    expression: Switch([IsSoftDeleted], , "False", "True", "True", "False")']
     bad = variant == "bad"
-    for i in range(n - 2):
+    for i in range(n):
         if i % 2:
-            value = f"    source: {'undeclared' if bad else ext + '_attr'}{i}"
+            value = f"    source: {'undeclared' + str(i) if bad else 'department'}"
         else:
-            lower = "ToLower([givenName], 1)" if bad else "ToLower([givenName])"
-            value = (f'    expression: Join(" ", {lower}, IIF(IsPresent([department]), '
-                     f'[department], "none"), [{ext}_attr{i}])')
-        out += [f"  - target: {urn}:a{i}", value]
+            value = '    expression: Join(" ", ToLower([givenName]), IIF(IsPresent([department]), [department], "none"))'
+        out += [f"  - target: a{i}", value]
     with open(f"{out_dir}/{variant}-{n}.entramap.yaml", "w") as f:
         f.write("\n".join(out) + "\n")
 PY

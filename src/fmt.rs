@@ -6,6 +6,7 @@
 //! when its tokens differ from the canonical form, not for line breaks and indentation.
 
 use crate::base::text::Span;
+use crate::base::yaml::{double_quoted, needs_escape, plain_safe, single_quoted};
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{load_str, FileFormat, MappingFile, MappingKind, Text};
@@ -169,47 +170,6 @@ fn edit(file: &str, format: FileFormat, value: &Text, canonical: &str) -> Option
         _ => single_quoted(canonical),
     };
     Some((span, replacement))
-}
-
-fn single_quoted(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// Whether a character cannot be written as itself in a quoted or plain YAML scalar without
-/// YAML reading it as something else (line breaks fold, tabs and other controls are not
-/// content).
-fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
-}
-
-/// A YAML double-quoted scalar: `\\`, `\"` and every character of [`needs_escape`] escaped.
-fn double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Whether a one-line value can stay a YAML plain scalar.
-fn plain_safe(s: &str) -> bool {
-    let first = s.chars().next();
-    !s.is_empty()
-        && !s.contains(['\n', '\t'])
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.ends_with([' ', ':'])
-        && !first.is_some_and(|c| "-?:,[]{}#&*!|>'\"%@` ".contains(c))
 }
 
 /// Whether the scalar starting at `start` is a block scalar (its header line ends in `|` or `>`

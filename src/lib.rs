@@ -16,6 +16,8 @@ pub mod expr;
 pub mod fmt;
 pub mod graph;
 pub mod lint;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod preview;

@@ -32,6 +32,46 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
+/// The candidate closest to `word` when no other is as close (the only one differing in letter
+/// case, or the only one at the smallest edit distance): a suggestion certain enough to apply
+/// without asking (the language server's quick fixes).
+pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = word.chars().count();
+    if length > MAX_WORD_CHARS {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    let limit = (length / 3).max(1);
+    let mut case_only: Vec<&str> = Vec::new();
+    let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    for candidate in candidates {
+        if candidate.chars().count().abs_diff(length) > limit || candidate == word {
+            continue;
+        }
+        let candidate_lower = candidate.to_lowercase();
+        if candidate_lower == lower {
+            case_only.push(candidate);
+            continue;
+        }
+        let distance = strsim::damerau_levenshtein(&lower, &candidate_lower);
+        match best {
+            _ if distance > limit => {}
+            Some((d, c)) if distance == d && c != candidate => tied = true,
+            Some((d, _)) if distance >= d => {}
+            _ => {
+                best = Some((distance, candidate));
+                tied = false;
+            }
+        }
+    }
+    match case_only.as_slice() {
+        [one] => Some(one),
+        [] if !tied => best.map(|(_, c)| c),
+        _ => None,
+    }
+}
+
 /// `did you mean `x`?`, or nothing.
 pub fn did_you_mean<'a>(
     word: &str,
@@ -56,6 +96,23 @@ mod tests {
             Some("givenName")
         );
         assert_eq!(closest("xyz", ["givenName"]), None);
+    }
+
+    #[test]
+    fn certain_only_when_one_candidate_is_closest() {
+        assert_eq!(
+            certain("givenNme", ["givenName", "surname"]),
+            Some("givenName")
+        );
+        assert_eq!(certain("instr", ["Item", "InStr"]), Some("InStr"));
+        assert_eq!(certain("abcd", ["abce", "abcf"]), None, "two at distance 1");
+        assert_eq!(
+            certain("abcd", ["abce", "abce"]),
+            Some("abce"),
+            "the same name twice"
+        );
+        assert_eq!(certain("ab", ["AB", "Ab"]), None, "two case variants");
+        assert_eq!(certain("xyz", ["givenName"]), None);
     }
 
     #[test]

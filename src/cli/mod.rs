@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod interrupt;
 mod lint;
+mod lsp;
 mod preview;
 mod preview_user;
 mod schema;
@@ -83,6 +84,9 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Dry run: evaluate the user mapping for every user of an export and report what would fail.
     Preview(preview::PreviewArgs),
+    /// The language server (LSP over stdin and stdout) for editors: diagnostics, hover,
+    /// completion, quick fixes, formatting.
+    Lsp(lsp::LspArgs),
     /// Write a synthetic tenant's users (for tests and benchmarks).
     #[command(hide = true)]
     Synth(preview::SynthArgs),
@@ -210,6 +214,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Synth(args) => preview::run_synth(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::run_man(args),

@@ -7,6 +7,8 @@ use super::{
     EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
 use entramap::base::fs::AtomicFile;
+use entramap::expr::source::ObjectKind;
+use entramap::preview::members::MemberIndex;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fs::File;
@@ -22,9 +24,14 @@ pub struct PreviewArgs {
     /// CSV; `-` reads standard input.
     #[arg(long, value_name = "EXPORT")]
     users: PathBuf,
+    /// A group export too (JSON Lines, or a Graph `/groups` page, each group with `members`:
+    /// ids or Graph member objects): group scoping, the group mappings, members resolved
+    /// against the users previewed, and the group profile's constraints.
+    #[arg(long, value_name = "EXPORT")]
+    groups: Option<PathBuf>,
     /// Explain one user of the export instead: its UPN, objectId or line. Prints the scoping
     /// verdict, every mapping's value with its trace, the payload and the problems.
-    #[arg(long, value_name = "KEY", conflicts_with = "out")]
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["out", "groups"])]
     user: Option<String>,
     /// How the export is written (default: detected from its content).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -107,7 +114,8 @@ pub fn run_synth(args: SynthArgs) -> u8 {
 /// Where `--out` goes: an [`AtomicFile`] (a temporary file beside the target, renamed over it
 /// at the end) for a regular file or a new path; standard output for `-` and for a path that is
 /// standard output (`/dev/stdout`, whatever it points to); the path itself, written in place,
-/// for a device, a FIFO or a symbolic link (never renamed over).
+/// for a device or a FIFO (never renamed over); a symbolic link to a regular file is written
+/// through, atomically, and stays a link.
 enum Output {
     Atomic(BufWriter<AtomicFile>),
     InPlace(BufWriter<Box<dyn Write>>),
@@ -120,15 +128,12 @@ impl Output {
         if writes_stdout(path) {
             return in_place(Box::new(io::stdout()));
         }
-        match std::fs::symlink_metadata(path) {
-            Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => {
-                let regular = std::fs::metadata(path).is_ok_and(|m| m.is_file());
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .truncate(regular)
-                    .open(path)?;
-                in_place(Box::new(file))
-            }
+        match std::fs::metadata(path) {
+            // A device or FIFO, also behind a symbolic link; a link to a regular file is
+            // written through by the atomic writer (the link stays).
+            Ok(meta) if !meta.is_file() => in_place(Box::new(
+                std::fs::OpenOptions::new().write(true).open(path)?,
+            )),
             _ => {
                 let file = super::interrupt::removed_on_signal(|| {
                     let file = AtomicFile::create(path)?;
@@ -192,6 +197,10 @@ struct CliSink {
     omitted: u64,
     out: Option<Output>,
     bar: Option<ProgressBar>,
+    /// What the export holds: `user` or `group`.
+    noun: &'static str,
+    /// The users read, by objectId, when groups are previewed after them.
+    members: Option<MemberIndex>,
 }
 
 impl Sink for CliSink {
@@ -211,8 +220,8 @@ impl Sink for CliSink {
                     "{}:{}: {}: ",
                     self.export, problem.line, problem.rule
                 )?;
-                if let Some(user) = &problem.user {
-                    write!(self.report, "user {user}: ")?;
+                if let Some(name) = &problem.user {
+                    write!(self.report, "{} {name}: ", self.noun)?;
                 }
                 write!(self.report, "{}", problem.message)?;
                 match &problem.target {
@@ -238,10 +247,16 @@ impl Sink for CliSink {
         Ok(())
     }
 
+    fn object(&mut self, object_id: &str, provisioned: bool) {
+        if let Some(members) = &mut self.members {
+            members.insert(object_id, provisioned);
+        }
+    }
+
     fn progress(&mut self, bytes: u64, rows: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(bytes);
-            bar.set_message(format!("{rows} users"));
+            bar.set_message(format!("{rows} read"));
         }
     }
 }
@@ -265,7 +280,7 @@ fn progress_bar(total: Option<u64>) -> Option<ProgressBar> {
 /// How many problems the human format prints one by one unless told.
 const DEFAULT_MAX_PROBLEMS: u64 = 20;
 
-fn human_summary(summary: &Summary, omitted: u64) -> String {
+fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
     let mut text = String::new();
     if omitted > 0 {
         text.push_str(&format!(
@@ -321,8 +336,9 @@ fn human_summary(summary: &Summary, omitted: u64) -> String {
         return text;
     }
     let n = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+    let one = objects.strip_suffix('s').unwrap_or(objects);
     text.push_str(&summary_line(
-        &[count(n(summary.users_read), "user", "users")],
+        &[count(n(summary.users_read), one, objects)],
         "read",
         &[
             count(n(summary.payloads), "payload", "payloads"),
@@ -337,7 +353,9 @@ fn human_summary(summary: &Summary, omitted: u64) -> String {
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
     if let Some(out) = &args.out {
-        if let Err(code) = refuse_overwriting_input(out, &[&args.file, &args.users]) {
+        let mut inputs = vec![args.file.as_path(), args.users.as_path()];
+        inputs.extend(args.groups.as_deref());
+        if let Err(code) = refuse_overwriting_input(out, &inputs) {
             return code;
         }
     }
@@ -376,27 +394,16 @@ pub fn run(args: PreviewArgs) -> u8 {
         options.now = now;
     }
     if let Some(key) = &args.user {
-        return super::preview_user::run(&plan, &args.users, args.input_format, key, &options);
+        let json = args.format == ResultFormat::Json;
+        return super::preview_user::run(
+            &plan,
+            &args.users,
+            args.input_format,
+            key,
+            &options,
+            json,
+        );
     }
-    let export = args.users.display().to_string();
-    let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
-        (Box::new(io::stdin().lock()), None)
-    } else {
-        if let Some(kind) = device(&args.users) {
-            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
-            return EXIT_USAGE;
-        }
-        match File::open(&args.users) {
-            Ok(file) => {
-                let total = file.metadata().ok().map(|m| m.len());
-                (Box::new(BufReader::with_capacity(1 << 20, file)), total)
-            }
-            Err(e) => {
-                eprintln!("entramap: cannot read {export}: {e}");
-                return EXIT_USAGE;
-            }
-        }
-    };
     let out = match &args.out {
         Some(path) => match Output::open(path) {
             Ok(output) => Some(output),
@@ -407,8 +414,29 @@ pub fn run(args: PreviewArgs) -> u8 {
         },
         None => None,
     };
+    let groups = match &args.groups {
+        Some(path) => match Plan::for_object(&prepared, ObjectKind::Group) {
+            Ok(plan) => Some((path, plan)),
+            Err(e) => {
+                eprintln!(
+                    "entramap: {}: {e}; run `entramap lint {}`",
+                    args.file.display(),
+                    args.file.display()
+                );
+                return EXIT_FINDINGS;
+            }
+        },
+        None => None,
+    };
+    options.object_ids = groups.is_some();
+    let shown_left = match (args.details, args.max_problems, args.format) {
+        (true, _, _) => None,
+        (false, Some(n), _) => Some(n),
+        (false, None, ResultFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
+        (false, None, ResultFormat::Json) => None,
+    };
     let mut sink = CliSink {
-        export: export.clone(),
+        export: args.users.display().to_string(),
         format: args.format,
         // Payloads on standard output: the report goes to standard error.
         report: BufWriter::with_capacity(
@@ -420,47 +448,71 @@ pub fn run(args: PreviewArgs) -> u8 {
             },
         ),
         first: true,
-        shown_left: match (args.details, args.max_problems, args.format) {
-            (true, _, _) => None,
-            (false, Some(n), _) => Some(n),
-            (false, None, ResultFormat::Human) => Some(DEFAULT_MAX_PROBLEMS),
-            (false, None, ResultFormat::Json) => None,
-        },
+        shown_left,
         omitted: 0,
         out,
-        bar: progress_bar(total),
+        bar: None,
+        noun: ObjectKind::User.as_str(),
+        members: groups.as_ref().map(|_| MemberIndex::default()),
     };
     if args.format == ResultFormat::Json {
         let header = format!(
             "{{\n  \"version\": 1,\n  \"file\": {},\n  \"users\": {},\n  \"problems\": [",
             serde_json::Value::String(args.file.display().to_string()),
-            serde_json::Value::String(export.clone()),
+            serde_json::Value::String(sink.export.clone()),
         );
         if let Err(e) = sink.report.write_all(header.as_bytes()) {
             return write_failed(&e);
         }
     }
-    let result = preview::preview(&plan, input, &options, &mut sink);
-    if let Some(bar) = &sink.bar {
-        bar.finish_and_clear();
-    }
-    let summary = match result {
+    let summary = match run_object(&plan, &args.users, &options, &mut sink) {
         Ok(summary) => summary,
-        Err(preview::PreviewError::Write(e)) => return write_failed(&e),
-        Err(e) => {
-            let _ = sink.report.flush();
-            eprintln!("entramap: {export}: {e}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
-    let tail = match args.format {
-        ResultFormat::Human => human_summary(&summary, sink.omitted),
+    let mut failing = failing_count(&summary, args.fail_on);
+    let mut tail = match args.format {
+        ResultFormat::Human => human_summary(&summary, sink.omitted, "users"),
         ResultFormat::Json => format!(
-            "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n}}\n",
+            "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}",
             sink.omitted,
             serde_json::to_string(&summary).unwrap_or_default()
         ),
     };
+    if let Some((path, group_plan)) = groups {
+        let group_plan = group_plan.with_members(sink.members.take().unwrap_or_default());
+        sink.export = path.display().to_string();
+        sink.noun = ObjectKind::Group.as_str();
+        sink.first = true;
+        sink.shown_left = shown_left;
+        sink.omitted = 0;
+        options.object_ids = false;
+        tail.push_str(&match args.format {
+            ResultFormat::Human => "\n".to_owned(),
+            ResultFormat::Json => format!(
+                ",\n  \"groups\": {{\n  \"file\": {},\n  \"problems\": [",
+                serde_json::Value::String(sink.export.clone())
+            ),
+        });
+        if let Err(e) = sink.report.write_all(tail.as_bytes()) {
+            return write_failed(&e);
+        }
+        let summary = match run_object(&group_plan, path, &options, &mut sink) {
+            Ok(summary) => summary,
+            Err(code) => return code,
+        };
+        failing += failing_count(&summary, args.fail_on);
+        tail = match args.format {
+            ResultFormat::Human => human_summary(&summary, sink.omitted, "groups"),
+            ResultFormat::Json => format!(
+                "\n  ],\n  \"problems_omitted\": {},\n  \"summary\": {}\n  }}",
+                sink.omitted,
+                serde_json::to_string(&summary).unwrap_or_default()
+            ),
+        };
+    }
+    if args.format == ResultFormat::Json {
+        tail.push_str("\n}\n");
+    }
     if let Err(e) = sink
         .report
         .write_all(tail.as_bytes())
@@ -474,14 +526,56 @@ pub fn run(args: PreviewArgs) -> u8 {
             return EXIT_USAGE;
         }
     }
-    let failing = args
-        .fail_on
-        .severity()
-        .map_or(0, |s| summary.count_at_least(s));
     if failing > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+fn failing_count(summary: &Summary, fail_on: FailOn) -> u64 {
+    fail_on.severity().map_or(0, |s| summary.count_at_least(s))
+}
+
+/// Previews one export (`-`: standard input) into the sink, with a progress bar on a terminal.
+fn run_object(
+    plan: &Plan,
+    path: &Path,
+    options: &Options,
+    sink: &mut CliSink,
+) -> Result<Summary, u8> {
+    let export = path.display().to_string();
+    let (input, total): (Box<dyn BufRead>, Option<u64>) = if export == "-" {
+        (Box::new(io::stdin().lock()), None)
+    } else {
+        if let Some(kind) = device(path) {
+            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            return Err(EXIT_USAGE);
+        }
+        match File::open(path) {
+            Ok(file) => {
+                let total = file.metadata().ok().map(|m| m.len());
+                (Box::new(BufReader::with_capacity(1 << 20, file)), total)
+            }
+            Err(e) => {
+                eprintln!("entramap: cannot read {export}: {e}");
+                return Err(EXIT_USAGE);
+            }
+        }
+    };
+    sink.bar = progress_bar(total);
+    let result = preview::preview(plan, input, options, sink);
+    if let Some(bar) = sink.bar.take() {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(summary) => Ok(summary),
+        Err(preview::PreviewError::Write(e)) => Err(write_failed(&e)),
+        Err(e) => {
+            let _ = sink.report.flush();
+            eprintln!("entramap: {export}: {e}");
+            Err(EXIT_USAGE)
+        }
     }
 }
 

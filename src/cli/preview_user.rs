@@ -1,13 +1,15 @@
 //! `entramap preview FILE --users EXPORT --user KEY`: one user of an export, explained: the
 //! scoping verdict, every mapping's value with its trace, the payload and the problems. The
 //! problems and payload come from a whole preview of the export (so that values that must be
-//! unique are checked against every other user): the answer is the one `preview` gives.
+//! unique are checked against every other user): the answer is the one `preview` gives. With
+//! `--format json`, the same as one JSON document.
 
 use super::eval::render_trace;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use entramap::expr::eval::{EvalError, Outcome};
+use entramap::expr::eval::{EvalError, Outcome, TraceResult, Value};
 use entramap::preview::user::{self, Explanation, OneUser, UserKey, Verdict};
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink};
+use serde_json::json;
 use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::Path;
@@ -48,6 +50,7 @@ pub(super) fn run(
     format: InputFormat,
     key: &str,
     options: &Options,
+    json: bool,
 ) -> u8 {
     if export.as_os_str() == "-" {
         eprintln!("entramap: --user needs the export as a file, not standard input (it is read twice: once to find the user, once to check the values that must be unique)");
@@ -82,7 +85,15 @@ pub(super) fn run(
         eprintln!("entramap: {e}");
         return EXIT_USAGE;
     }
-    super::emit(&render(plan, export, &one, &explanation, &sink));
+    if json {
+        let document = render_json(plan, export, &one, &explanation, &sink);
+        super::emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        ));
+    } else {
+        super::emit(&render(plan, export, &one, &explanation, &sink));
+    }
     if sink
         .problems
         .iter()
@@ -100,6 +111,79 @@ fn outcome(result: &Result<Outcome, EvalError>) -> String {
         Ok(Outcome::NotFlowing { reason, .. }) => format!("does not flow ({})", reason.describe()),
         Err(e) => format!("error: {e}"),
     }
+}
+
+fn outcome_json(result: &Result<Outcome, EvalError>) -> serde_json::Value {
+    match result {
+        Ok(Outcome::Flows { value, .. }) => json!({"flows": true, "value": value.to_json()}),
+        Ok(Outcome::NotFlowing { reason, .. }) => {
+            json!({"flows": false, "reason": reason.as_str(), "message": reason.describe()})
+        }
+        Err(e) => json!({"error": e.to_string()}),
+    }
+}
+
+/// The explanation as one JSON document (the same content as [`render`]).
+fn render_json(
+    plan: &Plan,
+    export: &Path,
+    one: &OneUser,
+    explanation: &Explanation,
+    found: &OneLine,
+) -> serde_json::Value {
+    let read = user::plan_attributes(plan);
+    let (in_scope, why) = match &explanation.verdict {
+        Verdict::InScope(why) => (true, why),
+        Verdict::OutOfScope(why) => (false, why),
+    };
+    let mappings: Vec<_> = explanation
+        .mappings
+        .iter()
+        .map(|m| {
+            let trace: Vec<_> = m
+                .trace
+                .iter()
+                .map(|step| {
+                    json!({
+                        "depth": step.depth,
+                        "expression": m.text.get(step.span.start..step.span.end).unwrap_or(""),
+                        "result": match &step.result {
+                            TraceResult::Value(v) => json!({"value": v.to_json()}),
+                            TraceResult::NotFlowing(r) => json!({"flows": false, "reason": r.as_str()}),
+                            TraceResult::Failed => json!({"error": true}),
+                        },
+                    })
+                })
+                .collect();
+            json!({
+                "target": m.target,
+                "kind": m.kind,
+                "text": m.text,
+                "result": outcome_json(&m.outcome),
+                "default": m.default.as_ref().map(Value::to_json),
+                "trace": trace,
+            })
+        })
+        .collect();
+    json!({
+        "version": 1,
+        "users": export.display().to_string(),
+        "line": one.line,
+        "user": one.identity(),
+        "scope": {"in_scope": in_scope, "reason": why},
+        "derived": one
+            .derived
+            .iter()
+            .filter(|d| read.lookup(&d.attribute).is_some())
+            .map(|d| json!({"attribute": d.attribute, "value": d.value.to_json(), "from": d.from}))
+            .collect::<Vec<_>>(),
+        "mappings": mappings,
+        "payload": found
+            .payload
+            .as_ref()
+            .and_then(|p| serde_json::from_slice::<serde_json::Value>(p).ok()),
+        "problems": found.problems,
+    })
 }
 
 fn render(

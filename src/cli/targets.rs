@@ -38,6 +38,16 @@ pub fn run(args: TargetsArgs) -> u8 {
                         .unwrap_or_default()
                 ));
             }
+            if let Some(job) = &p.gallery {
+                for (what, value) in [
+                    ("template", &job.template_id),
+                    ("target directory", &job.target_directory),
+                ] {
+                    if let Some(value) = value {
+                        out.push_str(&format!("gallery job {what}: {value}\n"));
+                    }
+                }
+            }
             if p.scim_version == ScimVersion::V1 {
                 out.push_str("SCIM 1.1\n");
             }

@@ -15,6 +15,39 @@ pub struct Label {
     pub span: Span,
 }
 
+/// An edit that is certain to be what the author meant (a function name's letter case, a
+/// Connect Sync function's one-to-one equivalent, a did-you-mean with exactly one closest
+/// candidate): the language server's quick fixes apply it, and a `lint --fix` can.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// What the edit does, such as "write `ToLower`".
+    pub title: String,
+    /// The range replaced (in the same text as the diagnostic's span).
+    pub span: Span,
+    /// The replacement text.
+    pub replacement: String,
+}
+
+impl Fix {
+    /// Replaces the word `written` at `span` by `replacement`, when `span` covers `written`
+    /// exactly or with one delimiter on each side (quotes of a YAML or JSON scalar, the
+    /// brackets of `[attribute]`); `None` when the file spells it otherwise (escapes).
+    pub fn replace_word(span: Span, written: &str, replacement: &str) -> Option<Fix> {
+        let span = if span.len() == written.len() {
+            span
+        } else if span.len() == written.len() + 2 {
+            Span::new(span.start + 1, span.end - 1)
+        } else {
+            return None;
+        };
+        Some(Fix {
+            title: format!("write `{replacement}`"),
+            span,
+            replacement: replacement.to_owned(),
+        })
+    }
+}
+
 /// One finding: a rule id, a severity, a primary span, optional labels, help and notes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -38,6 +71,8 @@ pub struct Diagnostic {
     /// mapping), for readers of machine output; `None` for findings about a whole file or
     /// expression.
     pub path: Option<String>,
+    /// The certain fix, when there is one.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -53,6 +88,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             path: None,
+            fix: None,
         }
     }
 
@@ -83,11 +119,20 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the certain fix (nothing when `fix` is `None`).
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
     /// Moves every span of this diagnostic through `map` (used to place expression spans in files).
     pub fn map_spans(mut self, mut map: impl FnMut(Span) -> Span) -> Self {
         self.span = map(self.span);
         for label in &mut self.labels {
             label.span = map(label.span);
+        }
+        if let Some(fix) = &mut self.fix {
+            fix.span = map(fix.span);
         }
         self
     }

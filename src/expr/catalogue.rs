@@ -3,6 +3,10 @@
 //! that are *not* functions here. Facts from Microsoft's function references (app provisioning,
 //! Cloud Sync) and the Graph functions catalogue; see `FUNCTIONS` for the table.
 
+use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::Diagnostic;
+use crate::expr::special::{self, SpecialCheck};
+use crate::expr::syntax::Call;
 use crate::expr::types::{Base, Type};
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -92,6 +96,8 @@ pub enum ParamKind {
         values: &'static [&'static str],
         /// Written as a bare identifier (`vbTextCompare`) rather than a string (`"d"`).
         bare: bool,
+        /// The rule a value outside the set is reported under.
+        rule: RuleId,
     },
     /// A regular expression (.NET syntax) given as a string.
     Regex,
@@ -185,7 +191,15 @@ pub struct Function {
     pub doc: &'static str,
     /// Where the signature (parameters, arity, contexts, Graph keys) comes from.
     pub origin: &'static str,
+    /// Checks of this function beyond arity and argument types (`expr/special.rs`).
+    pub checks: &'static [SpecialCheck],
+    /// The finding for a wrong argument count, when the function has one of its own (Switch's
+    /// key/value pairs); otherwise the general `argument-count`.
+    pub count_check: Option<CountCheck>,
 }
+
+/// A function's own argument-count finding.
+pub type CountCheck = fn(&Call, &Function) -> Diagnostic;
 
 const fn p(name: &'static str, kind: ParamKind) -> Param {
     Param {
@@ -218,6 +232,7 @@ pub const DATE_INTERVALS: &[&str] = &["yyyy", "m", "d", "ww", "h", "n", "s"];
 const INTERVAL: ParamKind = ParamKind::Enum {
     values: DATE_INTERVALS,
     bare: false,
+    rule: RuleId::InvalidDateInterval,
 };
 
 const AP_DOC: &str = "https://learn.microsoft.com/entra/identity/app-provisioning/functions-for-customizing-application-data";
@@ -264,6 +279,8 @@ const BASE: Function = Function {
     summary: "",
     doc: AP_DOC,
     origin: ORIGIN_AP,
+    checks: &[],
+    count_check: None,
 };
 
 /// The app provisioning function reference (and, for the functions it lists, the Cloud Sync one).
@@ -335,7 +352,7 @@ pub static FUNCTIONS: &[Function] = &[
         AP | HR,
         "The first argument that is not null; the last one acts as the default."
     ),
-    function!("ConvertFromBase64", [p("source", STR), opt("Encoding", ParamKind::Enum { values: &["Unicode", "ASCII", "UTF8"], bare: true })],
+    function!("ConvertFromBase64", [p("source", STR), opt("Encoding", ParamKind::Enum { values: &["Unicode", "ASCII", "UTF8"], bare: true, rule: RuleId::UnknownIdentifier })],
         range(1), fixed(S), CS, "Decodes a base64 string.", doc: CS_DOC, origin: ORIGIN_CS),
     function!(
         "ConvertToBase64",
@@ -413,7 +430,8 @@ pub static FUNCTIONS: &[Function] = &[
         fixed(S),
         AP | HR | CS,
         "Reformats a date string from one .NET format to another.",
-        origin: "signature: functions-for-customizing-application-data.md; the four-argument form in Cloud Sync too: Microsoft's default Cloud Sync mapping of LastPasswordChangeTimestamp (inputFormat empty when the source is already a date); Graph key dateTimeStyles inferred (the service's list has no such parameter)"
+        origin: "signature: functions-for-customizing-application-data.md; the four-argument form in Cloud Sync too: Microsoft's default Cloud Sync mapping of LastPasswordChangeTimestamp (inputFormat empty when the source is already a date); Graph key dateTimeStyles inferred (the service's list has no such parameter)",
+        checks: &[special::format_date_time_input]
     ),
     function!("FormatDateTime", [p("source", ANY), p("inputFormat", STR), p("outputFormat", STR)],
         range(3), fixed(S), CS, "Reformats a date string from one .NET format to another.", doc: CS_DOC,
@@ -452,7 +470,8 @@ pub static FUNCTIONS: &[Function] = &[
                 "compareType",
                 ParamKind::Enum {
                     values: &["vbTextCompare", "vbBinaryCompare"],
-                    bare: true
+                    bare: true,
+                    rule: RuleId::UnknownIdentifier
                 }
             )
         ],
@@ -500,7 +519,8 @@ pub static FUNCTIONS: &[Function] = &[
         range(2),
         fixed(S),
         AP | HR | CS,
-        "The index-th value (1-based) of a multi-valued attribute."
+        "The index-th value (1-based) of a multi-valued attribute.",
+        checks: &[special::item_index_zero]
     ),
     function!(
         "Join",
@@ -585,7 +605,8 @@ pub static FUNCTIONS: &[Function] = &[
         range(5),
         fixed(S),
         AP,
-        "A random string meeting the given minimums (initial passwords)."
+        "A random string meeting the given minimums (initial passwords).",
+        checks: &[special::random_string_bounds]
     ),
     function!(
         "Redact",
@@ -618,7 +639,8 @@ pub static FUNCTIONS: &[Function] = &[
         fixed(S),
         AP | HR | CS,
         "Replaces text or regex matches; the mode depends on which slots are given.",
-        origin: "signature: functions-for-customizing-application-data.md; every parameter but source optional, so trailing slots may be left out, and the Graph keys: the service's GET .../schema/functions response"
+        origin: "signature: functions-for-customizing-application-data.md; every parameter but source optional, so trailing slots may be left out, and the Graph keys: the service's GET .../schema/functions response",
+        checks: &[special::replace_slots]
     ),
     function!("SelectUniqueValue", [p("uniqueValueRule", STR)], Arity::Repeat { group: 1, min_groups: 2 }, fixed(S), HR,
         "The first of the candidate values that is unused in the target (Workday, SuccessFactors, API-driven to AD).",
@@ -667,7 +689,9 @@ pub static FUNCTIONS: &[Function] = &[
         Returns::SwitchValues,
         AP | HR | CS,
         "The value whose key equals source (case-sensitive), else the default.",
-        origin: "signature: functions-for-customizing-application-data.md; Graph keys (source, defaultValue, then switchValue for every key and value): the service's GET .../schema/functions response"
+        origin: "signature: functions-for-customizing-application-data.md; Graph keys (source, defaultValue, then switchValue for every key and value): the service's GET .../schema/functions response",
+        checks: &[special::switch_source_predicate],
+        count_check: Some(special::switch_pairs)
     ),
     function!(
         "ToLower",
@@ -771,6 +795,11 @@ pub fn lookup(name: &str, context: Context) -> Option<&'static Function> {
         .or_else(|| entries.first())
         .copied()
 }
+
+/// Connect Sync functions with a one-to-one provisioning equivalent (same arguments, same
+/// result), which the language server's quick fixes rename.
+pub static CONNECT_SYNC_EQUIVALENTS: &[(&str, &str)] =
+    &[("LCase", "ToLower"), ("UCase", "ToUpper")];
 
 /// The catalogue entry for a call of `name` with `args` arguments in `context`: among the entries
 /// of `context`, the one whose arity accepts the count (FormatDateTime has a four- and a

@@ -4,6 +4,7 @@
 
 use crate::base::suggest;
 use crate::base::text::Span;
+use crate::diagnostics::diagnostic::Fix;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
@@ -122,6 +123,13 @@ pub fn check(expr: &Expr, options: &CheckOptions<'_>) -> Checked {
         ty,
         diagnostics: checker.diagnostics,
     }
+}
+
+/// An enum parameter's values, spelling and the rule a wrong value is reported under.
+struct EnumParam {
+    values: &'static [&'static str],
+    bare: bool,
+    rule: RuleId,
 }
 
 struct Checker<'o, 'a> {
@@ -266,6 +274,10 @@ impl Checker<'_, '_> {
             .find(|(n, _)| n.eq_ignore_ascii_case(&call.name))
             .map(|(_, a)| *a)
         {
+            let fix = catalogue::CONNECT_SYNC_EQUIVALENTS
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&call.name))
+                .and_then(|(_, to)| Fix::replace_word(call.name_span, &call.name, to));
             self.push(
                 Diagnostic::new(
                     RuleId::ConnectSyncOnlyFunction,
@@ -273,7 +285,8 @@ impl Checker<'_, '_> {
                     format!("`{}` exists only in Entra Connect Sync", call.name),
                 )
                 .with_primary_label("not a provisioning function")
-                .with_help(advice),
+                .with_help(advice)
+                .with_fix(fix),
             );
             return None;
         }
@@ -289,7 +302,12 @@ impl Checker<'_, '_> {
                 )
                 .with_primary_label("wrong letter case")
                 .with_help(format!("write `{}`", fixed.name))
-                .with_note("Microsoft's reference says the syntax is case-sensitive"),
+                .with_note("Microsoft's reference says the syntax is case-sensitive")
+                .with_fix(Fix::replace_word(
+                    call.name_span,
+                    &call.name,
+                    fixed.name,
+                )),
             );
             return Some(fixed);
         }
@@ -302,6 +320,10 @@ impl Checker<'_, '_> {
         if let Some(help) = suggest::did_you_mean(&call.name, catalogue::names()) {
             d = d.with_help(help);
         }
+        d = d.with_fix(
+            suggest::certain(&call.name, catalogue::names())
+                .and_then(|c| Fix::replace_word(call.name_span, &call.name, c)),
+        );
         self.push(d);
         None
     }
@@ -387,26 +409,8 @@ impl Checker<'_, '_> {
         if function.accepts_count(n) {
             return true;
         }
-        let close = Span::new(call.open_span.start, call.open_span.end);
-        if function.name == "Switch" {
-            let pairs = n.saturating_sub(2);
-            let message = if n < 4 {
-                "Switch has no key/value pair".to_owned()
-            } else {
-                format!(
-                    "Switch has a key without a value ({pairs} arguments after source and default)"
-                )
-            };
-            let span = call.args.last().map_or(close, Arg::span);
-            self.push(
-                Diagnostic::new(RuleId::SwitchPairs, span, message)
-                    .with_primary_label(if n < 4 {
-                        "expected a key and a value after this"
-                    } else {
-                        "this key has no value"
-                    })
-                    .with_help(format!("signature: {}", function.signature())),
-            );
+        if let Some(count_check) = function.count_check {
+            self.push(count_check(call, function));
             return false;
         }
         let expected = match function.max_args() {
@@ -542,9 +546,13 @@ impl Checker<'_, '_> {
                     );
                 }
             }
-            ParamKind::Enum { values, bare } => {
-                self.enum_argument(function, param, values, bare, value, literal.as_deref())
-            }
+            ParamKind::Enum { values, bare, rule } => self.enum_argument(
+                function,
+                param,
+                EnumParam { values, bare, rule },
+                value,
+                literal.as_deref(),
+            ),
             ParamKind::Regex => {
                 if let Some(pattern) = literal {
                     if let Some(problem) = regex_problem(&pattern) {
@@ -567,8 +575,7 @@ impl Checker<'_, '_> {
         &mut self,
         function: &Function,
         param: &str,
-        values: &[&str],
-        bare: bool,
+        EnumParam { values, bare, rule }: EnumParam,
         value: &Expr,
         literal: Option<&str>,
     ) {
@@ -580,11 +587,6 @@ impl Checker<'_, '_> {
         if values.contains(&given) {
             return;
         }
-        let rule = if function.name.starts_with("Date") {
-            RuleId::InvalidDateInterval
-        } else {
-            RuleId::UnknownIdentifier
-        };
         let shown = values.join(", ");
         let mut d = Diagnostic::new(
             rule,
@@ -608,11 +610,9 @@ impl Checker<'_, '_> {
     }
 
     fn special_cases(&mut self, function: &Function, call: &Call, types: &[Option<Type>]) {
-        for (name, check) in SPECIAL_CHECKS {
-            if *name == function.name {
-                if let Some(diagnostic) = check(call, types) {
-                    self.push(diagnostic);
-                }
+        for check in function.checks {
+            if let Some(diagnostic) = check(call, types) {
+                self.push(diagnostic);
             }
         }
     }
@@ -633,8 +633,10 @@ fn missing_source_attribute(
     span: Span,
     schema: &SourceSchema,
 ) -> Diagnostic {
+    let fix = suggest::certain(name, schema.names()).and_then(|c| Fix::replace_word(span, name, c));
     let d = Diagnostic::new(rule, span, format!("unknown source attribute `{name}`"))
-        .with_primary_label("not in the source schema");
+        .with_primary_label("not in the source schema")
+        .with_fix(fix);
     match suggest::closest(name, schema.names()) {
         Some(c) if c.eq_ignore_ascii_case(name) => {
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
@@ -647,136 +649,6 @@ fn missing_source_attribute(
             "declare it under `source_attributes`, or pass --any-attribute for a source entramap does not ship",
         ),
     }
-}
-
-/// Checks specific to one function, beyond arity and argument types: one entry per check. It
-/// sees the call and the inferred type of each argument (`None` for an empty slot).
-type SpecialCheck = fn(&Call, &[Option<Type>]) -> Option<Diagnostic>;
-
-/// The function-specific checks, by function name. To add one, add an entry.
-const SPECIAL_CHECKS: &[(&str, SpecialCheck)] = &[
-    ("FormatDateTime", format_date_time_input),
-    ("Item", item_index_zero),
-    ("RandomString", random_string_bounds),
-    ("Replace", replace_slots),
-    ("Switch", switch_source_predicate),
-];
-
-/// The integer value of argument `index` when it is a literal.
-fn literal_int(call: &Call, index: usize) -> Option<i64> {
-    match &call.args.get(index)?.value()?.kind {
-        ExprKind::Number(n) => n.parse().ok(),
-        ExprKind::Str(raw) => decode_string(raw).trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// An empty inputFormat is allowed only when the source is already a date (Microsoft's Cloud Sync
-/// default `FormatDateTime(DateFromNum([pwdLastSet]), "RoundtripKind", , "yyyyMMddHHmmss.0Z")`).
-fn format_date_time_input(call: &Call, types: &[Option<Type>]) -> Option<Diagnostic> {
-    let index = 2;
-    if call.args.len() != 4 {
-        return None;
-    }
-    let slot = call.args.get(index)?;
-    let source = types.first().copied().flatten();
-    let is_date = source.is_some_and(|t| t.base == Base::DateTime || t.base == Base::Any);
-    (matches!(slot, Arg::Empty(_)) && !is_date).then(|| {
-        Diagnostic::new(
-            RuleId::MissingRequiredArgument,
-            slot.span(),
-            format!(
-                "`FormatDateTime` needs a value for `inputFormat` (argument {}) unless the source is already a date",
-                index + 1
-            ),
-        )
-        .with_primary_label("empty slot")
-        .with_help("give the .NET format of the source text, such as \"yyyyMMddHHmmss.fZ\"")
-    })
-}
-
-fn item_index_zero(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
-    (literal_int(call, 1) == Some(0)).then(|| {
-        Diagnostic::new(
-            RuleId::ItemIndexZero,
-            call.args[1].span(),
-            "Item's index is 1-based; 0 is out of range",
-        )
-        .with_primary_label("index 0")
-        .with_help("use 1 for the first value")
-    })
-}
-
-/// oldValue and regexPattern both given: the oldValue mode ignores the pattern (a likely
-/// `Replace([mail], "old", "new")` meaning the fifth slot).
-fn replace_slots(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
-    let filled = |i: usize| call.args.get(i).and_then(Arg::value).is_some();
-    (filled(1) && filled(2)).then(|| {
-        Diagnostic::new(
-            RuleId::ReplaceSlots,
-            call.args[2].span(),
-            "`Replace` has both oldValue and regexPattern; with oldValue the pattern is ignored",
-        )
-        .with_primary_label("regexPattern slot (the third)")
-        .with_help("the replacement text goes in the fifth slot: Replace(source, oldValue, , , replacementValue, , )")
-    })
-}
-
-fn random_string_bounds(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
-    let n: Vec<i64> = (0..5)
-        .map(|i| literal_int(call, i))
-        .collect::<Option<_>>()?;
-    let minimums: i128 = n[1..].iter().map(|v| i128::from(*v)).sum();
-    let span = call.args[0].span();
-    if n[0] > 256 {
-        Some(
-            Diagnostic::new(
-                RuleId::RandomStringBounds,
-                span,
-                format!("length {} is above RandomString's maximum of 256", n[0]),
-            )
-            .with_primary_label("too long"),
-        )
-    } else if i128::from(n[0]) < minimums || n.iter().any(|v| *v < 0) {
-        Some(
-            Diagnostic::new(
-                RuleId::RandomStringBounds,
-                span,
-                format!(
-                    "length {} is below the sum of the minimums ({minimums})",
-                    n[0]
-                ),
-            )
-            .with_primary_label("too short")
-            .with_help(format!("use a length of at least {minimums}")),
-        )
-    } else {
-        None
-    }
-}
-
-fn switch_source_predicate(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
-    let source = call
-        .args
-        .first()
-        .and_then(Arg::value)
-        .and_then(Expr::as_call)?;
-    matches!(
-        source.name.as_str(),
-        "IsPresent" | "IsNull" | "IsNullOrEmpty"
-    )
-    .then(|| {
-        Diagnostic::new(
-            RuleId::SwitchSourcePredicate,
-            source.name_span,
-            format!("`{}` as the Switch source", source.name),
-        )
-        .with_primary_label("predicate as source")
-        .with_help(format!(
-            "Microsoft's reference recommends IIF({}(...), valueIfTrue, valueIfFalse)",
-            source.name
-        ))
-    })
 }
 
 /// Whether argument `index` contributes to the result type.

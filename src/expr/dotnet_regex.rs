@@ -452,6 +452,12 @@ fn plain_class_end(bytes: &[u8], start: usize) -> Option<usize> {
             b'\\' => {
                 let e = *bytes.get(i + 1)?;
                 if matches!(e, b'd' | b'D' | b'w' | b'W' | b's' | b'S') {
+                    // A class escape cannot start a range (`[\d-a]` is an error).
+                    if bytes.get(i + 2) == Some(&b'-')
+                        && bytes.get(i + 3).is_some_and(|n| *n != b']')
+                    {
+                        return None;
+                    }
                     previous = None;
                 } else if ESCAPED.contains(&e) {
                     previous = Some(e);

@@ -8,5 +8,6 @@ pub mod checker;
 pub mod dotnet_regex;
 pub mod eval;
 pub mod source;
+pub mod special;
 pub mod syntax;
 pub mod types;

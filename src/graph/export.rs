@@ -9,9 +9,9 @@ use super::model::{
     ReferencedObjectDefinition, SourceParameter, SynchronizationRule, SynchronizationSchema,
 };
 use super::{
-    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
-    SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
-    SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
+    kind_index, object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    MAXIMUM_LENGTH, SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID,
+    SCIM_RULE_NAME, SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
 use crate::expr::catalogue;
 use crate::expr::source::{ObjectKind, SourceAttribute};
@@ -572,11 +572,4 @@ fn merge(
         }
     }
     Ok(Exported { schema, notes })
-}
-
-fn kind_index(kind: ObjectKind) -> usize {
-    match kind {
-        ObjectKind::User => 0,
-        ObjectKind::Group => 1,
-    }
 }

@@ -3,14 +3,16 @@
 //! to a mapping file. What a mapping file cannot express is reported as an [`ImportNote`], by
 //! name; nothing is dropped in silence. Values that look like secret tokens are masked.
 
+use super::file_writer::{write_yaml, MappingOut, ObjectOut};
 use super::model::{
     metadata_value, read_schema, AttributeDefinition, AttributeMapping, AttributeMappingSource,
     DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
 };
 use super::{
-    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
-    MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+    kind_index, object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID,
+    ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
+use crate::base::yaml::scalar;
 use crate::diagnostics::secrets;
 use crate::expr::catalogue::{self, Arity};
 use crate::expr::source::{entra_id, ObjectKind};
@@ -157,22 +159,6 @@ fn secret_notes(text: &str) -> Vec<ImportNote> {
         .collect()
 }
 
-/// A mapping of one object, as the file will say it.
-struct ObjectOut {
-    enabled: bool,
-    scoping: Vec<Vec<(String, String, Option<String>)>>,
-    mappings: Vec<MappingOut>,
-}
-
-struct MappingOut {
-    target: String,
-    key: &'static str,
-    value: String,
-    precedence: i64,
-    on_create: bool,
-    default: Option<String>,
-}
-
 /// Imports a parsed schema; notes are appended to `notes`.
 pub fn import_schema(
     schema: &SynchronizationSchema,
@@ -291,13 +277,6 @@ pub fn import_schema(
         &target_attributes,
         &objects,
     ))
-}
-
-fn kind_index(kind: ObjectKind) -> usize {
-    match kind {
-        ObjectKind::User => 0,
-        ObjectKind::Group => 1,
-    }
 }
 
 fn object_out(
@@ -774,137 +753,4 @@ fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) ->
 /// `text` with secret-looking tokens masked.
 fn mask(text: &str) -> String {
     secrets::mask(text, &secrets::find(text))
-}
-
-/// A YAML scalar: plain when that is unambiguous, single-quoted when it fits on one line,
-/// otherwise double-quoted.
-pub fn scalar(text: &str) -> String {
-    let plain_chars = text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_.-/@: ".contains(c))
-        && !text.contains(": ")
-        && !text.ends_with(' ');
-    let keyword = ["true", "false", "yes", "no", "on", "off", "null", "y", "n"]
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(text));
-    if plain_chars
-        && text.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !text.ends_with(':')
-        && !keyword
-    {
-        text.to_owned()
-    } else if text.chars().all(|c| !c.is_control()) && !text.contains('\u{feff}') {
-        format!("'{}'", text.replace('\'', "''"))
-    } else {
-        serde_json::to_string(text).unwrap_or_default()
-    }
-}
-
-fn write_yaml(
-    options: &ImportOptions,
-    app: &str,
-    target: &str,
-    directory: Option<&str>,
-    source_attributes: &[Vec<String>; 2],
-    target_attributes: &[Vec<String>; 2],
-    objects: &[Option<ObjectOut>; 2],
-) -> String {
-    let mut out = format!(
-        "# yaml-language-server: $schema={}\n#\n# Imported by entramap from a Microsoft Graph synchronization schema.\nentramap: 1\napp: {}\ntarget: {}\n",
-        options.schema_ref,
-        scalar(app),
-        scalar(target)
-    );
-    if let Some(directory) = directory {
-        let _ = writeln!(out, "target_directory: {}", scalar(directory));
-    }
-    for (key, lists) in [
-        ("source_attributes", source_attributes),
-        ("target_attributes", target_attributes),
-    ] {
-        if lists.iter().all(Vec::is_empty) {
-            continue;
-        }
-        let _ = write!(out, "\n{key}:\n");
-        for kind in ObjectKind::ALL {
-            let entries = &lists[kind_index(kind)];
-            if !entries.is_empty() {
-                let _ = writeln!(out, "  {}:", kind.plural());
-                for e in entries {
-                    out.push_str(e);
-                }
-            }
-        }
-    }
-    for kind in ObjectKind::ALL {
-        let Some(object) = &objects[kind_index(kind)] else {
-            continue;
-        };
-        let _ = write!(out, "\n{}:\n", kind.plural());
-        let simple = object.enabled && object.scoping.is_empty();
-        let indent = if simple { "" } else { "  " };
-        if !simple {
-            if !object.enabled {
-                out.push_str("  enabled: false\n");
-            }
-            if !object.scoping.is_empty() {
-                out.push_str("  scoping:\n");
-                for group in &object.scoping {
-                    let mut first = true;
-                    for (attribute, operator, value) in group {
-                        let lead = if first { "    - - " } else { "      - " };
-                        first = false;
-                        let _ = write!(
-                            out,
-                            "{lead}{{attribute: {}, operator: {}",
-                            flow_scalar(attribute),
-                            flow_scalar(operator)
-                        );
-                        if let Some(v) = value {
-                            let _ = write!(out, ", value: {}", flow_scalar(v));
-                        }
-                        out.push_str("}\n");
-                    }
-                    if group.is_empty() {
-                        out.push_str("    - []\n");
-                    }
-                }
-            }
-            if object.mappings.is_empty() {
-                out.push_str("  mappings: []\n");
-                continue;
-            }
-            out.push_str("  mappings:\n");
-        } else if object.mappings.is_empty() {
-            out.truncate(out.len() - 1);
-            out.push_str(" []\n");
-            continue;
-        }
-        for m in &object.mappings {
-            let _ = writeln!(out, "{indent}  - target: {}", scalar(&m.target));
-            let _ = writeln!(out, "{indent}    {}: {}", m.key, scalar(&m.value));
-            if m.precedence > 0 {
-                let _ = writeln!(out, "{indent}    matching_precedence: {}", m.precedence);
-            }
-            if m.on_create {
-                let _ = writeln!(out, "{indent}    apply: on-create");
-            }
-            if let Some(d) = &m.default {
-                let _ = writeln!(out, "{indent}    default: {}", scalar(d));
-            }
-        }
-    }
-    out
-}
-
-/// A scalar inside a flow mapping (`{...}`): quoted unless plain-safe there too.
-fn flow_scalar(text: &str) -> String {
-    let s = scalar(text);
-    if s == text && !text.contains([',', '{', '}', '[', ']']) {
-        s
-    } else if s == text {
-        format!("'{}'", text.replace('\'', "''"))
-    } else {
-        s
-    }
 }

@@ -131,11 +131,22 @@ pub struct Context<'a> {
 /// Lints a mapping file's text. `name` is shown in findings and picks YAML or JSON; `base_dir`
 /// resolves a `target:` that is a path (the file's directory).
 pub fn lint_source(name: &str, text: &str, base_dir: Option<&Path>) -> LintReport {
+    lint_source_with(name, text, base_dir, &profile::read_from_disk)
+}
+
+/// [`lint_source`], reading target profile files through `read` (the language server reads an
+/// editor's unsaved profile before the file on disk).
+pub fn lint_source_with(
+    name: &str,
+    text: &str,
+    base_dir: Option<&Path>,
+    read: profile::ReadProfile<'_>,
+) -> LintReport {
     if profile::looks_like_profile(text) {
         return profile_given(name, text);
     }
     lint_against(name, text, |file| {
-        profile::load(file.target_profile(), base_dir)
+        profile::load_with(file.target_profile(), base_dir, read)
     })
 }
 
@@ -156,6 +167,7 @@ fn lint_against(
     resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
 ) -> LintReport {
     let loaded = load_str(name, text);
+    let mut omitted = loaded.omitted;
     let mut sink = Sink::default();
     for d in loaded.diagnostics {
         sink.file(d);
@@ -186,6 +198,9 @@ fn lint_against(
             (check.run)(&context, &mut sink);
         }
         suppressed = apply_allows(file, &mut sink);
+        // Findings past the cap that an `allow` covers are dropped, not listed as suppressed:
+        // only kept findings carry the detail a suppressed entry shows.
+        omitted.retain(|o| !file.allow.iter().any(|a| o.rule == a.rule.value.as_str()));
     }
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
@@ -193,6 +208,7 @@ fn lint_against(
         Source::new(name, secrets::mask(text, &secrets)),
         diagnostics,
     );
+    report.omitted = omitted;
     report.cap(crate::diagnostics::MAX_FINDINGS_PER_FILE);
     LintReport {
         report,
@@ -302,7 +318,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: u
     }
 }
 
-fn object_context<'a>(
+/// The schemas one object mapping of `file` is checked against: Entra's attributes plus the
+/// file's `source_attributes`, the profile's plus its `target_attributes`.
+pub fn object_context<'a>(
     file: &'a MappingFile,
     kind: ObjectKind,
     profile: Option<&Profile>,
@@ -384,7 +402,20 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
                 allow.rule.span,
                 format!("no rule is called `{}`", allow.rule.value),
             )
-            .with_primary_label("unknown rule id");
+            .with_primary_label("unknown rule id")
+            .with_fix(
+                crate::base::suggest::certain(
+                    &allow.rule.value,
+                    RuleId::ALL.iter().map(|r| r.as_str()),
+                )
+                .and_then(|c| {
+                    crate::diagnostics::diagnostic::Fix::replace_word(
+                        allow.rule.span,
+                        &allow.rule.value,
+                        c,
+                    )
+                }),
+            );
             d = match crate::base::suggest::did_you_mean(
                 &allow.rule.value,
                 RuleId::ALL.iter().map(|r| r.as_str()),

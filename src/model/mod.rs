@@ -14,6 +14,7 @@ pub mod prepared;
 pub mod profile;
 pub mod schema;
 pub mod scim;
+pub mod scoping;
 pub mod target_path;
 
 use crate::base::text::Span;

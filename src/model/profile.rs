@@ -644,22 +644,40 @@ pub fn looks_like_profile(text: &str) -> bool {
     })
 }
 
-/// A built-in profile by name (parsed once per process).
+/// A built-in profile by name (parsed once per process, and only when first asked for: linting
+/// against one profile never parses the others).
 pub fn built_in(name: &str) -> Result<Profile, ProfileError> {
-    static PARSED: std::sync::OnceLock<Vec<(&'static str, Result<Profile, ProfileError>)>> =
-        std::sync::OnceLock::new();
-    let parsed =
-        PARSED.get_or_init(|| built_in_names().map(|n| (n, resolve(n, None, 0))).collect());
-    match parsed.iter().find(|(n, _)| *n == name) {
-        Some((_, profile)) => profile.clone(),
-        None => resolve(name, None, 0),
+    type Cell = std::sync::OnceLock<Result<Profile, ProfileError>>;
+    static PARSED: std::sync::OnceLock<Vec<Cell>> = std::sync::OnceLock::new();
+    let cells = PARSED.get_or_init(|| BUILT_IN.iter().map(|_| Cell::new()).collect());
+    match BUILT_IN.iter().position(|(n, _)| *n == name) {
+        Some(i) => cells[i].get_or_init(|| resolve(name, None, &read_from_disk, 0)).clone(),
+        None => resolve(name, None, &read_from_disk, 0),
     }
 }
 
 /// Resolves a `target:` value: a built-in name, or a path relative to `base_dir`.
 pub fn load(reference: &str, base_dir: Option<&Path>) -> Result<Profile, ProfileError> {
+    load_with(reference, base_dir, &read_from_disk)
+}
+
+/// Reads a profile file's text: [`read_from_disk`], or an editor's unsaved buffer first (the
+/// language server).
+pub type ReadProfile<'a> = &'a dyn Fn(&Path) -> Result<String, ReadError>;
+
+/// Reads a profile file from disk, at most [`MAX_PROFILE_BYTES`].
+pub fn read_from_disk(path: &Path) -> Result<String, ReadError> {
+    read_text_limited(path, MAX_PROFILE_BYTES)
+}
+
+/// [`load`], reading profile files (the one named and those it `extends`) through `read`.
+pub fn load_with(
+    reference: &str,
+    base_dir: Option<&Path>,
+    read: ReadProfile<'_>,
+) -> Result<Profile, ProfileError> {
     if is_path(reference) {
-        resolve(reference, base_dir, 0)
+        resolve(reference, base_dir, read, 0)
     } else {
         built_in(reference)
     }
@@ -808,6 +826,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
 fn resolve(
     reference: &str,
     base_dir: Option<&Path>,
+    read: ReadProfile<'_>,
     depth: usize,
 ) -> Result<Profile, ProfileError> {
     if depth > MAX_EXTENDS {
@@ -822,7 +841,7 @@ fn resolve(
     let (file, dir) = if is_path(reference) {
         let path: PathBuf =
             base_dir.map_or_else(|| PathBuf::from(reference), |d| d.join(reference));
-        let text = read_text_limited(&path, MAX_PROFILE_BYTES).map_err(|e| ProfileError {
+        let text = read(&path).map_err(|e| ProfileError {
             message: format!("cannot read target profile `{reference}`: {e}"),
             not_found: matches!(e, ReadError::Io(_)),
             frame: None,
@@ -843,7 +862,7 @@ fn resolve(
         };
         (parse_file(text, reference)?, None)
     };
-    apply(file, dir.as_deref(), depth)
+    apply(file, dir.as_deref(), read, depth)
 }
 
 /// A profile given as text rather than named (the playground's pasted profile): parsed, then
@@ -857,14 +876,19 @@ pub fn from_text(text: &str, origin: &str) -> Result<Profile, ProfileError> {
             frame: None,
         });
     }
-    apply(parse_file(text, origin)?, None, 0)
+    apply(parse_file(text, origin)?, None, &read_from_disk, 0)
 }
 
 /// The profile a parsed file describes: its `extends` resolved (from `dir`), then its own
 /// removals and attributes applied.
-fn apply(file: ProfileFile, dir: Option<&Path>, depth: usize) -> Result<Profile, ProfileError> {
+fn apply(
+    file: ProfileFile,
+    dir: Option<&Path>,
+    read: ReadProfile<'_>,
+    depth: usize,
+) -> Result<Profile, ProfileError> {
     let mut profile = match &file.extends {
-        Some(parent) => resolve(parent, dir, depth + 1)?,
+        Some(parent) => resolve(parent, dir, read, depth + 1)?,
         None => Profile {
             name: String::new(),
             title: None,
@@ -915,10 +939,18 @@ mod tests {
         for name in built_in_names() {
             let profile = built_in(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(profile.name, name);
-            assert!(
-                profile.users.get("userName").is_some_and(|a| a.required),
-                "{name}"
-            );
+            assert!(profile.users.get("userName").is_some(), "{name}");
+            if is_gallery(name) {
+                assert!(
+                    profile.source.is_some(),
+                    "{name}: a gallery profile names its tutorial"
+                );
+            } else {
+                assert!(
+                    profile.users.get("userName").is_some_and(|a| a.required),
+                    "{name}"
+                );
+            }
         }
         let idmelon = built_in("idmelon").unwrap_or_else(|e| panic!("{e}"));
         assert!(
@@ -926,6 +958,54 @@ mod tests {
             "inherits scim-core"
         );
         assert!(idmelon.groups.get("description").is_some());
+    }
+
+    #[test]
+    fn rfc_7643_fills_in_what_a_profile_leaves_out() {
+        let file = parse_file(
+            "entramap-target: 1\nname: t\nusers:\n  attributes:\n    - {name: roles, type: string}\n    - {name: emails}\n    - {name: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager, type: String}\ngroups:\n  attributes:\n    - {name: members, type: Reference}\n    - {name: owners, type: Reference}\n",
+            "t.yaml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let users: Vec<TargetAttribute> = file
+            .users
+            .attributes
+            .into_iter()
+            .map(|a| a.resolve(ObjectKind::User))
+            .collect();
+        assert!(users[0].multivalued && users[0].is_complex());
+        assert_eq!(users[0].ty(), Type::multi(Base::Roles));
+        assert!(users[1].multivalued && !users[1].is_complex());
+        assert_eq!(users[2].ty(), Type::STRING, "what the profile says wins");
+        let groups: Vec<TargetAttribute> = file
+            .groups
+            .attributes
+            .into_iter()
+            .map(|a| a.resolve(ObjectKind::Group))
+            .collect();
+        assert_eq!(groups[0].ty(), Type::multi(Base::Reference));
+        assert_eq!(
+            groups[1].ty(),
+            Type::single(Base::Reference),
+            "not a SCIM core name"
+        );
+    }
+
+    #[test]
+    fn profile_problems_are_located() {
+        let text = "entramap-target: 1\nname: t\nusers:\n  matching: userNam\n  attributes:\n    - {name: userName, type: Strng}\n";
+        let e = parse_file(text, "t.yaml")
+            .err()
+            .unwrap_or_else(|| panic!("parsed"));
+        assert!(e.message.contains("unknown type `Strng`"), "{e}");
+        let text = "entramap-target: 1\nname: t\nusers:\n  matching: userNam\n  attributes:\n    - {name: userName}\n";
+        let e = parse_file(text, "t.yaml")
+            .err()
+            .unwrap_or_else(|| panic!("parsed"));
+        let frame = e.frame.as_ref().unwrap_or_else(|| panic!("no frame"));
+        assert_eq!(&text[frame.span.start..frame.span.end], "userNam");
+        assert!(e.message.starts_with("t.yaml:4:13: "), "{e}");
+        assert!(e.message.contains("did you mean `userName`?"), "{e}");
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub struct ObjectBodyDoc {
 pub struct ClauseDoc {
     /// A source attribute.
     pub attribute: String,
-    /// EQUALS, NOT EQUALS, IS TRUE, IS FALSE, IS NULL, IS NOT NULL, REGEX MATCH, NOT REGEX MATCH, Greater_Than, Greater_Than_OR_EQUALS, Includes.
+    /// EQUALS, NOT EQUALS, IS TRUE, IS FALSE, IS NULL, IS NOT NULL, REGEX MATCH, NOT REGEX MATCH, Greater_Than, Greater_Than_OR_EQUALS, Includes, ENDS_WITH, &, !& (`model::scoping::OPERATORS`).
     pub operator: String,
     /// The value (none for the IS operators).
     pub value: Option<String>,

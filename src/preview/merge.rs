@@ -78,8 +78,10 @@ impl Merger<'_> {
                         }
                         _ => (rule::CONSTRAINT, "a `unique` attribute"),
                     };
-                    let message =
-                        format!("{what} has the value {text}, like the user on line {first}");
+                    let message = format!(
+                        "{what} has the value {text}, like the {} on line {first}",
+                        self.plan.kind.as_str()
+                    );
                     let mut found = problem(rule, user.line, Some(&field.target), message);
                     if !user.identity.is_empty() {
                         found.user = Some(
@@ -92,6 +94,10 @@ impl Merger<'_> {
                         status = Status::Failure;
                     }
                 }
+            }
+            if !user.object_id.is_empty() {
+                let id = String::from_utf8_lossy(&out.key_text[user.object_id.clone()]);
+                self.sink.object(&id, status == Status::Payload);
             }
             if user.status == Status::Payload && status == Status::Payload {
                 self.sink

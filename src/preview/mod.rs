@@ -16,6 +16,7 @@
 //! out_of_scope + unreadable` ([`Summary::balanced`]).
 
 pub mod input;
+pub mod members;
 mod merge;
 pub mod payload;
 mod plan;
@@ -56,6 +57,8 @@ pub mod rule {
     pub const UNREADABLE_ROW: RuleId = RuleId::PreviewUnreadableRow;
     /// An expression fails for the user.
     pub const EVALUATION_ERROR: RuleId = RuleId::PreviewEvaluationError;
+    /// A group member is not a provisioned user (a warning).
+    pub const MEMBER_NOT_PROVISIONED: RuleId = RuleId::PreviewMemberNotProvisioned;
     /// The user is out of scope (a note).
     pub const OUT_OF_SCOPE: RuleId = RuleId::PreviewOutOfScope;
 }
@@ -75,6 +78,8 @@ pub struct Options {
     pub seed: u64,
     /// `%Name%` parameter values.
     pub parameters: HashMap<String, String>,
+    /// Report every object's objectId to [`Sink::object`] (to resolve group members).
+    pub object_ids: bool,
 }
 
 impl Default for Options {
@@ -87,6 +92,7 @@ impl Default for Options {
             now: DateTime::<Utc>::from(std::time::SystemTime::now()),
             seed: 0,
             parameters: HashMap::new(),
+            object_ids: false,
         }
     }
 }
@@ -100,7 +106,8 @@ pub struct Problem {
     pub severity: Severity,
     /// The user's line in the export (1-based; for a Graph page, where the user object starts).
     pub line: u64,
-    /// The user: the userPrincipalName, or the objectId, where the export has them.
+    /// The user (its userPrincipalName, or objectId) or group (its displayName, or objectId),
+    /// where the export has them.
     pub user: Option<String>,
     /// The target attribute concerned, if one is.
     pub target: Option<String>,
@@ -173,6 +180,9 @@ pub trait Sink {
     fn problem(&mut self, problem: &Problem) -> io::Result<()>;
     /// One user's SCIM payload (a JSON object without a newline).
     fn payload(&mut self, line: u64, json: &[u8]) -> io::Result<()>;
+    /// One object read and its objectId, with whether it got a payload (only with
+    /// [`Options::object_ids`]; collect them in a [`members::MemberIndex`]).
+    fn object(&mut self, _object_id: &str, _provisioned: bool) {}
     /// Progress: bytes of the export consumed and rows done so far.
     fn progress(&mut self, _bytes: u64, _rows: u64) {}
 }

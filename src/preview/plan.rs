@@ -1,6 +1,7 @@
-//! The plan of a preview: a user mapping compiled once (slots for the source attributes it
+//! The plan of a preview: a user or group mapping compiled once (slots for the source attributes it
 //! reads, compiled expressions and scoping filter, the payload template, target constraints).
 
+use super::members::MemberIndex;
 use super::record::Attributes;
 use super::scoping::Scoping;
 use super::{PreviewError, Template};
@@ -16,6 +17,8 @@ pub(super) enum Produce {
     Direct(usize),
     Constant(Value),
     Expression(Compiled),
+    /// A group's `members`: references resolved against the users previewed before.
+    Members(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +49,7 @@ pub(super) struct SoftDeleted {
     pub(super) deleted: usize,
 }
 
-/// A user mapping compiled for previews.
+/// A user or group mapping compiled for previews.
 #[derive(Debug)]
 pub struct Plan {
     pub(super) attributes: Attributes,
@@ -59,8 +62,14 @@ pub struct Plan {
     pub(super) key_sets: usize,
     /// The slots the mapping itself reads (scoping and mappings): the first `mapped` slots.
     pub(super) mapped: usize,
-    /// The slots that name a user in messages ([`super::user::IDENTITY`]).
+    /// The slots that name a user (or group) in messages ([`super::user::IDENTITY`]).
     pub(super) identity: Vec<usize>,
+    /// The slot of `objectId`.
+    pub(super) object_id: usize,
+    /// Users or groups.
+    pub(super) kind: ObjectKind,
+    /// The users a group's members are resolved against (`None`: not checked).
+    pub(super) members: Option<MemberIndex>,
 }
 
 impl Plan {
@@ -68,11 +77,18 @@ impl Plan {
     /// errors and preview cannot run: a mapping without a value, an expression or target that
     /// does not parse, an unknown scoping operator, an invalid regular expression.
     pub fn new(prepared: &Prepared) -> Result<Plan, PreviewError> {
-        let mapping = &prepared.file.users;
-        let targets = prepared.targets(ObjectKind::User);
+        Plan::for_object(prepared, ObjectKind::User)
+    }
+
+    /// Compiles the user or group mapping of a prepared mapping file (see [`Plan::new`]). A
+    /// group's Direct mapping of `members` sends each member as a reference (`{"value": id}`);
+    /// with [`Plan::with_members`], only members that are provisioned users.
+    pub fn for_object(prepared: &Prepared, kind: ObjectKind) -> Result<Plan, PreviewError> {
+        let mapping = prepared.file.object(kind);
+        let targets = prepared.targets(kind);
         let mut attributes = Attributes::default();
         let scoping = Scoping::compile(&mapping.scoping, &mut attributes)
-            .map_err(|e| PreviewError::Mapping(format!("user scoping filter: {e}")))?;
+            .map_err(|e| PreviewError::Mapping(format!("{} scoping filter: {e}", kind.as_str())))?;
         let mut fields = Vec::with_capacity(mapping.mappings.len());
         let mut paths = Vec::with_capacity(mapping.mappings.len());
         let mut key_sets = 0;
@@ -88,7 +104,11 @@ impl Plan {
                 Some(MappingKind::Source(source)) => {
                     let slot = attributes.add(&source.value);
                     reads.push(slot);
-                    Produce::Direct(slot)
+                    if kind == ObjectKind::Group && source.value.eq_ignore_ascii_case("members") {
+                        Produce::Members(slot)
+                    } else {
+                        Produce::Direct(slot)
+                    }
                 }
                 Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
                 Some(MappingKind::Expression {
@@ -141,7 +161,7 @@ impl Plan {
             });
         }
         let core = crate::model::scim::core_schema_of(
-            ObjectKind::User,
+            kind,
             prepared.profile.scim_version == crate::model::profile::ScimVersion::V1,
         );
         let template = Template::with_core(paths.iter().map(|(i, p)| (*i, p)), core);
@@ -171,10 +191,12 @@ impl Plan {
                 enabled: attributes.add("accountEnabled"),
                 deleted: attributes.add("deletedDateTime"),
             });
-        let identity = super::user::IDENTITY
-            .iter()
-            .map(|name| attributes.add(name))
-            .collect();
+        let names: &[&str] = match kind {
+            ObjectKind::User => &super::user::IDENTITY,
+            ObjectKind::Group => &["displayName", "objectId"],
+        };
+        let identity = names.iter().map(|name| attributes.add(name)).collect();
+        let object_id = attributes.add("objectId");
         Ok(Plan {
             attributes,
             scoping,
@@ -186,12 +208,27 @@ impl Plan {
             key_sets,
             mapped,
             identity,
+            object_id,
+            kind,
+            members: None,
         })
     }
 
     /// The source attributes the mapping reads (the only ones parsed from the export).
     pub fn attributes(&self) -> &Attributes {
         &self.attributes
+    }
+
+    /// Resolves a group plan's `members` against these users: a member that is not a
+    /// provisioned user is left out of the payload and reported.
+    pub fn with_members(mut self, users: MemberIndex) -> Plan {
+        self.members = Some(users);
+        self
+    }
+
+    /// Users or groups.
+    pub fn kind(&self) -> ObjectKind {
+        self.kind
     }
 
     /// The payload layout.

@@ -194,7 +194,8 @@ impl<'t> Record<'t> {
     /// [`Record::read_json`] with serde_json alone.
     fn read_json_with_serde(&mut self, bytes: &[u8]) -> Result<(), String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8: {e}"))?;
-        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let text = crate::expr::eval::quote_inexact_numbers(text);
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
         de::Deserializer::deserialize_any(&mut deserializer, RecordVisitor { record: self })
             .map_err(|e| e.to_string())?;
         deserializer.end().map_err(|e| e.to_string())

@@ -6,69 +6,17 @@
 //! `EQUALS` / `NOT EQUALS` compare text case-sensitively (Booleans case-insensitively, whole
 //! numbers as numbers); `REGEX MATCH` / `NOT REGEX MATCH` search with a .NET regular expression;
 //! `Greater_Than` / `Greater_Than_OR_EQUALS` compare whole numbers; `Includes` is a
-//! case-sensitive substring test; `IS TRUE` / `IS FALSE` test Booleans (or the text
+//! case-sensitive substring test, `ENDS_WITH` a case-sensitive suffix test, `&` / `!&` whether the
+//! attribute's text occurs (or not) in the clause's value; `IS TRUE` / `IS FALSE` test Booleans (or the text
 //! `true`/`false`); `IS NULL` / `IS NOT NULL` test for a null or empty value. Every clause other
 //! than `IS NULL` is false on a null or empty value. A multi-valued value satisfies a clause when
 //! all its values do (`multivaluedComparisonType: All`).
 
 use super::record::{Attributes, Record};
 use crate::expr::eval::Value;
+use crate::model::scoping::{ScopingOperator as Operator, ValueProblem};
 use crate::model::Clause;
 use regex::Regex;
-
-/// A scoping operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operator {
-    /// `EQUALS`.
-    Equals,
-    /// `NOT EQUALS`.
-    NotEquals,
-    /// `IS TRUE`.
-    IsTrue,
-    /// `IS FALSE`.
-    IsFalse,
-    /// `IS NULL`.
-    IsNull,
-    /// `IS NOT NULL`.
-    IsNotNull,
-    /// `REGEX MATCH`.
-    RegexMatch,
-    /// `NOT REGEX MATCH`.
-    NotRegexMatch,
-    /// `Greater_Than`.
-    GreaterThan,
-    /// `Greater_Than_OR_EQUALS`.
-    GreaterThanOrEquals,
-    /// `Includes`.
-    Includes,
-}
-
-impl Operator {
-    /// The operator spelled as in a mapping file.
-    pub fn parse(name: &str) -> Option<Operator> {
-        Some(match name {
-            "EQUALS" => Operator::Equals,
-            "NOT EQUALS" => Operator::NotEquals,
-            "IS TRUE" => Operator::IsTrue,
-            "IS FALSE" => Operator::IsFalse,
-            "IS NULL" => Operator::IsNull,
-            "IS NOT NULL" => Operator::IsNotNull,
-            "REGEX MATCH" => Operator::RegexMatch,
-            "NOT REGEX MATCH" => Operator::NotRegexMatch,
-            "Greater_Than" => Operator::GreaterThan,
-            "Greater_Than_OR_EQUALS" => Operator::GreaterThanOrEquals,
-            "Includes" => Operator::Includes,
-            _ => return None,
-        })
-    }
-
-    fn unary(self) -> bool {
-        matches!(
-            self,
-            Operator::IsTrue | Operator::IsFalse | Operator::IsNull | Operator::IsNotNull
-        )
-    }
-}
 
 /// One compiled clause.
 #[derive(Debug)]
@@ -101,29 +49,33 @@ impl Scoping {
                 let operator = Operator::parse(name)
                     .ok_or_else(|| format!("unknown scoping operator `{name}`"))?;
                 let value = clause.value.as_ref().map(|v| v.value.clone());
-                let value = match (value, operator.unary()) {
-                    (Some(v), false) => v,
-                    (None, true) => String::new(),
-                    (Some(_), true) => return Err(format!("`{name}` takes no value")),
-                    (None, false) => return Err(format!("`{name}` needs a value")),
+                let value = match (value, operator.takes_value()) {
+                    (Some(v), true) => v,
+                    (None, false) => String::new(),
+                    (Some(_), false) => return Err(format!("`{name}` takes no value")),
+                    (None, true) => return Err(format!("`{name}` needs a value")),
                 };
-                let number = match operator {
-                    Operator::GreaterThan | Operator::GreaterThanOrEquals => {
-                        Some(value.trim().parse::<i64>().map_err(|_| {
-                            format!("`{name}` compares whole numbers; `{value}` is not one")
-                        })?)
+                // The validation lint reports with positions (model::scoping).
+                match operator.value_problem(&value) {
+                    Some(ValueProblem::NotANumber) => {
+                        return Err(format!(
+                            "`{name}` compares whole numbers; `{value}` is not one"
+                        ))
                     }
-                    _ => value.trim().parse::<i64>().ok(),
-                };
-                let regex = match operator {
-                    Operator::RegexMatch | Operator::NotRegexMatch => Some(
+                    Some(problem) => return Err(format!("scoping clause `{value}`: {problem}")),
+                    None => {}
+                }
+                let number = value.trim().parse::<i64>().ok();
+                let regex = if operator.regex() {
+                    Some(
                         crate::expr::dotnet_regex::compile(&value)
                             .map_err(|e| format!("scoping clause `{value}`: {e}"))?,
-                    ),
-                    _ => None,
+                    )
+                } else {
+                    None
                 };
                 let attribute = &clause.attribute.value;
-                let text = if operator.unary() {
+                let text = if !operator.takes_value() {
                     format!("{attribute} {name}")
                 } else {
                     format!("{attribute} {name} '{value}'")
@@ -214,6 +166,13 @@ impl CompiledClause {
                 }
             }
             Operator::Includes => value.text().is_some_and(|t| t.contains(&self.value)),
+            Operator::EndsWith => value.text().is_some_and(|t| t.ends_with(&self.value)),
+            Operator::OccursIn => value
+                .text()
+                .is_some_and(|t| self.value.contains(t.as_ref())),
+            Operator::NotOccursIn => value
+                .text()
+                .is_some_and(|t| !self.value.contains(t.as_ref())),
         }
     }
 

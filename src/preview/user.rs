@@ -38,7 +38,8 @@ fn disabled(enabled: Option<&Value>) -> bool {
 /// Where [`soft_deleted`]'s answer comes from, in words (`accountEnabled = false`).
 pub fn soft_deleted_from(enabled: Option<&Value>, deleted: Option<&Value>) -> String {
     let shown = |name: &str, v: Option<&Value>| match v {
-        Some(v) if !v.is_null_or_empty() => format!("{name} = {}", v.to_string().to_lowercase()),
+        Some(Value::Bool(b)) => format!("{name} = {b}"),
+        Some(v) if !v.is_null_or_empty() => format!("{name} = {v}"),
         Some(_) => format!("{name} empty"),
         None => format!("no {name}"),
     };
@@ -340,7 +341,7 @@ pub fn explain(plan: &Plan, user: &OneUser, options: &Options) -> Explanation {
                 })
             };
             let (kind, outcome, trace) = match &field.produce {
-                Produce::Direct(slot) => {
+                Produce::Direct(slot) | Produce::Members(slot) => {
                     let value = record.slot(*slot).cloned().unwrap_or(Value::Null);
                     ("source", flows(value), Vec::new())
                 }

@@ -7,6 +7,7 @@ use super::record::Record;
 use super::unique::ValueHash;
 use super::{payload, rule, Options, Problem};
 use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::Severity;
 use crate::expr::eval::{EvalContext, NoFlowReason, OutcomeRef, Value};
 use std::borrow::Cow;
 use std::ops::Range;
@@ -30,6 +31,8 @@ pub(super) struct UserOut {
     /// The user's name for messages (UPN or objectId), in [`ChunkOut::key_text`]; empty when
     /// the user has neither, or has no value that must be unique.
     pub(super) identity: Range<usize>,
+    /// The objectId, in [`ChunkOut::key_text`] (only with [`Options::object_ids`]).
+    pub(super) object_id: Range<usize>,
 }
 
 #[derive(Debug)]
@@ -83,6 +86,7 @@ pub(super) struct Worker<'p> {
     ctx: EvalContext,
     scratch: Vec<u8>,
     fields: Vec<Option<Range<usize>>>,
+    object_ids: bool,
 }
 
 impl<'p> Worker<'p> {
@@ -96,6 +100,7 @@ impl<'p> Worker<'p> {
             ctx,
             scratch: Vec::with_capacity(1024),
             fields: vec![None; plan.fields.len()],
+            object_ids: options.object_ids,
         }
     }
 
@@ -149,6 +154,14 @@ impl<'p> Worker<'p> {
                     identity = start..out.key_text.len();
                 }
             }
+            let mut object_id = 0..0;
+            if self.object_ids && status != Status::Unreadable {
+                if let Some(id) = self.record.slot(self.plan.object_id).and_then(Value::text) {
+                    let start = out.key_text.len();
+                    out.key_text.extend_from_slice(id.as_bytes());
+                    object_id = start..out.key_text.len();
+                }
+            }
             out.users.push(UserOut {
                 line: raw.line,
                 status,
@@ -156,6 +169,7 @@ impl<'p> Worker<'p> {
                 payload_end: out.payloads.len(),
                 keys_end: out.keys.len(),
                 identity,
+                object_id,
             });
         }
     }
@@ -176,7 +190,10 @@ impl<'p> Worker<'p> {
                 rule::OUT_OF_SCOPE,
                 line,
                 None,
-                "out of scope: the user object mapping is disabled".to_owned(),
+                format!(
+                    "out of scope: the {} object mapping is disabled",
+                    plan.kind.as_str()
+                ),
             ));
             return Status::OutOfScope;
         }
@@ -196,6 +213,10 @@ impl<'p> Worker<'p> {
         for (i, field) in plan.fields.iter().enumerate() {
             self.fields[i] = None;
             let outcome = match &field.produce {
+                Produce::Members(slot) => {
+                    self.members(i, *slot, line, &mut out.problems);
+                    continue;
+                }
                 Produce::Direct(slot) => self
                     .record
                     .slot(*slot)
@@ -283,26 +304,72 @@ impl<'p> Worker<'p> {
                         .key
                         .is_some_and(|(k, _)| k == KeyKind::Matching)
                 }) {
-                    "the matching attribute has no value: Entra cannot match the user"
+                    format!(
+                        "the matching attribute has no value: Entra cannot match the {}",
+                        plan.kind.as_str()
+                    )
                 } else if index.is_none() {
-                    "required by the target, and nothing maps it"
+                    "required by the target, and nothing maps it".to_owned()
                 } else {
-                    "required by the target, and the mapping gives no value"
+                    "required by the target, and the mapping gives no value".to_owned()
                 };
-                out.problems.push(problem(
-                    rule::REQUIRED_MISSING,
-                    line,
-                    Some(target),
-                    what.to_owned(),
-                ));
+                out.problems
+                    .push(problem(rule::REQUIRED_MISSING, line, Some(target), what));
             }
         }
-        if out.problems.len() > problems_start {
+        if out.problems[problems_start..]
+            .iter()
+            .any(|p| p.severity >= Severity::Error)
+        {
             return Status::Failure;
         }
         plan.template
             .write(&self.fields, &self.scratch, &mut out.payloads);
         Status::Payload
+    }
+}
+
+impl Worker<'_> {
+    /// A group's members, as SCIM references (`[{"value": id}]`): each member's id (a text
+    /// value, or the `id` of a Graph member object), kept when it is a provisioned user.
+    fn members(&mut self, field: usize, slot: usize, line: u64, problems: &mut Vec<Problem>) {
+        let plan = self.plan;
+        let values: &[Value] = match self.record.slot(slot) {
+            Some(Value::Multi(values)) => values,
+            Some(Value::Null) | None => return,
+            Some(one) => std::slice::from_ref(one),
+        };
+        let start = self.scratch.len();
+        self.scratch.push(b'[');
+        for value in values {
+            let Some(id) = value.text() else { continue };
+            let not_sent = match plan.members.as_ref().map(|m| m.status(&id)) {
+                None | Some(Some(true)) => None,
+                Some(Some(false)) => Some("is not provisioned (out of scope or failing)"),
+                Some(None) => Some("is not in the user export"),
+            };
+            if let Some(why) = not_sent {
+                problems.push(problem(
+                    rule::MEMBER_NOT_PROVISIONED,
+                    line,
+                    Some(&plan.fields[field].target),
+                    format!("the member {id} {why}: it is left out of the group"),
+                ));
+                continue;
+            }
+            if self.scratch.len() > start + 1 {
+                self.scratch.push(b',');
+            }
+            self.scratch.extend_from_slice(b"{\"value\":");
+            payload::write_json_str(&mut self.scratch, &id);
+            self.scratch.push(b'}');
+        }
+        if self.scratch.len() == start + 1 {
+            self.scratch.truncate(start);
+            return;
+        }
+        self.scratch.push(b']');
+        self.fields[field] = Some(start..self.scratch.len());
     }
 }
 

@@ -232,3 +232,32 @@ fn type_messages_do_not_contradict_themselves() {
         "{out}"
     );
 }
+
+#[test]
+fn a_million_tiny_mistakes_are_counted_not_kept() {
+    // One loader finding every three bytes (an empty attribute mapping needs a target).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = format!(
+        r#"{{"entramap": 1, "app": "T", "users": [{}]}}"#,
+        vec!["{}"; 12_000].join(",")
+    );
+    write(dir.path(), "tiny.entramap.json", &json);
+    let output = entramap_in(
+        &["lint", "tiny.entramap.json", "--format", "json"],
+        dir.path(),
+    );
+    let document: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_eq!(
+        document["diagnostics"].as_array().map(Vec::len),
+        Some(10_000)
+    );
+    assert_eq!(document["summary"]["errors"], 12_001);
+    assert_eq!(document["summary"]["omitted"], 2_001);
+    let human = stdout(&entramap_in(&["lint", "tiny.entramap.json"], dir.path()));
+    assert!(
+        human.contains("11999 more missing-key finding(s), at 1:"),
+        "{human}"
+    );
+    assert!(human.contains("12001 errors"), "{human}");
+}

@@ -212,6 +212,26 @@ fn each_rule_is_triggered_and_clean_users_trigger_none() {
     ] {
         assert!(summary.problems.contains_key(&rule), "{rule} not triggered");
     }
+    // The group rule: a member that is not a provisioned user.
+    let prepared = std::fs::read_to_string(fixtures().join("mapping.entramap.yaml"))
+        .map(|text| prepare("test.entramap.yaml", &text, Some(&fixtures())));
+    let Ok(Ok(prepared)) = prepared else {
+        panic!("the fixture prepares")
+    };
+    let groups = Plan::for_object(&prepared, entramap::expr::source::ObjectKind::Group)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_members(preview::members::MemberIndex::default());
+    let (summary, _) = run(&groups, br#"{"displayName":"a","members":["x"]}"#, 1);
+    assert_eq!(
+        summary.problems.get(&preview::rule::MEMBER_NOT_PROVISIONED),
+        Some(&1)
+    );
+    assert_eq!(summary.payloads, 1, "a warning does not fail the group");
+    let (summary, _) = run(&groups, br#"{"displayName":"a"}"#, 1);
+    assert!(
+        summary.problems.is_empty(),
+        "a group without members is clean"
+    );
     let at = |line: u64| {
         sink.problems
             .iter()
@@ -344,6 +364,20 @@ fn scoping_operators() {
             "{attribute: jobTitle, operator: Includes, value: Lead}",
             &[1],
         ),
+        // The operators of Microsoft's current scoping page (define-conditional-rules-for-
+        // provisioning-user-accounts.md): ENDS_WITH, & and !&.
+        (
+            "{attribute: jobTitle, operator: ENDS_WITH, value: Lead}",
+            &[1],
+        ),
+        (
+            "{attribute: department, operator: '&', value: 'Sales;Engineering'}",
+            &[1, 4],
+        ),
+        (
+            "{attribute: department, operator: '!&', value: 'Sales;Engineering'}",
+            &[2],
+        ),
     ];
     for (clause, lines) in cases {
         let plan = scoped(&format!("    - - {clause}\n"));
@@ -464,6 +498,20 @@ fn one_user_is_explained_by_upn_objectid_or_line() {
         text(&duplicate.stderr)
     );
     insta::assert_snapshot!("preview_user_duplicate", text(&duplicate.stdout));
+    let json = entramap(&[
+        "preview",
+        mapping,
+        "--users",
+        users,
+        "--user",
+        "zoe@contoso.com",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json.status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    insta::assert_json_snapshot!("preview_user_disabled_json", json);
     let out_of_scope = entramap(&["preview", mapping, "--users", users, "--user", "3"]);
     assert_eq!(out_of_scope.status.code(), Some(0));
     let shown = text(&out_of_scope.stdout);
@@ -659,4 +707,174 @@ fn out_to_stdout_a_fifo_or_a_symlink_is_written_in_place() {
     assert_eq!(read.lines().count(), 3, "{read}");
     let meta = std::fs::symlink_metadata(&fifo).unwrap_or_else(|e| panic!("{e}"));
     assert!(!meta.is_file(), "still a FIFO");
+}
+
+/// One user, one answer: what `preview --user` (and `eval`) compute for a user is what the
+/// whole preview sends, for every user of a synthetic tenant in every export format.
+#[test]
+fn one_user_explained_gives_the_payload_values_of_the_preview() {
+    use entramap::expr::eval::Outcome;
+    use entramap::preview::user::{explain, find_user, plan_attributes, UserKey};
+    let text = std::fs::read_to_string(root().join("examples/idmelon.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let plan = plan_of(&text, &root().join("examples"));
+    for format in ["jsonl", "graph", "csv"] {
+        let users = synth(40, 7, format);
+        let (_, sink) = run(&plan, &users, 2);
+        assert!(sink.payloads.len() > 30, "{format}: most users are sent");
+        assert!(
+            sink.payloads.iter().any(|(_, p)| p["active"] == false),
+            "{format}: a disabled user is among them"
+        );
+        for (line, payload) in &sink.payloads {
+            let key = UserKey::Line(*line);
+            let one = find_user(
+                Cursor::new(&users),
+                InputFormat::Auto,
+                plan_attributes(&plan),
+                &key,
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{format}: line {line} is found"));
+            let explained = explain(&plan, &one, &options(1));
+            for (target, field) in [("active", "active"), ("displayName", "displayName")] {
+                let mapping = explained.mappings.iter().find(|m| m.target == target);
+                let value = match mapping.map(|m| &m.outcome) {
+                    Some(Ok(Outcome::Flows { value, .. })) => value.to_json(),
+                    other => panic!("{format}:{line}: {target} gives {other:?}"),
+                };
+                let sent = &payload[field];
+                let same = match (&value, sent) {
+                    (serde_json::Value::String(s), serde_json::Value::Bool(b)) => {
+                        s.eq_ignore_ascii_case(&b.to_string())
+                    }
+                    (a, b) => a == b,
+                };
+                assert!(
+                    same,
+                    "{format}:{line}: {target}: explained {value}, sent {sent}"
+                );
+            }
+            let by_upn = one.identity().map(|name| {
+                find_user(
+                    Cursor::new(&users),
+                    InputFormat::Auto,
+                    plan_attributes(&plan),
+                    &UserKey::parse(&name),
+                )
+                .ok()
+                .flatten()
+                .map(|u| u.line)
+            });
+            assert_eq!(
+                by_upn,
+                Some(Some(*line)),
+                "{format}: the UPN finds the same user"
+            );
+        }
+    }
+}
+
+#[test]
+fn derived_values_say_where_they_come_from() {
+    use entramap::expr::eval::{Source, Value};
+    use entramap::preview::user::OneUser;
+    let cases = [
+        (
+            r#"{"accountEnabled":false}"#,
+            true,
+            "accountEnabled = false",
+        ),
+        (
+            r#"{"accountEnabled":"False"}"#,
+            true,
+            "accountEnabled = false",
+        ),
+        (
+            r#"{"accountEnabled":true,"deletedDateTime":"2024-01-01T00:00:00Z"}"#,
+            true,
+            r#"deletedDateTime = "2024-01-01T00:00:00Z""#,
+        ),
+        (
+            r#"{"accountEnabled":true}"#,
+            false,
+            "accountEnabled = true, no deletedDateTime",
+        ),
+        (
+            r#"{"displayName":"A"}"#,
+            false,
+            "no accountEnabled, no deletedDateTime",
+        ),
+    ];
+    for (json, deleted, from) in cases {
+        let user = OneUser::from_json(json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            user.get("IsSoftDeleted"),
+            Some(&Value::Bool(deleted)),
+            "{json}"
+        );
+        assert_eq!(user.derived_from("IsSoftDeleted"), Some(from), "{json}");
+    }
+    let given = OneUser::from_json(r#"{"IsSoftDeleted":true,"accountEnabled":true}"#)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        given.derived_from("IsSoftDeleted"),
+        None,
+        "a given value is not derived"
+    );
+    assert!(OneUser::from_json("[1]").is_err());
+}
+
+#[test]
+fn groups_are_previewed_with_members_resolved_against_the_users() {
+    let args = [
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.graph.json",
+        "--groups",
+        "tests/fixtures/preview/groups.jsonl",
+        "--details",
+        "--out",
+        "-",
+    ];
+    let out = entramap(&args);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("preview_groups_report", text(&out.stderr));
+    let payloads: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let group = payloads
+        .iter()
+        .find(|p| p["schemas"][0] == "urn:ietf:params:scim:schemas:core:2.0:Group")
+        .unwrap_or_else(|| panic!("a group payload"));
+    assert_eq!(group["displayName"], "sales");
+    assert_eq!(
+        group["members"],
+        serde_json::json!([{"value": "6E7B768E-07E2-4810-8459-485F84F8F204"}]),
+        "only the provisioned user is a member"
+    );
+
+    let json = entramap(&[
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.graph.json",
+        "--groups",
+        "tests/fixtures/preview/groups.jsonl",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let groups = &json["groups"];
+    assert_eq!(groups["file"], "tests/fixtures/preview/groups.jsonl");
+    assert_eq!(groups["summary"]["users_read"], 4);
+    assert_eq!(groups["summary"]["payloads"], 1);
+    assert_eq!(
+        groups["summary"]["problems"]["preview-member-not-provisioned"],
+        3
+    );
+    assert_eq!(groups["problems"][0]["user"], "sales");
 }

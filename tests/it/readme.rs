@@ -253,7 +253,11 @@ fn the_readme_walkthrough_shows_real_output() {
     let section = &readme[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
     let blocks = console_blocks(section);
-    assert_eq!(blocks.len(), 3, "preview, preview --user, eval --mapping");
+    assert_eq!(
+        blocks.len(),
+        4,
+        "preview, preview --user, eval --mapping, preview --groups"
+    );
     assert!(
         blocks
             .iter()

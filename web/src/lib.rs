@@ -179,9 +179,15 @@ fn context(name: &str) -> Context {
 /// `function_context` is `app-provisioning` (default), `hr-inbound` or `cloud-sync`.
 #[wasm_bindgen]
 pub fn check_expression(expression: &str, object: &str, function_context: &str) -> String {
+    // The context's source schema, as `entramap check` uses it (AD and Entra ID in Cloud Sync,
+    // any attribute in HR inbound).
+    let context = context(function_context);
     let options = CheckOptions {
-        context: context(function_context),
-        attributes: Attributes::Schema(entra_id().object(object_kind(object))),
+        context,
+        attributes: match entramap::expr::source::for_context(context) {
+            Some(schema) => Attributes::Schema(schema.object(object_kind(object))),
+            None => Attributes::Any,
+        },
         target_type: None,
     };
     let checked = check_text(expression, &options);

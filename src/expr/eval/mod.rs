@@ -22,7 +22,7 @@ mod functions;
 pub mod text;
 mod value;
 
-pub use functions::{Choice, Implementation, CHOICES, IMPLEMENTATIONS};
+pub use functions::{reference_markdown, Choice, Implementation, CHOICES, IMPLEMENTATIONS};
 pub use value::{quote_inexact_numbers, AppRole, JsonSource, Source, Value, ROLE_TYPE};
 
 use crate::base::text::Span;

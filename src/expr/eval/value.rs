@@ -112,7 +112,8 @@ impl Value {
 
     /// Reads a JSON value: strings, integers and Booleans as themselves, other numbers as text,
     /// `null` and `[]` as Null, arrays as multi-valued, objects with `value`/`displayName` as app
-    /// roles.
+    /// roles, other objects with an `id` (directory object references, such as Graph group
+    /// members) as that id.
     pub fn from_json(json: &serde_json::Value) -> Result<Value, String> {
         use serde_json::Value as J;
         Ok(match json {
@@ -143,6 +144,10 @@ impl Value {
             J::Object(map) => {
                 let field = |k: &str| map.get(k).and_then(J::as_str).map(str::to_owned);
                 let value = field("value");
+                // A directory object reference (a Graph group member): its id.
+                if let (None, Some(id)) = (&value, field("id")) {
+                    return Ok(Value::Str(id));
+                }
                 let display = field("displayName").or_else(|| field("display"));
                 if value.is_none() && display.is_none() {
                     return Err(

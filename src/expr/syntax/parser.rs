@@ -36,9 +36,6 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
             .with_help("Entra accepts at most 10,000 characters in one expression"),
         ));
     }
-    if let Some(expr) = super::fast::parse_fast(text) {
-        return Ok(expr);
-    }
     if let Some((depth_span, depth)) = hints::too_deep(text, MAX_NESTING) {
         return Err(Box::new(
             Diagnostic::new(
@@ -54,9 +51,8 @@ pub fn parse(text: &str) -> Result<Expr, ParseError> {
 }
 
 /// Parses with the parser generated from `grammar/expression.pest` (no size or nesting
-/// checks). [`parse`] uses it for every input its fast twin rejects, so that syntax errors come
-/// from the grammar with their hints; tests use it to check that both parsers agree.
-pub fn parse_reference(text: &str) -> Result<Expr, ParseError> {
+/// checks: [`parse`] makes them first).
+fn parse_reference(text: &str) -> Result<Expr, ParseError> {
     let mut pairs = ExpressionParser::parse(Rule::expression, text)
         .map_err(|e| Box::new(hints::explain(text, &e)))?;
     let root = pairs.next().expect("pest yields the expression rule");

@@ -14,6 +14,7 @@ mod scoping;
 mod targets;
 mod values;
 
+
 use super::{Context, Sink};
 use crate::diagnostics::rules::RuleId;
 use declarations::declarations;
@@ -43,6 +44,7 @@ pub static CHECKS: &[Check] = &[
             RuleId::UnknownTargetAttribute,
             RuleId::PrimaryKeyTarget,
             RuleId::ReadOnlyTarget,
+            RuleId::GalleryApplyOnCreate,
         ],
         run: target_attributes,
     },
@@ -103,6 +105,7 @@ pub static CHECKS: &[Check] = &[
             RuleId::ScopingUnknownAttribute,
             RuleId::ScopingUnknownOperator,
             RuleId::ScopingValue,
+            RuleId::ScopingRegexUnsupported,
             RuleId::ScopingAttributeNotAllowed,
             RuleId::ScopingOperatorType,
         ],

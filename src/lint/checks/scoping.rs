@@ -1,77 +1,12 @@
 //! Scoping filters: attribute, operator and value.
 
 use crate::base::suggest;
+use crate::diagnostics::diagnostic::Fix;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
-use crate::expr::checker;
 use crate::expr::types::Base;
 use crate::lint::{Context, Sink};
-
-/// A scoping operator: name, whether it takes a value, which types it suits.
-struct Operator {
-    name: &'static str,
-    binary: bool,
-    types: &'static [Base],
-}
-
-const STRINGISH: &[Base] = &[Base::String, Base::Integer];
-const OPERATORS: &[Operator] = &[
-    Operator {
-        name: "EQUALS",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "NOT EQUALS",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "IS TRUE",
-        binary: false,
-        types: &[Base::Boolean],
-    },
-    Operator {
-        name: "IS FALSE",
-        binary: false,
-        types: &[Base::Boolean],
-    },
-    Operator {
-        name: "IS NULL",
-        binary: false,
-        types: &[Base::Integer, Base::String, Base::Binary, Base::Boolean],
-    },
-    Operator {
-        name: "IS NOT NULL",
-        binary: false,
-        types: &[Base::Integer, Base::String, Base::Binary, Base::Boolean],
-    },
-    Operator {
-        name: "REGEX MATCH",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "NOT REGEX MATCH",
-        binary: true,
-        types: STRINGISH,
-    },
-    Operator {
-        name: "Greater_Than",
-        binary: true,
-        types: &[Base::Integer],
-    },
-    Operator {
-        name: "Greater_Than_OR_EQUALS",
-        binary: true,
-        types: &[Base::Integer],
-    },
-    Operator {
-        name: "Includes",
-        binary: true,
-        types: STRINGISH,
-    },
-];
+use crate::model::scoping::{ScopingOperator, ValueProblem, OPERATORS};
 
 pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
     for object in &cx.objects {
@@ -81,7 +16,10 @@ pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
             match attribute {
                 None => {
                     let mut d = Diagnostic::new(RuleId::ScopingUnknownAttribute, clause.attribute.span, format!("unknown source attribute `{name}` in a scoping filter"))
-                        .with_primary_label("not in the source schema");
+                        .with_primary_label("not in the source schema")
+                        .with_fix(suggest::certain(name, object.sources.names()).and_then(|c| {
+                            Fix::replace_word(clause.attribute.span, name, c)
+                        }));
                     if let Some(hint) = suggest::did_you_mean(name, object.sources.names()) {
                         d = d.with_help(hint);
                     }
@@ -94,7 +32,9 @@ pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                 ),
                 Some(_) => {}
             }
-            let Some(operator) = OPERATORS.iter().find(|o| o.name == clause.operator.value) else {
+            let Some(operator) =
+                ScopingOperator::parse(&clause.operator.value).map(ScopingOperator::info)
+            else {
                 let mut d = Diagnostic::new(
                     RuleId::ScopingUnknownOperator,
                     clause.operator.span,
@@ -118,7 +58,7 @@ pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                 sink.file(d);
                 continue;
             };
-            match (&clause.value, operator.binary) {
+            match (&clause.value, operator.takes_value) {
                 (Some(value), false) => sink.file(
                     Diagnostic::new(
                         RuleId::ScopingValue,
@@ -135,28 +75,31 @@ pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
                     )
                     .with_primary_label("no value to compare with"),
                 ),
-                (Some(value), true) => {
-                    if operator.name.starts_with("Greater_Than")
-                        && value.value.trim().parse::<i64>().is_err()
-                    {
-                        sink.file(Diagnostic::new(
+                (Some(value), true) => match operator.operator.value_problem(&value.value) {
+                    Some(ValueProblem::NotANumber) => sink.file(Diagnostic::new(
+                        RuleId::ScopingValue,
+                        value.span,
+                        format!(
+                            "`{}` compares whole numbers; `{}` is not one",
+                            operator.name, value.value
+                        ),
+                    )),
+                    Some(ValueProblem::InvalidRegex(problem)) => sink.file(
+                        Diagnostic::new(
                             RuleId::ScopingValue,
                             value.span,
-                            format!(
-                                "`{}` compares whole numbers; `{}` is not one",
-                                operator.name, value.value
-                            ),
-                        ));
-                    } else if operator.name.ends_with("REGEX MATCH") {
-                        if let Some(problem) = checker::regex_problem(&value.value) {
-                            sink.file(Diagnostic::new(
-                                RuleId::ScopingValue,
-                                value.span,
-                                format!("invalid regular expression: {problem}"),
-                            ));
-                        }
-                    }
-                }
+                            format!("invalid regular expression: {problem}"),
+                        )
+                        .with_primary_label("this pattern")
+                        .with_note("Entra uses .NET regular expressions"),
+                    ),
+                    Some(problem @ ValueProblem::UnsupportedRegex(_)) => sink.file(
+                        Diagnostic::new(RuleId::ScopingRegexUnsupported, value.span, problem.to_string())
+                            .with_primary_label("valid .NET, not evaluated by entramap")
+                            .with_help("`entramap preview` cannot evaluate this filter; rewrite the pattern without look-around or back-references if you can"),
+                    ),
+                    None => {}
+                },
                 (None, false) => {}
             }
             if let Some(a) = attribute {

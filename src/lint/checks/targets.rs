@@ -6,8 +6,9 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::lint::{Context, Sink};
-use crate::model::profile::Mutability;
+use crate::model::profile::{ApplyDefault, Mutability};
 use crate::model::target_path;
+use crate::model::Apply;
 use std::collections::HashMap;
 
 pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
@@ -41,7 +42,18 @@ pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                         object.kind.as_str()
                     ),
                 )
-                .with_primary_label("unknown target attribute");
+                .with_primary_label("unknown target attribute")
+                .with_fix(
+                    suggest::certain(&target.value, targets.names())
+                        .filter(|c| !other_filter_value(&target.value, c))
+                        .and_then(|c| {
+                            crate::diagnostics::diagnostic::Fix::replace_word(
+                                target.content_span(),
+                                &target.value,
+                                c,
+                            )
+                        }),
+                );
                 let declare = format!(
                     "if the service provider has it, declare it under `target_attributes: {{{}: [{{name: ..., type: ...}}]}}` (the portal's \"Edit attribute list for customappsso\")",
                     object.kind.plural()
@@ -76,6 +88,19 @@ pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
                     .with_help(
                         "remove the mapping: the service provider ignores or rejects writes to it",
                     ),
+                );
+            } else if attribute.apply == ApplyDefault::OnCreate
+                && mapping.apply.value == Apply::Always
+            {
+                sink.mapping(
+                    at,
+                    Diagnostic::new(
+                        RuleId::GalleryApplyOnCreate,
+                        target.content_span(),
+                        format!("the gallery app writes `{}` only when the object is created", target.value),
+                    )
+                    .with_primary_label("applied on create and update here")
+                    .with_help("add `apply: on-create` as Microsoft's default mapping does; updates may be refused or overwrite what the app manages itself"),
                 );
             }
         }

@@ -16,7 +16,7 @@ use crate::base::text::Source;
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
-use crate::diagnostics::FileReport;
+use crate::diagnostics::{FileReport, Omitted, MAX_FINDINGS_PER_FILE};
 use crate::expr::source::SourceAttribute;
 use crate::expr::types::Base;
 use crate::model::profile::{ReferencedObject, TargetAttribute};
@@ -75,8 +75,11 @@ pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
 pub struct Loaded {
     /// The model, as far as it could be built.
     pub file: Option<MappingFile>,
-    /// Loader findings.
+    /// Loader findings, at most [`MAX_FINDINGS_PER_FILE`].
     pub diagnostics: Vec<Diagnostic>,
+    /// Loader findings past [`MAX_FINDINGS_PER_FILE`], only counted (a file of a few megabytes
+    /// can hold a million tiny mistakes).
+    pub omitted: Vec<Omitted>,
 }
 
 impl Loaded {
@@ -100,6 +103,7 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
     let fail = |d: Diagnostic| Loaded {
         file: None,
         diagnostics: vec![d],
+        omitted: Vec::new(),
     };
     if text.len() > MAX_FILE_BYTES {
         return fail(
@@ -159,11 +163,13 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         text,
         format,
         diagnostics: Vec::new(),
+        omitted: Vec::new(),
     };
     let file = builder.file(&root);
     Loaded {
         file,
         diagnostics: builder.diagnostics,
+        omitted: builder.omitted,
     }
 }
 
@@ -171,6 +177,7 @@ struct Builder<'a> {
     text: &'a str,
     format: FileFormat,
     diagnostics: Vec<Diagnostic>,
+    omitted: Vec<Omitted>,
 }
 
 /// The entries of a mapping node, checked against the known keys.
@@ -236,7 +243,22 @@ const TARGET_ATTRIBUTE_KEYS: &[&str] = &[
 
 impl Builder<'_> {
     fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+        if self.diagnostics.len() < MAX_FINDINGS_PER_FILE {
+            self.diagnostics.push(diagnostic);
+            return;
+        }
+        match self
+            .omitted
+            .iter_mut()
+            .find(|o| o.rule == diagnostic.rule && o.severity == diagnostic.severity)
+        {
+            Some(o) => o.count += 1,
+            None => self.omitted.push(Omitted {
+                rule: diagnostic.rule,
+                severity: diagnostic.severity,
+                count: 1,
+            }),
+        }
     }
 
     fn wrong_type(&mut self, node: &Node, key: &str, expected: &str) {
@@ -276,6 +298,11 @@ impl Builder<'_> {
                     format!("unknown key `{name}` in `{what}`"),
                 )
                 .with_primary_label("not a key of this section");
+                d = d.with_fix(
+                    crate::base::suggest::certain(name, known.iter().copied()).and_then(|c| {
+                        crate::diagnostics::diagnostic::Fix::replace_word(key.span, name, c)
+                    }),
+                );
                 d = match crate::base::suggest::did_you_mean(name, known.iter().copied()) {
                     Some(hint) => d.with_help(hint),
                     None => d.with_help(format!(

@@ -1,0 +1,41 @@
+//! `entramap lsp`: the language server on stdin and stdout.
+
+use super::{EXIT_FINDINGS, EXIT_OK};
+use entramap::lsp::{serve, Error, Options};
+use lsp_server::Connection;
+
+/// Arguments of `entramap lsp`.
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Accepted for editors that pass it; stdio is the only transport.
+    #[arg(long)]
+    stdio: bool,
+    /// Milliseconds to wait after a change for further changes before checking.
+    #[arg(long, default_value_t = 10)]
+    debounce_ms: u64,
+}
+
+/// Runs `entramap lsp` until the client says `exit`: status 0 after `shutdown`, else 1.
+pub fn run(args: LspArgs) -> u8 {
+    let _ = args.stdio;
+    let options = Options {
+        debounce: std::time::Duration::from_millis(args.debounce_ms),
+    };
+    match run_stdio(options) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            // The protocol asks for status 1 when the session did not end with `shutdown`.
+            eprintln!("entramap lsp: {e}");
+            EXIT_FINDINGS
+        }
+    }
+}
+
+/// Serves the protocol on stdin and stdout until the client says `exit`.
+fn run_stdio(options: Options) -> Result<(), Error> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection, options)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Initialize, open, change, diagnostics, shutdown: the document lifecycle.
+
+use super::client::{uri, utf16_position, Client};
+use lsp_types::{DiagnosticSeverity, NumberOrString};
+use serde_json::json;
+
+/// A clean mapping file that further mappings are appended to.
+pub const HEAD: &str = "entramap: 1\napp: Test\ntarget: scim-core\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n";
+
+#[test]
+fn initialize_announces_the_features_and_utf16_by_default() {
+    let client = Client::start(&[]);
+    let capabilities = &client.capabilities["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(client.capabilities["serverInfo"]["name"], "entramap");
+    client.shutdown();
+}
+
+#[test]
+fn utf8_is_used_when_the_client_offers_it() {
+    let client = Client::start(&["utf-16", "utf-8"]);
+    assert_eq!(
+        client.capabilities["capabilities"]["positionEncoding"],
+        "utf-8"
+    );
+    client.shutdown();
+}
+
+/// A mapping whose expression has a typo after `ü` and an emoji on the same line.
+fn unicode_mapping() -> String {
+    format!("{HEAD}  - target: displayName\n    expression: Join(\"ü😀\", [givenNme])\n")
+}
+
+#[test]
+fn diagnostics_on_open_point_at_the_typo_in_utf16() {
+    let mut client = Client::start(&[]);
+    let text = unicode_mapping();
+    let doc = uri("tests/fixtures/lsp/unicode.entramap.yaml");
+    client.open(&doc, &text);
+    let published = client.diagnostics(&doc);
+    assert_eq!(published.version, Some(1));
+    let [d] = published.diagnostics.as_slice() else {
+        panic!("one finding: {:?}", published.diagnostics);
+    };
+    assert_eq!(
+        d.code,
+        Some(NumberOrString::String("unknown-source-attribute".into()))
+    );
+    assert_eq!(d.severity, Some(DiagnosticSeverity::ERROR));
+    assert_eq!(d.source.as_deref(), Some("entramap"));
+    assert!(
+        d.message.contains("did you mean `givenName`?"),
+        "{}",
+        d.message
+    );
+    let (line, character) = utf16_position(&text, "[givenNme]");
+    assert_eq!(
+        (d.range.start.line, d.range.start.character),
+        (line, character)
+    );
+    assert_eq!(d.range.end.character, character + "[givenNme]".len() as u32);
+    // `ü` is 2 bytes and 1 UTF-16 unit, the emoji 4 bytes and 2 units.
+    let column = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .find("[givenNme]")
+        .unwrap() as u32;
+    assert_eq!(character, column - 1 - 2);
+    client.shutdown();
+}
+
+#[test]
+fn diagnostics_in_utf8_count_bytes() {
+    let mut client = Client::start(&["utf-8"]);
+    let text = unicode_mapping();
+    let doc = uri("tests/fixtures/lsp/unicode8.entramap.yaml");
+    client.open(&doc, &text);
+    let published = client.diagnostics(&doc);
+    let d = &published.diagnostics[0];
+    let line = text.lines().nth(d.range.start.line as usize).unwrap();
+    assert_eq!(
+        d.range.start.character as usize,
+        line.find("[givenNme]").unwrap()
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_change_rechecks_and_a_fixed_document_is_clean() {
+    let mut client = Client::start(&[]);
+    let text = unicode_mapping();
+    let doc = uri("tests/fixtures/lsp/change.entramap.yaml");
+    client.open(&doc, &text);
+    assert_eq!(client.diagnostics(&doc).diagnostics.len(), 1);
+    let (line, character) = utf16_position(&text, "Nme]");
+    // Insert the missing `a` after `givenN`.
+    client.change(&doc, 2, [line, character + 1], [line, character + 1], "a");
+    let published = client.diagnostics(&doc);
+    assert_eq!(published.version, Some(2));
+    assert_eq!(published.diagnostics, vec![]);
+    client.shutdown();
+}
+
+#[test]
+fn queued_changes_are_checked_once() {
+    let mut client = Client::start_with(&[], std::time::Duration::from_millis(50));
+    let doc = uri("tests/fixtures/lsp/burst.entramap.yaml");
+    client.open(&doc, HEAD);
+    assert_eq!(client.diagnostics(&doc).diagnostics, vec![]);
+    for version in 2..=20 {
+        let text = format!("{HEAD}  - target: title\n    expression: ToLowr([mail]) # {version}\n");
+        client.change_all(&doc, version, &text);
+    }
+    let published = client.diagnostics(&doc);
+    assert_eq!(
+        published.version,
+        Some(20),
+        "only the last version is checked"
+    );
+    assert_eq!(published.diagnostics.len(), 1);
+    // A request after the burst is answered, so nothing else was published in between.
+    client.request("entramap/nothing", json!({})).ok();
+    assert!(!client.has_pending("textDocument/publishDiagnostics"));
+    client.shutdown();
+}
+
+#[test]
+fn half_typed_documents_still_get_diagnostics() {
+    let mut client = Client::start(&[]);
+    let doc = uri("tests/fixtures/lsp/half.entramap.yaml");
+    for (version, text) in [
+        (
+            1,
+            format!("{HEAD}  - target: title\n    expression: Join(\" \", [mail]"),
+        ),
+        (2, format!("{HEAD}  - target: title\n    expression: [")),
+        (3, format!("{HEAD}  - target: title\n    expr")),
+        (4, "entramap: 1\napp: [".to_owned()),
+    ] {
+        if version == 1 {
+            client.open(&doc, &text);
+        } else {
+            client.change_all(&doc, version, &text);
+        }
+        let published = client.diagnostics(&doc);
+        assert_eq!(published.version, Some(version));
+        assert!(
+            !published.diagnostics.is_empty(),
+            "version {version}: {text}"
+        );
+    }
+    client.shutdown();
+}
+
+#[test]
+fn secondary_labels_are_related_information() {
+    let mut client = Client::start(&[]);
+    let doc = uri("tests/fixtures/lsp/related.entramap.yaml");
+    let text =
+        format!("{HEAD}  - target: externalId\n    source: objectId\n    matching_precedence: 1\n");
+    client.open(&doc, &text);
+    let published = client.diagnostics(&doc);
+    let d = published
+        .diagnostics
+        .iter()
+        .find(|d| {
+            d.code
+                == Some(NumberOrString::String(
+                    "matching-precedence-duplicate".into(),
+                ))
+        })
+        .expect("the duplicate precedence is found");
+    let related = d.related_information.as_ref().expect("related information");
+    assert_eq!(related[0].location.uri, doc);
+    assert_eq!(related[0].location.range.start.line, 6);
+    assert_eq!(related[0].message, "first used here");
+    client.shutdown();
+}
+
+#[test]
+fn closing_a_document_clears_its_diagnostics() {
+    let mut client = Client::start(&[]);
+    let doc = uri("tests/fixtures/lsp/close.entramap.yaml");
+    client.open(&doc, &unicode_mapping());
+    assert_eq!(client.diagnostics(&doc).diagnostics.len(), 1);
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": doc}}),
+    );
+    assert_eq!(client.diagnostics(&doc).diagnostics, vec![]);
+    client.shutdown();
+}
+
+#[test]
+fn unknown_requests_and_bad_parameters_are_errors_not_hangups() {
+    let mut client = Client::start(&[]);
+    let error = client.request("entramap/nothing", json!({})).unwrap_err();
+    assert!(error.contains("entramap/nothing"), "{error}");
+    let error = client
+        .request("textDocument/hover", json!({"nope": 1}))
+        .unwrap_err();
+    assert!(error.contains("invalid parameters"), "{error}");
+    // Still serving.
+    let doc = uri("tests/fixtures/lsp/after.entramap.yaml");
+    client.open(&doc, &unicode_mapping());
+    assert_eq!(client.diagnostics(&doc).diagnostics.len(), 1);
+    client.shutdown();
+}
