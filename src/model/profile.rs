@@ -651,7 +651,9 @@ pub fn built_in(name: &str) -> Result<Profile, ProfileError> {
     static PARSED: std::sync::OnceLock<Vec<Cell>> = std::sync::OnceLock::new();
     let cells = PARSED.get_or_init(|| BUILT_IN.iter().map(|_| Cell::new()).collect());
     match BUILT_IN.iter().position(|(n, _)| *n == name) {
-        Some(i) => cells[i].get_or_init(|| resolve(name, None, &read_from_disk, 0)).clone(),
+        Some(i) => cells[i]
+            .get_or_init(|| resolve(name, None, &read_from_disk, 0))
+            .clone(),
         None => resolve(name, None, &read_from_disk, 0),
     }
 }

@@ -14,7 +14,6 @@ mod scoping;
 mod targets;
 mod values;
 
-
 use super::{Context, Sink};
 use crate::diagnostics::rules::RuleId;
 use declarations::declarations;
