@@ -1,13 +1,14 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
 use super::{
-    count, emit, emit_with, finding_counts, print_summary, use_color, FailOn, Stream,
+    count, emit, emit_with, finding_counts, print_summary, quiet, use_color, FailOn, Stream,
     EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
-use entramap::base::fs::read_stream_text_limited;
+use entramap::base::fs::{read_stream_text_limited, write_atomically};
 use entramap::diagnostics::report::{self, diagnostic_json, FileReport, Format, Summary};
+use entramap::lint::fix::apply_fixes;
 use entramap::lint::{discover, lint_file, lint_source, LintReport};
-use entramap::model::MAX_FILE_BYTES;
+use entramap::model::{read_mapping_file, MAX_FILE_BYTES};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `entramap lint`.
@@ -26,6 +27,11 @@ pub struct LintArgs {
     /// The lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+    /// Apply the certain fixes (function-name case, a Connect Sync function with a provisioning
+    /// equivalent, a did-you-mean with one candidate) to the files, atomically, then report
+    /// what remains.
+    #[arg(long)]
+    fix: bool,
 }
 
 /// Runs `entramap lint`.
@@ -36,6 +42,10 @@ pub fn run(args: LintArgs) -> u8 {
         args.paths
     };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.fix {
+        eprintln!("entramap: --fix rewrites files; it does not apply to standard input (`-`)");
+        return EXIT_USAGE;
+    }
     let on_disk: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.as_os_str() != "-")
@@ -73,7 +83,29 @@ pub fn run(args: LintArgs) -> u8 {
             }
         }
     }
-    results.extend(files.iter().map(|f| lint_file(f)));
+    for file in &files {
+        let mut result = lint_file(file);
+        if args.fix {
+            match fix_file(file, &result) {
+                Ok(0) => {}
+                Ok(applied) => {
+                    if !quiet() {
+                        eprintln!(
+                            "entramap: {}: {}",
+                            file.display(),
+                            count(applied, "fix applied", "fixes applied")
+                        );
+                    }
+                    result = lint_file(file);
+                }
+                Err(e) => {
+                    eprintln!("entramap: cannot write {}: {e}", file.display());
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        results.push(result);
+    }
     let mappings: usize = results.iter().map(|r| r.mappings).sum();
     let suppressed: usize = results.iter().map(|r| r.suppressed.len()).sum();
     let configuration_error = results.iter().any(LintReport::configuration_error);
@@ -134,4 +166,20 @@ pub fn run(args: LintArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Applies the certain fixes of `result`'s findings to `file` (read again as lint read it) and
+/// writes it atomically; how many were applied.
+fn fix_file(file: &Path, result: &LintReport) -> std::io::Result<usize> {
+    if result.report.diagnostics.iter().all(|d| d.fix.is_none()) {
+        return Ok(0);
+    }
+    let Ok(text) = read_mapping_file(file) else {
+        return Ok(0);
+    };
+    let (fixed, applied) = apply_fixes(&text, &result.report.diagnostics);
+    if applied > 0 {
+        write_atomically(file, fixed.as_bytes())?;
+    }
+    Ok(applied)
 }

@@ -6,6 +6,7 @@
 //! [`discover`] finds mapping files under directories.
 
 pub mod checks;
+pub mod fix;
 
 use crate::base::text::Source;
 use crate::diagnostics::rules::RuleId;

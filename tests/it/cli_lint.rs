@@ -320,3 +320,47 @@ fn json_lists_suppressed_findings_with_their_reasons() {
     assert_eq!(suppressed["span"]["start"]["line"], 4);
     assert_eq!(suppressed["severity"], "warning");
 }
+
+#[test]
+fn fix_applies_the_certain_fixes_atomically_and_reports_what_remains() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("idmelon-typo.entramap.yaml");
+    let original =
+        std::fs::read_to_string(root().join("examples/broken/idmelon-typo.entramap.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, &original).unwrap_or_else(|e| panic!("{e}"));
+    let path = file.display().to_string();
+
+    let output = entramap(&["lint", "--fix", &path, "--format", "json"], root());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("2 fixes applied"),
+        "{}",
+        stderr(&output)
+    );
+    let fixed = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}"));
+    let expected = original
+        .replace("'Join(\" \", [givenNme]", "'Join(\" \", [givenName]")
+        .replace("LCase([department])", "ToLower([department])");
+    assert_ne!(expected, original);
+    assert_eq!(
+        fixed, expected,
+        "only the two certain fixes changed the file"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        json["summary"]["errors"], 1,
+        "the finding without a certain fix remains"
+    );
+
+    let again = entramap(&["lint", "--fix", &path], root());
+    assert!(!stderr(&again).contains("applied"), "{}", stderr(&again));
+    assert_eq!(
+        std::fs::read_to_string(&file).ok().as_deref(),
+        Some(fixed.as_str())
+    );
+
+    let piped = entramap(&["lint", "--fix", "-"], root());
+    assert_eq!(piped.status.code(), Some(2), "{}", stderr(&piped));
+}
