@@ -288,24 +288,6 @@ fn read_user(args: &EvalArgs, text: &str) -> Result<OneUser, String> {
     }
 }
 
-fn snippet(text: &str, step: &TraceStep) -> String {
-    let raw = text.get(step.span.start..step.span.end).unwrap_or("");
-    let flat: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 72 {
-        format!("{}…", flat.chars().take(71).collect::<String>())
-    } else {
-        flat
-    }
-}
-
-fn trace_result(result: &TraceResult) -> String {
-    match result {
-        TraceResult::Value(v) => v.to_string(),
-        TraceResult::NotFlowing(reason) => format!("does not flow ({})", reason.as_str()),
-        TraceResult::Failed => "error".to_owned(),
-    }
-}
-
 /// Whether the expression reads the attribute `name`.
 fn reads(text: &str, name: &str) -> bool {
     let mut attributes = entramap::preview::record::Attributes::default();
@@ -324,24 +306,15 @@ fn derived_note(text: &str, step: &TraceStep, user: &OneUser) -> String {
         .map_or_else(String::new, |from| format!(" (from {from})"))
 }
 
-/// The trace as text: each sub-expression, then its result, indented by depth after `margin`.
+/// The trace as text: each sub-expression, then its result (with where a derived value came
+/// from), indented by depth after `margin`.
 pub(super) fn render_trace(
     text: &str,
     trace: &[TraceStep],
     user: &OneUser,
     margin: &str,
 ) -> String {
-    let mut out = String::new();
-    for step in trace {
-        let indent = format!("{margin}{}", "  ".repeat(step.depth));
-        out.push_str(&format!(
-            "{indent}{}\n{indent}  => {}{}\n",
-            escape_controls(&snippet(text, step)),
-            escape_controls(&trace_result(&step.result)),
-            escape_controls(&derived_note(text, step, user))
-        ));
-    }
-    out
+    eval::trace_text_with(text, trace, margin, |step| derived_note(text, step, user))
 }
 
 fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluation) -> u8 {

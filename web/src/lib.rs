@@ -427,6 +427,6 @@ mod tests {
             .unwrap();
         let from = typo["span"]["from"].as_u64().unwrap() as usize;
         let to = typo["span"]["to"].as_u64().unwrap() as usize;
-        assert_eq!(&text[from..to], "givenNme");
+        assert_eq!(&text[from..to], "[givenNme]");
     }
 }

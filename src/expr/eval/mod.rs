@@ -308,8 +308,20 @@ impl std::fmt::Display for TraceResult {
 
 /// A trace of `text` as `entramap eval --trace` prints it: every step's sub-expression on one
 /// line (whitespace collapsed, at most 72 characters), indented two spaces per depth, and
-/// `=> result` under it.
+/// `=> result` under it. Control characters are escaped (the text may come from a file).
 pub fn trace_text(text: &str, trace: &[TraceStep]) -> String {
+    trace_text_with(text, trace, "", |_| String::new())
+}
+
+/// [`trace_text`] with every line after `margin`, and `note(step)` after each result (where a
+/// derived value came from, for instance).
+pub fn trace_text_with(
+    text: &str,
+    trace: &[TraceStep],
+    margin: &str,
+    note: impl Fn(&TraceStep) -> String,
+) -> String {
+    use crate::base::text::escape_controls;
     let mut out = String::new();
     for step in trace {
         let raw = text.get(step.span.start..step.span.end).unwrap_or("");
@@ -319,8 +331,13 @@ pub fn trace_text(text: &str, trace: &[TraceStep]) -> String {
         } else {
             flat
         };
-        let indent = "  ".repeat(step.depth);
-        out.push_str(&format!("{indent}{shown}\n{indent}  => {}\n", step.result));
+        let indent = format!("{margin}{}", "  ".repeat(step.depth));
+        out.push_str(&format!(
+            "{indent}{}\n{indent}  => {}{}\n",
+            escape_controls(&shown),
+            escape_controls(&step.result.to_string()),
+            escape_controls(&note(step))
+        ));
     }
     out
 }
