@@ -269,10 +269,7 @@ fn read_user(args: &EvalArgs, text: &str) -> Result<OneUser, String> {
             .and_then(|t| OneUser::from_json(&t))
             .map_err(|e| format!("--user {user}: {e}"));
     };
-    let mut wanted = entramap::preview::record::Attributes::default();
-    if let Ok(expr) = entramap::expr::syntax::parse(text) {
-        user::collect_attributes(&expr, &mut wanted);
-    }
+    let wanted = attributes_read(text);
     let key = UserKey::parse(user);
     let name = export.display();
     let input: Box<dyn std::io::BufRead> = if export.as_os_str() == "-" {
@@ -288,13 +285,13 @@ fn read_user(args: &EvalArgs, text: &str) -> Result<OneUser, String> {
     }
 }
 
-/// Whether the expression reads the attribute `name`.
-fn reads(text: &str, name: &str) -> bool {
+/// The attributes the expression reads (none when it does not parse).
+fn attributes_read(text: &str) -> entramap::preview::record::Attributes {
     let mut attributes = entramap::preview::record::Attributes::default();
     if let Ok(expr) = entramap::expr::syntax::parse(text) {
         user::collect_attributes(&expr, &mut attributes);
     }
-    attributes.lookup(name).is_some()
+    attributes
 }
 
 /// A trace step that reads a derived attribute says where its value came from.
@@ -381,10 +378,11 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
             };
             if let Some(object) = document.as_object_mut() {
                 object.insert("result".to_owned(), result_json);
+                let read = attributes_read(text);
                 let derived: Vec<_> = user
                     .derived
                     .iter()
-                    .filter(|d| reads(text, &d.attribute))
+                    .filter(|d| read.lookup(&d.attribute).is_some())
                     .map(|d| json!({"attribute": d.attribute, "value": d.value.to_json(), "from": d.from}))
                     .collect();
                 if !derived.is_empty() {
