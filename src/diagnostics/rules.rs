@@ -404,6 +404,61 @@ pub fn explain(rule: &Rule) -> String {
     )
 }
 
+/// Where `docs/rules.md` is published, from `Cargo.toml`'s `repository`:
+/// `<repository>/blob/main/docs/rules.md`, or `None` while the package names no repository.
+pub fn published_docs() -> Option<String> {
+    docs_in_repository(env!("CARGO_PKG_REPOSITORY"))
+}
+
+/// `docs/rules.md` in the repository at `repository` (`None` when it is empty).
+fn docs_in_repository(repository: &str) -> Option<String> {
+    let repository = repository.trim().trim_end_matches('/');
+    let repository = repository.strip_suffix(".git").unwrap_or(repository);
+    (!repository.is_empty()).then(|| format!("{repository}/blob/main/docs/rules.md"))
+}
+
+impl Layer {
+    /// Which commands report the rules of this layer, for the rule reference.
+    pub fn reported_by(self) -> &'static str {
+        match self {
+            Layer::Expression => "`entramap check`, and every expression in `entramap lint`",
+            Layer::Mapping => "`entramap lint`",
+            Layer::Preview => "`entramap preview`",
+            Layer::Evaluation => "`entramap eval`",
+            Layer::Format => "`entramap fmt`",
+        }
+    }
+}
+
+/// The generated part of `docs/rules.md`: an index, then one section per rule (its heading is
+/// the id, so `rules.md#<id>` links to it) with severity, reporting commands, explanation and
+/// the bad and fixed examples. A test keeps the file equal to it.
+pub fn reference_markdown() -> String {
+    let cell = |text: &str| text.replace('|', "\\|");
+    let mut out = String::from("| rule | severity | summary |\n|---|---|---|\n");
+    for rule in RULES {
+        out.push_str(&format!(
+            "| [`{id}`](#{id}) | {} | {} |\n",
+            rule.severity,
+            cell(rule.summary),
+            id = rule.id,
+        ));
+    }
+    for rule in RULES {
+        out.push_str(&format!(
+            "\n## {id}\n\n{summary}\n\nSeverity: **{severity}**. Reported by {by}.\n\n{explanation}\n\nBad:\n\n```text\n{bad}\n```\n\nFixed:\n\n```text\n{good}\n```\n",
+            id = rule.id,
+            summary = rule.summary,
+            severity = rule.severity,
+            by = rule.layer.reported_by(),
+            explanation = rule.explanation,
+            bad = rule.bad,
+            good = rule.good,
+        ));
+    }
+    out
+}
+
 /// An example indented by four spaces, every line alike, so that it pastes as the YAML it is.
 fn indent(example: &str) -> String {
     example
@@ -416,6 +471,21 @@ fn indent(example: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_published_docs_follow_the_repository() {
+        assert_eq!(docs_in_repository(""), None);
+        for repository in [
+            "https://github.com/o/entramap",
+            "https://github.com/o/entramap/",
+            "https://github.com/o/entramap.git",
+        ] {
+            assert_eq!(
+                docs_in_repository(repository).as_deref(),
+                Some("https://github.com/o/entramap/blob/main/docs/rules.md")
+            );
+        }
+    }
 
     #[test]
     fn ids_are_unique_kebab_case() {

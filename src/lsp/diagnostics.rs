@@ -6,7 +6,11 @@ use super::Overlay;
 use crate::diagnostics::{Diagnostic, RuleId, Severity};
 use crate::lint::{lint_source_with, LintReport};
 use crate::Span;
-use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString};
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Url,
+};
+use std::sync::OnceLock;
 
 /// The findings of a mapping file or target profile, as `entramap lint` reports them.
 pub fn findings(document: &Document, overlay: Overlay<'_>) -> Vec<Diagnostic> {
@@ -31,8 +35,8 @@ pub fn diagnostics(document: &Document, overlay: Overlay<'_>) -> Vec<lsp_types::
         .collect()
 }
 
-/// One finding as an LSP diagnostic: the message with its help, the rule id as code, every
-/// secondary label as related information.
+/// One finding as an LSP diagnostic: the message with its help, the rule id as code (linked to
+/// the rule's section of `docs/rules.md`), every secondary label as related information.
 pub fn to_lsp(document: &Document, d: &Diagnostic) -> lsp_types::Diagnostic {
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
@@ -55,13 +59,33 @@ pub fn to_lsp(document: &Document, d: &Diagnostic) -> lsp_types::Diagnostic {
             Severity::Note => DiagnosticSeverity::INFORMATION,
         }),
         code: Some(NumberOrString::String(d.rule.as_str().to_owned())),
-        code_description: None,
+        code_description: rule_docs(d.rule).map(|href| CodeDescription { href }),
         source: Some("entramap".to_owned()),
         message: crate::diagnostics::secrets::redact(&message).into_owned(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
     }
+}
+
+/// The rule's section of `docs/rules.md`: where the package's `repository` (Cargo.toml)
+/// publishes it, else the file in the checkout the server was built from, while it exists
+/// (`cargo install --path .` keeps it); `None` when neither is known.
+pub fn rule_docs(rule: RuleId) -> Option<Url> {
+    static DOCS: OnceLock<Option<Url>> = OnceLock::new();
+    let docs = DOCS.get_or_init(|| match crate::diagnostics::rules::published_docs() {
+        Some(published) => Url::parse(&published).ok(),
+        None => {
+            let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+            local
+                .is_file()
+                .then(|| Url::from_file_path(local).ok())
+                .flatten()
+        }
+    });
+    let mut href = docs.clone()?;
+    href.set_fragment(Some(rule.as_str()));
+    Some(href)
 }
 
 /// A target profile's findings: the reason it does not load (syntax, unknown keys, a broken

@@ -49,6 +49,10 @@ fn diagnostics_on_open_point_at_the_typo_in_utf16() {
     );
     assert_eq!(d.severity, Some(DiagnosticSeverity::ERROR));
     assert_eq!(d.source.as_deref(), Some("entramap"));
+    assert_eq!(
+        d.code_description.as_ref().map(|c| c.href.as_str()),
+        Some(expected_rule_docs("unknown-source-attribute").as_str())
+    );
     assert!(
         d.message.contains("did you mean `givenName`?"),
         "{}",
@@ -207,4 +211,23 @@ fn unknown_requests_and_bad_parameters_are_errors_not_hangups() {
     client.open(&doc, &unicode_mapping());
     assert_eq!(client.diagnostics(&doc).diagnostics.len(), 1);
     client.shutdown();
+}
+
+/// The link of a rule's explanation: `docs/rules.md#<rule>` where Cargo.toml's `repository`
+/// publishes it, else in this checkout; the section exists.
+fn expected_rule_docs(rule: &str) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/rules.md")).expect("docs/rules.md");
+    assert!(
+        docs.contains(&format!("\n## {rule}\n")),
+        "{rule} has a section"
+    );
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    if repository.is_empty() {
+        let local = lsp_types::Url::from_file_path(root.join("docs/rules.md")).expect("absolute");
+        format!("{local}#{rule}")
+    } else {
+        let repository = repository.strip_suffix(".git").unwrap_or(repository);
+        format!("{repository}/blob/main/docs/rules.md#{rule}")
+    }
 }
