@@ -7,7 +7,8 @@ use super::diagnostics::{findings, to_lsp};
 use super::document::{DocKind, Document};
 use super::Overlay;
 use crate::diagnostics::{Diagnostic, RuleId};
-use crate::model::{load_str, Allow, FileFormat, MappingFile};
+use crate::model::load::node::{read_json, Node, NodeKind};
+use crate::model::{load_str, Allow, AttributeMapping, FileFormat, MappingFile};
 use crate::Span;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
 use std::collections::HashMap;
@@ -95,14 +96,15 @@ fn action(
 }
 
 /// The `allow` entry that suppresses `d`: on its mapping when it belongs to one, else
-/// file-wide; inserted in block style (YAML files whose `allow` lists are written in block
-/// style; nothing for JSON or flow style).
+/// file-wide. In YAML it is inserted in block style (nothing when the `allow` list or the
+/// mapping is written in flow style); in JSON as a last member or list item, on its own line
+/// when the neighbours are on theirs.
 pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Span, String)> {
-    if file.format != FileFormat::Yaml
-        || NOT_SUPPRESSIBLE.contains(&d.rule)
-        || crate::lint::CONFIGURATION_RULES.contains(&d.rule)
-    {
+    if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::CONFIGURATION_RULES.contains(&d.rule) {
         return None;
+    }
+    if file.format == FileFormat::Json {
+        return json_suppression(text, file, d);
     }
     let entry = |indent: usize| {
         let pad = " ".repeat(indent);
@@ -128,13 +130,7 @@ pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Sp
             }
         };
     };
-    let (object, index) = path.strip_suffix(']')?.split_once('[')?;
-    let mappings = match object {
-        "users" => &file.users.mappings,
-        "groups" => &file.groups.mappings,
-        _ => return None,
-    };
-    let mapping = mappings.get(index.parse::<usize>().ok()?)?;
+    let mapping = mapping_at(file, path)?;
     if let Some(last) = mapping.allow.last() {
         return after_entry(text, last, &entry);
     }
@@ -160,6 +156,123 @@ pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Sp
         Span::new(line_end, line_end),
         format!("\n{pad}allow:\n{}", entry(key_column + 2)),
     ))
+}
+
+/// The attribute mapping a finding's path (`users[3]`) names.
+fn mapping_at<'a>(file: &'a MappingFile, path: &str) -> Option<&'a AttributeMapping> {
+    let (object, index) = path.strip_suffix(']')?.split_once('[')?;
+    let mappings = match object {
+        "users" => &file.users.mappings,
+        "groups" => &file.groups.mappings,
+        _ => return None,
+    };
+    mappings.get(index.parse::<usize>().ok()?)
+}
+
+/// [`suppression`] in a JSON file: a last item of the object's `allow` list, else a last
+/// member `"allow": [...]` of the mapping's object (or of the file's).
+fn json_suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Span, String)> {
+    let root = read_json(text).ok()?;
+    let entry = format!(
+        "{{\"rule\": {}, \"reason\": {}}}",
+        serde_json::Value::from(d.rule.as_str()),
+        serde_json::Value::from(REASON_PLACEHOLDER),
+    );
+    let object = match &d.path {
+        None => &root,
+        Some(path) => {
+            let target = mapping_at(file, path)?.target.span;
+            json_mappings(&root)
+                .into_iter()
+                .find(|m| json_member(m, "target").is_some_and(|value| value.span == target))?
+        }
+    };
+    let NodeKind::Map(members) = &object.kind else {
+        return None;
+    };
+    if let Some(allow) = json_member(object, "allow") {
+        let NodeKind::Seq(items) = &allow.kind else {
+            return None;
+        };
+        return Some(json_append(text, allow, items.last(), entry));
+    }
+    let member = format!("\"allow\": [{entry}]");
+    let last = members.last().map(|(key, value)| (key.span.start, value));
+    Some(match last {
+        None => json_append(text, object, None, member),
+        Some((key_start, value)) => {
+            let end = json_end(text, value);
+            let pad = json_pad(text, key_start);
+            (Span::new(end, end), format!(",{pad}{member}"))
+        }
+    })
+}
+
+/// The object mappings' items of a JSON file (`users` and `groups`, as a list or under
+/// `mappings`).
+fn json_mappings(root: &Node) -> Vec<&Node> {
+    let mut found = Vec::new();
+    for object in ["users", "groups"] {
+        let Some(value) = json_member(root, object) else {
+            continue;
+        };
+        let list = json_member(value, "mappings").unwrap_or(value);
+        if let NodeKind::Seq(items) = &list.kind {
+            found.extend(items);
+        }
+    }
+    found
+}
+
+/// The value of `key` in a JSON object.
+fn json_member<'a>(object: &'a Node, key: &str) -> Option<&'a Node> {
+    let NodeKind::Map(members) = &object.kind else {
+        return None;
+    };
+    members
+        .iter()
+        .find(|(k, _)| matches!(&k.kind, NodeKind::Str(name) if name == key))
+        .map(|(_, value)| value)
+}
+
+/// `item` added to the collection `list` after its `last` element (first when it is empty).
+fn json_append(text: &str, list: &Node, last: Option<&Node>, item: String) -> (Span, String) {
+    match last {
+        None => {
+            let open = list.span.start + 1;
+            (Span::new(open, open), item)
+        }
+        Some(last) => {
+            let end = json_end(text, last);
+            let pad = json_pad(text, last.span.start);
+            (Span::new(end, end), format!(",{pad}{item}"))
+        }
+    }
+}
+
+/// Where a JSON value ends: a scalar's span, a collection's closing bracket (after its last
+/// element's end; the reader spans only a collection's opening bracket).
+fn json_end(text: &str, node: &Node) -> usize {
+    let inner = match &node.kind {
+        NodeKind::Seq(items) => items.last().map(|item| json_end(text, item)),
+        NodeKind::Map(members) => members.last().map(|(_, value)| json_end(text, value)),
+        _ => return node.span.end,
+    };
+    let after = inner.unwrap_or(node.span.start + 1);
+    let rest = &text[after..];
+    after + rest.len() - rest.trim_start().len() + 1
+}
+
+/// The blank space before the JSON element at `start` (a line break and indentation when it is
+/// on its own line), or one space.
+fn json_pad(text: &str, start: usize) -> &str {
+    let before = &text[..start];
+    let pad = &before[before.trim_end().len()..];
+    if pad.is_empty() {
+        " "
+    } else {
+        pad
+    }
 }
 
 /// A new entry after the existing block-style entry `last` (`- rule: ...` on its own line).
@@ -244,6 +357,62 @@ mod tests {
         );
         assert_eq!(after.suppressed.len(), report.suppressed.len() + 1, "{out}");
         out
+    }
+
+    /// Lints `text` as a JSON mapping file, applies the suppression of its `rule` finding and
+    /// checks that the result is valid JSON in which the finding is suppressed.
+    fn suppress_json(text: &str, rule_of: &str) -> String {
+        let name = "a.entramap.json";
+        let report = crate::lint::lint_source(name, text, None);
+        let file = load_str(name, text).file.expect("loads");
+        let d = report
+            .report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == rule_of)
+            .unwrap_or_else(|| panic!("{rule_of} in {:?}", report.report.diagnostics));
+        let (span, insert) = suppression(text, &file, d).expect("an edit");
+        let mut out = text.to_owned();
+        out.replace_range(span.start..span.end, &insert);
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap_or_else(|e| panic!("valid JSON ({e}): {out}"));
+        let after = crate::lint::lint_source(name, &out, None);
+        assert!(
+            after.report.diagnostics.iter().all(|x| x.rule != rule_of),
+            "suppressed: {out}"
+        );
+        assert_eq!(after.suppressed.len(), report.suppressed.len() + 1, "{out}");
+        out
+    }
+
+    const JSON_HEAD: &str = r#"{"entramap": 1, "app": "T", "users": [{"target": "userName", "source": "userPrincipalName", "matching_precedence": 1}, {"target": "active", "expression": "Not([IsSoftDeleted])"}"#;
+
+    #[test]
+    fn json_mapping_findings_get_an_allow_member() {
+        let text = format!(
+            r#"{JSON_HEAD}, {{"target": "title", "expression": "Instr([mail], \"@\")"}}]}}"#
+        );
+        let out = suppress_json(&text, "function-name-case");
+        assert!(out.ends_with(r#""expression": "Instr([mail], \"@\")", "allow": [{"rule": "function-name-case", "reason": "<say why this finding is acceptable>"}]}]}"#), "{out}");
+    }
+
+    #[test]
+    fn json_allow_lists_get_a_last_entry_on_its_own_line() {
+        let text = "{\n  \"entramap\": 1,\n  \"app\": \"T\",\n  \"users\": {\n    \"mappings\": [\n      {\"target\": \"userName\", \"source\": \"userPrincipalName\", \"matching_precedence\": 1},\n      {\"target\": \"active\", \"expression\": \"Not([IsSoftDeleted])\"},\n      {\n        \"target\": \"title\",\n        \"expression\": \"Instr(ToLower([proxyAddresses]), \\\"@\\\")\",\n        \"allow\": [\n          {\"rule\": \"multivalue-argument\", \"reason\": \"known\"}\n        ]\n      }\n    ]\n  }\n}\n";
+        let out = suppress_json(text, "function-name-case");
+        assert!(out.contains("\"known\"},\n          {\"rule\": \"function-name-case\", \"reason\": \"<say why this finding is acceptable>\"}\n        ]"), "{out}");
+    }
+
+    #[test]
+    fn json_file_findings_get_a_top_level_allow() {
+        let text = "{\n  \"entramap\": 1,\n  \"app\": \"T\",\n  \"users\": [\n    {\"target\": \"userName\", \"source\": \"userPrincipalName\", \"matching_precedence\": 1}\n  ]\n}";
+        let out = suppress_json(text, "is-soft-deleted-unmapped");
+        assert!(out.ends_with("\n  ],\n  \"allow\": [{\"rule\": \"is-soft-deleted-unmapped\", \"reason\": \"<say why this finding is acceptable>\"}]\n}"), "{out}");
+        let listed = suppress_json(
+            &text.replace("\n  ]\n}", "\n  ],\n  \"allow\": []\n}"),
+            "is-soft-deleted-unmapped",
+        );
+        assert!(listed.ends_with("\"allow\": [{\"rule\": \"is-soft-deleted-unmapped\", \"reason\": \"<say why this finding is acceptable>\"}]\n}"), "{listed}");
     }
 
     const HEAD: &str = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n";

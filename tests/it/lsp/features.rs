@@ -297,6 +297,32 @@ fn suppress_with_a_reason_inserts_an_allow_entry() {
 }
 
 #[test]
+fn suppress_with_a_reason_in_a_json_file_inserts_an_allow_member() {
+    let mut client = Client::start(&[]);
+    let text = "{\n  \"entramap\": 1,\n  \"app\": \"Test\",\n  \"users\": [\n    {\"target\": \"userName\", \"source\": \"userPrincipalName\", \"matching_precedence\": 1},\n    {\"target\": \"active\", \"expression\": \"Not([IsSoftDeleted])\"},\n    {\n      \"target\": \"title\",\n      \"expression\": \"Instr([mail], \\\"@\\\")\"\n    }\n  ]\n}\n";
+    let doc = open(&mut client, "suppress.entramap.json", text);
+    let actions = actions_at(&mut client, &doc, text, "Instr");
+    let suppress = actions
+        .iter()
+        .find(|a| a["title"] == "Suppress `function-name-case` in this mapping (with a reason)")
+        .unwrap_or_else(|| panic!("a suppression: {actions:?}"));
+    let out = apply(text, &suppress["edit"]["changes"][doc.as_str()]);
+    let json: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(
+        json["users"][2]["allow"],
+        json!([{"rule": "function-name-case", "reason": "<say why this finding is acceptable>"}])
+    );
+    assert!(
+        out.contains("\\\"@\\\")\",\n      \"allow\": [{\"rule\": \"function-name-case\""),
+        "on its own line, at the mapping's indentation: {out}"
+    );
+    client.change_all(&doc, 2, &out);
+    let after = client.diagnostics(&doc);
+    assert_eq!(after.diagnostics, vec![], "{out}");
+    client.shutdown();
+}
+
+#[test]
 fn formatting_is_the_fmt_rewrite() {
     let mut client = Client::start(&[]);
     let text = format!(
