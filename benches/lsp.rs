@@ -114,8 +114,9 @@ impl Client {
     }
 }
 
-/// One-character edits of the last expression of `text` (a space in and out of a string),
-/// each waited for until its diagnostics arrive.
+/// One-character edits of the last expression of `text` (a space in and out of its string
+/// literal `"none"`, so that every version lints like the original, without findings), each
+/// waited for until its diagnostics arrive.
 fn changes(c: &mut Criterion, name: &str, options: Options, text: &str) -> Client {
     let client = Client::start(options);
     let uri = "file:///bench/thousand.entramap.yaml";
@@ -123,25 +124,31 @@ fn changes(c: &mut Criterion, name: &str, options: Options, text: &str) -> Clien
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
     );
-    client.diagnostics(1);
-    let last_line = text.lines().count() as u32 - 1;
+    assert_eq!(client.diagnostics(1), 0, "the benchmark file is clean");
+    let (line, literal) = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| l.find("\"none\"").map(|at| (i as u32, at as u32)))
+        .last()
+        .expect("an expression with \"none\"");
+    let inside = literal + 2;
     let mut version = 1;
     c.bench_function(name, |b| {
         b.iter(|| {
             version += 1;
             let (start, end, insert) = if version % 2 == 0 {
-                (15, 15, " ")
+                (inside, inside, " ")
             } else {
-                (15, 16, "")
+                (inside, inside + 1, "")
             };
             client.notify(
                 "textDocument/didChange",
                 json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
-                    "range": {"start": {"line": last_line, "character": start},
-                              "end": {"line": last_line, "character": end}},
+                    "range": {"start": {"line": line, "character": start},
+                              "end": {"line": line, "character": end}},
                     "text": insert}]}),
             );
-            client.diagnostics(version)
+            assert_eq!(client.diagnostics(version), 0, "version {version} is clean");
         })
     });
     client

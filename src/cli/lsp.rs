@@ -10,7 +10,8 @@ pub struct LspArgs {
     /// Accepted for editors that pass it; stdio is the only transport.
     #[arg(long)]
     stdio: bool,
-    /// Milliseconds to wait after a change for further changes before checking.
+    /// The debounce window in milliseconds: a change within it of the previous change waits
+    /// this long for further changes before checking (an isolated change is checked at once).
     #[arg(long, default_value_t = 10)]
     debounce_ms: u64,
 }

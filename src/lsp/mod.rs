@@ -5,9 +5,11 @@
 //! The server keeps the open documents in memory and answers from their current text:
 //! diagnostics from the same pipeline as `entramap lint` ([`crate::lint::lint_source_with`],
 //! reading target profiles from unsaved buffers first), hover, completion, quick fixes and
-//! suppressions, formatting (`entramap fmt`), document symbols and go to definition. A burst of
-//! edits is checked once: queued changes are applied before anything is checked. A panic while
-//! answering one message is caught and logged; the connection stays up.
+//! suppressions, formatting (`entramap fmt`), document symbols and go to definition. An
+//! isolated edit is checked at once; a burst of edits is checked once: queued changes are
+//! applied before anything is checked, and a change that follows another within the debounce
+//! window waits for the window. A panic while answering one message is caught and logged; the
+//! connection stays up.
 
 mod actions;
 mod completion;
@@ -39,13 +41,15 @@ use position::Encoding;
 use std::collections::{BTreeSet, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How the server behaves beyond the protocol.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// After a change, how long to wait for further changes before checking (a burst of
-    /// keystrokes is checked once). Changes already queued are always coalesced.
+    /// The debounce window. A change that follows the previous one within it is part of a
+    /// burst: the server waits this long for further changes before checking, so that a burst
+    /// of keystrokes is checked once. A change after a quiet window is checked at once. Changes
+    /// already queued are always coalesced.
     pub debounce: Duration,
 }
 
@@ -80,8 +84,8 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), Error> {
         },
     });
     connection.initialize_finish(id, result)?;
-    let mut server = Server::new(encoding, params.capabilities);
-    server.main_loop(connection, options)
+    let mut server = Server::new(encoding, params.capabilities, options.debounce);
+    server.main_loop(connection)
 }
 
 /// What the server offers, with positions in `encoding`.
@@ -124,7 +128,46 @@ struct Server {
     documents: HashMap<Url, Document>,
     /// Documents changed since they were last checked.
     dirty: BTreeSet<Url>,
+    /// Whether the last change came in a burst.
+    debounce: Debounce,
     shutdown: bool,
+}
+
+/// Tells an isolated change, checked at once, from one in a burst, checked after the window.
+#[derive(Debug, Clone, Copy)]
+struct Debounce {
+    window: Duration,
+    last_change: Option<Instant>,
+    burst: bool,
+}
+
+impl Debounce {
+    fn new(window: Duration) -> Self {
+        Debounce {
+            window,
+            last_change: None,
+            burst: false,
+        }
+    }
+
+    /// A document was opened or changed at `now`: it is part of a burst when the previous change was less
+    /// than a window earlier.
+    fn change(&mut self, now: Instant) {
+        self.burst = self
+            .last_change
+            .is_some_and(|last| now.saturating_duration_since(last) < self.window);
+        self.last_change = Some(now);
+    }
+
+    /// How long to wait for further changes before checking: the window in a burst, else
+    /// nothing.
+    fn wait(&self) -> Duration {
+        if self.burst {
+            self.window
+        } else {
+            Duration::ZERO
+        }
+    }
 }
 
 /// What handling one message asks of the loop.
@@ -134,30 +177,32 @@ enum Flow {
 }
 
 impl Server {
-    fn new(encoding: Encoding, client: ClientCapabilities) -> Self {
+    fn new(encoding: Encoding, client: ClientCapabilities, debounce: Duration) -> Self {
         Server {
             encoding,
             client,
             documents: HashMap::new(),
             dirty: BTreeSet::new(),
+            debounce: Debounce::new(debounce),
             shutdown: false,
         }
     }
 
-    fn main_loop(&mut self, connection: &Connection, options: Options) -> Result<(), Error> {
+    fn main_loop(&mut self, connection: &Connection) -> Result<(), Error> {
         while let Ok(message) = connection.receiver.recv() {
             if let Flow::Exit = self.handle(connection, message) {
                 return self.exit();
             }
-            // Coalesce: apply everything already queued and, once after a change, what
-            // arrives within the debounce window, before checking.
+            // Coalesce: apply everything already queued and, once after a change in a burst,
+            // what arrives within the debounce window, before checking.
             let mut waited = false;
             loop {
+                let wait = self.debounce.wait();
                 let next = match connection.receiver.try_recv() {
                     Ok(message) => Some(message),
-                    Err(_) if !waited && !self.dirty.is_empty() && !options.debounce.is_zero() => {
+                    Err(_) if !waited && !self.dirty.is_empty() && !wait.is_zero() => {
                         waited = true;
-                        connection.receiver.recv_timeout(options.debounce).ok()
+                        connection.receiver.recv_timeout(wait).ok()
                     }
                     Err(_) => None,
                 };
@@ -304,9 +349,10 @@ impl Server {
                     .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
                 {
                     let item = p.text_document;
+                    self.debounce.change(Instant::now());
                     let document =
                         Document::new(item.uri.clone(), item.text, item.version, self.encoding);
-                    self.changed(&document);
+                    self.changed(document.kind());
                     self.documents.insert(item.uri.clone(), document);
                     self.dirty.insert(item.uri);
                 }
@@ -317,9 +363,10 @@ impl Server {
                 ) {
                     let uri = p.text_document.uri;
                     if let Some(document) = self.documents.get_mut(&uri) {
+                        self.debounce.change(Instant::now());
                         document.apply(p.text_document.version, &p.content_changes);
-                        let document = document.clone();
-                        self.changed(&document);
+                        let kind = document.kind();
+                        self.changed(kind);
                         self.dirty.insert(uri);
                     }
                 }
@@ -328,8 +375,9 @@ impl Server {
                 if let Ok(p) = notification
                     .extract::<lsp_types::DidSaveTextDocumentParams>(DidSaveTextDocument::METHOD)
                 {
-                    if let Some(document) = self.documents.get(&p.text_document.uri).cloned() {
-                        self.changed(&document);
+                    if let Some(kind) = self.documents.get(&p.text_document.uri).map(Document::kind)
+                    {
+                        self.changed(kind);
                     }
                 }
             }
@@ -338,7 +386,7 @@ impl Server {
                     .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
                 {
                     if let Some(document) = self.documents.remove(&p.text_document.uri) {
-                        self.changed(&document);
+                        self.changed(document.kind());
                     }
                     // Cleared on the next publish: a closed document has no findings.
                     self.dirty.insert(p.text_document.uri);
@@ -352,9 +400,10 @@ impl Server {
         }
     }
 
-    /// After `document` changed: when it is a target profile, its users are checked again.
-    fn changed(&mut self, document: &Document) {
-        if document.kind() == DocKind::Profile {
+    /// After a document of `kind` changed: when it is a target profile, its users are checked
+    /// again.
+    fn changed(&mut self, kind: DocKind) {
+        if kind == DocKind::Profile {
             self.recheck_profile_users();
         }
     }
@@ -502,6 +551,25 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_change_in_a_burst_waits_for_the_window() {
+        let window = Duration::from_millis(10);
+        let mut debounce = Debounce::new(window);
+        let start = Instant::now();
+        debounce.change(start);
+        assert_eq!(debounce.wait(), Duration::ZERO, "the first change");
+        debounce.change(start + Duration::from_millis(3));
+        assert_eq!(debounce.wait(), window, "3 ms after the previous one");
+        debounce.change(start + Duration::from_millis(12));
+        assert_eq!(debounce.wait(), window, "9 ms after the previous one");
+        debounce.change(start + Duration::from_millis(40));
+        assert_eq!(debounce.wait(), Duration::ZERO, "after a quiet window");
+        let mut off = Debounce::new(Duration::ZERO);
+        off.change(start);
+        off.change(start);
+        assert_eq!(off.wait(), Duration::ZERO, "no window");
+    }
 
     #[test]
     fn a_panic_is_logged_and_returned_as_an_error() {

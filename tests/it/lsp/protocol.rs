@@ -111,13 +111,19 @@ fn a_change_rechecks_and_a_fixed_document_is_clean() {
 fn queued_changes_are_checked_once() {
     let mut client = Client::start_with(&[], std::time::Duration::from_millis(50));
     let doc = uri("tests/fixtures/lsp/burst.entramap.yaml");
+    // Opened and changed 19 times in a row: a burst (each change follows the previous one
+    // within the window), checked once it is over.
     client.open(&doc, HEAD);
-    assert_eq!(client.diagnostics(&doc).diagnostics, vec![]);
     for version in 2..=20 {
         let text = format!("{HEAD}  - target: title\n    expression: ToLowr([mail]) # {version}\n");
         client.change_all(&doc, version, &text);
     }
-    let published = client.diagnostics(&doc);
+    let mut published = client.diagnostics(&doc);
+    if published.version == Some(1) {
+        // The open was checked before the changes arrived.
+        assert_eq!(published.diagnostics, vec![]);
+        published = client.diagnostics(&doc);
+    }
     assert_eq!(
         published.version,
         Some(20),
