@@ -534,10 +534,8 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
         }
         return Ok(format!("{} {name} {}", side("left")?, side("right")?));
     }
-    let forms: Vec<&catalogue::Function> = catalogue::FUNCTIONS
-        .iter()
-        .filter(|f| f.name == name)
-        .collect();
+    let forms: Vec<&catalogue::Function> =
+        catalogue::functions().filter(|f| f.name == name).collect();
     if forms.is_empty() {
         return Err(format!("unknown function `{name}`"));
     }

@@ -51,8 +51,7 @@ pub fn complete(
     };
     let object = object_at(&document.text, offset);
     match want {
-        Want::Functions => catalogue::FUNCTIONS
-            .iter()
+        Want::Functions => catalogue::functions()
             .filter(|f| f.contexts.contains(Context::AppProvisioning))
             .map(|f| function_item(f, replace, snippets))
             .collect(),

@@ -612,8 +612,7 @@ fn the_catalogue_has_every_function_of_the_service_list_with_its_keys() {
     for f in functions {
         let name = f["name"].as_str().expect("name");
         let declared: Vec<&entramap::expr::catalogue::Function> =
-            entramap::expr::catalogue::FUNCTIONS
-                .iter()
+            entramap::expr::catalogue::functions()
                 .filter(|d| d.name == name)
                 .collect();
         assert!(!declared.is_empty(), "{name} is not in the catalogue");
