@@ -9,9 +9,9 @@ use super::model::{
     ReferencedObjectDefinition, SourceParameter, SynchronizationRule, SynchronizationSchema,
 };
 use super::{
-    kind_index, object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
-    MAXIMUM_LENGTH, SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID,
-    SCIM_RULE_NAME, SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
+    SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
+    SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
 use crate::expr::catalogue;
 use crate::expr::source::{ObjectKind, SourceAttribute};
@@ -560,7 +560,13 @@ fn merge(
             let Some(object) = directory.objects.iter_mut().find(|o| o.name == object_name) else {
                 continue;
             };
-            let my_object = &mine_dirs[mine_dir].objects[kind_index(kind)];
+            let Some(my_object) = mine_dirs[mine_dir]
+                .objects
+                .iter()
+                .find(|o| o.name == scim_object(kind))
+            else {
+                continue;
+            };
             for name in declared {
                 if object.attributes.iter().any(|a| a.name == name) {
                     continue;

@@ -9,13 +9,13 @@ use super::model::{
     DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
 };
 use super::{
-    kind_index, object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID,
-    ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
 use crate::base::yaml::scalar;
 use crate::diagnostics::secrets;
 use crate::expr::catalogue::{self, Arity};
-use crate::expr::source::{entra_id, ObjectKind};
+use crate::expr::source::{entra_id, ByObject, ObjectKind};
 use crate::expr::syntax::ast::encode_string;
 use crate::expr::types::Base;
 use crate::model::profile::{self, ProfileError, ReferencedObject, TargetSchema};
@@ -210,8 +210,8 @@ pub fn import_schema(
         .directories
         .iter()
         .find(|d| d.name == rule.target_directory_name);
-    let mut objects: [Option<ObjectOut>; 2] = [None, None];
-    let mut target_objects: [Option<&ObjectDefinition>; 2] = [None, None];
+    let mut objects: ByObject<Option<ObjectOut>> = ByObject::default();
+    let mut target_objects: ByObject<Option<&ObjectDefinition>> = ByObject::default();
     for (i, om) in rule.object_mappings.iter().enumerate() {
         let label = om
             .name
@@ -227,8 +227,7 @@ pub fn import_schema(
             });
             continue;
         };
-        let slot = kind_index(kind);
-        if objects[slot].is_some() {
+        if objects.of(kind).is_some() {
             notes.push(ImportNote {
                 at: label,
                 message: format!(
@@ -238,18 +237,18 @@ pub fn import_schema(
             });
             continue;
         }
-        objects[slot] = Some(object_out(om, kind, &label, options.allow_lossy, notes)?);
-        target_objects[slot] = target_directory
+        *objects.of_mut(kind) = Some(object_out(om, kind, &label, options.allow_lossy, notes)?);
+        *target_objects.of_mut(kind) = target_directory
             .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
     }
-    let mut target_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut target_attributes: ByObject<Vec<String>> = ByObject::default();
     for kind in ObjectKind::ALL {
-        if let Some(object) = target_objects[kind_index(kind)] {
-            target_attributes[kind_index(kind)] =
+        if let Some(object) = target_objects.of(kind) {
+            *target_attributes.of_mut(kind) =
                 target_additions(object, profile.object(kind), kind, notes);
         }
     }
-    let mut source_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut source_attributes: ByObject<Vec<String>> = ByObject::default();
     if let Some(entra) = entra {
         source_attributes = source_additions(entra, notes);
     }
@@ -714,8 +713,11 @@ fn graph_base(a: &AttributeDefinition) -> Base {
 }
 
 /// Source attributes Entra's built-in schema lacks (directory extensions and the like).
-fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) -> [Vec<String>; 2] {
-    let mut out: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+fn source_additions(
+    entra: &DirectoryDefinition,
+    notes: &mut Vec<ImportNote>,
+) -> ByObject<Vec<String>> {
+    let mut out: ByObject<Vec<String>> = ByObject::default();
     for object in &entra.objects {
         let kind = match object.name.as_str() {
             "User" => ObjectKind::User,
@@ -729,7 +731,7 @@ fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) ->
                 continue;
             }
         };
-        let built_in = entra_id().object(kind);
+        let built_in = entra_id().of(kind);
         for a in &object.attributes {
             if built_in.get(&a.name).is_some() {
                 continue;
@@ -742,7 +744,7 @@ fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) ->
             if a.multivalued {
                 entry.push_str("      multivalued: true\n");
             }
-            out[kind_index(kind)].push(entry);
+            out.of_mut(kind).push(entry);
         }
     }
     out
