@@ -1,7 +1,8 @@
 //! `entramap import`: a Graph synchronization schema (as the portal's schema editor downloads it,
 //! or `GET .../synchronization/jobs/{id}/schema` returns it, Microsoft-internal parts and all)
 //! to a mapping file. What a mapping file cannot express is reported as an [`ImportNote`], by
-//! name; nothing is dropped in silence. Values that look like secret tokens are masked.
+//! name; nothing is dropped in silence. Values that look like secret tokens are written as they
+//! are (data is never altered) and reported in a note, masked.
 
 use super::file_writer::{write_yaml, MappingOut, ObjectOut};
 use super::model::{
@@ -151,7 +152,7 @@ fn secret_notes(text: &str) -> Vec<ImportNote> {
             ImportNote {
                 at: format!("line {}, column {}", at.line, at.column),
                 message: format!(
-                    "a value looks like a secret token ({}); it is masked in the mapping file",
+                    "a value looks like a secret token ({}); it is written to the mapping file as it is (an import never alters data): replace it there, or keep the file out of version control (`entramap lint` reports it as `secret-token`)",
                     secrets::masked(&text[span.start..span.end])
                 ),
             }
@@ -366,7 +367,7 @@ fn object_out(
                 clauses.push((
                     c.source_operand_name.clone(),
                     c.operator_name.clone(),
-                    values.into_iter().next().map(|v| mask(&v)),
+                    values.into_iter().next(),
                 ));
             }
             scoping.push(clauses);
@@ -398,7 +399,7 @@ fn mapping_out(
             message,
         })
     };
-    let default = am.default_value.as_deref().map(mask);
+    let default = am.default_value.clone();
     let (key, value, default) = match &am.source {
         None => match default.filter(|d| !d.is_empty()) {
             Some(d) => {
@@ -411,8 +412,8 @@ fn mapping_out(
             }
         },
         Some(source) => match source.kind.as_str() {
-            "Attribute" => ("source", mask(&source_name(source)), default),
-            "Constant" => ("constant", mask(&source_name(source)), default),
+            "Attribute" => ("source", source_name(source), default),
+            "Constant" => ("constant", source_name(source), default),
             _ => {
                 let text = expression_text(source).map_err(|message| ImportError::Source {
                     at: at.clone(),
@@ -421,7 +422,7 @@ fn mapping_out(
                 if crate::expr::syntax::parse(&text).is_err() {
                     note("the expression does not parse; it is imported as written".to_owned());
                 }
-                ("expression", mask(&text), default)
+                ("expression", text, default)
             }
         },
     };
