@@ -94,10 +94,17 @@ fn template(prepared: &Prepared, options: &ExportOptions) -> Exported {
         .source_directory_name
         .clone()
         .unwrap_or_else(|| DEFAULT_SOURCE_DIRECTORY.to_owned());
+    let gallery_directory = prepared
+        .profile
+        .gallery
+        .as_ref()
+        .and_then(|g| g.target_directory.as_deref());
     let target_directory = file
         .target_directory
         .as_ref()
-        .map_or(SCIM_DIRECTORY_NAME, |d| d.value.as_str())
+        .map(|d| d.value.as_str())
+        .or(gallery_directory)
+        .unwrap_or(SCIM_DIRECTORY_NAME)
         .to_owned();
     let mut notes = Vec::new();
     if file.scope() == Scope::All {

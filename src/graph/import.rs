@@ -167,10 +167,23 @@ pub fn import_schema(
     base_dir: Option<&Path>,
     notes: &mut Vec<ImportNote>,
 ) -> Result<String, ImportError> {
-    let profile_name = options
-        .target
-        .clone()
-        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
+    let gallery = schema.synchronization_rules.iter().find_map(|r| {
+        profile::gallery_for_directory(&r.target_directory_name).map(|name| (name, r))
+    });
+    let profile_name = match (&options.target, gallery) {
+        (Some(target), _) => target.clone(),
+        (None, Some((name, rule))) => {
+            notes.push(ImportNote {
+                at: "document".to_owned(),
+                message: format!(
+                    "the target directory `{}` is the gallery app `{name}`: the mapping file names its profile (`--target` chooses another)",
+                    rule.target_directory_name
+                ),
+            });
+            name.to_owned()
+        }
+        (None, None) => profile::DEFAULT_PROFILE.to_owned(),
+    };
     let profile = profile::load(&profile_name, base_dir).map_err(ImportError::Profile)?;
     let entra = schema
         .directories
@@ -260,6 +273,7 @@ pub fn import_schema(
     let app = options
         .app
         .clone()
+        .or_else(|| gallery.and(profile.title.clone()))
         .or_else(|| {
             target_directory
                 .map(|d| d.name.clone())
