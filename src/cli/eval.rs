@@ -194,7 +194,7 @@ pub fn run(args: EvalArgs) -> u8 {
     // Otherwise names missing from the context's schema are warnings: the object may carry them.
     let attributes = match source::for_context(args.context) {
         None => Attributes::Any,
-        Some(schema) => Attributes::Lenient(schema.object(args.object)),
+        Some(schema) => Attributes::Lenient(schema.of(args.object)),
     };
     let options = CheckOptions {
         context: args.context,

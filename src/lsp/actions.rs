@@ -129,11 +129,10 @@ pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Sp
         };
     };
     let (object, index) = path.strip_suffix(']')?.split_once('[')?;
-    let mappings = match object {
-        "users" => &file.users.mappings,
-        "groups" => &file.groups.mappings,
-        _ => return None,
-    };
+    let kind = crate::expr::source::ObjectKind::ALL
+        .into_iter()
+        .find(|k| k.plural() == object)?;
+    let mappings = &file.object(kind).mappings;
     let mapping = mappings.get(index.parse::<usize>().ok()?)?;
     if let Some(last) = mapping.allow.last() {
         return after_entry(text, last, &entry);

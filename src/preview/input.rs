@@ -327,7 +327,7 @@ fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
     .trim();
     let boolean = |n: &str| {
         entra_id()
-            .object(ObjectKind::User)
+            .of(ObjectKind::User)
             .get(n)
             .is_some_and(|a| a.base == Base::Boolean)
     };

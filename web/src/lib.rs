@@ -211,7 +211,7 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     let options = CheckOptions {
         context,
         attributes: match entramap::expr::source::for_context(context) {
-            Some(schema) => Attributes::Schema(schema.object(object_kind(object))),
+            Some(schema) => Attributes::Schema(schema.of(object_kind(object))),
             None => Attributes::Any,
         },
         target_type: None,
@@ -247,7 +247,7 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
     let ctx = EvalContext::at(now);
     let options = CheckOptions {
         context: Context::AppProvisioning,
-        attributes: Attributes::Lenient(entra_id().object(object_kind(object))),
+        attributes: Attributes::Lenient(entra_id().of(object_kind(object))),
         target_type: None,
     };
     let evaluation = eval::check_and_evaluate(expression, &options, &user, &ctx, trace);
