@@ -12,12 +12,13 @@ use entramap::diagnostics::rules::{self, RuleId};
 use entramap::diagnostics::{report, secrets, Diagnostic, FileReport};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{check_text, Attributes, CheckOptions};
-use entramap::expr::eval::{self, EvalContext, JsonSource, Outcome};
+use entramap::expr::eval::{self, EvalContext, Outcome};
 use entramap::expr::source::{entra_id, ObjectKind};
 use entramap::lint::fix::apply_fixes;
 use entramap::lint::LintReport;
 use entramap::model::profile::{self, Profile, ProfileError};
 use entramap::model::{prepare, prepare_with_profile, PrepareError, Prepared};
+use entramap::preview::user::OneUser;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -232,13 +233,15 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     to_string(&document)
 }
 
-/// Evaluates one expression against a source object given as JSON (attribute name to value),
-/// as `entramap eval --format json --trace` does: the findings document with `result` and, when
+/// Evaluates one expression against a source object given as JSON (a Graph user, or attribute
+/// name to value), read as `entramap eval --user` and `preview` read a user (Graph names mapped,
+/// `IsSoftDeleted` derived from `accountEnabled` and `deletedDateTime`), as
+/// `entramap eval --format json --trace` does: the findings document with `result` and, when
 /// `trace` is set, `trace` (every sub-expression's value) and `trace_text` (the trace as the
 /// human format prints it). `Now()` is the browser's clock; Guid() and RandomString() use seed 0.
 #[wasm_bindgen]
 pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) -> String {
-    let user = match JsonSource::parse(user_json) {
+    let user = match OneUser::from_json(user_json) {
         Ok(user) => user,
         Err(e) => return to_string(&json!({ "input_error": format!("sample user: {e}") })),
     };
@@ -281,7 +284,7 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
         object.insert("result".into(), result);
         if trace {
             object.insert("trace".into(), Value::Array(steps));
-            let text = eval::trace_text(expression, &evaluation.trace);
+            let text = user.trace_text(expression, &evaluation.trace, "");
             object.insert(
                 "trace_text".into(),
                 secrets::redact(&text).into_owned().into(),

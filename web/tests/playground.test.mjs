@@ -379,6 +379,15 @@ test("an expression evaluates against the disabled sample user, with its trace",
   );
   assert.ok((await result.textContent()).length > 0);
   await page.screenshot({ path: join(results, "04-expression-disabled-user.png") });
+  // IsSoftDeleted is derived from accountEnabled, as `entramap eval --user` derives it.
+  await page.fill("[data-testid=expression-input]", 'Switch([IsSoftDeleted], , "False", "True", "True", "False")');
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=expression-value]")?.textContent === '"False"',
+  );
+  assert.match(
+    await page.textContent("[data-testid=expression-trace]"),
+    /\[IsSoftDeleted\]\n {4}=> True \(from accountEnabled = false\)/,
+  );
   await page.close();
 });
 
