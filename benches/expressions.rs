@@ -64,7 +64,7 @@ fn mapping_mix(c: &mut Criterion) {
             for (text, kind) in &mix {
                 let options = CheckOptions {
                     context: Context::AppProvisioning,
-                    attributes: Attributes::Schema(schema.object(*kind)),
+                    attributes: Attributes::Schema(schema.of(*kind)),
                     target_type: None,
                 };
                 black_box(check_text(black_box(text), &options));

@@ -28,7 +28,7 @@ pub fn format_source(name: &str, text: &str) -> Formatted {
         Err(errors) => return Formatted { text: None, errors },
     };
     let mut edits: Vec<(Span, String)> = Vec::new();
-    for mapping in file.users.mappings.iter().chain(&file.groups.mappings) {
+    for mapping in file.mappings() {
         let Some(MappingKind::Expression {
             text: value,
             expr: Some(expr),
@@ -123,10 +123,7 @@ fn changed_meaning(
 /// Each expression of a file: where it is written and its canonical form (or, when it does not
 /// parse, its text).
 fn expressions(file: &MappingFile) -> Vec<(Span, String)> {
-    file.users
-        .mappings
-        .iter()
-        .chain(&file.groups.mappings)
+    file.mappings()
         .filter_map(|m| match &m.kind {
             Some(MappingKind::Expression { text, expr }) => Some((
                 text.span,

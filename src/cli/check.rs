@@ -63,7 +63,7 @@ pub fn run(args: CheckArgs) -> u8 {
     let options = CheckOptions {
         context: args.context,
         attributes: match source::for_context(args.context) {
-            Some(schema) if !args.any_attribute => Attributes::Schema(schema.object(args.object)),
+            Some(schema) if !args.any_attribute => Attributes::Schema(schema.of(args.object)),
             _ => Attributes::Any,
         },
         target_type: args.target_type.map(|t| Type {

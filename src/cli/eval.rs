@@ -194,7 +194,7 @@ pub fn run(args: EvalArgs) -> u8 {
     // Otherwise names missing from the context's schema are warnings: the object may carry them.
     let attributes = match source::for_context(args.context) {
         None => Attributes::Any,
-        Some(schema) => Attributes::Lenient(schema.object(args.object)),
+        Some(schema) => Attributes::Lenient(schema.of(args.object)),
     };
     let options = CheckOptions {
         context: args.context,
@@ -294,26 +294,6 @@ fn attributes_read(text: &str) -> entramap::preview::record::Attributes {
     attributes
 }
 
-/// A trace step that reads a derived attribute says where its value came from.
-fn derived_note(text: &str, step: &TraceStep, user: &OneUser) -> String {
-    let raw = text.get(step.span.start..step.span.end).unwrap_or("");
-    raw.strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .and_then(|name| user.derived_from(name))
-        .map_or_else(String::new, |from| format!(" (from {from})"))
-}
-
-/// The trace as text: each sub-expression, then its result (with where a derived value came
-/// from), indented by depth after `margin`.
-pub(super) fn render_trace(
-    text: &str,
-    trace: &[TraceStep],
-    user: &OneUser,
-    margin: &str,
-) -> String {
-    eval::trace_text_with(text, trace, margin, |step| derived_note(text, step, user))
-}
-
 fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluation) -> u8 {
     let eval::Evaluation {
         diagnostics,
@@ -330,7 +310,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
         Format::Human => {
             let mut out = String::new();
             if !trace.is_empty() {
-                out.push_str(&render_trace(text, trace, user, ""));
+                out.push_str(&user.trace_text(text, trace, ""));
                 out.push('\n');
             }
             match &result {

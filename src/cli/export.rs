@@ -84,7 +84,13 @@ pub fn run(args: ExportArgs) -> u8 {
         }
     };
     if base.is_none() && !quiet() {
-        eprintln!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema");
+        match &prepared.profile.gallery {
+            Some(_) => eprintln!(
+                "note: no --base: this is the mapping in the non-gallery SCIM template's frame, with the {} gallery app's target directory; to update the app's job, export with --base and the job's current schema",
+                prepared.profile.title.as_deref().unwrap_or(&prepared.profile.name)
+            ),
+            None => eprintln!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema"),
+        }
     }
     let exported = match export(
         &prepared,

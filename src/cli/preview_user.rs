@@ -4,7 +4,6 @@
 //! unique are checked against every other user): the answer is the one `preview` gives. With
 //! `--format json`, the same as one JSON document.
 
-use super::eval::render_trace;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::expr::eval::{EvalError, Outcome, TraceResult, Value};
 use entramap::preview::user::{self, Explanation, OneUser, UserKey, Verdict};
@@ -217,7 +216,7 @@ fn render(
         let flat = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
         out.push_str(&format!("  {} <- {} {flat}\n", m.target, m.kind));
         if !m.trace.is_empty() {
-            out.push_str(&render_trace(&m.text, &m.trace, one, "    "));
+            out.push_str(&one.trace_text(&m.text, &m.trace, "    "));
         }
         let value = outcome(&m.outcome);
         let falls_back = match &m.outcome {

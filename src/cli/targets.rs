@@ -1,7 +1,6 @@
 //! `entramap targets [NAME]`: the built-in target profiles.
 
 use super::{emit, use_color, Stream, EXIT_OK, EXIT_USAGE};
-use entramap::expr::source::ObjectKind;
 use entramap::model::profile::{self, ScimVersion, TargetSchema};
 
 /// Arguments of `entramap targets`.
@@ -57,7 +56,7 @@ pub fn run(args: TargetsArgs) -> u8 {
                     p.name, p.name
                 ));
             }
-            for (kind, schema) in [(ObjectKind::User, &p.users), (ObjectKind::Group, &p.groups)] {
+            for (kind, schema) in p.objects.iter() {
                 out.push_str(&format!("\n{}:", kind.plural()));
                 if let Some(matching) = p.matching(kind) {
                     out.push_str(&format!(" (matching on {matching})"));

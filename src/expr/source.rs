@@ -75,6 +75,51 @@ impl ObjectKind {
     }
 }
 
+/// One value per object kind: the users/groups pair that mapping files, profiles, schemas and
+/// exports all hold, in one type (serialized as `users:` and `groups:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct ByObject<T> {
+    /// For users.
+    pub users: T,
+    /// For groups.
+    pub groups: T,
+}
+
+impl<T> ByObject<T> {
+    /// The value of one kind.
+    pub fn of(&self, kind: ObjectKind) -> &T {
+        match kind {
+            ObjectKind::User => &self.users,
+            ObjectKind::Group => &self.groups,
+        }
+    }
+
+    /// The value of one kind, to change.
+    pub fn of_mut(&mut self, kind: ObjectKind) -> &mut T {
+        match kind {
+            ObjectKind::User => &mut self.users,
+            ObjectKind::Group => &mut self.groups,
+        }
+    }
+
+    /// A pair computed per kind, users first.
+    pub fn from_fn(mut value: impl FnMut(ObjectKind) -> T) -> Self {
+        ByObject {
+            users: value(ObjectKind::User),
+            groups: value(ObjectKind::Group),
+        }
+    }
+
+    /// Both values with their kind, users first.
+    pub fn iter(&self) -> impl Iterator<Item = (ObjectKind, &T)> {
+        [
+            (ObjectKind::User, &self.users),
+            (ObjectKind::Group, &self.groups),
+        ]
+        .into_iter()
+    }
+}
+
 /// One source attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,30 +167,12 @@ impl Named for SourceAttribute {
     }
 }
 
-/// Entra ID's built-in source schema.
-#[derive(Debug, Clone)]
-pub struct EntraSchema {
-    /// User attributes.
-    pub users: SourceSchema,
-    /// Group attributes.
-    pub groups: SourceSchema,
-}
+/// A built-in source schema (Entra ID's, or on-premises AD's plus Entra ID's): the attributes of
+/// users and of groups.
+pub type EntraSchema = ByObject<SourceSchema>;
 
-impl EntraSchema {
-    /// The schema of one object kind.
-    pub fn object(&self, kind: ObjectKind) -> &SourceSchema {
-        match kind {
-            ObjectKind::User => &self.users,
-            ObjectKind::Group => &self.groups,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct EntraFile {
-    users: Vec<SourceAttribute>,
-    groups: Vec<SourceAttribute>,
-}
+/// A source schema file as written.
+type EntraFile = ByObject<Vec<SourceAttribute>>;
 
 /// The text of the built-in Entra ID source schema.
 pub const ENTRA_ID_YAML: &str = include_str!("../../schemas/source/entra-id.yaml");

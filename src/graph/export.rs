@@ -9,9 +9,9 @@ use super::model::{
     ReferencedObjectDefinition, SourceParameter, SynchronizationRule, SynchronizationSchema,
 };
 use super::{
-    kind_index, object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
-    MAXIMUM_LENGTH, SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID,
-    SCIM_RULE_NAME, SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
+    SCIM_DIRECTORY_ID, SCIM_DIRECTORY_NAME, SCIM_GROUP_OBJECT, SCIM_RULE_ID, SCIM_RULE_NAME,
+    SCIM_USER_OBJECT, SCOPING_FILTER_TITLE,
 };
 use crate::expr::catalogue;
 use crate::expr::source::{ObjectKind, SourceAttribute};
@@ -94,10 +94,17 @@ fn template(prepared: &Prepared, options: &ExportOptions) -> Exported {
         .source_directory_name
         .clone()
         .unwrap_or_else(|| DEFAULT_SOURCE_DIRECTORY.to_owned());
+    let gallery_directory = prepared
+        .profile
+        .gallery
+        .as_ref()
+        .and_then(|g| g.target_directory.as_deref());
     let target_directory = file
         .target_directory
         .as_ref()
-        .map_or(SCIM_DIRECTORY_NAME, |d| d.value.as_str())
+        .map(|d| d.value.as_str())
+        .or(gallery_directory)
+        .unwrap_or(SCIM_DIRECTORY_NAME)
         .to_owned();
     let mut notes = Vec::new();
     if file.scope() == Scope::All {
@@ -560,7 +567,13 @@ fn merge(
             let Some(object) = directory.objects.iter_mut().find(|o| o.name == object_name) else {
                 continue;
             };
-            let my_object = &mine_dirs[mine_dir].objects[kind_index(kind)];
+            let Some(my_object) = mine_dirs[mine_dir]
+                .objects
+                .iter()
+                .find(|o| o.name == scim_object(kind))
+            else {
+                continue;
+            };
             for name in declared {
                 if object.attributes.iter().any(|a| a.name == name) {
                     continue;

@@ -2,9 +2,8 @@
 //! the one YAML scalar writer ([`crate::base::yaml`]).
 
 use super::import::ImportOptions;
-use super::kind_index;
 use crate::base::yaml::{flow_scalar, scalar};
-use crate::expr::source::ObjectKind;
+use crate::expr::source::{ByObject, ObjectKind};
 use std::fmt::Write as _;
 
 /// A mapping of one object, as the file will say it.
@@ -30,9 +29,9 @@ pub(super) fn write_yaml(
     app: &str,
     target: &str,
     directory: Option<&str>,
-    source_attributes: &[Vec<String>; 2],
-    target_attributes: &[Vec<String>; 2],
-    objects: &[Option<ObjectOut>; 2],
+    source_attributes: &ByObject<Vec<String>>,
+    target_attributes: &ByObject<Vec<String>>,
+    objects: &ByObject<Option<ObjectOut>>,
 ) -> String {
     let mut out = format!(
         "# yaml-language-server: $schema={}\n#\n# Imported by entramap from a Microsoft Graph synchronization schema.\nentramap: 1\napp: {}\ntarget: {}\n",
@@ -47,12 +46,12 @@ pub(super) fn write_yaml(
         ("source_attributes", source_attributes),
         ("target_attributes", target_attributes),
     ] {
-        if lists.iter().all(Vec::is_empty) {
+        if lists.iter().all(|(_, list)| list.is_empty()) {
             continue;
         }
         let _ = write!(out, "\n{key}:\n");
         for kind in ObjectKind::ALL {
-            let entries = &lists[kind_index(kind)];
+            let entries = lists.of(kind);
             if !entries.is_empty() {
                 let _ = writeln!(out, "  {}:", kind.plural());
                 for e in entries {
@@ -62,7 +61,7 @@ pub(super) fn write_yaml(
         }
     }
     for kind in ObjectKind::ALL {
-        let Some(object) = &objects[kind_index(kind)] else {
+        let Some(object) = objects.of(kind) else {
             continue;
         };
         let _ = write!(out, "\n{}:\n", kind.plural());

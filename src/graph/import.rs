@@ -1,7 +1,8 @@
 //! `entramap import`: a Graph synchronization schema (as the portal's schema editor downloads it,
 //! or `GET .../synchronization/jobs/{id}/schema` returns it, Microsoft-internal parts and all)
 //! to a mapping file. What a mapping file cannot express is reported as an [`ImportNote`], by
-//! name; nothing is dropped in silence. Values that look like secret tokens are masked.
+//! name; nothing is dropped in silence. Values that look like secret tokens are written as they
+//! are (data is never altered) and reported in a note, masked.
 
 use super::file_writer::{write_yaml, MappingOut, ObjectOut};
 use super::model::{
@@ -9,13 +10,13 @@ use super::model::{
     DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
 };
 use super::{
-    kind_index, object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID,
-    ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
 use crate::base::yaml::scalar;
 use crate::diagnostics::secrets;
 use crate::expr::catalogue::{self, Arity};
-use crate::expr::source::{entra_id, ObjectKind};
+use crate::expr::source::{entra_id, ByObject, ObjectKind};
 use crate::expr::syntax::ast::encode_string;
 use crate::expr::types::Base;
 use crate::model::profile::{self, ProfileError, ReferencedObject, TargetSchema};
@@ -151,7 +152,7 @@ fn secret_notes(text: &str) -> Vec<ImportNote> {
             ImportNote {
                 at: format!("line {}, column {}", at.line, at.column),
                 message: format!(
-                    "a value looks like a secret token ({}); it is masked in the mapping file",
+                    "a value looks like a secret token ({}); it is written to the mapping file as it is (an import never alters data): replace it there, or keep the file out of version control (`entramap lint` reports it as `secret-token`)",
                     secrets::masked(&text[span.start..span.end])
                 ),
             }
@@ -166,10 +167,23 @@ pub fn import_schema(
     base_dir: Option<&Path>,
     notes: &mut Vec<ImportNote>,
 ) -> Result<String, ImportError> {
-    let profile_name = options
-        .target
-        .clone()
-        .unwrap_or_else(|| profile::DEFAULT_PROFILE.to_owned());
+    let gallery = schema.synchronization_rules.iter().find_map(|r| {
+        profile::gallery_for_directory(&r.target_directory_name).map(|name| (name, r))
+    });
+    let profile_name = match (&options.target, gallery) {
+        (Some(target), _) => target.clone(),
+        (None, Some((name, rule))) => {
+            notes.push(ImportNote {
+                at: "document".to_owned(),
+                message: format!(
+                    "the target directory `{}` is the gallery app `{name}`: the mapping file names its profile (`--target` chooses another)",
+                    rule.target_directory_name
+                ),
+            });
+            name.to_owned()
+        }
+        (None, None) => profile::DEFAULT_PROFILE.to_owned(),
+    };
     let profile = profile::load(&profile_name, base_dir).map_err(ImportError::Profile)?;
     let entra = schema
         .directories
@@ -210,8 +224,8 @@ pub fn import_schema(
         .directories
         .iter()
         .find(|d| d.name == rule.target_directory_name);
-    let mut objects: [Option<ObjectOut>; 2] = [None, None];
-    let mut target_objects: [Option<&ObjectDefinition>; 2] = [None, None];
+    let mut objects: ByObject<Option<ObjectOut>> = ByObject::default();
+    let mut target_objects: ByObject<Option<&ObjectDefinition>> = ByObject::default();
     for (i, om) in rule.object_mappings.iter().enumerate() {
         let label = om
             .name
@@ -227,8 +241,7 @@ pub fn import_schema(
             });
             continue;
         };
-        let slot = kind_index(kind);
-        if objects[slot].is_some() {
+        if objects.of(kind).is_some() {
             notes.push(ImportNote {
                 at: label,
                 message: format!(
@@ -238,18 +251,18 @@ pub fn import_schema(
             });
             continue;
         }
-        objects[slot] = Some(object_out(om, kind, &label, options.allow_lossy, notes)?);
-        target_objects[slot] = target_directory
+        *objects.of_mut(kind) = Some(object_out(om, kind, &label, options.allow_lossy, notes)?);
+        *target_objects.of_mut(kind) = target_directory
             .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
     }
-    let mut target_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut target_attributes: ByObject<Vec<String>> = ByObject::default();
     for kind in ObjectKind::ALL {
-        if let Some(object) = target_objects[kind_index(kind)] {
-            target_attributes[kind_index(kind)] =
+        if let Some(object) = target_objects.of(kind) {
+            *target_attributes.of_mut(kind) =
                 target_additions(object, profile.object(kind), kind, notes);
         }
     }
-    let mut source_attributes: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let mut source_attributes: ByObject<Vec<String>> = ByObject::default();
     if let Some(entra) = entra {
         source_attributes = source_additions(entra, notes);
     }
@@ -260,6 +273,7 @@ pub fn import_schema(
     let app = options
         .app
         .clone()
+        .or_else(|| gallery.and(profile.title.clone()))
         .or_else(|| {
             target_directory
                 .map(|d| d.name.clone())
@@ -367,7 +381,7 @@ fn object_out(
                 clauses.push((
                     c.source_operand_name.clone(),
                     c.operator_name.clone(),
-                    values.into_iter().next().map(|v| mask(&v)),
+                    values.into_iter().next(),
                 ));
             }
             scoping.push(clauses);
@@ -399,7 +413,7 @@ fn mapping_out(
             message,
         })
     };
-    let default = am.default_value.as_deref().map(mask);
+    let default = am.default_value.clone();
     let (key, value, default) = match &am.source {
         None => match default.filter(|d| !d.is_empty()) {
             Some(d) => {
@@ -412,8 +426,8 @@ fn mapping_out(
             }
         },
         Some(source) => match source.kind.as_str() {
-            "Attribute" => ("source", mask(&source_name(source)), default),
-            "Constant" => ("constant", mask(&source_name(source)), default),
+            "Attribute" => ("source", source_name(source), default),
+            "Constant" => ("constant", source_name(source), default),
             _ => {
                 let text = expression_text(source).map_err(|message| ImportError::Source {
                     at: at.clone(),
@@ -422,7 +436,7 @@ fn mapping_out(
                 if crate::expr::syntax::parse(&text).is_err() {
                     note("the expression does not parse; it is imported as written".to_owned());
                 }
-                ("expression", mask(&text), default)
+                ("expression", text, default)
             }
         },
     };
@@ -534,10 +548,8 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
         }
         return Ok(format!("{} {name} {}", side("left")?, side("right")?));
     }
-    let forms: Vec<&catalogue::Function> = catalogue::FUNCTIONS
-        .iter()
-        .filter(|f| f.name == name)
-        .collect();
+    let forms: Vec<&catalogue::Function> =
+        catalogue::functions().filter(|f| f.name == name).collect();
     if forms.is_empty() {
         return Err(format!("unknown function `{name}`"));
     }
@@ -716,8 +728,11 @@ fn graph_base(a: &AttributeDefinition) -> Base {
 }
 
 /// Source attributes Entra's built-in schema lacks (directory extensions and the like).
-fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) -> [Vec<String>; 2] {
-    let mut out: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+fn source_additions(
+    entra: &DirectoryDefinition,
+    notes: &mut Vec<ImportNote>,
+) -> ByObject<Vec<String>> {
+    let mut out: ByObject<Vec<String>> = ByObject::default();
     for object in &entra.objects {
         let kind = match object.name.as_str() {
             "User" => ObjectKind::User,
@@ -731,7 +746,7 @@ fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) ->
                 continue;
             }
         };
-        let built_in = entra_id().object(kind);
+        let built_in = entra_id().of(kind);
         for a in &object.attributes {
             if built_in.get(&a.name).is_some() {
                 continue;
@@ -744,7 +759,7 @@ fn source_additions(entra: &DirectoryDefinition, notes: &mut Vec<ImportNote>) ->
             if a.multivalued {
                 entry.push_str("      multivalued: true\n");
             }
-            out[kind_index(kind)].push(entry);
+            out.of_mut(kind).push(entry);
         }
     }
     out

@@ -57,11 +57,3 @@ pub fn object_kind(om: &model::ObjectMapping) -> Option<crate::expr::source::Obj
         _ => None,
     }
 }
-
-/// The index of a kind in the `[users, groups]` arrays of import and export.
-fn kind_index(kind: crate::expr::source::ObjectKind) -> usize {
-    match kind {
-        crate::expr::source::ObjectKind::User => 0,
-        crate::expr::source::ObjectKind::Group => 1,
-    }
-}

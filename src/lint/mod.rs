@@ -326,7 +326,7 @@ pub fn object_context<'a>(
     kind: ObjectKind,
     profile: Option<&Profile>,
 ) -> ObjectContext<'a> {
-    let mut sources = entra_id().object(kind).clone();
+    let mut sources = entra_id().of(kind).clone();
     for decl in file.source_attributes.of(kind) {
         sources.insert(decl.attribute.clone());
     }
@@ -350,13 +350,13 @@ pub fn object_context<'a>(
 /// suppressed.
 fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
     let mut used_file = vec![false; file.allow.len()];
-    let mut used_mapping: Vec<Vec<bool>> = [&file.users, &file.groups]
-        .iter()
-        .flat_map(|o| o.mappings.iter().map(|m| vec![false; m.allow.len()]))
+    let mut used_mapping: Vec<Vec<bool>> = file
+        .mappings()
+        .map(|m| vec![false; m.allow.len()])
         .collect();
     let flat_index = |at: MappingRef| match at.object {
         ObjectKind::User => at.index,
-        ObjectKind::Group => file.users.mappings.len() + at.index,
+        ObjectKind::Group => file.objects.users.mappings.len() + at.index,
     };
     let mut suppressed = Vec::new();
     let mut suppress = |d: &Diagnostic, allow: &crate::model::Allow| {
@@ -390,9 +390,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
         true
     });
     suppressed.sort_by_key(|s| (s.diagnostic.span.start, s.diagnostic.span.end));
-    let mapping_allows = [&file.users, &file.groups]
-        .into_iter()
-        .flat_map(|o| o.mappings.iter().flat_map(|m| m.allow.iter()));
+    let mapping_allows = file.mappings().flat_map(|m| m.allow.iter());
     let used = used_file
         .into_iter()
         .chain(used_mapping.into_iter().flatten());

@@ -161,12 +161,10 @@ pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Sp
 /// The attribute mapping a finding's path (`users[3]`) names.
 fn mapping_at<'a>(file: &'a MappingFile, path: &str) -> Option<&'a AttributeMapping> {
     let (object, index) = path.strip_suffix(']')?.split_once('[')?;
-    let mappings = match object {
-        "users" => &file.users.mappings,
-        "groups" => &file.groups.mappings,
-        _ => return None,
-    };
-    mappings.get(index.parse::<usize>().ok()?)
+    let kind = crate::expr::source::ObjectKind::ALL
+        .into_iter()
+        .find(|k| k.plural() == object)?;
+    file.object(kind).mappings.get(index.parse::<usize>().ok()?)
 }
 
 /// [`suppression`] in a JSON file: a last item of the object's `allow` list, else a last
@@ -212,8 +210,8 @@ fn json_suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(S
 /// `mappings`).
 fn json_mappings(root: &Node) -> Vec<&Node> {
     let mut found = Vec::new();
-    for object in ["users", "groups"] {
-        let Some(value) = json_member(root, object) else {
+    for kind in crate::expr::source::ObjectKind::ALL {
+        let Some(value) = json_member(root, kind.plural()) else {
             continue;
         };
         let list = json_member(value, "mappings").unwrap_or(value);

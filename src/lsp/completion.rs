@@ -51,14 +51,13 @@ pub fn complete(
     };
     let object = object_at(&document.text, offset);
     match want {
-        Want::Functions => catalogue::FUNCTIONS
-            .iter()
+        Want::Functions => catalogue::functions()
             .filter(|f| f.contexts.contains(Context::AppProvisioning))
             .map(|f| function_item(f, replace, snippets))
             .collect(),
         Want::SourceAttributes => {
             let file = load_str(&document.name(), &document.text).file;
-            let mut sources = entra_id().object(object).clone();
+            let mut sources = entra_id().of(object).clone();
             if let Some(file) = &file {
                 for decl in file.source_attributes.of(object) {
                     sources.insert(decl.attribute.clone());
@@ -165,10 +164,7 @@ fn target_attributes(
     let file: Option<MappingFile> = load_str(&document.name(), &document.text).file;
     let targets = match &file {
         Some(file) => object_context(file, object, profile.as_ref()).targets,
-        None => profile.map(|p| match object {
-            ObjectKind::User => p.users,
-            ObjectKind::Group => p.groups,
-        }),
+        None => profile.map(|p| p.object(object).clone()),
     };
     targets
         .map(|t| {

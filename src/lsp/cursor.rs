@@ -101,8 +101,7 @@ pub fn at(model: &Model, offset: usize) -> Option<At> {
     let allows = file
         .allow
         .iter()
-        .chain(file.users.mappings.iter().flat_map(|m| &m.allow))
-        .chain(file.groups.mappings.iter().flat_map(|m| &m.allow));
+        .chain(file.mappings().flat_map(|m| &m.allow));
     for allow in allows {
         if contains(allow.rule.span, offset) {
             return Some(At::Rule {

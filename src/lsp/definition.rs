@@ -88,10 +88,7 @@ fn in_profile(
 
 /// The span of `name` in a `name: <name>` entry under the object's section of a profile text.
 fn declared_in(text: &str, object: crate::expr::source::ObjectKind, name: &str) -> Option<Span> {
-    let section = match object {
-        crate::expr::source::ObjectKind::User => "users:",
-        crate::expr::source::ObjectKind::Group => "groups:",
-    };
+    let section = format!("{}:", object.plural());
     let mut in_section = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -99,7 +96,7 @@ fn declared_in(text: &str, object: crate::expr::source::ObjectKind, name: &str) 
         offset += line.len();
         let body = line.trim_end();
         if !body.starts_with([' ', '\t', '-', '#']) && !body.is_empty() {
-            in_section = body.starts_with(section);
+            in_section = body.starts_with(section.as_str());
             continue;
         }
         if !in_section {

@@ -208,8 +208,8 @@ fn profile(model: &Model) -> Option<String> {
     let _ = write!(
         text,
         "\n\n{} user and {} group attributes",
-        profile.users.attributes().len(),
-        profile.groups.attributes().len()
+        profile.objects.users.attributes().len(),
+        profile.objects.groups.attributes().len()
     );
     Some(text)
 }

@@ -18,7 +18,7 @@ pub mod scoping;
 pub mod target_path;
 
 use crate::base::text::Span;
-use crate::expr::source::{ObjectKind, SourceAttribute};
+use crate::expr::source::{ByObject, ObjectKind, SourceAttribute};
 use crate::expr::syntax::Expr;
 use crate::model::profile::TargetAttribute;
 use load::spans::OffsetMap;
@@ -148,32 +148,7 @@ pub struct TargetAttributeDecl {
 }
 
 /// Per-object lists (`users:` / `groups:`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PerObject<T> {
-    /// For users.
-    pub users: Vec<T>,
-    /// For groups.
-    pub groups: Vec<T>,
-}
-
-impl<T> Default for PerObject<T> {
-    fn default() -> Self {
-        PerObject {
-            users: Vec::new(),
-            groups: Vec::new(),
-        }
-    }
-}
-
-impl<T> PerObject<T> {
-    /// The list of one object kind.
-    pub fn of(&self, kind: ObjectKind) -> &[T] {
-        match kind {
-            ObjectKind::User => &self.users,
-            ObjectKind::Group => &self.groups,
-        }
-    }
-}
+pub type PerObject<T> = ByObject<Vec<T>>;
 
 /// How an attribute mapping produces its value (the portal's "Mapping type").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -282,10 +257,8 @@ pub struct MappingFile {
     pub source_attributes: PerObject<SourceAttributeDecl>,
     /// `target_attributes:`.
     pub target_attributes: PerObject<TargetAttributeDecl>,
-    /// `users:`.
-    pub users: ObjectMapping,
-    /// `groups:`.
-    pub groups: ObjectMapping,
+    /// `users:` and `groups:`.
+    pub objects: ByObject<ObjectMapping>,
     /// `allow:` (file-wide suppressions).
     pub allow: Vec<Allow>,
 }
@@ -305,14 +278,20 @@ impl MappingFile {
 
     /// The object mapping of one kind.
     pub fn object(&self, kind: ObjectKind) -> &ObjectMapping {
-        match kind {
-            ObjectKind::User => &self.users,
-            ObjectKind::Group => &self.groups,
-        }
+        self.objects.of(kind)
     }
 
     /// The number of attribute mappings of both objects.
     pub fn mapping_count(&self) -> usize {
-        self.users.mappings.len() + self.groups.mappings.len()
+        self.objects.users.mappings.len() + self.objects.groups.mappings.len()
+    }
+
+    /// Every attribute mapping, users' first.
+    pub fn mappings(&self) -> impl Iterator<Item = &AttributeMapping> {
+        self.objects
+            .users
+            .mappings
+            .iter()
+            .chain(&self.objects.groups.mappings)
     }
 }

@@ -109,7 +109,7 @@ impl Prepared {
 
     /// Entra's attributes of one object plus the file's `source_attributes`.
     pub fn sources(&self, kind: ObjectKind) -> SourceSchema {
-        let mut schema = entra_id().object(kind).clone();
+        let mut schema = entra_id().of(kind).clone();
         for decl in self.file.source_attributes.of(kind) {
             schema.insert(decl.attribute.clone());
         }

@@ -8,7 +8,7 @@ use crate::base::named::{Named, NamedList};
 use crate::base::text::{Source, Span};
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, FileReport};
-use crate::expr::source::ObjectKind;
+use crate::expr::source::{ByObject, ObjectKind};
 use crate::expr::types::{Base, Type};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -532,26 +532,21 @@ pub struct Profile {
     pub scim_version: ScimVersion,
     /// The gallery job's identity in Microsoft Graph.
     pub gallery: Option<GalleryJob>,
-    /// User attributes.
-    pub users: TargetSchema,
-    /// Group attributes.
-    pub groups: TargetSchema,
+    /// The attributes of users and of groups.
+    pub objects: ByObject<TargetSchema>,
     /// The default matching attribute of users and of groups.
-    pub matching: [Option<String>; 2],
+    pub matching: ByObject<Option<String>>,
 }
 
 impl Profile {
     /// The attributes of one target object.
     pub fn object(&self, kind: ObjectKind) -> &TargetSchema {
-        match kind {
-            ObjectKind::User => &self.users,
-            ObjectKind::Group => &self.groups,
-        }
+        self.objects.of(kind)
     }
 
     /// The default matching attribute of one object, if the profile names one.
     pub fn matching(&self, kind: ObjectKind) -> Option<&str> {
-        self.matching[kind as usize].as_deref()
+        self.matching.of(kind).as_deref()
     }
 }
 
@@ -630,6 +625,18 @@ pub fn is_gallery(name: &str) -> bool {
 /// The names of the built-in profiles.
 pub fn built_in_names() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(n, _)| *n)
+}
+
+/// The built-in gallery profile whose Graph job writes to `target_directory` (a rule's
+/// `targetDirectoryName`, such as `AWSSingleSignon`), if one declares it.
+pub fn gallery_for_directory(target_directory: &str) -> Option<&'static str> {
+    BUILT_IN[GENERIC..].iter().map(|(n, _)| *n).find(|name| {
+        built_in(name).is_ok_and(|p| {
+            p.gallery
+                .and_then(|g| g.target_directory)
+                .is_some_and(|d| d == target_directory)
+        })
+    })
 }
 
 /// Whether `reference` (a `target:` value) names a file rather than a built-in profile.
@@ -897,9 +904,8 @@ fn apply(
             source: None,
             scim_version: ScimVersion::V2,
             gallery: None,
-            users: TargetSchema::default(),
-            groups: TargetSchema::default(),
-            matching: [None, None],
+            objects: ByObject::default(),
+            matching: ByObject::default(),
         },
     };
     profile.name = file.name;
@@ -916,12 +922,9 @@ fn apply(
         (ObjectKind::Group, file.groups),
     ] {
         if section.matching.is_some() {
-            profile.matching[kind as usize] = section.matching;
+            *profile.matching.of_mut(kind) = section.matching;
         }
-        let schema = match kind {
-            ObjectKind::User => &mut profile.users,
-            ObjectKind::Group => &mut profile.groups,
-        };
+        let schema = profile.objects.of_mut(kind);
         for name in &section.remove {
             schema.remove(name);
         }
@@ -941,7 +944,7 @@ mod tests {
         for name in built_in_names() {
             let profile = built_in(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(profile.name, name);
-            assert!(profile.users.get("userName").is_some(), "{name}");
+            assert!(profile.objects.users.get("userName").is_some(), "{name}");
             if is_gallery(name) {
                 assert!(
                     profile.source.is_some(),
@@ -949,17 +952,21 @@ mod tests {
                 );
             } else {
                 assert!(
-                    profile.users.get("userName").is_some_and(|a| a.required),
+                    profile
+                        .objects
+                        .users
+                        .get("userName")
+                        .is_some_and(|a| a.required),
                     "{name}"
                 );
             }
         }
         let idmelon = built_in("idmelon").unwrap_or_else(|e| panic!("{e}"));
         assert!(
-            idmelon.users.get("name.givenName").is_some(),
+            idmelon.objects.users.get("name.givenName").is_some(),
             "inherits scim-core"
         );
-        assert!(idmelon.groups.get("description").is_some());
+        assert!(idmelon.objects.groups.get("description").is_some());
     }
 
     #[test]
@@ -1037,9 +1044,9 @@ mod tests {
         std::fs::write(&path, "entramap-target: 1\nname: acme\nextends: scim-core\nusers:\n  remove: [title]\n  attributes:\n    - {name: badge, type: Integer}\n")
             .unwrap_or_else(|e| panic!("{e}"));
         let profile = load("acme.yaml", Some(dir.path())).unwrap_or_else(|e| panic!("{e}"));
-        assert!(profile.users.get("title").is_none());
+        assert!(profile.objects.users.get("title").is_none());
         assert_eq!(
-            profile.users.get("badge").map(|a| a.base),
+            profile.objects.users.get("badge").map(|a| a.base),
             Some(Base::Integer)
         );
     }

@@ -327,7 +327,7 @@ fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
     .trim();
     let boolean = |n: &str| {
         entra_id()
-            .object(ObjectKind::User)
+            .of(ObjectKind::User)
             .get(n)
             .is_some_and(|a| a.base == Base::Boolean)
     };
@@ -751,7 +751,17 @@ fn split_graph<R: BufRead>(
     loop {
         let buffer = inner.fill_buf()?;
         if buffer.is_empty() {
-            if let Some(mut capture) = st.capture.take() {
+            // Without a `value` array the document is not a page at all: that is the one
+            // problem (at line 1, so problems stay in export order), not also its truncation.
+            if !st.seen_value {
+                chunk.records.push(RawRecord {
+                    line: 1,
+                    body: Body::Unreadable(
+                        "not a Microsoft Graph /users page: no `value` array".to_owned(),
+                    ),
+                });
+                st.seen_value = true;
+            } else if let Some(mut capture) = st.capture.take() {
                 capture.truncated = true;
                 finish(chunk, capture, chunk.data.len());
             } else if st.depth > 0 || st.in_string {
@@ -762,15 +772,6 @@ fn split_graph<R: BufRead>(
                             .to_owned(),
                     ),
                 });
-            }
-            if !st.seen_value {
-                chunk.records.push(RawRecord {
-                    line: 1,
-                    body: Body::Unreadable(
-                        "not a Microsoft Graph /users page: no `value` array".to_owned(),
-                    ),
-                });
-                st.seen_value = true;
             }
             return Ok(true);
         }

@@ -142,6 +142,20 @@ impl OneUser {
             .map(|d| d.from.as_str())
     }
 
+    /// A trace of `text` evaluated for this user as `entramap eval --trace` prints it
+    /// ([`crate::expr::eval::trace_text_with`]), each read of a derived attribute followed by
+    /// where its value came from (`[IsSoftDeleted] => True (from accountEnabled = false)`), every
+    /// line after `margin`.
+    pub fn trace_text(&self, text: &str, trace: &[TraceStep], margin: &str) -> String {
+        crate::expr::eval::trace_text_with(text, trace, margin, |step| {
+            let raw = text.get(step.span.start..step.span.end).unwrap_or("");
+            raw.strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|name| self.derived_from(name))
+                .map_or_else(String::new, |from| format!(" (from {from})"))
+        })
+    }
+
     /// The user's name for messages: the UPN, or the objectId.
     pub fn identity(&self) -> Option<String> {
         IDENTITY.iter().find_map(|name| {

@@ -138,7 +138,7 @@ fn equivalent_expressions_over_boolean_inputs_are_not_a_risky_change() {
     let kind = |expression: &str| {
         let text = format!("entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: '{expression}'\n");
         let prepared = load(&text);
-        let kind: MappingKind = prepared.file.users.mappings[1]
+        let kind: MappingKind = prepared.file.objects.users.mappings[1]
             .kind
             .clone()
             .unwrap_or_else(|| panic!("{expression}"));

@@ -217,6 +217,21 @@ fn a_cut_off_graph_page_is_an_unreadable_tail() {
     assert!(stdout(&output).contains("cut off"), "{}", stdout(&output));
 }
 
+/// A document with no `value` array is not a page: one problem at line 1, whatever else is wrong
+/// with it (the `preview_graph` fuzz target found it reported a cut-off at line 27 first, out of
+/// export order).
+#[test]
+fn a_document_without_a_value_array_is_one_problem_at_line_one() {
+    let data = read(&faults().join("no-value-cut.graph.json"));
+    let (summary, sink) = run(Cursor::new(&data)).unwrap_or_else(|e| panic!("{e}"));
+    let rows = unreadable(&sink);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].0, 1, "{rows:?}");
+    assert!(rows[0].1.contains("no `value` array"), "{rows:?}");
+    assert_eq!(summary.unreadable, 1, "{summary:?}");
+    assert!(summary.balanced(), "{summary:?}");
+}
+
 /// Numbers that are not 64-bit integers keep every digit, in preview and in eval.
 #[test]
 fn big_numbers_keep_their_digits() {

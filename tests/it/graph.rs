@@ -324,7 +324,7 @@ fn malformed_json_is_a_located_error_never_a_panic() {
 }
 
 #[test]
-fn secret_tokens_in_a_schema_are_masked_and_reported() {
+fn secret_tokens_in_a_schema_are_kept_in_the_file_and_reported_masked() {
     let secret = "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpL";
     let text = fixture("forcepoint-smc-scim-job-schema.json").replacen(
         "\"defaultValue\": \"\"",
@@ -332,8 +332,8 @@ fn secret_tokens_in_a_schema_are_masked_and_reported() {
         1,
     );
     let imported = import(&text, None, None);
-    assert!(!imported.yaml.contains(secret), "{}", imported.yaml);
-    assert!(imported.yaml.contains("Zm9v****"));
+    assert!(imported.yaml.contains(secret), "{}", imported.yaml);
+    assert!(!imported.yaml.contains("Zm9v****"));
     let notes = serde_json::to_string(&imported.notes).expect("notes serialize");
     assert!(
         !notes.contains(secret) && notes.contains("secret token"),
@@ -612,8 +612,7 @@ fn the_catalogue_has_every_function_of_the_service_list_with_its_keys() {
     for f in functions {
         let name = f["name"].as_str().expect("name");
         let declared: Vec<&entramap::expr::catalogue::Function> =
-            entramap::expr::catalogue::FUNCTIONS
-                .iter()
+            entramap::expr::catalogue::functions()
                 .filter(|d| d.name == name)
                 .collect();
         assert!(!declared.is_empty(), "{name} is not in the catalogue");
@@ -934,4 +933,53 @@ fn the_target_directory_name_survives_import_and_export() {
         "salesforce.com"
     );
     assert_eq!(document["directories"][1]["name"], "salesforce.com");
+}
+
+/// A gallery app's mapping exports to the app's own target directory (the profile's `gallery`),
+/// and an export of that directory imports against the app's profile, named by its title.
+#[test]
+fn a_gallery_app_round_trips_through_its_target_directory() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let init = cli(
+        &[
+            "init",
+            "--app",
+            "aws-single-sign-on",
+            "-o",
+            &path("aws.entramap.yaml"),
+        ],
+        root(),
+    );
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    let export = cli(
+        &[
+            "export",
+            &path("aws.entramap.yaml"),
+            "-o",
+            &path("aws.json"),
+        ],
+        root(),
+    );
+    assert_eq!(export.status.code(), Some(0), "{export:?}");
+    assert!(String::from_utf8_lossy(&export.stderr)
+        .contains("AWS IAM Identity Center gallery app's target directory"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(path("aws.json")).unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        schema["synchronizationRules"][0]["targetDirectoryName"],
+        "AWSSingleSignon"
+    );
+    let import = cli(&["import", &path("aws.json")], root());
+    assert_eq!(import.status.code(), Some(0), "{import:?}");
+    let yaml = String::from_utf8_lossy(&import.stdout);
+    assert!(
+        yaml.contains("\napp: AWS IAM Identity Center\ntarget: aws-single-sign-on\n"),
+        "{yaml}"
+    );
+    assert!(
+        String::from_utf8_lossy(&import.stderr).contains("is the gallery app `aws-single-sign-on`")
+    );
 }

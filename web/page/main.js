@@ -36,10 +36,20 @@ const state = {
 // What the library is given as the target: "", a built-in name, or a pasted profile's text.
 const target = () => (state.target === "pasted" ? state.pasted : state.target);
 
-// Hooks for tests and users' own automation (timings in milliseconds).
-// firstFindingsMs and wasmReadyMs count from the start of navigation; firstLintMs is the
-// first lint alone (it builds the library's tables on first use).
-const stats = { lints: 0, lastLintMs: 0, firstLintMs: null, firstFindingsMs: null, wasmReadyMs: null };
+// Hooks for tests and users' own automation (timings in milliseconds, performance.now()).
+// firstFindingsMs, wasmReadyMs and lastLintEndMs are times since the start of navigation;
+// firstLintMs is the first lint alone (it builds the library's tables on first use),
+// catalogueMs the call that lists the profiles, examples and starters, lastLintMs the last lint
+// (the library's lint, the editor's underlines and the findings list).
+const stats = {
+  lints: 0,
+  lastLintMs: 0,
+  lastLintEndMs: null,
+  firstLintMs: null,
+  firstFindingsMs: null,
+  wasmReadyMs: null,
+  catalogueMs: null,
+};
 window.entramapPlayground = { stats, state };
 
 let catalogue;
@@ -61,15 +71,51 @@ function lintNow() {
     severity: severityOf(d),
     source: d.rule,
     message: d.help ? `${d.message}\nhelp: ${d.help}` : d.message,
+    // The certain fix, also one click in the editor's tooltip.
+    actions: d.fix ? [{ name: `Fix: ${d.fix.title}`, apply: () => applyFix(d.fix) }] : [],
   }));
   view.dispatch(setDiagnostics(view.state, diagnostics));
   renderDiagnostics(document_);
   stats.lints += 1;
-  stats.lastLintMs = performance.now() - started;
+  stats.lastLintEndMs = performance.now();
+  stats.lastLintMs = stats.lastLintEndMs - started;
   if (stats.firstFindingsMs === null) {
-    stats.firstFindingsMs = performance.now();
+    stats.firstFindingsMs = stats.lastLintEndMs;
     stats.firstLintMs = stats.lastLintMs;
   }
+}
+
+// One finding's certain fix (the edit `entramap lint --fix` makes): its span is in UTF-16
+// offsets of the text just linted, which is the editor's text (every change is linted at once).
+function applyFix(fix) {
+  view.dispatch({
+    changes: { from: fix.span.from, to: fix.span.to, insert: fix.replacement },
+    selection: { anchor: fix.span.from + fix.replacement.length },
+  });
+  view.focus();
+}
+
+// Replaces the editor's text by `text`, changing only the range between the common prefix and
+// suffix (the cursor and the undo history keep their place).
+function replaceText(text) {
+  const old = currentText();
+  let start = 0;
+  while (start < old.length && start < text.length && old[start] === text[start]) start += 1;
+  let end = 0;
+  while (
+    end < old.length - start &&
+    end < text.length - start &&
+    old[old.length - 1 - end] === text[text.length - 1 - end]
+  )
+    end += 1;
+  if (start === old.length && start === text.length) return;
+  view.dispatch({ changes: { from: start, to: old.length - end, insert: text.slice(start, text.length - end) } });
+}
+
+// Every certain fix at once, by the library (`entramap lint --fix`).
+function fixAll() {
+  const fixed = call(entramap.fix_all, currentText(), state.name, target());
+  if (fixed.applied > 0) replaceText(fixed.text);
 }
 
 function element(tag, attributes = {}, ...children) {
@@ -91,6 +137,10 @@ function renderDiagnostics(document_) {
     errors + warnings + notes === 0
       ? "No findings."
       : `${errors} error(s), ${warnings} warning(s), ${notes} note(s)`;
+  const fixable = document_.diagnostics.filter((d) => d.fix).length;
+  const fixAllButton = $("fix-all");
+  fixAllButton.hidden = fixable === 0;
+  fixAllButton.textContent = `Fix all (${fixable})`;
   for (const d of document_.diagnostics) {
     const at = d.span.start;
     const item = element("li", {
@@ -129,6 +179,19 @@ function renderDiagnostics(document_) {
       rule,
       element("div", { class: "message", text: d.message }),
     );
+    if (d.fix) {
+      item.append(
+        " ",
+        element("button", {
+          class: "fix",
+          "data-testid": "fix",
+          title: `Apply the certain fix: ${d.fix.title}`,
+          text: "Fix",
+          onclick: () => applyFix(d.fix),
+        }),
+        element("span", { class: "fix-title muted", text: ` ${d.fix.title}` }),
+      );
+    }
     if (d.help) item.append(element("div", { class: "help", text: `help: ${d.help}` }));
     for (const note of d.notes) item.append(element("div", { class: "note", text: `note: ${note}` }));
     list.append(item);
@@ -311,8 +374,18 @@ function download(name, text, type) {
 
 function wireTarget() {
   const picker = $("target");
-  for (const profile of catalogue.profiles) {
-    picker.append(element("option", { value: profile.name, text: profile.title ? `${profile.name} (${profile.title})` : profile.name }));
+  // The built-in profiles as `entramap targets` lists them: generic ones, then the gallery
+  // catalogue's apps (from Microsoft's provisioning tutorials), each with its title.
+  const groups = [
+    ["generic", "Generic profiles"],
+    ["gallery", "Gallery apps (Microsoft's provisioning tutorials)"],
+  ];
+  for (const [group, label] of groups) {
+    const optgroup = element("optgroup", { label, "data-testid": `target-group-${group}` });
+    for (const profile of catalogue.profiles.filter((p) => p.group === group)) {
+      optgroup.append(element("option", { value: profile.name, text: profile.name }));
+    }
+    picker.append(optgroup);
   }
   picker.append(element("option", { value: "pasted", text: "Pasted profile…" }));
   const pasted = $("pasted-profile");
@@ -331,6 +404,17 @@ function wireTarget() {
     state.pasted = pasted.value;
     onDocChanged();
   });
+}
+
+// The profiles' titles in the picker ("Slack (slack)"): parsing every built-in profile takes
+// longer than the first lint, so it waits until the first findings are shown.
+function showProfileTitles() {
+  const titles = call(entramap.profile_titles);
+  for (const option of $("target").querySelectorAll("optgroup option")) {
+    const title = titles[option.value];
+    if (title) option.textContent = `${title} (${option.value})`;
+  }
+  document.body.dataset.titles = "true";
 }
 
 function wire() {
@@ -366,6 +450,7 @@ function wire() {
         : "Already in canonical form.";
     }
   });
+  $("fix-all").addEventListener("click", fixAll);
   $("share").addEventListener("click", async () => {
     await save();
     copy(location.href, $("share"));
@@ -423,6 +508,7 @@ async function main() {
   await init({ module_or_path: wasmBytes });
   stats.wasmReadyMs = performance.now();
   catalogue = call(entramap.catalogue);
+  stats.catalogueMs = performance.now() - stats.wasmReadyMs;
   $("version").textContent = `entramap ${catalogue.version}`;
   const restored = await restore();
   const example = catalogue.examples.find((e) => e.name === DEFAULT_EXAMPLE);
@@ -466,6 +552,7 @@ async function main() {
   runExpression();
   selectTab(state.tab);
   document.body.dataset.ready = "true";
+  setTimeout(showProfileTitles, 0);
 }
 
 main().catch((error) => {

@@ -1,8 +1,9 @@
 // Ready-made source objects for the expression box: attribute name to value, as
 // `entramap eval --user FILE` reads them. Attribute names are those of the Entra ID source
-// schema (schemas/source/entra-id.yaml). IsSoftDeleted is true for a disabled user: the
-// provisioning service computes it as true when accountEnabled is false (Microsoft Learn,
-// customize-application-attributes, as noted in that schema file).
+// schema (schemas/source/entra-id.yaml). IsSoftDeleted is not written: it is derived from
+// accountEnabled and deletedDateTime as `eval` and `preview` derive it (the provisioning service
+// computes it as true when accountEnabled is false: Microsoft Learn,
+// customize-application-attributes, as noted in that schema file), and the trace says so.
 export const SAMPLE_USERS = {
   normal: {
     label: "Normal member",
@@ -17,7 +18,6 @@ export const SAMPLE_USERS = {
       department: "Sales",
       jobTitle: "Account Manager",
       accountEnabled: true,
-      IsSoftDeleted: false,
       userType: "Member",
     },
   },
@@ -34,7 +34,6 @@ export const SAMPLE_USERS = {
       department: "Marketing",
       jobTitle: "Marketing Manager",
       accountEnabled: false,
-      IsSoftDeleted: true,
       userType: "Member",
     },
   },
@@ -48,7 +47,6 @@ export const SAMPLE_USERS = {
       displayName: "Pat Guest",
       givenName: "Pat",
       accountEnabled: true,
-      IsSoftDeleted: false,
       userType: "Guest",
     },
   },
@@ -65,7 +63,6 @@ export const SAMPLE_USERS = {
       department: "Recherche & Développement",
       jobTitle: "Ingénieure",
       accountEnabled: true,
-      IsSoftDeleted: false,
       userType: "Member",
     },
   },

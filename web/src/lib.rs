@@ -9,13 +9,16 @@
 
 use entramap::base::text::Source;
 use entramap::diagnostics::rules::{self, RuleId};
-use entramap::diagnostics::{report, secrets, FileReport};
+use entramap::diagnostics::{report, secrets, Diagnostic, FileReport};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{check_text, Attributes, CheckOptions};
-use entramap::expr::eval::{self, EvalContext, JsonSource, Outcome};
+use entramap::expr::eval::{self, EvalContext, Outcome};
 use entramap::expr::source::{entra_id, ObjectKind};
+use entramap::lint::fix::apply_fixes;
+use entramap::lint::LintReport;
 use entramap::model::profile::{self, Profile, ProfileError};
 use entramap::model::{prepare, prepare_with_profile, PrepareError, Prepared};
+use entramap::preview::user::OneUser;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -83,18 +86,28 @@ fn add_utf16(text: &str, span: &mut Value) {
 }
 
 /// The library's JSON document of `reports` (the `--format json` of the command line), each
-/// diagnostic's spans with UTF-16 offsets added for the editor.
+/// diagnostic's spans with UTF-16 offsets added for the editor, and `fix` (`{title, replacement,
+/// span}`, the certain fix `entramap lint --fix` applies) on the findings that carry one.
 fn findings_json(reports: &[FileReport]) -> Value {
     let mut document = report::to_json(reports);
-    let texts: Vec<&str> = reports
+    let found: Vec<(&Source, &Diagnostic)> = reports
         .iter()
-        .flat_map(|r| r.diagnostics.iter().map(move |_| r.source.text.as_str()))
+        .flat_map(|r| r.diagnostics.iter().map(move |d| (&r.source, d)))
         .collect();
     if let Some(diagnostics) = document
         .get_mut("diagnostics")
         .and_then(Value::as_array_mut)
     {
-        for (d, text) in diagnostics.iter_mut().zip(texts) {
+        for (d, (source, diagnostic)) in diagnostics.iter_mut().zip(found) {
+            let text = source.text.as_str();
+            if let (Some(object), Some(fix)) = (d.as_object_mut(), &diagnostic.fix) {
+                let mut span = report::span_json(source, fix.span);
+                add_utf16(text, &mut span);
+                object.insert(
+                    "fix".into(),
+                    json!({"title": fix.title, "replacement": fix.replacement, "span": span}),
+                );
+            }
             if let Some(span) = d.get_mut("span") {
                 add_utf16(text, span);
             }
@@ -146,16 +159,30 @@ fn prepare_for(file_name: &str, text: &str, target: &str) -> Result<Prepared, Pr
 /// diagnostic.
 #[wasm_bindgen]
 pub fn lint(text: &str, file_name: &str, target: &str) -> String {
-    let linted = match picked_profile(target) {
-        None => entramap::lint::lint_source(file_name, text, None),
-        Some(profile) => entramap::lint::lint_source_with_profile(file_name, text, profile),
-    };
+    let linted = lint_against(text, file_name, target);
     let mut document = findings_json(std::slice::from_ref(&linted.report));
     if let Some(summary) = document.get_mut("summary").and_then(Value::as_object_mut) {
         summary.insert("mappings".into(), linted.mappings.into());
         summary.insert("suppressed".into(), linted.suppressed.len().into());
     }
     to_string(&document)
+}
+
+fn lint_against(text: &str, file_name: &str, target: &str) -> LintReport {
+    match picked_profile(target) {
+        None => entramap::lint::lint_source(file_name, text, None),
+        Some(profile) => entramap::lint::lint_source_with_profile(file_name, text, profile),
+    }
+}
+
+/// Applies the certain fix of every finding that carries one, as `entramap lint --fix` does
+/// (linted against `target`, as for [`lint`]; one pass, overlapping fixes left for the next):
+/// `{"applied": n, "text"}` with the fixed text.
+#[wasm_bindgen]
+pub fn fix_all(text: &str, file_name: &str, target: &str) -> String {
+    let linted = lint_against(text, file_name, target);
+    let (fixed, applied) = apply_fixes(text, &linted.report.diagnostics);
+    to_string(&json!({"applied": applied, "text": fixed}))
 }
 
 fn object_kind(object: &str) -> ObjectKind {
@@ -185,7 +212,7 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     let options = CheckOptions {
         context,
         attributes: match entramap::expr::source::for_context(context) {
-            Some(schema) => Attributes::Schema(schema.object(object_kind(object))),
+            Some(schema) => Attributes::Schema(schema.of(object_kind(object))),
             None => Attributes::Any,
         },
         target_type: None,
@@ -206,13 +233,15 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     to_string(&document)
 }
 
-/// Evaluates one expression against a source object given as JSON (attribute name to value),
-/// as `entramap eval --format json --trace` does: the findings document with `result` and, when
+/// Evaluates one expression against a source object given as JSON (a Graph user, or attribute
+/// name to value), read as `entramap eval --user` and `preview` read a user (Graph names mapped,
+/// `IsSoftDeleted` derived from `accountEnabled` and `deletedDateTime`), as
+/// `entramap eval --format json --trace` does: the findings document with `result` and, when
 /// `trace` is set, `trace` (every sub-expression's value) and `trace_text` (the trace as the
 /// human format prints it). `Now()` is the browser's clock; Guid() and RandomString() use seed 0.
 #[wasm_bindgen]
 pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) -> String {
-    let user = match JsonSource::parse(user_json) {
+    let user = match OneUser::from_json(user_json) {
         Ok(user) => user,
         Err(e) => return to_string(&json!({ "input_error": format!("sample user: {e}") })),
     };
@@ -221,7 +250,7 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
     let ctx = EvalContext::at(now);
     let options = CheckOptions {
         context: Context::AppProvisioning,
-        attributes: Attributes::Lenient(entra_id().object(object_kind(object))),
+        attributes: Attributes::Lenient(entra_id().of(object_kind(object))),
         target_type: None,
     };
     let evaluation = eval::check_and_evaluate(expression, &options, &user, &ctx, trace);
@@ -255,7 +284,7 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
         object.insert("result".into(), result);
         if trace {
             object.insert("trace".into(), Value::Array(steps));
-            let text = eval::trace_text(expression, &evaluation.trace);
+            let text = user.trace_text(expression, &evaluation.trace, "");
             object.insert(
                 "trace_text".into(),
                 secrets::redact(&text).into_owned().into(),
@@ -364,14 +393,20 @@ pub fn explain(rule: &str) -> String {
     }))
 }
 
-/// What the page offers: the built-in target profiles (name, title), the examples (file name,
-/// text) and the `entramap init --app` starters of the gallery apps.
+/// What the page offers: the built-in target profiles as `entramap targets` lists them (name
+/// and `group`: `generic`, or `gallery` for the gallery catalogue's apps), the examples (file
+/// name, text) and the `entramap init --app` starters of the gallery apps. Cheap: no profile is
+/// parsed (their titles come from [`profile_titles`]).
 #[wasm_bindgen]
 pub fn catalogue() -> String {
     let profiles: Vec<Value> = profile::built_in_names()
         .map(|name| {
-            let title = profile::built_in(name).ok().and_then(|p| p.title);
-            json!({"name": name, "title": title})
+            let group = if profile::is_gallery(name) {
+                "gallery"
+            } else {
+                "generic"
+            };
+            json!({"name": name, "group": group})
         })
         .collect();
     let examples: Vec<Value> = EXAMPLES
@@ -392,6 +427,20 @@ pub fn catalogue() -> String {
         "examples": examples,
         "starters": starters,
     }))
+}
+
+/// The title of every built-in target profile (`{name: title}`, `null` for a profile without
+/// one), as `entramap targets` prints them. Parses every profile: the page asks once the first
+/// findings are shown.
+#[wasm_bindgen]
+pub fn profile_titles() -> String {
+    let titles: serde_json::Map<String, Value> = profile::built_in_names()
+        .map(|name| {
+            let title = profile::built_in(name).ok().and_then(|p| p.title);
+            (name.to_owned(), title.into())
+        })
+        .collect();
+    to_string(&Value::Object(titles))
 }
 
 #[cfg(test)]
@@ -428,5 +477,73 @@ mod tests {
         let from = typo["span"]["from"].as_u64().unwrap() as usize;
         let to = typo["span"]["to"].as_u64().unwrap() as usize;
         assert_eq!(&text[from..to], "[givenNme]");
+    }
+
+    #[test]
+    fn the_broken_example_carries_its_certain_fixes_and_fix_all_applies_them() {
+        let (name, text) = EXAMPLES[4];
+        let document: Value = serde_json::from_str(&lint(text, name, "")).unwrap();
+        let diagnostics = document["diagnostics"].as_array().unwrap();
+        let typo = diagnostics
+            .iter()
+            .find(|d| d["rule"] == "unknown-source-attribute")
+            .unwrap();
+        let fix = &typo["fix"];
+        assert_eq!(fix["replacement"], "givenName", "{typo}");
+        assert_eq!(fix["title"], "write `givenName`");
+        let from = fix["span"]["from"].as_u64().unwrap() as usize;
+        let to = fix["span"]["to"].as_u64().unwrap() as usize;
+        let utf16: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&utf16[from..to]).unwrap(), "givenNme");
+        let unfixable = diagnostics
+            .iter()
+            .find(|d| d["rule"] == "matching-precedence-duplicate")
+            .unwrap();
+        assert!(unfixable.get("fix").is_none(), "{unfixable}");
+
+        let fixed: Value = serde_json::from_str(&fix_all(text, name, "")).unwrap();
+        let fixed_text = fixed["text"].as_str().unwrap();
+        assert_eq!(
+            fixed["applied"].as_u64().unwrap() as usize,
+            diagnostics
+                .iter()
+                .filter(|d| d.get("fix").is_some())
+                .count()
+        );
+        assert!(fixed_text.contains("[givenName]"), "{fixed_text}");
+        let after: Value = serde_json::from_str(&lint(fixed_text, name, "")).unwrap();
+        let after = after["diagnostics"].as_array().unwrap();
+        assert!(after.iter().all(|d| d.get("fix").is_none()), "{after:?}");
+        assert!(after
+            .iter()
+            .any(|d| d["rule"] == "matching-precedence-duplicate"));
+        let again: Value = serde_json::from_str(&fix_all(fixed_text, name, "")).unwrap();
+        assert_eq!(again["applied"], 0);
+        assert_eq!(again["text"], fixed_text);
+    }
+
+    #[test]
+    fn the_catalogue_groups_the_built_in_profiles_into_generic_and_gallery() {
+        let document: Value = serde_json::from_str(&catalogue()).unwrap();
+        let profiles = document["profiles"].as_array().unwrap();
+        assert_eq!(profiles.len(), profile::built_in_names().count());
+        let by_name = |name: &str| profiles.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(by_name("scim-core")["group"], "generic");
+        assert_eq!(by_name("slack")["group"], "gallery");
+        let titles: Value = serde_json::from_str(&profile_titles()).unwrap();
+        assert_eq!(titles["slack"], "Slack");
+        assert_eq!(titles["scim-core"], "Non-gallery SCIM app (customappsso)");
+        assert_eq!(
+            titles.as_object().unwrap().len(),
+            profile::built_in_names().count()
+        );
+        let gallery = profiles.iter().filter(|p| p["group"] == "gallery").count();
+        assert_eq!(
+            gallery,
+            profile::built_in_names()
+                .filter(|n| profile::is_gallery(n))
+                .count()
+        );
+        assert!(gallery > 0);
     }
 }

@@ -201,29 +201,120 @@ test("fixing givenNme clears its finding, within one keystroke", async () => {
   await page.close();
 });
 
-test("re-linting each example after a keystroke stays fast", async () => {
+// Speed is measured and reported (web/test-results/measurements.json, BENCHMARKS.md), never
+// asserted: the figures follow the machine's load. What is asserted is that each keystroke was
+// linted.
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const round = (ms) => Math.round(ms * 10) / 10;
+
+test("each example's first findings and re-lint after a keystroke are measured", async () => {
   const page = await open();
   const timings = {};
   for (const name of EXAMPLES) {
     await loadStarter(page, name);
-    timings[name] = await page.evaluate(() => {
+    // A link to this example (its state in the fragment), opened in a fresh page: the time to
+    // its first findings from the start of navigation.
+    await page.waitForFunction(() => location.hash.length > 0 && document.getElementById("share-link").value === location.href);
+    await page.waitForTimeout(300);
+    const link = await page.evaluate(() => location.href);
+    const fresh = await open(link);
+    assert.equal(await fresh.inputValue("#file-name"), name);
+    const first = await fresh.evaluate(() => window.entramapPlayground.stats);
+    await fresh.close();
+
+    // Real keystrokes at the end of the file (a space, then Backspace: the file stays valid
+    // YAML): the lint alone (library, underlines, findings list) and from the keydown event to
+    // the findings shown.
+    await page.evaluate(() => {
       const { view } = window.entramapPlayground;
-      const samples = [];
-      for (let i = 0; i < 20; i += 1) {
-        const end = view.state.doc.length;
-        const started = performance.now();
-        view.dispatch({ changes: { from: end, insert: i % 2 ? "" : "\n" } });
-        view.dispatch({ changes: { from: end, to: view.state.doc.length, insert: "" } });
-        samples.push((performance.now() - started) / 2);
-      }
-      samples.sort((a, b) => a - b);
-      return { median: samples[10], max: samples.at(-1) };
+      view.dispatch({ selection: { anchor: view.state.doc.length } });
+      view.focus();
+      window.keydownAt = null;
+      document.addEventListener("keydown", (event) => (window.keydownAt = event.timeStamp), true);
     });
+    const lint = [];
+    const keyToFindings = [];
+    for (let i = 0; i < 10; i += 1) {
+      const lints = await page.evaluate(() => window.entramapPlayground.stats.lints);
+      await page.keyboard.press(i % 2 ? "Backspace" : "Space");
+      await page.waitForFunction((n) => window.entramapPlayground.stats.lints > n, lints);
+      const stats = await page.evaluate(() => ({ ...window.entramapPlayground.stats, keydownAt: window.keydownAt }));
+      lint.push(stats.lastLintMs);
+      keyToFindings.push(stats.lastLintEndMs - stats.keydownAt);
+    }
+    assert.equal((await editorText(page)).length, await page.evaluate(() => window.entramapPlayground.view.state.doc.length));
+    timings[name] = {
+      first_findings_ms: round(first.firstFindingsMs),
+      wasm_ready_ms: round(first.wasmReadyMs),
+      catalogue_ms: round(first.catalogueMs),
+      first_lint_ms: round(first.firstLintMs),
+      relint_median_ms: round(median(lint)),
+      relint_max_ms: round(Math.max(...lint)),
+      keydown_to_findings_median_ms: round(median(keyToFindings)),
+      keydown_to_findings_max_ms: round(Math.max(...keyToFindings)),
+    };
   }
-  measurements.relint_per_keystroke_ms = timings;
-  for (const [name, t] of Object.entries(timings)) {
-    assert.ok(t.median < 100, `${name}: median re-lint ${t.median} ms`);
+  measurements.examples = timings;
+  console.log(JSON.stringify(timings, null, 2));
+  await page.close();
+});
+
+test("one click applies a finding's certain fix, from the findings list or the editor", async () => {
+  const page = await open();
+  const before = await findings(page);
+  assert.ok(before.some((f) => f.rule === "unknown-source-attribute"));
+  // Only findings with a certain fix have the button.
+  assert.equal(await page.locator("[data-rule=matching-precedence-duplicate] [data-testid=fix]").count(), 0);
+  const button = page.locator("[data-rule=unknown-source-attribute] [data-testid=fix]");
+  assert.match(await button.getAttribute("title"), /write `givenName`/);
+  await button.click();
+  await page.waitForFunction(() => !document.querySelector("[data-rule=unknown-source-attribute]"));
+  const at = BROKEN.indexOf("[givenNme]", MAPPINGS(BROKEN));
+  const expected = `${BROKEN.slice(0, at)}[givenName]${BROKEN.slice(at + "[givenNme]".length)}`;
+  assert.equal(await editorText(page), expected);
+  assert.deepEqual(
+    (await findings(page)).map((f) => f.rule),
+    before.filter((f) => f.rule !== "unknown-source-attribute").map((f) => f.rule),
+  );
+  await page.screenshot({ path: join(results, "08-fix-applied.png") });
+
+  // The same fix is offered in the editor: the tooltip of the underlined LCase.
+  await page.click("[data-rule=connect-sync-only-function] .where");
+  const lcase = page.locator(".cm-lintRange-error", { hasText: /^LCase$/ });
+  await lcase.hover();
+  const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction", { hasText: "ToLower" });
+  await action.click();
+  await page.waitForFunction(() => !document.querySelector("[data-rule=connect-sync-only-function]"));
+  const text = await editorText(page);
+  assert.ok(text.includes("ToLower([department])") && !text.includes("LCase([department])"), text);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("Fix all applies every certain fix, as `entramap lint --fix` does", async () => {
+  const bin = cli();
+  const dir = mkdtempSync(join(tmpdir(), "entramap-fix-"));
+  const copy = join(dir, "idmelon-typo.entramap.yaml");
+  writeFileSync(copy, BROKEN);
+  try {
+    execFileSync(bin, ["lint", "--fix", copy], { encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    assert.equal(error.status, 1, String(error.stderr)); // findings remain
   }
+  const fixedByCli = readFileSync(copy, "utf8");
+  rmSync(dir, { recursive: true, force: true });
+  assert.notEqual(fixedByCli, BROKEN);
+
+  const page = await open();
+  const fixable = await page.locator("[data-testid=fix]").count();
+  assert.ok(fixable >= 2, `${fixable} fixable findings`);
+  const fixAll = page.locator("[data-testid=fix-all]");
+  assert.equal(await fixAll.textContent(), `Fix all (${fixable})`);
+  await fixAll.click();
+  await page.waitForFunction(() => !document.querySelector("[data-testid=fix]"));
+  assert.equal(await editorText(page), fixedByCli);
+  assert.ok(await fixAll.isHidden());
+  assert.ok((await findings(page)).some((f) => f.rule === "matching-precedence-duplicate"));
   await page.close();
 });
 
@@ -288,6 +379,15 @@ test("an expression evaluates against the disabled sample user, with its trace",
   );
   assert.ok((await result.textContent()).length > 0);
   await page.screenshot({ path: join(results, "04-expression-disabled-user.png") });
+  // IsSoftDeleted is derived from accountEnabled, as `entramap eval --user` derives it.
+  await page.fill("[data-testid=expression-input]", 'Switch([IsSoftDeleted], , "False", "True", "True", "False")');
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=expression-value]")?.textContent === '"False"',
+  );
+  assert.match(
+    await page.textContent("[data-testid=expression-trace]"),
+    /\[IsSoftDeleted\]\n {4}=> True \(from accountEnabled = false\)/,
+  );
   await page.close();
 });
 
@@ -331,6 +431,37 @@ test("the target picker checks the file against a built-in or a pasted profile",
   await page.fill("[data-testid=pasted-profile]", "entramap-target: 1\nname: [");
   await page.waitForSelector("[data-rule=invalid-target-profile]");
   await page.screenshot({ path: join(results, "07-pasted-profile.png") });
+  await page.close();
+});
+
+test("the target picker offers the gallery catalogue, grouped, and checks against the app chosen", async () => {
+  const page = await open();
+  await page.waitForSelector("body[data-titles=true]");
+  const group = (name) =>
+    page.$$eval(`[data-testid=target-picker] [data-testid=target-group-${name}] option`, (os) =>
+      os.map((o) => [o.value, o.textContent]),
+    );
+  const generic = await group("generic");
+  const gallery = await group("gallery");
+  assert.ok(generic.some(([value]) => value === "scim-core"));
+  assert.ok(!generic.some(([value]) => value === "slack"));
+  assert.deepEqual(gallery.find(([value]) => value === "slack"), ["slack", "Slack (slack)"]);
+  assert.ok(gallery.length >= 20, `${gallery.length} gallery apps`);
+
+  // The Slack starter lints clean against Slack, and not against another gallery app.
+  await loadStarter(page, "slack.entramap.yaml");
+  assert.deepEqual(await findings(page), []);
+  await page.selectOption("[data-testid=target-picker]", "zoom");
+  await page.waitForSelector("[data-rule=unknown-target-attribute]");
+  await page.selectOption("[data-testid=target-picker]", "slack");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=diagnostic]"));
+  // A generic example checked against a gallery app: IDmelon's file is not Slack's schema.
+  await loadStarter(page, "idmelon.entramap.yaml");
+  await page.waitForFunction(() => document.querySelector("[data-testid=diagnostic]"));
+  await page.selectOption("[data-testid=target-picker]", "");
+  await page.waitForFunction(() => !document.querySelector("[data-testid=diagnostic]"));
+  await page.screenshot({ path: join(results, "09-gallery-target.png") });
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 

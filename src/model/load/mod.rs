@@ -17,7 +17,7 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::{FileReport, Omitted, MAX_FINDINGS_PER_FILE};
-use crate::expr::source::SourceAttribute;
+use crate::expr::source::{ByObject, SourceAttribute};
 use crate::expr::types::Base;
 use crate::model::profile::{ReferencedObject, TargetAttribute};
 use node::{read_json, read_yaml, Node, NodeKind};
@@ -519,8 +519,7 @@ impl Builder<'_> {
             target_directory,
             source_attributes,
             target_attributes,
-            users,
-            groups,
+            objects: ByObject { users, groups },
             allow,
         })
     }

@@ -1,14 +1,275 @@
 //! Text functions: Append, Prepend, Left, Mid, Word, Join, Split, Replace, InStr, case and
 //! white-space transforms, base64 and hex encodings, SIDs and DN components.
 
-use super::*;
+use super::prelude::*;
 
-pub(super) fn append<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+/// The declarations of this family.
+pub(super) static TEXT: &[Function] = &[
+    function!(
+        "Append",
+        [p("source", STR), p("suffix", STR)],
+        range(2),
+        fixed(S),
+        AP | HR | CS,
+        "Appends suffix to the end of source.",
+        run: append,
+        semantics: "source + suffix. Null source or suffix counts as \"\"; a multi-valued source gets the suffix per value.",
+        origin: ORIGIN_SERVICE,
+    ),
+    function!(
+        "ConvertFromBase64",
+        [p("source", STR), opt("Encoding", ParamKind::Enum { values: &["Unicode", "ASCII", "UTF8"], bare: true, rule: RuleId::UnknownIdentifier })],
+        range(1),
+        fixed(S),
+        CS,
+        "Decodes a base64 string.",
+        run: from_base64,
+        semantics: "Decodes base64 (padding optional) as UTF-16LE (default, `Unicode`), UTF8 or ASCII (bytes above 127 become ?). Invalid base64 or text is an error. Null gives Null.",
+        doc: CS_DOC,
+        origin: ORIGIN_CS,
+    ),
+    function!(
+        "ConvertToBase64",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Base64 of the UTF-16LE bytes of a string.",
+        run: to_base64,
+        semantics: "Base64 of the UTF-16LE bytes. Null gives Null.",
+    ),
+    function!(
+        "ConvertToUTF8Hex",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Upper-case hex of the UTF-8 bytes of a string.",
+        run: to_utf8_hex,
+        semantics: "Upper-case hex of the UTF-8 bytes. Null gives Null.",
+    ),
+    function!(
+        "DNComponent",
+        [p("dn", ANY), p("ComponentNumber", INT)],
+        range(2),
+        fixed(S),
+        CS,
+        "The ComponentNumber-th RDN of a distinguished name, from the left.",
+        run: dn_component,
+        semantics: "The value of the n-th RDN from the left (1-based), split at unescaped commas, after the first unescaped =. Out of range gives Null.",
+        doc: CS_DOC,
+        origin: ORIGIN_CS,
+    ),
+    function!(
+        "InStr",
+        [
+            p("value1", STR),
+            p("value2", STR),
+            opt("start", INT),
+            opt(
+                "compareType",
+                ParamKind::Enum {
+                    values: &["vbTextCompare", "vbBinaryCompare"],
+                    bare: true,
+                    rule: RuleId::UnknownIdentifier
+                }
+            )
+        ],
+        range(2),
+        fixed(Type::INTEGER),
+        AP | HR | CS,
+        "1-based position of value2 in value1, 0 if absent.",
+        run: instr,
+        semantics: "1-based character position of value2 in value1 from start (default 1), 0 if absent or if either is Null/empty. start < 1 is an error. vbTextCompare (or 1) ignores case; vbBinaryCompare (or 0, the default) is ordinal.",
+    ),
+    function!(
+        "Join",
+        [p("separator", STR), p("source", ANY)],
+        Arity::Repeat {
+            group: 1,
+            min_groups: 1
+        },
+        fixed(S),
+        AP | HR | CS,
+        "Joins the values of all sources with the separator, skipping empty ones.",
+        run: join,
+        semantics: "The text of every source (lists contribute each value) joined with the separator, skipping Null and \"\"; all empty gives \"\".",
+        origin: ORIGIN_SERVICE,
+    ),
+    function!(
+        "Left",
+        [p("String", STR), p("NumChars", INT)],
+        range(2),
+        fixed(S),
+        AP | HR | CS,
+        "The first NumChars characters.",
+        run: left,
+        semantics: "The first NumChars characters; 0 gives \"\", negative gives the input, Null gives \"\" (documented).",
+    ),
+    function!(
+        "Mid",
+        [p("source", STR), p("start", INT), p("length", INT)],
+        range(3),
+        fixed(S),
+        AP | HR | CS,
+        "length characters from position start (1-based).",
+        run: mid,
+        semantics: "length characters from 1-based start, clipped at the end; start < 1, start past the end or length <= 0 give \"\"; Null gives \"\".",
+        origin: ORIGIN_SERVICE,
+    ),
+    function!(
+        "NormalizeDiacritics",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Replaces accented characters with their unaccented forms.",
+        run: normalize_diacritics,
+        semantics: "Replaces the sequences of Microsoft's table (longest match first, combining sequences whole); other characters (đ, ħ, œ, non-Latin) stay. No Unicode normalisation first. Null gives Null.",
+    ),
+    function!(
+        "PCase",
+        [p("source", STR), opt("wordSeparators", STR)],
+        range(1),
+        fixed(S),
+        AP | HR,
+        "Capitalises the first letter of each word.",
+        run: pcase,
+        semantics: "Lower-cases everything, then upper-cases the first character of each word. Without wordSeparators any character that is not a letter, digit or combining mark separates words (.NET ToTitleCase categories, so John'S); with wordSeparators only those characters do. Null gives Null.",
+    ),
+    function!(
+        "Replace",
+        [
+            p("source", STR),
+            opt("oldValue", STR).key("Find"),
+            opt("regexPattern", ParamKind::Regex).key("RegularExpression"),
+            opt("regexGroupName", STR).key("RegularExpressionGroupName"),
+            opt("replacementValue", STR).key("Replacement"),
+            opt("replacementAttributeName", ANY).key("ReplacementPropertyName"),
+            opt("template", STR).key("Template")
+        ],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Replaces text or regex matches; the mode depends on which slots are given.",
+        run: replace,
+        semantics: "Modes by which slots are filled: oldValue+template: template with oldValue replaced by source; oldValue: literal replace with replacementValue (empty slot = \"\"; an empty oldValue is an error, as .NET); regexPattern+regexGroupName+replacementAttributeName (no replacementValue): source if it has a value, else the named group of the regex matched on the other attribute (\"\" without a match) — the app provisioning reading; regexPattern+regexGroupName: in every match only the group's text is replaced by replacementValue (literal); regexPattern: .NET Regex.Replace with $1/${name}/$$/$&/$`/$'/$+/$_ substitutions. Regexes are .NET syntax translated to the regex crate; look-around and backreferences are errors. Null source gives Null.",
+        prepare: Some(prepare_replace),
+        origin: "signature: functions-for-customizing-application-data.md; every parameter but source optional, so trailing slots may be left out, and the Graph keys: the service's GET .../schema/functions response",
+        checks: &[replace_slots],
+    ),
+    function!(
+        "Split",
+        [p("source", STR), opt("delimiter", STR)],
+        range(1),
+        fixed(Type::multi(Base::String)),
+        AP | HR | CS,
+        "Splits a string into a multi-valued list.",
+        run: split,
+        semantics: "Splits at every occurrence of the whole delimiter text; empty parts and spaces are kept (\"a, b\" on \",\" gives \"a\" and \" b\"); an empty delimiter gives the whole text. Null gives Null.",
+        origin: "signature: functions-for-customizing-application-data.md; delimiter optional: the service's GET .../schema/functions response",
+    ),
+    function!(
+        "StringFromSid",
+        [p("ObjectSID", ParamKind::Value(Base::Binary))],
+        range(1),
+        fixed(S),
+        CS,
+        "The string form of a binary SID.",
+        run: string_from_sid,
+        semantics: "Binary SID (or base64 text) to S-1-<authority>-<sub>...; text already in S-1- form is returned as is; malformed bytes are an error.",
+        doc: CS_DOC,
+        origin: ORIGIN_CS,
+    ),
+    function!(
+        "StripSpaces",
+        [p("source", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Removes all space characters.",
+        run: strip_spaces,
+        semantics: "Removes every U+0020; tabs and no-break spaces stay. Null gives Null.",
+        origin: ORIGIN_SERVICE,
+    ),
+    function!(
+        "ToLower",
+        [p("source", STR), opt("culture", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Lower case, optionally by a culture's rules.",
+        run: to_lower,
+        semantics: "Simple case mapping (one character to one); culture tr/az maps I to dotless ı; other well-formed cultures are invariant; malformed culture names are errors. Null gives Null.",
+    ),
+    function!(
+        "ToUpper",
+        [p("source", STR), opt("culture", STR)],
+        range(1),
+        fixed(S),
+        AP | HR | CS,
+        "Upper case, optionally by a culture's rules.",
+        run: to_upper,
+        semantics: "Simple case mapping (ß stays ß); culture tr/az maps i to İ. Null gives Null.",
+    ),
+    function!(
+        "Trim",
+        [p("value", ANY).key("source")],
+        range(1),
+        Returns::Args(&[0]),
+        CS,
+        "Removes leading and trailing white space (per value for multi-valued input).",
+        run: trim,
+        semantics: "Removes leading and trailing Unicode white space, per value for lists. Null gives Null.",
+        doc: CS_DOC,
+        origin: "signature: cloud-sync reference-expressions.md; Graph key `source`: a real Cloud Sync attributeMapping (cloudsync-trim-attributemapping.json)",
+    ),
+    function!(
+        "Word",
+        [p("String", STR), p("WordNumber", INT), p("delimiters", STR)],
+        range(3),
+        fixed(S),
+        AP | HR | CS,
+        "The WordNumber-th word (1-based), words split at any of the delimiters.",
+        run: word,
+        semantics: "The WordNumber-th word (1-based) when splitting at any delimiter character; runs of delimiters do not make empty words; out of range or Null gives \"\".",
+    ),
+    function!(
+        "Prepend",
+        [p("prefix", STR), p("source", STR)],
+        range(2),
+        fixed(S),
+        AP | HR | CS,
+        "Listed in the service's function list only: prefix put before source.",
+        run: prepend,
+        semantics: "Undocumented (the service's function list names it with prefix and source): prefix + source, the mirror of Append. Null source or prefix counts as \"\"; a multi-valued source gets the prefix per value.",
+        documented: false,
+        doc: GRAPH_DOC,
+        origin: ORIGIN_SERVICE_ONLY,
+    ),
+];
+
+/// oldValue and regexPattern both given: the oldValue mode ignores the pattern (a likely
+/// `Replace([mail], "old", "new")` meaning the fifth slot).
+fn replace_slots(call: &Call, _types: &[Option<Type>]) -> Option<Diagnostic> {
+    let filled = |i: usize| call.args.get(i).and_then(Arg::value).is_some();
+    (filled(1) && filled(2)).then(|| {
+        Diagnostic::new(
+            RuleId::ReplaceSlots,
+            call.args[2].span(),
+            "`Replace` has both oldValue and regexPattern; with oldValue the pattern is ignored",
+        )
+        .with_primary_label("regexPattern slot (the third)")
+        .with_help("the replacement text goes in the fifth slot: Replace(source, oldValue, , , replacementValue, , )")
+    })
+}
+
+fn append<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let suffix = fr.text(call, 1)?.unwrap_or_default();
     transform(fr, call, true, &mut |s| check_len(format!("{s}{suffix}")))
 }
 
-pub(super) fn prepend<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn prepend<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let prefix = fr.text(call, 0)?.unwrap_or_default();
     let source = fr.val(call, 1)?;
     map_text(&source, true, &mut |s| check_len(format!("{prefix}{s}")))
@@ -16,7 +277,7 @@ pub(super) fn prepend<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
         .map_err(|m| fail(call, m))
 }
 
-pub(super) fn from_base64<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn from_base64<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let Some(source) = fr.text(call, 0)? else {
         return owned(Value::Null);
     };
@@ -54,14 +315,14 @@ pub(super) fn from_base64<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a
     str_value(text)
 }
 
-pub(super) fn to_base64<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn to_base64<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     transform(fr, call, false, &mut |s| {
         let bytes: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
         check_len(base64::engine::general_purpose::STANDARD.encode(bytes))
     })
 }
 
-pub(super) fn to_utf8_hex<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn to_utf8_hex<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     transform(fr, call, false, &mut |s| {
         use std::fmt::Write as _;
         let mut out = String::with_capacity(s.len() * 2);
@@ -73,7 +334,7 @@ pub(super) fn to_utf8_hex<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a
 }
 
 /// Splits at unescaped `sep` (a backslash escapes the next character).
-pub(super) fn split_unescaped(text: &str, sep: char) -> Vec<&str> {
+fn split_unescaped(text: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut start = 0;
     let mut escaped = false;
@@ -91,7 +352,7 @@ pub(super) fn split_unescaped(text: &str, sep: char) -> Vec<&str> {
     parts
 }
 
-pub(super) fn dn_component<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn dn_component<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let Some(dn) = fr.text(call, 0)? else {
         return owned(Value::Null);
     };
@@ -114,7 +375,7 @@ pub(super) fn dn_component<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'
     }))
 }
 
-pub(super) fn instr<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn instr<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let haystack = fr.text(call, 0)?.unwrap_or_default();
     let needle = fr.text(call, 1)?.unwrap_or_default();
     let start = match fr.arg(call, 2)? {
@@ -156,7 +417,7 @@ pub(super) fn instr<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     owned(Value::Int(position))
 }
 
-pub(super) fn join<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn join<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let separator_value = fr.val(call, 0)?;
     let separator = single_text(&separator_value)
         .map_err(|m| fail(call, m))?
@@ -192,7 +453,7 @@ pub(super) fn join<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     str_value(out)
 }
 
-pub(super) fn left<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn left<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let n = fr.int(call, 1)?;
     transform(fr, call, true, &mut |s| {
         Ok(match usize::try_from(n) {
@@ -202,7 +463,7 @@ pub(super) fn left<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     })
 }
 
-pub(super) fn mid<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn mid<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let start = fr.int(call, 1)?;
     let length = fr.int(call, 2)?;
     transform(fr, call, true, &mut |s| {
@@ -215,20 +476,20 @@ pub(super) fn mid<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     })
 }
 
-pub(super) fn normalize_diacritics<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn normalize_diacritics<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     transform(fr, call, false, &mut |s| Ok(text::normalize_diacritics(s)))
 }
 
-pub(super) fn pcase<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn pcase<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let separators = fr.text(call, 1)?;
     transform(fr, call, false, &mut |s| {
         Ok(text::pcase(s, separators.as_deref()))
     })
 }
 
-pub(super) fn constant_text(node: Option<&Option<super::super::Node>>) -> Option<String> {
+fn constant_text(node: Option<&Option<Node>>) -> Option<String> {
     match node {
-        Some(Some(super::super::Node {
+        Some(Some(Node {
             kind: NodeKind::Const(v),
             ..
         })) => single_text(v).ok().flatten().map(Cow::into_owned),
@@ -236,7 +497,7 @@ pub(super) fn constant_text(node: Option<&Option<super::super::Node>>) -> Option
     }
 }
 
-pub(super) fn prepare_replace(call: &mut CallNode) {
+fn prepare_replace(call: &mut CallNode) {
     let Some(pattern) = constant_text(call.args.get(2)) else {
         return;
     };
@@ -247,11 +508,11 @@ pub(super) fn prepare_replace(call: &mut CallNode) {
     call.aux = Aux::Regex(prepared);
 }
 
-pub(super) fn present(call: &CallNode, i: usize) -> bool {
+fn present(call: &CallNode, i: usize) -> bool {
     call.args.get(i).is_some_and(Option::is_some)
 }
 
-pub(super) fn replace<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn replace<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let source = fr.val(call, 0)?;
     let old = if present(call, 1) {
         Some(fr.text(call, 1)?.unwrap_or_default())
@@ -338,7 +599,7 @@ pub(super) fn replace<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     })
 }
 
-pub(super) fn transform_null<'a>(
+fn transform_null<'a>(
     source: &Value,
     call: &'a CallNode,
     f: &mut dyn FnMut(&str) -> Result<String, String>,
@@ -348,7 +609,7 @@ pub(super) fn transform_null<'a>(
         .map_err(|m| fail(call, m))
 }
 
-pub(super) fn literal_replace(text: &str, old: &str, new: &str) -> Result<String, String> {
+fn literal_replace(text: &str, old: &str, new: &str) -> Result<String, String> {
     let hits = text.matches(old).count();
     let size = text.len().saturating_add(hits.saturating_mul(new.len()));
     if size > MAX_TEXT_BYTES.saturating_add(hits.saturating_mul(old.len())) {
@@ -357,11 +618,7 @@ pub(super) fn literal_replace(text: &str, old: &str, new: &str) -> Result<String
     Ok(text.replace(old, new))
 }
 
-pub(super) fn regex_replace(
-    regex: &Regex,
-    text: &str,
-    replacement: &Replacement,
-) -> Result<String, String> {
+fn regex_replace(regex: &Regex, text: &str, replacement: &Replacement) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for caps in regex.captures_iter(text) {
@@ -377,7 +634,7 @@ pub(super) fn regex_replace(
     check_len(out)
 }
 
-pub(super) fn replace_group(
+fn replace_group(
     regex: &Regex,
     text: &str,
     group: &str,
@@ -399,7 +656,7 @@ pub(super) fn replace_group(
     check_len(out)
 }
 
-pub(super) fn split<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn split<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let Some(source) = fr.text(call, 0)? else {
         return owned(Value::Null);
     };
@@ -417,7 +674,7 @@ pub(super) fn split<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     owned(Value::Multi(parts))
 }
 
-pub(super) fn string_from_sid<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn string_from_sid<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let v = fr.val(call, 0)?;
     let bytes = match v.as_ref() {
         Value::Null => return owned(Value::Null),
@@ -453,30 +710,30 @@ pub(super) fn string_from_sid<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flo
     str_value(out)
 }
 
-pub(super) fn strip_spaces<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn strip_spaces<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     transform(fr, call, false, &mut |s| Ok(s.replace(' ', "")))
 }
 
-pub(super) fn culture<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Result<Culture, Stop> {
+fn culture<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Result<Culture, Stop> {
     let name = fr.text(call, 1)?.unwrap_or_default();
     Culture::parse(&name).map_err(|m| fail(call, m))
 }
 
-pub(super) fn to_lower<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn to_lower<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let culture = culture(fr, call)?;
     transform(fr, call, false, &mut |s| Ok(text::to_lower(s, culture)))
 }
 
-pub(super) fn to_upper<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn to_upper<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let culture = culture(fr, call)?;
     transform(fr, call, false, &mut |s| Ok(text::to_upper(s, culture)))
 }
 
-pub(super) fn trim<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn trim<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     transform(fr, call, false, &mut |s| Ok(s.trim().to_owned()))
 }
 
-pub(super) fn word<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
+fn word<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     let n = fr.int(call, 1)?;
     let delimiters = fr.text(call, 2)?.unwrap_or_default();
     transform(fr, call, true, &mut |s| {
