@@ -9,7 +9,7 @@ use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{FileReport, Format, Source};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
-use entramap::expr::eval::{self, EvalContext, IifNullPolicy, Outcome, TraceResult, TraceStep};
+use entramap::expr::eval::{self, EvalContext, IifNullPolicy, Outcome, TraceResult};
 use entramap::expr::source::{self, ObjectKind};
 use entramap::model::MappingKind;
 use entramap::preview::user::{self, OneUser, UserKey};
