@@ -128,7 +128,7 @@ struct Server {
     documents: HashMap<Url, Document>,
     /// Documents changed since they were last checked.
     dirty: BTreeSet<Url>,
-    /// Whether the last change came in a burst.
+    /// Whether the last change came in a burst, and so waits for the debounce window.
     debounce: Debounce,
     shutdown: bool,
 }
@@ -150,7 +150,7 @@ impl Debounce {
         }
     }
 
-    /// A document was opened or changed at `now`: it is part of a burst when the previous change was less
+    /// A document was opened or changed at `now`: a burst when the previous change was less
     /// than a window earlier.
     fn change(&mut self, now: Instant) {
         self.burst = self
