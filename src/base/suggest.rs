@@ -1,8 +1,84 @@
 //! "Did you mean" suggestions, shared by every layer.
+//!
+//! Every suggestion compares the word with each candidate, and both the unknown names and the
+//! candidates (declared attributes) grow with the file: without a bound, a file of N typos
+//! against N declared names costs N² edit distances. So suggestions are made within a
+//! [`budgeted`] scope (one lint of one file, one checked expression), which may compute at most
+//! [`BUDGET`] edit distances; past it, findings come without a suggestion. A file with a
+//! handful of typos is never near the bound.
+
+use std::cell::Cell;
 
 /// Words longer than this (in characters) get no suggestion: no identifier entramap knows is
 /// that long, and the edit distance costs time and memory proportional to both lengths.
 pub const MAX_WORD_CHARS: usize = 64;
+
+/// The edit distances one [`budgeted`] scope may compute: ten unknown names against 500
+/// candidates of a similar length, at most about 75 ms of a release build.
+pub const BUDGET: u32 = 10_000;
+
+thread_local! {
+    /// What is left of the budget of the scope running on this thread (`None`: no scope).
+    static LEFT: Cell<Option<u32>> = const { Cell::new(None) };
+}
+
+/// Runs `work` in a suggestion scope with a fresh [`BUDGET`]; inside a scope already running, it
+/// shares that scope's budget (a file's expressions share the file's).
+pub fn budgeted<T>(work: impl FnOnce() -> T) -> T {
+    struct Close;
+    impl Drop for Close {
+        fn drop(&mut self) {
+            LEFT.set(None);
+        }
+    }
+    if LEFT.get().is_some() {
+        return work();
+    }
+    LEFT.set(Some(BUDGET));
+    let _close = Close;
+    work()
+}
+
+/// Takes one edit distance from the running scope's budget; false when it is spent. Outside
+/// any scope (a bounded list, such as function names, on its own) there is no limit.
+fn spend() -> bool {
+    match LEFT.get() {
+        None => true,
+        Some(0) => false,
+        Some(left) => {
+            LEFT.set(Some(left - 1));
+            true
+        }
+    }
+}
+
+/// The edit distance of two lower-cased words (optimal string alignment: insertions,
+/// deletions, substitutions and swaps of neighbours), or `None` when the budget is spent. The
+/// common prefix and suffix are set aside first (they do not change the distance), so names that
+/// share a long stem (`extension_<app id>_…`) cost only their differing middle.
+fn distance(a: &str, b: &str) -> Option<usize> {
+    if !spend() {
+        return None;
+    }
+    let prefix: usize = a
+        .chars()
+        .zip(b.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix: usize = a
+        .chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    Some(strsim::osa_distance(
+        &a[..a.len() - suffix],
+        &b[..b.len() - suffix],
+    ))
+}
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo.
 /// A candidate that differs only in letter case always wins. Words longer than
@@ -24,7 +100,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         if candidate_lower == lower {
             return Some(candidate);
         }
-        let distance = strsim::damerau_levenshtein(&lower, &candidate_lower);
+        let distance = distance(&lower, &candidate_lower)?;
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -54,7 +130,7 @@ pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             case_only.push(candidate);
             continue;
         }
-        let distance = strsim::damerau_levenshtein(&lower, &candidate_lower);
+        let distance = distance(&lower, &candidate_lower)?;
         match best {
             _ if distance > limit => {}
             Some((d, c)) if distance == d && c != candidate => tied = true,
@@ -116,11 +192,49 @@ mod tests {
     }
 
     #[test]
+    fn common_stems_do_not_change_the_distance() {
+        for (a, b) in [
+            ("extension_abc_attr997", "extension_abc_atr997"),
+            ("abcd", "abdc"),
+            ("aab", "ab"),
+            ("ab", "ba"),
+            ("givenname", "givnename"),
+            ("straße", "strasse"),
+            ("x", "x"),
+        ] {
+            assert_eq!(distance(a, b), Some(strsim::osa_distance(a, b)), "{a} {b}");
+        }
+    }
+
+    #[test]
     fn huge_words_get_no_suggestion() {
         let word = "a".repeat(1 << 20);
         assert_eq!(closest(&word, ["givenName", word.as_str()]), None);
         let long = "g".repeat(MAX_WORD_CHARS + 1);
         assert_eq!(closest(&long, [long.as_str()]), None);
+    }
+
+    #[test]
+    fn a_scope_stops_suggesting_when_its_budget_is_spent() {
+        let candidates: Vec<String> = (0..1000).map(|i| format!("attribute{i:04}x")).collect();
+        let names = || candidates.iter().map(String::as_str);
+        let suggested = budgeted(|| {
+            (0..100)
+                .filter(|i| closest(&format!("atribute{i:04}x"), names()).is_some())
+                .count()
+        });
+        let per_word = candidates.len();
+        assert_eq!(suggested, BUDGET as usize / per_word, "then none");
+        assert_eq!(
+            budgeted(|| closest("atribute0001x", names())),
+            Some("attribute0001x"),
+            "a new scope has a new budget"
+        );
+        assert_eq!(
+            budgeted(|| budgeted(|| closest("atribute0001x", names()))),
+            Some("attribute0001x"),
+            "a nested scope shares the outer one"
+        );
     }
 
     #[test]

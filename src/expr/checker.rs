@@ -52,6 +52,11 @@ pub struct Checked {
 
 /// Parses and checks one expression.
 pub fn check_text(text: &str, options: &CheckOptions<'_>) -> Checked {
+    crate::base::suggest::budgeted(|| check_text_in_scope(text, options))
+}
+
+/// [`check_text`] inside its suggestion scope.
+fn check_text_in_scope(text: &str, options: &CheckOptions<'_>) -> Checked {
     let mut diagnostics = Vec::new();
     if text.len() > MAX_EXPRESSION_CHARS {
         let chars = text.chars().count();

@@ -167,6 +167,15 @@ fn lint_against(
     text: &str,
     resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
 ) -> LintReport {
+    crate::base::suggest::budgeted(|| lint_in_scope(name, text, resolve))
+}
+
+/// [`lint_against`] inside its suggestion scope (one budget for the whole file).
+fn lint_in_scope(
+    name: &str,
+    text: &str,
+    resolve: impl FnOnce(&MappingFile) -> Result<Profile, ProfileError>,
+) -> LintReport {
     let loaded = load_str(name, text);
     let mut omitted = loaded.omitted;
     let mut sink = Sink::default();

@@ -275,3 +275,45 @@ fn a_given_profile_replaces_the_one_the_file_names() {
         "at the file's target:"
     );
 }
+
+/// Did-you-mean work is bounded per file: 300 misspelt sources against 300 declared names get
+/// suggestions until the file's budget of edit distances is spent, then findings without one
+/// (before, every finding compared itself with every name: quadratic, minutes for such a file).
+#[test]
+fn suggestions_stop_when_the_file_budget_is_spent() {
+    let ext = "extension_0123456789abcdef0123456789abcdef";
+    let mut text = String::from("entramap: 1\napp: T\nsource_attributes:\n  users:\n");
+    for i in 0..300 {
+        text.push_str(&format!("    - {{name: {ext}_attr{i}}}\n"));
+    }
+    text.push_str(
+        "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n",
+    );
+    for i in 0..300 {
+        text.push_str(&format!("  - target: title\n    source: {ext}_atr{i}\n"));
+    }
+    let report = lint_source("t.entramap.yaml", &text, None);
+    let unknown: Vec<_> = report
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unknown-source-attribute")
+        .collect();
+    assert_eq!(unknown.len(), 300);
+    let suggested = unknown
+        .iter()
+        .filter(|d| {
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.contains("did you mean"))
+        })
+        .count();
+    assert!(
+        suggested > 0 && suggested < 300,
+        "{suggested} of 300 have a suggestion"
+    );
+    assert!(unknown[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains(&format!("{ext}_attr0"))));
+}

@@ -99,6 +99,11 @@ impl Loaded {
 
 /// Reads a mapping file's text. `name` picks the syntax (`.json` is JSON, anything else YAML).
 pub fn load_str(name: &str, text: &str) -> Loaded {
+    crate::base::suggest::budgeted(|| load_in_scope(name, text))
+}
+
+/// [`load_str`] inside its suggestion scope.
+fn load_in_scope(name: &str, text: &str) -> Loaded {
     let format = FileFormat::of_name(name);
     let fail = |d: Diagnostic| Loaded {
         file: None,
