@@ -42,7 +42,7 @@ fn mapping_files() -> Vec<(String, ObjectKind)> {
         for kind in ObjectKind::ALL {
             for mapping in &file.object(kind).mappings {
                 let expression = match &mapping.kind {
-                    Some(MappingKind::Source(t)) => format!("[{}]", t.value),
+                    Some(MappingKind::Direct(t)) => format!("[{}]", t.value),
                     Some(MappingKind::Expression { text, .. }) => text.value.clone(),
                     Some(MappingKind::Constant(t)) => format!("\"{}\"", t.value),
                     None => continue,

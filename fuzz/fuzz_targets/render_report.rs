@@ -5,7 +5,7 @@
 //! is one workflow command.
 #![no_main]
 
-use entramap::base::text::Source;
+use entramap::base::text::SourceText;
 use entramap::diagnostics::report::{to_github, to_human, to_json, to_sarif};
 use entramap::base::text::Span;
 use entramap::diagnostics::{Diagnostic, FileReport, RuleId};
@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
         }
         diagnostics.push(d);
     }
-    let mut report = FileReport::new(Source::new(message.clone(), text.clone()), diagnostics);
+    let mut report = FileReport::new(SourceText::new(message.clone(), text.clone()), diagnostics);
     if head[15] & 0x80 != 0 {
         let copies = report.diagnostics.clone();
         for _ in 0..40 {

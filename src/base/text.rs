@@ -41,7 +41,7 @@ impl Span {
 
 /// A text that diagnostics point into: a file, or an expression given on the command line.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub struct SourceText {
     /// The name shown to users (`<expression>` for `entramap check`).
     pub name: String,
     /// The text.
@@ -78,7 +78,7 @@ pub struct Position {
     pub offset: usize,
 }
 
-impl Source {
+impl SourceText {
     /// A source with this name and text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
@@ -91,7 +91,7 @@ impl Source {
             block_chars.push(chars);
             chars += chars_in(block);
         }
-        Source {
+        SourceText {
             name: name.into(),
             text,
             index: Box::new(Index {

@@ -3,7 +3,7 @@
 use super::{emit_masked, finding_counts, finish, print_summary, FailOn, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
 use entramap::base::text::escape_controls;
-use entramap::diagnostics::report::{FileReport, Format, Source};
+use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{check_text, Attributes, CheckOptions};
 use entramap::expr::source::{self, ObjectKind};
@@ -74,7 +74,7 @@ pub fn run(args: CheckArgs) -> u8 {
     let checked = check_text(&text, &options);
     let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
     let ty = checked.ty.to_string();
-    let report = FileReport::new(Source::new("<expression>", text), checked.diagnostics);
+    let report = FileReport::new(SourceText::new("<expression>", text), checked.diagnostics);
     if args.format == Format::Human {
         if let Some(canonical) = &canonical {
             emit_masked(&format!("{}\n  : {ty}\n", escape_controls(canonical)));

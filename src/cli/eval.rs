@@ -6,7 +6,7 @@
 use super::{emit, emit_masked, use_color, Stream, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::read_stream_text_limited;
 use entramap::base::text::escape_controls;
-use entramap::diagnostics::report::{FileReport, Format, Source};
+use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::expr::catalogue::Context;
 use entramap::expr::checker::{Attributes, CheckOptions};
 use entramap::expr::eval::{self, EvalContext, IifNullPolicy, Outcome, TraceResult};
@@ -226,7 +226,7 @@ fn expression_text(args: &EvalArgs) -> Result<String, u8> {
             return Err(EXIT_USAGE);
         };
         return match &mapping.kind {
-            Some(MappingKind::Source(source)) => Ok(format!("[{}]", source.value)),
+            Some(MappingKind::Direct(source)) => Ok(format!("[{}]", source.value)),
             Some(MappingKind::Constant(text)) => {
                 Ok(format!("\"{}\"", text.value.replace('"', "\"\"")))
             }
@@ -303,7 +303,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
     let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
     let reports = [FileReport::new(
-        Source::new("<expression>", text),
+        SourceText::new("<expression>", text),
         diagnostics,
     )];
     match args.format {

@@ -5,7 +5,7 @@ use super::{
     EXIT_OK, EXIT_USAGE,
 };
 use entramap::base::fs::write_atomically;
-use entramap::diagnostics::report::{FileReport, Format, Source};
+use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::fmt::format_source;
 use entramap::lint::discover;
 use entramap::model::read_mapping_file;
@@ -67,7 +67,10 @@ pub fn run(args: FmtArgs) -> u8 {
         };
         let formatted = format_source(&name, &text);
         if !formatted.errors.is_empty() {
-            findings.push(FileReport::new(Source::new(name, text), formatted.errors));
+            findings.push(FileReport::new(
+                SourceText::new(name, text),
+                formatted.errors,
+            ));
             continue;
         }
         let Some(new_text) = formatted.text else {

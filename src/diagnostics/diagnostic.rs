@@ -3,7 +3,7 @@
 
 use super::rules::RuleId;
 use super::severity::Severity;
-use crate::base::text::{Source, Span};
+use crate::base::text::{SourceText, Span};
 use serde::Serialize;
 
 /// A secondary location with its own message.
@@ -157,7 +157,7 @@ pub struct Omitted {
 #[derive(Debug, Clone)]
 pub struct FileReport {
     /// The source the spans point into.
-    pub source: Source,
+    pub source: SourceText,
     /// Its findings, in order.
     pub diagnostics: Vec<Diagnostic>,
     /// Findings counted but not kept, by rule (empty unless [`FileReport::cap`] dropped some).
@@ -166,7 +166,7 @@ pub struct FileReport {
 
 impl FileReport {
     /// The findings of `source`, none omitted.
-    pub fn new(source: Source, diagnostics: Vec<Diagnostic>) -> Self {
+    pub fn new(source: SourceText, diagnostics: Vec<Diagnostic>) -> Self {
         FileReport {
             source,
             diagnostics,

@@ -9,7 +9,7 @@
 //! Above [`GROUP_ABOVE`] findings in one file, the findings of each rule are grouped: the first
 //! one's frame, then how many more there are and where.
 
-use crate::base::text::{escape_controls, push_escaped, Source, Span};
+use crate::base::text::{escape_controls, push_escaped, SourceText, Span};
 use crate::diagnostics::secrets;
 use crate::diagnostics::{Diagnostic, FileReport, RuleId, Severity};
 use miette::{
@@ -82,7 +82,7 @@ pub fn to_human(reports: &[FileReport], color: bool) -> String {
             report
         } else {
             masked = FileReport {
-                source: Source::new(
+                source: SourceText::new(
                     report.source.name.clone(),
                     secrets::mask(&report.source.text, &secrets),
                 ),
@@ -165,7 +165,7 @@ fn render_grouped(
 /// Appends the header line and code frame of `d`.
 fn render(
     handler: &GraphicalReportHandler,
-    source: &Source,
+    source: &SourceText,
     name: &str,
     d: &Diagnostic,
     out: &mut String,
@@ -274,7 +274,7 @@ fn outside_nested(text: &str, span: Span, spans: &[Span]) -> Span {
 
 /// `span` within the text, and cut to its first line when it covers more than
 /// [`MAX_SPAN_LINES`] lines.
-fn shown_span(source: &Source, span: Span) -> Span {
+fn shown_span(source: &SourceText, span: Span) -> Span {
     let len = source.text.len();
     let mut start = span.start.min(len);
     while !source.text.is_char_boundary(start) {
@@ -320,7 +320,7 @@ struct Excerpt {
 }
 
 impl Excerpt {
-    fn new(source: &Source, name: &str, spans: impl Iterator<Item = Span> + Clone) -> Self {
+    fn new(source: &SourceText, name: &str, spans: impl Iterator<Item = Span> + Clone) -> Self {
         let last_line = source.line_count().saturating_sub(1);
         let mut ranges: Vec<(usize, usize)> = spans
             .clone()
@@ -364,7 +364,7 @@ impl Excerpt {
 
     fn push_line(
         &mut self,
-        source: &Source,
+        source: &SourceText,
         number: usize,
         region: usize,
         range: Span,
@@ -450,7 +450,7 @@ impl Excerpt {
 
 /// The byte ranges of a line that a frame shows: all of it when it is narrow, else the text
 /// around the starts and ends of the spans on it, merged.
-fn kept_pieces(source: &Source, line: Span, spans: impl Iterator<Item = Span>) -> Vec<Span> {
+fn kept_pieces(source: &SourceText, line: Span, spans: impl Iterator<Item = Span>) -> Vec<Span> {
     if line.len() <= MAX_LINE_BYTES {
         return vec![line];
     }

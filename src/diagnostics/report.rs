@@ -2,7 +2,7 @@
 //! 2.1.0, with 1-based lines and Unicode-character columns computed from byte spans.
 
 use crate::base::text::{escape_controls, Span};
-pub use crate::base::text::{Position, Source};
+pub use crate::base::text::{Position, SourceText};
 use crate::diagnostics::{Diagnostic, RuleId, Severity};
 pub use crate::diagnostics::{FileReport, Summary};
 use serde_json::json;
@@ -24,7 +24,7 @@ pub enum Format {
 
 /// A span as every JSON output writes it: `{"start": position, "end": position}` with 1-based
 /// line, character column and byte offset.
-pub fn span_json(source: &Source, span: Span) -> serde_json::Value {
+pub fn span_json(source: &SourceText, span: Span) -> serde_json::Value {
     json!({"start": source.position(span.start), "end": source.position(span.end)})
 }
 
@@ -125,7 +125,7 @@ fn write_indented(out: &mut dyn std::io::Write, text: &str, indent: &str) -> std
 }
 
 /// One finding of `source` as the `json` format writes it (secrets masked).
-pub fn diagnostic_json(source: &Source, d: &Diagnostic) -> serde_json::Value {
+pub fn diagnostic_json(source: &SourceText, d: &Diagnostic) -> serde_json::Value {
     let d = &redacted(d);
     let mut labels: Vec<serde_json::Value> = Vec::new();
     if let Some(label) = &d.primary_label {
@@ -306,7 +306,7 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-fn sarif_location(source: &Source, span: Span) -> serde_json::Value {
+fn sarif_location(source: &SourceText, span: Span) -> serde_json::Value {
     let start = source.position(span.start);
     let end = source.position(span.end);
     json!({
@@ -353,7 +353,7 @@ mod tests {
 
     #[test]
     fn positions_count_characters_and_lines() {
-        let source = Source::new("f", "ab\nZoë [x]\n");
+        let source = SourceText::new("f", "ab\nZoë [x]\n");
         assert_eq!(
             source.position(0),
             Position {
@@ -384,7 +384,7 @@ mod tests {
     #[test]
     fn streamed_json_is_the_pretty_document() {
         use crate::diagnostics::Diagnostic;
-        let source = Source::new("a b.yaml", "x: [1]\ny: \"\\u001b\"\n");
+        let source = SourceText::new("a b.yaml", "x: [1]\ny: \"\\u001b\"\n");
         let findings = vec![
             Diagnostic::new(RuleId::UnknownKey, Span::new(0, 1), "unknown key `x`")
                 .with_primary_label("here")

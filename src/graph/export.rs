@@ -354,7 +354,7 @@ fn target_definition(a: &TargetAttribute) -> AttributeDefinition {
 /// The Graph source tree of a mapping's value.
 pub fn mapping_source(kind: &MappingKind) -> AttributeMappingSource {
     match kind {
-        MappingKind::Source(name) => attribute(&name.value),
+        MappingKind::Direct(name) => attribute(&name.value),
         MappingKind::Constant(value) => constant(
             &value.value,
             format!(

@@ -7,7 +7,7 @@
 use super::file_writer::{write_yaml, MappingOut, ObjectOut};
 use super::model::{
     metadata_value, read_schema, AttributeDefinition, AttributeMapping, AttributeMappingSource,
-    DirectoryDefinition, ObjectDefinition, ObjectMapping, ReadError, SynchronizationSchema,
+    DirectoryDefinition, DocumentError, ObjectDefinition, ObjectMapping, SynchronizationSchema,
 };
 use super::{
     object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
@@ -73,7 +73,7 @@ pub struct Imported {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ImportError {
     /// Not JSON, or not a synchronization schema (with line and column).
-    Read(ReadError),
+    Read(DocumentError),
     /// The document has no rule from Microsoft Entra ID.
     NoRule,
     /// The target profile named by the options cannot be loaded.
@@ -144,7 +144,7 @@ pub fn import_str(
 }
 
 fn secret_notes(text: &str) -> Vec<ImportNote> {
-    let source = crate::diagnostics::report::Source::new("", text);
+    let source = crate::diagnostics::report::SourceText::new("", text);
     secrets::find(text)
         .into_iter()
         .map(|span| {

@@ -365,7 +365,7 @@ pub struct ReferencedObjectDefinition {
 
 /// Why a document could not be read, with its line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadError {
+pub struct DocumentError {
     /// What is wrong.
     pub message: String,
     /// 1-based line (0 when unknown).
@@ -374,7 +374,7 @@ pub struct ReadError {
     pub column: usize,
 }
 
-impl std::fmt::Display for ReadError {
+impl std::fmt::Display for DocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.line > 0 {
             write!(f, "{}:{}: {}", self.line, self.column, self.message)
@@ -384,16 +384,16 @@ impl std::fmt::Display for ReadError {
     }
 }
 
-impl std::error::Error for ReadError {}
+impl std::error::Error for DocumentError {}
 
 /// The largest document read, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
 
 /// Reads a synchronization schema as the portal or the API gives it: the schema itself, a
 /// synchronizationTemplate wrapping it as `schema`, or a template list `{"value": [...]}`.
-pub fn read_schema(text: &str) -> Result<SynchronizationSchema, ReadError> {
+pub fn read_schema(text: &str) -> Result<SynchronizationSchema, DocumentError> {
     if text.len() > MAX_DOCUMENT_BYTES {
-        return Err(ReadError {
+        return Err(DocumentError {
             message: format!(
                 "the document is {} bytes; entramap reads at most {MAX_DOCUMENT_BYTES}",
                 text.len()
@@ -402,7 +402,7 @@ pub fn read_schema(text: &str) -> Result<SynchronizationSchema, ReadError> {
             column: 0,
         });
     }
-    let located = |e: serde_json::Error| ReadError {
+    let located = |e: serde_json::Error| DocumentError {
         message: e
             .to_string()
             .rsplit_once(" at line ")
@@ -451,8 +451,8 @@ struct MaybeTemplate {
     schema: Option<SynchronizationSchema>,
 }
 
-fn not_a_schema() -> ReadError {
-    ReadError {
+fn not_a_schema() -> DocumentError {
+    DocumentError {
         message: "not a synchronization schema: expected an object with `synchronizationRules` and `directories` (or a synchronizationTemplate with `schema`)".to_owned(),
         line: 1,
         column: 1,

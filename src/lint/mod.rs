@@ -8,7 +8,7 @@
 pub mod checks;
 pub mod fix;
 
-use crate::base::text::Source;
+use crate::base::text::SourceText;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::secrets;
 use crate::diagnostics::{Diagnostic, FileReport};
@@ -120,7 +120,7 @@ impl ObjectContext<'_> {
 
 /// Everything a check sees.
 #[derive(Debug)]
-pub struct Context<'a> {
+pub struct CheckContext<'a> {
     /// The file model.
     pub file: &'a MappingFile,
     /// The file's text.
@@ -199,7 +199,7 @@ fn lint_in_scope(
                 None
             }
         };
-        let context = Context {
+        let context = CheckContext {
             file,
             text,
             objects: ObjectKind::ALL.map(|kind| object_context(file, kind, profile.as_ref())),
@@ -215,7 +215,7 @@ fn lint_in_scope(
     let mut diagnostics: Vec<Diagnostic> = sink.found.into_iter().map(|(_, d)| d).collect();
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     let mut report = FileReport::new(
-        Source::new(name, secrets::mask(text, &secrets)),
+        SourceText::new(name, secrets::mask(text, &secrets)),
         diagnostics,
     );
     report.omitted = omitted;
@@ -245,7 +245,7 @@ fn profile_given(name: &str, text: &str) -> LintReport {
         }
     }
     LintReport {
-        report: FileReport::new(Source::new(name, text), diagnostics),
+        report: FileReport::new(SourceText::new(name, text), diagnostics),
         mappings: 0,
         suppressed: Vec::new(),
         profile: None,

@@ -154,7 +154,7 @@ fn in_object(model: &Model, object: ObjectKind, offset: usize) -> Option<At> {
             });
         }
         match &m.kind {
-            Some(MappingKind::Source(text)) if contains(text.span, offset) => {
+            Some(MappingKind::Direct(text)) if contains(text.span, offset) => {
                 return Some(source(&text.value, text.span));
             }
             Some(MappingKind::Expression {

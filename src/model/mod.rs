@@ -154,7 +154,7 @@ pub type PerObject<T> = ByObject<Vec<T>>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MappingKind {
     /// *Direct*: one source attribute.
-    Source(Text),
+    Direct(Text),
     /// *Expression*: the text and, when it parses, its syntax tree (spans relative to the text;
     /// place them in the file with [`Text::file_span`]).
     Expression {
@@ -171,7 +171,7 @@ impl MappingKind {
     /// The value's text, whatever the kind.
     pub fn text(&self) -> &Text {
         match self {
-            MappingKind::Source(t)
+            MappingKind::Direct(t)
             | MappingKind::Constant(t)
             | MappingKind::Expression { text: t, .. } => t,
         }
@@ -180,7 +180,7 @@ impl MappingKind {
     /// The mapping-file key of this kind (`source`, `expression`, `constant`).
     pub fn key(&self) -> &'static str {
         match self {
-            MappingKind::Source(_) => "source",
+            MappingKind::Direct(_) => "source",
             MappingKind::Expression { .. } => "expression",
             MappingKind::Constant(_) => "constant",
         }

@@ -4,7 +4,7 @@
 
 use super::profile::{self, Profile, ProfileError, TargetSchema};
 use super::{load_str, read_mapping_file, MappingFile};
-use crate::base::text::{Source, Span};
+use crate::base::text::{SourceText, Span};
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
@@ -89,7 +89,7 @@ pub fn prepare_file(path: &Path) -> Result<Prepared, Vec<FileReport>> {
             PrepareError::Findings(_) => None,
         };
         let mut reports = vec![FileReport::new(
-            Source::new(name.clone(), text.clone()),
+            SourceText::new(name.clone(), text.clone()),
             error.into_diagnostics(),
         )];
         reports.extend(profile);

@@ -5,7 +5,7 @@
 
 use crate::base::fs::{read_text_limited, ReadError};
 use crate::base::named::{Named, NamedList};
-use crate::base::text::{Source, Span};
+use crate::base::text::{SourceText, Span};
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{ByObject, ObjectKind};
@@ -576,7 +576,7 @@ pub struct ProfileFrame {
 
 impl ProfileError {
     fn invalid(origin: &str, text: &str, span: Span, problem: String) -> Self {
-        let position = Source::new(origin, text).position(span.start);
+        let position = SourceText::new(origin, text).position(span.start);
         ProfileError {
             message: format!("{origin}:{}:{}: {problem}", position.line, position.column),
             not_found: false,
@@ -594,7 +594,7 @@ impl ProfileError {
     pub fn report(&self) -> Option<FileReport> {
         let frame = self.frame.as_ref()?;
         Some(FileReport::new(
-            Source::new(frame.name.clone(), frame.text.clone()),
+            SourceText::new(frame.name.clone(), frame.text.clone()),
             vec![Diagnostic::new(
                 RuleId::InvalidTargetProfile,
                 frame.span,

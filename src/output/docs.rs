@@ -177,7 +177,7 @@ fn complex_schema(a: &TargetAttribute) -> Value {
 
 fn origin(m: &AttributeMapping, value: &MappingKind) -> String {
     let mut text = match value {
-        MappingKind::Source(_) => format!("From the Entra ID attribute `{}`", value_text(value)),
+        MappingKind::Direct(_) => format!("From the Entra ID attribute `{}`", value_text(value)),
         MappingKind::Expression { .. } => format!("From the expression `{}`", value_text(value)),
         MappingKind::Constant(c) => format!("The constant \"{}\"", c.value),
     };

@@ -16,7 +16,7 @@ use crate::model::Prepared;
 /// form (as written, whitespace collapsed, when it does not parse), or the constant in quotes.
 pub fn value_text(kind: &MappingKind) -> String {
     match kind {
-        MappingKind::Source(text) => text.value.clone(),
+        MappingKind::Direct(text) => text.value.clone(),
         MappingKind::Expression {
             expr: Some(expr), ..
         } => crate::expr::syntax::print(expr),

@@ -180,7 +180,7 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
                     Some(Row {
                         source: value_text(kind),
                         kind: match kind {
-                            MappingKind::Source(_) => ValueKind::Attribute,
+                            MappingKind::Direct(_) => ValueKind::Attribute,
                             MappingKind::Expression { .. } => ValueKind::Expression,
                             MappingKind::Constant(_) => ValueKind::Constant,
                         },

@@ -101,7 +101,7 @@ impl Plan {
                     .map_err(|e| fail(e.message))?;
             let mut reads = Vec::new();
             let produce = match &m.kind {
-                Some(MappingKind::Source(source)) => {
+                Some(MappingKind::Direct(source)) => {
                     let slot = attributes.add(&source.value);
                     reads.push(slot);
                     if kind == ObjectKind::Group && source.value.eq_ignore_ascii_case("members") {

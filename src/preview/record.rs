@@ -4,7 +4,7 @@
 //! buffers have grown). JSON users are parsed straight into the slots: attributes the mapping
 //! never reads are skipped without being built.
 
-use crate::expr::eval::{Source, Value};
+use crate::expr::eval::{SourceObject, Value};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -202,7 +202,7 @@ impl<'t> Record<'t> {
     }
 }
 
-impl Source for Record<'_> {
+impl SourceObject for Record<'_> {
     fn get(&self, name: &str) -> Option<&Value> {
         let (slot, _) = self.attributes.lookup(name)?;
         self.slot(slot)

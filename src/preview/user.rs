@@ -8,7 +8,7 @@ use super::input::{Chunk, Reader};
 use super::plan::{Plan, Produce};
 use super::record::{Attributes, Record};
 use super::{InputFormat, Options, PreviewError};
-use crate::expr::eval::{EvalContext, EvalError, Outcome, Source, TraceStep, Value};
+use crate::expr::eval::{EvalContext, EvalError, Outcome, SourceObject, TraceStep, Value};
 use crate::expr::syntax::{Expr, ExprKind};
 use std::io::BufRead;
 
@@ -167,7 +167,7 @@ impl OneUser {
     }
 }
 
-impl Source for OneUser {
+impl SourceObject for OneUser {
     fn get(&self, name: &str) -> Option<&Value> {
         self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }

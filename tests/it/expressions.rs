@@ -186,7 +186,7 @@ fn multiline_expressions_keep_exact_positions() {
         .iter()
         .find(|d| d.rule == "unknown-source-attribute")
         .expect("reported");
-    let source = entramap::diagnostics::report::Source::new("x", text.clone());
+    let source = entramap::diagnostics::report::SourceText::new("x", text.clone());
     let (start, end) = (source.position(d.span.start), source.position(d.span.end));
     assert_eq!(
         (start.line, start.column, end.line, end.column),

@@ -777,7 +777,7 @@ fn one_user_explained_gives_the_payload_values_of_the_preview() {
 
 #[test]
 fn derived_values_say_where_they_come_from() {
-    use entramap::expr::eval::{Source, Value};
+    use entramap::expr::eval::{SourceObject, Value};
     use entramap::preview::user::OneUser;
     let cases = [
         (

@@ -7,7 +7,7 @@
 
 #![warn(missing_docs)]
 
-use entramap::base::text::Source;
+use entramap::base::text::SourceText;
 use entramap::diagnostics::rules::{self, RuleId};
 use entramap::diagnostics::{report, secrets, Diagnostic, FileReport};
 use entramap::expr::catalogue::Context;
@@ -90,7 +90,7 @@ fn add_utf16(text: &str, span: &mut Value) {
 /// span}`, the certain fix `entramap lint --fix` applies) on the findings that carry one.
 fn findings_json(reports: &[FileReport]) -> Value {
     let mut document = report::to_json(reports);
-    let found: Vec<(&Source, &Diagnostic)> = reports
+    let found: Vec<(&SourceText, &Diagnostic)> = reports
         .iter()
         .flat_map(|r| r.diagnostics.iter().map(move |d| (&r.source, d)))
         .collect();
@@ -220,7 +220,7 @@ pub fn check_expression(expression: &str, object: &str, function_context: &str) 
     let checked = check_text(expression, &options);
     let canonical = checked.expr.as_ref().map(entramap::expr::syntax::print);
     let reports = [FileReport::new(
-        Source::new("<expression>", expression),
+        SourceText::new("<expression>", expression),
         checked.diagnostics,
     )];
     let mut document = findings_json(&reports);
@@ -255,7 +255,7 @@ pub fn evaluate(expression: &str, user_json: &str, object: &str, trace: bool) ->
     };
     let evaluation = eval::check_and_evaluate(expression, &options, &user, &ctx, trace);
     let reports = [FileReport::new(
-        Source::new("<expression>", expression),
+        SourceText::new("<expression>", expression),
         evaluation.diagnostics,
     )];
     let result = match &evaluation.result {
@@ -322,7 +322,7 @@ pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
 
 fn not_prepared(file_name: &str, text: &str, error: PrepareError) -> Value {
     let mut document = findings_json(&[FileReport::new(
-        Source::new(file_name, text),
+        SourceText::new(file_name, text),
         error.into_diagnostics(),
     )]);
     if let Some(object) = document.as_object_mut() {
@@ -369,7 +369,7 @@ pub fn format(text: &str, file_name: &str) -> String {
     let formatted = entramap::fmt::format_source(file_name, text);
     if !formatted.errors.is_empty() {
         let mut document = findings_json(&[FileReport::new(
-            Source::new(file_name, text),
+            SourceText::new(file_name, text),
             formatted.errors,
         )]);
         document["changed"] = false.into();

@@ -7,7 +7,7 @@
 //! 1. [`compile`] (or [`compile_text`]) turns a syntax tree into a [`Compiled`] expression: every
 //!    call is bound to the implementation its catalogue declaration names (a lookup done once),
 //!    and the function's `prepare` step runs (constant regular expressions, replacement strings).
-//! 2. [`Compiled::eval`] evaluates it for one [`Source`] object under an [`EvalContext`]
+//! 2. [`Compiled::eval`] evaluates it for one source object ([`SourceObject`]) under an [`EvalContext`]
 //!    (clock, random seed, `%Parameter%` values, values already taken for SelectUniqueValue).
 //!    [`Compiled::eval_traced`] also records the value of every sub-expression.
 //!
@@ -19,8 +19,8 @@
 pub use crate::expr::catalogue::{reference_markdown, Choice, CHOICES};
 pub use crate::expr::runtime::{
     datetime, quote_inexact_numbers, text, AppRole, Compiled, EvalContext, EvalError,
-    IifNullPolicy, JsonSource, NoFlowReason, Outcome, OutcomeRef, Source, TraceResult, TraceStep,
-    Value, MAX_TEXT_BYTES, MAX_VALUES, ROLE_TYPE,
+    IifNullPolicy, JsonSource, NoFlowReason, Outcome, OutcomeRef, SourceObject, TraceResult,
+    TraceStep, Value, MAX_TEXT_BYTES, MAX_VALUES, ROLE_TYPE,
 };
 
 use crate::diagnostics::Diagnostic;
@@ -46,7 +46,7 @@ pub struct Evaluation {
 pub fn check_and_evaluate(
     text: &str,
     options: &crate::expr::checker::CheckOptions<'_>,
-    source: &dyn Source,
+    source: &dyn SourceObject,
     ctx: &EvalContext,
     trace: bool,
 ) -> Evaluation {

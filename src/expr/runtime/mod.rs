@@ -7,7 +7,7 @@ pub mod datetime;
 pub mod text;
 mod value;
 
-pub use value::{quote_inexact_numbers, AppRole, JsonSource, Source, Value, ROLE_TYPE};
+pub use value::{quote_inexact_numbers, AppRole, JsonSource, SourceObject, Value, ROLE_TYPE};
 
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
@@ -295,7 +295,7 @@ pub(crate) type Prepare = fn(&mut CallNode);
 
 impl Compiled {
     /// Evaluates for one object.
-    pub fn eval(&self, source: &dyn Source, ctx: &EvalContext) -> Result<Outcome, EvalError> {
+    pub fn eval(&self, source: &dyn SourceObject, ctx: &EvalContext) -> Result<Outcome, EvalError> {
         self.eval_ref(source, ctx).map(OutcomeRef::into_owned)
     }
 
@@ -303,7 +303,7 @@ impl Compiled {
     /// the expression (the fast path for previews).
     pub fn eval_ref<'a>(
         &'a self,
-        source: &'a dyn Source,
+        source: &'a dyn SourceObject,
         ctx: &'a EvalContext,
     ) -> Result<OutcomeRef<'a>, EvalError> {
         let mut frame = Frame::new(source, ctx, false);
@@ -314,7 +314,7 @@ impl Compiled {
     /// Evaluates for one object and records every sub-expression's result.
     pub fn eval_traced(
         &self,
-        source: &dyn Source,
+        source: &dyn SourceObject,
         ctx: &EvalContext,
     ) -> (Result<Outcome, EvalError>, Vec<TraceStep>) {
         let mut frame = Frame::new(source, ctx, true);
@@ -361,7 +361,7 @@ pub(crate) type Flow<'a> = Result<Cow<'a, Value>, Stop>;
 
 /// The state of one evaluation.
 pub(crate) struct Frame<'a> {
-    pub(crate) source: &'a dyn Source,
+    pub(crate) source: &'a dyn SourceObject,
     pub(crate) ctx: &'a EvalContext,
     rng: Option<rand_chacha::ChaCha8Rng>,
     pub(crate) redacted: bool,
@@ -370,7 +370,7 @@ pub(crate) struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    fn new(source: &'a dyn Source, ctx: &'a EvalContext, trace: bool) -> Self {
+    fn new(source: &'a dyn SourceObject, ctx: &'a EvalContext, trace: bool) -> Self {
         Frame {
             source,
             ctx,

@@ -199,12 +199,12 @@ impl fmt::Display for Value {
 }
 
 /// A source object: attribute lookup by (case-sensitive) name.
-pub trait Source {
+pub trait SourceObject {
     /// The value of attribute `name`; `None` when absent (evaluates to Null).
     fn get(&self, name: &str) -> Option<&Value>;
 }
 
-impl Source for HashMap<String, Value> {
+impl SourceObject for HashMap<String, Value> {
     fn get(&self, name: &str) -> Option<&Value> {
         HashMap::get(self, name)
     }
@@ -335,7 +335,7 @@ fn is_json_number(token: &str) -> bool {
     i == b.len()
 }
 
-impl Source for JsonSource {
+impl SourceObject for JsonSource {
     fn get(&self, name: &str) -> Option<&Value> {
         self.attributes.get(name)
     }

@@ -6,10 +6,10 @@ use crate::expr::source::{
     is_directory_extension_name, looks_like_directory_extension, ObjectKind,
 };
 use crate::expr::types::Base;
-use crate::lint::{Context, Sink};
+use crate::lint::{CheckContext, Sink};
 use crate::model::target_path;
 
-pub(super) fn declarations(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn declarations(cx: &CheckContext<'_>, sink: &mut Sink) {
     for kind in ObjectKind::ALL {
         for decl in cx.file.source_attributes.of(kind) {
             let name = &decl.attribute.name;

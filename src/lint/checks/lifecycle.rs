@@ -4,7 +4,7 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::expr::syntax::ExprKind;
-use crate::lint::{Context, Sink};
+use crate::lint::{CheckContext, Sink};
 use crate::model::{AttributeMapping, MappingKind, Scope};
 
 const ROLE_FUNCTIONS: &[&str] = &[
@@ -15,7 +15,7 @@ const ROLE_FUNCTIONS: &[&str] = &[
 
 fn reads(mapping: &AttributeMapping, attribute: &str) -> bool {
     match &mapping.kind {
-        Some(MappingKind::Source(s)) => s.value == attribute,
+        Some(MappingKind::Direct(s)) => s.value == attribute,
         Some(MappingKind::Expression {
             expr: Some(expr), ..
         }) => expr.attributes().iter().any(|(n, _)| *n == attribute),
@@ -23,7 +23,7 @@ fn reads(mapping: &AttributeMapping, attribute: &str) -> bool {
     }
 }
 
-pub(super) fn soft_delete(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn soft_delete(cx: &CheckContext<'_>, sink: &mut Sink) {
     let users = &cx.objects[0];
     // An app without `active` (LinkedIn Learning, monday.com) is deprovisioned by DELETE:
     // there is nothing to map `IsSoftDeleted` to.
@@ -47,7 +47,7 @@ pub(super) fn soft_delete(cx: &Context<'_>, sink: &mut Sink) {
     }
 }
 
-pub(super) fn role_functions(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn role_functions(cx: &CheckContext<'_>, sink: &mut Sink) {
     let Some(scope) = cx.file.scope.as_ref().filter(|s| s.value == Scope::All) else {
         return;
     };

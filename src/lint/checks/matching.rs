@@ -4,11 +4,11 @@ use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::expr::source::ObjectKind;
-use crate::lint::{Context, MappingRef, ObjectContext, Sink};
+use crate::lint::{CheckContext, MappingRef, ObjectContext, Sink};
 use crate::model::{AttributeMapping, MappingKind};
 use std::collections::HashMap;
 
-pub(super) fn matching(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn matching(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         let mut precedences: HashMap<i64, Span> = HashMap::new();
         let mut any = false;

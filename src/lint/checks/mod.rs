@@ -14,7 +14,7 @@ mod scoping;
 mod targets;
 mod values;
 
-use super::{Context, Sink};
+use super::{CheckContext, Sink};
 use crate::diagnostics::rules::RuleId;
 use declarations::declarations;
 use lifecycle::{role_functions, soft_delete};
@@ -31,7 +31,7 @@ pub struct Check {
     /// The rule ids it may report.
     pub rules: &'static [RuleId],
     /// Runs it.
-    pub run: fn(&Context<'_>, &mut Sink),
+    pub run: fn(&CheckContext<'_>, &mut Sink),
 }
 
 /// Every mapping check, in the order they run.

@@ -5,10 +5,10 @@ use crate::diagnostics::diagnostic::Fix;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
 use crate::expr::types::Base;
-use crate::lint::{Context, Sink};
+use crate::lint::{CheckContext, Sink};
 use crate::model::scoping::{ScopingOperator, ValueProblem, OPERATORS};
 
-pub(super) fn scoping(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn scoping(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for clause in object.mapping.scoping.iter().flatten() {
             let name = &clause.attribute.value;

@@ -5,13 +5,13 @@ use crate::base::suggest;
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
-use crate::lint::{Context, Sink};
+use crate::lint::{CheckContext, Sink};
 use crate::model::profile::{ApplyDefault, Mutability};
 use crate::model::target_path;
 use crate::model::Apply;
 use std::collections::HashMap;
 
-pub(super) fn target_attributes(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn target_attributes(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for (at, mapping) in object.mappings() {
             let target = &mapping.target;
@@ -127,7 +127,7 @@ fn other_filter_value(written: &str, candidate: &str) -> bool {
     }
 }
 
-pub(super) fn duplicate_targets(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn duplicate_targets(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (at, mapping) in object.mappings() {
@@ -147,7 +147,7 @@ pub(super) fn duplicate_targets(cx: &Context<'_>, sink: &mut Sink) {
     }
 }
 
-pub(super) fn required_targets(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn required_targets(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         let Some(targets) = &object.targets else {
             continue;

@@ -7,7 +7,7 @@ use crate::expr::catalogue::Context as FunctionContext;
 use crate::expr::checker::{self, Attributes, CheckOptions, MAX_EXPRESSION_CHARS};
 use crate::expr::source::looks_like_directory_extension;
 use crate::expr::types::{fits, Base, Fit, Type};
-use crate::lint::{Context, MappingRef, ObjectContext, Sink};
+use crate::lint::{CheckContext, MappingRef, ObjectContext, Sink};
 use crate::model::{AttributeMapping, FileFormat, MappingKind, Text};
 
 fn target_type(object: &ObjectContext<'_>, mapping: &AttributeMapping) -> Option<Type> {
@@ -18,12 +18,12 @@ fn target_type(object: &ObjectContext<'_>, mapping: &AttributeMapping) -> Option
         .map(|a| a.ty())
 }
 
-pub(super) fn values(cx: &Context<'_>, sink: &mut Sink) {
+pub(super) fn values(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
         for (at, mapping) in object.mappings() {
             let target = target_type(object, mapping);
             match &mapping.kind {
-                Some(MappingKind::Source(source)) => {
+                Some(MappingKind::Direct(source)) => {
                     direct(object, at, mapping, source, target, sink)
                 }
                 Some(MappingKind::Expression { text, expr }) => {
@@ -57,7 +57,7 @@ pub(super) fn values(cx: &Context<'_>, sink: &mut Sink) {
 /// YAML-aware help for an expression that is one bare word (`expression: "Employee"`): the
 /// file's quotes were taken by YAML or JSON, not by the expression, so the fix is quotes the
 /// file format keeps, or a constant mapping.
-fn quoting_help(cx: &Context<'_>, text: &Text, d: Diagnostic) -> Diagnostic {
+fn quoting_help(cx: &CheckContext<'_>, text: &Text, d: Diagnostic) -> Diagnostic {
     let word = text.value.trim();
     let bare = !word.is_empty() && word.chars().all(|c| c.is_alphanumeric() || c == '_');
     let literal = ["true", "false", "null"]

@@ -12,7 +12,7 @@ use super::{
     FORMAT_VERSION,
 };
 use crate::base::fs::{read_limited, ReadError};
-use crate::base::text::Source;
+use crate::base::text::SourceText;
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
@@ -34,7 +34,7 @@ pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
     let name = path.display().to_string();
     let finding = |rule: RuleId, at: usize, message: String, text: String| {
         FileReport::new(
-            Source::new(name.clone(), text),
+            SourceText::new(name.clone(), text),
             vec![Diagnostic::new(rule, Span::new(at, at), message)],
         )
     };
@@ -865,7 +865,7 @@ impl Builder<'_> {
     fn kind(&mut self, key: &str, node: Option<&Node>) -> Option<MappingKind> {
         let text = self.text_value(node?, key)?;
         Some(match key {
-            "source" => MappingKind::Source(text),
+            "source" => MappingKind::Direct(text),
             "constant" => MappingKind::Constant(text),
             _ => {
                 let expr = crate::expr::syntax::parse(&text.value).ok();

@@ -157,7 +157,7 @@ impl<'de> Visitor<'de> for YamlVisitor {
 
 /// A reader failure: a message and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadError {
+pub struct SyntaxError {
     /// What went wrong.
     pub message: String,
     /// Where (a position when the reader knows only that).
@@ -167,7 +167,7 @@ pub struct ReadError {
 }
 
 /// Reads a YAML document. Aliases, depth and size are bounded (a billion-laughs file fails fast).
-pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
+pub fn read_yaml(text: &str) -> Result<Node, SyntaxError> {
     let limits = serde_saphyr::budget! {
         max_depth: MAX_DEPTH,
         max_aliases: 1_000,
@@ -190,7 +190,7 @@ pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
     let result = result.map(located);
     if let Ok(node) = &result {
         if let Some(span) = binary_scalar(text, node) {
-            return Err(ReadError {
+            return Err(SyntaxError {
                 message: "a `!!binary` scalar: entramap does not decode base64 in mapping files; \
                           write the text itself"
                     .to_owned(),
@@ -223,7 +223,7 @@ pub fn read_yaml(text: &str) -> Result<Node, ReadError> {
         let limit = ["budget", "limit", "exceeded", "too many", "depth"]
             .iter()
             .any(|w| lower.contains(w));
-        ReadError {
+        SyntaxError {
             message,
             span: Span::new(offset, offset),
             limit,
@@ -266,7 +266,7 @@ fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
 
 /// Reads a JSON document with a small span-aware reader: `serde_json` gives no positions, and
 /// the span-aware JSON crates are young or unmaintained, while JSON's grammar is small.
-pub fn read_json(text: &str) -> Result<Node, ReadError> {
+pub fn read_json(text: &str) -> Result<Node, SyntaxError> {
     let mut reader = JsonReader {
         text,
         bytes: text.as_bytes(),
@@ -288,8 +288,8 @@ struct JsonReader<'a> {
 }
 
 impl JsonReader<'_> {
-    fn error(&self, message: &str) -> ReadError {
-        ReadError {
+    fn error(&self, message: &str) -> SyntaxError {
+        SyntaxError {
             message: message.to_owned(),
             span: Span::new(self.pos, self.pos),
             limit: false,
@@ -309,9 +309,9 @@ impl JsonReader<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, ReadError> {
+    fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         if depth > MAX_DEPTH {
-            return Err(ReadError {
+            return Err(SyntaxError {
                 limit: true,
                 ..self.error(&format!("nesting deeper than {MAX_DEPTH} levels"))
             });
@@ -397,7 +397,7 @@ impl JsonReader<'_> {
         }
     }
 
-    fn word(&mut self, word: &str, kind: NodeKind) -> Result<Node, ReadError> {
+    fn word(&mut self, word: &str, kind: NodeKind) -> Result<Node, SyntaxError> {
         let start = self.pos;
         if self.text[self.pos..].starts_with(word) {
             self.pos += word.len();
@@ -407,7 +407,7 @@ impl JsonReader<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Node, ReadError> {
+    fn number(&mut self) -> Result<Node, SyntaxError> {
         let start = self.pos;
         while matches!(
             self.bytes.get(self.pos),
@@ -418,7 +418,7 @@ impl JsonReader<'_> {
         let raw = &self.text[start..self.pos];
         let kind = match raw.parse::<i64>() {
             Ok(n) => NodeKind::Int(n),
-            Err(_) => NodeKind::Float(raw.parse::<f64>().map_err(|_| ReadError {
+            Err(_) => NodeKind::Float(raw.parse::<f64>().map_err(|_| SyntaxError {
                 span: Span::new(start, self.pos),
                 ..self.error("invalid number")
             })?),
@@ -426,13 +426,13 @@ impl JsonReader<'_> {
         Ok(self.node(kind, start))
     }
 
-    fn string(&mut self) -> Result<Node, ReadError> {
+    fn string(&mut self) -> Result<Node, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         let mut out = String::new();
         loop {
             let Some(c) = self.text[self.pos..].chars().next() else {
-                return Err(ReadError {
+                return Err(SyntaxError {
                     span: Span::new(start, start),
                     ..self.error("unterminated string")
                 });
@@ -448,7 +448,7 @@ impl JsonReader<'_> {
         Ok(self.node(NodeKind::Str(out), start))
     }
 
-    fn hex4(&mut self) -> Result<u32, ReadError> {
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
         let digits = self
             .text
             .get(self.pos..self.pos + 4)
@@ -458,7 +458,7 @@ impl JsonReader<'_> {
         Ok(value)
     }
 
-    fn escape(&mut self) -> Result<char, ReadError> {
+    fn escape(&mut self) -> Result<char, SyntaxError> {
         let c = self
             .bytes
             .get(self.pos)

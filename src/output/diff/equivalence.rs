@@ -27,7 +27,7 @@ struct Function {
 
 fn function(kind: &MappingKind) -> Option<Function> {
     match kind {
-        MappingKind::Source(name) => Some(Function {
+        MappingKind::Direct(name) => Some(Function {
             compiled: compile_text(&format!("[{}]", name.value)).ok()?,
             inputs: vec![name.value.clone()],
         }),

@@ -371,7 +371,7 @@ fn scoping_text(p: &Prepared, kind: ObjectKind) -> String {
 /// The value of a mapping, as compared: mapping type, canonical value.
 fn value_of(m: &AttributeMapping) -> String {
     match &m.kind {
-        Some(kind @ MappingKind::Source(_)) => format!("source {}", value_text(kind)),
+        Some(kind @ MappingKind::Direct(_)) => format!("source {}", value_text(kind)),
         Some(kind @ MappingKind::Expression { .. }) => format!("expression {}", value_text(kind)),
         Some(kind @ MappingKind::Constant(_)) => format!("constant {}", value_text(kind)),
         None => "(none)".to_owned(),
