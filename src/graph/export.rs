@@ -567,10 +567,17 @@ fn merge(
             let Some(object) = directory.objects.iter_mut().find(|o| o.name == object_name) else {
                 continue;
             };
+            // The template's own directories: Entra's names its objects `User`/`Group`, the
+            // SCIM directory by their SCIM names.
+            let my_name = if mine_dir == 0 {
+                kind.title()
+            } else {
+                scim_object(kind)
+            };
             let Some(my_object) = mine_dirs[mine_dir]
                 .objects
                 .iter()
-                .find(|o| o.name == scim_object(kind))
+                .find(|o| o.name == my_name)
             else {
                 continue;
             };

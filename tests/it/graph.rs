@@ -983,3 +983,42 @@ fn a_gallery_app_round_trips_through_its_target_directory() {
         String::from_utf8_lossy(&import.stderr).contains("is the gallery app `aws-single-sign-on`")
     );
 }
+
+/// `export --base` adds the file's declared source attributes (directory extensions the tenant's
+/// schema does not list yet) to the base's Entra directory, as it adds declared target
+/// attributes to the app's directory.
+#[test]
+fn export_with_a_base_adds_declared_source_attributes() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let ext = "extension_0123456789abcdef0123456789abcdef_badge";
+    let file = dir.path().join("m.entramap.yaml");
+    std::fs::write(
+        &file,
+        format!("entramap: 1\napp: T\nsource_attributes:\n  users:\n    - {{name: {ext}}}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: title\n    source: {ext}\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let base = root().join("tests/fixtures/graph/forcepoint-smc-scim-job-schema.json");
+    let out = cli(
+        &[
+            "export",
+            &file.display().to_string(),
+            "--base",
+            &base.display().to_string(),
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let merged: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let entra_user = merged["directories"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["name"] == "Azure Active Directory"))
+        .and_then(|d| d["objects"].as_array())
+        .and_then(|o| o.iter().find(|o| o["name"] == "User"))
+        .expect("the Entra directory's User object");
+    assert!(
+        entra_user["attributes"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a["name"] == ext)),
+        "the declared extension is added"
+    );
+}
