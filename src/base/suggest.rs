@@ -13,8 +13,9 @@ use std::cell::Cell;
 /// that long, and the edit distance costs time and memory proportional to both lengths.
 pub const MAX_WORD_CHARS: usize = 64;
 
-/// The edit distances one [`budgeted`] scope may compute: ten unknown names against 500
-/// candidates of a similar length, at most about 75 ms of a release build.
+/// The edit distances one [`budgeted`] scope may compute: twenty unknown names against 500
+/// candidates of a similar length (each name is compared once, [`both`]), at most about 75 ms
+/// of a release build.
 pub const BUDGET: u32 = 10_000;
 
 thread_local! {
@@ -80,57 +81,48 @@ fn distance(a: &str, b: &str) -> Option<usize> {
     ))
 }
 
-/// The candidate closest to `word`, if it is close enough to be a plausible typo.
-/// A candidate that differs only in letter case always wins. Words longer than
-/// [`MAX_WORD_CHARS`] get none, and candidates whose length differs from the word's by more than
-/// the allowed distance are skipped without computing it.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+/// The two suggestions for `word`, from one pass over the candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Suggestions<'a> {
+    /// The closest candidate, if it is close enough to be a plausible typo (for a help text).
+    pub closest: Option<&'a str>,
+    /// The closest candidate when no other is as close (for a fix applied without asking).
+    pub certain: Option<&'a str>,
+}
+
+/// Both suggestions for `word` (see [`closest`] and [`certain`]), computing each edit distance
+/// once. Words longer than [`MAX_WORD_CHARS`] get none, and candidates whose length differs from
+/// the word's by more than the allowed distance (a third of its length) are skipped without
+/// computing it.
+pub fn both<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Suggestions<'a> {
     let length = word.chars().count();
     if length > MAX_WORD_CHARS {
-        return None;
+        return Suggestions::default();
     }
     let lower = word.to_lowercase();
     let limit = (length / 3).max(1);
+    let mut first_case_match: Option<&str> = None;
+    let mut case_only: Vec<&str> = Vec::new();
     let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
+    let mut spent = false;
     for candidate in candidates {
         if candidate.chars().count().abs_diff(length) > limit {
             continue;
         }
         let candidate_lower = candidate.to_lowercase();
         if candidate_lower == lower {
-            return Some(candidate);
-        }
-        let distance = distance(&lower, &candidate_lower)?;
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// The candidate closest to `word` when no other is as close (the only one differing in letter
-/// case, or the only one at the smallest edit distance): a suggestion certain enough to apply
-/// without asking (the language server's quick fixes).
-pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let length = word.chars().count();
-    if length > MAX_WORD_CHARS {
-        return None;
-    }
-    let lower = word.to_lowercase();
-    let limit = (length / 3).max(1);
-    let mut case_only: Vec<&str> = Vec::new();
-    let mut best: Option<(usize, &str)> = None;
-    let mut tied = false;
-    for candidate in candidates {
-        if candidate.chars().count().abs_diff(length) > limit || candidate == word {
+            first_case_match.get_or_insert(candidate);
+            if candidate != word && !case_only.contains(&candidate) {
+                case_only.push(candidate);
+            }
             continue;
         }
-        let candidate_lower = candidate.to_lowercase();
-        if candidate_lower == lower {
-            case_only.push(candidate);
+        // With the budget spent, only a letter-case match (which costs no distance) is found.
+        let Some(distance) = distance(&lower, &candidate_lower) else {
+            spent = true;
             continue;
-        }
-        let distance = distance(&lower, &candidate_lower)?;
+        };
         match best {
             _ if distance > limit => {}
             Some((d, c)) if distance == d && c != candidate => tied = true,
@@ -141,11 +133,28 @@ pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             }
         }
     }
-    match case_only.as_slice() {
-        [one] => Some(one),
-        [] if !tied => best.map(|(_, c)| c),
-        _ => None,
+    let best = best.filter(|_| !spent).map(|(_, c)| c);
+    Suggestions {
+        closest: first_case_match.or(best),
+        certain: match case_only.as_slice() {
+            [one] => Some(one),
+            [] if !tied => best,
+            _ => None,
+        },
     }
+}
+
+/// The candidate closest to `word`, if it is close enough to be a plausible typo.
+/// A candidate that differs only in letter case always wins.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    both(word, candidates).closest
+}
+
+/// The candidate closest to `word` when no other is as close (the only one differing in letter
+/// case, or the only one at the smallest edit distance): a suggestion certain enough to apply
+/// without asking (the language server's quick fixes).
+pub fn certain<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    both(word, candidates).certain
 }
 
 /// `did you mean `x`?`, or nothing.
@@ -225,6 +234,16 @@ mod tests {
         });
         let per_word = candidates.len();
         assert_eq!(suggested, BUDGET as usize / per_word, "then none");
+        assert_eq!(
+            budgeted(|| {
+                for i in 0..100 {
+                    closest(&format!("atribute{i:04}x"), names());
+                }
+                closest("ATTRIBUTE0001X", names())
+            }),
+            Some("attribute0001x"),
+            "a letter-case match costs no distance, so a spent budget still finds it"
+        );
         assert_eq!(
             budgeted(|| closest("atribute0001x", names())),
             Some("attribute0001x"),

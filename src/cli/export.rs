@@ -84,7 +84,13 @@ pub fn run(args: ExportArgs) -> u8 {
         }
     };
     if base.is_none() && !quiet() {
-        match &prepared.profile.gallery {
+        let gallery_directory = prepared
+            .profile
+            .gallery
+            .as_ref()
+            .and_then(|g| g.target_directory.as_ref())
+            .filter(|_| prepared.file.target_directory.is_none());
+        match gallery_directory {
             Some(_) => eprintln!(
                 "note: no --base: this is the mapping in the non-gallery SCIM template's frame, with the {} gallery app's target directory; to update the app's job, export with --base and the job's current schema",
                 prepared.profile.title.as_deref().unwrap_or(&prepared.profile.name)

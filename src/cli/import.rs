@@ -13,7 +13,8 @@ pub struct ImportArgs {
     schema: PathBuf,
     #[command(flatten)]
     output: OutputArg,
-    /// The target profile to name (a built-in name or a path); default scim-core.
+    /// The target profile to name (a built-in name or a path); default: the gallery app whose
+    /// profile records the schema's target directory, else scim-core.
     #[arg(long)]
     target: Option<String>,
     /// The application name for `app:`.

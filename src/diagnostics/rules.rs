@@ -280,7 +280,7 @@ rules![
       "IS TRUE and IS FALSE test Booleans; EQUALS, REGEX MATCH and Includes test strings and integers; Greater_Than tests integers.",
       bad: "    - - {attribute: department, operator: IS TRUE}", good: "    - - {attribute: accountEnabled, operator: IS TRUE}" },
     { SecretToken, "secret-token", E, M, "Something that looks like a SCIM secret token (a JWT or a long random string).",
-      "A mapping file is meant for a repository; the secret token belongs only in the portal's Admin Credentials. entramap masks the value in every output. Rotate a token that was committed.",
+      "A mapping file is meant for a repository; the secret token belongs only in the portal's Admin Credentials. entramap masks the value in every report (data outputs such as export and import keep it, byte for byte). Rotate a token that was committed.",
       bad: "note: token eyJhbGciOi...", good: "note: the secret token comes from the vendor's admin panel" },
     { UnusedAllow, "unused-allow", W, M, "An `allow` entry suppresses nothing.",
       "A suppression that no longer matches a finding hides nothing and should go, so that a future finding of that rule is seen.",

@@ -638,11 +638,14 @@ fn missing_source_attribute(
     span: Span,
     schema: &SourceSchema,
 ) -> Diagnostic {
-    let fix = suggest::certain(name, schema.names()).and_then(|c| Fix::replace_word(span, name, c));
+    let suggestions = suggest::both(name, schema.names());
+    let fix = suggestions
+        .certain
+        .and_then(|c| Fix::replace_word(span, name, c));
     let d = Diagnostic::new(rule, span, format!("unknown source attribute `{name}`"))
         .with_primary_label("not in the source schema")
         .with_fix(fix);
-    match suggest::closest(name, schema.names()) {
+    match suggestions.closest {
         Some(c) if c.eq_ignore_ascii_case(name) => {
             d.with_help(format!("did you mean `{c}`? attribute names are case-sensitive"))
         }

@@ -120,6 +120,16 @@ impl<T> ByObject<T> {
     }
 }
 
+impl<'a, T> IntoIterator for &'a ByObject<T> {
+    type Item = &'a T;
+    type IntoIter = std::array::IntoIter<&'a T, 2>;
+
+    /// Both values, users first.
+    fn into_iter(self) -> Self::IntoIter {
+        [&self.users, &self.groups].into_iter()
+    }
+}
+
 /// One source attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -87,7 +87,8 @@ pub fn export(prepared: &Prepared, options: &ExportOptions) -> Result<Exported, 
     }
 }
 
-/// The non-gallery SCIM template with the mapping.
+/// The non-gallery SCIM template with the mapping, its target directory named by the file's
+/// `target_directory:`, else by the gallery profile's, else `customappsso`.
 fn template(prepared: &Prepared, options: &ExportOptions) -> Exported {
     let file = &prepared.file;
     let source_directory = options

@@ -27,10 +27,12 @@ use std::path::Path;
 /// Import settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOptions {
-    /// The target profile to name in the file (default `scim-core`); target attributes it
-    /// lacks become `target_attributes`.
+    /// The target profile to name in the file (default: the gallery app whose profile records
+    /// the rule's target directory, else `scim-core`); target attributes it lacks become
+    /// `target_attributes`.
     pub target: Option<String>,
-    /// The application name (default: the target directory's name, or "Imported app").
+    /// The application name (default: that gallery app's title, else the target directory's
+    /// name, or "Imported app").
     pub app: Option<String>,
     /// The `$schema` reference of the yaml-language-server modeline.
     pub schema_ref: String,
@@ -167,24 +169,6 @@ pub fn import_schema(
     base_dir: Option<&Path>,
     notes: &mut Vec<ImportNote>,
 ) -> Result<String, ImportError> {
-    let gallery = schema.synchronization_rules.iter().find_map(|r| {
-        profile::gallery_for_directory(&r.target_directory_name).map(|name| (name, r))
-    });
-    let profile_name = match (&options.target, gallery) {
-        (Some(target), _) => target.clone(),
-        (None, Some((name, rule))) => {
-            notes.push(ImportNote {
-                at: "document".to_owned(),
-                message: format!(
-                    "the target directory `{}` is the gallery app `{name}`: the mapping file names its profile (`--target` chooses another)",
-                    rule.target_directory_name
-                ),
-            });
-            name.to_owned()
-        }
-        (None, None) => profile::DEFAULT_PROFILE.to_owned(),
-    };
-    let profile = profile::load(&profile_name, base_dir).map_err(ImportError::Profile)?;
     let entra = schema
         .directories
         .iter()
@@ -206,6 +190,28 @@ pub fn import_schema(
         })
         .ok_or(ImportError::NoRule)?;
     let rule = &schema.synchronization_rules[rule_index];
+    // A rule writing to a gallery app's directory names that app's profile, unless --target
+    // chooses one.
+    let gallery = options
+        .target
+        .is_none()
+        .then(|| profile::gallery_for_directory(&rule.target_directory_name))
+        .flatten();
+    let profile_name = match (&options.target, gallery) {
+        (Some(target), _) => target.clone(),
+        (None, Some(name)) => {
+            notes.push(ImportNote {
+                at: "document".to_owned(),
+                message: format!(
+                    "the target directory `{}` is the gallery app `{name}`: the mapping file names its profile (`--target` chooses another)",
+                    rule.target_directory_name
+                ),
+            });
+            name.to_owned()
+        }
+        (None, None) => profile::DEFAULT_PROFILE.to_owned(),
+    };
+    let profile = profile::load(&profile_name, base_dir).map_err(ImportError::Profile)?;
     for (i, other) in schema.synchronization_rules.iter().enumerate() {
         if i != rule_index {
             notes.push(ImportNote {
@@ -273,7 +279,7 @@ pub fn import_schema(
     let app = options
         .app
         .clone()
-        .or_else(|| gallery.and(profile.title.clone()))
+        .or_else(|| gallery.and_then(|_| profile.title.clone()))
         .or_else(|| {
             target_directory
                 .map(|d| d.name.clone())
@@ -358,7 +364,7 @@ fn object_out(
             if let Some(title) = group.name.as_deref().filter(|t| *t != generated) {
                 note(format!(
                     "the title of scoping filter \"{}\" is not kept",
-                    mask(title)
+                    secrets::redact(title)
                 ));
             }
             let mut clauses = Vec::new();
@@ -763,9 +769,4 @@ fn source_additions(
         }
     }
     out
-}
-
-/// `text` with secret-looking tokens masked.
-fn mask(text: &str) -> String {
-    secrets::mask(text, &secrets::find(text))
 }

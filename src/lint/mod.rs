@@ -12,7 +12,7 @@ use crate::base::text::SourceText;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::secrets;
 use crate::diagnostics::{Diagnostic, FileReport};
-use crate::expr::source::{entra_id, ObjectKind, SourceSchema};
+use crate::expr::source::{entra_id, ByObject, ObjectKind, SourceSchema};
 use crate::model::prepared::profile_diagnostic;
 use crate::model::profile::{self, Profile, ProfileError, TargetSchema};
 use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, ObjectMapping};
@@ -126,7 +126,7 @@ pub struct CheckContext<'a> {
     /// The file's text.
     pub text: &'a str,
     /// Users then groups.
-    pub objects: [ObjectContext<'a>; 2],
+    pub objects: ByObject<ObjectContext<'a>>,
 }
 
 /// Lints a mapping file's text. `name` is shown in findings and picks YAML or JSON; `base_dir`
@@ -202,7 +202,7 @@ fn lint_in_scope(
         let context = CheckContext {
             file,
             text,
-            objects: ObjectKind::ALL.map(|kind| object_context(file, kind, profile.as_ref())),
+            objects: ByObject::from_fn(|kind| object_context(file, kind, profile.as_ref())),
         };
         for check in checks::CHECKS {
             (check.run)(&context, &mut sink);

@@ -630,13 +630,20 @@ pub fn built_in_names() -> impl Iterator<Item = &'static str> {
 /// The built-in gallery profile whose Graph job writes to `target_directory` (a rule's
 /// `targetDirectoryName`, such as `AWSSingleSignon`), if one declares it.
 pub fn gallery_for_directory(target_directory: &str) -> Option<&'static str> {
-    BUILT_IN[GENERIC..].iter().map(|(n, _)| *n).find(|name| {
-        built_in(name).is_ok_and(|p| {
-            p.gallery
-                .and_then(|g| g.target_directory)
-                .is_some_and(|d| d == target_directory)
+    if target_directory.is_empty() {
+        return None;
+    }
+    BUILT_IN[GENERIC..]
+        .iter()
+        .filter(|(_, text)| text.contains(target_directory))
+        .map(|(name, _)| *name)
+        .find(|name| {
+            built_in(name).is_ok_and(|p| {
+                p.gallery
+                    .and_then(|g| g.target_directory)
+                    .is_some_and(|d| d == target_directory)
+            })
         })
-    })
 }
 
 /// Whether `reference` (a `target:` value) names a file rather than a built-in profile.

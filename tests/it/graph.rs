@@ -982,6 +982,17 @@ fn a_gallery_app_round_trips_through_its_target_directory() {
     assert!(
         String::from_utf8_lossy(&import.stderr).contains("is the gallery app `aws-single-sign-on`")
     );
+    let chosen = cli(
+        &["import", &path("aws.json"), "--target", "scim-core"],
+        root(),
+    );
+    assert_eq!(chosen.status.code(), Some(0), "{chosen:?}");
+    let yaml = String::from_utf8_lossy(&chosen.stdout);
+    assert!(
+        yaml.contains("\napp: AWSSingleSignon\ntarget: scim-core\n"),
+        "--target wins, and the app is named by its directory: {yaml}"
+    );
+    assert!(!String::from_utf8_lossy(&chosen.stderr).contains("is the gallery app"));
 }
 
 /// `export --base` adds the file's declared source attributes (directory extensions the tenant's

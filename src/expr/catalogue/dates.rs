@@ -2,6 +2,9 @@
 
 use super::prelude::*;
 
+/// What FormatDateTime does, in both of its forms.
+const FORMAT_DATE_TIME: &str = ".NET ParseExact with inputFormat (invariant culture, server time zone UTC), then format with outputFormat (en-US names). Custom specifiers y M d h H m s f F t z K g, quotes, \\ escapes, %; standard formats d D f F g G m o r s t T u y. A literal Z marks the input UTC. Empty dateTimeStyles = AllowLeadingWhite|AllowTrailingWhite|RoundtripKind; otherwise .NET style names separated by , or |. Three arguments bind as (source, inputFormat, outputFormat). A DateTime source with an empty inputFormat (DateFromNum(...), as in Microsoft's Cloud Sync default mapping) is formatted directly; with an inputFormat it is first rendered as M/d/yyyy h:mm:ss tt (so DateAdd output does not match yyyy-MM-dd, as in Entra). Two-digit years: 00-49 are 20xx. Null gives Null; a mismatch is an error.";
+
 /// The declarations of this family.
 pub(super) static DATES: &[Function] = &[
     function!(
@@ -61,7 +64,7 @@ pub(super) static DATES: &[Function] = &[
         AP | HR | CS,
         "Reformats a date string from one .NET format to another.",
         run: format_date_time,
-        semantics: ".NET ParseExact with inputFormat (invariant culture, server time zone UTC), then format with outputFormat (en-US names). Custom specifiers y M d h H m s f F t z K g, quotes, \\ escapes, %; standard formats d D f F g G m o r s t T u y. A literal Z marks the input UTC. Empty dateTimeStyles = AllowLeadingWhite|AllowTrailingWhite|RoundtripKind; otherwise .NET style names separated by , or |. Three arguments bind as (source, inputFormat, outputFormat). A DateTime source with an empty inputFormat (DateFromNum(...), as in Microsoft's Cloud Sync default mapping) is formatted directly; with an inputFormat it is first rendered as M/d/yyyy h:mm:ss tt (so DateAdd output does not match yyyy-MM-dd, as in Entra). Two-digit years: 00-49 are 20xx. Null gives Null; a mismatch is an error.",
+        semantics: FORMAT_DATE_TIME,
         prepare: Some(prepare_format_date_time),
         origin: "signature: functions-for-customizing-application-data.md; the four-argument form in Cloud Sync too: Microsoft's default Cloud Sync mapping of LastPasswordChangeTimestamp (inputFormat empty when the source is already a date); Graph key dateTimeStyles inferred (the service's list has no such parameter)",
         checks: &[format_date_time_input],
@@ -74,7 +77,7 @@ pub(super) static DATES: &[Function] = &[
         CS,
         "Reformats a date string from one .NET format to another.",
         run: format_date_time,
-        semantics: ".NET ParseExact with inputFormat (invariant culture, server time zone UTC), then format with outputFormat (en-US names). Custom specifiers y M d h H m s f F t z K g, quotes, \\ escapes, %; standard formats d D f F g G m o r s t T u y. A literal Z marks the input UTC. Empty dateTimeStyles = AllowLeadingWhite|AllowTrailingWhite|RoundtripKind; otherwise .NET style names separated by , or |. Three arguments bind as (source, inputFormat, outputFormat). A DateTime source with an empty inputFormat (DateFromNum(...), as in Microsoft's Cloud Sync default mapping) is formatted directly; with an inputFormat it is first rendered as M/d/yyyy h:mm:ss tt (so DateAdd output does not match yyyy-MM-dd, as in Entra). Two-digit years: 00-49 are 20xx. Null gives Null; a mismatch is an error.",
+        semantics: FORMAT_DATE_TIME,
         prepare: Some(prepare_format_date_time),
         doc: CS_DOC,
         origin: "signature: cloud-sync reference-expressions.md and the service's GET .../schema/functions response (source, inputFormat, outputFormat)",

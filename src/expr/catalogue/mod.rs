@@ -317,7 +317,7 @@ const S: Type = Type::STRING;
 /// implementation and semantics, then any of the optional fields of [`Options`].
 macro_rules! function {
     ($name:literal, [$($param:expr),* $(,)?], $arity:expr, $returns:expr, $ctx:expr, $summary:literal,
-     run: $run:expr, semantics: $semantics:literal $(, $field:ident : $value:expr)* $(,)?) => {{
+     run: $run:expr, semantics: $semantics:expr $(, $field:ident : $value:expr)* $(,)?) => {{
         let options = $crate::expr::catalogue::Options { $($field: $value,)* ..$crate::expr::catalogue::OPTIONS };
         Function {
             name: $name,

@@ -24,7 +24,7 @@ fn reads(mapping: &AttributeMapping, attribute: &str) -> bool {
 }
 
 pub(super) fn soft_delete(cx: &CheckContext<'_>, sink: &mut Sink) {
-    let users = &cx.objects[0];
+    let users = &cx.objects.users;
     // An app without `active` (LinkedIn Learning, monday.com) is deprovisioned by DELETE:
     // there is nothing to map `IsSoftDeleted` to.
     let has_active = users

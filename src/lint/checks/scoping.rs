@@ -15,13 +15,14 @@ pub(super) fn scoping(cx: &CheckContext<'_>, sink: &mut Sink) {
             let attribute = object.sources.get(name);
             match attribute {
                 None => {
+                    let suggestions = suggest::both(name, object.sources.names());
                     let mut d = Diagnostic::new(RuleId::ScopingUnknownAttribute, clause.attribute.span, format!("unknown source attribute `{name}` in a scoping filter"))
                         .with_primary_label("not in the source schema")
-                        .with_fix(suggest::certain(name, object.sources.names()).and_then(|c| {
+                        .with_fix(suggestions.certain.and_then(|c| {
                             Fix::replace_word(clause.attribute.span, name, c)
                         }));
-                    if let Some(hint) = suggest::did_you_mean(name, object.sources.names()) {
-                        d = d.with_help(hint);
+                    if let Some(c) = suggestions.closest {
+                        d = d.with_help(format!("did you mean `{c}`?"));
                     }
                     sink.file(d);
                 }

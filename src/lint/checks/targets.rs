@@ -42,9 +42,11 @@ pub(super) fn target_attributes(cx: &CheckContext<'_>, sink: &mut Sink) {
                         object.kind.as_str()
                     ),
                 )
-                .with_primary_label("unknown target attribute")
-                .with_fix(
-                    suggest::certain(&target.value, targets.names())
+                .with_primary_label("unknown target attribute");
+                let suggestions = suggest::both(&target.value, targets.names());
+                d = d.with_fix(
+                    suggestions
+                        .certain
                         .filter(|c| !other_filter_value(&target.value, c))
                         .and_then(|c| {
                             crate::diagnostics::diagnostic::Fix::replace_word(
@@ -60,7 +62,8 @@ pub(super) fn target_attributes(cx: &CheckContext<'_>, sink: &mut Sink) {
                 );
                 // A different filter value (`"untyped"` for `"work"`) is another attribute
                 // the app may well have, not a typo: no "did you mean" for it.
-                d = match suggest::closest(&target.value, targets.names())
+                d = match suggestions
+                    .closest
                     .filter(|c| !other_filter_value(&target.value, c))
                 {
                     Some(c) => d.with_help(format!("did you mean `{c}`? {declare}")),

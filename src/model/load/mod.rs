@@ -535,10 +535,7 @@ impl Builder<'_> {
         key: &str,
         item: fn(&mut Self, &Node, &str) -> Option<T>,
     ) -> PerObject<T> {
-        let mut out = PerObject {
-            users: Vec::new(),
-            groups: Vec::new(),
-        };
+        let mut out = PerObject::default();
         let Some(fields) = self.fields(node, key, PER_OBJECT_KEYS) else {
             return out;
         };
