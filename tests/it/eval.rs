@@ -110,24 +110,10 @@ fn every_declaration_says_what_it_does_and_compiles() {
 /// evaluator; this keeps the file equal to them (`ENTRAMAP_UPDATE_DOCS=1` rewrites it).
 #[test]
 fn evaluator_docs_are_generated_from_the_declarations() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/evaluator.md");
-    let docs = std::fs::read_to_string(path).expect("docs/evaluator.md");
-    let begin = docs
-        .find("<!-- BEGIN GENERATED")
-        .expect("a BEGIN GENERATED marker");
-    let begin = begin + docs[begin..].find("-->\n").expect("marker end") + 4;
-    let end = docs
-        .find("<!-- END GENERATED -->")
-        .expect("an END GENERATED marker");
-    let generated = entramap::expr::eval::reference_markdown();
-    if std::env::var_os("ENTRAMAP_UPDATE_DOCS").is_some() {
-        let updated = format!("{}{generated}{}", &docs[..begin], &docs[end..]);
-        std::fs::write(path, updated).expect("docs/evaluator.md is writable");
-        return;
-    }
-    assert!(
-        docs[begin..end] == generated,
-        "docs/evaluator.md drifted from the declarations: run ENTRAMAP_UPDATE_DOCS=1 cargo test --test it evaluator_docs"
+    crate::common::assert_generated_docs(
+        "evaluator.md",
+        &entramap::expr::eval::reference_markdown(),
+        "evaluator_docs",
     );
 }
 

@@ -138,24 +138,10 @@ fn help_never_recommends_the_attribute_it_complains_about() {
 /// table; this keeps the file equal to it (`ENTRAMAP_UPDATE_DOCS=1` rewrites it).
 #[test]
 fn rules_docs_are_generated_from_the_rule_table() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
-    let docs = std::fs::read_to_string(path).expect("docs/rules.md");
-    let begin = docs
-        .find("<!-- BEGIN GENERATED")
-        .expect("a BEGIN GENERATED marker");
-    let begin = begin + docs[begin..].find("-->\n").expect("marker end") + 4;
-    let end = docs
-        .find("<!-- END GENERATED -->")
-        .expect("an END GENERATED marker");
-    let generated = entramap::diagnostics::rules::reference_markdown();
-    if std::env::var_os("ENTRAMAP_UPDATE_DOCS").is_some() {
-        let updated = format!("{}{generated}{}", &docs[..begin], &docs[end..]);
-        std::fs::write(path, updated).expect("docs/rules.md is writable");
-        return;
-    }
-    assert!(
-        docs[begin..end] == generated,
-        "docs/rules.md drifted from the rule table: run ENTRAMAP_UPDATE_DOCS=1 cargo test --test it rules_docs"
+    let docs = crate::common::assert_generated_docs(
+        "rules.md",
+        &entramap::diagnostics::rules::reference_markdown(),
+        "rules_docs",
     );
     // Every rule has its section, whose heading is the anchor the links name.
     for rule in entramap::diagnostics::rules::RULES {

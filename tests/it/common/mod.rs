@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: the repository root and the `entramap` binary run
-//! as a process (without colour).
+//! Helpers shared by the integration tests: the repository root, the `entramap` binary run
+//! as a process (without colour), and the drift check of generated documentation.
 
 use std::io::Write;
 use std::path::Path;
@@ -59,4 +59,29 @@ pub fn with_stdin(args: &[&str], input: &[u8]) -> Output {
     let _ = stdin.write_all(input);
     drop(stdin);
     child.wait_with_output().expect("entramap finishes")
+}
+
+/// Checks that the part of `docs/<name>` between its `<!-- BEGIN GENERATED ... -->` and
+/// `<!-- END GENERATED -->` markers is `generated`; with `ENTRAMAP_UPDATE_DOCS` set, rewrites it
+/// instead. Returns the file's text. `test` names the test to rerun in the failure message.
+pub fn assert_generated_docs(name: &str, generated: &str, test: &str) -> String {
+    let path = root().join("docs").join(name);
+    let docs = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("docs/{name}: {e}"));
+    let begin = docs
+        .find("<!-- BEGIN GENERATED")
+        .expect("a BEGIN GENERATED marker");
+    let begin = begin + docs[begin..].find("-->\n").expect("marker end") + 4;
+    let end = docs
+        .find("<!-- END GENERATED -->")
+        .expect("an END GENERATED marker");
+    if std::env::var_os("ENTRAMAP_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{generated}{}", &docs[..begin], &docs[end..]);
+        std::fs::write(&path, &updated).unwrap_or_else(|e| panic!("docs/{name}: {e}"));
+        return updated;
+    }
+    assert!(
+        docs[begin..end] == *generated,
+        "docs/{name} drifted from the code: run ENTRAMAP_UPDATE_DOCS=1 cargo test --test it {test}"
+    );
+    docs
 }
