@@ -10,8 +10,9 @@ pub struct LspArgs {
     /// Accepted for editors that pass it; stdio is the only transport.
     #[arg(long)]
     stdio: bool,
-    /// The debounce window in milliseconds: a change within it of the previous change waits
-    /// this long for further changes before checking (an isolated change is checked at once).
+    /// The debounce window in milliseconds: after a change within it of the previous change,
+    /// the check waits until the edits pause this long (at most five windows); an isolated
+    /// change is checked at once.
     #[arg(long, default_value_t = 10)]
     debounce_ms: u64,
 }

@@ -6,9 +6,10 @@
 //! diagnostics from the same pipeline as `entramap lint` ([`crate::lint::lint_source_with`],
 //! reading target profiles from unsaved buffers first), hover, completion, quick fixes and
 //! suppressions, formatting (`entramap fmt`), document symbols and go to definition. An
-//! isolated edit is checked at once; a burst of edits is checked once: queued changes are
-//! applied before anything is checked, and a change that follows another within the debounce
-//! window waits for the window. A panic while answering one message is caught and logged; the
+//! isolated edit is checked at once; the rest of a burst is checked once it pauses: queued
+//! changes are applied before anything is checked, and after a change that follows another
+//! within the debounce window the server waits until a window passes without a change (at most
+//! five windows). A panic while answering one message is caught and logged; the
 //! connection stays up.
 
 mod actions;
@@ -47,9 +48,9 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// The debounce window. A change that follows the previous one within it is part of a
-    /// burst: the server waits this long for further changes before checking, so that a burst
-    /// of keystrokes is checked once. A change after a quiet window is checked at once. Changes
-    /// already queued are always coalesced.
+    /// burst: the server waits until a window passes without a change (at most five windows)
+    /// before checking, so that a burst of keystrokes is checked once it pauses. A change after
+    /// a quiet window is checked at once. Changes already queued are always coalesced.
     pub debounce: Duration,
 }
 
@@ -159,16 +160,21 @@ impl Debounce {
         self.last_change = Some(now);
     }
 
-    /// How long to wait for further changes before checking: the window in a burst, else
-    /// nothing.
-    fn wait(&self) -> Duration {
-        if self.burst {
-            self.window
-        } else {
-            Duration::ZERO
-        }
+    /// How long to wait, at `now`, for further changes before checking: in a burst, until a
+    /// window has passed since the last change, but never past [`MAX_WINDOWS`] windows after
+    /// `since` (when the check was due), so that steady typing is still checked; else nothing.
+    fn wait(&self, since: Instant, now: Instant) -> Duration {
+        let Some(last) = self.last_change.filter(|_| self.burst) else {
+            return Duration::ZERO;
+        };
+        let quiet = last + self.window;
+        let cap = since + self.window * MAX_WINDOWS;
+        quiet.min(cap).saturating_duration_since(now)
     }
 }
+
+/// The longest a burst delays its check, in debounce windows.
+const MAX_WINDOWS: u32 = 5;
 
 /// What handling one message asks of the loop.
 enum Flow {
@@ -193,15 +199,14 @@ impl Server {
             if let Flow::Exit = self.handle(connection, message) {
                 return self.exit();
             }
-            // Coalesce: apply everything already queued and, once after a change in a burst,
-            // what arrives within the debounce window, before checking.
-            let mut waited = false;
+            // Coalesce: apply everything already queued and, in a burst, what arrives until the
+            // burst pauses for a debounce window, before checking.
+            let due = Instant::now();
             loop {
-                let wait = self.debounce.wait();
+                let wait = self.debounce.wait(due, Instant::now());
                 let next = match connection.receiver.try_recv() {
                     Ok(message) => Some(message),
-                    Err(_) if !waited && !self.dirty.is_empty() && !wait.is_zero() => {
-                        waited = true;
+                    Err(_) if !self.dirty.is_empty() && !wait.is_zero() => {
                         connection.receiver.recv_timeout(wait).ok()
                     }
                     Err(_) => None,
@@ -553,22 +558,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_a_change_in_a_burst_waits_for_the_window() {
-        let window = Duration::from_millis(10);
+    fn only_a_change_in_a_burst_waits_until_the_burst_pauses() {
+        let ms = Duration::from_millis;
+        let window = ms(10);
         let mut debounce = Debounce::new(window);
         let start = Instant::now();
         debounce.change(start);
-        assert_eq!(debounce.wait(), Duration::ZERO, "the first change");
-        debounce.change(start + Duration::from_millis(3));
-        assert_eq!(debounce.wait(), window, "3 ms after the previous one");
-        debounce.change(start + Duration::from_millis(12));
-        assert_eq!(debounce.wait(), window, "9 ms after the previous one");
-        debounce.change(start + Duration::from_millis(40));
-        assert_eq!(debounce.wait(), Duration::ZERO, "after a quiet window");
+        assert_eq!(
+            debounce.wait(start, start),
+            Duration::ZERO,
+            "the first change"
+        );
+        debounce.change(start + ms(3));
+        assert_eq!(
+            debounce.wait(start + ms(3), start + ms(3)),
+            window,
+            "3 ms after the previous one"
+        );
+        debounce.change(start + ms(12));
+        assert_eq!(
+            debounce.wait(start + ms(3), start + ms(12)),
+            window,
+            "the wait moves with each change of the burst"
+        );
+        assert_eq!(
+            debounce.wait(start + ms(3), start + ms(20)),
+            ms(2),
+            "until a window after the last change"
+        );
+        debounce.change(start + ms(50));
+        assert_eq!(
+            debounce.wait(start + ms(3), start + ms(50)),
+            Duration::ZERO,
+            "after a quiet window"
+        );
+        let mut steady = Debounce::new(window);
+        for i in 0..100 {
+            steady.change(start + ms(i));
+        }
+        assert_eq!(
+            steady.wait(start, start + ms(99)),
+            Duration::ZERO,
+            "steady typing is checked {MAX_WINDOWS} windows after the check was due"
+        );
         let mut off = Debounce::new(Duration::ZERO);
         off.change(start);
         off.change(start);
-        assert_eq!(off.wait(), Duration::ZERO, "no window");
+        assert_eq!(off.wait(start, start), Duration::ZERO, "no window");
     }
 
     #[test]

@@ -112,22 +112,24 @@ fn queued_changes_are_checked_once() {
     let mut client = Client::start_with(&[], std::time::Duration::from_millis(50));
     let doc = uri("tests/fixtures/lsp/burst.entramap.yaml");
     // Opened and changed 19 times in a row: a burst (each change follows the previous one
-    // within the window), checked once it is over.
+    // within the window), checked once it pauses. The open may be checked at once, and a
+    // client thread paused longer than the window (a loaded machine) splits the burst, so the
+    // test asserts coalescing and the last version, not an exact count.
     client.open(&doc, HEAD);
     for version in 2..=20 {
         let text = format!("{HEAD}  - target: title\n    expression: ToLowr([mail]) # {version}\n");
         client.change_all(&doc, version, &text);
     }
     let mut published = client.diagnostics(&doc);
-    if published.version == Some(1) {
-        // The open was checked before the changes arrived.
-        assert_eq!(published.diagnostics, vec![]);
+    let mut checks = 1;
+    while published.version != Some(20) {
+        assert!(checks < 20, "version 20 is never checked: {published:?}");
         published = client.diagnostics(&doc);
+        checks += 1;
     }
-    assert_eq!(
-        published.version,
-        Some(20),
-        "only the last version is checked"
+    assert!(
+        checks < 19,
+        "{checks} checks for 20 versions: the burst was not coalesced"
     );
     assert_eq!(published.diagnostics.len(), 1);
     // A request after the burst is answered, so nothing else was published in between.
@@ -228,12 +230,12 @@ fn expected_rule_docs(rule: &str) -> String {
         docs.contains(&format!("\n## {rule}\n")),
         "{rule} has a section"
     );
-    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-    if repository.is_empty() {
-        let local = lsp_types::Url::from_file_path(root.join("docs/rules.md")).expect("absolute");
-        format!("{local}#{rule}")
-    } else {
-        let repository = repository.strip_suffix(".git").unwrap_or(repository);
-        format!("{repository}/blob/main/docs/rules.md#{rule}")
+    match entramap::diagnostics::rules::published_docs() {
+        Some(published) => format!("{published}#{rule}"),
+        None => {
+            let local =
+                lsp_types::Url::from_file_path(root.join("docs/rules.md")).expect("absolute");
+            format!("{local}#{rule}")
+        }
     }
 }
