@@ -541,39 +541,38 @@ fn merge(
             continue;
         }
         for kind in ObjectKind::ALL {
-            let (object_name, declared, mine_dir): (String, Vec<&str>, usize) = if is_source {
-                (
-                    kind.title().to_owned(),
-                    file.source_attributes
-                        .of(kind)
-                        .iter()
-                        .map(|d| d.attribute.name.as_str())
-                        .collect(),
-                    0,
-                )
-            } else {
-                let Some((name, _)) = target_objects.iter().find(|(_, k)| *k == kind) else {
-                    continue;
+            // The object in the base, what the file declares for it, and where the template
+            // defines those attributes: Entra's directory names its objects `User`/`Group`, the
+            // SCIM directory by their SCIM names.
+            let (object_name, declared, mine_dir, my_name): (String, Vec<&str>, usize, &str) =
+                if is_source {
+                    (
+                        kind.title().to_owned(),
+                        file.source_attributes
+                            .of(kind)
+                            .iter()
+                            .map(|d| d.attribute.name.as_str())
+                            .collect(),
+                        0,
+                        kind.title(),
+                    )
+                } else {
+                    let Some((name, _)) = target_objects.iter().find(|(_, k)| *k == kind) else {
+                        continue;
+                    };
+                    (
+                        name.clone(),
+                        file.target_attributes
+                            .of(kind)
+                            .iter()
+                            .map(|d| d.attribute.name.as_str())
+                            .collect(),
+                        1,
+                        scim_object(kind),
+                    )
                 };
-                (
-                    name.clone(),
-                    file.target_attributes
-                        .of(kind)
-                        .iter()
-                        .map(|d| d.attribute.name.as_str())
-                        .collect(),
-                    1,
-                )
-            };
             let Some(object) = directory.objects.iter_mut().find(|o| o.name == object_name) else {
                 continue;
-            };
-            // The template's own directories: Entra's names its objects `User`/`Group`, the
-            // SCIM directory by their SCIM names.
-            let my_name = if mine_dir == 0 {
-                kind.title()
-            } else {
-                scim_object(kind)
             };
             let Some(my_object) = mine_dirs[mine_dir]
                 .objects
