@@ -9,6 +9,9 @@
 //! [`preview`] → the command line.
 
 #![warn(missing_docs)]
+// Nothing below the command line prints: the library returns values or writes to a `Write` it
+// is given (ARCHITECTURE.md). `src/cli` is part of the binary, not of this crate root.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod base;
 pub mod diagnostics;

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod check_cli;
 mod cli_lint;
 mod diff;

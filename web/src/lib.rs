@@ -310,11 +310,10 @@ pub fn outputs(text: &str, file_name: &str, target: &str) -> String {
         &prepared,
         &entramap::graph::export::ExportOptions::default(),
     );
-    let redact = |s: String| secrets::redact(&s).into_owned();
     to_string(&json!({
         "ok": true,
-        "table_markdown": redact(table::render(&tables, table::TableFormat::Markdown)),
-        "docs": redact(format!("{}\n", serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default())),
+        "table_markdown": table::render(&tables, table::TableFormat::Markdown),
+        "docs": format!("{}\n", serde_json::to_string_pretty(&docs::schema(&prepared)).unwrap_or_default()),
         "graph": graph.as_ref().map_or_else(|e| format!("cannot export: {e}"), |g| g.to_json()),
         "graph_notes": graph.map_or_else(|_| Vec::new(), |g| g.notes),
     }))
