@@ -1,4 +1,4 @@
-//! Hostile inputs and unlucky faults around files (issue 10): bounded rows in every preview
+//! Hostile inputs and unlucky faults around files: bounded rows in every preview
 //! input format, cut-off documents, outputs that are inputs, what `fmt` must not change about a
 //! file (permissions, owner, links, block scalars, CRLF), FIFOs, byte order marks, `!!binary`,
 //! big numbers, `--param`, `--jobs` and interrupted runs. Each reproducer is a test; the large

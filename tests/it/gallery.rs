@@ -1,4 +1,4 @@
-//! The gallery catalogue (issue 11): for every gallery app, the tutorial's profile plus Entra's
+//! The gallery catalogue: for every gallery app, the tutorial's profile plus Entra's
 //! default sources lints with no error, both as the built-in profile (`init --app`) and as a
 //! profile file copied next to the mapping, as an admin would copy the tutorial's tables; GitHub
 //! EMU's complex roles and Slack's SCIM 1.1 names go through table, docs, export and preview.

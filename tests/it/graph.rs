@@ -793,7 +793,7 @@ fn every_real_document_round_trips_mapping_by_mapping() {
 #[test]
 fn import_accepts_a_bom_and_refuses_what_it_would_lose_or_could_not_read_back() {
     let text = fixture("forcepoint-smc-scim-job-schema.json");
-    // A UTF-8 BOM, as Windows tools write it, is accepted (issue 10).
+    // A UTF-8 BOM, as Windows tools write it, is accepted.
     let with_bom = format!("\u{feff}{text}");
     assert_eq!(
         import(&with_bom, None, None).yaml,

@@ -1,4 +1,4 @@
-//! What entramap prints from hostile files (issue 10, output side): lines wider than a terminal
+//! What entramap prints from hostile files (the output side): lines wider than a terminal
 //! renderer can pad, thousands of findings, control characters and workflow commands hidden in
 //! values. Large inputs are generated here; assertions are on the shape and size of the output,
 //! never on time.

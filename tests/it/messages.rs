@@ -1,4 +1,4 @@
-//! Messages that help (issue 12): YAML-aware help for the quoting traps, labels under the
+//! Messages that help: YAML-aware help for the quoting traps, labels under the
 //! characters they name, `explain` examples that paste as valid YAML, help that does not
 //! recommend what it complains about.
 

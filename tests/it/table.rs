@@ -1,4 +1,4 @@
-//! `entramap table`: snapshots of every example, the rows of each seed vendor guide, and the CLI.
+//! `entramap table`: snapshots of every example, the rows of each vendor setup guide, and the CLI.
 
 use entramap::model::{prepare, Prepared};
 use entramap::output::table::{build, render, TableFormat, Tables};
@@ -62,7 +62,7 @@ fn assert_contains<T: std::fmt::Debug + PartialEq>(all: &[T], expected: &[T]) {
 const IMMUTABLE_ID: &str = "urn:ietf:params:scim:schemas:extension:IDmelon:2.0:User:immutable_id";
 
 #[test]
-fn seed_000_idmelon_2023_guide_rows() {
+fn idmelon_2023_import_guide_rows() {
     let tables = build(&example("idmelon.entramap.yaml"), None);
     let users = rows(&tables, "users");
     // Step 9, in the guide's order.
@@ -98,7 +98,7 @@ fn seed_000_idmelon_2023_guide_rows() {
 }
 
 #[test]
-fn seed_001_idmelon_azure_ad_guide_rows() {
+fn idmelon_azure_ad_era_guide_rows() {
     let tables = build(&example("idmelon.entramap.yaml"), None);
     assert_contains(
         &rows(&tables, "users"),
@@ -114,7 +114,7 @@ fn seed_001_idmelon_azure_ad_guide_rows() {
 }
 
 #[test]
-fn seed_002_idmelon_current_guide_rows_with_the_headers_the_right_way_round() {
+fn idmelon_current_guide_rows_with_the_headers_the_right_way_round() {
     let tables = build(&example("idmelon.entramap.yaml"), None);
     // The guide's steps 11 and 14 head the columns "customappsso Attribute | Microsoft Entra ID
     // Attribute" but list `objectId | externalId`: the generated table puts the Entra source
@@ -148,7 +148,7 @@ fn seed_002_idmelon_current_guide_rows_with_the_headers_the_right_way_round() {
 }
 
 #[test]
-fn seed_003_cloudsso_rows_stated_in_the_guide_text() {
+fn cloudsso_rows_stated_in_the_guide_text() {
     let tables = build(&example("cloudsso.entramap.yaml"), None);
     let users = rows(&tables, "users");
     // "change Source attribute to objectId" for externalId.
@@ -168,7 +168,7 @@ fn seed_003_cloudsso_rows_stated_in_the_guide_text() {
 }
 
 #[test]
-fn seed_004_configcat_rows_exactly() {
+fn configcat_guide_rows_exactly() {
     let tables = build(&example("configcat.entramap.yaml"), None);
     let strip = |rows: Vec<(String, String, Option<i64>)>| -> Vec<(String, String)> {
         rows.into_iter().map(|(s, t, _)| (t, s)).collect()

@@ -1,4 +1,4 @@
-//! One command vocabulary (issue 12): `-o/--output` and `-` on every command that writes a file,
+//! One command vocabulary: `-o/--output` and `-` on every command that writes a file,
 //! `--object users|groups`, `--fail-on error|warning|never`, the global `--quiet` and `--color`,
 //! one summary line, and a lint that finds nothing failing.
 
