@@ -289,7 +289,7 @@ fn read_user(args: &EvalArgs, text: &str) -> Result<OneUser, String> {
 fn attributes_read(text: &str) -> entramap::preview::record::Attributes {
     let mut attributes = entramap::preview::record::Attributes::default();
     if let Ok(expr) = entramap::expr::syntax::parse(text) {
-        user::collect_attributes(&expr, &mut attributes);
+        attributes.add_read_by(&expr);
     }
     attributes
 }

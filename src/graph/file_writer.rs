@@ -1,7 +1,6 @@
 //! The mapping file `import` writes: the YAML text of an imported schema, every scalar written by
 //! the one YAML scalar writer ([`crate::base::yaml`]).
 
-use super::import::ImportOptions;
 use crate::base::yaml::{flow_scalar, scalar};
 use crate::expr::source::{ByObject, ObjectKind};
 use std::fmt::Write as _;
@@ -25,7 +24,7 @@ pub(super) struct MappingOut {
 /// The mapping file text: modeline, header, `source_attributes`, `target_attributes`, then the
 /// user and group mappings, every scalar through [`crate::base::yaml`].
 pub(super) fn write_yaml(
-    options: &ImportOptions,
+    schema_ref: &str,
     app: &str,
     target: &str,
     directory: Option<&str>,
@@ -35,7 +34,7 @@ pub(super) fn write_yaml(
 ) -> String {
     let mut out = format!(
         "# yaml-language-server: $schema={}\n#\n# Imported by entramap from a Microsoft Graph synchronization schema.\nentramap: 1\napp: {}\ntarget: {}\n",
-        options.schema_ref,
+        schema_ref,
         scalar(app),
         scalar(target)
     );

@@ -289,7 +289,7 @@ pub fn import_schema(
     let directory = Some(rule.target_directory_name.as_str())
         .filter(|n| !n.is_empty() && *n != SCIM_DIRECTORY_NAME);
     Ok(write_yaml(
-        options,
+        &options.schema_ref,
         &app,
         &profile_name,
         directory,

@@ -12,6 +12,9 @@ use crate::model::MappingKind;
 use crate::model::Prepared;
 use regex::Regex;
 
+/// The attributes that name a user in messages, in order of preference.
+pub const IDENTITY: [&str; 2] = ["userPrincipalName", "objectId"];
+
 #[derive(Debug)]
 pub(super) enum Produce {
     Direct(usize),
@@ -62,7 +65,7 @@ pub struct Plan {
     pub(super) key_sets: usize,
     /// The slots the mapping itself reads (scoping and mappings): the first `mapped` slots.
     pub(super) mapped: usize,
-    /// The slots that name a user (or group) in messages ([`super::user::IDENTITY`]).
+    /// The slots that name a user (or group) in messages ([`IDENTITY`]).
     pub(super) identity: Vec<usize>,
     /// The slot of `objectId`.
     pub(super) object_id: usize,
@@ -115,7 +118,7 @@ impl Plan {
                     expr: Some(expr), ..
                 }) => {
                     let mut own = Attributes::default();
-                    super::user::collect_attributes(expr, &mut own);
+                    own.add_read_by(expr);
                     reads.extend(own.names().map(|name| attributes.add(name)));
                     Produce::Expression(eval::compile(expr).map_err(|e| fail(e.to_string()))?)
                 }
@@ -192,7 +195,7 @@ impl Plan {
                 deleted: attributes.add("deletedDateTime"),
             });
         let names: &[&str] = match kind {
-            ObjectKind::User => &super::user::IDENTITY,
+            ObjectKind::User => &IDENTITY,
             ObjectKind::Group => &["displayName", "objectId"],
         };
         let identity = names.iter().map(|name| attributes.add(name)).collect();

@@ -5,6 +5,7 @@
 //! never reads are skipped without being built.
 
 use crate::expr::eval::{SourceObject, Value};
+use crate::expr::syntax::Expr;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -47,6 +48,13 @@ pub struct Attributes {
 }
 
 impl Attributes {
+    /// Registers every attribute an expression reads.
+    pub fn add_read_by(&mut self, expr: &Expr) {
+        for (name, _) in expr.attributes() {
+            self.add(name);
+        }
+    }
+
     /// Registers an Entra attribute name (and its aliases); returns its slot.
     pub fn add(&mut self, name: &str) -> usize {
         if let Some((slot, false)) = self.lookup(name) {

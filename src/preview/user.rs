@@ -5,11 +5,10 @@
 //! here, so that they give the same answer for the same user.
 
 use super::input::{Chunk, Reader};
-use super::plan::{Plan, Produce};
+use super::plan::{Plan, Produce, IDENTITY};
 use super::record::{Attributes, Record};
 use super::{InputFormat, Options, PreviewError};
 use crate::expr::eval::{EvalContext, EvalError, Outcome, SourceObject, TraceStep, Value};
-use crate::expr::syntax::{Expr, ExprKind};
 use std::io::BufRead;
 
 /// The attribute Entra derives from `accountEnabled` and `deletedDateTime`.
@@ -18,8 +17,6 @@ pub const IS_SOFT_DELETED: &str = "IsSoftDeleted";
 pub const ACCOUNT_ENABLED: &str = "accountEnabled";
 /// When the user was deleted (any value: soft-deleted).
 pub const DELETED_DATE_TIME: &str = "deletedDateTime";
-/// The attributes that name a user in messages, in order of preference.
-pub const IDENTITY: [&str; 2] = ["userPrincipalName", "objectId"];
 
 /// Whether a user with these values of `accountEnabled` and `deletedDateTime` is soft-deleted:
 /// disabled (`false`, or the text `false` of a CSV export) or deleted (any non-empty date).
@@ -295,25 +292,6 @@ pub struct Explanation {
     pub verdict: Verdict,
     /// Every attribute mapping, in file order.
     pub mappings: Vec<MappingResult>,
-}
-
-/// Adds every attribute an expression reads to `attributes`.
-pub fn collect_attributes(expr: &Expr, attributes: &mut Attributes) {
-    match &expr.kind {
-        ExprKind::Attribute(name) => {
-            attributes.add(name);
-        }
-        ExprKind::Call(call) => {
-            for arg in call.args.iter().filter_map(|a| a.value()) {
-                collect_attributes(arg, attributes);
-            }
-        }
-        ExprKind::Comparison { lhs, rhs, .. } => {
-            collect_attributes(lhs, attributes);
-            collect_attributes(rhs, attributes);
-        }
-        _ => {}
-    }
 }
 
 /// The attributes a plan reads, to pass to [`find_user`].
