@@ -1,7 +1,7 @@
 #!/bin/sh
 # How `entramap lint` grows with the size of a file: wall time and peak memory for files of
 # 1,000 to 45,000 attribute mappings, clean ("clean") and with one finding a mapping ("bad"),
-# in human and json output. Usage: `cargo build --release && bench/lint-scaling.sh`
+# in human and json output. Usage: `cargo build --release && benches/scripts/lint-scaling.sh`
 # (BIN=path/to/entramap to measure another binary, SIZES="1000 2000" for fewer sizes, RUNS=n
 # runs each, the minimum is printed). Needs python3 and GNU time (/usr/bin/time).
 #
