@@ -66,6 +66,10 @@ pub struct PreviewArgs {
     /// Users per unit of work.
     #[arg(long, default_value_t = 2048, hide = true)]
     chunk_size: usize,
+    /// Preview a file that lint reports errors in: the errors are still printed, and every
+    /// payload a mapping with an error gives a value to is marked (`preview-lint-error`).
+    #[arg(long)]
+    allow_errors: bool,
     /// Seed of Guid() and RandomString() (the stream is the user's line).
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -371,7 +375,11 @@ pub fn run(args: PreviewArgs) -> u8 {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let plan = match Plan::new(&prepared) {
+    let gate = match super::gate(&args.file, "previewed", args.allow_errors) {
+        Ok(gate) => Some(gate).filter(entramap::lint::gate::Gate::blocks),
+        Err(code) => return code,
+    };
+    let plan = match compile(&prepared, ObjectKind::User, gate.as_ref()) {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!(
@@ -415,7 +423,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         None => None,
     };
     let groups = match &args.groups {
-        Some(path) => match Plan::for_object(&prepared, ObjectKind::Group) {
+        Some(path) => match compile(&prepared, ObjectKind::Group, gate.as_ref()) {
             Ok(plan) => Some((path, plan)),
             Err(e) => {
                 eprintln!(
@@ -530,6 +538,19 @@ pub fn run(args: PreviewArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// The plan of one object: plain, or marking what mappings with lint errors give when errors
+/// are allowed.
+fn compile(
+    prepared: &entramap::model::Prepared,
+    kind: ObjectKind,
+    gate: Option<&entramap::lint::gate::Gate>,
+) -> Result<Plan, preview::PreviewError> {
+    match gate {
+        Some(gate) => Plan::allowing_errors(prepared, kind, &|i| gate.affects(kind, i)),
+        None => Plan::for_object(prepared, kind),
     }
 }
 

@@ -61,6 +61,8 @@ pub mod rule {
     pub const MEMBER_NOT_PROVISIONED: RuleId = RuleId::PreviewMemberNotProvisioned;
     /// The user is out of scope (a note).
     pub const OUT_OF_SCOPE: RuleId = RuleId::PreviewOutOfScope;
+    /// A payload is built from a mapping with lint errors (`--allow-errors`; a warning).
+    pub const LINT_ERROR: RuleId = RuleId::PreviewLintError;
 }
 
 /// How to run a preview.

@@ -364,6 +364,15 @@ pub fn explain(plan: &Plan, user: &OneUser, options: &Options) -> Explanation {
                     let (outcome, trace) = compiled.eval_traced(user, &ctx);
                     ("expression", outcome, trace)
                 }
+                Produce::Broken(message) => (
+                    "expression",
+                    Err(crate::expr::eval::EvalError {
+                        message: message.clone(),
+                        span: crate::base::text::Span::default(),
+                        function: None,
+                    }),
+                    Vec::new(),
+                ),
             };
             MappingResult {
                 target: field.target.clone(),
