@@ -209,6 +209,10 @@ struct CliSink {
 
 impl Sink for CliSink {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        // An out-of-scope user is not a problem to people: the summary line counts them.
+        if self.format == ResultFormat::Human && problem.rule == preview::rule::OUT_OF_SCOPE {
+            return Ok(());
+        }
         match &mut self.shown_left {
             Some(0) => {
                 self.omitted += 1;
@@ -286,6 +290,11 @@ const DEFAULT_MAX_PROBLEMS: u64 = 20;
 
 fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
     let mut text = String::new();
+    if !quiet() {
+        for note in &summary.notes {
+            text.push_str(&format!("note: {note}\n"));
+        }
+    }
     if omitted > 0 {
         text.push_str(&format!(
             "… and {omitted} more problems (--details prints them all)\n"
@@ -301,18 +310,22 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
                 None => format!("{} {}", g.count, g.rule),
             })
             .collect();
-        text.push_str(&format!(
-            "root cause: no user of the export has `{attribute}`, which the mapping reads"
-        ));
-        if caused.is_empty() {
-            text.push('\n');
-        } else {
-            text.push_str(&format!("; it explains {}\n", caused.join(", ")));
+        // A root cause explains problems; with none to explain, it is not printed.
+        if !caused.is_empty() {
+            text.push_str(&format!(
+                "root cause: no user of the export has `{attribute}`, which the mapping reads; it explains {}\n",
+                caused.join(", ")
+            ));
         }
     }
-    if !summary.groups.is_empty() {
+    // Out-of-scope users are counted in the summary line, not listed as problems.
+    let mut groups: Vec<&preview::Group> = summary
+        .groups
+        .iter()
+        .filter(|g| g.rule != preview::rule::OUT_OF_SCOPE)
+        .collect();
+    if !groups.is_empty() {
         text.push_str("problems by rule and target:\n");
-        let mut groups: Vec<&preview::Group> = summary.groups.iter().collect();
         groups.sort_by(|a, b| {
             (b.rule.severity(), b.count)
                 .cmp(&(a.rule.severity(), a.count))

@@ -137,6 +137,9 @@ pub struct Summary {
     /// Source attributes the mapping reads that no user of the export has (a root cause: every
     /// mapping that reads one gets no value).
     pub absent_attributes: Vec<String>,
+    /// What the reader noticed about the export: CSV columns that name no source attribute,
+    /// the separator when it is not a comma, a column read as its attribute's opposite.
+    pub notes: Vec<String>,
 }
 
 /// The problems of one rule on one target attribute.
@@ -259,6 +262,7 @@ pub fn preview<R: BufRead>(
         .map_err(|e| PreviewError::Threads(e.to_string()))?;
     let (mut reader, decoder) =
         Reader::new(input, options.format, &plan.attributes).map_err(PreviewError::Read)?;
+    let notes = reader.notes().to_vec();
     let chunk_size = options.chunk_size.max(1);
     let max_in_flight = (jobs * 3) as u64;
     let mut merger = Merger {
@@ -319,5 +323,7 @@ pub fn preview<R: BufRead>(
             }
         }
     })?;
-    Ok(merger.finish())
+    let mut summary = merger.finish();
+    summary.notes = notes;
+    Ok(summary)
 }
