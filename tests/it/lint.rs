@@ -356,3 +356,20 @@ fn app_role_functions_into_a_declared_string_roles_lint_as_in_a_profile() {
         );
     }
 }
+
+/// A custom `title <- manager` is not "Microsoft's default mapping for this app": the
+/// reference-to-string help says what happens, never where the mapping comes from.
+#[test]
+fn reference_to_string_help_makes_no_claim_about_defaults() {
+    let text = "entramap: 1\napp: T\ntarget: scim-core\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: title\n    source: manager\n";
+    let report = lint_source("t.entramap.yaml", text, None);
+    let finding = report
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.as_str() == "reference-to-string")
+        .expect("reference-to-string");
+    let help = finding.help.as_deref().unwrap_or_default();
+    assert!(!help.contains("default mapping"), "{help}");
+    assert!(help.contains("manager's id"), "{help}");
+}
