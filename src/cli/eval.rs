@@ -29,6 +29,10 @@ pub struct EvalArgs {
     /// The target attribute whose mapping to evaluate (with `--mapping`).
     #[arg(long, value_name = "NAME", requires = "mapping")]
     target: Option<String>,
+    /// With `--mapping`: evaluate even when lint reports errors in the file (they are printed
+    /// first, located in the file).
+    #[arg(long, requires = "mapping")]
+    allow_errors: bool,
     /// The user: a JSON file (a Graph user, or attribute name to value; arrays for
     /// multi-valued; `-` reads standard input); with `--users`, a key of the export (UPN,
     /// objectId or line number). Without it, every attribute is absent.
@@ -171,8 +175,8 @@ impl std::io::Read for Patient {
 
 /// Runs `entramap eval`.
 pub fn run(args: EvalArgs) -> u8 {
-    let text = match expression_text(&args) {
-        Ok(text) => text,
+    let (text, lint) = match expression_text(&args) {
+        Ok(found) => found,
         Err(code) => return code,
     };
     let user = match read_user(&args, &text) {
@@ -201,17 +205,28 @@ pub fn run(args: EvalArgs) -> u8 {
         attributes,
         target_type: None,
     };
-    let evaluation = eval::check_and_evaluate(&text, &options, &user, &ctx, args.trace);
-    print(&args, &text, &user, evaluation)
+    // A mapping of a file has lint's verdict, located in the file: its expression is evaluated,
+    // not checked a second time against other rules.
+    let evaluation = match &lint {
+        Some(_) => eval::evaluate_unchecked(&text, &user, &ctx, args.trace),
+        None => eval::check_and_evaluate(&text, &options, &user, &ctx, args.trace),
+    };
+    print(&args, &text, &user, evaluation, lint)
 }
 
 /// The expression: the argument, standard input, or the mapping of `--target` in `--mapping`
-/// (a Direct mapping is `[source]`, a constant its quoted text).
-fn expression_text(args: &EvalArgs) -> Result<String, u8> {
+/// (a Direct mapping is `[source]`, a constant its quoted text) with lint's findings of that
+/// mapping. A file with lint errors is not evaluated unless `--allow-errors`
+/// ([`entramap::lint::gate`]).
+fn expression_text(args: &EvalArgs) -> Result<(String, Option<FileReport>), u8> {
     if let (Some(path), Some(target)) = (&args.mapping, &args.target) {
         let prepared = super::prepare_path(path)?;
         let object = prepared.file.object(args.object);
-        let Some(mapping) = object.mappings.iter().find(|m| m.target.value == *target) else {
+        let Some(index) = object
+            .mappings
+            .iter()
+            .position(|m| m.target.value == *target)
+        else {
             let targets: Vec<&str> = object
                 .mappings
                 .iter()
@@ -225,12 +240,23 @@ fn expression_text(args: &EvalArgs) -> Result<String, u8> {
             );
             return Err(EXIT_USAGE);
         };
+        let gate = super::gate(path, "evaluated", args.allow_errors)?;
+        if gate.affects(args.object, index) {
+            eprintln!(
+                "note: the mapping to `{target}` has lint errors: its value is shown only because errors were allowed"
+            );
+        }
+        // The errors were printed by the gate; the mapping's other findings come with the result.
+        let mut lint = gate.findings_of(args.object, index);
+        lint.diagnostics.retain(|d| d.severity < Severity::Error);
+        let lint = Some(lint);
+        let mapping = &object.mappings[index];
         return match &mapping.kind {
-            Some(MappingKind::Direct(source)) => Ok(format!("[{}]", source.value)),
+            Some(MappingKind::Direct(source)) => Ok((format!("[{}]", source.value), lint)),
             Some(MappingKind::Constant(text)) => {
-                Ok(format!("\"{}\"", text.value.replace('"', "\"\"")))
+                Ok((format!("\"{}\"", text.value.replace('"', "\"\"")), lint))
             }
-            Some(MappingKind::Expression { text, .. }) => Ok(text.value.clone()),
+            Some(MappingKind::Expression { text, .. }) => Ok((text.value.clone(), lint)),
             None => {
                 eprintln!(
                     "entramap: {}: the mapping to `{target}` has no value; run `entramap lint {}`",
@@ -248,14 +274,14 @@ fn expression_text(args: &EvalArgs) -> Result<String, u8> {
     }
     if expression == "-" {
         return match read_input("-", "the expression") {
-            Ok(t) => Ok(t.trim_end_matches(['\n', '\r']).to_owned()),
+            Ok(t) => Ok((t.trim_end_matches(['\n', '\r']).to_owned(), None)),
             Err(e) => {
                 eprintln!("entramap: {e}");
                 Err(EXIT_USAGE)
             }
         };
     }
-    Ok(expression.to_owned())
+    Ok((expression.to_owned(), None))
 }
 
 /// The user: none, a JSON file, or one user of an export (reading the attributes the
@@ -294,7 +320,15 @@ fn attributes_read(text: &str) -> entramap::preview::record::Attributes {
     attributes
 }
 
-fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluation) -> u8 {
+/// Prints the result. `lint`: the findings of the mapping evaluated (`--mapping`), shown
+/// before the expression's own (evaluation failures only, then).
+fn print(
+    args: &EvalArgs,
+    text: &str,
+    user: &OneUser,
+    evaluation: eval::Evaluation,
+    lint: Option<FileReport>,
+) -> u8 {
     let eval::Evaluation {
         diagnostics,
         result,
@@ -302,10 +336,13 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
     } = evaluation;
     let trace = trace.as_slice();
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    let reports = [FileReport::new(
-        SourceText::new("<expression>", text),
-        diagnostics,
-    )];
+    let source = SourceText::new("<expression>", text);
+    let expression = FileReport::new(source.clone(), diagnostics);
+    let reports: Vec<FileReport> = match lint {
+        Some(lint) if expression.diagnostics.is_empty() => vec![lint],
+        Some(lint) => vec![lint, expression],
+        None => vec![expression],
+    };
     match args.format {
         Format::Human => {
             let mut out = String::new();
@@ -352,7 +389,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
                 }),
                 Some(Ok(Outcome::NotFlowing { reason, span })) => json!({
                     "flows": false, "reason": reason.as_str(), "message": reason.describe(),
-                    "span": entramap::diagnostics::report::span_json(&reports[0].source, *span),
+                    "span": entramap::diagnostics::report::span_json(&source, *span),
                 }),
                 _ => serde_json::Value::Null,
             };
@@ -374,7 +411,7 @@ fn print(args: &EvalArgs, text: &str, user: &OneUser, evaluation: eval::Evaluati
                         .map(|s| {
                             json!({
                                 "depth": s.depth,
-                                "span": entramap::diagnostics::report::span_json(&reports[0].source, s.span),
+                                "span": entramap::diagnostics::report::span_json(&source, s.span),
                                 "expression": text.get(s.span.start..s.span.end).unwrap_or(""),
                                 "result": match &s.result {
                                     TraceResult::Value(v) => json!({"value": v.to_json()}),

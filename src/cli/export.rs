@@ -5,8 +5,6 @@ use super::{
     EXIT_USAGE,
 };
 use entramap::base::fs::read_text_limited;
-use entramap::diagnostics::rules::RuleId;
-use entramap::diagnostics::Severity;
 use entramap::graph::export::{export, ExportOptions};
 use entramap::graph::model::{read_schema, MAX_DOCUMENT_BYTES};
 use std::path::PathBuf;
@@ -42,19 +40,13 @@ pub fn run(args: ExportArgs) -> u8 {
         Err(code) => return code,
     };
     // A file with lint errors would export a schema Entra refuses or misreads (an unknown
-    // function has no parameter keys). A value that looks like a secret token is not such an
-    // error: it is the data the export carries (findings mask it; data outputs never do).
-    let linted = entramap::lint::lint_file(&args.file);
-    if linted
-        .report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity >= Severity::Error && d.rule != RuleId::SecretToken)
-    {
+    // function has no parameter keys): the rule of every command that evaluates a file.
+    let gate = entramap::lint::gate::Gate::check(&args.file);
+    if gate.blocks() {
         eprint!(
             "{}",
             entramap::diagnostics::report::to_human(
-                std::slice::from_ref(&linted.report),
+                std::slice::from_ref(&gate.lint.report),
                 use_color(Stream::Stderr)
             )
         );

@@ -415,6 +415,39 @@ pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
     })
 }
 
+/// The one rule of the commands that evaluate a mapping file ([`entramap::lint::gate`]): when
+/// lint reports errors in `path`, prints them (located, on stderr) and refuses with exit
+/// status 1, unless `allow_errors`; then gives the gate, whose errors mark the results.
+/// `what` is the participle of the command (`previewed`, `evaluated`).
+pub fn gate(path: &Path, what: &str, allow_errors: bool) -> Result<entramap::lint::gate::Gate, u8> {
+    let gate = entramap::lint::gate::Gate::check(path);
+    if !gate.blocks() {
+        return Ok(gate);
+    }
+    let mut errors = gate.lint.report.clone();
+    errors.diagnostics = gate.errors().cloned().collect();
+    eprint!(
+        "{}",
+        entramap::diagnostics::report::to_human(
+            std::slice::from_ref(&errors),
+            use_color(Stream::Stderr)
+        )
+    );
+    if allow_errors {
+        eprintln!(
+            "entramap: {} has lint errors; {what} anyway (--allow-errors): results they affect are marked",
+            path.display()
+        );
+        Ok(gate)
+    } else {
+        eprintln!(
+            "entramap: {} has lint errors; nothing is {what} until they are fixed (--allow-errors goes on and marks the results they affect)",
+            path.display()
+        );
+        Err(EXIT_FINDINGS)
+    }
+}
+
 fn explain(rule: Option<&str>) -> u8 {
     match rule {
         None => {

@@ -66,6 +66,10 @@ pub struct PreviewArgs {
     /// Users per unit of work.
     #[arg(long, default_value_t = 2048, hide = true)]
     chunk_size: usize,
+    /// Preview a file that lint reports errors in: the errors are still printed, and every
+    /// payload a mapping with an error gives a value to is marked (`preview-lint-error`).
+    #[arg(long)]
+    allow_errors: bool,
     /// Seed of Guid() and RandomString() (the stream is the user's line).
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -205,6 +209,10 @@ struct CliSink {
 
 impl Sink for CliSink {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
+        // An out-of-scope user is not a problem to people: the summary line counts them.
+        if self.format == ResultFormat::Human && problem.rule == preview::rule::OUT_OF_SCOPE {
+            return Ok(());
+        }
         match &mut self.shown_left {
             Some(0) => {
                 self.omitted += 1;
@@ -282,6 +290,11 @@ const DEFAULT_MAX_PROBLEMS: u64 = 20;
 
 fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
     let mut text = String::new();
+    if !quiet() {
+        for note in &summary.notes {
+            text.push_str(&format!("note: {note}\n"));
+        }
+    }
     if omitted > 0 {
         text.push_str(&format!(
             "… and {omitted} more problems (--details prints them all)\n"
@@ -297,18 +310,22 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
                 None => format!("{} {}", g.count, g.rule),
             })
             .collect();
-        text.push_str(&format!(
-            "root cause: no user of the export has `{attribute}`, which the mapping reads"
-        ));
-        if caused.is_empty() {
-            text.push('\n');
-        } else {
-            text.push_str(&format!("; it explains {}\n", caused.join(", ")));
+        // A root cause explains problems; with none to explain, it is not printed.
+        if !caused.is_empty() {
+            text.push_str(&format!(
+                "root cause: no user of the export has `{attribute}`, which the mapping reads; it explains {}\n",
+                caused.join(", ")
+            ));
         }
     }
-    if !summary.groups.is_empty() {
+    // Out-of-scope users are counted in the summary line, not listed as problems.
+    let mut groups: Vec<&preview::Group> = summary
+        .groups
+        .iter()
+        .filter(|g| g.rule != preview::rule::OUT_OF_SCOPE)
+        .collect();
+    if !groups.is_empty() {
         text.push_str("problems by rule and target:\n");
-        let mut groups: Vec<&preview::Group> = summary.groups.iter().collect();
         groups.sort_by(|a, b| {
             (b.rule.severity(), b.count)
                 .cmp(&(a.rule.severity(), a.count))
@@ -371,7 +388,11 @@ pub fn run(args: PreviewArgs) -> u8 {
         Ok(prepared) => prepared,
         Err(code) => return code,
     };
-    let plan = match Plan::new(&prepared) {
+    let gate = match super::gate(&args.file, "previewed", args.allow_errors) {
+        Ok(gate) => Some(gate).filter(entramap::lint::gate::Gate::blocks),
+        Err(code) => return code,
+    };
+    let plan = match compile(&prepared, ObjectKind::User, gate.as_ref()) {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!(
@@ -415,7 +436,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         None => None,
     };
     let groups = match &args.groups {
-        Some(path) => match Plan::for_object(&prepared, ObjectKind::Group) {
+        Some(path) => match compile(&prepared, ObjectKind::Group, gate.as_ref()) {
             Ok(plan) => Some((path, plan)),
             Err(e) => {
                 eprintln!(
@@ -530,6 +551,19 @@ pub fn run(args: PreviewArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// The plan of one object: plain, or marking what mappings with lint errors give when errors
+/// are allowed.
+fn compile(
+    prepared: &entramap::model::Prepared,
+    kind: ObjectKind,
+    gate: Option<&entramap::lint::gate::Gate>,
+) -> Result<Plan, preview::PreviewError> {
+    match gate {
+        Some(gate) => Plan::allowing_errors(prepared, kind, &|i| gate.affects(kind, i)),
+        None => Plan::for_object(prepared, kind),
     }
 }
 

@@ -418,11 +418,38 @@ impl Checker<'_, '_> {
             self.push(count_check(call, function));
             return false;
         }
-        let expected = match function.max_args() {
-            Some(max) if max == function.min_args() => format!("{max}"),
-            Some(max) => format!("{} to {max}", function.min_args()),
-            None => format!("at least {}", function.min_args()),
+        let count = |f: &Function| match f.max_args() {
+            Some(max) if max == f.min_args() => format!("{max}"),
+            Some(max) => format!("{} to {max}", f.min_args()),
+            None => format!("at least {}", f.min_args()),
         };
+        // Every form of the function in this context (FormatDateTime has a three- and a
+        // four-argument form).
+        let mut forms: Vec<&Function> = crate::expr::catalogue::functions()
+            .filter(|f| f.name == function.name && f.contexts.contains(self.options.context))
+            .collect();
+        forms.sort_by_key(|f| f.min_args());
+        let expected = if forms.len() > 1 {
+            forms
+                .iter()
+                .map(|f| count(f))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        } else {
+            count(function)
+        };
+        let signatures = if forms.len() > 1 {
+            forms
+                .iter()
+                .map(|f| f.signature())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        } else {
+            function.signature()
+        };
+        // An optional parameter inside a fixed count is left empty, never out.
+        let empty_slots = function.max_args() == Some(function.min_args())
+            && function.params.iter().any(|p| !p.required);
         let span = match function.max_args() {
             Some(max) if n > max => call.args[max].span().join(call.args[n - 1].span()),
             _ => call.name_span,
@@ -441,7 +468,13 @@ impl Checker<'_, '_> {
         } else {
             "too few arguments"
         })
-        .with_help(format!("signature: {}", function.signature()));
+        .with_help(if empty_slots {
+            format!(
+                "signature: {signatures}; an optional argument (`?`) is left empty, as `, ,`, not left out"
+            )
+        } else {
+            format!("signature: {signatures}")
+        });
         self.push(d);
         false
     }

@@ -559,19 +559,23 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
     if forms.is_empty() {
         return Err(format!("unknown function `{name}`"));
     }
+    // A parameter is found by its Graph key; one keyed `source` also by its reference name,
+    // which older exports wrote before the key was known (`appRoleAssignments`).
+    let named =
+        |q: &catalogue::Param, key: &str| q.key == key || (q.key == "source" && q.name == key);
     let function = forms
         .iter()
         .find(|f| {
             source
                 .parameters
                 .iter()
-                .all(|p| f.params.iter().any(|q| q.key == p.key))
+                .all(|p| f.params.iter().any(|q| named(q, &p.key)))
         })
         .ok_or_else(|| {
             let unknown = source
                 .parameters
                 .iter()
-                .find(|p| !forms[0].params.iter().any(|q| q.key == p.key))
+                .find(|p| !forms[0].params.iter().any(|q| named(q, &p.key)))
                 .map_or("", |p| p.key.as_str());
             let keys: Vec<&str> = forms[0].params.iter().map(|q| q.key).collect();
             format!(
@@ -585,7 +589,7 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
     };
     let mut slots: Vec<Option<String>> = vec![None; fixed];
     for (i, param) in function.params[..fixed].iter().enumerate() {
-        let mut given = source.parameters.iter().filter(|p| p.key == param.key);
+        let mut given = source.parameters.iter().filter(|p| named(param, &p.key));
         if let Some(first) = given.next() {
             if given.next().is_some() {
                 return Err(format!("`{name}` has parameter `{}` twice", param.key));

@@ -7,6 +7,7 @@
 
 pub mod checks;
 pub mod fix;
+pub mod gate;
 
 use crate::base::text::SourceText;
 use crate::diagnostics::rules::RuleId;

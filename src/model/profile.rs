@@ -290,6 +290,24 @@ pub struct AttributeEntry {
     pub sub_attributes: Vec<SubAttribute>,
 }
 
+/// The sub-attributes RFC 7643 gives an attribute declared by its bare name as a String (the
+/// portal's "Edit attribute list" has no complex type): `roles`, which
+/// `AppRoleAssignmentsComplex` writes whole. A profile entry and a mapping file's
+/// `target_attributes` entry both get them, so that the two ways of declaring one portal
+/// attribute agree.
+pub fn rfc7643_parts(kind: ObjectKind, name: &str) -> Vec<SubAttribute> {
+    crate::model::scim::rfc7643(kind, name).map_or_else(Vec::new, |core| {
+        core.sub_attributes
+            .iter()
+            .map(|(name, base)| SubAttribute {
+                name: (*name).to_owned(),
+                base: *base,
+                pattern: None,
+            })
+            .collect()
+    })
+}
+
 impl AttributeEntry {
     /// The resolved attribute: what the entry leaves out comes from RFC 7643 for a SCIM core or
     /// enterprise attribute of `kind`, else from the defaults.
@@ -297,17 +315,7 @@ impl AttributeEntry {
         let rfc = crate::model::scim::rfc7643(kind, &self.name);
         let mut sub_attributes = self.sub_attributes;
         if sub_attributes.is_empty() && self.base.is_none_or(|b| b == Base::String) {
-            if let Some(core) = rfc {
-                sub_attributes = core
-                    .sub_attributes
-                    .iter()
-                    .map(|(name, base)| SubAttribute {
-                        name: (*name).to_owned(),
-                        base: *base,
-                        pattern: None,
-                    })
-                    .collect();
-            }
+            sub_attributes = rfc7643_parts(kind, &self.name);
         }
         let base = self.base.or(rfc.map(|c| c.base)).unwrap_or(Base::String);
         let multivalued = self

@@ -53,7 +53,13 @@ pub const CSV_HEADERS: &[(&str, &str)] = &[
     ("officephone", "telephoneNumber"),
     ("mobilephone", "mobile"),
     ("onpremisesimmutableid", "immutableId"),
+    ("firstname", "givenName"),
+    ("lastname", "surname"),
 ];
+
+/// The portal's bulk-create header of the column that holds the opposite of `accountEnabled`
+/// (lower case, spaces removed, up to the bracket): `Block sign in (Yes/No) [accountEnabled]`.
+const BLOCK_SIGN_IN: &str = "blocksignin";
 
 /// A raw record: where it starts in the export and its bytes.
 #[derive(Debug)]
@@ -96,6 +102,20 @@ pub(crate) struct Column {
     slot: usize,
     alias: bool,
     boolean: bool,
+    /// The column holds the opposite of the attribute ("Block sign in": `Yes` is
+    /// `accountEnabled` false).
+    inverted: bool,
+}
+
+/// A Boolean cell: `true`/`false` as Graph writes them, `Yes`/`No` as the portal's CSVs do.
+fn boolean_cell(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("yes") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") || text.eq_ignore_ascii_case("no") {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Turns raw records into [`Record`]s (shared by the workers).
@@ -105,6 +125,8 @@ pub(crate) enum Decoder {
     Csv {
         columns: Vec<Option<Column>>,
         header_len: usize,
+        /// The header of a column read as the opposite of its attribute ("Block sign in").
+        inverted: Option<String>,
     },
 }
 
@@ -129,16 +151,24 @@ impl Decoder {
                     if text.is_empty() || (column.alias && record.is_present(column.slot)) {
                         continue;
                     }
-                    if column.boolean && text.eq_ignore_ascii_case("true") {
-                        *record.slot_mut(column.slot) = Value::Bool(true);
-                    } else if column.boolean && text.eq_ignore_ascii_case("false") {
-                        *record.slot_mut(column.slot) = Value::Bool(false);
-                    } else {
-                        record.set_str(column.slot, text);
+                    match boolean_cell(text).filter(|_| column.boolean) {
+                        Some(b) => {
+                            *record.slot_mut(column.slot) = Value::Bool(b != column.inverted)
+                        }
+                        None => record.set_str(column.slot, text),
                     }
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The header of the CSV column read as the opposite of its attribute ("Block sign in
+    /// (Yes/No) [accountEnabled]"), if the export has one.
+    pub fn inverted_column(&self) -> Option<&str> {
+        match self {
+            Decoder::Csv { inverted, .. } => inverted.as_deref(),
+            Decoder::Json => None,
         }
     }
 }
@@ -259,13 +289,53 @@ fn line_at(newlines: &Newlines, offset: u64) -> u64 {
 }
 
 /// A CSV reader over the export from byte `base` on (a new one after an oversize row).
-fn csv_reader<R: BufRead>(input: Counting<R>) -> Box<csv::Reader<Counting<R>>> {
+fn csv_reader<R: BufRead>(input: Counting<R>, delimiter: u8) -> Box<csv::Reader<Counting<R>>> {
     Box::new(
         csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(input),
     )
+}
+
+/// The separator of a CSV export, from its first line: `;` (Excel in many European locales
+/// writes it) or a tab when the line has more of them than commas outside quotes, else `,`.
+fn detect_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    // The portal's bulk-create template starts with a `version:v1.0` line.
+    let head = match head.strip_prefix(b"version:") {
+        Some(rest) => rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(&[][..], |i| &rest[i + 1..]),
+        None => head,
+    };
+    for &b in head.iter().take_while(|&&b| b != b'\n') {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], i == 0)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+/// A separator as people name it.
+fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b';' => "semicolons (`;`)",
+        b'\t' => "tabs",
+        _ => "commas",
+    }
 }
 
 /// The CSV splitting state.
@@ -276,6 +346,8 @@ struct CsvState<R: BufRead> {
     newlines: Newlines,
     /// The export offset where `reader` started (its positions are relative to it).
     base: u64,
+    /// The field separator.
+    delimiter: u8,
 }
 
 enum Mode<R: BufRead> {
@@ -294,6 +366,54 @@ pub(crate) struct Reader<R: BufRead> {
     carry: Vec<u8>,
     /// Skipping the rest of a line longer than [`MAX_RECORD_BYTES`].
     skipping: bool,
+    /// What the reader noticed about the export (CSV columns not read, the separator).
+    notes: Vec<String>,
+}
+
+/// What a CSV header tells the admin: the separator when it is not a comma, the "Block sign in"
+/// column read as the opposite of `accountEnabled`, the columns that name no source attribute
+/// (their values are never read), and a header of one column that looks like it has another
+/// separator.
+fn header_notes(headers: &[String], delimiter: u8, inverted: Option<&str>) -> Vec<String> {
+    let mut notes = Vec::new();
+    if delimiter != b',' {
+        notes.push(format!(
+            "the CSV export is read as separated by {}",
+            delimiter_name(delimiter)
+        ));
+    }
+    if let Some(header) = inverted {
+        notes.push(format!(
+            "the column `{header}` holds the opposite of accountEnabled: `Yes` (sign-in blocked) is read as accountEnabled false, `No` as true"
+        ));
+    }
+    if let [only] = headers {
+        if let Some(separator) = ['|', ';', '\t'].into_iter().find(|c| only.contains(*c)) {
+            notes.push(format!(
+                "the CSV header has one column (`{only}`); it looks separated by `{}`: save the export with commas or semicolons",
+                separator.escape_default()
+            ));
+        }
+    }
+    let unread: Vec<String> = headers
+        .iter()
+        .filter(|h| !h.is_empty() && !is_block_sign_in(h) && csv_attribute(h).is_none())
+        .map(|h| format!("`{h}`"))
+        .collect();
+    if !unread.is_empty() {
+        let (noun, verb) = if unread.len() == 1 {
+            ("column", "names")
+        } else {
+            ("columns", "name")
+        };
+        notes.push(format!(
+            "{} CSV {noun} {verb} no source attribute and {} not read: {} (name a column after the Entra attribute, as `First name [givenName]`)",
+            unread.len(),
+            if unread.len() == 1 { "is" } else { "are" },
+            unread.join(", ")
+        ));
+    }
+    notes
 }
 
 /// The offset of the first `\n` in `bytes`, eight bytes at a time.
@@ -319,12 +439,51 @@ fn find_newline(bytes: &[u8]) -> Option<usize> {
         .map(|i| offset + i)
 }
 
-fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
-    let name = match (name.find('['), name.rfind(']')) {
-        (Some(open), Some(close)) if open < close => &name[open + 1..close],
-        _ => name,
+/// The Entra attribute a CSV header names: the name in brackets (`Name [displayName]`), else
+/// the header matched to Entra names case-insensitively ignoring spaces, or through
+/// [`CSV_HEADERS`]. `None` when it names no Entra attribute.
+fn csv_attribute(header: &str) -> Option<String> {
+    let name = bracketed(header);
+    let folded = fold(name);
+    if let Some((_, entra)) = CSV_HEADERS.iter().find(|(h, _)| *h == folded) {
+        return Some((*entra).to_owned());
     }
-    .trim();
+    entra_id()
+        .of(ObjectKind::User)
+        .attributes()
+        .iter()
+        .find(|a| fold(&a.name) == folded)
+        .map(|a| a.name.clone())
+}
+
+fn bracketed(header: &str) -> &str {
+    match (header.find('['), header.rfind(']')) {
+        (Some(open), Some(close)) if open < close => &header[open + 1..close],
+        _ => header,
+    }
+    .trim()
+}
+
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Whether a header is the portal's "Block sign in", whose Yes is `accountEnabled` false.
+fn is_block_sign_in(header: &str) -> bool {
+    let before = header.split(['(', '[']).next().unwrap_or(header);
+    fold(before) == BLOCK_SIGN_IN
+}
+
+fn csv_column(header: &str, attributes: &Attributes) -> Option<Column> {
+    let inverted = is_block_sign_in(header);
+    let name = if inverted {
+        "accountEnabled"
+    } else {
+        bracketed(header)
+    };
     let boolean = |n: &str| {
         entra_id()
             .of(ObjectKind::User)
@@ -337,13 +496,10 @@ fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
             slot,
             alias,
             boolean: boolean(canonical),
+            inverted,
         });
     }
-    let folded: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase();
+    let folded = fold(name);
     let canonical = CSV_HEADERS
         .iter()
         .find(|(header, _)| *header == folded)
@@ -354,6 +510,7 @@ fn csv_column(name: &str, attributes: &Attributes) -> Option<Column> {
         slot,
         alias: true,
         boolean: boolean(canonical),
+        inverted,
     })
 }
 
@@ -383,18 +540,24 @@ impl<R: BufRead> Reader<R> {
             done: false,
             carry: Vec::new(),
             skipping: false,
+            notes: Vec::new(),
         };
         let decoder = match format {
             InputFormat::Csv => {
                 let Mode::Lines(inner) = reader.mode else {
                     return Err(io::Error::other("internal: reader mode"));
                 };
+                let mut inner = inner;
+                let delimiter = detect_delimiter(inner.fill_buf()?);
                 let newlines = Newlines::default();
-                let mut csv = csv_reader(Counting {
-                    inner,
-                    offset: 0,
-                    newlines: newlines.clone(),
-                });
+                let mut csv = csv_reader(
+                    Counting {
+                        inner,
+                        offset: 0,
+                        newlines: newlines.clone(),
+                    },
+                    delimiter,
+                );
                 let mut header = csv::ByteRecord::new();
                 let mut read = read_header(&mut csv, &mut header)?;
                 if read && header.get(0).is_some_and(|f| f.starts_with(b"version:")) {
@@ -402,24 +565,30 @@ impl<R: BufRead> Reader<R> {
                     read = read_header(&mut csv, &mut header)?;
                 }
                 newlines.borrow_mut().row_start = csv.position().byte();
-                let columns: Vec<Option<Column>> = if read {
+                let headers: Vec<String> = if read {
                     header
                         .iter()
-                        .map(|cell| csv_column(&String::from_utf8_lossy(cell), attributes))
+                        .map(|cell| String::from_utf8_lossy(cell).trim().to_owned())
                         .collect()
                 } else {
                     Vec::new()
                 };
+                let columns: Vec<Option<Column>> =
+                    headers.iter().map(|h| csv_column(h, attributes)).collect();
+                let inverted = headers.iter().find(|h| is_block_sign_in(h)).cloned();
+                reader.notes = header_notes(&headers, delimiter, inverted.as_deref());
                 reader.done = !read;
                 reader.mode = Mode::Csv(CsvState {
                     reader: Some(csv),
                     row: csv::ByteRecord::new(),
                     newlines,
                     base: 0,
+                    delimiter,
                 });
                 Decoder::Csv {
                     header_len: columns.len(),
                     columns,
+                    inverted,
                 }
             }
             InputFormat::Graph => {
@@ -433,6 +602,12 @@ impl<R: BufRead> Reader<R> {
             InputFormat::Auto | InputFormat::Jsonl => Decoder::Json,
         };
         Ok((reader, decoder))
+    }
+
+    /// What the reader noticed about the export's header (CSV columns not read, the separator,
+    /// a column read as its attribute's opposite), for the admin.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// Bytes consumed so far.
@@ -553,7 +728,7 @@ fn split_csv<R: BufRead>(
                     if !more {
                         return Ok(true);
                     }
-                    state.reader = Some(csv_reader(input));
+                    state.reader = Some(csv_reader(input, state.delimiter));
                     continue;
                 }
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {

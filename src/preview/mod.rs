@@ -61,6 +61,8 @@ pub mod rule {
     pub const MEMBER_NOT_PROVISIONED: RuleId = RuleId::PreviewMemberNotProvisioned;
     /// The user is out of scope (a note).
     pub const OUT_OF_SCOPE: RuleId = RuleId::PreviewOutOfScope;
+    /// A payload is built from a mapping with lint errors (`--allow-errors`; a warning).
+    pub const LINT_ERROR: RuleId = RuleId::PreviewLintError;
 }
 
 /// How to run a preview.
@@ -135,6 +137,9 @@ pub struct Summary {
     /// Source attributes the mapping reads that no user of the export has (a root cause: every
     /// mapping that reads one gets no value).
     pub absent_attributes: Vec<String>,
+    /// What the reader noticed about the export: CSV columns that name no source attribute,
+    /// the separator when it is not a comma, a column read as its attribute's opposite.
+    pub notes: Vec<String>,
 }
 
 /// The problems of one rule on one target attribute.
@@ -257,6 +262,7 @@ pub fn preview<R: BufRead>(
         .map_err(|e| PreviewError::Threads(e.to_string()))?;
     let (mut reader, decoder) =
         Reader::new(input, options.format, &plan.attributes).map_err(PreviewError::Read)?;
+    let notes = reader.notes().to_vec();
     let chunk_size = options.chunk_size.max(1);
     let max_in_flight = (jobs * 3) as u64;
     let mut merger = Merger {
@@ -317,5 +323,7 @@ pub fn preview<R: BufRead>(
             }
         }
     })?;
-    Ok(merger.finish())
+    let mut summary = merger.finish();
+    summary.notes = notes;
+    Ok(summary)
 }

@@ -22,6 +22,9 @@ pub(super) enum Produce {
     Expression(Compiled),
     /// A group's `members`: references resolved against the users previewed before.
     Members(usize),
+    /// A mapping with lint errors that cannot be evaluated (previewed with errors allowed):
+    /// fails every user with this message.
+    Broken(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +46,9 @@ pub(super) struct Field {
     pub(super) case_exact: bool,
     /// The slots of the source attributes the mapping reads.
     pub(super) reads: Vec<usize>,
+    /// Lint reports an error in this mapping (previewed with errors allowed): every payload it
+    /// gives a value to is marked.
+    pub(super) lint_error: bool,
 }
 
 #[derive(Debug)]
@@ -87,6 +93,27 @@ impl Plan {
     /// group's Direct mapping of `members` sends each member as a reference (`{"value": id}`);
     /// with [`Plan::with_members`], only members that are provisioned users.
     pub fn for_object(prepared: &Prepared, kind: ObjectKind) -> Result<Plan, PreviewError> {
+        Plan::compile(prepared, kind, &|_| false)
+    }
+
+    /// Compiles a mapping that lint reports errors in, which the user asked to preview anyway
+    /// (see [`crate::lint::gate`]): `lint_error(i)` says whether mapping `i` has an error. Every
+    /// payload such a mapping gives a value to is marked with a
+    /// [`rule::LINT_ERROR`](super::rule::LINT_ERROR) warning; a mapping that cannot be
+    /// evaluated at all fails every user. Still fails for a scoping filter that cannot run.
+    pub fn allowing_errors(
+        prepared: &Prepared,
+        kind: ObjectKind,
+        lint_error: &dyn Fn(usize) -> bool,
+    ) -> Result<Plan, PreviewError> {
+        Plan::compile(prepared, kind, lint_error)
+    }
+
+    fn compile(
+        prepared: &Prepared,
+        kind: ObjectKind,
+        lint_error: &dyn Fn(usize) -> bool,
+    ) -> Result<Plan, PreviewError> {
         let mapping = prepared.file.object(kind);
         let targets = prepared.targets(kind);
         let mut attributes = Attributes::default();
@@ -95,37 +122,21 @@ impl Plan {
         let mut fields = Vec::with_capacity(mapping.mappings.len());
         let mut paths = Vec::with_capacity(mapping.mappings.len());
         let mut key_sets = 0;
-        for m in &mapping.mappings {
+        for (index, m) in mapping.mappings.iter().enumerate() {
             let target = m.target.value.clone();
+            let flagged = lint_error(index);
             let fail =
                 |what: String| PreviewError::Mapping(format!("mapping to `{target}`: {what}"));
             let path =
                 crate::model::target_path::parse_declared(&target, targets.get(&target).is_some())
                     .map_err(|e| fail(e.message))?;
             let mut reads = Vec::new();
-            let produce = match &m.kind {
-                Some(MappingKind::Direct(source)) => {
-                    let slot = attributes.add(&source.value);
-                    reads.push(slot);
-                    if kind == ObjectKind::Group && source.value.eq_ignore_ascii_case("members") {
-                        Produce::Members(slot)
-                    } else {
-                        Produce::Direct(slot)
-                    }
-                }
-                Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
-                Some(MappingKind::Expression {
-                    expr: Some(expr), ..
-                }) => {
-                    let mut own = Attributes::default();
-                    own.add_read_by(expr);
-                    reads.extend(own.names().map(|name| attributes.add(name)));
-                    Produce::Expression(eval::compile(expr).map_err(|e| fail(e.to_string()))?)
-                }
-                Some(MappingKind::Expression { expr: None, .. }) => {
-                    return Err(fail("the expression does not parse".to_owned()))
-                }
-                None => return Err(fail("no source, expression or constant".to_owned())),
+            let produce = match produce(m, kind, &mut attributes, &mut reads) {
+                Ok(produce) => produce,
+                Err(what) if flagged => Produce::Broken(format!(
+                    "the mapping has lint errors and cannot be evaluated: {what}"
+                )),
+                Err(what) => return Err(fail(what)),
             };
             let attribute = targets.get(&target).cloned();
             let pattern = match attribute.as_ref().and_then(|a| a.pattern.clone()) {
@@ -161,6 +172,7 @@ impl Plan {
                 pattern,
                 key,
                 reads,
+                lint_error: flagged,
             });
         }
         let core = crate::model::scim::core_schema_of(
@@ -238,4 +250,37 @@ impl Plan {
     pub fn template(&self) -> &Template {
         &self.template
     }
+}
+
+/// How one mapping produces its value, or why it cannot (a message).
+fn produce(
+    m: &crate::model::AttributeMapping,
+    kind: ObjectKind,
+    attributes: &mut Attributes,
+    reads: &mut Vec<usize>,
+) -> Result<Produce, String> {
+    Ok(match &m.kind {
+        Some(MappingKind::Direct(source)) => {
+            let slot = attributes.add(&source.value);
+            reads.push(slot);
+            if kind == ObjectKind::Group && source.value.eq_ignore_ascii_case("members") {
+                Produce::Members(slot)
+            } else {
+                Produce::Direct(slot)
+            }
+        }
+        Some(MappingKind::Constant(text)) => Produce::Constant(Value::str(&text.value)),
+        Some(MappingKind::Expression {
+            expr: Some(expr), ..
+        }) => {
+            let mut own = Attributes::default();
+            own.add_read_by(expr);
+            reads.extend(own.names().map(|name| attributes.add(name)));
+            Produce::Expression(eval::compile(expr).map_err(|e| e.to_string())?)
+        }
+        Some(MappingKind::Expression { expr: None, .. }) => {
+            return Err("the expression does not parse".to_owned())
+        }
+        None => return Err("no source, expression or constant".to_owned()),
+    })
 }

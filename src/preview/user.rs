@@ -211,6 +211,35 @@ impl std::fmt::Display for UserKey {
     }
 }
 
+impl OneUser {
+    /// Records that `accountEnabled` was read from the column `header` that holds its opposite
+    /// (the portal CSV's "Block sign in"), so that traces say where the value came from.
+    fn read_inverted(&mut self, header: &str) {
+        let Some(value) = self
+            .values
+            .iter()
+            .find(|(n, _)| n == ACCOUNT_ENABLED)
+            .map(|(_, v)| v.clone())
+        else {
+            return;
+        };
+        let cell = match value {
+            Value::Bool(true) => "No",
+            Value::Bool(false) => "Yes",
+            _ => return,
+        };
+        let from = format!("the CSV column `{header}` = {cell}, its opposite");
+        for d in &mut self.derived {
+            d.from = format!("{}; {ACCOUNT_ENABLED} from {from}", d.from);
+        }
+        self.derived.push(Derived {
+            attribute: ACCOUNT_ENABLED.to_owned(),
+            value,
+            from,
+        });
+    }
+}
+
 /// Finds one user of an export and reads the attributes `wanted` (and the identity and
 /// soft-deletion attributes) the way preview does. `None` when no user matches; the first user
 /// when several do. A row of the export that cannot be read is skipped, unless it is the line
@@ -243,7 +272,11 @@ pub fn find_user<R: BufRead>(
             record.clear();
             match decoder.decode(&chunk, &raw.body, &mut record) {
                 Ok(()) if key.matches(raw.line, &record, &identity) => {
-                    return Ok(Some(OneUser::from_record(&record, raw.line)))
+                    let mut user = OneUser::from_record(&record, raw.line);
+                    if let Some(header) = decoder.inverted_column() {
+                        user.read_inverted(header);
+                    }
+                    return Ok(Some(user));
                 }
                 Ok(()) => {}
                 Err(reason) if matches!(key, UserKey::Line(_)) => {
@@ -342,6 +375,15 @@ pub fn explain(plan: &Plan, user: &OneUser, options: &Options) -> Explanation {
                     let (outcome, trace) = compiled.eval_traced(user, &ctx);
                     ("expression", outcome, trace)
                 }
+                Produce::Broken(message) => (
+                    "expression",
+                    Err(crate::expr::eval::EvalError {
+                        message: message.clone(),
+                        span: crate::base::text::Span::default(),
+                        function: None,
+                    }),
+                    Vec::new(),
+                ),
             };
             MappingResult {
                 target: field.target.clone(),

@@ -223,6 +223,15 @@ impl<'p> Worker<'p> {
                     .filter(|v| !v.is_null())
                     .map(Cow::Borrowed),
                 Produce::Constant(v) => Some(Cow::Borrowed(v)),
+                Produce::Broken(message) => {
+                    out.problems.push(problem(
+                        rule::EVALUATION_ERROR,
+                        line,
+                        Some(&field.target),
+                        message.clone(),
+                    ));
+                    continue;
+                }
                 Produce::Expression(compiled) => match compiled.eval_ref(&self.record, &self.ctx) {
                     Ok(OutcomeRef::Flows { value, .. }) => Some(value),
                     Ok(OutcomeRef::NotFlowing {
@@ -322,6 +331,25 @@ impl<'p> Worker<'p> {
             .any(|p| p.severity >= Severity::Error)
         {
             return Status::Failure;
+        }
+        let marked: Vec<&str> = plan
+            .fields
+            .iter()
+            .zip(&self.fields)
+            .filter(|(field, value)| field.lint_error && value.is_some())
+            .map(|(field, _)| field.target.as_str())
+            .collect();
+        if let Some(first) = marked.first() {
+            out.problems.push(problem(
+                rule::LINT_ERROR,
+                line,
+                Some(first),
+                format!(
+                    "this payload is built from {} with lint errors ({}); previewed only because errors were allowed",
+                    if marked.len() == 1 { "a mapping" } else { "mappings" },
+                    marked.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
         plan.template
             .write(&self.fields, &self.scratch, &mut out.payloads);

@@ -85,6 +85,12 @@ const CASES: &[(&str, &[&str], &str, &str)] = &[
         "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
     ),
     (
+        "switch-without-pairs",
+        &[],
+        "Switch([IsSoftDeleted])",
+        "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
+    ),
+    (
         "switch-source-predicate",
         &[],
         "Switch(IsPresent([jobTitle]), \"Staff\", \"True\", [jobTitle])",
@@ -362,4 +368,51 @@ fn explain_examples_of_file_rules_paste_as_valid_yaml() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(checked > 40, "{checked}");
+}
+
+/// The service's own function list defines FormatDateTime(source, inputFormat, outputFormat):
+/// three arguments bind by count in every context, and a wrong count names both forms.
+#[test]
+fn format_date_time_with_three_arguments_is_accepted_in_every_context() {
+    for context in ["app-provisioning", "cloud-sync", "hr-inbound"] {
+        let out = entramap(&[
+            "check",
+            "--context",
+            context,
+            "FormatDateTime([extensionAttribute1], \"yyyyMMddHHmmss.fZ\", \"yyyy-MM-dd\")",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{context}: {}", stdout(&out));
+    }
+    let two = entramap(&[
+        "check",
+        "FormatDateTime([extensionAttribute1], \"yyyy-MM-dd\")",
+    ]);
+    let text = stdout(&two);
+    assert!(
+        text.contains("`FormatDateTime` takes 3 or 4 arguments, 2 given"),
+        "{text}"
+    );
+    assert!(
+        text.contains("is left empty, as `, ,`, not left out"),
+        "{text}"
+    );
+}
+
+/// Microsoft's Cloud Sync password hash sync maps CredentialData from [PasswordHash].
+#[test]
+fn password_hash_is_a_cloud_sync_source_attribute() {
+    let out = entramap(&["check", "--context", "cloud-sync", "[PasswordHash]"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+/// The service's function list marks Switch's key/value pairs optional: without them Switch
+/// is a warning, never an error; a key without a value stays an error.
+#[test]
+fn switch_with_only_a_source_is_a_warning() {
+    let out = entramap(&["check", "Switch([IsSoftDeleted])"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("warning[switch-without-pairs]"));
+    let odd = entramap(&["check", "Switch([IsSoftDeleted], , \"False\")"]);
+    assert_eq!(odd.status.code(), Some(1));
+    assert!(stdout(&odd).contains("error[switch-pairs]"));
 }

@@ -213,3 +213,44 @@ fn each_file_is_read_with_its_own_profile_and_the_effective_attribute_lists_are_
         crate::common::stdout(&cli(&["diff", old, new, "--format", "markdown"]))
     );
 }
+
+#[test]
+fn a_removed_scoping_filter_creates_and_an_added_one_disables() {
+    // The scoping change's own effects (a scoping change also costs a full cycle).
+    let scope_effects = |old: &str, new: &str| -> Vec<(&'static str, Risk)> {
+        effects(old, new)
+            .into_iter()
+            .filter(|(id, _)| *id != "full-cycle")
+            .collect()
+    };
+    let scoped = |clauses: &str| {
+        BASE.replace(
+            "groups:\n  - target: displayName\n    source: displayName\n    matching_precedence: 1\n",
+            &format!("groups:\n  scoping:\n{clauses}  mappings:\n    - target: displayName\n      source: displayName\n      matching_precedence: 1\n"),
+        )
+    };
+    let sales = scoped("    - - {attribute: displayName, operator: EQUALS, value: Sales}\n");
+    let sales_or_hr = scoped("    - - {attribute: displayName, operator: EQUALS, value: Sales}\n    - - {attribute: displayName, operator: EQUALS, value: HR}\n");
+    let sales_and_active = scoped("    - - {attribute: displayName, operator: EQUALS, value: Sales}\n      - {attribute: description, operator: IS NOT NULL}\n");
+    let hr = scoped("    - - {attribute: displayName, operator: EQUALS, value: HR}\n");
+    // Added: the scope narrows; removed: it widens.
+    assert_eq!(scope_effects(BASE, &sales), [("deprovision", Risk::High)]);
+    assert_eq!(scope_effects(&sales, BASE), [("mass-create", Risk::High)]);
+    // Another clause group (OR) widens; another clause in a group (AND) narrows.
+    assert_eq!(
+        scope_effects(&sales, &sales_or_hr),
+        [("mass-create", Risk::High)]
+    );
+    assert_eq!(
+        scope_effects(&sales, &sales_and_active),
+        [("deprovision", Risk::High)]
+    );
+    // A different filter does both.
+    assert_eq!(
+        scope_effects(&sales, &hr),
+        [("mass-create", Risk::High), ("deprovision", Risk::High)]
+    );
+    let text = render(&diff(&load(&sales), &load(BASE)), DiffFormat::Human);
+    assert!(text.contains("the scoping filter is removed"), "{text}");
+    assert!(!text.contains("fall out"), "{text}");
+}

@@ -1033,3 +1033,48 @@ fn export_with_a_base_adds_declared_source_attributes() {
         "the declared extension is added"
     );
 }
+
+/// The complex app role functions are keyed `source`, as a public script that PUTs schemas to
+/// real jobs writes them; import reads that key and the older `appRoleAssignments`, with or
+/// without the expression text.
+#[test]
+fn app_role_functions_export_key_source_and_import_both_keys() {
+    let text = "entramap: 1\napp: T\ntarget: scim-core\ntarget_attributes:\n  users:\n    - {name: roles, type: String, multivalued: true}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: roles\n    expression: AssertiveAppRoleAssignmentsComplex([appRoleAssignments])\n";
+    let prepared = prepare("t.entramap.yaml", text, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let document = serde_json::to_value(exported(&prepared).schema).expect("serializes");
+    let mappings = &document["synchronizationRules"][0]["objectMappings"][0]["attributeMappings"];
+    let roles = mappings
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["targetAttributeName"] == "roles")
+        .expect("the roles mapping");
+    assert_eq!(roles["source"]["parameters"][0]["key"], "source");
+    for function in [
+        "AppRoleAssignmentsComplex",
+        "AssertiveAppRoleAssignmentsComplex",
+    ] {
+        for key in ["source", "appRoleAssignments"] {
+            let tree = format!(
+                r#"{{"name": "{function}", "type": "Function", "parameters": [
+                {{"key": "{key}", "value": {{"name": "appRoleAssignments", "type": "Attribute"}}}}]}}"#
+            );
+            assert_eq!(
+                rebuilt(&tree),
+                Ok(format!("{function}([appRoleAssignments])")),
+                "{function} keyed {key}"
+            );
+            let with_text = tree.replacen(
+                "\"type\": \"Function\"",
+                &format!(
+                    "\"type\": \"Function\", \"expression\": \"{function}([appRoleAssignments])\""
+                ),
+                1,
+            );
+            assert_eq!(
+                rebuilt(&with_text),
+                Ok(format!("{function}([appRoleAssignments])"))
+            );
+        }
+    }
+}

@@ -317,3 +317,59 @@ fn suggestions_stop_when_the_file_budget_is_spent() {
         .as_deref()
         .is_some_and(|h| h.contains(&format!("{ext}_attr0"))));
 }
+
+/// `roles` declared String + multi-valued in the mapping file (the portal's "Edit attribute
+/// list" has no complex type; vendor guides set it up so) takes AppRoleAssignmentsComplex as the
+/// same attribute in a target profile does: the two ways of declaring it agree.
+#[test]
+fn app_role_functions_into_a_declared_string_roles_lint_as_in_a_profile() {
+    for function in [
+        "AppRoleAssignmentsComplex",
+        "AssertiveAppRoleAssignmentsComplex",
+    ] {
+        let declared = format!(
+            "entramap: 1\napp: Roles\ntarget: scim-core\ntarget_attributes:\n  users:\n    - {{name: roles, type: String, multivalued: true}}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: roles\n    expression: {function}([appRoleAssignments])\n"
+        );
+        let report = lint_source("t.entramap.yaml", &declared, None);
+        assert!(
+            report.report.diagnostics.is_empty(),
+            "{function}: {:?}",
+            report.report.diagnostics
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("roles.yaml"),
+            "entramap-target: 1\nname: roles-app\nextends: scim-core\nusers:\n  attributes:\n    - {name: roles, type: String, multivalued: true}\n",
+        )
+        .expect("write the profile");
+        let profiled = declared
+            .replace("target: scim-core", "target: ./roles.yaml")
+            .replace(
+                "target_attributes:\n  users:\n    - {name: roles, type: String, multivalued: true}\n",
+                "",
+            );
+        let report = lint_source("t.entramap.yaml", &profiled, Some(dir.path()));
+        assert!(
+            report.report.diagnostics.is_empty(),
+            "{function} (profile): {:?}",
+            report.report.diagnostics
+        );
+    }
+}
+
+/// A custom `title <- manager` is not "Microsoft's default mapping for this app": the
+/// reference-to-string help says what happens, never where the mapping comes from.
+#[test]
+fn reference_to_string_help_makes_no_claim_about_defaults() {
+    let text = "entramap: 1\napp: T\ntarget: scim-core\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: title\n    source: manager\n";
+    let report = lint_source("t.entramap.yaml", text, None);
+    let finding = report
+        .report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.as_str() == "reference-to-string")
+        .expect("reference-to-string");
+    let help = finding.help.as_deref().unwrap_or_default();
+    assert!(!help.contains("default mapping"), "{help}");
+    assert!(help.contains("manager's id"), "{help}");
+}

@@ -12,6 +12,7 @@ mod docs;
 mod eval;
 mod eval_cli;
 mod eval_fixtures;
+mod evaluation_gate;
 mod expressions;
 mod faults;
 mod gallery;

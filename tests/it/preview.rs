@@ -608,10 +608,10 @@ fn problems_are_grouped_and_capped_with_details_on_request() {
     };
     assert_eq!(lines(&capped), 2);
     let all = entramap(&["preview", mapping, "--users", users, "--details"]);
-    assert_eq!(lines(&all), 11);
+    assert_eq!(lines(&all), 10);
     let none = entramap(&["preview", mapping, "--users", users, "--max-problems", "0"]);
     assert_eq!(lines(&none), 0);
-    assert!(text(&none.stdout).contains("… and 11 more problems"));
+    assert!(text(&none.stdout).contains("… and 10 more problems"));
     let json = entramap(&[
         "preview",
         mapping,
@@ -877,4 +877,144 @@ fn groups_are_previewed_with_members_resolved_against_the_users() {
         3
     );
     assert_eq!(groups["problems"][0]["user"], "sales");
+}
+
+/// The portal's bulk-create template (headers as Microsoft's "Bulk create users" download
+/// writes them: MicrosoftDocs/entra-docs, users-bulk-add.md).
+const BULK_CREATE: &str = "tests/fixtures/preview/bulk-create.csv";
+
+fn bulk_payloads(export: &str) -> (Output, Vec<serde_json::Value>) {
+    let out = entramap(&[
+        "preview",
+        "examples/scim-core-default.entramap.yaml",
+        "--users",
+        export,
+        "-o",
+        "-",
+    ]);
+    let payloads = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    (out, payloads)
+}
+
+#[test]
+fn block_sign_in_yes_is_a_disabled_account_not_an_enabled_one() {
+    let (out, payloads) = bulk_payloads(BULK_CREATE);
+    assert_eq!(payloads.len(), 2, "{}", text(&out.stderr));
+    assert_eq!(payloads[0]["userName"], "ana@contoso.com");
+    assert_eq!(payloads[0]["active"], false, "Block sign in = Yes");
+    assert_eq!(payloads[1]["active"], true, "Block sign in = No");
+    let report = text(&out.stderr);
+    assert!(
+        report.contains("holds the opposite of accountEnabled"),
+        "{report}"
+    );
+    let user = entramap(&[
+        "preview",
+        "examples/scim-core-default.entramap.yaml",
+        "--users",
+        BULK_CREATE,
+        "--user",
+        "ana@contoso.com",
+    ]);
+    let trace = text(&user.stdout);
+    assert!(
+        trace.contains("derived: [accountEnabled] = False (from the CSV column `Block sign in (Yes/No) [accountEnabled] Required` = Yes, its opposite)"),
+        "{trace}"
+    );
+}
+
+#[test]
+fn csv_yes_no_cells_are_booleans() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = dir.path().join("users.csv");
+    std::fs::write(
+        &export,
+        "userPrincipalName,accountEnabled\nana@contoso.com,Yes\nbo@contoso.com,no\n",
+    )
+    .expect("write");
+    let (_, payloads) = bulk_payloads(export.to_str().expect("utf-8 path"));
+    assert_eq!(payloads[0]["active"], true);
+    assert_eq!(payloads[1]["active"], false);
+}
+
+#[test]
+fn csv_columns_not_read_are_named_once_in_a_note() {
+    let (out, payloads) = bulk_payloads(BULK_CREATE);
+    // First name / Last name are read as givenName / surname.
+    assert_eq!(payloads[0]["name"]["givenName"], "Ana");
+    assert_eq!(payloads[0]["name"]["familyName"], "O'Brien");
+    let report = text(&out.stderr);
+    assert_eq!(report.matches("not read:").count(), 1, "one note: {report}");
+    assert!(
+        report.contains("2 CSV columns name no source attribute and are not read: `Initial password [passwordProfile] Required`, `Shoe size`"),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_semicolon_separated_csv_is_read_by_its_columns() {
+    let (out, payloads) = bulk_payloads("tests/fixtures/preview/bulk-create-semicolons.csv");
+    assert_eq!(payloads.len(), 2, "{}", text(&out.stderr));
+    assert_eq!(payloads[0]["userName"], "ana@contoso.com");
+    assert_eq!(payloads[0]["title"], "Account Manager");
+    assert!(text(&out.stderr).contains("separated by semicolons"));
+}
+
+#[test]
+fn a_one_column_header_says_which_separator_it_probably_uses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let export = dir.path().join("users.csv");
+    std::fs::write(
+        &export,
+        "userPrincipalName|displayName\nana@contoso.com|Ana\n",
+    )
+    .expect("write");
+    let (out, _) = bulk_payloads(export.to_str().expect("utf-8 path"));
+    let report = text(&out.stderr);
+    assert!(report.contains("it looks separated by `|`"), "{report}");
+}
+
+#[test]
+fn out_of_scope_users_are_counted_not_listed_as_problems() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mapping = dir.path().join("scoped.entramap.yaml");
+    std::fs::write(
+        &mapping,
+        "entramap: 1\napp: Scoped\ntarget: scim-core\nusers:\n  scoping:\n    - - attribute: department\n        operator: EQUALS\n        value: Sales\n  mappings:\n    - target: userName\n      source: userPrincipalName\n      matching_precedence: 1\n    - target: active\n      expression: Not([IsSoftDeleted])\n",
+    )
+    .expect("write");
+    let mapping = mapping.to_str().expect("utf-8 path");
+    for quiet in [false, true] {
+        let mut args = vec![
+            "preview",
+            mapping,
+            "--users",
+            "examples/exports/users.jsonl",
+        ];
+        if quiet {
+            args.insert(0, "-q");
+        }
+        let out = entramap(&args);
+        let report = text(&out.stdout);
+        assert!(!report.contains("preview-out-of-scope"), "{report}");
+        assert!(!report.contains("problems by rule"), "{report}");
+        if !quiet {
+            assert!(report.contains("2 out of scope"), "{report}");
+        }
+    }
+}
+
+#[test]
+fn root_causes_print_only_when_a_problem_follows() {
+    let out = entramap(&[
+        "preview",
+        "examples/scim-core-default.entramap.yaml",
+        "--users",
+        "examples/exports/users.jsonl",
+    ]);
+    let report = text(&out.stdout);
+    assert!(!report.contains("root cause"), "{report}");
 }

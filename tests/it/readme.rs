@@ -278,3 +278,42 @@ fn the_readme_walkthrough_shows_real_output() {
         );
     }
 }
+
+/// The README's `cargo test` passes on a fresh clone with only the Rust toolchain: a test that
+/// runs a program beyond the base system's (a shell, coreutils, git) is `#[ignore]`d and run by
+/// `.ci/run`'s end-to-end step, which installs the program first.
+#[test]
+fn the_readme_test_command_needs_only_the_rust_toolchain() {
+    const BASE_SYSTEM: &[&str] = &["bash", "git", "kill", "mkfifo"];
+    let mut offenders = Vec::new();
+    let mut stack = vec![root().join("tests/it")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("tests/it is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a test source");
+            for (at, _) in text.match_indices("Command::new(\"") {
+                let rest = &text[at + "Command::new(\"".len()..];
+                let program = &rest[..rest.find('"').unwrap_or(0)];
+                let before = &text[..at];
+                let test_start = before.rfind("#[test]").unwrap_or(0);
+                let ignored = before[test_start..].contains("#[ignore");
+                if !BASE_SYSTEM.contains(&program) && !ignored {
+                    offenders.push(format!("{} runs `{program}`", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "tests that need more than the Rust toolchain must be #[ignore]d and run by .ci/run: {offenders:?}"
+    );
+    let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
+    assert!(ci.contains("cargo test --test it lsp::neovim -- --ignored"));
+}

@@ -217,10 +217,24 @@ fn switch_source_predicate(call: &Call, _types: &[Option<Type>]) -> Option<Diagn
     })
 }
 
-/// Switch's own argument-count finding: a missing pair or a key without a value.
+/// Switch's own argument-count finding: a key without a value, no source (errors), or no pair
+/// at all (a warning: the service's function list marks the pairs optional).
 fn switch_pairs(call: &Call, function: &Function) -> Diagnostic {
     let n = call.args.len();
     let close = Span::new(call.open_span.start, call.open_span.end);
+    if (1..=2).contains(&n) {
+        let span = call.args.last().map_or(close, Arg::span);
+        return Diagnostic::new(
+            RuleId::SwitchWithoutPairs,
+            span,
+            "Switch has no key/value pair: it gives the default value for everyone",
+        )
+        .with_primary_label("expected a key and a value after this")
+        .with_help(format!(
+            "signature: {}; for `active`, Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
+            function.signature()
+        ));
+    }
     let pairs = n.saturating_sub(2);
     let message = if n < 4 {
         "Switch has no key/value pair".to_owned()

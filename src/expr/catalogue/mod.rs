@@ -372,13 +372,13 @@ const ORIGIN_CS: &str = "signature: cloud-sync reference-expressions.md (Microso
 const ORIGIN_SERVICE: &str = "signature and Graph keys: the service's GET .../schema/functions response (tests/fixtures/graph-real/msgraph-functions-full-response.json) and functions-for-customizing-application-data.md";
 /// Only the service's own function list.
 const ORIGIN_SERVICE_ONLY: &str = "signature and Graph keys: the service's GET .../schema/functions response only (tests/fixtures/graph-real/msgraph-functions-full-response.json)";
-/// The app roles page.
-const ORIGIN_ROLES: &str =
-    "signature: customize-application-attributes.md (MicrosoftDocs/entra-docs)";
+/// The app roles page, and the Graph key of the complex app role functions.
+const ORIGIN_ROLES: &str = "signature: customize-application-attributes.md (MicrosoftDocs/entra-docs); Graph key `source`, as a public script that PUTs these trees to real jobs writes it and as the service's function list keys SingleAppRoleAssignment and AppRoleAssignments (import also reads the older `appRoleAssignments`)";
 
 /// Every function, documented ones first, each group by name ignoring case (the order of listings
-/// and docs). FormatDateTime has two entries: the 4-argument form everywhere, the 3-argument form
-/// in Cloud Sync; a call binds to the form its argument count fits.
+/// and docs). FormatDateTime has two entries, the 4-argument form and the 3-argument form of the
+/// service's function list, both in every context; a call binds to the form its argument count
+/// fits.
 static ALL: LazyLock<Vec<&'static Function>> = LazyLock::new(|| {
     let mut all: Vec<&'static Function> = [text::TEXT, logic::LOGIC, dates::DATES, values::VALUES]
         .into_iter()

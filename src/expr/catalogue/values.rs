@@ -7,7 +7,7 @@ use super::prelude::*;
 pub(super) static VALUES: &[Function] = &[
     function!(
         "AppRoleAssignmentsComplex",
-        [p("appRoleAssignments", ROLES)],
+        [p("appRoleAssignments", ROLES).key("source")],
         range(1),
         fixed(Type::multi(Base::Roles)),
         AP,
@@ -20,7 +20,7 @@ pub(super) static VALUES: &[Function] = &[
     ),
     function!(
         "AssertiveAppRoleAssignmentsComplex",
-        [p("appRoleAssignments", ROLES)],
+        [p("appRoleAssignments", ROLES).key("source")],
         range(1),
         fixed(Type::multi(Base::Roles)),
         AP,

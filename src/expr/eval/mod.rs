@@ -88,6 +88,42 @@ pub fn check_and_evaluate(
     }
 }
 
+/// Parses, compiles and evaluates `text` for `source` without checking it: for a mapping that
+/// `lint` has already judged (see [`crate::lint::gate`]), whose findings are the verdict. What
+/// cannot be evaluated (a syntax error, an unknown function, a bare word) is a diagnostic.
+pub fn evaluate_unchecked(
+    text: &str,
+    source: &dyn SourceObject,
+    ctx: &EvalContext,
+    trace: bool,
+) -> Evaluation {
+    let compiled = match compile_text(text) {
+        Ok(compiled) => compiled,
+        Err(e) => {
+            return Evaluation {
+                diagnostics: vec![e.diagnostic()],
+                result: None,
+                trace: Vec::new(),
+            }
+        }
+    };
+    let (result, trace) = if trace {
+        compiled.eval_traced(source, ctx)
+    } else {
+        (compiled.eval(source, ctx), Vec::new())
+    };
+    Evaluation {
+        diagnostics: result
+            .as_ref()
+            .err()
+            .map(EvalError::diagnostic)
+            .into_iter()
+            .collect(),
+        result: Some(result),
+        trace,
+    }
+}
+
 /// A trace of `text` as `entramap eval --trace` prints it: every step's sub-expression on one
 /// line (whitespace collapsed, at most 72 characters), indented two spaces per depth, and
 /// `=> result` under it. Control characters are escaped (the text may come from a file).
@@ -134,15 +170,27 @@ pub fn compile_text(text: &str) -> Result<Compiled, EvalError> {
     compile(&expr)
 }
 
-/// Compiles a parsed expression. Fails only for names that are not functions at all (a call
-/// spelled with the wrong letter case, such as `Instr`, binds to the function) and for hex
-/// literals that overflow 64 bits. FormatDateTime with three arguments binds them as
-/// (source, inputFormat, outputFormat), the Cloud Sync and legacy form, in every context.
+/// Compiles a parsed expression. Fails for names that are not functions at all (a call
+/// spelled with the wrong letter case, such as `Instr`, binds to the function), for hex
+/// literals that overflow 64 bits and for a bare word outside an argument that takes one (such
+/// as `Employee` where YAML removed the quotes of `"Employee"`): a bare word is never evaluated
+/// as its own text. FormatDateTime with three arguments binds them as (source, inputFormat,
+/// outputFormat), the form of the service's function list, in every context.
 pub fn compile(expr: &Expr) -> Result<Compiled, EvalError> {
-    Ok(Compiled::new(lower(expr)?))
+    Ok(Compiled::new(lower(expr, false)?))
 }
 
-fn lower(expr: &Expr) -> Result<Node, EvalError> {
+/// `enum_slot`: `expr` is an argument whose parameter takes a bare word (an enum value such
+/// as `Unicode`).
+/// Whether argument `index` of a call of `function` with `count` arguments takes a bare word
+/// (an enum parameter, in the form the argument count binds to).
+fn takes_bare_word(function: &catalogue::Function, count: usize, index: usize) -> bool {
+    let form = catalogue::lookup_any_context(function.name, count).unwrap_or(function);
+    form.param_for(index)
+        .is_some_and(|p| matches!(p.kind, catalogue::ParamKind::Enum { .. }))
+}
+
+fn lower(expr: &Expr, enum_slot: bool) -> Result<Node, EvalError> {
     let kind = match &expr.kind {
         ExprKind::Str(raw) => NodeKind::Const(Value::Str(decode_string(raw).into_owned())),
         ExprKind::Number(n) => NodeKind::Const(Value::Str(n.clone())),
@@ -161,11 +209,22 @@ fn lower(expr: &Expr) -> Result<Node, EvalError> {
         ExprKind::Identifier(name) => match name.as_str() {
             "IgnoreAttributeFlow" => NodeKind::NoFlow(NoFlowReason::IgnoreAttributeFlow),
             "IgnoreObjectFlow" => NodeKind::NoFlow(NoFlowReason::IgnoreObjectFlow),
-            other => NodeKind::Const(Value::Str(other.to_owned())),
+            other if enum_slot => NodeKind::Const(Value::Str(other.to_owned())),
+            other => {
+                return Err(EvalError {
+                    message: format!(
+                        "unknown identifier `{other}`: a bare word is not text (write \"{other}\")"
+                    ),
+                    span: expr.span,
+                    function: None,
+                })
+            }
         },
-        ExprKind::Comparison { lhs, op, rhs, .. } => {
-            NodeKind::Cmp(*op, Box::new(lower(lhs)?), Box::new(lower(rhs)?))
-        }
+        ExprKind::Comparison { lhs, op, rhs, .. } => NodeKind::Cmp(
+            *op,
+            Box::new(lower(lhs, false)?),
+            Box::new(lower(rhs, false)?),
+        ),
         ExprKind::Call(call) => {
             let function = catalogue::implementation(&call.name).ok_or_else(|| EvalError {
                 message: format!("unknown function `{}`", call.name),
@@ -175,9 +234,12 @@ fn lower(expr: &Expr) -> Result<Node, EvalError> {
             let args = call
                 .args
                 .iter()
-                .map(|a| match a {
+                .enumerate()
+                .map(|(i, a)| match a {
                     Arg::Empty(_) => Ok(None),
-                    Arg::Value(e) => lower(e).map(Some),
+                    Arg::Value(e) => {
+                        lower(e, takes_bare_word(function, call.args.len(), i)).map(Some)
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut node = CallNode {

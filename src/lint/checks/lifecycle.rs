@@ -76,3 +76,45 @@ pub(super) fn role_functions(cx: &CheckContext<'_>, sink: &mut Sink) {
         }
     }
 }
+
+/// SingleAppRoleAssignment into a role's `type` (`roles[primary eq "True"].type`): the service
+/// sends `WindowsAzureActiveDirectoryRole` there, not the role; `.value` carries it.
+pub(super) fn role_targets(cx: &CheckContext<'_>, sink: &mut Sink) {
+    for object in &cx.objects {
+        for (at, mapping) in object.mappings() {
+            let Some(MappingKind::Expression {
+                text,
+                expr: Some(expr),
+            }) = &mapping.kind
+            else {
+                continue;
+            };
+            let target = &mapping.target.value;
+            let Some(filter) = target
+                .strip_suffix(".type")
+                .filter(|t| t.starts_with("roles[") && t.ends_with(']'))
+            else {
+                continue;
+            };
+            expr.walk(&mut |e| {
+                if let ExprKind::Call(call) = &e.kind {
+                    if call.name == "SingleAppRoleAssignment" {
+                        sink.mapping(
+                            at,
+                            Diagnostic::new(
+                                RuleId::SingleRoleIntoType,
+                                mapping.target.content_span(),
+                                format!("SingleAppRoleAssignment mapped to `{target}`: the role never arrives"),
+                            )
+                            .with_primary_label("a role's type")
+                            .with_label(text.file_span(call.name_span), "the role's name")
+                            .with_help(format!(
+                                "the service sends \"type\": \"WindowsAzureActiveDirectoryRole\" here; map the role to `{filter}.value`"
+                            )),
+                        );
+                    }
+                }
+            });
+        }
+    }
+}

@@ -17,7 +17,7 @@ mod values;
 use super::{CheckContext, Sink};
 use crate::diagnostics::rules::RuleId;
 use declarations::declarations;
-use lifecycle::{role_functions, soft_delete};
+use lifecycle::{role_functions, role_targets, soft_delete};
 use matching::matching;
 use scoping::scoping;
 use targets::{duplicate_targets, required_targets, target_attributes};
@@ -88,6 +88,11 @@ pub static CHECKS: &[Check] = &[
         name: "role functions",
         rules: &[RuleId::RoleFunctionSyncAll],
         run: role_functions,
+    },
+    Check {
+        name: "role targets",
+        rules: &[RuleId::SingleRoleIntoType],
+        run: role_targets,
     },
     Check {
         name: "declarations",

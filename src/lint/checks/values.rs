@@ -140,7 +140,11 @@ fn direct(
             )
             .with_primary_label("Reference")
             .with_label(mapping.target.content_span(), "String")
-            .with_help("Entra sends the manager's id in the app once Entra has provisioned the manager, and nothing before that; this is Microsoft's default mapping for this app"),
+            .with_help(if source.value == "manager" {
+                "Entra sends the manager's id in the app once Entra has provisioned the manager, and nothing before that; for the manager's name, map a String attribute instead"
+            } else {
+                "Entra sends the referenced object's id in the app once Entra has provisioned it, and nothing before that"
+            }),
         );
         return;
     }

@@ -627,6 +627,14 @@ impl Builder<'_> {
                 *slot = v;
             }
         }
+        if attribute.base == Base::String {
+            let kind = if key.ends_with("groups") {
+                crate::expr::source::ObjectKind::Group
+            } else {
+                crate::expr::source::ObjectKind::User
+            };
+            attribute.sub_attributes = crate::model::profile::rfc7643_parts(kind, &name.value);
+        }
         attribute.referenced_object = fields.get("referenced_object").and_then(|n| {
             self.choice(
                 n,

@@ -11,6 +11,7 @@ use crate::model::Prepared;
 use crate::model::{Apply, AttributeMapping, MappingKind, Scope};
 use crate::output::value_text;
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 mod equivalence;
@@ -48,8 +49,8 @@ impl Risk {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Effect {
     /// Stable kebab-case id (`rematch`, `whole-tenant`, `stale-value`, `enable-disable`,
-    /// `type-change`, `create-only`, `deprovision`, `full-cycle`, `update-all`, `new-values`,
-    /// `default-on-create`, `mapping-disabled`, `equivalent`).
+    /// `type-change`, `create-only`, `deprovision`, `mass-create`, `full-cycle`, `update-all`,
+    /// `new-values`, `default-on-create`, `mapping-disabled`, `equivalent`).
     pub id: &'static str,
     /// How risky it is.
     pub risk: Risk,
@@ -346,22 +347,82 @@ fn attribute_lists(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &m
     }
 }
 
+/// A scoping filter as sets of clause texts: OR between the sets, AND inside one. Empty: no
+/// filter (every object in scope).
+fn scoping_groups(p: &Prepared, kind: ObjectKind) -> Vec<BTreeSet<String>> {
+    p.file
+        .object(kind)
+        .scoping
+        .iter()
+        .map(|group| group.iter().map(clause_text).collect())
+        .collect()
+}
+
+fn clause_text(c: &crate::model::Clause) -> String {
+    let mut s = format!("{} {}", c.attribute.value, c.operator.value);
+    if let Some(v) = &c.value {
+        let _ = write!(s, " \"{}\"", v.value);
+    }
+    s
+}
+
+/// Whether filter `a` admits at least every object `b` admits, judged by the clauses: each
+/// clause group of `b` holds at least the clauses of a group of `a` (no filter admits all).
+fn admits_all_of(a: &[BTreeSet<String>], b: &[BTreeSet<String>]) -> bool {
+    a.is_empty()
+        || (!b.is_empty()
+            && b.iter()
+                .all(|group| a.iter().any(|wider| wider.is_subset(group))))
+}
+
+/// What a change of scoping filter does, per direction: a wider scope brings objects in (they
+/// are created in the app), a narrower one takes them out (they are disabled or deleted).
+fn scoping_effects(
+    old: &[BTreeSet<String>],
+    new: &[BTreeSet<String>],
+    kind: ObjectKind,
+) -> Vec<Effect> {
+    let plural = kind.plural();
+    let widens = !admits_all_of(old, new);
+    let narrows = !admits_all_of(new, old);
+    let mut effects = Vec::new();
+    if widens {
+        let what = if new.is_empty() {
+            format!(
+                "the scoping filter is removed: every {} of the app's scope comes in",
+                kind.as_str()
+            )
+        } else {
+            "the new scoping filter admits objects the old one left out".to_owned()
+        };
+        effects.push(effect(
+            "mass-create",
+            Risk::High,
+            format!("{what}; {plural} that come in are created in the app (possibly many at once)"),
+        ));
+    }
+    if narrows {
+        let what = if old.is_empty() {
+            "a scoping filter is added".to_owned()
+        } else {
+            "the new scoping filter leaves out objects the old one admitted".to_owned()
+        };
+        effects.push(effect(
+            "deprovision",
+            Risk::High,
+            format!("{what}; {plural} that fall out of scope are deprovisioned (disabled or deleted in the app)"),
+        ));
+    }
+    effects
+}
+
 fn scoping_text(p: &Prepared, kind: ObjectKind) -> String {
     p.file
         .object(kind)
         .scoping
         .iter()
         .map(|group| {
-            let clauses: Vec<String> = group
-                .iter()
-                .map(|c| {
-                    let mut s = format!("{} {}", c.attribute.value, c.operator.value);
-                    if let Some(v) = &c.value {
-                        let _ = write!(s, " \"{}\"", v.value);
-                    }
-                    s
-                })
-                .collect();
+            let clauses: Vec<String> = group.iter().map(clause_text).collect();
             format!("({})", clauses.join(" AND "))
         })
         .collect::<Vec<_>>()
@@ -441,14 +502,7 @@ fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mu
             subject: "scoping".to_owned(),
             before: Some(old_scoping).filter(|s| !s.is_empty()),
             after: Some(new_scoping).filter(|s| !s.is_empty()),
-            effects: vec![effect(
-                "deprovision",
-                Risk::High,
-                format!(
-                    "{} that fall out of the new scoping filter are deprovisioned; those that come in are provisioned",
-                    kind.plural()
-                ),
-            )],
+            effects: scoping_effects(&scoping_groups(old, kind), &scoping_groups(new, kind), kind),
         });
     }
     let first = |list: &'_ [AttributeMapping], target: &str| {
