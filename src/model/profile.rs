@@ -656,7 +656,11 @@ fn has_profile_extension(reference: &str) -> bool {
     Path::new(reference)
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| ["yaml", "yml", "json"].iter().any(|x| e.eq_ignore_ascii_case(x)))
+        .is_some_and(|e| {
+            ["yaml", "yml", "json"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
 }
 
 /// A path named as a profile that is not one (by its extension or its text): refused without
@@ -879,7 +883,10 @@ fn resolve(
         let path: PathBuf =
             base_dir.map_or_else(|| PathBuf::from(reference), |d| d.join(reference));
         if !has_profile_extension(reference) {
-            return Err(not_a_profile(reference, "its name does not end in `.yaml`, `.yml` or `.json`"));
+            return Err(not_a_profile(
+                reference,
+                "its name does not end in `.yaml`, `.yml` or `.json`",
+            ));
         }
         let text = read(&path).map_err(|e| ProfileError {
             message: format!("cannot read target profile `{reference}`: {e}"),
@@ -887,7 +894,10 @@ fn resolve(
             frame: None,
         })?;
         if !looks_like_profile(&text) {
-            return Err(not_a_profile(reference, "it has no `entramap-target` key at the top"));
+            return Err(not_a_profile(
+                reference,
+                "it has no `entramap-target` key at the top",
+            ));
         }
         (
             parse_file(&text, reference)?,
