@@ -2,7 +2,6 @@
 
 use super::{EXIT_FINDINGS, EXIT_OK};
 use entramap::lsp::{serve, Error, Options};
-use lsp_server::Connection;
 
 /// Arguments of `entramap lsp`.
 #[derive(Debug, clap::Args)]
@@ -27,17 +26,19 @@ pub fn run(args: LspArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) => {
             // The protocol asks for status 1 when the session did not end with `shutdown`.
-            eprintln!("entramap lsp: {e}");
+            eprintln!("entramap lsp: {}", e.to_string().escape_debug());
             EXIT_FINDINGS
         }
     }
 }
 
-/// Serves the protocol on stdin and stdout until the client says `exit`.
+/// Serves the protocol on stdin and stdout until the client says `exit` (or the input cannot
+/// be read further: that error is the session's).
 fn run_stdio(options: Options) -> Result<(), Error> {
-    let (connection, io_threads) = Connection::stdio();
-    serve(&connection, options)?;
+    let input = std::io::BufReader::new(std::io::stdin());
+    let (connection, transport) = entramap::lsp::transport::connect(input, std::io::stdout());
+    let served = serve(&connection, options);
     drop(connection);
-    io_threads.join()?;
-    Ok(())
+    transport.join()?;
+    served
 }

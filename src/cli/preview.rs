@@ -7,6 +7,7 @@ use super::{
     EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
 use entramap::base::fs::AtomicFile;
+use entramap::base::text::escape_controls;
 use entramap::expr::source::ObjectKind;
 use entramap::preview::members::MemberIndex;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
@@ -223,19 +224,17 @@ impl Sink for CliSink {
         }
         match self.format {
             ResultFormat::Human => {
-                write!(
-                    self.report,
-                    "{}:{}: {}: ",
-                    self.export, problem.line, problem.rule
-                )?;
+                // Values from the export (names, messages quoting them) are escaped: a line
+                // break would start a CI workflow command, an escape sequence reach the terminal.
+                let mut line = format!("{}:{}: {}: ", self.export, problem.line, problem.rule);
                 if let Some(name) = &problem.user {
-                    write!(self.report, "{} {name}: ", self.noun)?;
+                    line.push_str(&format!("{} {name}: ", self.noun));
                 }
-                write!(self.report, "{}", problem.message)?;
-                match &problem.target {
-                    Some(target) => writeln!(self.report, " ({target})"),
-                    None => writeln!(self.report),
+                line.push_str(&problem.message);
+                if let Some(target) = &problem.target {
+                    line.push_str(&format!(" ({target})"));
                 }
+                writeln!(self.report, "{}", escape_controls(&line))
             }
             ResultFormat::Json => {
                 self.report
@@ -313,7 +312,8 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
         // A root cause explains problems; with none to explain, it is not printed.
         if !caused.is_empty() {
             text.push_str(&format!(
-                "root cause: no user of the export has `{attribute}`, which the mapping reads; it explains {}\n",
+                "root cause: no user of the export has `{}`, which the mapping reads; it explains {}\n",
+                escape_controls(attribute),
                 caused.join(", ")
             ));
         }
@@ -341,12 +341,13 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
                 .target
                 .as_ref()
                 .map_or_else(String::new, |t| format!(" ({t})"));
-            text.push_str(&format!(
-                "  {}{target}: {}; first: {}{more}\n",
+            let line = format!(
+                "  {}{target}: {}; first: {}{more}",
                 group.rule,
                 group.count,
                 group.users.join(", ")
-            ));
+            );
+            text.push_str(&format!("{}\n", escape_controls(&line)));
         }
     }
     if quiet() {

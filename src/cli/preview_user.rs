@@ -63,7 +63,11 @@ pub(super) fn run(
     let one = match found {
         Ok(Some(one)) => one,
         Ok(None) => {
-            eprintln!("entramap: {}: no user has {key}", export.display());
+            eprintln!(
+                "entramap: {}: no user has {}",
+                export.display(),
+                entramap::base::text::escape_controls(&key.to_string())
+            );
             return EXIT_USAGE;
         }
         Err(e) => {
@@ -102,6 +106,12 @@ pub(super) fn run(
     } else {
         EXIT_OK
     }
+}
+
+/// A value from the export (or a message quoting one) for a terminal or a CI log: control
+/// characters escaped, so that a line break cannot start a workflow command.
+fn esc(value: &dyn std::fmt::Display) -> String {
+    entramap::base::text::escape_controls(&value.to_string()).into_owned()
 }
 
 fn outcome(result: &Result<Outcome, EvalError>) -> String {
@@ -195,10 +205,15 @@ fn render(
     let name = one
         .identity()
         .unwrap_or_else(|| "(no UPN or objectId)".to_owned());
-    let mut out = format!("user {name}, {}:{}\n", export.display(), one.line);
+    let mut out = format!(
+        "user {}, {}:{}\n",
+        esc(&name),
+        esc(&export.display()),
+        one.line
+    );
     out.push_str(&match &explanation.verdict {
-        Verdict::InScope(why) => format!("scope: in scope ({why})\n"),
-        Verdict::OutOfScope(why) => format!("scope: out of scope ({why})\n"),
+        Verdict::InScope(why) => format!("scope: in scope ({})\n", esc(why)),
+        Verdict::OutOfScope(why) => format!("scope: out of scope ({})\n", esc(why)),
     });
     let read = user::plan_attributes(plan);
     for derived in one
@@ -208,7 +223,9 @@ fn render(
     {
         out.push_str(&format!(
             "derived: [{}] = {} (from {})\n",
-            derived.attribute, derived.value, derived.from
+            derived.attribute,
+            esc(&derived.value),
+            esc(&derived.from)
         ));
     }
     out.push_str("\nmappings:\n");
@@ -218,16 +235,17 @@ fn render(
         if !m.trace.is_empty() {
             out.push_str(&one.trace_text(&m.text, &m.trace, "    "));
         }
-        let value = outcome(&m.outcome);
+        let value = esc(&outcome(&m.outcome));
         let falls_back = match &m.outcome {
             Ok(Outcome::Flows { value, .. }) => m.kind == "source" && value.is_null(),
             Ok(Outcome::NotFlowing { .. }) => true,
             Err(_) => false,
         };
         match &m.default {
-            Some(default) if falls_back => {
-                out.push_str(&format!("    = {value}; the default {default} is sent\n"))
-            }
+            Some(default) if falls_back => out.push_str(&format!(
+                "    = {value}; the default {} is sent\n",
+                esc(default)
+            )),
             _ => out.push_str(&format!("    = {value}\n")),
         }
     }
@@ -249,9 +267,9 @@ fn render(
         out.push_str("  none\n");
     }
     for p in &found.problems {
-        out.push_str(&format!("  {}: {}", p.rule, p.message));
+        out.push_str(&format!("  {}: {}", p.rule, esc(&p.message)));
         match &p.target {
-            Some(target) => out.push_str(&format!(" ({target})\n")),
+            Some(target) => out.push_str(&format!(" ({})\n", esc(target))),
             None => out.push('\n'),
         }
     }

@@ -11,6 +11,7 @@ use crate::model::load::node::{read_json, Node, NodeKind};
 use crate::model::{load_str, Allow, AttributeMapping, FileFormat, MappingFile};
 use crate::Span;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// What the inserted `reason:` says until the author writes theirs.
@@ -25,22 +26,29 @@ const NOT_SUPPRESSIBLE: &[RuleId] = &[
     RuleId::UnusedAllow,
 ];
 
-/// The quick fixes and suppressions for the findings that touch `range`.
+/// The quick fixes and suppressions for the findings that touch `range`: linear in the
+/// document and its findings (the document is read once, not once a finding). `cancelled` is
+/// asked between findings; when it says yes the work stops and `None` is returned.
 pub fn code_actions(
     document: &Document,
     range: Range,
     overlay: Overlay<'_>,
-) -> Vec<CodeActionOrCommand> {
+    cancelled: &mut dyn FnMut() -> bool,
+) -> Option<Vec<CodeActionOrCommand>> {
     let wanted = document.span(range);
     let found = findings(document, overlay);
     let file = (document.kind() == DocKind::Mapping)
         .then(|| load_str(&document.name(), &document.text).file)
         .flatten();
+    let suppressions = file.as_ref().map(|f| Suppressions::new(&document.text, f));
     let mut actions = Vec::new();
     let touching = found
         .iter()
         .filter(|d| d.span.start <= wanted.end && wanted.start <= d.span.end);
-    for d in touching {
+    for (i, d) in touching.enumerate() {
+        if i % 64 == 0 && cancelled() {
+            return None;
+        }
         if let Some(fix) = &d.fix {
             actions.push(action(
                 document,
@@ -50,10 +58,7 @@ pub fn code_actions(
                 true,
             ));
         }
-        if let Some(edit) = file
-            .as_ref()
-            .and_then(|f| suppression(&document.text, f, d))
-        {
+        if let Some(edit) = suppressions.as_ref().and_then(|s| s.edit(d)) {
             let scope = if d.path.is_some() {
                 "this mapping"
             } else {
@@ -68,7 +73,7 @@ pub fn code_actions(
             ));
         }
     }
-    actions
+    Some(actions)
 }
 
 fn action(
@@ -95,67 +100,96 @@ fn action(
     })
 }
 
-/// The `allow` entry that suppresses `d`: on its mapping when it belongs to one, else
-/// file-wide. In YAML it is inserted in block style (nothing when the `allow` list or the
-/// mapping is written in flow style); in JSON as a last member or list item, on its own line
-/// when the neighbours are on theirs.
-pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Span, String)> {
-    if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::CONFIGURATION_RULES.contains(&d.rule) {
-        return None;
+/// What a suppression edit needs of a mapping file, read once for all its findings: the file,
+/// whether it has a top-level `allow:` line (YAML), and the JSON tree with each mapping's
+/// object by the place of its `target` value.
+pub struct Suppressions<'a> {
+    text: &'a str,
+    file: &'a MappingFile,
+    top_level_allow: bool,
+    json: Option<Node>,
+    json_slots: RefCell<HashMap<Option<String>, Option<JsonSlot>>>,
+}
+
+impl<'a> Suppressions<'a> {
+    /// Reads `text`, the text `file` was loaded from.
+    pub fn new(text: &'a str, file: &'a MappingFile) -> Self {
+        let json = (file.format == FileFormat::Json)
+            .then(|| read_json(text).ok())
+            .flatten();
+        Suppressions {
+            text,
+            file,
+            top_level_allow: top_level_key(text, "allow"),
+            json,
+            json_slots: RefCell::new(HashMap::new()),
+        }
     }
-    if file.format == FileFormat::Json {
-        return json_suppression(text, file, d);
-    }
-    let entry = |indent: usize| {
-        let pad = " ".repeat(indent);
-        format!(
-            "{pad}- rule: {}\n{pad}  reason: \"{REASON_PLACEHOLDER}\"",
-            d.rule
-        )
-    };
-    let Some(path) = &d.path else {
-        return match file.allow.last() {
-            Some(last) => after_entry(text, last, &entry),
-            None if top_level_key(text, "allow") => None,
-            None => {
-                let newline = if text.is_empty() || text.ends_with('\n') {
-                    ""
-                } else {
-                    "\n"
-                };
-                Some((
-                    Span::new(text.len(), text.len()),
-                    format!("{newline}allow:\n{}\n", entry(2)),
-                ))
-            }
+
+    /// The `allow` entry that suppresses `d`: on its mapping when it belongs to one, else
+    /// file-wide. In YAML it is inserted in block style (nothing when the `allow` list or the
+    /// mapping is written in flow style); in JSON as a last member or list item, on its own
+    /// line when the neighbours are on theirs.
+    pub fn edit(&self, d: &Diagnostic) -> Option<(Span, String)> {
+        let (text, file) = (self.text, self.file);
+        if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::CONFIGURATION_RULES.contains(&d.rule)
+        {
+            return None;
+        }
+        if file.format == FileFormat::Json {
+            return json_suppression(text, file, self.json.as_ref()?, &self.json_slots, d);
+        }
+        let entry = |indent: usize| {
+            let pad = " ".repeat(indent);
+            format!(
+                "{pad}- rule: {}\n{pad}  reason: \"{REASON_PLACEHOLDER}\"",
+                d.rule
+            )
         };
-    };
-    let mapping = mapping_at(file, path)?;
-    if let Some(last) = mapping.allow.last() {
-        return after_entry(text, last, &entry);
+        let Some(path) = &d.path else {
+            return match file.allow.last() {
+                Some(last) => after_entry(text, last, &entry),
+                None if self.top_level_allow => None,
+                None => {
+                    let newline = if text.is_empty() || text.ends_with('\n') {
+                        ""
+                    } else {
+                        "\n"
+                    };
+                    Some((
+                        Span::new(text.len(), text.len()),
+                        format!("{newline}allow:\n{}\n", entry(2)),
+                    ))
+                }
+            };
+        };
+        let mapping = mapping_at(file, path)?;
+        if let Some(last) = mapping.allow.last() {
+            return after_entry(text, last, &entry);
+        }
+        // Under the `target:` line: `allow:` at the column of `target`.
+        let target = mapping.target.span;
+        let line_start = text[..target.start].rfind('\n').map_or(0, |i| i + 1);
+        let head = &text[line_start..target.start];
+        let key_column = head.find("target")?;
+        let before_key = head[..key_column].trim();
+        let after_key = head[key_column + "target".len()..].trim();
+        if !(before_key.is_empty() || before_key == "-") || after_key != ":" {
+            return None;
+        }
+        let line_end = line_end(text, target.end);
+        if text[target.end..line_end]
+            .trim_start()
+            .starts_with(['}', ','])
+        {
+            return None;
+        }
+        let pad = " ".repeat(key_column);
+        Some((
+            Span::new(line_end, line_end),
+            format!("\n{pad}allow:\n{}", entry(key_column + 2)),
+        ))
     }
-    // Under the `target:` line: `allow:` at the column of `target`.
-    let target = mapping.target.span;
-    let line_start = text[..target.start].rfind('\n').map_or(0, |i| i + 1);
-    let head = &text[line_start..target.start];
-    let key_column = head.find("target")?;
-    let before_key = head[..key_column].trim();
-    let after_key = head[key_column + "target".len()..].trim();
-    if !(before_key.is_empty() || before_key == "-") || after_key != ":" {
-        return None;
-    }
-    let line_end = line_end(text, target.end);
-    if text[target.end..line_end]
-        .trim_start()
-        .starts_with(['}', ','])
-    {
-        return None;
-    }
-    let pad = " ".repeat(key_column);
-    Some((
-        Span::new(line_end, line_end),
-        format!("\n{pad}allow:\n{}", entry(key_column + 2)),
-    ))
 }
 
 /// The attribute mapping a finding's path (`users[3]`) names.
@@ -167,23 +201,44 @@ fn mapping_at<'a>(file: &'a MappingFile, path: &str) -> Option<&'a AttributeMapp
     file.object(kind).mappings.get(index.parse::<usize>().ok()?)
 }
 
-/// [`suppression`] in a JSON file: a last item of the object's `allow` list, else a last
-/// member `"allow": [...]` of the mapping's object (or of the file's).
-fn json_suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Span, String)> {
-    let root = read_json(text).ok()?;
+/// Where a JSON suppression goes for one object: the insertion point, the text before the
+/// entry (a comma and the neighbours' spacing), and whether the entry needs a new `"allow"`
+/// member around it.
+type JsonSlot = (Span, String, bool);
+
+/// The `allow` entry for `d` in a JSON file: a last item of the object's `allow` list, else a
+/// last member `"allow": [...]` of the mapping's object (or of the file's). The place is found
+/// once per object (`slots`), so that many findings of one object cost one look.
+fn json_suppression(
+    text: &str,
+    file: &MappingFile,
+    root: &Node,
+    slots: &RefCell<HashMap<Option<String>, Option<JsonSlot>>>,
+    d: &Diagnostic,
+) -> Option<(Span, String)> {
     let entry = format!(
         "{{\"rule\": {}, \"reason\": {}}}",
         serde_json::Value::from(d.rule.as_str()),
         serde_json::Value::from(REASON_PLACEHOLDER),
     );
-    let object = match &d.path {
-        None => &root,
-        Some(path) => {
-            let target = mapping_at(file, path)?.target.span;
-            json_mappings(&root)
-                .into_iter()
-                .find(|m| json_member(m, "target").is_some_and(|value| value.span == target))?
-        }
+    let slot = slots
+        .borrow_mut()
+        .entry(d.path.clone())
+        .or_insert_with(|| json_slot(text, file, root, d.path.as_deref()))
+        .clone();
+    let (span, before, member) = slot?;
+    Some(if member {
+        (span, format!("{before}\"allow\": [{entry}]"))
+    } else {
+        (span, format!("{before}{entry}"))
+    })
+}
+
+/// Where the suppressions of the object at `path` (the file's when `None`) go.
+fn json_slot(text: &str, file: &MappingFile, root: &Node, path: Option<&str>) -> Option<JsonSlot> {
+    let object = match path {
+        None => root,
+        Some(path) => json_mapping(root, path, mapping_at(file, path)?.target.span)?,
     };
     let NodeKind::Map(members) = &object.kind else {
         return None;
@@ -192,34 +247,36 @@ fn json_suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(S
         let NodeKind::Seq(items) = &allow.kind else {
             return None;
         };
-        return Some(json_append(text, allow, items.last(), entry));
+        let (span, before) = json_append(text, allow, items.last(), String::new());
+        return Some((span, before, false));
     }
-    let member = format!("\"allow\": [{entry}]");
     let last = members.last().map(|(key, value)| (key.span.start, value));
     Some(match last {
-        None => json_append(text, object, None, member),
+        None => {
+            let (span, before) = json_append(text, object, None, String::new());
+            (span, before, true)
+        }
         Some((key_start, value)) => {
             let end = json_end(text, value);
             let pad = json_pad(text, key_start);
-            (Span::new(end, end), format!(",{pad}{member}"))
+            (Span::new(end, end), format!(",{pad}"), true)
         }
     })
 }
 
-/// The object mappings' items of a JSON file (`users` and `groups`, as a list or under
-/// `mappings`).
-fn json_mappings(root: &Node) -> Vec<&Node> {
-    let mut found = Vec::new();
-    for kind in crate::expr::source::ObjectKind::ALL {
-        let Some(value) = json_member(root, kind.plural()) else {
-            continue;
-        };
-        let list = json_member(value, "mappings").unwrap_or(value);
-        if let NodeKind::Seq(items) = &list.kind {
-            found.extend(items);
-        }
-    }
-    found
+/// The object of the mapping a finding's path (`users[3]`) names in a JSON file (`users` and
+/// `groups`, as a list or under `mappings`), if its `target` value is at `target`: found by
+/// index, without walking the other mappings.
+fn json_mapping<'a>(root: &'a Node, path: &str, target: Span) -> Option<&'a Node> {
+    let (object, index) = path.strip_suffix(']')?.split_once('[')?;
+    let value = json_member(root, object)?;
+    let list = json_member(value, "mappings").unwrap_or(value);
+    let NodeKind::Seq(items) = &list.kind else {
+        return None;
+    };
+    items
+        .get(index.parse::<usize>().ok()?)
+        .filter(|m| json_member(m, "target").is_some_and(|value| value.span == target))
 }
 
 /// The value of `key` in a JSON object.
@@ -348,7 +405,7 @@ mod tests {
             .iter()
             .find(|d| d.rule == rule_of)
             .unwrap_or_else(|| panic!("{rule_of} in {:?}", report.report.diagnostics));
-        let (span, insert) = suppression(text, &file, d).expect("an edit");
+        let (span, insert) = Suppressions::new(text, &file).edit(d).expect("an edit");
         let mut out = text.to_owned();
         out.replace_range(span.start..span.end, &insert);
         if name.ends_with(".json") {

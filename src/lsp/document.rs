@@ -46,16 +46,35 @@ impl Document {
     }
 
     /// Applies the client's changes in order (whole-text or ranged).
+    ///
+    /// The line index is rebuilt once at the end, not once a change: the text before the
+    /// earliest edit so far is as indexed, so a change that ends before it (edits sent from the
+    /// bottom of the document up, as editors send multi-cursor edits) is placed with the index
+    /// as it is; only one that reaches past it rebuilds the index first.
     pub fn apply(&mut self, version: i32, changes: &[TextDocumentContentChangeEvent]) {
+        let encoding = self.index.encoding();
+        // The text before this offset is the text the index was built from.
+        let mut unchanged_before = usize::MAX;
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let span = self.span(range);
+                    let mut span = self.span(range);
+                    if span.end >= unchanged_before {
+                        self.index = LineIndex::new(&self.text, encoding);
+                        span = self.span(range);
+                        unchanged_before = usize::MAX;
+                    }
                     self.text.replace_range(span.start..span.end, &change.text);
+                    unchanged_before = unchanged_before.min(span.start);
                 }
-                None => self.text.clone_from(&change.text),
+                None => {
+                    self.text.clone_from(&change.text);
+                    unchanged_before = 0;
+                }
             }
-            self.index = LineIndex::new(&self.text, self.index.encoding());
+        }
+        if unchanged_before != usize::MAX {
+            self.index = LineIndex::new(&self.text, encoding);
         }
         self.version = version;
     }
@@ -175,6 +194,33 @@ mod tests {
         assert_eq!(d.text, "ab\nü😀d\n");
         assert_eq!(d.version, 2);
         assert_eq!(d.offset(Position::new(1, 3)), "ab\nü😀".len());
+    }
+
+    /// Many ranged edits in one change, top down (each after the previous one) and bottom up
+    /// (each before it), land where editing the text one edit at a time puts them.
+    #[test]
+    fn many_ranged_edits_land_as_one_at_a_time() {
+        let text: String = (0..200).map(|i| format!("line ü{i}\r\n")).collect();
+        let change = |line: u32, text: &str| TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(line, 5), Position::new(line, 6))),
+            range_length: None,
+            text: text.to_owned(),
+        };
+        for lines in [
+            (0..200).collect::<Vec<u32>>(),
+            (0..200).rev().collect(),
+            (0..200).map(|i| (i * 7) % 200).collect(),
+        ] {
+            let changes: Vec<_> = lines.iter().map(|&l| change(l, "😀\n")).collect();
+            let mut batched = doc("a.entramap.yaml", &text);
+            batched.apply(2, &changes);
+            let mut single = doc("a.entramap.yaml", &text);
+            for c in &changes {
+                single.apply(2, std::slice::from_ref(c));
+            }
+            assert_eq!(batched.text, single.text);
+            assert_eq!(batched.index, LineIndex::new(&single.text, Encoding::Utf16));
+        }
     }
 
     #[test]

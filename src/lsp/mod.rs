@@ -21,6 +21,7 @@ mod document;
 mod hover;
 pub mod position;
 mod symbols;
+pub mod transport;
 
 use document::{DocKind, Document};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -39,7 +40,7 @@ use lsp_types::{
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
 };
 use position::Encoding;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -132,6 +133,8 @@ struct Server {
     /// Whether the last change came in a burst, and so waits for the debounce window.
     debounce: Debounce,
     shutdown: bool,
+    /// Messages read while a long request looked for its cancellation, handled next.
+    pending: VecDeque<Message>,
 }
 
 /// Tells an isolated change, checked at once, from one in a burst, checked after the window.
@@ -173,6 +176,20 @@ impl Debounce {
     }
 }
 
+/// Whether `message` is a `$/cancelRequest` for the request `id`.
+fn is_cancel_of(message: &Message, id: &lsp_server::RequestId) -> bool {
+    let Message::Notification(n) = message else {
+        return false;
+    };
+    n.method == lsp_types::notification::Cancel::METHOD
+        && serde_json::from_value::<lsp_types::CancelParams>(n.params.clone()).is_ok_and(
+            |p| match p.id {
+                lsp_types::NumberOrString::Number(n) => *id == lsp_server::RequestId::from(n),
+                lsp_types::NumberOrString::String(s) => *id == lsp_server::RequestId::from(s),
+            },
+        )
+}
+
 /// The longest a burst delays its check, in debounce windows.
 const MAX_WINDOWS: u32 = 5;
 
@@ -191,11 +208,16 @@ impl Server {
             dirty: BTreeSet::new(),
             debounce: Debounce::new(debounce),
             shutdown: false,
+            pending: VecDeque::new(),
         }
     }
 
     fn main_loop(&mut self, connection: &Connection) -> Result<(), Error> {
-        while let Ok(message) = connection.receiver.recv() {
+        while let Some(message) = self
+            .pending
+            .pop_front()
+            .or_else(|| connection.receiver.recv().ok())
+        {
             if let Flow::Exit = self.handle(connection, message) {
                 return self.exit();
             }
@@ -204,7 +226,8 @@ impl Server {
             let due = Instant::now();
             loop {
                 let wait = self.debounce.wait(due, Instant::now());
-                let next = match connection.receiver.try_recv() {
+                let queued = self.pending.pop_front().map(Ok);
+                let next = match queued.unwrap_or_else(|| connection.receiver.try_recv()) {
                     Ok(message) => Some(message),
                     Err(_) if !self.dirty.is_empty() && !wait.is_zero() => {
                         connection.receiver.recv_timeout(wait).ok()
@@ -253,7 +276,7 @@ impl Server {
                     send(connection, Response::new_ok(id, ()));
                     return Flow::Continue;
                 }
-                let response = guarded(connection, &method, || self.request(request))
+                let response = guarded(connection, &method, || self.request(connection, request))
                     .unwrap_or_else(|what| {
                         Response::new_err(
                             id,
@@ -276,7 +299,7 @@ impl Server {
         }
     }
 
-    fn request(&mut self, request: Request) -> Response {
+    fn request(&mut self, connection: &Connection, request: Request) -> Response {
         let id = request.id.clone();
         match request.method.as_str() {
             HoverRequest::METHOD => self.answer::<HoverRequest>(request, |s, p| {
@@ -296,11 +319,7 @@ impl Server {
                     ))
                 })
             }),
-            CodeActionRequest::METHOD => self.answer::<CodeActionRequest>(request, |s, p| {
-                s.documents
-                    .get(&p.text_document.uri)
-                    .map(|d| actions::code_actions(d, p.range, s.overlay()))
-            }),
+            CodeActionRequest::METHOD => self.code_actions(connection, request),
             Formatting::METHOD => self.answer::<Formatting>(request, |s, p| {
                 s.documents
                     .get(&p.text_document.uri)
@@ -326,6 +345,47 @@ impl Server {
                 format!("entramap does not handle `{method}`"),
             ),
         }
+    }
+
+    /// Code actions, which on a large document with many findings take a while: between
+    /// findings the messages that arrived are read, and a `$/cancelRequest` for this request
+    /// stops the work (the other messages are handled next, in order).
+    fn code_actions(&mut self, connection: &Connection, request: Request) -> Response {
+        let id = request.id.clone();
+        let mut arrived = Vec::new();
+        let mut cancelled = false;
+        let mut is_cancelled = || {
+            while let Ok(message) = connection.receiver.try_recv() {
+                cancelled |= is_cancel_of(&message, &id);
+                arrived.push(message);
+            }
+            cancelled
+        };
+        let response = match serde_json::from_value::<lsp_types::CodeActionParams>(request.params) {
+            Ok(p) => match self.documents.get(&p.text_document.uri) {
+                Some(d) => {
+                    match actions::code_actions(d, p.range, self.overlay(), &mut is_cancelled) {
+                        Some(actions) => Response::new_ok(id.clone(), Some(actions)),
+                        None => Response::new_err(
+                            id.clone(),
+                            ErrorCode::RequestCanceled as i32,
+                            "cancelled".to_owned(),
+                        ),
+                    }
+                }
+                None => Response::new_ok(id.clone(), ()),
+            },
+            Err(e) => Response::new_err(
+                id.clone(),
+                ErrorCode::InvalidParams as i32,
+                format!(
+                    "invalid parameters for `{}`: {e}",
+                    CodeActionRequest::METHOD
+                ),
+            ),
+        };
+        self.pending.extend(arrived);
+        response
     }
 
     /// Decodes a request's parameters, runs `f` and encodes its result.

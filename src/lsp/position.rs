@@ -51,21 +51,58 @@ impl Encoding {
     }
 }
 
-/// The line starts of one text, for converting between byte offsets and positions.
+/// The line starts of one text, for converting between byte offsets and positions, and the
+/// characters that count fewer code units than bytes: both conversions cost a binary search,
+/// not a walk along the line, so a long one-line JSON document is as cheap as a short one.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// Every non-ASCII character, in order, when the encoding is not UTF-8.
+    wide: Vec<Wide>,
     encoding: Encoding,
 }
 
+/// A character of more than one byte, and what the ones before it save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Wide {
+    /// Its byte offset.
+    at: usize,
+    /// Bytes minus code units of the wide characters before it.
+    before: usize,
+    /// Its length in bytes.
+    len: u8,
+    /// Its length in code units.
+    units: u8,
+}
+
 impl LineIndex {
-    /// The index of `text` for positions in `encoding`.
+    /// Indexes `text`, for positions in `encoding`.
     pub fn new(text: &str, encoding: Encoding) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line_starts.push(i + 1);
+            }
+        }
+        let mut wide = Vec::new();
+        if encoding != Encoding::Utf8 && !text.is_ascii() {
+            let mut before = 0;
+            for (at, c) in text.char_indices().filter(|(_, c)| !c.is_ascii()) {
+                let (len, units) = (c.len_utf8(), encoding.units(c));
+                wide.push(Wide {
+                    at,
+                    before,
+                    len: len as u8,
+                    units: units as u8,
+                });
+                before += len - units;
+            }
+        }
         LineIndex {
             line_starts,
+            wide,
             encoding,
         }
     }
@@ -73,6 +110,20 @@ impl LineIndex {
     /// The encoding positions are counted in.
     pub fn encoding(&self) -> Encoding {
         self.encoding
+    }
+
+    /// Bytes minus code units of every character that starts before `offset`.
+    fn saved_before(&self, offset: usize) -> usize {
+        let j = self.wide.partition_point(|w| w.at < offset);
+        j.checked_sub(1).map_or(0, |j| {
+            let w = self.wide[j];
+            w.before + usize::from(w.len) - usize::from(w.units)
+        })
+    }
+
+    /// The code units from `start` to `offset` (both character boundaries, on one line).
+    fn units_between(&self, start: usize, offset: usize) -> usize {
+        (offset - start) - (self.saved_before(offset) - self.saved_before(start))
     }
 
     /// The position of a byte offset of `text` (clamped to the text and to a char boundary).
@@ -83,11 +134,7 @@ impl LineIndex {
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let character: usize = match self.encoding {
-            Encoding::Utf8 => offset - start,
-            encoding => text[start..offset].chars().map(|c| encoding.units(c)).sum(),
-        };
-        Position::new(to_u32(line), to_u32(character))
+        Position::new(to_u32(line), to_u32(self.units_between(start, offset)))
     }
 
     /// The range of a byte span of `text`.
@@ -106,22 +153,34 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(line) else {
             return text.len();
         };
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(text.len(), |&next| next - 1);
-        let line_text = &text[start..end];
-        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
-        let wanted = position.character as usize;
-        let mut units = 0;
-        for (i, c) in line_text.char_indices() {
-            let next = units + self.encoding.units(c);
-            if next > wanted {
-                return start + i;
+        let end = match self.line_starts.get(line + 1) {
+            None => text.len(),
+            Some(&next) if next >= start + 2 && text.as_bytes()[next - 2..next] == *b"\r\n" => {
+                next - 2
             }
-            units = next;
+            Some(&next) => next - 1,
+        };
+        let wanted = position.character as usize;
+        let first = self.wide.partition_point(|w| w.at < start);
+        let count = self.wide[first..].partition_point(|w| w.at < end);
+        let on_line = &self.wide[first..first + count];
+        let k = on_line.partition_point(|w| self.units_between(start, w.at) <= wanted);
+        let mut offset = match k.checked_sub(1).map(|j| on_line[j]) {
+            None => start.saturating_add(wanted).min(end),
+            Some(w) => {
+                let units = self.units_between(start, w.at);
+                if wanted < units + usize::from(w.units) {
+                    return w.at;
+                }
+                (w.at + usize::from(w.len))
+                    .saturating_add(wanted - units - usize::from(w.units))
+                    .min(end)
+            }
+        };
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
         }
-        start + line_text.len()
+        offset
     }
 
     /// The byte span of a range in `text`.
@@ -170,5 +229,54 @@ mod tests {
             Position::new(0, 0),
             "inside a char"
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "ab\rcd\r\nef\ngh";
+        let index = LineIndex::new(text, Encoding::Utf16);
+        let g = text.find('g').expect("g");
+        assert_eq!(index.position(text, g), Position::new(3, 0));
+        assert_eq!(
+            index.position(text, text.find('d').expect("d")),
+            Position::new(1, 1)
+        );
+        assert_eq!(
+            index.offset(text, Position::new(1, 9)),
+            text.find("\r\n").expect("crlf")
+        );
+        assert_eq!(index.offset(text, Position::new(0, 9)), 2);
+    }
+
+    /// The binary searches agree with walking the line, character by character, at every
+    /// offset and every position of a text mixing widths.
+    #[test]
+    fn searches_agree_with_a_walk_along_the_line() {
+        let text = "aü😀b\r\n😀😀x\rñ\nplain\n\nzz😀";
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let index = LineIndex::new(text, encoding);
+            let mut line = 0;
+            let mut units = 0;
+            for (offset, c) in text.char_indices() {
+                if c == '\n' && text[..offset].ends_with('\r') {
+                    // Between the two characters of a line break: no position of its own.
+                    line += 1;
+                    units = 0;
+                    continue;
+                }
+                assert_eq!(
+                    index.position(text, offset),
+                    Position::new(line, units),
+                    "{encoding:?} at {offset}"
+                );
+                assert_eq!(index.offset(text, Position::new(line, units)), offset);
+                if c == '\n' || (c == '\r' && !text[offset..].starts_with("\r\n")) {
+                    line += 1;
+                    units = 0;
+                } else {
+                    units += encoding.units(c) as u32;
+                }
+            }
+        }
     }
 }

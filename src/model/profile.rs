@@ -659,6 +659,31 @@ pub fn is_path(reference: &str) -> bool {
     reference.contains(['/', '\\']) || reference.ends_with(".yaml") || reference.ends_with(".yml")
 }
 
+/// Whether a profile path has a profile's extension (`.yaml`, `.yml` or `.json`, any case).
+fn has_profile_extension(reference: &str) -> bool {
+    Path::new(reference)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            ["yaml", "yml", "json"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        })
+}
+
+/// A path named as a profile that is not one (by its extension or its text): refused without
+/// quoting any of its text, which may be anything the process can read (`/proc/self/environ`,
+/// a credentials file) and would reach a CI log.
+fn not_a_profile(reference: &str, why: &str) -> ProfileError {
+    ProfileError {
+        message: format!(
+            "`{reference}` is not a target profile ({why}); a profile is a YAML file that starts with `entramap-target: 1`, and `entramap targets` lists the built-in ones"
+        ),
+        not_found: false,
+        frame: None,
+    }
+}
+
 /// Whether a document's text is a target profile (it has the `entramap-target` key at the top).
 pub fn looks_like_profile(text: &str) -> bool {
     text.lines().any(|l| {
@@ -865,11 +890,23 @@ fn resolve(
     let (file, dir) = if is_path(reference) {
         let path: PathBuf =
             base_dir.map_or_else(|| PathBuf::from(reference), |d| d.join(reference));
+        if !has_profile_extension(reference) {
+            return Err(not_a_profile(
+                reference,
+                "its name does not end in `.yaml`, `.yml` or `.json`",
+            ));
+        }
         let text = read(&path).map_err(|e| ProfileError {
             message: format!("cannot read target profile `{reference}`: {e}"),
             not_found: matches!(e, ReadError::Io(_)),
             frame: None,
         })?;
+        if !looks_like_profile(&text) {
+            return Err(not_a_profile(
+                reference,
+                "it has no `entramap-target` key at the top",
+            ));
+        }
         (
             parse_file(&text, reference)?,
             path.parent().map(Path::to_path_buf),
@@ -1047,7 +1084,7 @@ mod tests {
             .err()
             .unwrap_or_else(|| panic!("loaded /dev/zero"));
         assert!(
-            !error.not_found && error.message.contains("not a regular file"),
+            !error.not_found && error.message.contains("is not a target profile"),
             "{error}"
         );
     }

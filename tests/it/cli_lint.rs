@@ -362,3 +362,38 @@ fn fix_applies_the_certain_fixes_atomically_and_reports_what_remains() {
     let piped = entramap(&["lint", "--fix", "-"], root());
     assert_eq!(piped.status.code(), Some(2), "{}", stderr(&piped));
 }
+
+#[test]
+fn a_target_path_that_is_not_a_profile_is_never_quoted() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let secret = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\nusers: x\n";
+    std::fs::write(dir.path().join("credentials"), secret).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("creds.yaml"), secret).unwrap_or_else(|e| panic!("{e}"));
+    for reference in ["./credentials", "./creds.yaml"] {
+        let mapping = format!(
+            "entramap: 1\napp: T\ntarget: {reference}\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n"
+        );
+        std::fs::write(dir.path().join("a.entramap.yaml"), &mapping)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("b.entramap.yaml"), &mapping)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for args in [
+            &["lint", "a.entramap.yaml"][..],
+            &["lint", "--format", "json", "a.entramap.yaml"],
+            &["table", "a.entramap.yaml"],
+            &["docs", "a.entramap.yaml"],
+            &["export", "a.entramap.yaml"],
+            &["diff", "a.entramap.yaml", "b.entramap.yaml"],
+        ] {
+            let output = crate::common::entramap_in(args, dir.path());
+            let all = format!("{}{}", stdout(&output), stderr(&output));
+            assert_ne!(output.status.code(), Some(0), "{args:?}: {all}");
+            assert!(!all.contains("wJalrX"), "{args:?} quotes the file: {all}");
+            assert!(!all.contains("users: x"), "{args:?} quotes the file: {all}");
+            assert!(
+                all.contains("is not a target profile"),
+                "{args:?} says why: {all}"
+            );
+        }
+    }
+}

@@ -261,3 +261,43 @@ fn a_million_tiny_mistakes_are_counted_not_kept() {
     );
     assert!(human.contains("12001 errors"), "{human}");
 }
+
+#[test]
+fn preview_escapes_export_values_in_its_human_report_and_user_explanation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = r#"{"userPrincipalName":"a\n::error::pwned\u001b]0;x\u0007@contoso.com","displayName":"A\n::warning::x","accountEnabled":true}"#;
+    write(dir.path(), "users.jsonl", &format!("{evil}\n{evil}\n"));
+    let mapping = crate::common::root().join("tests/fixtures/preview/mapping.entramap.yaml");
+    let mapping = mapping.display().to_string();
+    for args in [
+        vec!["preview", &mapping, "--users", "users.jsonl"],
+        vec![
+            "preview",
+            &mapping,
+            "--users",
+            "users.jsonl",
+            "--user",
+            "a\n::error::pwned\u{1b}]0;x\u{7}@contoso.com",
+        ],
+        vec![
+            "preview",
+            &mapping,
+            "--users",
+            "users.jsonl",
+            "--user",
+            "nobody\n::error::x\u{1b}[2J",
+        ],
+    ] {
+        let output = entramap_in(&args, dir.path());
+        let all = format!("{}{}", stdout(&output), crate::common::stderr(&output));
+        assert!(all.contains("pwned") || all.contains("nobody"), "{all}");
+        assert!(
+            !all.contains('\u{1b}') && !all.contains('\u{7}'),
+            "{args:?}: {all:?}"
+        );
+        assert!(
+            !all.lines().any(|l| l.trim_start().starts_with("::")),
+            "{args:?}: {all}"
+        );
+    }
+}

@@ -33,3 +33,4 @@ mod spans;
 mod syntax;
 mod table;
 mod vocabulary;
+mod yaml_aliases;

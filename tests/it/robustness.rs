@@ -25,7 +25,7 @@ fn a_target_naming_a_device_is_a_configuration_error_not_an_endless_read() {
     assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
     assert!(
         stdout(&output).contains("invalid-target-profile")
-            && stdout(&output).contains("not a regular file"),
+            && stdout(&output).contains("is not a target profile"),
         "{}",
         stdout(&output)
     );

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 
 pub(super) fn target_attributes(cx: &CheckContext<'_>, sink: &mut Sink) {
     for object in &cx.objects {
+        // A certain fix never renames a target into one the object already maps.
+        let mapped: std::collections::HashSet<&str> = object
+            .mappings()
+            .map(|(_, m)| m.target.value.as_str())
+            .collect();
         for (at, mapping) in object.mappings() {
             let target = &mapping.target;
             let declared = object
@@ -47,7 +52,7 @@ pub(super) fn target_attributes(cx: &CheckContext<'_>, sink: &mut Sink) {
                 d = d.with_fix(
                     suggestions
                         .certain
-                        .filter(|c| !other_filter_value(&target.value, c))
+                        .filter(|c| !other_filter_value(&target.value, c) && !mapped.contains(c))
                         .and_then(|c| {
                             crate::diagnostics::diagnostic::Fix::replace_word(
                                 target.content_span(),

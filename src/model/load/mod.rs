@@ -303,10 +303,17 @@ impl Builder<'_> {
                     format!("unknown key `{name}` in `{what}`"),
                 )
                 .with_primary_label("not a key of this section");
+                let taken = |c: &str| {
+                    entries
+                        .iter()
+                        .any(|(k, _)| matches!(&k.kind, NodeKind::Str(n) if n == c))
+                };
                 d = d.with_fix(
-                    crate::base::suggest::certain(name, known.iter().copied()).and_then(|c| {
-                        crate::diagnostics::diagnostic::Fix::replace_word(key.span, name, c)
-                    }),
+                    crate::base::suggest::certain(name, known.iter().copied())
+                        .filter(|c| !key.aliased && !taken(c))
+                        .and_then(|c| {
+                            crate::diagnostics::diagnostic::Fix::replace_word(key.span, name, c)
+                        }),
                 );
                 d = match crate::base::suggest::did_you_mean(name, known.iter().copied()) {
                     Some(hint) => d.with_help(hint),

@@ -15,8 +15,14 @@ pub const MAX_DEPTH: usize = 64;
 pub struct Node {
     /// The value.
     pub kind: NodeKind,
-    /// Where it is in the file: the whole scalar (with quotes), or the first byte of a collection.
+    /// Where its text is in the file: the whole scalar (with quotes), or the first byte of a
+    /// collection. For a value read through a YAML alias (`*name`) or merge key (`<<: *name`),
+    /// the anchored text it repeats: an edit there is seen by every alias, and nothing ever
+    /// writes into the alias itself.
     pub span: Span,
+    /// Whether the value was read through a YAML alias or merge key rather than where it is
+    /// written.
+    pub aliased: bool,
 }
 
 /// The kinds of value.
@@ -59,12 +65,21 @@ struct YamlValue(NodeKind);
 struct YamlVisitor;
 
 fn located(spanned: Spanned<YamlValue>) -> Node {
-    let span = spanned.referenced.span();
-    let start = span.byte_offset().unwrap_or(0) as usize;
-    let len = span.byte_len().unwrap_or(0) as usize;
+    let bytes = |span: serde_saphyr::Span| {
+        let start = span.byte_offset().unwrap_or(0) as usize;
+        Span::new(start, start + span.byte_len().unwrap_or(0) as usize)
+    };
+    let referenced = bytes(spanned.referenced.span());
+    let defined = spanned
+        .defined
+        .span()
+        .byte_offset()
+        .map(|_| bytes(spanned.defined.span()))
+        .unwrap_or(referenced);
     Node {
         kind: spanned.value.0,
-        span: Span::new(start, start + len),
+        span: defined,
+        aliased: defined != referenced,
     }
 }
 
@@ -306,6 +321,7 @@ impl JsonReader<'_> {
         Node {
             kind,
             span: Span::new(start, self.pos),
+            aliased: false,
         }
     }
 

@@ -99,6 +99,40 @@ impl Client {
         }
     }
 
+    /// Sends a request and, at once, its `$/cancelRequest`; waits for the response.
+    pub fn request_then_cancel(&mut self, method: &str, params: Value) -> Result<Value, String> {
+        let id = self.next_id + 1;
+        let cancel = Notification::new("$/cancelRequest".to_owned(), json!({"id": id}));
+        let sender = self.connection.sender.clone();
+        let (method, params) = (method.to_owned(), params);
+        self.next_id = id;
+        sender
+            .send(Message::Request(Request::new(
+                RequestId::from(id),
+                method.clone(),
+                params,
+            )))
+            .expect("the server is listening");
+        sender
+            .send(Message::Notification(cancel))
+            .expect("the server is listening");
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.connection.receiver.recv_timeout(left) {
+                Ok(Message::Response(Response {
+                    id: got,
+                    response_result,
+                })) if got == RequestId::from(id) => {
+                    return response_result.map_err(|e| e.message);
+                }
+                Ok(Message::Notification(n)) => self.pending.push(n),
+                Ok(other) => panic!("unexpected message while waiting for {method}: {other:?}"),
+                Err(e) => panic!("no answer to {method}: {e}"),
+            }
+        }
+    }
+
     /// The next notification of `method` (earlier ones of other methods are kept).
     pub fn notification(&mut self, method: &str) -> Notification {
         if let Some(i) = self.pending.iter().position(|n| n.method == method) {

@@ -239,3 +239,69 @@ fn expected_rule_docs(rule: &str) -> String {
         }
     }
 }
+
+/// A JSON mapping file on one line with `n` mappings, each with an unknown key (a finding with
+/// a certain fix and a suppression).
+fn json_with_findings(n: usize) -> String {
+    let mut mappings = vec![
+        r#"{"target": "userName", "source": "userPrincipalName", "matching_precedence": 1}"#
+            .to_owned(),
+    ];
+    mappings.extend((0..n).map(|i| {
+        format!(r#"{{"target": "urn:ietf:params:scim:schemas:extension:B:2.0:User:a{i}", "source": "department", "nots": "x"}}"#)
+    }));
+    let declared: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"name": "urn:ietf:params:scim:schemas:extension:B:2.0:User:a{i}"}}"#))
+        .collect();
+    format!(
+        r#"{{"entramap": 1, "app": "T", "target_attributes": {{"users": [{}]}}, "users": [{}]}}"#,
+        declared.join(", "),
+        mappings.join(", ")
+    )
+}
+
+#[test]
+fn code_actions_on_a_large_json_document_offer_every_fix_and_suppression() {
+    let mut client = Client::start(&[]);
+    let doc = uri("big.entramap.json");
+    // Under the suggestion budget of one lint: every typo gets its certain fix.
+    let n = 1_000;
+    client.open(&doc, &json_with_findings(n));
+    let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": doc}, "range": range, "context": {"diagnostics": []}}),
+        )
+        .expect("code actions");
+    let actions = actions.as_array().expect("a list");
+    let count = |prefix: &str| {
+        actions
+            .iter()
+            .filter(|a| a["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
+            .count()
+    };
+    assert_eq!(count("write `note`"), n);
+    assert_eq!(count("Suppress `unknown-key`"), n);
+}
+
+#[test]
+fn a_cancelled_code_action_request_stops_and_the_server_goes_on() {
+    let mut client = Client::start(&[]);
+    let doc = uri("big.entramap.json");
+    client.open(&doc, &json_with_findings(5_000));
+    let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+    let params =
+        json!({"textDocument": {"uri": doc}, "range": range, "context": {"diagnostics": []}});
+    assert_eq!(
+        client.request_then_cancel("textDocument/codeAction", params),
+        Err("cancelled".to_owned())
+    );
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": doc}}),
+        )
+        .expect("the server answers the next request");
+    assert!(symbols.as_array().is_some_and(|s| !s.is_empty()));
+}
