@@ -265,7 +265,7 @@ fn a_million_tiny_mistakes_are_counted_not_kept() {
 #[test]
 fn preview_escapes_export_values_in_its_human_report_and_user_explanation() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let evil = r#"{"userPrincipalName":"a\n::error::pwned\u001b]0;x\u0007@contoso.com","displayName":"A\n::warning::x","accountEnabled":true}"#;
+    let evil = r#"{"userPrincipalName":"a\n::error::pwned\u001b]0;x\u0007@contoso.com","displayName":"A\n::warning::x","accountEnabled":true,"department":"Engineering"}"#;
     write(dir.path(), "users.jsonl", &format!("{evil}\n{evil}\n"));
     let mapping = crate::common::root().join("tests/fixtures/preview/mapping.entramap.yaml");
     let mapping = mapping.display().to_string();
