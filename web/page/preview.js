@@ -145,7 +145,8 @@ export function wirePreview(context) {
       return;
     }
     const summary = result.summary;
-    $("preview-status").textContent = `Done: ${run.file.name} in ${(message.ms / 1000).toFixed(1)} s.`;
+    const took = message.ms < 1000 ? `${Math.round(message.ms)} ms` : `${(message.ms / 1000).toFixed(1)} s`;
+    $("preview-status").textContent = `Done: ${run.file.name} in ${took}.`;
     $("preview-summary").textContent = summary.line;
     for (const attribute of summary.absent_attributes) {
       const caused = summary.groups
@@ -236,6 +237,9 @@ export function wirePreview(context) {
     }
     if (user.problems.length === 0) problems.append(element("li", { text: "None." }));
     out.append(problems);
+    if (!user.problems_complete) {
+      out.append(element("p", { class: "muted", text: "The export has too many problems to keep each user's: the summary counts them all." }));
+    }
     out.append(element("h3", { text: "Mappings" }));
     const mappings = element("div", { "data-testid": "preview-user-mappings" });
     for (const m of user.mappings) {

@@ -30,7 +30,7 @@ function reader(file) {
 function run(message) {
   const started = performance.now();
   const id = message.id;
-  current = { ...message, batches: [], problems: new Map(), kept: 0, listed: 0 };
+  current = { ...message, batches: [], problems: new Map(), kept: 0, dropped: false, listed: 0 };
   const state = current;
   const emit = (bytes, rows, problemsJson, payloads, lines) => {
     const problems = JSON.parse(problemsJson);
@@ -38,7 +38,10 @@ function run(message) {
       state.batches.push({ blob: new Blob([payloads]), lines, first: lines[0], last: lines[lines.length - 3] });
     }
     for (const problem of problems) {
-      if (state.kept >= KEPT) break;
+      if (state.kept >= KEPT) {
+        state.dropped = true;
+        break;
+      }
       const list = state.problems.get(problem.line) ?? [];
       list.push(problem);
       state.problems.set(problem.line, list);
@@ -55,7 +58,7 @@ function run(message) {
     state.batches.map((b) => b.blob),
     { type: "application/x-ndjson" },
   );
-  postMessage({ type: "done", id, result, payloads, ms: performance.now() - started, problemsKept: state.kept < KEPT });
+  postMessage({ type: "done", id, result, payloads, ms: performance.now() - started });
 }
 
 // The payload the run wrote for the user on `line`, or null.
@@ -79,7 +82,7 @@ function explain(message) {
   if (user.found) {
     user.payload = payloadOf(user.line);
     user.problems = run_.problems.get(user.line) ?? [];
-    user.problems_complete = run_.kept < KEPT;
+    user.problems_complete = !run_.dropped;
   }
   postMessage({ type: "user", id: message.id, user });
 }

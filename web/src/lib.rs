@@ -484,19 +484,19 @@ fn preview_options(settings: &str) -> Result<preview::Options, String> {
     } else {
         serde_json::from_str(settings).map_err(|e| format!("settings: {e}"))?
     };
-    let now = match settings.get("now").and_then(Value::as_str) {
-        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
-            .map_err(|e| format!("settings: now: {e}"))?
-            .with_timezone(&chrono::Utc),
-        None => chrono::DateTime::<chrono::Utc>::from_timestamp_millis(js_sys::Date::now() as i64)
-            .unwrap_or_default(),
-    };
     let format = match settings.get("format").and_then(Value::as_str) {
         None | Some("auto") => preview::InputFormat::Auto,
         Some("jsonl") => preview::InputFormat::Jsonl,
         Some("graph") => preview::InputFormat::Graph,
         Some("csv") => preview::InputFormat::Csv,
         Some(other) => return Err(format!("settings: unknown format `{other}`")),
+    };
+    let now = match settings.get("now").and_then(Value::as_str) {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| format!("settings: now: {e}"))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::DateTime::<chrono::Utc>::from_timestamp_millis(js_sys::Date::now() as i64)
+            .unwrap_or_default(),
     };
     Ok(preview::Options {
         jobs: 1,
@@ -798,6 +798,63 @@ mod tests {
         let again: Value = serde_json::from_str(&fix_all(fixed_text, name, "")).unwrap();
         assert_eq!(again["applied"], 0);
         assert_eq!(again["text"], fixed_text);
+    }
+
+    struct Discard;
+
+    impl preview::Sink for Discard {
+        fn problem(&mut self, _: &preview::Problem) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn payload(&mut self, _: u64, _: &[u8]) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_dry_run_summary_has_preview_s_line_and_its_groups_most_severe_first() {
+        let (name, text) = EXAMPLES[0];
+        let plan = plan_for(text, name, "").unwrap();
+        let options =
+            preview_options(r#"{"now": "2025-01-01T00:00:00Z", "format": "jsonl"}"#).unwrap();
+        assert_eq!(options.format, preview::InputFormat::Jsonl);
+        let export = concat!(
+            r#"{"objectId": "1", "userPrincipalName": "one@contoso.com", "accountEnabled": true, "mail": "one@contoso.com", "givenName": "One", "surname": "A", "displayName": "One A", "immutableId": "x1"}"#,
+            "\n",
+            r#"{"objectId": "2", "accountEnabled": true}"#,
+            "\nnot json\n",
+        );
+        let summary = preview::preview_on_this_thread(
+            &plan,
+            std::io::Cursor::new(export),
+            &options,
+            &mut Discard,
+        )
+        .unwrap();
+        let document = summary_json(&summary);
+        assert_eq!(
+            document["line"],
+            format!(
+                "Summary: 3 users read - {} payload{}, {} failure{}, 0 out of scope, 1 unreadable",
+                summary.payloads,
+                if summary.payloads == 1 { "" } else { "s" },
+                summary.failures,
+                if summary.failures == 1 { "" } else { "s" },
+            )
+        );
+        assert_eq!(summary.payloads + summary.failures, 2);
+        let severities: Vec<&str> = document["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["severity"].as_str().unwrap())
+            .collect();
+        assert!(severities.contains(&"error"), "{document}");
+        let mut sorted = severities.clone();
+        sorted.sort_by_key(|s| ["error", "warning", "note"].iter().position(|x| x == s));
+        assert_eq!(severities, sorted);
+        assert!(preview_options(r#"{"format": "xml"}"#).is_err());
+        assert!(preview_options(r#"{"now": "yesterday"}"#).is_err());
     }
 
     #[test]

@@ -769,12 +769,12 @@ test("one user's payload, problems and trace on click, and the payloads to downl
     assert.deepEqual(problems, wantedProblems.length ? wantedProblems : ["None."], key);
     assert.match(await page.textContent("[data-testid=preview-user-scope]"), expected.scope.in_scope ? /in scope/ : /out of scope/);
   }
-  await page.screenshot({ path: join(results, "13-dry-run-user.png") });
   // A trace: the expression mappings of an in-scope user show their steps.
   await page.fill("[data-testid=user-key]", "1");
   await page.click("#user-form button");
   await page.waitForFunction(() => document.querySelector("#preview-user h2")?.textContent.includes("line 1"));
   assert.ok((await page.locator("[data-testid=preview-user-mappings] .trace").count()) > 0);
+  await page.screenshot({ path: join(results, "13-dry-run-user.png") });
   // The payloads, downloaded: the bytes `preview --out` writes.
   const dir = mkdtempSync(join(tmpdir(), "entramap-payloads-"));
   const out = join(dir, "cli.jsonl");
