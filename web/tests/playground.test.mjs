@@ -521,9 +521,14 @@ async function axeViolations(page) {
 const TABS = ["expression", "preview", "table", "docs", "graph", "diff", "rule"];
 const PHONE = { width: 390, height: 844 };
 
-for (const [label, viewport] of [["desktop", null], ["phone width (390 px)", PHONE]]) {
+for (const [label, viewport, colorScheme] of [
+  ["desktop", null, "light"],
+  ["phone width (390 px)", PHONE, "light"],
+  ["desktop, with a dark colour-scheme preference", null, "dark"],
+]) {
   test(`no axe-core WCAG 2.1 A/AA violation in any tab at ${label}`, async () => {
     const page = await open();
+    await page.emulateMedia({ colorScheme });
     if (viewport) await page.setViewportSize(viewport);
     await page.waitForSelector("body[data-titles=true]");
     const found = {};
