@@ -538,6 +538,11 @@ for (const [label, viewport, colorScheme] of [
       const violations = await axeViolations(page);
       if (violations.length) found[tab] = violations;
     }
+    // The pasted profile's box.
+    await page.selectOption("[data-testid=target-picker]", "pasted");
+    const pasted = await axeViolations(page);
+    if (pasted.length) found["pasted profile"] = pasted;
+    await page.selectOption("[data-testid=target-picker]", "");
     // The dry run's results and one user's explanation.
     await loadStarter(page, "idmelon.entramap.yaml");
     await dryRun(page, join(root, "tests/fixtures/preview/users.jsonl"));
