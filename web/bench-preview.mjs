@@ -2,7 +2,8 @@
 // figures go to BENCHMARKS.md). A synthetic export (`entramap synth`, JSON Lines) through the
 // IDmelon example, three alternating runs of each; the CLI writes the payloads to /dev/null,
 // the page keeps them for download. The page's time runs from handing the file to the picker
-// to the summary shown; the worker's own time is reported beside it.
+// to the summary shown; the worker's own time is reported beside it, and the longest gap
+// between two animation frames of the page meanwhile (how long the page was unresponsive).
 //
 // Run: node web/bench-preview.mjs [USERS]   (after web/build.sh and a release build:
 // cargo build --release; ENTRAMAP_BIN overrides target/release/entramap, CHROMIUM
@@ -54,14 +55,26 @@ async function page_() {
   await page.selectOption("#starter", "idmelon.entramap.yaml");
   await page.evaluate((now) => (window.entramapPlayground.previewSettings.now = now), NOW);
   await page.click("[data-tab=preview]");
+  // The page's responsiveness during the run: the longest gap between animation frames.
+  await page.evaluate(() => {
+    window.longestFrameGap = 0;
+    let last = performance.now();
+    const frame = (now) => {
+      window.longestFrameGap = Math.max(window.longestFrameGap, now - last);
+      last = now;
+      if (!window.entramapPlayground.previewStats.runs) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
   const started = Date.now();
   await page.setInputFiles("[data-testid=export-input]", exportPath);
   await page.waitForFunction(() => window.entramapPlayground.previewStats.runs > 0, null, { timeout: 600000 });
   const ms = Date.now() - started;
   const worker = await page.evaluate(() => window.entramapPlayground.previewStats.lastMs);
   const summary = await page.textContent("[data-testid=preview-summary]");
+  const gap = await page.evaluate(() => window.longestFrameGap);
   await page.close();
-  return { ms, worker, summary };
+  return { ms, worker, summary, gap };
 }
 
 const results = { cli_jobs_default: [], cli_jobs_1: [], page: [] };
@@ -85,6 +98,7 @@ console.log(
       cli_jobs_1_ms: results.cli_jobs_1.map((r) => Math.round(r.ms)),
       page_ms: results.page.map((r) => r.ms),
       page_worker_ms: results.page.map((r) => Math.round(r.worker)),
+      page_longest_frame_gap_ms: results.page.map((r) => Math.round(r.gap)),
       ratio_page_to_cli_default: +(min(results.page) / min(results.cli_jobs_default)).toFixed(2),
       ratio_page_to_cli_jobs_1: +(min(results.page) / min(results.cli_jobs_1)).toFixed(2),
     },
