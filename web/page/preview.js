@@ -38,6 +38,7 @@ export function wirePreview(context) {
 
   function fail(message) {
     $("preview-progress").hidden = true;
+    $("preview-rerun").hidden = !run;
     $("preview-status").textContent = `The dry run stopped: ${message}`;
     document.body.dataset.preview = "error";
   }
@@ -57,6 +58,7 @@ export function wirePreview(context) {
     $("preview-groups-box").hidden = true;
     $("user-form").hidden = true;
     $("download-payloads").hidden = true;
+    $("preview-rerun").hidden = true;
     const progress = $("preview-progress");
     progress.hidden = false;
     progress.max = Math.max(1, file.size);
@@ -193,6 +195,7 @@ export function wirePreview(context) {
     button.hidden = summary.payloads === 0;
     button.textContent = `Download ${summary.payloads.toLocaleString("en")} payloads (JSON Lines)`;
     $("user-form").hidden = summary.users_read === 0;
+    $("preview-rerun").hidden = false;
     document.body.dataset.preview = "done";
   }
 
@@ -259,6 +262,7 @@ export function wirePreview(context) {
   input.addEventListener("change", () => {
     if (input.files.length > 0) start(input.files[0]);
   });
+  $("preview-rerun").addEventListener("click", () => run && start(run.file));
   $("download-payloads").addEventListener("click", () => {
     if (!payloads) return;
     const base = run.file.name.replace(/\.[^.]*$/, "");

@@ -803,17 +803,33 @@ test("an export dropped on the page runs the dry run, also opened from disk", as
   const csv = readFileSync(join(root, "tests/fixtures/preview/users.csv"), "utf8");
   for (const url of [undefined, pathToFileURL(page_file).href]) {
     const page = await open(url);
-    await loadStarter(page, "idmelon.entramap.yaml");
     await page.evaluate((now) => (window.entramapPlayground.previewSettings.now = now), NOW);
+    const drop = async () => {
+      const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
+      const transfer = await page.evaluateHandle((text) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], "users.csv", { type: "text/csv" }));
+        return data;
+      }, csv);
+      await page.dispatchEvent("#editor", "dragover", { dataTransfer: transfer });
+      await page.dispatchEvent("[data-testid=mapping-editor]", "drop", { dataTransfer: transfer });
+      await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs);
+    };
+    // The broken example cannot be previewed: the page says why, as the CLI does.
+    await drop();
+    assert.equal(await page.getAttribute("body", "data-preview"), "error");
+    assert.match(await page.textContent("#preview-status"), /unknown function `LCase`/);
+    assert.equal(await page.textContent("[data-testid=preview-summary]"), "");
+    // Once the file is fixed, the same export runs again with one click.
+    await loadStarter(page, "idmelon.entramap.yaml");
     const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
-    const transfer = await page.evaluateHandle((text) => {
-      const data = new DataTransfer();
-      data.items.add(new File([text], "users.csv", { type: "text/csv" }));
-      return data;
-    }, csv);
-    await page.dispatchEvent("#editor", "dragover", { dataTransfer: transfer });
-    await page.dispatchEvent("[data-testid=mapping-editor]", "drop", { dataTransfer: transfer });
+    await page.click("[data-testid=preview-rerun]");
     await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs);
+    assert.equal(await page.getAttribute("body", "data-preview"), "done");
+    const again = await page.textContent("[data-testid=preview-summary]");
+    await drop();
+    assert.equal(await page.getAttribute("body", "data-preview"), "done");
+    assert.equal(await page.textContent("[data-testid=preview-summary]"), again);
     assert.equal(await page.getAttribute("[data-tab=preview]", "aria-selected"), "true");
     assert.match(await page.textContent("[data-testid=preview-summary]"), /^Summary: \d+ users read - /);
     assert.deepEqual(page.errors, []);
