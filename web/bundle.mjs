@@ -8,8 +8,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const result = await build({
-  entryPoints: [join(here, "page/main.js")],
+const options = {
   bundle: true,
   format: "iife",
   minify: true,
@@ -18,9 +17,24 @@ const result = await build({
   loader: { ".wasm": "binary" },
   legalComments: "none",
   logLevel: "warning",
+};
+// The dry run's Web Worker (page/worker.js, with its own copy of the glue but not the wasm: the
+// page hands it the compiled module), inlined into the page's script as a string that the page
+// starts from a Blob.
+const worker = await build({
+  ...options,
+  entryPoints: [join(here, "page/worker.js")],
+  define: { "import.meta.url": "undefined" },
+});
+const result = await build({
+  ...options,
+  entryPoints: [join(here, "page/main.js")],
   // wasm-bindgen's glue names import.meta.url only to find the .wasm file by URL, which this
   // page never does (the bytes are inlined): define it away.
-  define: { "import.meta.url": "undefined" },
+  define: {
+    "import.meta.url": "undefined",
+    WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text),
+  },
 });
 const script = result.outputFiles[0].text.replace(/<\/(script)/gi, "<\\/$1");
 const style = await readFile(join(here, "page/style.css"), "utf8");

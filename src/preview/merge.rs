@@ -17,7 +17,18 @@ pub(super) struct Merger<'a> {
     pub(super) present: Vec<u64>,
 }
 
-impl Merger<'_> {
+impl<'a> Merger<'a> {
+    /// A merge for `plan` into `sink`, nothing counted yet.
+    pub(super) fn new(plan: &'a Plan, sink: &'a mut dyn Sink) -> Self {
+        Merger {
+            plan,
+            sink,
+            summary: Summary::default(),
+            seen: (0..plan.key_sets).map(|_| ValueSet::default()).collect(),
+            present: vec![0; plan.mapped],
+        }
+    }
+
     fn report(&mut self, problem: &Problem) -> io::Result<()> {
         *self.summary.problems.entry(problem.rule).or_default() += 1;
         let groups = &mut self.summary.groups;

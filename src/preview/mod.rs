@@ -38,7 +38,6 @@ use merge::Merger;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead};
-use unique::ValueSet;
 use worker::{ChunkOut, Worker};
 
 /// The rule ids preview reports (all in [`crate::diagnostics::rules::RULES`]).
@@ -265,13 +264,7 @@ pub fn preview<R: BufRead>(
     let notes = reader.notes().to_vec();
     let chunk_size = options.chunk_size.max(1);
     let max_in_flight = (jobs * 3) as u64;
-    let mut merger = Merger {
-        plan,
-        sink,
-        summary: Summary::default(),
-        seen: (0..plan.key_sets).map(|_| ValueSet::default()).collect(),
-        present: vec![0; plan.mapped],
-    };
+    let mut merger = Merger::new(plan, sink);
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
     let decoder = &decoder;
     pool.in_place_scope(|scope| -> Result<(), PreviewError> {
@@ -326,4 +319,32 @@ pub fn preview<R: BufRead>(
     let mut summary = merger.finish();
     summary.notes = notes;
     Ok(summary)
+}
+
+/// Runs a preview on the calling thread alone, one chunk after another: the same reader, worker
+/// and merge as [`preview`] (whose results it gives, for any [`Options::jobs`], which it
+/// ignores), for where no thread can be started, such as WebAssembly in a browser's worker.
+pub fn preview_on_this_thread<R: BufRead>(
+    plan: &Plan,
+    input: R,
+    options: &Options,
+    sink: &mut dyn Sink,
+) -> Result<Summary, PreviewError> {
+    let (mut reader, decoder) =
+        Reader::new(input, options.format, &plan.attributes).map_err(PreviewError::Read)?;
+    let mut merger = Merger::new(plan, sink);
+    let mut job = Job {
+        chunk: Chunk::default(),
+        out: ChunkOut::default(),
+        worker: Worker::new(plan, options),
+    };
+    while reader
+        .next_chunk(&mut job.chunk, options.chunk_size.max(1), &decoder)
+        .map_err(PreviewError::Read)?
+    {
+        job.worker.run(&job.chunk, &decoder, &mut job.out);
+        job.out.bytes = reader.bytes();
+        merger.merge(&job.out).map_err(PreviewError::Write)?;
+    }
+    Ok(merger.finish())
 }

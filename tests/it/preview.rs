@@ -316,6 +316,28 @@ fn the_same_output_with_one_thread_and_many() {
     );
 }
 
+#[test]
+fn the_same_output_on_the_calling_thread_alone() {
+    let plan = fixture_plan();
+    let mut inputs: Vec<Vec<u8>> = FILES
+        .iter()
+        .map(|(_, file)| std::fs::read(fixtures().join(file)).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    let mut synthetic = synth(3000, 9, "jsonl");
+    synthetic.extend_from_slice(b"not json\n");
+    inputs.push(synthetic);
+    for input in &inputs {
+        let (threads, pooled) = run(&plan, input, 3);
+        let mut alone = Collect::default();
+        let summary =
+            preview::preview_on_this_thread(&plan, Cursor::new(input), &options(3), &mut alone)
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary, threads);
+        assert_eq!(alone.problems, pooled.problems);
+        assert_eq!(alone.payloads, pooled.payloads);
+    }
+}
+
 fn scoped(clauses: &str) -> Plan {
     let text = format!(
         "entramap: 1\napp: T\nusers:\n  scoping:\n{clauses}  mappings:\n    - target: userName\n      source: userPrincipalName\n"

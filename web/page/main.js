@@ -12,6 +12,7 @@ import { setDiagnostics, lintGutter } from "@codemirror/lint";
 import { SAMPLE_USERS } from "./samples.js";
 import { markdownToHtml } from "./markdown.js";
 import { encodeState, decodeState } from "./state.js";
+import { wirePreview, previewStats } from "./preview.js";
 
 const $ = (id) => document.getElementById(id);
 const call = (fn, ...args) => JSON.parse(fn(...args));
@@ -50,7 +51,10 @@ const stats = {
   wasmReadyMs: null,
   catalogueMs: null,
 };
-window.entramapPlayground = { stats, state };
+// `previewSettings`: how the dry run runs (`now`, RFC 3339, for a fixed clock); `previewStats`:
+// the last dry run's time and size.
+const previewSettings = {};
+window.entramapPlayground = { stats, state, previewSettings, previewStats };
 
 let catalogue;
 let view;
@@ -273,7 +277,9 @@ function renderOutputs() {
 function selectTab(tab) {
   state.tab = tab;
   for (const button of document.querySelectorAll("[data-tab]")) {
-    button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+    const selected = button.dataset.tab === tab;
+    button.setAttribute("aria-selected", String(selected));
+    button.tabIndex = selected ? 0 : -1;
   }
   for (const panel of document.querySelectorAll("[data-panel]")) {
     panel.hidden = panel.dataset.panel !== tab;
@@ -363,8 +369,8 @@ function fallbackCopy(text, done) {
   done();
 }
 
-function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name, data, type) {
+  const url = URL.createObjectURL(data instanceof Blob ? data : new Blob([data], { type }));
   const link = element("a", { href: url, download: name });
   document.body.append(link);
   link.click();
@@ -455,8 +461,19 @@ function wire() {
     await save();
     copy(location.href, $("share"));
   });
-  for (const button of document.querySelectorAll("[data-tab]")) {
+  // The tabs as the ARIA tabs pattern: one stop in the Tab order, arrows, Home and End move
+  // between them.
+  const tabs = [...document.querySelectorAll("[data-tab]")];
+  for (const [i, button] of tabs.entries()) {
     button.addEventListener("click", () => selectTab(button.dataset.tab));
+    button.addEventListener("keydown", (event) => {
+      const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+      if (to === undefined) return;
+      event.preventDefault();
+      const next = tabs[(to + tabs.length) % tabs.length];
+      selectTab(next.dataset.tab);
+      next.focus();
+    });
   }
   const expression = $("expression-input");
   expression.value = state.expression;
@@ -505,7 +522,9 @@ function wire() {
 }
 
 async function main() {
-  await init({ module_or_path: wasmBytes });
+  // Compiled once: the page's instance and the dry run's worker share the module.
+  const module = await WebAssembly.compile(wasmBytes);
+  await init({ module_or_path: module });
   stats.wasmReadyMs = performance.now();
   catalogue = call(entramap.catalogue);
   stats.catalogueMs = performance.now() - stats.wasmReadyMs;
@@ -540,6 +559,8 @@ async function main() {
         yaml(),
         lintGutter(),
         EditorView.lineWrapping,
+        // A tab stop (explicit, so that checkers see the scroller holds a focusable element).
+        EditorView.contentAttributes.of({ "aria-label": "Mapping file", tabindex: "0" }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onDocChanged();
         }),
@@ -548,6 +569,15 @@ async function main() {
   });
   window.entramapPlayground.view = view;
   wire();
+  wirePreview({
+    module,
+    mapping: () => ({ text: currentText(), name: state.name, target: target() }),
+    settings: previewSettings,
+    element,
+    showRule,
+    selectTab,
+    download: (name, blob) => download(name, blob),
+  });
   lintNow();
   runExpression();
   selectTab(state.tab);

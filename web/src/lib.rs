@@ -18,7 +18,7 @@ use entramap::lint::fix::apply_fixes;
 use entramap::lint::LintReport;
 use entramap::model::profile::{self, Profile, ProfileError};
 use entramap::model::{prepare, prepare_with_profile, PrepareError, Prepared};
-use entramap::preview::user::OneUser;
+use entramap::preview::{self, user::OneUser};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -442,6 +442,285 @@ pub fn profile_titles() -> String {
     to_string(&Value::Object(titles))
 }
 
+/// The export, read through the page's `read(n)` callback: each call returns a `Uint8Array` of
+/// at most `n` bytes of the file (the worker reads a slice of it), empty at the end. Nothing is
+/// read ahead of the preview, so a file of any size costs the preview's buffers, not its size.
+struct JsRead<'a> {
+    read: &'a js_sys::Function,
+}
+
+impl std::io::Read for JsRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let wanted = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+        let bytes = self
+            .read
+            .call1(&wasm_bindgen::JsValue::NULL, &wanted.into())
+            .map_err(|e| std::io::Error::other(js_error(&e)))?;
+        let bytes = js_sys::Uint8Array::new(&bytes);
+        let n = (bytes.length() as usize).min(buf.len());
+        bytes.subarray(0, n as u32).copy_to(&mut buf[..n]);
+        Ok(n)
+    }
+}
+
+fn js_error(e: &wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Error::from(e.clone()).message().as_string())
+        .unwrap_or_else(|| "the file cannot be read".to_owned())
+}
+
+/// The buffered reader of the export: large reads, so that crossing into JavaScript costs
+/// nothing per user.
+fn export_reader(read: &js_sys::Function) -> std::io::BufReader<JsRead<'_>> {
+    std::io::BufReader::with_capacity(1 << 20, JsRead { read })
+}
+
+/// How the page runs a preview, from its JSON settings: `{"now": RFC 3339, "seed": n,
+/// "format": "auto"|"jsonl"|"graph"|"csv", "chunk_size": n}`, each optional (`now`: the
+/// browser's clock; seed 0; the format detected from the content; 2,048 users a chunk).
+fn preview_options(settings: &str) -> Result<preview::Options, String> {
+    let settings: Value = if settings.trim().is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(settings).map_err(|e| format!("settings: {e}"))?
+    };
+    let format = match settings.get("format").and_then(Value::as_str) {
+        None | Some("auto") => preview::InputFormat::Auto,
+        Some("jsonl") => preview::InputFormat::Jsonl,
+        Some("graph") => preview::InputFormat::Graph,
+        Some("csv") => preview::InputFormat::Csv,
+        Some(other) => return Err(format!("settings: unknown format `{other}`")),
+    };
+    let now = match settings.get("now").and_then(Value::as_str) {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .map_err(|e| format!("settings: now: {e}"))?
+            .with_timezone(&chrono::Utc),
+        None => chrono::DateTime::<chrono::Utc>::from_timestamp_millis(js_sys::Date::now() as i64)
+            .unwrap_or_default(),
+    };
+    Ok(preview::Options {
+        jobs: 1,
+        format,
+        chunk_size: settings
+            .get("chunk_size")
+            .and_then(Value::as_u64)
+            .map_or(2048, |n| n as usize),
+        now,
+        seed: settings.get("seed").and_then(Value::as_u64).unwrap_or(0),
+        parameters: Default::default(),
+        object_ids: false,
+    })
+}
+
+/// The user mapping's plan, or the document that says why there is none.
+fn plan_for(text: &str, file_name: &str, target: &str) -> Result<preview::Plan, Value> {
+    let prepared =
+        prepare_for(file_name, text, target).map_err(|e| not_prepared(file_name, text, e))?;
+    preview::Plan::new(&prepared).map_err(|e| {
+        json!({"ok": false, "error": format!("{e}; the findings list says where"), "diagnostics": []})
+    })
+}
+
+/// Hands the preview's results to the page chunk by chunk: at each step of progress, one call
+/// of `emit(bytes, rows, problems, payloads, lines)` with the bytes of the export read so far,
+/// the users done, the problems since the last call (a JSON array, as `preview --format json`
+/// writes them), the payloads since the last call (JSON Lines, as `preview --out` writes them,
+/// in a `Uint8Array`) and where each starts in it (a `Float64Array` of `line, start, end`).
+struct PageSink<'a> {
+    emit: &'a js_sys::Function,
+    problems: Vec<u8>,
+    payloads: Vec<u8>,
+    lines: Vec<f64>,
+}
+
+impl preview::Sink for PageSink<'_> {
+    fn problem(&mut self, problem: &preview::Problem) -> std::io::Result<()> {
+        self.problems
+            .push(if self.problems.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(&mut self.problems, problem).map_err(std::io::Error::other)
+    }
+
+    fn payload(&mut self, line: u64, json: &[u8]) -> std::io::Result<()> {
+        let start = self.payloads.len();
+        self.payloads.extend_from_slice(json);
+        self.payloads.push(b'\n');
+        self.lines
+            .extend([line as f64, start as f64, (start + json.len()) as f64]);
+        Ok(())
+    }
+
+    fn progress(&mut self, bytes: u64, rows: u64) {
+        if !self.problems.is_empty() {
+            self.problems.push(b']');
+        }
+        let problems = String::from_utf8_lossy(&self.problems).into_owned();
+        let args = js_sys::Array::of5(
+            &(bytes as f64).into(),
+            &(rows as f64).into(),
+            &if problems.is_empty() {
+                "[]".to_owned()
+            } else {
+                problems
+            }
+            .into(),
+            &js_sys::Uint8Array::from(self.payloads.as_slice()),
+            &js_sys::Float64Array::from(self.lines.as_slice()),
+        );
+        let _ = self.emit.apply(&wasm_bindgen::JsValue::NULL, &args);
+        self.problems.clear();
+        self.payloads.clear();
+        self.lines.clear();
+    }
+}
+
+/// The preview's counts for the page: the library's summary (as `preview --format json` writes
+/// it), each group of problems with its rule's severity and in the order `preview` prints
+/// them (most severe, then most frequent first), and `line`, the summary line `preview` prints
+/// last.
+fn summary_json(summary: &preview::Summary) -> Value {
+    let mut groups: Vec<&preview::Group> = summary.groups.iter().collect();
+    groups.sort_by(|a, b| {
+        (b.rule.severity(), b.count)
+            .cmp(&(a.rule.severity(), a.count))
+            .then_with(|| (a.rule, &a.target).cmp(&(b.rule, &b.target)))
+    });
+    let mut document = serde_json::to_value(summary).unwrap_or(Value::Null);
+    document["groups"] = groups
+        .iter()
+        .map(|g| {
+            let mut group = serde_json::to_value(g).unwrap_or(Value::Null);
+            group["severity"] = serde_json::to_value(g.rule.severity()).unwrap_or(Value::Null);
+            group
+        })
+        .collect();
+    let count = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    document["line"] = format!(
+        "Summary: {} read - {}, {}, {} out of scope, {} unreadable",
+        count(summary.users_read, "user", "users"),
+        count(summary.payloads, "payload", "payloads"),
+        count(summary.failures, "failure", "failures"),
+        summary.out_of_scope,
+        summary.unreadable,
+    )
+    .into();
+    document
+}
+
+/// Runs the mapping file's user mapping (against `target`, as for [`lint`]) over a user export,
+/// as `entramap preview FILE --users EXPORT` does, on this thread alone (the page calls it in a
+/// Web Worker): the export is read through `read(n)` (see [`JsRead`]) and the results go to
+/// `emit` as they come (see [`PageSink`]). `settings` as [`preview_options`] reads them.
+/// Returns `{"ok": true, "summary"}` (see [`summary_json`]), or `{"ok": false, "error"}`, with
+/// the file's findings when it cannot be used.
+#[wasm_bindgen]
+pub fn preview_export(
+    text: &str,
+    file_name: &str,
+    target: &str,
+    settings: &str,
+    read: &js_sys::Function,
+    emit: &js_sys::Function,
+) -> String {
+    let options = match preview_options(settings) {
+        Ok(options) => options,
+        Err(error) => return to_string(&json!({"ok": false, "error": error})),
+    };
+    let plan = match plan_for(text, file_name, target) {
+        Ok(plan) => plan,
+        Err(document) => return to_string(&document),
+    };
+    let mut sink = PageSink {
+        emit,
+        problems: Vec::new(),
+        payloads: Vec::new(),
+        lines: Vec::new(),
+    };
+    match preview::preview_on_this_thread(&plan, export_reader(read), &options, &mut sink) {
+        Ok(summary) => to_string(&json!({"ok": true, "summary": summary_json(&summary)})),
+        Err(e) => to_string(&json!({"ok": false, "error": e.to_string()})),
+    }
+}
+
+/// One user of the export explained, as `entramap preview FILE --users EXPORT --user KEY` does
+/// (`key`: a UPN, objectId or line; the export read through `read(n)` as for
+/// [`preview_export`]): `{"found": true, "line", "user", "scope": {in_scope, reason}, "derived",
+/// "mappings": [{target, kind, text, result, value, falls_back, default, trace_text}]}`,
+/// `{"found": false}`, or `{"error"}`. The payload and the problems are the preview's: the page
+/// keeps them from its run.
+#[wasm_bindgen]
+pub fn explain_user(
+    text: &str,
+    file_name: &str,
+    target: &str,
+    settings: &str,
+    key: &str,
+    read: &js_sys::Function,
+) -> String {
+    use entramap::preview::user::{self, UserKey, Verdict};
+    let options = match preview_options(settings) {
+        Ok(options) => options,
+        Err(error) => return to_string(&json!({ "error": error })),
+    };
+    let plan = match plan_for(text, file_name, target) {
+        Ok(plan) => plan,
+        Err(document) => return to_string(&document),
+    };
+    let found = user::find_user(
+        export_reader(read),
+        options.format,
+        user::plan_attributes(&plan),
+        &UserKey::parse(key.trim()),
+    );
+    let one = match found {
+        Ok(Some(one)) => one,
+        Ok(None) => return to_string(&json!({"found": false})),
+        Err(e) => return to_string(&json!({"error": e.to_string()})),
+    };
+    let explanation = user::explain(&plan, &one, &options);
+    let (in_scope, reason) = match &explanation.verdict {
+        Verdict::InScope(why) => (true, why),
+        Verdict::OutOfScope(why) => (false, why),
+    };
+    let read = user::plan_attributes(&plan);
+    let mappings: Vec<Value> = explanation
+        .mappings
+        .iter()
+        .map(|m| {
+            let (result, falls_back) = match &m.outcome {
+                Ok(Outcome::Flows { value, .. }) => {
+                    (value.to_string(), m.kind == "source" && value.is_null())
+                }
+                Ok(Outcome::NotFlowing { reason, .. }) => {
+                    (format!("does not flow ({})", reason.describe()), true)
+                }
+                Err(e) => (format!("error: {e}"), false),
+            };
+            json!({
+                "target": m.target,
+                "kind": m.kind,
+                "text": m.text,
+                "result": result,
+                "falls_back": falls_back && m.default.is_some(),
+                "default": m.default.as_ref().map(ToString::to_string),
+                "trace_text": one.trace_text(&m.text, &m.trace, ""),
+            })
+        })
+        .collect();
+    to_string(&json!({
+        "found": true,
+        "line": one.line,
+        "user": one.identity(),
+        "scope": {"in_scope": in_scope, "reason": reason},
+        "derived": one
+            .derived
+            .iter()
+            .filter(|d| read.lookup(&d.attribute).is_some())
+            .map(|d| json!({"attribute": d.attribute, "value": d.value.to_string(), "from": d.from}))
+            .collect::<Vec<_>>(),
+        "mappings": mappings,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,6 +798,63 @@ mod tests {
         let again: Value = serde_json::from_str(&fix_all(fixed_text, name, "")).unwrap();
         assert_eq!(again["applied"], 0);
         assert_eq!(again["text"], fixed_text);
+    }
+
+    struct Discard;
+
+    impl preview::Sink for Discard {
+        fn problem(&mut self, _: &preview::Problem) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn payload(&mut self, _: u64, _: &[u8]) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_dry_run_summary_has_preview_s_line_and_its_groups_most_severe_first() {
+        let (name, text) = EXAMPLES[0];
+        let plan = plan_for(text, name, "").unwrap();
+        let options =
+            preview_options(r#"{"now": "2025-01-01T00:00:00Z", "format": "jsonl"}"#).unwrap();
+        assert_eq!(options.format, preview::InputFormat::Jsonl);
+        let export = concat!(
+            r#"{"objectId": "1", "userPrincipalName": "one@contoso.com", "accountEnabled": true, "mail": "one@contoso.com", "givenName": "One", "surname": "A", "displayName": "One A", "immutableId": "x1"}"#,
+            "\n",
+            r#"{"objectId": "2", "accountEnabled": true}"#,
+            "\nnot json\n",
+        );
+        let summary = preview::preview_on_this_thread(
+            &plan,
+            std::io::Cursor::new(export),
+            &options,
+            &mut Discard,
+        )
+        .unwrap();
+        let document = summary_json(&summary);
+        assert_eq!(
+            document["line"],
+            format!(
+                "Summary: 3 users read - {} payload{}, {} failure{}, 0 out of scope, 1 unreadable",
+                summary.payloads,
+                if summary.payloads == 1 { "" } else { "s" },
+                summary.failures,
+                if summary.failures == 1 { "" } else { "s" },
+            )
+        );
+        assert_eq!(summary.payloads + summary.failures, 2);
+        let severities: Vec<&str> = document["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["severity"].as_str().unwrap())
+            .collect();
+        assert!(severities.contains(&"error"), "{document}");
+        let mut sorted = severities.clone();
+        sorted.sort_by_key(|s| ["error", "warning", "note"].iter().position(|x| x == s));
+        assert_eq!(severities, sorted);
+        assert!(preview_options(r#"{"format": "xml"}"#).is_err());
+        assert!(preview_options(r#"{"now": "yesterday"}"#).is_err());
     }
 
     #[test]

@@ -504,6 +504,339 @@ test("every example gives the same findings in the page as `entramap lint --form
   await page.close();
 });
 
+// Accessibility: axe-core (npm, pinned in package.json) with the WCAG 2.1 A and AA rules, in
+// every tab, at desktop and phone width; and the controls used by keyboard alone.
+const AXE = readFileSync(join(web, "node_modules/axe-core/axe.min.js"), "utf8");
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(AXE);
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    WCAG,
+  );
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+const TABS = ["expression", "preview", "table", "docs", "graph", "diff", "rule"];
+const PHONE = { width: 390, height: 844 };
+
+for (const [label, viewport, colorScheme] of [
+  ["desktop", null, "light"],
+  ["phone width (390 px)", PHONE, "light"],
+  ["desktop, with a dark colour-scheme preference", null, "dark"],
+]) {
+  test(`no axe-core WCAG 2.1 A/AA violation in any tab at ${label}`, async () => {
+    const page = await open();
+    await page.emulateMedia({ colorScheme });
+    if (viewport) await page.setViewportSize(viewport);
+    await page.waitForSelector("body[data-titles=true]");
+    const found = {};
+    for (const tab of TABS) {
+      await page.click(`[data-tab=${tab}]`);
+      if (tab === "rule") await page.click("[data-rule=unknown-source-attribute] .rule");
+      const violations = await axeViolations(page);
+      if (violations.length) found[tab] = violations;
+    }
+    // The pasted profile's box.
+    await page.selectOption("[data-testid=target-picker]", "pasted");
+    const pasted = await axeViolations(page);
+    if (pasted.length) found["pasted profile"] = pasted;
+    await page.selectOption("[data-testid=target-picker]", "");
+    // The dry run's results and one user's explanation.
+    await loadStarter(page, "idmelon.entramap.yaml");
+    await dryRun(page, join(root, "tests/fixtures/preview/users.jsonl"));
+    await page.click("[data-testid=preview-group] .user-link");
+    await page.waitForSelector("[data-testid=preview-user-payload], [data-testid=preview-user] h2");
+    await page.click("#preview-problems-title");
+    const violations = await axeViolations(page);
+    if (violations.length) found["preview (results)"] = violations;
+    assert.deepEqual(found, {});
+    await page.close();
+  });
+}
+
+// The element that has the focus, described for the assertions below.
+const focused = (page) =>
+  page.evaluate(() => {
+    const e = document.activeElement;
+    if (e.classList.contains("cm-content")) return "editor";
+    if (e.dataset.tab) return `tab:${e.dataset.tab}`;
+    if (e.dataset.testid) return e.dataset.testid;
+    if (e.classList.contains("where")) return "where";
+    if (e.classList.contains("rule")) return "rule";
+    return e.id || e.tagName.toLowerCase();
+  });
+
+async function tabUntil(page, wanted, limit = 80) {
+  const seen = [];
+  for (let i = 0; i < limit; i += 1) {
+    await page.keyboard.press("Tab");
+    const now = await focused(page);
+    seen.push(now);
+    if (now === wanted) return seen;
+  }
+  assert.fail(`${wanted} never got the focus by Tab; the focus went through ${seen.join(", ")}`);
+}
+
+test("the editor, the tabs, the findings and their fixes work by keyboard alone", async () => {
+  const page = await open();
+  await page.evaluate(() => document.activeElement?.blur());
+  // The editor takes the focus and typing, and Tab leaves it (no trap).
+  const seen = await tabUntil(page, "editor");
+  assert.ok(seen.includes("target-picker"), seen.join(", "));
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("# typed");
+  assert.ok((await editorText(page)).endsWith("# typed"));
+  await page.keyboard.press("Backspace");
+  await page.keyboard.press("Tab");
+  assert.notEqual(await focused(page), "editor");
+  // The findings: the position button moves the editor's selection there.
+  await tabUntil(page, "where");
+  await page.keyboard.press("Enter");
+  assert.equal(await focused(page), "editor");
+  // A fix by Enter on its button.
+  await tabUntil(page, "fix");
+  const before = (await findings(page)).length;
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((n) => document.querySelectorAll("[data-testid=diagnostic]").length === n - 1, before);
+  // The tabs: one stop, the arrows move between them and show the panel.
+  await tabUntil(page, "tab:expression");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await focused(page), "tab:preview");
+  assert.equal(await page.getAttribute("[data-tab=preview]", "aria-selected"), "true");
+  assert.ok(await page.isVisible("[data-testid=export-input]"));
+  await page.keyboard.press("End");
+  assert.equal(await focused(page), "tab:rule");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowRight");
+  // The file picker is the next stop after the panel.
+  await tabUntil(page, "export-input", 4);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("at phone width the page is one column: the editor above the outputs, nothing cut off", async () => {
+  const page = await open();
+  await page.setViewportSize(PHONE);
+  // A file that loads, so that the table and the schemas are shown.
+  await loadStarter(page, "configcat.entramap.yaml");
+  for (const tab of TABS) {
+    await page.click(`[data-tab=${tab}]`);
+    const layout = await page.evaluate(() => {
+      const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+      const cut = [...document.querySelectorAll("header *, .findings *, nav *, [data-panel]:not([hidden]) *")]
+        .filter((e) => e.getClientRects().length > 0 && !e.closest(".cm-editor"))
+        .filter((e) => {
+          const r = e.getBoundingClientRect();
+          return r.width > 0 && (r.left < -1 || r.right > window.innerWidth + 1);
+        })
+        .map((e) => e.id || e.className || e.tagName);
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        width: window.innerWidth,
+        editor: box("#editor"),
+        findings: box(".findings"),
+        tabs: box("nav"),
+        cut,
+      };
+    });
+    assert.ok(layout.scrollWidth <= layout.width, `${tab}: the page is ${layout.scrollWidth} px wide`);
+    assert.deepEqual(layout.cut, [], `${tab}: cut off`);
+    assert.ok(layout.editor.width >= layout.width - 2, `${tab}: the editor is ${layout.editor.width} px wide`);
+    assert.ok(layout.editor.height >= 200, `${tab}: the editor is ${layout.editor.height} px high`);
+    assert.ok(layout.editor.bottom <= layout.findings.top + 1 && layout.findings.bottom <= layout.tabs.top + 1, `${tab}: not one column`);
+  }
+  await page.click("[data-tab=expression]");
+  await page.screenshot({ path: join(results, "10-phone.png"), fullPage: true });
+  await page.click("[data-tab=table]");
+  await page.screenshot({ path: join(results, "10-phone-table.png"), fullPage: true });
+  await loadStarter(page, "idmelon.entramap.yaml");
+  await dryRun(page, join(root, "tests/fixtures/preview/users.jsonl"));
+  await page.screenshot({ path: join(results, "11-phone-dry-run.png"), fullPage: true });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+// The dry run: the mapping in the editor over an export given to the file picker, with the
+// clock fixed as the CLI's --now.
+const NOW = "2025-01-01T00:00:00Z";
+
+async function dryRun(page, file) {
+  await page.evaluate((now) => (window.entramapPlayground.previewSettings.now = now), NOW);
+  await page.click("[data-tab=preview]");
+  const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
+  await page.setInputFiles("[data-testid=export-input]", file);
+  await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs, { timeout: 120000 });
+  assert.equal(await page.getAttribute("body", "data-preview"), "done", await page.textContent("#preview-status"));
+}
+
+async function setMapping(page, name, text, profile) {
+  await page.evaluate(
+    ([text]) => {
+      const { view } = window.entramapPlayground;
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+    },
+    [text],
+  );
+  await page.fill("#file-name", name);
+  await page.dispatchEvent("#file-name", "change");
+  if (profile) {
+    await page.selectOption("[data-testid=target-picker]", "pasted");
+    await page.fill("[data-testid=pasted-profile]", profile);
+  } else {
+    await page.selectOption("[data-testid=target-picker]", "");
+  }
+}
+
+function cliPreview(mapping, users, extra = []) {
+  const args = ["preview", mapping, "--users", users, "--now", NOW, ...extra];
+  try {
+    return execFileSync(cli(), args, { cwd: root, encoding: "utf8", stdio: "pipe", maxBuffer: 1 << 28 });
+  } catch (error) {
+    assert.equal(error.status, 1, String(error.stderr));
+    return error.stdout;
+  }
+}
+
+const groupsOf = (page) =>
+  page.$$eval("[data-testid=preview-group]", (rows) =>
+    rows.map((r) => ({ rule: r.dataset.rule, target: r.dataset.target || null, count: Number(r.dataset.count) })),
+  );
+
+test("the dry run in the page gives the summary and problems of `entramap preview`", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "entramap-dry-run-"));
+  const synthetic = (format) => {
+    const path = join(dir, `synth.${format}`);
+    execFileSync(cli(), ["synth", "--users", "3000", "--seed", "5", "--format", format, "--out", path]);
+    return path;
+  };
+  const fixture = join(root, "tests/fixtures/preview");
+  const cases = [
+    ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), join(fixture, "users.jsonl")],
+    ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), join(fixture, "users.graph.json")],
+    ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), join(fixture, "users.csv")],
+    ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), synthetic("jsonl")],
+    ["idmelon.entramap.yaml", join(root, "examples/idmelon.entramap.yaml"), null, synthetic("graph")],
+    ["cloudsso.entramap.yaml", join(root, "examples/cloudsso.entramap.yaml"), null, synthetic("csv")],
+  ];
+  const page = await open();
+  for (const [name, mapping, profile, users] of cases) {
+    await setMapping(page, name, readFileSync(mapping, "utf8"), profile && readFileSync(profile, "utf8"));
+    await dryRun(page, users);
+    const human = cliPreview(mapping, users).trimEnd().split("\n");
+    const expected = JSON.parse(cliPreview(mapping, users, ["--format", "json"])).summary;
+    assert.equal(await page.textContent("[data-testid=preview-summary]"), human.at(-1), `${name} over ${users}`);
+    assert.deepEqual(
+      (await groupsOf(page)).sort((a, b) => `${a.rule}${a.target}`.localeCompare(`${b.rule}${b.target}`)),
+      expected.groups
+        .map((g) => ({ rule: g.rule, target: g.target, count: g.count }))
+        .sort((a, b) => `${a.rule}${a.target}`.localeCompare(`${b.rule}${b.target}`)),
+      `${name} over ${users}`,
+    );
+    const listed = await page.locator("[data-testid=preview-problem]").count();
+    const total = Object.values(expected.problems).reduce((a, b) => a + b, 0);
+    assert.equal(listed, Math.min(total, 1000));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("one user's payload, problems and trace on click, and the payloads to download, as the CLI gives them", async () => {
+  const fixture = join(root, "tests/fixtures/preview");
+  const mapping = join(fixture, "mapping.entramap.yaml");
+  const users = join(fixture, "users.jsonl");
+  const page = await open();
+  await setMapping(page, "mapping.entramap.yaml", readFileSync(mapping, "utf8"), readFileSync(join(fixture, "profile.yaml"), "utf8"));
+  await dryRun(page, users);
+  await page.screenshot({ path: join(results, "12-dry-run.png") });
+  // Every user the groups name: the page's explanation against `preview --user KEY`.
+  const keys = await page.$$eval("[data-testid=preview-group] .user-link", (bs) => [...new Set(bs.map((b) => b.dataset.user))]);
+  assert.ok(keys.length >= 3, keys.join(", "));
+  for (const key of keys) {
+    await page.click(`[data-testid=preview-group] .user-link[data-user="${key}"]`);
+    await page.waitForFunction(() => !document.getElementById("preview-user").textContent.startsWith("Reading"));
+    const shown = await page.textContent("#preview-user");
+    let output;
+    try {
+      output = execFileSync(cli(), ["preview", mapping, "--users", users, "--now", NOW, "--user", key, "--format", "json"], { cwd: root, encoding: "utf8", stdio: "pipe" });
+    } catch (error) {
+      if (error.status !== 1) {
+        // A row the CLI cannot read either: the page says why, as the CLI does.
+        const reason = String(error.stderr).replace(/^entramap: [^:]*: /, "").trim();
+        assert.equal(shown, reason, key);
+        continue;
+      }
+      output = error.stdout;
+    }
+    const expected = JSON.parse(output);
+    assert.match(await page.textContent("#preview-user h2"), new RegExp(`line ${expected.line}$`), key);
+    const payload = await page.textContent("[data-testid=preview-user-payload]");
+    assert.deepEqual(payload.startsWith("{") ? JSON.parse(payload) : null, expected.payload, key);
+    const problems = await page.$$eval("[data-testid=preview-user-problems] li", (items) => items.map((i) => i.textContent));
+    const wantedProblems = expected.problems.map((p) => `${p.rule}: ${p.message}${p.target ? ` (${p.target})` : ""}`);
+    assert.deepEqual(problems, wantedProblems.length ? wantedProblems : ["None."], key);
+    assert.match(await page.textContent("[data-testid=preview-user-scope]"), expected.scope.in_scope ? /in scope/ : /out of scope/);
+  }
+  // A trace: the expression mappings of an in-scope user show their steps.
+  await page.fill("[data-testid=user-key]", "1");
+  await page.click("#user-form button");
+  await page.waitForFunction(() => document.querySelector("#preview-user h2")?.textContent.includes("line 1"));
+  assert.ok((await page.locator("[data-testid=preview-user-mappings] .trace").count()) > 0);
+  await page.screenshot({ path: join(results, "13-dry-run-user.png") });
+  // The payloads, downloaded: the bytes `preview --out` writes.
+  const dir = mkdtempSync(join(tmpdir(), "entramap-payloads-"));
+  const out = join(dir, "cli.jsonl");
+  cliPreview(mapping, users, ["--out", out]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=download-payloads]")]);
+  const saved = join(dir, "page.jsonl");
+  await download.saveAs(saved);
+  assert.equal(readFileSync(saved, "utf8"), readFileSync(out, "utf8"));
+  assert.equal(download.suggestedFilename(), "users.payloads.jsonl");
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("an export dropped on the page runs the dry run, also opened from disk", async () => {
+  const csv = readFileSync(join(root, "tests/fixtures/preview/users.csv"), "utf8");
+  for (const url of [undefined, pathToFileURL(page_file).href]) {
+    const page = await open(url);
+    await page.evaluate((now) => (window.entramapPlayground.previewSettings.now = now), NOW);
+    const drop = async () => {
+      const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
+      const transfer = await page.evaluateHandle((text) => {
+        const data = new DataTransfer();
+        data.items.add(new File([text], "users.csv", { type: "text/csv" }));
+        return data;
+      }, csv);
+      await page.dispatchEvent("#editor", "dragover", { dataTransfer: transfer });
+      await page.dispatchEvent("[data-testid=mapping-editor]", "drop", { dataTransfer: transfer });
+      await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs);
+    };
+    // The broken example cannot be previewed: the page says why, as the CLI does.
+    await drop();
+    assert.equal(await page.getAttribute("body", "data-preview"), "error");
+    assert.match(await page.textContent("#preview-status"), /unknown function `LCase`/);
+    assert.equal(await page.textContent("[data-testid=preview-summary]"), "");
+    // Once the file is fixed, the same export runs again with one click.
+    await loadStarter(page, "idmelon.entramap.yaml");
+    const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
+    await page.click("[data-testid=preview-rerun]");
+    await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs);
+    assert.equal(await page.getAttribute("body", "data-preview"), "done");
+    const again = await page.textContent("[data-testid=preview-summary]");
+    await drop();
+    assert.equal(await page.getAttribute("body", "data-preview"), "done");
+    assert.equal(await page.textContent("[data-testid=preview-summary]"), again);
+    assert.equal(await page.getAttribute("[data-tab=preview]", "aria-selected"), "true");
+    assert.match(await page.textContent("[data-testid=preview-summary]"), /^Summary: \d+ users read - /);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
 test("no request left 127.0.0.1", () => {
   const outside = requests.filter((url) => !local(url));
   assert.deepEqual(outside, []);
