@@ -878,3 +878,50 @@ fn groups_are_previewed_with_members_resolved_against_the_users() {
     );
     assert_eq!(groups["problems"][0]["user"], "sales");
 }
+
+#[test]
+fn a_group_sends_each_member_once_and_lists_at_most_ten_left_out() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let provisioned = "6E7B768E-07E2-4810-8459-485F84F8F204";
+    let mut members = vec![
+        provisioned.to_owned(),
+        provisioned.to_ascii_lowercase(),
+        provisioned.to_owned(),
+    ];
+    members.extend((0..25).map(|i| format!("00000000-0000-0000-0000-{i:012}")));
+    let group = serde_json::json!({"id": "g1", "displayName": "team", "members": members});
+    let groups = dir.path().join("groups.jsonl");
+    std::fs::write(&groups, format!("{group}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let groups = groups.display().to_string();
+    let out = entramap(&[
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.graph.json",
+        "--groups",
+        &groups,
+        "--details",
+        "--out",
+        "-",
+    ]);
+    let report = text(&out.stderr);
+    let left_out: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("preview-member-not-provisioned: group team"))
+        .collect();
+    assert_eq!(left_out.len(), 11, "{report}");
+    assert!(
+        left_out[10].contains("15 more members are not provisioned or not in the user export"),
+        "{report}"
+    );
+    let payload = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}")))
+        .find(|p| p["displayName"] == "team")
+        .unwrap_or_else(|| panic!("the group's payload"));
+    assert_eq!(
+        payload["members"],
+        serde_json::json!([{ "value": provisioned }]),
+        "one member, listed three times in two spellings, is sent once"
+    );
+}
