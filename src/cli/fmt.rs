@@ -7,7 +7,7 @@ use super::{
 use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::fmt::format_source;
-use entramap::lint::discover;
+use entramap::lint::discover_files;
 use entramap::model::read_mapping_file;
 use std::path::PathBuf;
 
@@ -24,6 +24,10 @@ pub struct FmtArgs {
     /// and the JSON document lists the changed files under `formatted`.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Also search directories named `target` and `node_modules`, and deeper than 32 levels
+    /// (skipped by default, with a note saying how many).
+    #[arg(long)]
+    all_dirs: bool,
 }
 
 /// Runs `entramap fmt`.
@@ -33,7 +37,9 @@ pub fn run(args: FmtArgs) -> u8 {
     } else {
         args.paths
     };
-    let (files, errors) = discover(&paths);
+    let found = discover_files(&paths, args.all_dirs);
+    super::note_skipped(&found.skipped);
+    let (files, errors) = (found.files, found.errors);
     let mut status = if errors.is_empty() {
         EXIT_OK
     } else {

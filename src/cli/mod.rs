@@ -240,6 +240,30 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 /// `--color`, as the discriminant of a [`ColorChoice`].
 static COLOR: AtomicU8 = AtomicU8::new(ColorChoice::Auto as u8);
 
+/// Says on stderr which directories a search skipped (`lint DIR`, `fmt DIR`): how many, the
+/// first few, and the flag that searches them.
+pub fn note_skipped(skipped: &[std::path::PathBuf]) {
+    if skipped.is_empty() || quiet() {
+        return;
+    }
+    let shown: Vec<String> = skipped
+        .iter()
+        .take(3)
+        .map(|p| entramap::base::text::escape_controls(&p.display().to_string()).into_owned())
+        .collect();
+    let more = if skipped.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    eprintln!(
+        "entramap: note: {} not searched (named `target` or `node_modules`, or deeper than {} levels): {}{more}; --all-dirs searches them too",
+        count(skipped.len(), "directory", "directories"),
+        entramap::lint::MAX_WALK_DEPTH,
+        shown.join(", ")
+    );
+}
+
 /// Whether `--quiet` was given: print no summary line, notes or progress.
 pub fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
