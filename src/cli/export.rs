@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// Arguments of `entramap export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The mapping file.
+    /// The mapping file; `-` reads it from standard input.
     file: PathBuf,
     #[command(flatten)]
     output: OutputArg,
@@ -37,14 +37,44 @@ pub fn run(args: ExportArgs) -> u8 {
             return code;
         }
     }
-    let prepared = match prepare_path(&args.file) {
-        Ok(p) => p,
-        Err(code) => return code,
+    // Standard input is read once, for both the preparation and the lint.
+    let stdin = if args.file.as_os_str() == "-" {
+        match super::read_stdin_input() {
+            Ok(input) => Some(input),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    let prepared = match &stdin {
+        Some(input) => {
+            match entramap::model::prepare_text(&input.name, input.text.clone(), Some(&input.base))
+            {
+                Ok(p) => p,
+                Err(reports) => {
+                    eprint!(
+                        "{}",
+                        entramap::diagnostics::report::to_human(
+                            &reports,
+                            use_color(Stream::Stderr)
+                        )
+                    );
+                    return super::failure_status(&reports);
+                }
+            }
+        }
+        None => match prepare_path(&args.file) {
+            Ok(p) => p,
+            Err(code) => return code,
+        },
     };
     // A file with lint errors would export a schema Entra refuses or misreads (an unknown
     // function has no parameter keys). A value that looks like a secret token is not such an
     // error: it is the data the export carries (findings mask it; data outputs never do).
-    let linted = entramap::lint::lint_file(&args.file);
+    let linted = match &stdin {
+        Some(input) => entramap::lint::lint_source(&input.name, &input.text, Some(&input.base)),
+        None => entramap::lint::lint_file(&args.file),
+    };
     if linted
         .report
         .diagnostics

@@ -13,7 +13,7 @@ pub struct InitArgs {
     /// mappings of a non-gallery SCIM app.
     #[arg(long)]
     app: Option<String>,
-    /// Where to write the file (atomically); without it, standard output.
+    /// Where to write the file (atomically); without it, or with `-`, standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
@@ -30,7 +30,7 @@ pub fn run(args: InitArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let Some(path) = args.output else {
+    let Some(path) = args.output.filter(|p| p.as_os_str() != "-") else {
         emit(&text);
         return EXIT_OK;
     };

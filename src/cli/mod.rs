@@ -416,6 +416,52 @@ pub fn failure_status(reports: &[FileReport]) -> u8 {
     }
 }
 
+/// A mapping file read from standard input (`-`): its name in findings, its text, and the
+/// directory a `target:` path is resolved from (the working directory).
+pub struct StdinInput {
+    /// `<stdin>`.
+    pub name: String,
+    /// The text, at most [`entramap::model::MAX_FILE_BYTES`].
+    pub text: String,
+    /// `.`.
+    pub base: PathBuf,
+}
+
+/// Reads a mapping file from standard input, printing why it cannot be read.
+pub fn read_stdin_input() -> Result<StdinInput, u8> {
+    let text = entramap::base::fs::read_stream_text_limited(
+        std::io::stdin().lock(),
+        entramap::model::MAX_FILE_BYTES,
+    )
+    .map_err(|e| {
+        eprintln!("entramap: cannot read standard input: {e}");
+        EXIT_USAGE
+    })?;
+    Ok(StdinInput {
+        name: "<stdin>".to_owned(),
+        text,
+        base: PathBuf::from("."),
+    })
+}
+
+/// Refuses more than one of `inputs` being standard input (`-`): the first would read it all
+/// and the others nothing. Names the arguments in the message.
+pub fn refuse_two_stdins(inputs: &[(&str, Option<&Path>)]) -> Result<(), u8> {
+    let dashes: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.as_os_str() == "-"))
+        .map(|(name, _)| *name)
+        .collect();
+    if dashes.len() > 1 {
+        eprintln!(
+            "entramap: {} are all `-`: standard input can be read once; give all but one as files",
+            dashes.join(" and ")
+        );
+        return Err(EXIT_USAGE);
+    }
+    Ok(())
+}
+
 /// Reads and prepares a mapping file for `table`, `docs`, `export`, `diff` and `preview`. When
 /// it cannot be used, prints its located findings as lint does (on stderr) and gives the exit
 /// status (see [`failure_status`]).
@@ -425,8 +471,17 @@ pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
 
 /// [`prepare_path`], printing the findings in `format`: human on stderr (stdout is the
 /// command's own output), the machine formats as the one document on stdout.
+///
+/// `-` reads the mapping file from standard input (a `target:` path is then resolved from the
+/// working directory).
 pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
-    prepare_file(path).map_err(|reports| {
+    let prepared = if path.as_os_str() == "-" {
+        let input = read_stdin_input()?;
+        entramap::model::prepare_text(&input.name, input.text, Some(&input.base))
+    } else {
+        prepare_file(path)
+    };
+    prepared.map_err(|reports| {
         if format == Format::Human {
             eprint!(
                 "{}",

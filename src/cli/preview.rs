@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// Arguments of `entramap preview`.
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
-    /// The mapping file.
+    /// The mapping file; `-` reads it from standard input.
     file: PathBuf,
     /// The user export: JSON Lines, a Graph `/users` page or the portal's "Download users"
     /// CSV; `-` reads standard input.
@@ -353,6 +353,13 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
 
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
+    if let Err(code) = super::refuse_two_stdins(&[
+        ("FILE", Some(&args.file)),
+        ("--users", Some(&args.users)),
+        ("--groups", args.groups.as_deref()),
+    ]) {
+        return code;
+    }
     if let Some(out) = &args.out {
         let mut inputs = vec![args.file.as_path(), args.users.as_path()];
         inputs.extend(args.groups.as_deref());

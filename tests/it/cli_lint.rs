@@ -482,3 +482,46 @@ fn fix_is_idempotent_past_the_suggestion_budget() {
     let second = entramap(&["lint", "--fix", &path], root());
     assert!(!stderr(&second).contains("applied"), "{}", stderr(&second));
 }
+
+#[test]
+fn a_dash_means_standard_input_or_output_and_is_read_once() {
+    let example = std::fs::read(root().join("examples/idmelon.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for command in ["table", "docs", "export"] {
+        let piped = crate::common::with_stdin(&[command, "-"], &example);
+        let named = entramap(&[command, "examples/idmelon.entramap.yaml"], root());
+        assert_eq!(
+            piped.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&piped)
+        );
+        assert_eq!(
+            stdout(&piped),
+            stdout(&named),
+            "{command} - reads standard input"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let init = entramap(&["init", "-o", "-"], dir.path());
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    assert!(stdout(&init).contains("entramap: 1"), "{}", stdout(&init));
+    assert!(!dir.path().join("-").exists(), "no file named `-`");
+    let twice = crate::common::with_stdin(
+        &[
+            "preview",
+            "examples/idmelon.entramap.yaml",
+            "--users",
+            "-",
+            "--groups",
+            "-",
+        ],
+        b"{}\n",
+    );
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+    assert!(
+        stderr(&twice).contains("--users and --groups are all `-`"),
+        "{}",
+        stderr(&twice)
+    );
+}
