@@ -925,3 +925,26 @@ fn a_group_sends_each_member_once_and_lists_at_most_ten_left_out() {
         "one member, listed three times in two spellings, is sent once"
     );
 }
+
+#[test]
+fn preview_user_prefers_the_exact_upn_and_names_users_that_differ_only_in_case() {
+    use entramap::preview::user::{find_user, plan_attributes, UserKey};
+    let plan = fixture_plan();
+    let users = b"{\"userPrincipalName\":\"Ana@contoso.com\",\"displayName\":\"First\"}\n{\"userPrincipalName\":\"ana@contoso.com\",\"displayName\":\"Second\"}\n";
+    let find = |key: &str| {
+        find_user(
+            Cursor::new(&users[..]),
+            InputFormat::Auto,
+            plan_attributes(&plan),
+            &UserKey::parse(key),
+        )
+    };
+    let exact = find("ana@contoso.com")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("found"));
+    assert_eq!(exact.line, 2, "the exact spelling, not the first by case");
+    let error = find("ANA@contoso.com")
+        .err()
+        .unwrap_or_else(|| panic!("two users match only by case"));
+    assert!(error.to_string().contains("lines 1, 2"), "{error}");
+}
