@@ -88,7 +88,7 @@ pub fn run(args: ExportArgs) -> u8 {
                 use_color(Stream::Stderr)
             )
         );
-        eprintln!(
+        say!(
             "entramap: {} has lint errors; nothing is exported until they are fixed",
             args.file.display()
         );
@@ -100,14 +100,14 @@ pub fn run(args: ExportArgs) -> u8 {
             let text = match read_text_limited(path, MAX_DOCUMENT_BYTES) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("entramap: cannot read {}: {e}", path.display());
+                    say!("entramap: cannot read {}: {e}", path.display());
                     return EXIT_USAGE;
                 }
             };
             match read_schema(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
                 Ok(schema) => Some(schema),
                 Err(e) => {
-                    eprintln!("entramap: {}:{e}", path.display());
+                    say!("entramap: {}:{e}", path.display());
                     return EXIT_USAGE;
                 }
             }
@@ -121,11 +121,11 @@ pub fn run(args: ExportArgs) -> u8 {
             .and_then(|g| g.target_directory.as_ref())
             .filter(|_| prepared.file.target_directory.is_none());
         match gallery_directory {
-            Some(_) => eprintln!(
+            Some(_) => say!(
                 "note: no --base: this is the mapping in the non-gallery SCIM template's frame, with the {} gallery app's target directory; to update the app's job, export with --base and the job's current schema",
                 prepared.profile.title.as_deref().unwrap_or(&prepared.profile.name)
             ),
-            None => eprintln!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema"),
+            None => say!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema"),
         }
     }
     let exported = match export(
@@ -137,13 +137,13 @@ pub fn run(args: ExportArgs) -> u8 {
     ) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("entramap: {e}");
+            say!("entramap: {e}");
             return EXIT_USAGE;
         }
     };
     if !quiet() {
         for note in &exported.notes {
-            eprintln!("note: {note}");
+            say!("note: {note}");
         }
     }
     args.output.write(&exported.to_json())

@@ -1,10 +1,10 @@
 //! `entramap fmt [--check] [PATH]...`: canonical expressions, written atomically.
 
+use super::interrupt::write_atomically;
 use super::{
     count, emit, failure_status, print_reports, print_summary, use_color, Stream, EXIT_FINDINGS,
     EXIT_OK, EXIT_USAGE,
 };
-use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::fmt::format_source;
 use entramap::lint::discover_files;
@@ -46,10 +46,10 @@ pub fn run(args: FmtArgs) -> u8 {
         EXIT_USAGE
     };
     for error in &errors {
-        eprintln!("entramap: {error}");
+        say!("entramap: {error}");
     }
     if files.is_empty() && errors.is_empty() {
-        eprintln!(
+        say!(
             "entramap: no mapping files found in {} (looked for *.entramap.yaml, *.entramap.yml and *.entramap.json)",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
@@ -84,7 +84,7 @@ pub fn run(args: FmtArgs) -> u8 {
         };
         if !args.check {
             if let Err(e) = write_atomically(path, new_text.as_bytes()) {
-                eprintln!("entramap: cannot write {name}: {e}");
+                say!("entramap: cannot write {name}: {e}");
                 status = EXIT_USAGE;
                 continue;
             }

@@ -1,10 +1,11 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
+use super::interrupt::write_atomically;
 use super::{
     count, emit, emit_with, finding_counts, print_summary, quiet, use_color, FailOn, Stream,
     EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
-use entramap::base::fs::{read_stream_text_limited, write_atomically};
+use entramap::base::fs::read_stream_text_limited;
 use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{self, diagnostic_json, FileReport, Format, Summary};
 use entramap::lint::fix::apply_fixes;
@@ -48,7 +49,7 @@ pub fn run(args: LintArgs) -> u8 {
     };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.fix {
-        eprintln!("entramap: --fix rewrites files; it does not apply to standard input (`-`)");
+        say!("entramap: --fix rewrites files; it does not apply to standard input (`-`)");
         return EXIT_USAGE;
     }
     let on_disk: Vec<PathBuf> = paths
@@ -60,11 +61,11 @@ pub fn run(args: LintArgs) -> u8 {
     super::note_skipped(&found.skipped);
     let (files, errors) = (found.files, found.errors);
     for error in &errors {
-        eprintln!("entramap: {}", escape_controls(error));
+        say!("entramap: {}", escape_controls(error));
     }
     if files.is_empty() && !stdin && errors.is_empty() {
         let looked: Vec<String> = on_disk.iter().map(|p| p.display().to_string()).collect();
-        eprintln!(
+        say!(
             "entramap: no mapping files found in {} (looked for *.entramap.yaml, *.entramap.yml and *.entramap.json); name the files, or `-` for standard input",
             looked.join(", ")
         );
@@ -85,7 +86,7 @@ pub fn run(args: LintArgs) -> u8 {
                 results.push(lint_source(&name.display().to_string(), &text, Some(base)));
             }
             Err(e) => {
-                eprintln!("entramap: cannot read standard input: {e}");
+                say!("entramap: cannot read standard input: {e}");
                 return EXIT_USAGE;
             }
         }
@@ -99,7 +100,7 @@ pub fn run(args: LintArgs) -> u8 {
                 Ok(0) => {}
                 Ok(applied) => {
                     if !quiet() {
-                        eprintln!(
+                        say!(
                             "entramap: {}: {}",
                             escape_controls(&file.display().to_string()),
                             count(applied, "fix applied", "fixes applied")
@@ -108,7 +109,7 @@ pub fn run(args: LintArgs) -> u8 {
                     result = lint_file(file);
                 }
                 Err(e) => {
-                    eprintln!(
+                    say!(
                         "entramap: cannot write {}: {e}; its fixes are not applied",
                         escape_controls(&file.display().to_string())
                     );

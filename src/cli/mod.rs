@@ -1,5 +1,14 @@
 //! Command-line definitions (clap) and the dispatch to each command.
 
+/// `eprintln!` for a message line: control characters in what it quotes (paths, arguments,
+/// values from files) are escaped, so that nothing given to entramap moves the terminal or
+/// starts a CI workflow command on a line of its own.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", entramap::base::text::escape_controls(&format!($($arg)*)))
+    };
+}
+
 mod check;
 mod completions;
 mod diff;
@@ -20,12 +29,12 @@ mod table;
 mod targets;
 
 use clap::{Parser, Subcommand};
-use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, Summary};
 use entramap::diagnostics::RuleId;
 use entramap::lint::has_configuration_error;
 use entramap::model::{prepare_file, Prepared};
 use entramap::Severity;
+use interrupt::write_atomically;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -175,7 +184,7 @@ impl OutputArg {
         match result {
             Ok(()) => EXIT_OK,
             Err(e) => {
-                eprintln!("entramap: cannot write {}: {e}", path.display());
+                say!("entramap: cannot write {}: {e}", path.display());
                 EXIT_USAGE
             }
         }
@@ -256,7 +265,7 @@ pub fn note_skipped(skipped: &[std::path::PathBuf]) {
     } else {
         ""
     };
-    eprintln!(
+    say!(
         "entramap: note: {} not searched (named `target` or `node_modules`, or deeper than {} levels): {}{more}; --all-dirs searches them too",
         count(skipped.len(), "directory", "directories"),
         entramap::lint::MAX_WALK_DEPTH,
@@ -306,7 +315,7 @@ fn report_write_error(result: std::io::Result<()>) {
         if e.kind() != std::io::ErrorKind::BrokenPipe
             && !OUTPUT_FAILED.swap(true, Ordering::Relaxed)
         {
-            eprintln!("entramap: cannot write to standard output: {e}");
+            say!("entramap: cannot write to standard output: {e}");
         }
     }
 }
@@ -434,7 +443,7 @@ pub fn read_stdin_input() -> Result<StdinInput, u8> {
         entramap::model::MAX_FILE_BYTES,
     )
     .map_err(|e| {
-        eprintln!("entramap: cannot read standard input: {e}");
+        say!("entramap: cannot read standard input: {e}");
         EXIT_USAGE
     })?;
     Ok(StdinInput {
@@ -453,7 +462,7 @@ pub fn refuse_two_stdins(inputs: &[(&str, Option<&Path>)]) -> Result<(), u8> {
         .map(|(name, _)| *name)
         .collect();
     if dashes.len() > 1 {
-        eprintln!(
+        say!(
             "entramap: {} are all `-`: standard input can be read once; give all but one as files",
             dashes.join(" and ")
         );
@@ -516,7 +525,7 @@ fn explain(rule: Option<&str>) -> u8 {
                 let ids = RuleId::ALL.iter().map(|r| r.as_str());
                 let hint = entramap::base::suggest::did_you_mean(id, ids)
                     .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
-                eprintln!("entramap: unknown rule `{id}`; {hint}");
+                say!("entramap: unknown rule `{id}`; {hint}");
                 EXIT_USAGE
             }
         },
@@ -531,7 +540,7 @@ pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<(), u
         .find(|input| input.as_os_str() != "-" && entramap::base::fs::same_file(output, input))
     {
         Some(input) => {
-            eprintln!(
+            say!(
                 "entramap: refusing to write {}: it is the input {}",
                 output.display(),
                 input.display()

@@ -106,7 +106,7 @@ pub fn run_synth(args: SynthArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            eprintln!("entramap: cannot write synthetic users: {e}");
+            say!("entramap: cannot write synthetic users: {e}");
             EXIT_USAGE
         }
     }
@@ -368,7 +368,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         }
     }
     if args.jobs > preview::max_jobs() {
-        eprintln!(
+        say!(
             "entramap: --jobs {} is more than {} per core; using {}",
             args.jobs,
             preview::JOBS_PER_CORE,
@@ -382,7 +382,7 @@ pub fn run(args: PreviewArgs) -> u8 {
     let plan = match Plan::new(&prepared) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!(
+            say!(
                 "entramap: {}: {e}; run `entramap lint {}`",
                 args.file.display(),
                 args.file.display()
@@ -416,7 +416,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         Some(path) => match Output::open(path) {
             Ok(output) => Some(output),
             Err(e) => {
-                eprintln!("entramap: cannot write {}: {e}", path.display());
+                say!("entramap: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }
         },
@@ -426,7 +426,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         Some(path) => match Plan::for_object(&prepared, ObjectKind::Group) {
             Ok(plan) => Some((path, plan)),
             Err(e) => {
-                eprintln!(
+                say!(
                     "entramap: {}: {e}; run `entramap lint {}`",
                     args.file.display(),
                     args.file.display()
@@ -530,7 +530,7 @@ pub fn run(args: PreviewArgs) -> u8 {
     }
     if let (Some(out), Some(path)) = (sink.out.take(), &args.out) {
         if let Err(e) = out.finish() {
-            eprintln!("entramap: cannot write {}: {e}", path.display());
+            say!("entramap: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }
     }
@@ -557,7 +557,7 @@ fn run_object(
         (Box::new(io::stdin().lock()), None)
     } else {
         if let Some(kind) = device(path) {
-            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            say!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
             return Err(EXIT_USAGE);
         }
         match File::open(path) {
@@ -566,7 +566,7 @@ fn run_object(
                 (Box::new(BufReader::with_capacity(1 << 20, file)), total)
             }
             Err(e) => {
-                eprintln!("entramap: cannot read {export}: {e}");
+                say!("entramap: cannot read {export}: {e}");
                 return Err(EXIT_USAGE);
             }
         }
@@ -581,7 +581,7 @@ fn run_object(
         Err(preview::PreviewError::Write(e)) => Err(write_failed(&e)),
         Err(e) => {
             let _ = sink.report.flush();
-            eprintln!("entramap: {export}: {e}");
+            say!("entramap: {export}: {e}");
             Err(EXIT_USAGE)
         }
     }
@@ -609,6 +609,6 @@ fn write_failed(e: &io::Error) -> u8 {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return EXIT_OK;
     }
-    eprintln!("entramap: cannot write the report: {e}");
+    say!("entramap: cannot write the report: {e}");
     EXIT_USAGE
 }
