@@ -154,7 +154,51 @@ fn changes(c: &mut Criterion, name: &str, options: Options, text: &str) -> Clien
     client
 }
 
+/// A JSON mapping file on one line with `n` mappings, each with an unknown key: `n` findings
+/// with a certain fix and a suppression each.
+fn json_findings(n: usize) -> String {
+    let mut mappings = vec![
+        r#"{"target": "userName", "source": "userPrincipalName", "matching_precedence": 1}"#
+            .to_owned(),
+    ];
+    mappings.extend((0..n).map(|i| {
+        format!(r#"{{"target": "urn:ietf:params:scim:schemas:extension:B:2.0:User:a{i}", "source": "department", "nots": "x"}}"#)
+    }));
+    let declared: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"name": "urn:ietf:params:scim:schemas:extension:B:2.0:User:a{i}"}}"#))
+        .collect();
+    format!(
+        r#"{{"entramap": 1, "app": "T", "target_attributes": {{"users": [{}]}}, "users": [{}]}}"#,
+        declared.join(", "),
+        mappings.join(", ")
+    )
+}
+
 fn bench(c: &mut Criterion) {
+    // Code actions over a whole one-line JSON document: every finding's quick fix and
+    // suppression (linear in the findings; each position found by binary search).
+    let mut json_client = Client::start(Options::default());
+    for n in [1_000, 10_000] {
+        let uri = format!("file:///bench/json{n}.entramap.json");
+        json_client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": json_findings(n)}}),
+        );
+        json_client.diagnostics(1);
+        let range =
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+        c.bench_function(
+            &format!("code actions over a one-line JSON document, {n} findings"),
+            |b| {
+                b.iter(|| {
+                    json_client.request(
+                        "textDocument/codeAction",
+                        json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+                    )
+                })
+            },
+        );
+    }
     let text = thousand();
     // The same work without the server, for comparison on a busy machine.
     c.bench_function("lint_source alone, 1,000 mappings", |b| {

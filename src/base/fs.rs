@@ -174,12 +174,14 @@ impl AtomicFile {
         self.temp.as_file().sync_all()?;
         if self.in_place {
             let mut source = File::open(self.temp.path())?;
-            let mut target = fs::OpenOptions::new()
-                .write(true)
-                .truncate(true)
-                .open(&self.destination)?;
+            let mut target = fs::OpenOptions::new().write(true).open(&self.destination)?;
+            // Another entramap writing the same file (through another of its names) waits:
+            // two copies never interleave.
+            target.lock()?;
+            target.set_len(0)?;
             io::copy(&mut source, &mut target)?;
             target.sync_all()?;
+            target.unlock()?;
             return self.temp.close();
         }
         self.temp
@@ -337,5 +339,31 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .count();
         assert_eq!(leftovers, 0);
+    }
+
+    /// A hard-linked destination is copied into under an exclusive lock: a second writer of
+    /// the same file (here the test, holding the lock) is waited for, so copies never
+    /// interleave.
+    #[cfg(unix)]
+    #[test]
+    fn an_in_place_write_waits_for_the_lock_of_the_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("out.json");
+        fs::write(&path, "old").unwrap_or_else(|e| panic!("{e}"));
+        fs::hard_link(&path, dir.path().join("other-name.json")).unwrap_or_else(|e| panic!("{e}"));
+        let held = File::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        held.lock().unwrap_or_else(|e| panic!("{e}"));
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || write_atomically(&path, b"new"))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("old"));
+        held.unlock().unwrap_or_else(|e| panic!("{e}"));
+        writer
+            .join()
+            .unwrap_or_else(|_| panic!("the writer"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some("new"));
     }
 }

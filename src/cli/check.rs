@@ -53,7 +53,7 @@ pub fn run(args: CheckArgs) -> u8 {
         match read_stream_text_limited(std::io::stdin().lock(), MAX_STDIN_BYTES) {
             Ok(buffer) => buffer.trim_end_matches(['\n', '\r']).to_owned(),
             Err(e) => {
-                eprintln!("entramap: cannot read the expression from standard input: {e}");
+                say!("entramap: cannot read the expression from standard input: {e}");
                 return EXIT_USAGE;
             }
         }

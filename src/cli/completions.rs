@@ -34,7 +34,7 @@ pub fn run(args: CompletionsArgs) -> u8 {
 pub fn run_man(args: ManArgs) -> u8 {
     let mut page = Vec::new();
     if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
-        eprintln!("entramap: cannot render the man page: {e}");
+        say!("entramap: cannot render the man page: {e}");
         return EXIT_USAGE;
     }
     write(&args.output, page)
@@ -44,7 +44,7 @@ fn write(output: &OutputArg, bytes: Vec<u8>) -> u8 {
     match String::from_utf8(bytes) {
         Ok(text) => output.write(&text),
         Err(e) => {
-            eprintln!("entramap: the generated text is not UTF-8: {e}");
+            say!("entramap: the generated text is not UTF-8: {e}");
             EXIT_USAGE
         }
     }

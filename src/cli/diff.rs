@@ -30,6 +30,11 @@ pub fn run(args: DiffArgs) -> u8 {
         DiffFormat::Json => Format::Json,
         DiffFormat::Human | DiffFormat::Markdown => Format::Human,
     };
+    if let Err(code) =
+        super::refuse_two_stdins(&[("OLD", Some(&args.old)), ("NEW", Some(&args.new))])
+    {
+        return code;
+    }
     let old = match prepare_path_as(&args.old, findings) {
         Ok(p) => p,
         Err(code) => return code,

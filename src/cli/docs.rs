@@ -7,7 +7,7 @@ use std::path::PathBuf;
 /// Arguments of `entramap docs`.
 #[derive(Debug, clap::Args)]
 pub struct DocsArgs {
-    /// The mapping file.
+    /// The mapping file; `-` reads it from standard input.
     file: PathBuf,
     #[command(flatten)]
     output: OutputArg,

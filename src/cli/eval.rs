@@ -182,7 +182,7 @@ pub fn run(args: EvalArgs) -> u8 {
     let user = match read_user(&args, &text) {
         Ok(user) => user,
         Err(e) => {
-            eprintln!("entramap: {e}");
+            say!("entramap: {e}");
             return EXIT_USAGE;
         }
     };
@@ -232,7 +232,7 @@ fn expression_text(args: &EvalArgs) -> Result<(String, Option<FileReport>), u8> 
                 .iter()
                 .map(|m| m.target.value.as_str())
                 .collect();
-            eprintln!(
+            say!(
                 "entramap: {}: no {} mapping to `{target}`; the targets are: {}",
                 path.display(),
                 args.object.as_str(),
@@ -258,7 +258,7 @@ fn expression_text(args: &EvalArgs) -> Result<(String, Option<FileReport>), u8> 
             }
             Some(MappingKind::Expression { text, .. }) => Ok((text.value.clone(), lint)),
             None => {
-                eprintln!(
+                say!(
                     "entramap: {}: the mapping to `{target}` has no value; run `entramap lint {}`",
                     path.display(),
                     path.display()
@@ -269,14 +269,14 @@ fn expression_text(args: &EvalArgs) -> Result<(String, Option<FileReport>), u8> 
     }
     let expression = args.expression.as_deref().unwrap_or_default();
     if expression == "-" && args.user.as_deref() == Some("-") && args.users.is_none() {
-        eprintln!("entramap: the expression and --user cannot both be read from standard input");
+        say!("entramap: the expression and --user cannot both be read from standard input");
         return Err(EXIT_USAGE);
     }
     if expression == "-" {
         return match read_input("-", "the expression") {
             Ok(t) => Ok((t.trim_end_matches(['\n', '\r']).to_owned(), None)),
             Err(e) => {
-                eprintln!("entramap: {e}");
+                say!("entramap: {e}");
                 Err(EXIT_USAGE)
             }
         };

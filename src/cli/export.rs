@@ -12,7 +12,7 @@ use std::path::PathBuf;
 /// Arguments of `entramap export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// The mapping file.
+    /// The mapping file; `-` reads it from standard input.
     file: PathBuf,
     #[command(flatten)]
     output: OutputArg,
@@ -35,13 +35,43 @@ pub fn run(args: ExportArgs) -> u8 {
             return code;
         }
     }
-    let prepared = match prepare_path(&args.file) {
-        Ok(p) => p,
-        Err(code) => return code,
+    // Standard input is read once, for both the preparation and the lint.
+    let stdin = if args.file.as_os_str() == "-" {
+        match super::read_stdin_input() {
+            Ok(input) => Some(input),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    let prepared = match &stdin {
+        Some(input) => {
+            match entramap::model::prepare_text(&input.name, input.text.clone(), Some(&input.base))
+            {
+                Ok(p) => p,
+                Err(reports) => {
+                    eprint!(
+                        "{}",
+                        entramap::diagnostics::report::to_human(
+                            &reports,
+                            use_color(Stream::Stderr)
+                        )
+                    );
+                    return super::failure_status(&reports);
+                }
+            }
+        }
+        None => match prepare_path(&args.file) {
+            Ok(p) => p,
+            Err(code) => return code,
+        },
     };
     // A file with lint errors would export a schema Entra refuses or misreads (an unknown
     // function has no parameter keys): the rule of every command that evaluates a file.
-    let gate = entramap::lint::gate::Gate::check(&args.file);
+    let gate = entramap::lint::gate::Gate::of(match &stdin {
+        Some(input) => entramap::lint::lint_source(&input.name, &input.text, Some(&input.base)),
+        None => entramap::lint::lint_file(&args.file),
+    });
     if gate.blocks() {
         eprint!(
             "{}",
@@ -50,7 +80,7 @@ pub fn run(args: ExportArgs) -> u8 {
                 use_color(Stream::Stderr)
             )
         );
-        eprintln!(
+        say!(
             "entramap: {} has lint errors; nothing is exported until they are fixed",
             args.file.display()
         );
@@ -62,14 +92,14 @@ pub fn run(args: ExportArgs) -> u8 {
             let text = match read_text_limited(path, MAX_DOCUMENT_BYTES) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("entramap: cannot read {}: {e}", path.display());
+                    say!("entramap: cannot read {}: {e}", path.display());
                     return EXIT_USAGE;
                 }
             };
             match read_schema(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
                 Ok(schema) => Some(schema),
                 Err(e) => {
-                    eprintln!("entramap: {}:{e}", path.display());
+                    say!("entramap: {}:{e}", path.display());
                     return EXIT_USAGE;
                 }
             }
@@ -83,11 +113,11 @@ pub fn run(args: ExportArgs) -> u8 {
             .and_then(|g| g.target_directory.as_ref())
             .filter(|_| prepared.file.target_directory.is_none());
         match gallery_directory {
-            Some(_) => eprintln!(
+            Some(_) => say!(
                 "note: no --base: this is the mapping in the non-gallery SCIM template's frame, with the {} gallery app's target directory; to update the app's job, export with --base and the job's current schema",
                 prepared.profile.title.as_deref().unwrap_or(&prepared.profile.name)
             ),
-            None => eprintln!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema"),
+            None => say!("note: no --base: this is the non-gallery SCIM (customappsso) template; to update a job, export with --base and the job's current schema"),
         }
     }
     let exported = match export(
@@ -99,13 +129,13 @@ pub fn run(args: ExportArgs) -> u8 {
     ) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("entramap: {e}");
+            say!("entramap: {e}");
             return EXIT_USAGE;
         }
     };
     if !quiet() {
         for note in &exported.notes {
-            eprintln!("note: {note}");
+            say!("note: {note}");
         }
     }
     args.output.write(&exported.to_json())

@@ -1,13 +1,13 @@
 //! `entramap fmt [--check] [PATH]...`: canonical expressions, written atomically.
 
+use super::interrupt::write_atomically;
 use super::{
     count, emit, failure_status, print_reports, print_summary, use_color, Stream, EXIT_FINDINGS,
     EXIT_OK, EXIT_USAGE,
 };
-use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::fmt::format_source;
-use entramap::lint::discover;
+use entramap::lint::discover_files;
 use entramap::model::read_mapping_file;
 use std::path::PathBuf;
 
@@ -24,6 +24,10 @@ pub struct FmtArgs {
     /// and the JSON document lists the changed files under `formatted`.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Also search directories named `target` and `node_modules`, and deeper than 32 levels
+    /// (skipped by default, with a note saying how many).
+    #[arg(long)]
+    all_dirs: bool,
 }
 
 /// Runs `entramap fmt`.
@@ -33,17 +37,19 @@ pub fn run(args: FmtArgs) -> u8 {
     } else {
         args.paths
     };
-    let (files, errors) = discover(&paths);
+    let found = discover_files(&paths, args.all_dirs);
+    super::note_skipped(&found.skipped);
+    let (files, errors) = (found.files, found.errors);
     let mut status = if errors.is_empty() {
         EXIT_OK
     } else {
         EXIT_USAGE
     };
     for error in &errors {
-        eprintln!("entramap: {error}");
+        say!("entramap: {error}");
     }
     if files.is_empty() && errors.is_empty() {
-        eprintln!(
+        say!(
             "entramap: no mapping files found in {} (looked for *.entramap.yaml, *.entramap.yml and *.entramap.json)",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
@@ -78,7 +84,7 @@ pub fn run(args: FmtArgs) -> u8 {
         };
         if !args.check {
             if let Err(e) = write_atomically(path, new_text.as_bytes()) {
-                eprintln!("entramap: cannot write {name}: {e}");
+                say!("entramap: cannot write {name}: {e}");
                 status = EXIT_USAGE;
                 continue;
             }

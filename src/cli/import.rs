@@ -45,7 +45,7 @@ pub fn run(args: ImportArgs) -> u8 {
     let text = match read_text_limited(&args.schema, MAX_DOCUMENT_BYTES) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("entramap: cannot read {name}: {e}");
+            say!("entramap: cannot read {name}: {e}");
             return EXIT_USAGE;
         }
     };
@@ -58,15 +58,15 @@ pub fn run(args: ImportArgs) -> u8 {
     let imported = match import_str(&text, &options, None) {
         Ok(i) => i,
         Err(ImportError::Profile(e)) => {
-            eprintln!("entramap: {e}");
+            say!("entramap: {e}");
             return EXIT_USAGE;
         }
         Err(e @ ImportError::Read(_)) => {
-            eprintln!("entramap: {name}:{e}");
+            say!("entramap: {name}:{e}");
             return EXIT_FINDINGS;
         }
         Err(e) => {
-            eprintln!("entramap: {name}: {e}");
+            say!("entramap: {name}: {e}");
             return EXIT_FINDINGS;
         }
     };
@@ -81,7 +81,7 @@ pub fn run(args: ImportArgs) -> u8 {
         ResultFormat::Human => {
             if !quiet() {
                 for note in &imported.notes {
-                    eprintln!("note: {}: {}", note.at, note.message);
+                    say!("note: {}: {}", note.at, note.message);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! `entramap init [--app NAME] [-o FILE]`: write a starter mapping file.
 
+use super::interrupt::write_atomically;
 use super::{emit, EXIT_OK, EXIT_USAGE};
-use entramap::base::fs::write_atomically;
 use entramap::output::starter;
 use std::path::PathBuf;
 
@@ -13,7 +13,7 @@ pub struct InitArgs {
     /// mappings of a non-gallery SCIM app.
     #[arg(long)]
     app: Option<String>,
-    /// Where to write the file (atomically); without it, standard output.
+    /// Where to write the file (atomically); without it, or with `-`, standard output.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Overwrite FILE if it exists.
@@ -26,16 +26,16 @@ pub fn run(args: InitArgs) -> u8 {
     let text = match starter::starter(args.app.as_deref()) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("entramap: {e}");
+            say!("entramap: {e}");
             return EXIT_USAGE;
         }
     };
-    let Some(path) = args.output else {
+    let Some(path) = args.output.filter(|p| p.as_os_str() != "-") else {
         emit(&text);
         return EXIT_OK;
     };
     if path.exists() && !args.force {
-        eprintln!(
+        say!(
             "entramap: {} exists; pass --force to overwrite it",
             path.display()
         );
@@ -43,7 +43,7 @@ pub fn run(args: InitArgs) -> u8 {
     }
     match write_atomically(&path, text.as_bytes()) {
         Ok(()) => {
-            eprintln!(
+            say!(
                 "entramap: wrote {}; check it with `entramap lint {}`",
                 path.display(),
                 path.display()
@@ -51,7 +51,7 @@ pub fn run(args: InitArgs) -> u8 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("entramap: cannot write {}: {e}", path.display());
+            say!("entramap: cannot write {}: {e}", path.display());
             EXIT_USAGE
         }
     }

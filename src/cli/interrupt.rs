@@ -1,5 +1,6 @@
-//! Cleaning up after an interrupted command: a temporary file of user data (`preview --out`)
-//! must not stay behind when the user presses Ctrl-C or the process is terminated.
+//! Cleaning up after an interrupted command: a temporary file of an atomic write (`preview
+//! --out`, `lint --fix`, `fmt`, `-o`) must not stay behind when the user presses Ctrl-C or the
+//! process is terminated.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, Once};
@@ -24,6 +25,29 @@ pub fn removed_on_signal<T>(
     Ok(value)
 }
 
+/// No longer removes `path` on a signal (it was put in place or removed).
+pub fn forget(path: &std::path::Path) {
+    TEMPORARY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .retain(|p| p != path);
+}
+
+/// Writes `contents` to `path` atomically ([`entramap::base::fs::AtomicFile`]), its temporary
+/// file removed if a signal ends the process before it is in place.
+pub fn write_atomically(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = removed_on_signal(|| {
+        let file = entramap::base::fs::AtomicFile::create(path)?;
+        let temp = file.temp_path().to_path_buf();
+        Ok((file, temp))
+    })?;
+    let temp = file.temp_path().to_path_buf();
+    let result = file.write_all(contents).and_then(|()| file.commit());
+    forget(&temp);
+    result
+}
+
 /// Starts the signal thread, once (where signals cannot be caught, does nothing: the temporary
 /// file's random name still keeps it from clobbering anything).
 fn install() {
@@ -44,7 +68,7 @@ fn install() {
                     for path in registry.iter() {
                         let _ = std::fs::remove_file(path);
                     }
-                    eprintln!("entramap: interrupted; removed the partial output");
+                    say!("entramap: interrupted; removed the partial output");
                     std::process::exit(128 + signal);
                 }
             });

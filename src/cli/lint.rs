@@ -1,13 +1,15 @@
 //! `entramap lint [PATH]...`: lint mapping files and print the findings.
 
+use super::interrupt::write_atomically;
 use super::{
     count, emit, emit_with, finding_counts, print_summary, quiet, use_color, FailOn, Stream,
     EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
 };
-use entramap::base::fs::{read_stream_text_limited, write_atomically};
+use entramap::base::fs::read_stream_text_limited;
+use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{self, diagnostic_json, FileReport, Format, Summary};
 use entramap::lint::fix::apply_fixes;
-use entramap::lint::{discover, lint_file, lint_source, LintReport};
+use entramap::lint::{discover_files, lint_file, lint_source, LintReport};
 use entramap::model::{read_mapping_file, MAX_FILE_BYTES};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +34,10 @@ pub struct LintArgs {
     /// what remains.
     #[arg(long)]
     fix: bool,
+    /// Also search directories named `target` and `node_modules`, and deeper than 32 levels
+    /// (skipped by default, with a note saying how many).
+    #[arg(long)]
+    all_dirs: bool,
 }
 
 /// Runs `entramap lint`.
@@ -43,7 +49,7 @@ pub fn run(args: LintArgs) -> u8 {
     };
     let stdin = paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.fix {
-        eprintln!("entramap: --fix rewrites files; it does not apply to standard input (`-`)");
+        say!("entramap: --fix rewrites files; it does not apply to standard input (`-`)");
         return EXIT_USAGE;
     }
     let on_disk: Vec<PathBuf> = paths
@@ -51,13 +57,15 @@ pub fn run(args: LintArgs) -> u8 {
         .filter(|p| p.as_os_str() != "-")
         .cloned()
         .collect();
-    let (files, errors) = discover(&on_disk);
+    let found = discover_files(&on_disk, args.all_dirs);
+    super::note_skipped(&found.skipped);
+    let (files, errors) = (found.files, found.errors);
     for error in &errors {
-        eprintln!("entramap: {error}");
+        say!("entramap: {}", escape_controls(error));
     }
     if files.is_empty() && !stdin && errors.is_empty() {
         let looked: Vec<String> = on_disk.iter().map(|p| p.display().to_string()).collect();
-        eprintln!(
+        say!(
             "entramap: no mapping files found in {} (looked for *.entramap.yaml, *.entramap.yml and *.entramap.json); name the files, or `-` for standard input",
             looked.join(", ")
         );
@@ -78,11 +86,13 @@ pub fn run(args: LintArgs) -> u8 {
                 results.push(lint_source(&name.display().to_string(), &text, Some(base)));
             }
             Err(e) => {
-                eprintln!("entramap: cannot read standard input: {e}");
+                say!("entramap: cannot read standard input: {e}");
                 return EXIT_USAGE;
             }
         }
     }
+    // A file that cannot be written is reported and the others are still fixed.
+    let mut unwritten = 0;
     for file in &files {
         let mut result = lint_file(file);
         if args.fix {
@@ -90,17 +100,20 @@ pub fn run(args: LintArgs) -> u8 {
                 Ok(0) => {}
                 Ok(applied) => {
                     if !quiet() {
-                        eprintln!(
+                        say!(
                             "entramap: {}: {}",
-                            file.display(),
+                            escape_controls(&file.display().to_string()),
                             count(applied, "fix applied", "fixes applied")
                         );
                     }
                     result = lint_file(file);
                 }
                 Err(e) => {
-                    eprintln!("entramap: cannot write {}: {e}", file.display());
-                    return EXIT_USAGE;
+                    say!(
+                        "entramap: cannot write {}: {e}; its fixes are not applied",
+                        escape_controls(&file.display().to_string())
+                    );
+                    unwritten += 1;
                 }
             }
         }
@@ -159,7 +172,7 @@ pub fn run(args: LintArgs) -> u8 {
             serde_json::to_string_pretty(&report::to_sarif(&reports)).unwrap_or_default()
         )),
     }
-    if !errors.is_empty() || configuration_error {
+    if !errors.is_empty() || configuration_error || unwritten > 0 {
         EXIT_USAGE
     } else if args.fail_on.fails(&summary) {
         EXIT_FINDINGS
@@ -170,6 +183,10 @@ pub fn run(args: LintArgs) -> u8 {
 
 /// Applies the certain fixes of `result`'s findings to `file` (read again as lint read it) and
 /// writes it atomically; how many were applied.
+///
+/// One lint suggests fixes within a budget (and overlapping fixes wait), so the fixed text is
+/// linted and fixed again until no fix is left, at most [`MAX_FIX_PASSES`] times (as ruff
+/// does): a second `--fix` then finds nothing to do.
 fn fix_file(file: &Path, result: &LintReport) -> std::io::Result<usize> {
     if result.report.diagnostics.iter().all(|d| d.fix.is_none()) {
         return Ok(0);
@@ -177,9 +194,21 @@ fn fix_file(file: &Path, result: &LintReport) -> std::io::Result<usize> {
     let Ok(text) = read_mapping_file(file) else {
         return Ok(0);
     };
-    let (fixed, applied) = apply_fixes(&text, &result.report.diagnostics);
-    if applied > 0 {
+    let name = file.display().to_string();
+    let (mut fixed, mut applied) = apply_fixes(&text, &result.report.diagnostics);
+    let mut total = applied;
+    let mut passes = 1;
+    while applied > 0 && passes < MAX_FIX_PASSES {
+        let again = lint_source(&name, &fixed, file.parent());
+        (fixed, applied) = apply_fixes(&fixed, &again.report.diagnostics);
+        total += applied;
+        passes += 1;
+    }
+    if total > 0 {
         write_atomically(file, fixed.as_bytes())?;
     }
-    Ok(applied)
+    Ok(total)
 }
+
+/// The most lint-and-fix passes `--fix` makes over one file.
+const MAX_FIX_PASSES: usize = 100;

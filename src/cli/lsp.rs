@@ -26,7 +26,7 @@ pub fn run(args: LspArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) => {
             // The protocol asks for status 1 when the session did not end with `shutdown`.
-            eprintln!("entramap lsp: {}", e.to_string().escape_debug());
+            say!("entramap lsp: {}", e.to_string().escape_debug());
             EXIT_FINDINGS
         }
     }

@@ -1,5 +1,14 @@
 //! Command-line definitions (clap) and the dispatch to each command.
 
+/// `eprintln!` for a message line: control characters in what it quotes (paths, arguments,
+/// values from files) are escaped, so that nothing given to entramap moves the terminal or
+/// starts a CI workflow command on a line of its own.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        eprintln!("{}", entramap::base::text::escape_controls(&format!($($arg)*)))
+    };
+}
+
 mod check;
 mod completions;
 mod diff;
@@ -20,12 +29,12 @@ mod table;
 mod targets;
 
 use clap::{Parser, Subcommand};
-use entramap::base::fs::write_atomically;
 use entramap::diagnostics::report::{FileReport, Format, Summary};
 use entramap::diagnostics::RuleId;
 use entramap::lint::has_configuration_error;
 use entramap::model::{prepare_file, Prepared};
 use entramap::Severity;
+use interrupt::write_atomically;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -175,7 +184,7 @@ impl OutputArg {
         match result {
             Ok(()) => EXIT_OK,
             Err(e) => {
-                eprintln!("entramap: cannot write {}: {e}", path.display());
+                say!("entramap: cannot write {}: {e}", path.display());
                 EXIT_USAGE
             }
         }
@@ -240,6 +249,30 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 /// `--color`, as the discriminant of a [`ColorChoice`].
 static COLOR: AtomicU8 = AtomicU8::new(ColorChoice::Auto as u8);
 
+/// Says on stderr which directories a search skipped (`lint DIR`, `fmt DIR`): how many, the
+/// first few, and the flag that searches them.
+pub fn note_skipped(skipped: &[std::path::PathBuf]) {
+    if skipped.is_empty() || quiet() {
+        return;
+    }
+    let shown: Vec<String> = skipped
+        .iter()
+        .take(3)
+        .map(|p| entramap::base::text::escape_controls(&p.display().to_string()).into_owned())
+        .collect();
+    let more = if skipped.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    say!(
+        "entramap: note: {} not searched (named `target` or `node_modules`, or deeper than {} levels): {}{more}; --all-dirs searches them too",
+        count(skipped.len(), "directory", "directories"),
+        entramap::lint::MAX_WALK_DEPTH,
+        shown.join(", ")
+    );
+}
+
 /// Whether `--quiet` was given: print no summary line, notes or progress.
 pub fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
@@ -282,7 +315,7 @@ fn report_write_error(result: std::io::Result<()>) {
         if e.kind() != std::io::ErrorKind::BrokenPipe
             && !OUTPUT_FAILED.swap(true, Ordering::Relaxed)
         {
-            eprintln!("entramap: cannot write to standard output: {e}");
+            say!("entramap: cannot write to standard output: {e}");
         }
     }
 }
@@ -392,6 +425,52 @@ pub fn failure_status(reports: &[FileReport]) -> u8 {
     }
 }
 
+/// A mapping file read from standard input (`-`): its name in findings, its text, and the
+/// directory a `target:` path is resolved from (the working directory).
+pub struct StdinInput {
+    /// `<stdin>`.
+    pub name: String,
+    /// The text, at most [`entramap::model::MAX_FILE_BYTES`].
+    pub text: String,
+    /// `.`.
+    pub base: PathBuf,
+}
+
+/// Reads a mapping file from standard input, printing why it cannot be read.
+pub fn read_stdin_input() -> Result<StdinInput, u8> {
+    let text = entramap::base::fs::read_stream_text_limited(
+        std::io::stdin().lock(),
+        entramap::model::MAX_FILE_BYTES,
+    )
+    .map_err(|e| {
+        say!("entramap: cannot read standard input: {e}");
+        EXIT_USAGE
+    })?;
+    Ok(StdinInput {
+        name: "<stdin>".to_owned(),
+        text,
+        base: PathBuf::from("."),
+    })
+}
+
+/// Refuses more than one of `inputs` being standard input (`-`): the first would read it all
+/// and the others nothing. Names the arguments in the message.
+pub fn refuse_two_stdins(inputs: &[(&str, Option<&Path>)]) -> Result<(), u8> {
+    let dashes: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, p)| p.is_some_and(|p| p.as_os_str() == "-"))
+        .map(|(name, _)| *name)
+        .collect();
+    if dashes.len() > 1 {
+        say!(
+            "entramap: {} are all `-`: standard input can be read once; give all but one as files",
+            dashes.join(" and ")
+        );
+        return Err(EXIT_USAGE);
+    }
+    Ok(())
+}
+
 /// Reads and prepares a mapping file for `table`, `docs`, `export`, `diff` and `preview`. When
 /// it cannot be used, prints its located findings as lint does (on stderr) and gives the exit
 /// status (see [`failure_status`]).
@@ -401,8 +480,17 @@ pub fn prepare_path(path: &Path) -> Result<Prepared, u8> {
 
 /// [`prepare_path`], printing the findings in `format`: human on stderr (stdout is the
 /// command's own output), the machine formats as the one document on stdout.
+///
+/// `-` reads the mapping file from standard input (a `target:` path is then resolved from the
+/// working directory).
 pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
-    prepare_file(path).map_err(|reports| {
+    let prepared = if path.as_os_str() == "-" {
+        let input = read_stdin_input()?;
+        entramap::model::prepare_text(&input.name, input.text, Some(&input.base))
+    } else {
+        prepare_file(path)
+    };
+    prepared.map_err(|reports| {
         if format == Format::Human {
             eprint!(
                 "{}",
@@ -470,7 +558,7 @@ fn explain(rule: Option<&str>) -> u8 {
                 let ids = RuleId::ALL.iter().map(|r| r.as_str());
                 let hint = entramap::base::suggest::did_you_mean(id, ids)
                     .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
-                eprintln!("entramap: unknown rule `{id}`; {hint}");
+                say!("entramap: unknown rule `{id}`; {hint}");
                 EXIT_USAGE
             }
         },
@@ -485,7 +573,7 @@ pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<(), u
         .find(|input| input.as_os_str() != "-" && entramap::base::fs::same_file(output, input))
     {
         Some(input) => {
-            eprintln!(
+            say!(
                 "entramap: refusing to write {}: it is the input {}",
                 output.display(),
                 input.display()

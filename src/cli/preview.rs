@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// Arguments of `entramap preview`.
 #[derive(Debug, clap::Args)]
 pub struct PreviewArgs {
-    /// The mapping file.
+    /// The mapping file; `-` reads it from standard input.
     file: PathBuf,
     /// The user export: JSON Lines, a Graph `/users` page or the portal's "Download users"
     /// CSV; `-` reads standard input.
@@ -110,7 +110,7 @@ pub fn run_synth(args: SynthArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
-            eprintln!("entramap: cannot write synthetic users: {e}");
+            say!("entramap: cannot write synthetic users: {e}");
             EXIT_USAGE
         }
     }
@@ -370,6 +370,13 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
 
 /// Runs `entramap preview`.
 pub fn run(args: PreviewArgs) -> u8 {
+    if let Err(code) = super::refuse_two_stdins(&[
+        ("FILE", Some(&args.file)),
+        ("--users", Some(&args.users)),
+        ("--groups", args.groups.as_deref()),
+    ]) {
+        return code;
+    }
     if let Some(out) = &args.out {
         let mut inputs = vec![args.file.as_path(), args.users.as_path()];
         inputs.extend(args.groups.as_deref());
@@ -378,7 +385,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         }
     }
     if args.jobs > preview::max_jobs() {
-        eprintln!(
+        say!(
             "entramap: --jobs {} is more than {} per core; using {}",
             args.jobs,
             preview::JOBS_PER_CORE,
@@ -396,7 +403,7 @@ pub fn run(args: PreviewArgs) -> u8 {
     let plan = match compile(&prepared, ObjectKind::User, gate.as_ref()) {
         Ok(plan) => plan,
         Err(e) => {
-            eprintln!(
+            say!(
                 "entramap: {}: {e}; run `entramap lint {}`",
                 args.file.display(),
                 args.file.display()
@@ -430,7 +437,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         Some(path) => match Output::open(path) {
             Ok(output) => Some(output),
             Err(e) => {
-                eprintln!("entramap: cannot write {}: {e}", path.display());
+                say!("entramap: cannot write {}: {e}", path.display());
                 return EXIT_USAGE;
             }
         },
@@ -440,7 +447,7 @@ pub fn run(args: PreviewArgs) -> u8 {
         Some(path) => match compile(&prepared, ObjectKind::Group, gate.as_ref()) {
             Ok(plan) => Some((path, plan)),
             Err(e) => {
-                eprintln!(
+                say!(
                     "entramap: {}: {e}; run `entramap lint {}`",
                     args.file.display(),
                     args.file.display()
@@ -544,7 +551,7 @@ pub fn run(args: PreviewArgs) -> u8 {
     }
     if let (Some(out), Some(path)) = (sink.out.take(), &args.out) {
         if let Err(e) = out.finish() {
-            eprintln!("entramap: cannot write {}: {e}", path.display());
+            say!("entramap: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }
     }
@@ -584,7 +591,7 @@ fn run_object(
         (Box::new(io::stdin().lock()), None)
     } else {
         if let Some(kind) = device(path) {
-            eprintln!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
+            say!("entramap: cannot read {export}: it is a {kind}, not a file or a pipe");
             return Err(EXIT_USAGE);
         }
         match File::open(path) {
@@ -593,7 +600,7 @@ fn run_object(
                 (Box::new(BufReader::with_capacity(1 << 20, file)), total)
             }
             Err(e) => {
-                eprintln!("entramap: cannot read {export}: {e}");
+                say!("entramap: cannot read {export}: {e}");
                 return Err(EXIT_USAGE);
             }
         }
@@ -608,7 +615,7 @@ fn run_object(
         Err(preview::PreviewError::Write(e)) => Err(write_failed(&e)),
         Err(e) => {
             let _ = sink.report.flush();
-            eprintln!("entramap: {export}: {e}");
+            say!("entramap: {export}: {e}");
             Err(EXIT_USAGE)
         }
     }
@@ -636,6 +643,6 @@ fn write_failed(e: &io::Error) -> u8 {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return EXIT_OK;
     }
-    eprintln!("entramap: cannot write the report: {e}");
+    say!("entramap: cannot write the report: {e}");
     EXIT_USAGE
 }

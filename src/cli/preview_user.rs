@@ -52,7 +52,7 @@ pub(super) fn run(
     json: bool,
 ) -> u8 {
     if export.as_os_str() == "-" {
-        eprintln!("entramap: --user needs the export as a file, not standard input (it is read twice: once to find the user, once to check the values that must be unique)");
+        say!("entramap: --user needs the export as a file, not standard input (it is read twice: once to find the user, once to check the values that must be unique)");
         return EXIT_USAGE;
     }
     let key = UserKey::parse(key);
@@ -63,7 +63,7 @@ pub(super) fn run(
     let one = match found {
         Ok(Some(one)) => one,
         Ok(None) => {
-            eprintln!(
+            say!(
                 "entramap: {}: no user has {}",
                 export.display(),
                 entramap::base::text::escape_controls(&key.to_string())
@@ -71,7 +71,7 @@ pub(super) fn run(
             return EXIT_USAGE;
         }
         Err(e) => {
-            eprintln!("entramap: {e}");
+            say!("entramap: {e}");
             return EXIT_USAGE;
         }
     };
@@ -85,7 +85,7 @@ pub(super) fn run(
         preview::preview(plan, input, options, &mut sink)
             .map_err(|e| format!("{}: {e}", export.display()))
     }) {
-        eprintln!("entramap: {e}");
+        say!("entramap: {e}");
         return EXIT_USAGE;
     }
     if json {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// Arguments of `entramap table`.
 #[derive(Debug, clap::Args)]
 pub struct TableArgs {
-    /// The mapping file.
+    /// The mapping file; `-` reads it from standard input.
     file: PathBuf,
     /// Only the tables of one object.
     #[arg(long, value_enum)]

@@ -73,7 +73,7 @@ pub fn run(args: TargetsArgs) -> u8 {
                     "{}",
                     entramap::diagnostics::report::to_human(&[report], use_color(Stream::Stderr))
                 ),
-                None => eprintln!("entramap: {e}"),
+                None => say!("entramap: {e}"),
             }
             EXIT_USAGE
         }

@@ -22,6 +22,7 @@ use crate::model::profile::{Mutability, ReferencedObject, TargetAttribute};
 use crate::model::Prepared;
 use crate::model::{Apply, MappingKind, Scope};
 use serde_json::Map;
+use std::collections::HashMap;
 
 /// Export settings.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -460,9 +461,47 @@ pub fn expression_source(expr: &Expr) -> AttributeMappingSource {
     }
 }
 
+/// The file's attribute mappings, each keeping what the mapping file does not express from the
+/// base's mapping of the same target (the first one not yet taken): `flowBehavior`,
+/// `exportMissingReferences` and properties entramap does not model, so that a PUT of the
+/// merged schema changes only what the file says.
+fn keep_unexpressed(
+    ours: &[AttributeMapping],
+    theirs: Vec<AttributeMapping>,
+) -> Vec<AttributeMapping> {
+    let mut by_target: HashMap<String, Vec<AttributeMapping>> = HashMap::new();
+    for m in theirs.into_iter().rev() {
+        by_target
+            .entry(m.target_attribute_name.to_ascii_lowercase())
+            .or_default()
+            .push(m);
+    }
+    ours.iter()
+        .map(|mine| {
+            let mut merged = mine.clone();
+            let base = by_target
+                .get_mut(&mine.target_attribute_name.to_ascii_lowercase())
+                .and_then(Vec::pop);
+            if let Some(base) = base {
+                if base.flow_behavior.is_some() {
+                    merged.flow_behavior = base.flow_behavior;
+                }
+                if base.export_missing_references.is_some() {
+                    merged.export_missing_references = base.export_missing_references;
+                }
+                for (key, value) in base.extra {
+                    merged.extra.entry(key).or_insert(value);
+                }
+            }
+            merged
+        })
+        .collect()
+}
+
 /// The base schema with the mapping merged in: in the rule from Microsoft Entra ID, the user and
 /// group object mappings of the file replace the base's attribute mappings, scope and `enabled`
-/// (keeping the base's name, metadata, flow types and target object); declared source and target
+/// (keeping the base's name, metadata, flow types and target object, and of each attribute mapping
+/// what the file does not express: see [`keep_unexpressed`]); declared source and target
 /// attributes the base's directories lack are added. Everything else is the base's.
 fn merge(
     prepared: &Prepared,
@@ -517,7 +556,10 @@ fn merge(
             .find(|m| object_kind(m) == Some(kind))
         {
             Some(theirs) => {
-                theirs.attribute_mappings = ours.attribute_mappings.clone();
+                theirs.attribute_mappings = keep_unexpressed(
+                    &ours.attribute_mappings,
+                    std::mem::take(&mut theirs.attribute_mappings),
+                );
                 theirs.scope = ours.scope.clone();
                 theirs.enabled = ours.enabled;
                 target_objects.push((theirs.target_object_name.clone(), kind));

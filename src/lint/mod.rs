@@ -276,23 +276,52 @@ pub fn has_configuration_error(diagnostics: &[Diagnostic]) -> bool {
 
 /// Mapping files under `paths`: directories are searched recursively for `*.entramap.yaml`,
 /// `*.entramap.yml` and `*.entramap.json`; files are taken whatever their name. Sorted, without
-/// duplicates. Paths that do not exist are returned as errors.
-pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// duplicates. Paths that do not exist are returned as errors. Directories named `target` or
+/// `node_modules` (build output and dependencies) and anything deeper than [`MAX_WALK_DEPTH`]
+/// levels are skipped, and counted in [`Discovered::skipped`], unless `all_dirs` is set;
+/// hidden directories (`.git`) are always skipped. Symbolic links to directories are not
+/// followed.
+pub fn discover_files(paths: &[PathBuf], all_dirs: bool) -> Discovered {
+    let mut found = Discovered::default();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files, &mut errors, 0);
+            walk(path, &mut found, all_dirs);
         } else if path.exists() {
-            files.push(path.clone());
+            found.files.push(path.clone());
         } else {
-            errors.push(format!("{}: no such file or directory", path.display()));
+            found
+                .errors
+                .push(format!("{}: no such file or directory", path.display()));
         }
     }
-    files.sort();
-    files.dedup();
-    (files, errors)
+    found.files.sort();
+    found.files.dedup();
+    found
 }
+
+/// [`discover_files`] with the default skips, as `(files, errors)`.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let found = discover_files(paths, false);
+    (found.files, found.errors)
+}
+
+/// What [`discover_files`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// The mapping files.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be read.
+    pub errors: Vec<String>,
+    /// Directories not searched: named `target` or `node_modules`, or deeper than
+    /// [`MAX_WALK_DEPTH`] levels.
+    pub skipped: Vec<PathBuf>,
+}
+
+/// How deep a directory search goes by default.
+pub const MAX_WALK_DEPTH: usize = 32;
+
+/// Directory names a search skips by default: build output and dependencies.
+pub const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
 
 /// Whether a file name is a mapping file name.
 pub fn is_mapping_file_name(name: &str) -> bool {
@@ -301,30 +330,37 @@ pub fn is_mapping_file_name(name: &str) -> bool {
         .any(|s| name.ends_with(s))
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<String>, depth: usize) {
-    if depth > 32 {
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errors.push(format!("{}: {e}", dir.display()));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let Ok(kind) = entry.file_type() else {
-            continue;
-        };
-        if kind.is_dir() {
-            if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                walk(&path, files, errors, depth + 1);
+/// Searches `root` with an explicit stack (no recursion, so any depth is safe).
+fn walk(root: &Path, found: &mut Discovered, all_dirs: bool) {
+    let mut stack = vec![(root.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                found.errors.push(format!("{}: {e}", dir.display()));
+                continue;
             }
-        } else if is_mapping_file_name(&name) {
-            files.push(path);
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if name.starts_with('.') {
+                    continue;
+                }
+                let skip = SKIPPED_DIRS.contains(&name.as_ref()) || depth + 1 > MAX_WALK_DEPTH;
+                if skip && !all_dirs {
+                    found.skipped.push(path);
+                } else {
+                    stack.push((path, depth + 1));
+                }
+            } else if is_mapping_file_name(&name) {
+                found.files.push(path);
+            }
         }
     }
 }

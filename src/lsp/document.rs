@@ -47,34 +47,22 @@ impl Document {
 
     /// Applies the client's changes in order (whole-text or ranged).
     ///
-    /// The line index is rebuilt once at the end, not once a change: the text before the
-    /// earliest edit so far is as indexed, so a change that ends before it (edits sent from the
-    /// bottom of the document up, as editors send multi-cursor edits) is placed with the index
-    /// as it is; only one that reaches past it rebuilds the index first.
+    /// A ranged change updates the line index around the edit ([`LineIndex::edit`]) instead of
+    /// rebuilding it, so that k edits in one notification cost k times the edit and the lines
+    /// after it, not k times the document.
     pub fn apply(&mut self, version: i32, changes: &[TextDocumentContentChangeEvent]) {
-        let encoding = self.index.encoding();
-        // The text before this offset is the text the index was built from.
-        let mut unchanged_before = usize::MAX;
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let mut span = self.span(range);
-                    if span.end >= unchanged_before {
-                        self.index = LineIndex::new(&self.text, encoding);
-                        span = self.span(range);
-                        unchanged_before = usize::MAX;
-                    }
+                    let span = self.span(range);
                     self.text.replace_range(span.start..span.end, &change.text);
-                    unchanged_before = unchanged_before.min(span.start);
+                    self.index.edit(&self.text, span, change.text.len());
                 }
                 None => {
                     self.text.clone_from(&change.text);
-                    unchanged_before = 0;
+                    self.index = LineIndex::new(&self.text, self.index.encoding());
                 }
             }
-        }
-        if unchanged_before != usize::MAX {
-            self.index = LineIndex::new(&self.text, encoding);
         }
         self.version = version;
     }

@@ -112,6 +112,61 @@ impl LineIndex {
         self.encoding
     }
 
+    /// Updates the index after the bytes `old` of the indexed text were replaced by
+    /// `inserted` bytes, `text` being the new text: what lies before the edit is kept, what
+    /// lies after it is shifted, and only the edit and the bytes around it are read. The
+    /// result is the index [`LineIndex::new`] builds of `text`.
+    pub fn edit(&mut self, text: &str, old: Span, inserted: usize) {
+        let (start, end) = (old.start, old.end);
+        let new_end = start + inserted;
+        let shift = |at: usize| at - end + new_end;
+        // Line starts whose break is in the edit, or is a `\r` the edit may pair with a `\n`.
+        let bytes = text.as_bytes();
+        let first = self.line_starts.partition_point(|&s| s < start).max(1);
+        let last = self.line_starts.partition_point(|&s| s <= end).max(first);
+        let fresh: Vec<usize> = (start.max(1)..=new_end.min(bytes.len()))
+            .filter(|&p| {
+                let b = bytes[p - 1];
+                b == b'\n' || (b == b'\r' && bytes.get(p) != Some(&b'\n'))
+            })
+            .collect();
+        let kept = self.line_starts.len() - last;
+        self.line_starts.splice(first..last, fresh);
+        let len = self.line_starts.len();
+        for s in &mut self.line_starts[len - kept..] {
+            *s = shift(*s);
+        }
+        if self.encoding == Encoding::Utf8 {
+            return;
+        }
+        // The wide characters of the edit, and what the ones after it save now.
+        let from = self.wide.partition_point(|w| w.at < start);
+        let to = self.wide.partition_point(|w| w.at < end);
+        let mut before = self.saved_before(start);
+        let saved_then = self.saved_before(end);
+        let mut added = Vec::new();
+        for (i, c) in text[start..new_end]
+            .char_indices()
+            .filter(|(_, c)| !c.is_ascii())
+        {
+            let (len, units) = (c.len_utf8(), self.encoding.units(c));
+            added.push(Wide {
+                at: start + i,
+                before,
+                len: len as u8,
+                units: units as u8,
+            });
+            before += len - units;
+        }
+        let kept = self.wide.len() - to;
+        self.wide.splice(from..to, added);
+        let len = self.wide.len();
+        for w in &mut self.wide[len - kept..] {
+            w.at = shift(w.at);
+            w.before = w.before - saved_then + before;
+        }
+    }
+
     /// Bytes minus code units of every character that starts before `offset`.
     fn saved_before(&self, offset: usize) -> usize {
         let j = self.wide.partition_point(|w| w.at < offset);
@@ -276,6 +331,40 @@ mod tests {
                 } else {
                     units += encoding.units(c) as u32;
                 }
+            }
+        }
+    }
+
+    /// After every edit of a long deterministic series (inserting and deleting line breaks,
+    /// lone `\r` next to `\n`, wide characters), the updated index is the one built afresh.
+    #[test]
+    fn an_edited_index_is_the_index_of_the_edited_text() {
+        let pieces = ["a", "\n", "\r", "\r\n", "ü", "😀", "xy", ""];
+        for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let mut text = String::from("ab\r\ncü\r😀\nd\n");
+            let mut index = LineIndex::new(&text, encoding);
+            let mut seed = 7u64;
+            for _ in 0..2_000 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let r = (seed >> 33) as usize;
+                let boundaries: Vec<usize> = text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([text.len()])
+                    .collect();
+                let a = boundaries[r % boundaries.len()];
+                let b = boundaries[(r / 7) % boundaries.len()];
+                let (start, end) = (a.min(b), a.max(b).min(a.min(b) + 6));
+                let end = boundaries
+                    .iter()
+                    .copied()
+                    .filter(|&x| x <= end)
+                    .max()
+                    .unwrap_or(start);
+                let inserted = pieces[(r / 61) % pieces.len()];
+                text.replace_range(start..end, inserted);
+                index.edit(&text, Span::new(start, end), inserted.len());
+                assert_eq!(index, LineIndex::new(&text, encoding), "{text:?}");
             }
         }
     }

@@ -24,7 +24,9 @@ use crate::model::profile::TargetAttribute;
 use load::spans::OffsetMap;
 
 pub use load::{load_str, read_mapping_file, Loaded, MAX_FILE_BYTES};
-pub use prepared::{prepare, prepare_file, prepare_with_profile, PrepareError, Prepared};
+pub use prepared::{
+    prepare, prepare_file, prepare_text, prepare_with_profile, PrepareError, Prepared,
+};
 
 /// The only format version there is.
 pub const FORMAT_VERSION: i64 = 1;

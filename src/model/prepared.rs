@@ -82,8 +82,18 @@ fn prepare_against(
 /// their diagnostics.
 pub fn prepare_file(path: &Path) -> Result<Prepared, Vec<FileReport>> {
     let text = read_mapping_file(path).map_err(|report| vec![report])?;
-    let name = path.display().to_string();
-    prepare(&name, &text, path.parent()).map_err(|error| {
+    prepare_text(&path.display().to_string(), text, path.parent())
+}
+
+/// [`prepare_file`] of a text already read (standard input): `name` shows in findings and
+/// picks YAML or JSON, `base_dir` resolves a profile given by path.
+pub fn prepare_text(
+    name: &str,
+    text: String,
+    base_dir: Option<&Path>,
+) -> Result<Prepared, Vec<FileReport>> {
+    let name = name.to_owned();
+    prepare(&name, &text, base_dir).map_err(|error| {
         let profile = match &error {
             PrepareError::Profile(_, profile) => profile.as_deref().cloned(),
             PrepareError::Findings(_) => None,

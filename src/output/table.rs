@@ -278,11 +278,44 @@ fn apply_label(apply: &str) -> &'static str {
     }
 }
 
-/// A Markdown table cell: pipes escaped, line breaks as spaces.
+/// A Markdown table cell that renders as the text it holds, on GitHub too: pipes and
+/// backslashes escaped, line breaks as spaces, `<` as `&lt;` (no HTML, comment or autolink),
+/// the brackets of an image or a link escaped, and an `@mention` in a code span (so that a
+/// note or a string such as `"@contoso.com"` notifies nobody).
 fn cell(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace(['\r', '\n'], " ")
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let (before, next) = (
+            i.checked_sub(1).map(|j| chars[j]),
+            chars.get(i + 1).copied(),
+        );
+        match chars[i] {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '\r' | '\n' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '[' if matches!(before, Some('!' | ']')) => out.push_str("\\["),
+            ']' if matches!(next, Some('(' | '[')) => out.push_str("\\]"),
+            '@' if !before.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric) =>
+            {
+                let name = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+                    .count();
+                out.push('`');
+                out.extend(&chars[i..=i + name]);
+                out.push('`');
+                i += name + 1;
+                continue;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
 }
 
 fn markdown_table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {

@@ -18,9 +18,10 @@ use std::rc::Rc;
 /// The longest record read (one JSON line, one Graph user object, one CSV row), in bytes.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
-/// A chunk stops taking records once it holds this many bytes (so that a chunk of long rows
-/// stays small; a chunk always takes at least one record).
-pub const MAX_CHUNK_BYTES: usize = 64 << 20;
+/// A chunk stops taking records once it holds this many bytes (so that a chunk of long rows,
+/// such as groups with their members, stays small; a chunk always takes at least one record).
+/// Rows of users are far smaller: a chunk of them ends at its record count.
+pub const MAX_CHUNK_BYTES: usize = 4 << 20;
 
 /// How a user export is written.
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]

@@ -33,7 +33,7 @@ pub use plan::Plan;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Severity;
 use chrono::{DateTime, Utc};
-use input::{Chunk, Reader};
+use input::{Chunk, Reader, MAX_CHUNK_BYTES};
 use merge::Merger;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -228,6 +228,23 @@ struct Job<'p> {
     worker: Worker<'p>,
 }
 
+impl Job<'_> {
+    /// Gives back buffers a chunk of unusually large records grew, so that one large group
+    /// does not keep its size in every recycled job.
+    fn release_large_buffers(&mut self) {
+        if self.chunk.data.capacity() > 2 * MAX_CHUNK_BYTES {
+            self.chunk.data = Vec::new();
+        }
+        if self.out.payloads.capacity() > 2 * MAX_CHUNK_BYTES {
+            self.out.payloads = Vec::new();
+        }
+    }
+}
+
+/// The raw bytes of the chunks read and not yet merged, beyond which no further chunk is read
+/// (one always is): what bounds a preview's memory when its records are large.
+pub const MAX_IN_FLIGHT_BYTES: usize = 32 << 20;
+
 /// The cores this process may use (at least one).
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -271,11 +288,18 @@ pub fn preview<R: BufRead>(
         let mut next_seq = 0u64;
         let mut next_merge = 0u64;
         let mut in_flight = 0usize;
+        let mut in_flight_bytes = 0usize;
+        let mut sizes: BTreeMap<u64, usize> = BTreeMap::new();
         let mut done = false;
         let mut pending: BTreeMap<u64, Job> = BTreeMap::new();
         let mut free: Vec<Job> = Vec::new();
         loop {
-            while !done && next_seq - next_merge < max_in_flight {
+            // Bounded by chunks and by bytes: chunks of large records (groups with their
+            // members) stop new reads at MAX_IN_FLIGHT_BYTES, one chunk always goes.
+            while !done
+                && next_seq - next_merge < max_in_flight
+                && (in_flight_bytes < MAX_IN_FLIGHT_BYTES || next_seq == next_merge)
+            {
                 let mut job = free.pop().unwrap_or_else(|| Job {
                     chunk: Chunk::default(),
                     out: ChunkOut::default(),
@@ -291,6 +315,8 @@ pub fn preview<R: BufRead>(
                 }
                 let tx = tx.clone();
                 let seq = next_seq;
+                in_flight_bytes += job.chunk.data.len();
+                sizes.insert(seq, job.chunk.data.len());
                 let bytes = reader.bytes();
                 scope.spawn(move |_| {
                     let Job { chunk, out, worker } = &mut job;
@@ -309,8 +335,10 @@ pub fn preview<R: BufRead>(
             };
             in_flight -= 1;
             pending.insert(seq, job);
-            while let Some(job) = pending.remove(&next_merge) {
+            while let Some(mut job) = pending.remove(&next_merge) {
                 merger.merge(&job.out).map_err(PreviewError::Write)?;
+                in_flight_bytes -= sizes.remove(&next_merge).unwrap_or(0);
+                job.release_large_buffers();
                 free.push(job);
                 next_merge += 1;
             }

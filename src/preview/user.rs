@@ -189,15 +189,27 @@ impl UserKey {
         }
     }
 
-    fn matches(&self, line: u64, record: &Record<'_>, identity: &[usize]) -> bool {
+    /// How the user of `record` (on `line`) matches: exactly, only without regard to case
+    /// (UPNs and object ids compare so in Entra), or not.
+    fn matches(&self, line: u64, record: &Record<'_>, identity: &[usize]) -> Match {
         match self {
-            UserKey::Line(n) => *n == line,
-            UserKey::Name(name) => identity.iter().any(|slot| {
-                record
-                    .slot(*slot)
-                    .and_then(Value::text)
-                    .is_some_and(|t| t.eq_ignore_ascii_case(name))
-            }),
+            UserKey::Line(n) if *n == line => Match::Exact,
+            UserKey::Line(_) => Match::No,
+            UserKey::Name(name) => {
+                let texts = identity
+                    .iter()
+                    .filter_map(|slot| record.slot(*slot).and_then(Value::text));
+                let mut found = Match::No;
+                for text in texts {
+                    if text == name.as_str() {
+                        return Match::Exact;
+                    }
+                    if text.eq_ignore_ascii_case(name) {
+                        found = Match::Case;
+                    }
+                }
+                found
+            }
         }
     }
 }
@@ -242,7 +254,8 @@ impl OneUser {
 
 /// Finds one user of an export and reads the attributes `wanted` (and the identity and
 /// soft-deletion attributes) the way preview does. `None` when no user matches; the first user
-/// when several do. A row of the export that cannot be read is skipped, unless it is the line
+/// whose UPN or objectId is the key exactly, else the one user that matches without regard to
+/// case (an error names the lines when several do). A row of the export that cannot be read is skipped, unless it is the line
 /// asked for.
 pub fn find_user<R: BufRead>(
     input: R,
@@ -259,6 +272,9 @@ pub fn find_user<R: BufRead>(
         Reader::new(input, format, &attributes).map_err(PreviewError::Read)?;
     let mut chunk = Chunk::default();
     let mut record = Record::new(&attributes);
+    // The first user that matches only without regard to case, and the lines of all such.
+    let mut by_case = None;
+    let mut case_lines: Vec<u64> = Vec::new();
     while reader
         .next_chunk(&mut chunk, 1024, &decoder)
         .map_err(PreviewError::Read)?
@@ -271,14 +287,26 @@ pub fn find_user<R: BufRead>(
             }
             record.clear();
             match decoder.decode(&chunk, &raw.body, &mut record) {
-                Ok(()) if key.matches(raw.line, &record, &identity) => {
-                    let mut user = OneUser::from_record(&record, raw.line);
-                    if let Some(header) = decoder.inverted_column() {
-                        user.read_inverted(header);
+                Ok(()) => match key.matches(raw.line, &record, &identity) {
+                    Match::Exact => {
+                        let mut user = OneUser::from_record(&record, raw.line);
+                        if let Some(header) = decoder.inverted_column() {
+                            user.read_inverted(header);
+                        }
+                        return Ok(Some(user));
                     }
-                    return Ok(Some(user));
-                }
-                Ok(()) => {}
+                    Match::Case => {
+                        if by_case.is_none() {
+                            let mut user = OneUser::from_record(&record, raw.line);
+                            if let Some(header) = decoder.inverted_column() {
+                                user.read_inverted(header);
+                            }
+                            by_case = Some(user);
+                        }
+                        case_lines.push(raw.line);
+                    }
+                    Match::No => {}
+                },
                 Err(reason) if matches!(key, UserKey::Line(_)) => {
                     return Err(PreviewError::User(format!(
                         "the user on line {} cannot be read: {reason}",
@@ -289,7 +317,24 @@ pub fn find_user<R: BufRead>(
             }
         }
     }
-    Ok(None)
+    if case_lines.len() > 1 {
+        let lines: Vec<String> = case_lines.iter().take(5).map(u64::to_string).collect();
+        let more = if case_lines.len() > 5 { ", …" } else { "" };
+        return Err(PreviewError::User(format!(
+            "{} users match {key} only without regard to case (lines {}{more}); give the exact spelling or the line number",
+            case_lines.len(),
+            lines.join(", ")
+        )));
+    }
+    Ok(by_case)
+}
+
+/// How a user matches a [`UserKey`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    Exact,
+    Case,
+    No,
 }
 
 /// Whether the mapping takes the user, and why.

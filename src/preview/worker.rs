@@ -357,6 +357,11 @@ impl<'p> Worker<'p> {
     }
 }
 
+/// The members of one group left out that are reported one by one; the rest are counted in
+/// one more finding, so that a group of a million members outside the user export costs a
+/// line, not a million.
+pub const MEMBERS_LISTED: usize = 10;
+
 impl Worker<'_> {
     /// A group's members, as SCIM references (`[{"value": id}]`): each member's id (a text
     /// value, or the `id` of a Graph member object), kept when it is a provisioned user.
@@ -369,20 +374,29 @@ impl Worker<'_> {
         };
         let start = self.scratch.len();
         self.scratch.push(b'[');
+        // Object ids compare without regard to case; a member listed twice is sent once.
+        let mut seen = std::collections::HashSet::with_capacity(values.len().min(1 << 16));
+        let mut left_out = 0usize;
         for value in values {
             let Some(id) = value.text() else { continue };
+            if !seen.insert(id.to_ascii_lowercase()) {
+                continue;
+            }
             let not_sent = match plan.members.as_ref().map(|m| m.status(&id)) {
                 None | Some(Some(true)) => None,
                 Some(Some(false)) => Some("is not provisioned (out of scope or failing)"),
                 Some(None) => Some("is not in the user export"),
             };
             if let Some(why) = not_sent {
-                problems.push(problem(
-                    rule::MEMBER_NOT_PROVISIONED,
-                    line,
-                    Some(&plan.fields[field].target),
-                    format!("the member {id} {why}: it is left out of the group"),
-                ));
+                left_out += 1;
+                if left_out <= MEMBERS_LISTED {
+                    problems.push(problem(
+                        rule::MEMBER_NOT_PROVISIONED,
+                        line,
+                        Some(&plan.fields[field].target),
+                        format!("the member {id} {why}: it is left out of the group"),
+                    ));
+                }
                 continue;
             }
             if self.scratch.len() > start + 1 {
@@ -391,6 +405,17 @@ impl Worker<'_> {
             self.scratch.extend_from_slice(b"{\"value\":");
             payload::write_json_str(&mut self.scratch, &id);
             self.scratch.push(b'}');
+        }
+        if left_out > MEMBERS_LISTED {
+            problems.push(problem(
+                rule::MEMBER_NOT_PROVISIONED,
+                line,
+                Some(&plan.fields[field].target),
+                format!(
+                    "{} more members are not provisioned or not in the user export: they are left out of the group",
+                    left_out - MEMBERS_LISTED
+                ),
+            ));
         }
         if self.scratch.len() == start + 1 {
             self.scratch.truncate(start);

@@ -397,3 +397,131 @@ fn a_target_path_that_is_not_a_profile_is_never_quoted() {
         }
     }
 }
+
+#[test]
+fn lint_dir_says_which_directories_it_skipped_and_all_dirs_searches_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let broken =
+        "entramap: 1\napp: T\nusers:\n  - target: userName\n    expression: ToLowr([mail])\n";
+    let mut deep = dir.path().to_path_buf();
+    for i in 0..34 {
+        deep.push(format!("d{i}"));
+    }
+    for sub in [
+        dir.path().join("target"),
+        dir.path().join("a/node_modules"),
+        deep,
+    ] {
+        std::fs::create_dir_all(&sub).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(sub.join("x.entramap.yaml"), broken).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(dir.path().join("ok.entramap.yaml"), "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n").unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().display().to_string();
+    let default = entramap(&["lint", &path], root());
+    assert_eq!(default.status.code(), Some(0), "{}", stdout(&default));
+    assert!(
+        stderr(&default).contains("3 directories not searched")
+            && stderr(&default).contains("--all-dirs"),
+        "{}",
+        stderr(&default)
+    );
+    let all = entramap(&["lint", "--all-dirs", &path], root());
+    assert_eq!(all.status.code(), Some(1), "{}", stdout(&all));
+    assert_eq!(stdout(&all).matches("error[unknown-function]").count(), 3);
+    assert!(!stderr(&all).contains("not searched"), "{}", stderr(&all));
+}
+
+#[test]
+fn fix_goes_on_past_a_read_only_file_and_reports_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let broken =
+        "entramap: 1\napp: T\nusers:\n  - target: userName\n    expression: LCase([mail])\n";
+    for name in ["a.entramap.yaml", "b.entramap.yaml"] {
+        std::fs::write(dir.path().join(name), broken).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let locked = dir.path().join("a.entramap.yaml");
+    let mut permissions = std::fs::metadata(&locked)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&locked, permissions).unwrap_or_else(|e| panic!("{e}"));
+    let output = entramap(
+        &["lint", "--fix", &dir.path().display().to_string()],
+        root(),
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write") && stderr(&output).contains("a.entramap.yaml"),
+        "{}",
+        stderr(&output)
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("b.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        fixed.contains("ToLower([mail])"),
+        "the next file is fixed: {fixed}"
+    );
+}
+
+#[test]
+fn fix_is_idempotent_past_the_suggestion_budget() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::from("entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n");
+    for _ in 0..3_000 {
+        text.push_str("  - target: title\n    expression: ToLower([givenNme])\n");
+    }
+    let file = dir.path().join("many.entramap.yaml");
+    std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
+    let path = file.display().to_string();
+    let first = entramap(&["lint", "--fix", &path], root());
+    assert!(
+        stderr(&first).contains("3000 fixes applied"),
+        "{}",
+        stderr(&first)
+    );
+    let second = entramap(&["lint", "--fix", &path], root());
+    assert!(!stderr(&second).contains("applied"), "{}", stderr(&second));
+}
+
+#[test]
+fn a_dash_means_standard_input_or_output_and_is_read_once() {
+    let example = std::fs::read(root().join("examples/idmelon.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for command in ["table", "docs", "export"] {
+        let piped = crate::common::with_stdin(&[command, "-"], &example);
+        let named = entramap(&[command, "examples/idmelon.entramap.yaml"], root());
+        assert_eq!(
+            piped.status.code(),
+            Some(0),
+            "{command}: {}",
+            stderr(&piped)
+        );
+        assert_eq!(
+            stdout(&piped),
+            stdout(&named),
+            "{command} - reads standard input"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let init = entramap(&["init", "-o", "-"], dir.path());
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    assert!(stdout(&init).contains("entramap: 1"), "{}", stdout(&init));
+    assert!(!dir.path().join("-").exists(), "no file named `-`");
+    let twice = crate::common::with_stdin(
+        &[
+            "preview",
+            "examples/idmelon.entramap.yaml",
+            "--users",
+            "-",
+            "--groups",
+            "-",
+        ],
+        b"{}\n",
+    );
+    assert_eq!(twice.status.code(), Some(2), "{}", stderr(&twice));
+    assert!(
+        stderr(&twice).contains("--users and --groups are all `-`"),
+        "{}",
+        stderr(&twice)
+    );
+}

@@ -553,3 +553,46 @@ fn an_interrupted_preview_leaves_no_temporary_file() {
         assert!(!d.join("out.jsonl").exists(), "{signal}");
     }
 }
+
+/// SIGTERM while `lint --fix` waits to copy into a hard-linked file (another writer holds its
+/// lock: here the test) leaves no temporary file behind and the file as it was.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_fix_leaves_no_temporary_file() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path();
+    let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    expression: LCase([mail])\n";
+    let file = d.join("a.entramap.yaml");
+    fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
+    fs::hard_link(&file, d.join("other-name.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let held = fs::File::open(&file).unwrap_or_else(|e| panic!("{e}"));
+    held.lock().unwrap_or_else(|e| panic!("{e}"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entramap"))
+        .args(["lint", "--fix", "a.entramap.yaml"])
+        .current_dir(d)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let temporary = || {
+        fs::read_dir(d)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with(".entramap-"))
+    };
+    while !temporary() {
+        assert!(child.try_wait().ok().flatten().is_none(), "exited early");
+        std::thread::yield_now();
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM".to_owned(), child.id().to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    held.unlock().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(143), "{output:?}");
+    assert!(!temporary(), "a temporary file is left");
+    assert_eq!(fs::read_to_string(&file).ok().as_deref(), Some(text));
+}

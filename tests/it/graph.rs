@@ -1078,3 +1078,69 @@ fn app_role_functions_export_key_source_and_import_both_keys() {
         }
     }
 }
+
+/// `export --base` replaces the base's attribute mappings with the file's, but keeps of each
+/// what the file does not express (`flowBehavior`, `exportMissingReferences`, properties
+/// entramap does not model): a PUT of the result changes only what the file says.
+#[test]
+fn export_with_a_base_keeps_what_the_file_does_not_express() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let base_path = root().join("tests/fixtures/graph/forcepoint-smc-scim-job-schema.json");
+    let mut base: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&base_path).unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut changed = 0;
+    for rule in base["synchronizationRules"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+    {
+        for object in rule["objectMappings"].as_array_mut().into_iter().flatten() {
+            for m in object["attributeMappings"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                if m["targetAttributeName"] == "userName" {
+                    m["flowBehavior"] = "FlowAlways".into();
+                    m["exportMissingReferences"] = true.into();
+                    m["futureProperty"] = serde_json::json!({"kept": 1});
+                    changed += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(changed, 1, "the base maps userName once");
+    let base_file = dir.path().join("base.json");
+    std::fs::write(&base_file, base.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("m.entramap.yaml");
+    std::fs::write(
+        &file,
+        "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: mail\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = cli(
+        &[
+            "export",
+            &file.display().to_string(),
+            "--base",
+            &base_file.display().to_string(),
+        ],
+        root(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let merged: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let user_name = merged["synchronizationRules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|r| r["objectMappings"].as_array().into_iter().flatten())
+        .flat_map(|o| o["attributeMappings"].as_array().into_iter().flatten())
+        .find(|m| m["targetAttributeName"] == "userName")
+        .expect("userName is mapped");
+    assert_eq!(user_name["source"]["name"], "mail", "the file's source");
+    assert_eq!(user_name["flowBehavior"], "FlowAlways");
+    assert_eq!(user_name["exportMissingReferences"], true);
+    assert_eq!(user_name["futureProperty"], serde_json::json!({"kept": 1}));
+}

@@ -301,3 +301,24 @@ fn preview_escapes_export_values_in_its_human_report_and_user_explanation() {
         );
     }
 }
+
+#[test]
+fn control_characters_of_command_line_arguments_are_escaped_in_messages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let evil = "x\u{1b}]0;title\u{7}\n::error::y";
+    for args in [
+        vec!["lint", evil],
+        vec!["explain", evil],
+        vec!["table", evil],
+        vec!["init", "--app", evil],
+    ] {
+        let output = entramap_in(&args, dir.path());
+        let err = crate::common::stderr(&output);
+        assert_ne!(output.status.code(), Some(0), "{args:?}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}'),
+            "{args:?}: {err:?}"
+        );
+        assert!(!err.lines().any(|l| l.starts_with("::")), "{args:?}: {err}");
+    }
+}

@@ -949,6 +949,53 @@ fn block_sign_in_yes_is_a_disabled_account_not_an_enabled_one() {
 }
 
 #[test]
+fn a_group_sends_each_member_once_and_lists_at_most_ten_left_out() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let provisioned = "6E7B768E-07E2-4810-8459-485F84F8F204";
+    let mut members = vec![
+        provisioned.to_owned(),
+        provisioned.to_ascii_lowercase(),
+        provisioned.to_owned(),
+    ];
+    members.extend((0..25).map(|i| format!("00000000-0000-0000-0000-{i:012}")));
+    let group = serde_json::json!({"id": "g1", "displayName": "team", "members": members});
+    let groups = dir.path().join("groups.jsonl");
+    std::fs::write(&groups, format!("{group}\n")).unwrap_or_else(|e| panic!("{e}"));
+    let groups = groups.display().to_string();
+    let out = entramap(&[
+        "preview",
+        "tests/fixtures/preview/mapping.entramap.yaml",
+        "--users",
+        "tests/fixtures/preview/users.graph.json",
+        "--groups",
+        &groups,
+        "--details",
+        "--out",
+        "-",
+    ]);
+    let report = text(&out.stderr);
+    let left_out: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("preview-member-not-provisioned: group team"))
+        .collect();
+    assert_eq!(left_out.len(), 11, "{report}");
+    assert!(
+        left_out[10].contains("15 more members are not provisioned or not in the user export"),
+        "{report}"
+    );
+    let payload = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|e| panic!("{e}")))
+        .find(|p| p["displayName"] == "team")
+        .unwrap_or_else(|| panic!("the group's payload"));
+    assert_eq!(
+        payload["members"],
+        serde_json::json!([{ "value": provisioned }]),
+        "one member, listed three times in two spellings, is sent once"
+    );
+}
+
+#[test]
 fn csv_yes_no_cells_are_booleans() {
     let dir = tempfile::tempdir().expect("temp dir");
     let export = dir.path().join("users.csv");
@@ -1039,4 +1086,27 @@ fn root_causes_print_only_when_a_problem_follows() {
     ]);
     let report = text(&out.stdout);
     assert!(!report.contains("root cause"), "{report}");
+}
+
+#[test]
+fn preview_user_prefers_the_exact_upn_and_names_users_that_differ_only_in_case() {
+    use entramap::preview::user::{find_user, plan_attributes, UserKey};
+    let plan = fixture_plan();
+    let users = b"{\"userPrincipalName\":\"Ana@contoso.com\",\"displayName\":\"First\"}\n{\"userPrincipalName\":\"ana@contoso.com\",\"displayName\":\"Second\"}\n";
+    let find = |key: &str| {
+        find_user(
+            Cursor::new(&users[..]),
+            InputFormat::Auto,
+            plan_attributes(&plan),
+            &UserKey::parse(key),
+        )
+    };
+    let exact = find("ana@contoso.com")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("found"));
+    assert_eq!(exact.line, 2, "the exact spelling, not the first by case");
+    let error = find("ANA@contoso.com")
+        .err()
+        .unwrap_or_else(|| panic!("two users match only by case"));
+    assert!(error.to_string().contains("lines 1, 2"), "{error}");
 }

@@ -279,3 +279,25 @@ fn notes_mapping_types_and_the_attribute_list_from_the_profile() {
     assert!(markdown.contains("| Constant | \"Employee\" | title | | the portal's default |"));
     insta::assert_snapshot!("acme_csv", render(&tables, TableFormat::Csv));
 }
+
+#[test]
+fn markdown_cells_render_as_text_without_comments_images_or_mentions() {
+    let text = "entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n    note: 'ping @octo-org/admins <!-- hidden --> ![x](https://example.com/p.png) [y](https://example.com)'\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: title\n    expression: 'Append([mailNickname], \"@contoso.com\")'\n";
+    let prepared = prepare("t.entramap.yaml", text, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let markdown = render(&build(&prepared, None), TableFormat::Markdown);
+    let body = markdown
+        .split_once("-->\n")
+        .map_or(markdown.as_str(), |(_, rest)| rest);
+    assert!(!body.contains("<!--"), "{markdown}");
+    assert!(!body.contains("!["), "{markdown}");
+    assert!(
+        !body.replace("\\](", "").contains("]("),
+        "no link: {markdown}"
+    );
+    assert!(body.contains("`@octo-org/admins`"), "{markdown}");
+    assert!(body.contains("\"`@contoso.com`\""), "{markdown}");
+    assert!(
+        body.contains("Not([IsSoftDeleted])"),
+        "plain expressions unchanged: {markdown}"
+    );
+}

@@ -305,3 +305,24 @@ fn a_cancelled_code_action_request_stops_and_the_server_goes_on() {
         .expect("the server answers the next request");
     assert!(symbols.as_array().is_some_and(|s| !s.is_empty()));
 }
+
+#[test]
+fn a_document_with_carriage_returns_only_gets_findings_on_their_lines() {
+    let mut client = Client::start(&[]);
+    let text =
+        HEAD.replace('\n', "\r") + "  - target: displayName\r    expression: ToLower([givenNme])\r";
+    let doc = uri("cr.entramap.yaml");
+    client.open(&doc, &text);
+    let published = client.diagnostics(&doc);
+    let d = published
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("unknown-source-attribute".into())))
+        .unwrap_or_else(|| panic!("{:?}", published.diagnostics));
+    let line = text.split('\r').position(|l| l.contains("givenNme"));
+    assert_eq!(Some(d.range.start.line as usize), line, "{d:?}");
+    assert_eq!(
+        d.range.start.character,
+        "    expression: ToLower(".len() as u32
+    );
+}
