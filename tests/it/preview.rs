@@ -408,7 +408,7 @@ fn malformed_input_is_reported_never_a_crash() {
             1,
         ),
         (b"{\"a\": 1}", InputFormat::Graph, 1),
-        (b"\xff\xfe\x00garbage\n\x00\x01", InputFormat::Jsonl, 2),
+        (b"\xff\xfd\x00garbage\n\x00\x01", InputFormat::Jsonl, 2),
         (b"a,b\n\"unterminated\n", InputFormat::Csv, 1),
         (b"{\"value\": [1, \"x\", [2], {}]}", InputFormat::Auto, 4),
         (b"x\n", InputFormat::Csv, 0),
@@ -424,6 +424,20 @@ fn malformed_input_is_reported_never_a_crash() {
         assert!(summary.balanced(), "{summary:?}");
         assert_eq!(summary.users_read, *rows, "{:?}", text(input));
     }
+    // A UTF-16 byte order mark, then bytes that are not UTF-16: the export is refused, named.
+    let broken = b"\xff\xfe{\x00}\x00\n\x00\x00\xd8";
+    let error = preview::preview(
+        &plan,
+        Cursor::new(broken),
+        &options(2),
+        &mut Collect::default(),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("previewed broken UTF-16"));
+    assert_eq!(
+        error.to_string(),
+        "cannot read the export: not valid UTF-16LE (byte 8), though it starts with that encoding's byte order mark"
+    );
 }
 
 #[test]
