@@ -107,6 +107,28 @@ wine "$exe" lint - <examples/broken/idmelon-typo.entramap.yaml >"$work/win.out" 
 [ "$status" = 1 ] || fail "lint - exited $status"
 cmp -s "$work/win.out" "$work/lin.out" || fail "lint - differs from Linux"
 
+# An expression with `"` inside, on the command line Windows PowerShell builds for
+# `entramap check 'Join(\"@\", ...)'` (5.1) and for `entramap check 'Join("@", ...)'` (7.3 and
+# later): the argument in double quotes, each inner quote as \". Run through cmd, which hands
+# the command line to the program as it is.
+printf '@"%s" check "Join(\\"@\\", [mailNickname], \\"contoso.com\\")"\r\n' "$(winepath -w "$exe")" >"$work/quote.cmd"
+status=0
+wine cmd /c "$(winepath -w "$work/quote.cmd")" >"$work/win.out" 2>"$work/win.err" || status=$?
+echo "$status" >"$work/win.status"
+lin check 'Join("@", [mailNickname], "contoso.com")'
+compare "an expression with quotes on a Windows command line"
+# Standard input: an expression, and a user as Windows PowerShell writes it (UTF-16LE, CRLF).
+expression='Join(" / ", [displayName], [department])'
+status=0
+printf '%s\r\n' "$expression" | wine "$exe" check - >"$work/win.out" 2>&1 || status=$?
+printf '%s\r\n' "$expression" | "$linux" check - >"$work/lin.out" 2>&1 || true
+[ "$status" = 0 ] || fail "check - exited $status"
+cmp -s "$work/win.out" "$work/lin.out" || fail "check - differs from Linux"
+status=0
+wine "$exe" eval "$expression" --user - <tests/fixtures/windows/user.utf16le.json >"$work/win.out" 2>&1 || status=$?
+[ "$status" = 0 ] || fail "eval --user - exited $status"
+grep -q 'Zoë Müller / Engineering' "$work/win.out" || fail "eval --user - of a UTF-16LE user: $(cat "$work/win.out")"
+
 # Writes: fmt in place, -o replacing an existing file, a read-only file refused, init refusing
 # to overwrite.
 scratch="$work/scratch"

@@ -226,7 +226,10 @@ fn exports_and_users_from_windows_preview_as_their_utf8_twins() {
     );
     let user = "{\r\n    \"displayName\":  \"Zoë Müller\",\r\n    \"department\":  \"Engineering\"\r\n}\r\n";
     write(dir.path(), "user.json", user.as_bytes());
-    write(dir.path(), "windows-user.json", &powershell(user));
+    let committed = std::fs::read(root().join("tests/fixtures/windows/user.utf16le.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(committed, powershell(user));
+    write(dir.path(), "windows-user.json", &committed);
     let eval = |name: &str| {
         entramap_in(
             &[
