@@ -98,7 +98,9 @@ status_is 1 "lint of a broken example"
 # Paths: backslashes, a drive letter (Wine's Z: is /), and standard input as `-`.
 win lint 'examples\broken\idmelon-typo.entramap.yaml'
 lin lint examples/broken/idmelon-typo.entramap.yaml
+# shellcheck disable=SC1003 # backslashes, not an escaped quote
 compare 'lint examples\broken\' 's#examples\\broken\\#examples/broken/#g'
+# shellcheck disable=SC1003
 win lint "Z:$(pwd | tr / '\\')\\examples\\idmelon.entramap.yaml"
 status_is 0 "lint with a drive letter"
 status=0
@@ -145,11 +147,12 @@ win table examples/idmelon.entramap.yaml -o "$scratch/table.md"
 status_is 0 "table -o over an existing file"
 lin table examples/idmelon.entramap.yaml
 cmp -s "$scratch/table.md" "$work/lin.out" || fail "table -o wrote another table than Linux prints"
-ls "$scratch" | grep -q '\.tmp$' && fail "a temporary file was left beside the output"
+if find "$scratch" -name '*.tmp' | grep -q .; then fail "a temporary file was left beside the output"; fi
 echo keep >"$scratch/locked.md"
 chmod a-w "$scratch/locked.md"
 win table examples/idmelon.entramap.yaml -o "$scratch/locked.md"
 status_is 2 "table -o over a read-only file"
+grep -q 'read-only' "$work/win.err" || fail "table -o over a read-only file: $(cat "$work/win.err")"
 [ "$(cat "$scratch/locked.md")" = keep ] || fail "a read-only file was replaced"
 win init -o "$scratch/new.entramap.yaml"
 status_is 0 "init"
