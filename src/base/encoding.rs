@@ -553,6 +553,46 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text in any marked encoding comes back whole, however the stream is cut.
+        #[test]
+        fn any_text_round_trips(text in "\\PC*", block in 1usize..40, which in 0usize..4) {
+            let encoding = [
+                Encoding::Utf8,
+                Encoding::Utf8Bom,
+                Encoding::Utf16Le,
+                Encoding::Utf16Be,
+            ][which];
+            let bytes = encoding.encode(&text);
+            if encoding != Encoding::Utf8 || !text.contains('\0') {
+                proptest::prop_assert_eq!(decode(&bytes).map(|(t, _)| t), Ok(text.clone()));
+            }
+            if let Ok(mut stream) =
+                Utf8Stream::new(io::BufReader::with_capacity(block, io::Cursor::new(bytes)))
+            {
+                let mut read = String::new();
+                proptest::prop_assert!(stream.read_to_string(&mut read).is_ok());
+                proptest::prop_assert_eq!(read, text);
+            }
+        }
+
+        /// Any bytes: decoded or refused, never a panic, and the stream agrees with the whole
+        /// decode when the input has a UTF-16 mark.
+        #[test]
+        fn any_bytes_are_decoded_or_refused(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64), block in 1usize..16) {
+            let whole = decode(&bytes);
+            let mut read = Vec::new();
+            let streamed = Utf8Stream::new(io::BufReader::with_capacity(block, io::Cursor::new(bytes.clone())))
+                .and_then(|mut s| s.read_to_end(&mut read));
+            if matches!(Encoding::sniff(&bytes).0, Encoding::Utf16Le | Encoding::Utf16Be) && !bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+                proptest::prop_assert_eq!(whole.is_ok(), streamed.is_ok());
+                if let Ok((text, _)) = whole {
+                    proptest::prop_assert_eq!(read, text.into_bytes());
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_stream_holds_one_block_at_a_time() {
         let line = "{\"displayName\": \"Zoë\"}\r\n".repeat(20_000);
