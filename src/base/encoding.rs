@@ -305,6 +305,8 @@ pub struct Utf8Stream<R> {
     out_at: usize,
     /// The encoding the stream is in.
     encoding: Encoding,
+    /// Bytes of `inner` read so far, the mark included.
+    source: u64,
 }
 
 impl<R: BufRead> Utf8Stream<R> {
@@ -333,10 +335,12 @@ impl<R: BufRead> Utf8Stream<R> {
         }
         let (encoding, mark) = Encoding::sniff(&head);
         let mut head_at = mark;
+        let mut source = head.len() as u64;
         if buffered_ahead {
             inner.consume(mark);
             head.clear();
             head_at = 0;
+            source = mark as u64;
         }
         let utf16 = match encoding {
             Encoding::Utf16Le => Some(Utf16::new(false)),
@@ -363,12 +367,19 @@ impl<R: BufRead> Utf8Stream<R> {
             out: String::new(),
             out_at: 0,
             encoding,
+            source,
         })
     }
 
     /// The encoding the stream is in.
     pub fn encoding(&self) -> Encoding {
         self.encoding
+    }
+
+    /// How many bytes of the underlying stream have been read (for a progress bar over a file
+    /// whose size is known: UTF-16 is larger than the UTF-8 it decodes to).
+    pub fn source_bytes(&self) -> u64 {
+        self.source
     }
 }
 
@@ -414,6 +425,7 @@ impl<R: BufRead> BufRead for Utf8Stream<R> {
                 .push(&buffer[..n], &mut self.out)
                 .map_err(|at| bad(at, decoder.big_endian))?;
             self.inner.consume(n);
+            self.source += n as u64;
         }
         Ok(&self.out.as_bytes()[self.out_at..])
     }
@@ -425,6 +437,7 @@ impl<R: BufRead> BufRead for Utf8Stream<R> {
             self.head_at = (self.head_at + amount).min(self.head.len());
         } else {
             self.inner.consume(amount);
+            self.source += amount as u64;
         }
     }
 }

@@ -430,14 +430,19 @@ impl<R: BufRead> Reader<Utf8Stream<R>> {
         };
         Ok((reader, decoder))
     }
+
+    /// Bytes of the export read so far, as it is on disk (UTF-16 takes more bytes than the
+    /// UTF-8 it is read as).
+    pub fn source_bytes(&self) -> u64 {
+        let stream = match &self.mode {
+            Mode::Lines(stream) | Mode::Graph(stream, _) => Some(stream),
+            Mode::Csv(state) => state.reader.as_ref().map(|csv| &csv.get_ref().inner),
+        };
+        stream.map_or(self.bytes, Utf8Stream::source_bytes)
+    }
 }
 
 impl<R: BufRead> Reader<R> {
-    /// Bytes consumed so far (of the export as UTF-8).
-    pub fn bytes(&self) -> u64 {
-        self.bytes
-    }
-
     /// Fills `chunk` (emptied first) with the next at most `max_records` records; false at the
     /// end of the export.
     pub fn next_chunk(

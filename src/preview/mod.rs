@@ -292,7 +292,7 @@ pub fn preview<R: BufRead>(
                 }
                 let tx = tx.clone();
                 let seq = next_seq;
-                let bytes = reader.bytes();
+                let bytes = reader.source_bytes();
                 scope.spawn(move |_| {
                     let Job { chunk, out, worker } = &mut job;
                     worker.run(chunk, decoder, out);

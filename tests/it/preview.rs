@@ -892,3 +892,49 @@ fn groups_are_previewed_with_members_resolved_against_the_users() {
     );
     assert_eq!(groups["problems"][0]["user"], "sales");
 }
+
+#[test]
+fn progress_counts_the_export_as_it_is_on_disk() {
+    #[derive(Default)]
+    struct Progress {
+        bytes: u64,
+    }
+    impl Sink for Progress {
+        fn problem(&mut self, _problem: &Problem) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn payload(&mut self, _line: u64, _json: &[u8]) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn progress(&mut self, bytes: u64, _rows: u64) {
+            self.bytes = self.bytes.max(bytes);
+        }
+    }
+    let plan = fixture_plan();
+    let text =
+        "{\"userPrincipalName\":\"zoë@contoso.com\",\"department\":\"Sales\"}\r\n".repeat(50);
+    // As Windows PowerShell writes it: twice the bytes, and the progress follows the file.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let csv = format!(
+        "\u{feff}userPrincipalName,department\r\n{}",
+        "zoë@contoso.com,Sales\r\n".repeat(50)
+    );
+    let csv16: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(
+            csv.trim_start_matches('\u{feff}')
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        )
+        .collect();
+    for input in [text.into_bytes(), utf16, csv.into_bytes(), csv16] {
+        let mut sink = Progress::default();
+        let summary = preview::preview(&plan, Cursor::new(&input), &options(2), &mut sink)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary.users_read, 50);
+        assert_eq!(sink.bytes, input.len() as u64);
+    }
+}
