@@ -22,7 +22,7 @@ rustup target add x86_64-pc-windows-gnu >/dev/null 2>&1
 stage "tools ready"
 
 target_dir=${CARGO_TARGET_DIR:-$PWD/target}
-# The debug profile without debug info: a third of the link time and a .exe of 30 MB, not 140.
+# The debug profile without debug info: a .exe of 40 MB instead of 140, faster to link and load.
 CARGO_PROFILE_DEV_DEBUG=0 cargo build --quiet --target x86_64-pc-windows-gnu --bin entramap
 cargo build --quiet --bin entramap
 exe="$target_dir/x86_64-pc-windows-gnu/debug/entramap.exe"
