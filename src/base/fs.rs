@@ -1,7 +1,9 @@
 //! Reading and writing the files users hand to entramap: every read is bounded (a FIFO,
-//! `/dev/zero` or a huge file is refused, never read into memory), every write is atomic (a
+//! `/dev/zero` or a huge file is refused, never read into memory) and every text read decoded
+//! as its byte order mark says ([`encoding`](super::encoding)), every write is atomic (a
 //! temporary file beside the target, then a rename) and keeps the existing file's permissions.
 
+use super::encoding::{self, DecodeError};
 use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
@@ -19,11 +21,9 @@ pub enum ReadError {
         /// The limit that was exceeded.
         limit: usize,
     },
-    /// The input is not UTF-8 (only from the text readers).
-    NotUtf8 {
-        /// The byte offset of the first invalid byte.
-        valid_up_to: usize,
-    },
+    /// The input is not text in an encoding entramap reads (only from the text readers; see
+    /// [`encoding`](super::encoding)).
+    Decode(DecodeError),
 }
 
 impl fmt::Display for ReadError {
@@ -37,9 +37,7 @@ impl fmt::Display for ReadError {
                     "input exceeds {limit} bytes; entramap reads at most {limit}"
                 )
             }
-            ReadError::NotUtf8 { valid_up_to } => {
-                write!(f, "not valid UTF-8 (byte {valid_up_to})")
-            }
+            ReadError::Decode(e) => write!(f, "{e}"),
         }
     }
 }
@@ -70,8 +68,8 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
     read_stream_limited(file, limit)
 }
 
-/// Reads the regular file at `path` as UTF-8 text of at most `limit` bytes (see
-/// [`read_limited`]).
+/// Reads the regular file at `path` as text of at most `limit` bytes (see [`read_limited`]):
+/// UTF-8, or the encoding its byte order mark names (see [`encoding::decode`]).
 pub fn read_text_limited(path: &Path, limit: usize) -> Result<String, ReadError> {
     into_text(read_limited(path, limit)?)
 }
@@ -89,15 +87,16 @@ pub fn read_stream_limited(reader: impl Read, limit: usize) -> Result<Vec<u8>, R
     Ok(bytes)
 }
 
-/// Reads UTF-8 text of at most `limit` bytes from `reader` (see [`read_stream_limited`]).
+/// Reads text of at most `limit` bytes from `reader` (see [`read_stream_limited`]), decoded as
+/// [`read_text_limited`] decodes a file.
 pub fn read_stream_text_limited(reader: impl Read, limit: usize) -> Result<String, ReadError> {
     into_text(read_stream_limited(reader, limit)?)
 }
 
 fn into_text(bytes: Vec<u8>) -> Result<String, ReadError> {
-    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
-        valid_up_to: e.utf8_error().valid_up_to(),
-    })
+    encoding::decode(&bytes)
+        .map(|(text, _)| text)
+        .map_err(ReadError::Decode)
 }
 
 /// A file being written atomically: writes go to a temporary file beside the destination, and
@@ -294,8 +293,17 @@ mod tests {
         fs::write(&path, b"ab\xffc").unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(
             read_text_limited(&path, 10),
-            Err(ReadError::NotUtf8 { valid_up_to: 2 })
+            Err(ReadError::Decode(DecodeError::NotUtf8 {
+                valid_up_to: 2,
+                ..
+            }))
         ));
+        fs::write(&path, encoding::Encoding::Utf16Le.encode("h\r\n"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            read_text_limited(&path, 10).unwrap_or_else(|e| panic!("{e}")),
+            "h\r\n"
+        );
     }
 
     #[cfg(unix)]

@@ -93,19 +93,15 @@ pub(super) fn parse_param(text: &str) -> Result<(String, String), String> {
 
 const MAX_INPUT: usize = 64 * 1024 * 1024;
 
-/// Reads an input as text (a UTF-8 byte order mark is skipped, as every reader of entramap
-/// does).
+/// Reads an input as text (decoded by its byte order mark, the mark dropped, as every reader of
+/// entramap does).
 fn read_input(path: &str, what: &str) -> Result<String, String> {
-    let text = if path == "-" {
+    if path == "-" {
         read_stream_text_limited(std::io::stdin().lock(), MAX_INPUT)
-            .map_err(|e| format!("cannot read {what} from standard input: {e}"))?
+            .map_err(|e| format!("cannot read {what} from standard input: {e}"))
     } else {
-        read_path(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))?
-    };
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    })
+        read_path(path).map_err(|e| format!("cannot read {what} `{path}`: {e}"))
+    }
 }
 
 /// Reads a file, bounded. A named pipe is fine (`--user <(...)`): the read is bounded, not the

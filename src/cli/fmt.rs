@@ -8,7 +8,7 @@ use super::{
 use entramap::diagnostics::report::{FileReport, Format, SourceText};
 use entramap::fmt::format_source;
 use entramap::lint::discover_files;
-use entramap::model::read_mapping_file;
+use entramap::model::read_mapping_file_encoded;
 use std::path::PathBuf;
 
 /// Arguments of `entramap fmt`.
@@ -64,8 +64,8 @@ pub fn run(args: FmtArgs) -> u8 {
     let mut changed: Vec<String> = Vec::new();
     for path in &files {
         let name = path.display().to_string();
-        let text = match read_mapping_file(path) {
-            Ok(text) => text,
+        let (text, encoding) = match read_mapping_file_encoded(path) {
+            Ok(read) => read,
             Err(report) => {
                 findings.push(report);
                 continue;
@@ -83,7 +83,7 @@ pub fn run(args: FmtArgs) -> u8 {
             continue;
         };
         if !args.check {
-            if let Err(e) = write_atomically(path, new_text.as_bytes()) {
+            if let Err(e) = write_atomically(path, &encoding.encode(&new_text)) {
                 say!("entramap: cannot write {name}: {e}");
                 status = EXIT_USAGE;
                 continue;

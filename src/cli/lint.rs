@@ -10,7 +10,7 @@ use entramap::base::text::escape_controls;
 use entramap::diagnostics::report::{self, diagnostic_json, FileReport, Format, Summary};
 use entramap::lint::fix::apply_fixes;
 use entramap::lint::{discover_files, lint_file, lint_source, LintReport};
-use entramap::model::{read_mapping_file, MAX_FILE_BYTES};
+use entramap::model::{read_mapping_file_encoded, MAX_FILE_BYTES};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `entramap lint`.
@@ -191,7 +191,7 @@ fn fix_file(file: &Path, result: &LintReport) -> std::io::Result<usize> {
     if result.report.diagnostics.iter().all(|d| d.fix.is_none()) {
         return Ok(0);
     }
-    let Ok(text) = read_mapping_file(file) else {
+    let Ok((text, encoding)) = read_mapping_file_encoded(file) else {
         return Ok(0);
     };
     let name = file.display().to_string();
@@ -205,7 +205,7 @@ fn fix_file(file: &Path, result: &LintReport) -> std::io::Result<usize> {
         passes += 1;
     }
     if total > 0 {
-        write_atomically(file, fixed.as_bytes())?;
+        write_atomically(file, &encoding.encode(&fixed))?;
     }
     Ok(total)
 }

@@ -23,7 +23,7 @@ use crate::expr::syntax::Expr;
 use crate::model::profile::TargetAttribute;
 use load::spans::OffsetMap;
 
-pub use load::{load_str, read_mapping_file, Loaded, MAX_FILE_BYTES};
+pub use load::{load_str, read_mapping_file, read_mapping_file_encoded, Loaded, MAX_FILE_BYTES};
 pub use prepared::{
     prepare, prepare_file, prepare_text, prepare_with_profile, PrepareError, Prepared,
 };

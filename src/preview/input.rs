@@ -6,6 +6,7 @@
 //! is not a Graph page) becomes an unreadable record at its line: nothing is dropped silently.
 
 use super::record::{Attributes, Record};
+use crate::base::encoding::{to_str, Utf8Stream};
 use crate::expr::eval::Value;
 use crate::expr::source::{entra_id, ObjectKind};
 use crate::expr::types::Base;
@@ -146,8 +147,7 @@ impl Decoder {
             (Decoder::Csv { columns, .. }, Body::Csv(range)) => {
                 for (column, field) in columns.iter().zip(&chunk.fields[range.clone()]) {
                     let bytes = &chunk.data[field.clone()];
-                    let text = std::str::from_utf8(bytes)
-                        .map_err(|e| format!("the row is not valid UTF-8: {e}"))?;
+                    let text = to_str(bytes).map_err(|e| format!("the row is {e}"))?;
                     let Some(column) = column else { continue };
                     if text.is_empty() || (column.alias && record.is_present(column.slot)) {
                         continue;
@@ -515,21 +515,17 @@ fn csv_column(header: &str, attributes: &Attributes) -> Option<Column> {
     })
 }
 
-impl<R: BufRead> Reader<R> {
-    /// Detects the format (for [`InputFormat::Auto`]), skips a UTF-8 byte order mark and, for
+impl<R: BufRead> Reader<Utf8Stream<R>> {
+    /// Reads the export as UTF-8 whatever its byte order mark says ([`Utf8Stream`]: UTF-16
+    /// is transcoded as it is read), detects the format (for [`InputFormat::Auto`]) and, for
     /// CSV, reads the header row.
     pub fn new(
-        mut inner: R,
+        inner: R,
         format: InputFormat,
         attributes: &Attributes,
     ) -> io::Result<(Self, Decoder)> {
-        let head = inner.fill_buf()?;
-        let bom = head.starts_with(b"\xEF\xBB\xBF");
-        let mut bytes = 0;
-        if bom {
-            inner.consume(3);
-            bytes = 3;
-        }
+        let mut inner = Utf8Stream::new(inner)?;
+        let bytes = 0;
         let format = match format {
             InputFormat::Auto => detect(inner.fill_buf()?),
             other => other,
@@ -611,11 +607,18 @@ impl<R: BufRead> Reader<R> {
         &self.notes
     }
 
-    /// Bytes consumed so far.
-    pub fn bytes(&self) -> u64 {
-        self.bytes
+    /// Bytes of the export read so far, as it is on disk (UTF-16 takes more bytes than the
+    /// UTF-8 it is read as).
+    pub fn source_bytes(&self) -> u64 {
+        let stream = match &self.mode {
+            Mode::Lines(stream) | Mode::Graph(stream, _) => Some(stream),
+            Mode::Csv(state) => state.reader.as_ref().map(|csv| &csv.get_ref().inner),
+        };
+        stream.map_or(self.bytes, Utf8Stream::source_bytes)
     }
+}
 
+impl<R: BufRead> Reader<R> {
     /// Fills `chunk` (emptied first) with the next at most `max_records` records; false at the
     /// end of the export.
     pub fn next_chunk(

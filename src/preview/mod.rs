@@ -317,7 +317,7 @@ pub fn preview<R: BufRead>(
                 let seq = next_seq;
                 in_flight_bytes += job.chunk.data.len();
                 sizes.insert(seq, job.chunk.data.len());
-                let bytes = reader.bytes();
+                let bytes = reader.source_bytes();
                 scope.spawn(move |_| {
                     let Job { chunk, out, worker } = &mut job;
                     worker.run(chunk, decoder, out);
@@ -371,7 +371,7 @@ pub fn preview_on_this_thread<R: BufRead>(
         .map_err(PreviewError::Read)?
     {
         job.worker.run(&job.chunk, &decoder, &mut job.out);
-        job.out.bytes = reader.bytes();
+        job.out.bytes = reader.source_bytes();
         merger.merge(&job.out).map_err(PreviewError::Write)?;
     }
     Ok(merger.finish())

@@ -4,6 +4,7 @@
 //! buffers have grown). JSON users are parsed straight into the slots: attributes the mapping
 //! never reads are skipped without being built.
 
+use crate::base::encoding::to_str;
 use crate::expr::eval::{SourceObject, Value};
 use crate::expr::syntax::Expr;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -191,7 +192,7 @@ impl<'t> Record<'t> {
     /// escape, a malformed document, deep nesting) it gives up, and serde_json reads the user
     /// instead, so that what is accepted, the values and the error messages are serde_json's.
     pub fn read_json(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8: {e}"))?;
+        let text = to_str(bytes).map_err(|e| e.to_string())?;
         if Scan::new(text).object(self).is_some() {
             return Ok(());
         }
@@ -201,7 +202,7 @@ impl<'t> Record<'t> {
 
     /// [`Record::read_json`] with serde_json alone.
     fn read_json_with_serde(&mut self, bytes: &[u8]) -> Result<(), String> {
-        let text = std::str::from_utf8(bytes).map_err(|e| format!("not valid UTF-8: {e}"))?;
+        let text = to_str(bytes).map_err(|e| e.to_string())?;
         let text = crate::expr::eval::quote_inexact_numbers(text);
         let mut deserializer = serde_json::Deserializer::from_str(&text);
         de::Deserializer::deserialize_any(&mut deserializer, RecordVisitor { record: self })

@@ -9,6 +9,7 @@ mod check_cli;
 mod cli_lint;
 mod diff;
 mod docs;
+mod encodings;
 mod eval;
 mod eval_cli;
 mod eval_fixtures;

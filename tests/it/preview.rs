@@ -430,7 +430,7 @@ fn malformed_input_is_reported_never_a_crash() {
             1,
         ),
         (b"{\"a\": 1}", InputFormat::Graph, 1),
-        (b"\xff\xfe\x00garbage\n\x00\x01", InputFormat::Jsonl, 2),
+        (b"\xff\xfd\x00garbage\n\x00\x01", InputFormat::Jsonl, 2),
         (b"a,b\n\"unterminated\n", InputFormat::Csv, 1),
         (b"{\"value\": [1, \"x\", [2], {}]}", InputFormat::Auto, 4),
         (b"x\n", InputFormat::Csv, 0),
@@ -446,6 +446,20 @@ fn malformed_input_is_reported_never_a_crash() {
         assert!(summary.balanced(), "{summary:?}");
         assert_eq!(summary.users_read, *rows, "{:?}", text(input));
     }
+    // A UTF-16 byte order mark, then bytes that are not UTF-16: the export is refused, named.
+    let broken = b"\xff\xfe{\x00}\x00\n\x00\x00\xd8";
+    let error = preview::preview(
+        &plan,
+        Cursor::new(broken),
+        &options(2),
+        &mut Collect::default(),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("previewed broken UTF-16"));
+    assert_eq!(
+        error.to_string(),
+        "cannot read the export: not valid UTF-16LE (byte 8), though it starts with that encoding's byte order mark"
+    );
 }
 
 #[test]
@@ -1109,4 +1123,50 @@ fn preview_user_prefers_the_exact_upn_and_names_users_that_differ_only_in_case()
         .err()
         .unwrap_or_else(|| panic!("two users match only by case"));
     assert!(error.to_string().contains("lines 1, 2"), "{error}");
+}
+
+#[test]
+fn progress_counts_the_export_as_it_is_on_disk() {
+    #[derive(Default)]
+    struct Progress {
+        bytes: u64,
+    }
+    impl Sink for Progress {
+        fn problem(&mut self, _problem: &Problem) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn payload(&mut self, _line: u64, _json: &[u8]) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn progress(&mut self, bytes: u64, _rows: u64) {
+            self.bytes = self.bytes.max(bytes);
+        }
+    }
+    let plan = fixture_plan();
+    let text =
+        "{\"userPrincipalName\":\"zoë@contoso.com\",\"department\":\"Sales\"}\r\n".repeat(50);
+    // As Windows PowerShell writes it: twice the bytes, and the progress follows the file.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let csv = format!(
+        "\u{feff}userPrincipalName,department\r\n{}",
+        "zoë@contoso.com,Sales\r\n".repeat(50)
+    );
+    let csv16: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(
+            csv.trim_start_matches('\u{feff}')
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        )
+        .collect();
+    for input in [text.into_bytes(), utf16, csv.into_bytes(), csv16] {
+        let mut sink = Progress::default();
+        let summary = preview::preview(&plan, Cursor::new(&input), &options(2), &mut sink)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summary.users_read, 50);
+        assert_eq!(sink.bytes, input.len() as u64);
+    }
 }

@@ -11,6 +11,7 @@ use super::{
     ObjectMapping, PerObject, Scope, SourceAttributeDecl, TargetAttributeDecl, Text,
     FORMAT_VERSION,
 };
+use crate::base::encoding::{decode, DecodeError, Encoding, Probable};
 use crate::base::fs::{read_limited, ReadError};
 use crate::base::text::SourceText;
 use crate::base::text::Span;
@@ -29,8 +30,14 @@ pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Reads a mapping file, at most [`MAX_FILE_BYTES`] of a regular file: its text, or a report
 /// with the one finding that says why it cannot be read (`file-unreadable`, `input-limit`, or
-/// `file-syntax` for text that is not UTF-8, located at the first invalid byte).
+/// `file-syntax` for bytes that are not text in an encoding entramap reads, located at the first
+/// invalid byte when the file is not UTF-8).
 pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
+    read_mapping_file_encoded(path).map(|(text, _)| text)
+}
+
+/// [`read_mapping_file`], with the encoding the file was in (so that a rewrite keeps it).
+pub fn read_mapping_file_encoded(path: &Path) -> Result<(String, Encoding), FileReport> {
     let name = path.display().to_string();
     let finding = |rule: RuleId, at: usize, message: String, text: String| {
         FileReport::new(
@@ -57,15 +64,26 @@ pub fn read_mapping_file(path: &Path) -> Result<String, FileReport> {
             ))
         }
     };
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-        finding(
+    decode(&bytes).map_err(|e| match e {
+        DecodeError::NotUtf8 {
+            valid_up_to,
+            probable: Probable::CodePage,
+        } => {
+            let (_, mark) = Encoding::sniff(&bytes);
+            let valid = String::from_utf8_lossy(&bytes[mark..valid_up_to]).into_owned();
+            finding(
+                RuleId::FileSyntax,
+                valid.len(),
+                format!("the file is {e}"),
+                valid,
+            )
+        }
+        e => finding(
             RuleId::FileSyntax,
-            at,
-            format!("the file is not valid UTF-8 (byte {at})"),
-            valid,
-        )
+            0,
+            format!("the file cannot be read as text: {e}"),
+            String::new(),
+        ),
     })
 }
 
