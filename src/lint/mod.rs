@@ -208,6 +208,9 @@ fn lint_in_scope(
         for check in checks::CHECKS {
             (check.run)(&context, &mut sink);
         }
+        if let Some(profile) = profile.as_ref().filter(|p| !p.is_scim()) {
+            not_scim(file, profile, &mut sink);
+        }
         suppressed = apply_allows(file, &mut sink);
         // Findings past the cap that an `allow` covers are dropped, not listed as suppressed:
         // only kept findings carry the detail a suppressed entry shows.
@@ -227,6 +230,34 @@ fn lint_in_scope(
         suppressed,
         profile: profile_report,
     }
+}
+
+/// A target that is not a SCIM service is not judged as one: the findings of
+/// [`profile::NOT_SCIM_CHECKS`] are dropped, and a note at `target:` says so and names them.
+fn not_scim(file: &MappingFile, profile: &Profile, sink: &mut Sink) {
+    sink.found
+        .retain(|(_, d)| !profile::NOT_SCIM_CHECKS.contains(&d.rule));
+    let directory = file
+        .target_directory
+        .as_ref()
+        .map_or(profile.name.as_str(), |d| d.value.as_str());
+    let off: Vec<&str> = profile::NOT_SCIM_CHECKS
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    let span = file
+        .target
+        .as_ref()
+        .map_or(crate::base::text::Span::new(0, 0), |t| t.span);
+    sink.file(
+        Diagnostic::new(
+            RuleId::NotScimTarget,
+            span,
+            format!("`{directory}` is not a SCIM service: the checks of a SCIM target are off ({})", off.join(", ")),
+        )
+        .with_primary_label("not SCIM")
+        .with_help("the attributes the file declares are checked; what the directory requires is up to its own API"),
+    );
 }
 
 /// The report on a target profile given to lint instead of a mapping file: it says so (a

@@ -32,6 +32,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "cloudsso",
         include_str!("../../schemas/targets/cloudsso.yaml"),
+    ),
+    (
+        "non-scim",
+        include_str!("../../schemas/targets/non-scim.yaml"),
     ), // The gallery catalogue: one profile per gallery app, written from its Microsoft tutorial
     // (schemas/gallery/, sources in schemas/gallery/SOURCES.md; starters in schemas/gallery/starters/).
     ("8x8", include_str!("../../schemas/gallery/8x8.yaml")),
@@ -456,7 +460,21 @@ pub enum ScimVersion {
     /// SCIM 1.1 (Slack's gallery app).
     #[serde(rename = "1.1")]
     V1,
+    /// Not a SCIM service: Entra writes to the app's own API (Salesforce). The checks that
+    /// judge a SCIM service are off ([`NOT_SCIM_CHECKS`]).
+    #[serde(rename = "none")]
+    None,
 }
+
+/// The rules that judge a SCIM service, off for a target that is not one: what a SCIM target
+/// requires (`userName`) and what its filter must support.
+pub const NOT_SCIM_CHECKS: &[crate::diagnostics::rules::RuleId] = &[
+    crate::diagnostics::rules::RuleId::RequiredTargetUnmapped,
+    crate::diagnostics::rules::RuleId::MatchingNotFilterable,
+];
+
+/// The generic profile of a target directory that is not a SCIM service.
+pub const NOT_SCIM_PROFILE: &str = "non-scim";
 
 /// The gallery job's identity in Microsoft Graph, where a source states it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -547,6 +565,11 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Whether the target is a SCIM service (see [`ScimVersion::None`]).
+    pub fn is_scim(&self) -> bool {
+        self.scim_version != ScimVersion::None
+    }
+
     /// The attributes of one target object.
     pub fn object(&self, kind: ObjectKind) -> &TargetSchema {
         self.objects.of(kind)
@@ -623,7 +646,7 @@ impl std::fmt::Display for ProfileError {
 impl std::error::Error for ProfileError {}
 
 /// How many of [`BUILT_IN`] are generic profiles (the rest are gallery apps).
-const GENERIC: usize = 4;
+const GENERIC: usize = 5;
 
 /// Whether a built-in profile is a gallery app's (from its Microsoft tutorial).
 pub fn is_gallery(name: &str) -> bool {
