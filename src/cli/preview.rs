@@ -93,16 +93,21 @@ pub struct SynthArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SynthFormat::Jsonl)]
     format: SynthFormat,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    out: Option<PathBuf>,
+    /// Write to FILE (atomically) instead of standard output; `-` is standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Runs `entramap synth`.
 pub fn run_synth(args: SynthArgs) -> u8 {
-    let result = match &args.out {
-        Some(path) => File::create(path)
-            .and_then(|file| synth::write(file, args.users, args.seed, args.format)),
+    let result = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        Some(path) => AtomicFile::create(path).and_then(|file| {
+            let mut file = BufWriter::new(file);
+            synth::write(&mut file, args.users, args.seed, args.format)?;
+            file.into_inner()
+                .map_err(io::IntoInnerError::into_error)
+                .and_then(AtomicFile::commit)
+        }),
         None => synth::write(io::stdout().lock(), args.users, args.seed, args.format),
     };
     match result {
