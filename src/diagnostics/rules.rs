@@ -136,7 +136,7 @@ rules![
       "IgnoreFlowIfNullOrEmpty has only ever been documented as the outermost call of an expression; nested inside another call its effect is undefined. Because Microsoft does not forbid it, this is a warning.",
       bad: "ToLower(IgnoreFlowIfNullOrEmpty([department]))", good: "IgnoreFlowIfNullOrEmpty(ToLower([department]))" },
     { UnknownSourceAttribute, "unknown-source-attribute", E, X, "The attribute is not in the source schema.",
-      "Attribute names are case-sensitive and must exist in the source directory's schema (Entra rejects the mapping with SchemaInvalid). Declare directory extensions under `source_attributes`, or use --any-attribute for sources entramap does not ship.",
+      "Attribute names are case-sensitive and must exist in the source directory's schema (Entra rejects the mapping with SchemaInvalid). Declare directory extensions under the mapping file's `source_attributes`; `entramap check --any-attribute` checks an expression for a source entramap does not ship.",
       bad: "Join(\" \", [givenNme], [surname])", good: "Join(\" \", [givenName], [surname])" },
     { UnlistedSourceAttribute, "unlisted-source-attribute", W, X, "The attribute is not in the source schema, but the object evaluated may carry it.",
       "`entramap eval` evaluates an expression against one object given as JSON, which may carry attributes entramap's Entra schema does not list (a directory extension, say). A name missing from the schema is then a warning: check its spelling, since attribute names are case-sensitive; `entramap check` and `lint` report the same name as `unknown-source-attribute`.",

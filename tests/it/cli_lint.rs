@@ -362,3 +362,21 @@ fn fix_applies_the_certain_fixes_atomically_and_reports_what_remains() {
     let piped = entramap(&["lint", "--fix", "-"], root());
     assert_eq!(piped.status.code(), Some(2), "{}", stderr(&piped));
 }
+
+/// `lint` never tells the admin to pass a flag it does not take.
+#[test]
+fn lint_help_names_no_flag_lint_lacks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("t.entramap.yaml");
+    std::fs::write(
+        &file,
+        "entramap: 1\napp: T\ntarget: scim-core\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: title\n    expression: ToLower([qqqqqqqqzzzz])\n",
+    )
+    .expect("write");
+    let output = crate::common::entramap(&["lint", file.to_str().unwrap_or_default()]);
+    let text = crate::common::stdout(&output);
+    assert!(text.contains("unknown source attribute"), "{text}");
+    assert!(!text.contains("pass --any-attribute"), "{text}");
+    let lint_help = crate::common::stdout(&crate::common::entramap(&["lint", "--help"]));
+    assert!(!lint_help.contains("--any-attribute"));
+}
