@@ -382,7 +382,7 @@ pub fn print_summary(subject: &[String], verb: &str, counts: &[String]) {
 }
 
 /// The exit status of reports that stop a command: 2 when one says the configuration is unusable
-/// (unreadable file, unknown target profile), else 1.
+/// (unreadable file, invalid target profile), else 1.
 pub fn failure_status(reports: &[FileReport]) -> u8 {
     if reports
         .iter()

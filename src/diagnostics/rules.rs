@@ -196,7 +196,7 @@ rules![
       "The portal's Mapping type is Direct, Expression or Constant: one of them. entramap uses the first given and reports the others.",
       bad: "  - target: displayName\n    source: displayName\n    expression: ToUpper([displayName])", good: "  - target: displayName\n    expression: ToUpper([displayName])" },
     { UnknownTargetProfile, "unknown-target-profile", E, M, "`target:` names no built-in profile and no readable profile file.",
-      "`target` is a built-in profile (`entramap targets` lists them) or a path to a profile file relative to the mapping file. This is a configuration error: the exit status is 2.",
+      "`target` is a built-in profile (`entramap targets` lists them) or a path to a profile file relative to the mapping file. The finding is located at `target:` with the closest built-in name (`customappsso`, the Graph template's name, is `scim-core`); the exit status is 1.",
       bad: "target: idmelonn", good: "target: idmelon" },
     { InvalidTargetProfile, "invalid-target-profile", E, M, "The target profile file is not a valid profile.",
       "A profile file starts with `entramap-target: 1` and `name`, and lists `users:`/`groups:` `attributes` (`entramap schema target` prints the format's JSON Schema, also shipped as `schemas/target.schema.json`; the built-in profiles under `schemas/targets/` are examples). This is a configuration error: the exit status is 2.",

@@ -19,9 +19,18 @@ use crate::model::profile::{self, Profile, ProfileError, TargetSchema};
 use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, ObjectMapping};
 use std::path::{Path, PathBuf};
 
-/// Rules whose findings mean the configuration itself is unusable (exit status 2).
-pub const CONFIGURATION_RULES: &[RuleId] = &[
+/// Rules no `allow` entry suppresses: the configuration rules, and an unknown `target:` (with
+/// it, nothing of the file is checked against a profile).
+pub const UNSUPPRESSIBLE: &[RuleId] = &[
     RuleId::UnknownTargetProfile,
+    RuleId::InvalidTargetProfile,
+    RuleId::FileUnreadable,
+    RuleId::NotAMappingFile,
+];
+
+/// Rules whose findings mean the configuration itself is unusable (exit status 2). An unknown
+/// `target:` is not one: it is a finding in the file, located, with a suggestion (exit 1).
+pub const CONFIGURATION_RULES: &[RuleId] = &[
     RuleId::InvalidTargetProfile,
     RuleId::FileUnreadable,
     RuleId::NotAMappingFile,
@@ -408,7 +417,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
         });
     };
     sink.found.retain(|(owner, d)| {
-        if CONFIGURATION_RULES.contains(&d.rule) {
+        if UNSUPPRESSIBLE.contains(&d.rule) {
             return true;
         }
         if let Some(at) = owner {
@@ -466,7 +475,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
             sink.file(d);
             continue;
         };
-        if CONFIGURATION_RULES.contains(&rule) {
+        if UNSUPPRESSIBLE.contains(&rule) {
             sink.file(
                 Diagnostic::new(
                     RuleId::AllowUnknownRule,

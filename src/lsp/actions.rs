@@ -100,7 +100,7 @@ fn action(
 /// mapping is written in flow style); in JSON as a last member or list item, on its own line
 /// when the neighbours are on theirs.
 pub fn suppression(text: &str, file: &MappingFile, d: &Diagnostic) -> Option<(Span, String)> {
-    if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::CONFIGURATION_RULES.contains(&d.rule) {
+    if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::UNSUPPRESSIBLE.contains(&d.rule) {
         return None;
     }
     if file.format == FileFormat::Json {

@@ -473,6 +473,10 @@ pub const NOT_SCIM_CHECKS: &[crate::diagnostics::rules::RuleId] = &[
     crate::diagnostics::rules::RuleId::MatchingNotFilterable,
 ];
 
+/// Names people write for a profile that are Graph template or job names, with the profile
+/// they mean: the non-gallery SCIM app's template is `customappsso` (`scim` in job ids).
+const TEMPLATE_NAMES: &[(&str, &str)] = &[("customappsso", "scim-core"), ("scim", "scim-core")];
+
 /// The generic profile of a target directory that is not a SCIM service.
 pub const NOT_SCIM_PROFILE: &str = "non-scim";
 
@@ -899,7 +903,13 @@ fn resolve(
         )
     } else {
         let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == reference) else {
-            let hint = crate::base::suggest::did_you_mean(reference, built_in_names())
+            let hint = TEMPLATE_NAMES
+                .iter()
+                .find(|(template, _)| template.eq_ignore_ascii_case(reference))
+                .map(|(template, profile)| {
+                    format!("did you mean `{profile}`? (`{template}` is the Graph template of the non-gallery SCIM app, whose profile is `{profile}`)")
+                })
+                .or_else(|| crate::base::suggest::did_you_mean(reference, built_in_names()))
                 .unwrap_or_else(|| "`entramap targets` lists the built-in profiles".to_owned());
             return Err(ProfileError {
                 message: format!("unknown target profile `{reference}`; {hint}"),

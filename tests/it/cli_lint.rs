@@ -91,14 +91,14 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 }
 
 #[test]
-fn unknown_profile_and_missing_paths_are_configuration_errors() {
+fn an_unknown_profile_is_a_finding_and_a_missing_path_a_configuration_error() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(
         dir.path().join("p.entramap.yaml"),
         CLEAN.replace("app: T\n", "app: T\ntarget: nosuch\n"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(entramap(&["lint"], dir.path()).status.code(), Some(2));
+    assert_eq!(entramap(&["lint"], dir.path()).status.code(), Some(1));
     assert_eq!(
         entramap(&["lint", "missing.entramap.yaml"], dir.path())
             .status
