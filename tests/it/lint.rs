@@ -440,3 +440,37 @@ fn an_unknown_target_name_is_a_located_finding_with_exit_1() {
     );
     assert!(text.contains("did you mean `idmelon`?"), "{text}");
 }
+
+/// The two shapes of scoping admins write by mistake (a top-level `scoping:`, a flat list of
+/// clauses) get findings that show the right shape and point at the scoped example, which
+/// lints clean and previews.
+#[test]
+fn scoping_shape_errors_show_the_expected_shape() {
+    let top_level = "entramap: 1\napp: T\ntarget: scim-core\nscoping:\n  - attribute: department\n    operator: EQUALS\n    value: Sales\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n";
+    let flat = "entramap: 1\napp: T\ntarget: scim-core\nusers:\n  scoping:\n    - attribute: department\n      operator: EQUALS\n      value: Sales\n  mappings:\n    - target: userName\n      source: userPrincipalName\n      matching_precedence: 1\n    - target: active\n      expression: Not([IsSoftDeleted])\n";
+    for (text, rule) in [(top_level, "unknown-key"), (flat, "invalid-value")] {
+        let report = lint_source("t.entramap.yaml", text, None);
+        let d = report
+            .report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule.as_str() == rule)
+            .unwrap_or_else(|| panic!("{rule}: {:?}", report.report.diagnostics));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("users: {scoping: [[clause, ...], ...], mappings: [...]}"),
+            "{help}"
+        );
+        assert!(help.contains("examples/scoped.entramap.yaml"), "{help}");
+    }
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scoped.entramap.yaml");
+    let report = lint_file(&example);
+    assert!(report.report.diagnostics.is_empty());
+    let output = crate::common::entramap(&[
+        "preview",
+        "examples/scoped.entramap.yaml",
+        "--users",
+        "examples/exports/users.jsonl",
+    ]);
+    assert!(crate::common::stdout(&output).contains("1 out of scope"));
+}

@@ -207,6 +207,9 @@ impl<'n> Fields<'n> {
     }
 }
 
+/// The shape of a scoping filter, for the findings that meet a filter of another shape.
+const SCOPING_SHAPE: &str = "a filter is `users: {scoping: [[clause, ...], ...], mappings: [...]}`: a list of clause groups (OR between groups), each a list of clauses (AND inside one), each clause `{attribute: department, operator: EQUALS, value: Sales}`; see examples/scoped.entramap.yaml";
+
 const TOP_KEYS: &[&str] = &[
     "entramap",
     "app",
@@ -267,14 +270,16 @@ impl Builder<'_> {
     }
 
     fn wrong_type(&mut self, node: &Node, key: &str, expected: &str) {
-        self.push(
-            Diagnostic::new(
-                RuleId::InvalidValue,
-                node.span,
-                format!("`{key}` must be {expected}, not {}", node.kind.describe()),
-            )
-            .with_primary_label(format!("expected {expected}")),
-        );
+        self.push(Self::wrong_type_finding(node, key, expected));
+    }
+
+    fn wrong_type_finding(node: &Node, key: &str, expected: &str) -> Diagnostic {
+        Diagnostic::new(
+            RuleId::InvalidValue,
+            node.span,
+            format!("`{key}` must be {expected}, not {}", node.kind.describe()),
+        )
+        .with_primary_label(format!("expected {expected}"))
     }
 
     /// The entries of a mapping, reporting non-mappings, unknown and duplicate keys.
@@ -309,6 +314,10 @@ impl Builder<'_> {
                     }),
                 );
                 d = match crate::base::suggest::did_you_mean(name, known.iter().copied()) {
+                    _ if OBJECT_KEYS.contains(&name.as_str()) && known.contains(&"users") => d
+                        .with_help(format!(
+                            "`{name}` belongs to an object mapping, not to the file: {SCOPING_SHAPE}"
+                        )),
                     Some(hint) => d.with_help(hint),
                     None => d.with_help(format!(
                         "expected one of {}",
@@ -730,12 +739,26 @@ impl Builder<'_> {
             let mut clauses = Vec::new();
             let items = match &group.kind {
                 NodeKind::Seq(items) => items.as_slice(),
-                _ => {
-                    self.wrong_type(
+                NodeKind::Map(_) => {
+                    let d = Self::wrong_type_finding(
                         group,
                         "scoping",
                         "a list of clause groups (each a list of clauses)",
-                    );
+                    )
+                    .with_help(format!(
+                        "this clause needs a clause group around it (`- - attribute: ...`): {SCOPING_SHAPE}"
+                    ));
+                    self.push(d);
+                    continue;
+                }
+                _ => {
+                    let d = Self::wrong_type_finding(
+                        group,
+                        "scoping",
+                        "a list of clause groups (each a list of clauses)",
+                    )
+                    .with_help(SCOPING_SHAPE);
+                    self.push(d);
                     continue;
                 }
             };
