@@ -474,3 +474,43 @@ fn scoping_shape_errors_show_the_expected_shape() {
     ]);
     assert!(crate::common::stdout(&output).contains("1 out of scope"));
 }
+
+/// YAML errors an admin cannot act on from the parser's text alone: the value's own quote
+/// nested inside it, and tabs (reported on the tab's line, even on a continuation line).
+#[test]
+fn yaml_errors_help_with_nested_quotes_and_tabs_on_the_tab_line() {
+    let head = "entramap: 1\napp: T\ntarget: scim-core\nusers:\n  - target: userName\n    source: userPrincipalName\n";
+    let find = |text: &str| {
+        let report = lint_source("t.entramap.yaml", text, None);
+        let d = report
+            .report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule.as_str() == "file-syntax")
+            .cloned()
+            .unwrap_or_else(|| panic!("{:?}", report.report.diagnostics));
+        let line = text[..d.span.start].matches('\n').count() + 1;
+        (line, d.message, d.help.unwrap_or_default())
+    };
+    let (_, _, help) = find(&format!(
+        "{head}  - target: displayName\n    expression: 'Join(' ', [givenName], [surname])'\n"
+    ));
+    assert!(
+        help.contains("expression: 'Join(\" \", [givenName], [surname])'"),
+        "{help}"
+    );
+    assert!(
+        help.contains("'Join('' '', [givenName], [surname])'"),
+        "{help}"
+    );
+    let (line, message, help) = find(&format!("{head}\tmatching_precedence: 1\n"));
+    assert_eq!(line, 7, "{message}");
+    assert!(
+        help.contains("replace the tab at the start of line 7"),
+        "{help}"
+    );
+    let (line, _, _) = find(&format!(
+        "{head}    matching_precedence: 1\n  - target: displayName\n    expression: Join(\" \",\n\t[givenName], [surname])\n"
+    ));
+    assert_eq!(line, 10, "the tab's own line, not the line before");
+}
