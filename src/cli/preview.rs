@@ -400,10 +400,12 @@ pub fn run(args: PreviewArgs) -> u8 {
     let plan = match compile(&prepared, ObjectKind::User, gate.as_ref()) {
         Ok(plan) => plan,
         Err(e) => {
+            // Lint errors were refused above: what is left is what lint warns about (a
+            // pattern Entra accepts and preview cannot run).
             eprintln!(
-                "entramap: {}: {e}; run `entramap lint {}`",
+                "entramap: {}: {e}; {}",
                 args.file.display(),
-                args.file.display()
+                cannot_run(gate.is_some())
             );
             return EXIT_FINDINGS;
         }
@@ -445,9 +447,9 @@ pub fn run(args: PreviewArgs) -> u8 {
             Ok(plan) => Some((path, plan)),
             Err(e) => {
                 eprintln!(
-                    "entramap: {}: {e}; run `entramap lint {}`",
+                    "entramap: {}: {e}; {}",
                     args.file.display(),
-                    args.file.display()
+                    cannot_run(gate.is_some())
                 );
                 return EXIT_FINDINGS;
             }
@@ -556,6 +558,16 @@ pub fn run(args: PreviewArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Why a mapping that passed the gate cannot be compiled: with errors allowed, one of them;
+/// otherwise what lint only warns about (a pattern Entra accepts and preview cannot run).
+fn cannot_run(errors_allowed: bool) -> &'static str {
+    if errors_allowed {
+        "preview cannot run this mapping even with --allow-errors"
+    } else {
+        "preview cannot run this mapping (lint warns about it: Entra accepts it)"
     }
 }
 
