@@ -229,8 +229,14 @@ mod tests {
     fn huge_words_get_no_suggestion() {
         let word = "a".repeat(1 << 20);
         assert_eq!(closest(&word, ["givenName", word.as_str()]), None);
+        // Past the edit-distance bound only a letter-case difference is found.
         let long = "g".repeat(MAX_WORD_CHARS + 1);
-        assert_eq!(closest(&long, [long.as_str()]), None);
+        let upper = long.to_uppercase();
+        assert_eq!(closest(&long, [upper.as_str()]), Some(upper.as_str()));
+        let other = "g".repeat(MAX_WORD_CHARS + 2);
+        assert_eq!(closest(&long, [other.as_str()]), None);
+        let longest = "g".repeat(MAX_CASE_ONLY_CHARS + 1);
+        assert_eq!(closest(&longest, [longest.as_str()]), None);
     }
 
     #[test]

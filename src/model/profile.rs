@@ -992,13 +992,16 @@ mod tests {
         for name in built_in_names() {
             let profile = built_in(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(profile.name, name);
-            assert!(profile.objects.users.get("userName").is_some(), "{name}");
+            assert!(
+                !profile.is_scim() || profile.objects.users.get("userName").is_some(),
+                "{name}"
+            );
             if is_gallery(name) {
                 assert!(
                     profile.source.is_some(),
                     "{name}: a gallery profile names its tutorial"
                 );
-            } else {
+            } else if profile.is_scim() {
                 assert!(
                     profile
                         .objects
@@ -1007,6 +1010,8 @@ mod tests {
                         .is_some_and(|a| a.required),
                     "{name}"
                 );
+            } else {
+                assert!(profile.objects.users.attributes().is_empty(), "{name}");
             }
         }
         let idmelon = built_in("idmelon").unwrap_or_else(|e| panic!("{e}"));

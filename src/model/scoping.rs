@@ -295,8 +295,13 @@ mod tests {
             regex.value_problem("(unclosed"),
             Some(ValueProblem::InvalidRegex(_))
         ));
-        assert!(matches!(
+        assert_eq!(
             regex.value_problem("(?<=a)b"),
+            None,
+            "look-behind is evaluated"
+        );
+        assert!(matches!(
+            regex.value_problem("[a-z-[aeiou]]"),
             Some(ValueProblem::UnsupportedRegex(_))
         ));
         assert_eq!(
