@@ -561,6 +561,10 @@ fn plain_class_end(bytes: &[u8], start: usize) -> Option<usize> {
                 previous = None;
                 i += 2;
             }
+            // A `-` right after a range (`[--a-Z]`) is left to the full parser.
+            b'-' if items > 0 && previous.is_none() && bytes.get(i + 1) != Some(&b']') => {
+                return None
+            }
             b'&' | b'~' if bytes.get(i + 1) == Some(&c) => return None,
             c if !c.is_ascii() || c.is_ascii_control() => return None,
             _ => {
