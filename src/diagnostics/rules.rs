@@ -325,7 +325,7 @@ rules![
       "A mapping file with lint errors is not previewed (nor evaluated by `eval --mapping`, nor exported): the command reports the errors with their location and exits 1. `--allow-errors` previews it anyway and marks every payload a mapping with an error contributes to, so that no payload built from a wrong mapping passes for a right one. A mapping that cannot be evaluated at all (an unknown function, a bare word) fails every user instead.",
       bad: "  - target: userType\n    expression: \"Employee\"   # YAML removes the quotes: a bare word", good: "  - target: userType\n    constant: Employee" },
     { PreviewOutOfScope, "preview-out-of-scope", N, P, "preview: the user is out of scope and is not provisioned.",
-      "A user is in scope when every clause of at least one scoping clause group holds; a disabled user object mapping, or an expression reaching IgnoreObjectFlow, also skips the user. Out-of-scope users are counted and listed as notes, never as failures.",
+      "A user is in scope when every clause of at least one scoping clause group holds; a disabled user object mapping, or an expression reaching IgnoreObjectFlow, also skips the user. Out-of-scope users are counted in the summary, never as failures; the JSON report lists them as notes (the human report does not list them: `--user KEY` says why for one user).",
       bad: "(a user with department Marketing under `department EQUALS 'Sales'`)", good: "(nothing to fix when the filter is intended)" },
 ];
 
