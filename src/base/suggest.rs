@@ -13,6 +13,10 @@ use std::cell::Cell;
 /// that long, and the edit distance costs time and memory proportional to both lengths.
 pub const MAX_WORD_CHARS: usize = 64;
 
+/// Words up to this long (in characters) still get a suggestion that differs only in letter
+/// case: SCIM extension URNs run past [`MAX_WORD_CHARS`], and comparing ignoring case is linear.
+pub const MAX_CASE_ONLY_CHARS: usize = 512;
+
 /// The edit distances one [`budgeted`] scope may compute: twenty unknown names against 500
 /// candidates of a similar length (each name is compared once, [`both`]), at most about 75 ms
 /// of a release build.
@@ -96,7 +100,10 @@ pub struct Suggestions<'a> {
 /// computing it.
 pub fn both<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Suggestions<'a> {
     let length = word.chars().count();
-    if length > MAX_WORD_CHARS {
+    // A long word is only matched ignoring letter case (which costs no edit distance): a SCIM
+    // URN written with `:user:` for `:User:`.
+    let long = length > MAX_WORD_CHARS;
+    if long && length > MAX_CASE_ONLY_CHARS {
         return Suggestions::default();
     }
     let lower = word.to_lowercase();
@@ -116,6 +123,9 @@ pub fn both<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Su
             if candidate != word && !case_only.contains(&candidate) {
                 case_only.push(candidate);
             }
+            continue;
+        }
+        if long {
             continue;
         }
         // With the budget spent, only a letter-case match (which costs no distance) is found.
@@ -219,8 +229,14 @@ mod tests {
     fn huge_words_get_no_suggestion() {
         let word = "a".repeat(1 << 20);
         assert_eq!(closest(&word, ["givenName", word.as_str()]), None);
+        // Past the edit-distance bound only a letter-case difference is found.
         let long = "g".repeat(MAX_WORD_CHARS + 1);
-        assert_eq!(closest(&long, [long.as_str()]), None);
+        let upper = long.to_uppercase();
+        assert_eq!(closest(&long, [upper.as_str()]), Some(upper.as_str()));
+        let other = "g".repeat(MAX_WORD_CHARS + 2);
+        assert_eq!(closest(&long, [other.as_str()]), None);
+        let longest = "g".repeat(MAX_CASE_ONLY_CHARS + 1);
+        assert_eq!(closest(&longest, [longest.as_str()]), None);
     }
 
     #[test]

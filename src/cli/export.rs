@@ -113,6 +113,10 @@ pub fn run(args: ExportArgs) -> u8 {
             .and_then(|g| g.target_directory.as_ref())
             .filter(|_| prepared.file.target_directory.is_none());
         match gallery_directory {
+            _ if !prepared.profile.is_scim() => say!(
+                "note: no --base: this is the mapping in the non-gallery SCIM template's frame with the target directory {}; to update the app's job, export with --base and the job's current schema",
+                prepared.file.target_directory.as_ref().map_or("of the file", |d| d.value.as_str())
+            ),
             Some(_) => say!(
                 "note: no --base: this is the mapping in the non-gallery SCIM template's frame, with the {} gallery app's target directory; to update the app's job, export with --base and the job's current schema",
                 prepared.profile.title.as_deref().unwrap_or(&prepared.profile.name)

@@ -15,7 +15,7 @@ pub struct ImportArgs {
     output: OutputArg,
     /// The target profile to name (a built-in name or a path); default: the gallery app whose
     /// profile records the schema's target directory, else scim-core.
-    #[arg(long)]
+    #[arg(long, value_parser = super::completions::Candidates::profiles(), hide_possible_values = true)]
     target: Option<String>,
     /// The application name for `app:`.
     #[arg(long)]

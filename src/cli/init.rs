@@ -11,7 +11,7 @@ pub struct InitArgs {
     /// The gallery app: its tutorial's file name without `-provisioning-tutorial` (`slack`,
     /// `github-enterprise-managed-user`); `entramap targets` lists them. Without it, the default
     /// mappings of a non-gallery SCIM app.
-    #[arg(long)]
+    #[arg(long, value_parser = super::completions::Candidates::apps(), hide_possible_values = true)]
     app: Option<String>,
     /// Where to write the file (atomically); without it, or with `-`, standard output.
     #[arg(short, long)]

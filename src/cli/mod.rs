@@ -101,11 +101,13 @@ enum Command {
     Synth(preview::SynthArgs),
     /// Shell completions for bash, zsh, fish, PowerShell or elvish.
     Completions(completions::CompletionsArgs),
-    /// The man page, entramap(1), as roff (`entramap man -o entramap.1`).
+    /// The man page, entramap(1), as roff (`entramap man -o entramap.1`); `--dir DIR` writes it
+    /// and the page of every command.
     Man(completions::ManArgs),
     /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
     Explain {
         /// The rule id, such as `switch-pairs`.
+        #[arg(value_parser = completions::Candidates::rules(), hide_possible_values = true)]
         rule: Option<String>,
     },
 }
@@ -413,7 +415,7 @@ pub fn print_summary(subject: &[String], verb: &str, counts: &[String]) {
 }
 
 /// The exit status of reports that stop a command: 2 when one says the configuration is unusable
-/// (unreadable file, unknown target profile), else 1.
+/// (unreadable file, invalid target profile), else 1.
 pub fn failure_status(reports: &[FileReport]) -> u8 {
     if reports
         .iter()

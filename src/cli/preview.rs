@@ -94,16 +94,21 @@ pub struct SynthArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SynthFormat::Jsonl)]
     format: SynthFormat,
-    /// Write to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    out: Option<PathBuf>,
+    /// Write to FILE (atomically) instead of standard output; `-` is standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 /// Runs `entramap synth`.
 pub fn run_synth(args: SynthArgs) -> u8 {
-    let result = match &args.out {
-        Some(path) => File::create(path)
-            .and_then(|file| synth::write(file, args.users, args.seed, args.format)),
+    let result = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
+        Some(path) => AtomicFile::create(path).and_then(|file| {
+            let mut file = BufWriter::new(file);
+            synth::write(&mut file, args.users, args.seed, args.format)?;
+            file.into_inner()
+                .map_err(io::IntoInnerError::into_error)
+                .and_then(AtomicFile::commit)
+        }),
         None => synth::write(io::stdout().lock(), args.users, args.seed, args.format),
     };
     match result {
@@ -403,10 +408,12 @@ pub fn run(args: PreviewArgs) -> u8 {
     let plan = match compile(&prepared, ObjectKind::User, gate.as_ref()) {
         Ok(plan) => plan,
         Err(e) => {
+            // Lint errors were refused above: what is left is what lint warns about (a
+            // pattern Entra accepts and preview cannot run).
             say!(
-                "entramap: {}: {e}; run `entramap lint {}`",
+                "entramap: {}: {e}; {}",
                 args.file.display(),
-                args.file.display()
+                cannot_run(gate.is_some())
             );
             return EXIT_FINDINGS;
         }
@@ -448,9 +455,9 @@ pub fn run(args: PreviewArgs) -> u8 {
             Ok(plan) => Some((path, plan)),
             Err(e) => {
                 say!(
-                    "entramap: {}: {e}; run `entramap lint {}`",
+                    "entramap: {}: {e}; {}",
                     args.file.display(),
-                    args.file.display()
+                    cannot_run(gate.is_some())
                 );
                 return EXIT_FINDINGS;
             }
@@ -559,6 +566,16 @@ pub fn run(args: PreviewArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Why a mapping that passed the gate cannot be compiled: with errors allowed, one of them;
+/// otherwise what lint only warns about (a pattern Entra accepts and preview cannot run).
+fn cannot_run(errors_allowed: bool) -> &'static str {
+    if errors_allowed {
+        "preview cannot run this mapping even with --allow-errors"
+    } else {
+        "preview cannot run this mapping (lint warns about it: Entra accepts it)"
     }
 }
 

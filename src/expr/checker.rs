@@ -687,7 +687,7 @@ fn missing_source_attribute(
             d.with_help("declare directory extensions under `source_attributes` in the mapping file")
         }
         None => d.with_help(
-            "declare it under `source_attributes`, or pass --any-attribute for a source entramap does not ship",
+            "declare it under `source_attributes` in the mapping file (an expression checked on its own: `entramap check --any-attribute` for a source entramap does not ship)",
         ),
     }
 }

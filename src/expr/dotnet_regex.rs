@@ -1,12 +1,14 @@
 //! .NET regular expressions on top of the `regex` crate: pattern translation (what the two
 //! dialects spell differently) and .NET replacement strings (`$1`, `${name}`, `$$`, `$&`, ...).
 //!
-//! Not bridged (reported as evaluation errors, never silently changed): look-around
-//! (`(?=`, `(?!`, `(?<=`, `(?<!`), backreferences (`\1`, `\k<name>`), atomic groups (`(?>`),
-//! conditionals (`(?(`), balancing groups (`(?<a-b>`), `\G`, and character-class subtraction
-//! (`[a-z-[aeiou]]`). Approximations: `\Z` is read as `\z`; `$` matches only at the very end (in
-//! .NET also before a final newline). The `regex` crate runs in linear time, so there is no
-//! catastrophic backtracking (.NET would time out).
+//! Look-around (`(?=`, `(?!`, `(?<=`, `(?<!`), backreferences (`\1`, `\k<name>`) and atomic
+//! groups (`(?>`) need a backtracking engine: [`Pattern`] runs such a pattern on `fancy-regex`
+//! with a backtracking limit ([`BACKTRACK_LIMIT`]; .NET would time out instead), and every other
+//! pattern on the linear-time `regex` crate. Scoping filters use [`Pattern`]; the expression
+//! functions use [`compile`], which reports those features as unsupported. Not bridged at all
+//! (never silently changed): conditionals (`(?(`), balancing groups (`(?<a-b>`), `\G`, and
+//! character-class subtraction (`[a-z-[aeiou]]`). Approximations: `\Z` is read as `\z`; `$`
+//! matches only at the very end (in .NET also before a final newline).
 
 use regex::{Captures, Regex, RegexBuilder};
 
@@ -32,6 +34,12 @@ impl From<TranslateError> for String {
 
 /// Translates a .NET pattern into the `regex` crate's syntax.
 pub fn translate(pattern: &str) -> Result<String, TranslateError> {
+    translate_for(pattern, false)
+}
+
+/// Translates a .NET pattern; with `backtracking`, into `fancy-regex`'s syntax, which keeps
+/// look-around, backreferences and atomic groups.
+fn translate_for(pattern: &str, backtracking: bool) -> Result<String, TranslateError> {
     if pattern.chars().count() > MAX_PATTERN_CHARS {
         return Err(TranslateError::Invalid(format!(
             "the regular expression is longer than {MAX_PATTERN_CHARS} characters"
@@ -106,6 +114,31 @@ pub fn translate(pattern: &str) -> Result<String, TranslateError> {
                         let value = u32::from_str_radix(&digits, 8).unwrap_or(0);
                         out.push_str(&format!("\\x{{{value:X}}}"));
                     }
+                    '1'..='9' if backtracking => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    'k' if backtracking => {
+                        let close = match chars.get(i) {
+                            Some('<') => '>',
+                            Some('\'') => '\'',
+                            _ => {
+                                return Err(TranslateError::Invalid(
+                                    "`\\k` needs a group name".to_owned(),
+                                ))
+                            }
+                        };
+                        let end =
+                            chars[i + 1..]
+                                .iter()
+                                .position(|&x| x == close)
+                                .ok_or_else(|| {
+                                    TranslateError::Invalid("unterminated group name".to_owned())
+                                })?;
+                        let name: String = chars[i + 1..i + 1 + end].iter().collect();
+                        out.push_str(&format!("\\k<{name}>"));
+                        i += end + 2;
+                    }
                     '1'..='9' | 'k' => return unsupported("a backreference"),
                     'G' => return unsupported("`\\G`"),
                     n if n.is_ascii_alphanumeric() => {
@@ -142,11 +175,18 @@ pub fn translate(pattern: &str) -> Result<String, TranslateError> {
             }
             '(' if !in_class && chars.get(i + 1) == Some(&'?') => {
                 let rest: String = chars[i + 2..].iter().take(3).collect();
-                if rest.starts_with('=')
+                let look_around = rest.starts_with('=')
                     || rest.starts_with('!')
                     || rest.starts_with("<=")
-                    || rest.starts_with("<!")
-                {
+                    || rest.starts_with("<!");
+                if backtracking && (look_around || rest.starts_with('>')) {
+                    out.push_str("(?");
+                    let head = if rest.starts_with('<') { 2 } else { 1 };
+                    out.extend(&chars[i + 2..i + 2 + head]);
+                    i += 2 + head;
+                    continue;
+                }
+                if look_around {
                     return unsupported("look-around");
                 }
                 if rest.starts_with('>') {
@@ -224,6 +264,52 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
             regex::Error::CompiledTooBig(_) => "the regular expression is too large".to_owned(),
             _ => format!("invalid regular expression: {e}"),
         })
+}
+
+/// The backtracking steps one match of a [`Pattern::Backtracking`] may take before it fails
+/// (`fancy-regex`'s own default): where .NET would time out, the match is an error.
+pub const BACKTRACK_LIMIT: usize = 1_000_000;
+
+/// A compiled .NET pattern: on the linear-time `regex` crate when it can be, else (look-around,
+/// backreferences, atomic groups) on `fancy-regex` with [`BACKTRACK_LIMIT`].
+#[derive(Debug)]
+pub enum Pattern {
+    /// The `regex` crate.
+    Linear(Regex),
+    /// `fancy-regex`, for what only a backtracking engine matches.
+    Backtracking(Box<fancy_regex::Regex>),
+}
+
+impl Pattern {
+    /// Compiles a .NET pattern. Fails for an invalid pattern and for the features neither
+    /// engine has (the message names the feature).
+    pub fn compile(pattern: &str) -> Result<Pattern, String> {
+        match translate(pattern) {
+            Ok(_) => compile(pattern).map(Pattern::Linear),
+            Err(TranslateError::Invalid(message)) => Err(message),
+            Err(TranslateError::Unsupported(_)) => {
+                let translated = translate_for(pattern, true)?;
+                fancy_regex::RegexBuilder::new(&translated)
+                    .backtrack_limit(BACKTRACK_LIMIT)
+                    .delegate_size_limit(4 << 20)
+                    .delegate_dfa_size_limit(4 << 20)
+                    .build()
+                    .map(|r| Pattern::Backtracking(Box::new(r)))
+                    .map_err(|e| format!("invalid regular expression: {e}"))
+            }
+        }
+    }
+
+    /// Whether the pattern matches somewhere in `text`. An error when the backtracking engine
+    /// reaches its limit.
+    pub fn is_match(&self, text: &str) -> Result<bool, String> {
+        match self {
+            Pattern::Linear(regex) => Ok(regex.is_match(text)),
+            Pattern::Backtracking(regex) => regex.is_match(text).map_err(|e| {
+                format!("the regular expression gave up after {BACKTRACK_LIMIT} backtracking steps ({e})")
+            }),
+        }
+    }
 }
 
 /// One piece of a parsed .NET replacement string.
@@ -474,6 +560,10 @@ fn plain_class_end(bytes: &[u8], start: usize) -> Option<usize> {
                 }
                 previous = None;
                 i += 2;
+            }
+            // A `-` right after a range (`[--a-Z]`) is left to the full parser.
+            b'-' if items > 0 && previous.is_none() && bytes.get(i + 1) != Some(&b']') => {
+                return None
             }
             b'&' | b'~' if bytes.get(i + 1) == Some(&c) => return None,
             c if !c.is_ascii() || c.is_ascii_control() => return None,

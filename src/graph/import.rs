@@ -129,6 +129,26 @@ impl std::fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// Whether the document's directory `name` is a SCIM service: its objects or attributes carry
+/// SCIM names (`userName`, `externalId`, a SCIM schema URN). A directory the document does not
+/// describe is taken for one (the non-gallery SCIM template is the default).
+fn is_scim_directory(schema: &SynchronizationSchema, name: &str) -> bool {
+    let scim = |n: &str| n.starts_with("urn:ietf:params:scim:");
+    schema
+        .directories
+        .iter()
+        .find(|d| d.name == name)
+        .is_none_or(|d| {
+            d.objects.is_empty()
+                || d.objects.iter().any(|o| {
+                    scim(&o.name)
+                        || o.attributes.iter().any(|a| {
+                            a.name == "userName" || a.name == "externalId" || scim(&a.name)
+                        })
+                })
+        })
+}
+
 /// Imports a synchronization schema's JSON text. `base_dir` resolves a target profile path.
 pub fn import_str(
     text: &str,
@@ -209,6 +229,17 @@ pub fn import_schema(
             });
             name.to_owned()
         }
+        (None, None) if !is_scim_directory(schema, &rule.target_directory_name) => {
+            notes.push(ImportNote {
+                at: "document".to_owned(),
+                message: format!(
+                    "the target directory `{}` is not a SCIM service and no gallery profile describes it: the mapping file names `{}`, and lint turns off the checks of a SCIM target",
+                    rule.target_directory_name,
+                    profile::NOT_SCIM_PROFILE
+                ),
+            });
+            profile::NOT_SCIM_PROFILE.to_owned()
+        }
         (None, None) => profile::DEFAULT_PROFILE.to_owned(),
     };
     let profile = profile::load(&profile_name, base_dir).map_err(ImportError::Profile)?;
@@ -274,7 +305,7 @@ pub fn import_schema(
     }
     notes.push(ImportNote {
         at: "document".to_owned(),
-        message: "server-owned parts (job id, version, rule and object metadata, directory ids and discovery data) are not kept; `entramap export` writes the SCIM template's".to_owned(),
+        message: "server-owned parts (job id, version, rule and object metadata, directory ids and discovery data) are not kept; `entramap export` writes the SCIM template's own, and `export --base` keeps the job's".to_owned(),
     });
     let app = options
         .app

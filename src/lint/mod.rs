@@ -19,9 +19,18 @@ use crate::model::profile::{self, Profile, ProfileError, TargetSchema};
 use crate::model::{load_str, read_mapping_file, AttributeMapping, MappingFile, ObjectMapping};
 use std::path::{Path, PathBuf};
 
-/// Rules whose findings mean the configuration itself is unusable (exit status 2).
-pub const CONFIGURATION_RULES: &[RuleId] = &[
+/// Rules no `allow` entry suppresses: the configuration rules, and an unknown `target:` (with
+/// it, nothing of the file is checked against a profile).
+pub const UNSUPPRESSIBLE: &[RuleId] = &[
     RuleId::UnknownTargetProfile,
+    RuleId::InvalidTargetProfile,
+    RuleId::FileUnreadable,
+    RuleId::NotAMappingFile,
+];
+
+/// Rules whose findings mean the configuration itself is unusable (exit status 2). An unknown
+/// `target:` is not one: it is a finding in the file, located, with a suggestion (exit 1).
+pub const CONFIGURATION_RULES: &[RuleId] = &[
     RuleId::InvalidTargetProfile,
     RuleId::FileUnreadable,
     RuleId::NotAMappingFile,
@@ -208,6 +217,9 @@ fn lint_in_scope(
         for check in checks::CHECKS {
             (check.run)(&context, &mut sink);
         }
+        if let Some(profile) = profile.as_ref().filter(|p| !p.is_scim()) {
+            not_scim(file, profile, &mut sink);
+        }
         suppressed = apply_allows(file, &mut sink);
         // Findings past the cap that an `allow` covers are dropped, not listed as suppressed:
         // only kept findings carry the detail a suppressed entry shows.
@@ -227,6 +239,34 @@ fn lint_in_scope(
         suppressed,
         profile: profile_report,
     }
+}
+
+/// A target that is not a SCIM service is not judged as one: the findings of
+/// [`profile::NOT_SCIM_CHECKS`] are dropped, and a note at `target:` says so and names them.
+fn not_scim(file: &MappingFile, profile: &Profile, sink: &mut Sink) {
+    sink.found
+        .retain(|(_, d)| !profile::NOT_SCIM_CHECKS.contains(&d.rule));
+    let directory = file
+        .target_directory
+        .as_ref()
+        .map_or(profile.name.as_str(), |d| d.value.as_str());
+    let off: Vec<&str> = profile::NOT_SCIM_CHECKS
+        .iter()
+        .map(|r| r.as_str())
+        .collect();
+    let span = file
+        .target
+        .as_ref()
+        .map_or(crate::base::text::Span::new(0, 0), |t| t.span);
+    sink.file(
+        Diagnostic::new(
+            RuleId::NotScimTarget,
+            span,
+            format!("`{directory}` is not a SCIM service: the checks of a SCIM target are off ({})", off.join(", ")),
+        )
+        .with_primary_label("not SCIM")
+        .with_help("the attributes the file declares are checked; what the directory requires is up to its own API"),
+    );
 }
 
 /// The report on a target profile given to lint instead of a mapping file: it says so (a
@@ -413,7 +453,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
         });
     };
     sink.found.retain(|(owner, d)| {
-        if CONFIGURATION_RULES.contains(&d.rule) {
+        if UNSUPPRESSIBLE.contains(&d.rule) {
             return true;
         }
         if let Some(at) = owner {
@@ -471,7 +511,7 @@ fn apply_allows(file: &MappingFile, sink: &mut Sink) -> Vec<Suppressed> {
             sink.file(d);
             continue;
         };
-        if CONFIGURATION_RULES.contains(&rule) {
+        if UNSUPPRESSIBLE.contains(&rule) {
             sink.file(
                 Diagnostic::new(
                     RuleId::AllowUnknownRule,

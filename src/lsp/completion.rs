@@ -92,7 +92,7 @@ pub fn complete(
             .collect(),
         Want::Rules => crate::diagnostics::rules::RULES
             .iter()
-            .filter(|r| !crate::lint::CONFIGURATION_RULES.contains(&r.id))
+            .filter(|r| !crate::lint::UNSUPPRESSIBLE.contains(&r.id))
             .map(|r| {
                 let mut it = item(
                     r.id.as_str(),

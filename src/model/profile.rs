@@ -32,6 +32,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "cloudsso",
         include_str!("../../schemas/targets/cloudsso.yaml"),
+    ),
+    (
+        "non-scim",
+        include_str!("../../schemas/targets/non-scim.yaml"),
     ), // The gallery catalogue: one profile per gallery app, written from its Microsoft tutorial
     // (schemas/gallery/, sources in schemas/gallery/SOURCES.md; starters in schemas/gallery/starters/).
     ("8x8", include_str!("../../schemas/gallery/8x8.yaml")),
@@ -456,7 +460,25 @@ pub enum ScimVersion {
     /// SCIM 1.1 (Slack's gallery app).
     #[serde(rename = "1.1")]
     V1,
+    /// Not a SCIM service: Entra writes to the app's own API (Salesforce). The checks that
+    /// judge a SCIM service are off ([`NOT_SCIM_CHECKS`]).
+    #[serde(rename = "none")]
+    None,
 }
+
+/// The rules that judge a SCIM service, off for a target that is not one: what a SCIM target
+/// requires (`userName`) and what its filter must support.
+pub const NOT_SCIM_CHECKS: &[crate::diagnostics::rules::RuleId] = &[
+    crate::diagnostics::rules::RuleId::RequiredTargetUnmapped,
+    crate::diagnostics::rules::RuleId::MatchingNotFilterable,
+];
+
+/// Names people write for a profile that are Graph template or job names, with the profile
+/// they mean: the non-gallery SCIM app's template is `customappsso` (`scim` in job ids).
+const TEMPLATE_NAMES: &[(&str, &str)] = &[("customappsso", "scim-core"), ("scim", "scim-core")];
+
+/// The generic profile of a target directory that is not a SCIM service.
+pub const NOT_SCIM_PROFILE: &str = "non-scim";
 
 /// The gallery job's identity in Microsoft Graph, where a source states it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -547,6 +569,11 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Whether the target is a SCIM service (see [`ScimVersion::None`]).
+    pub fn is_scim(&self) -> bool {
+        self.scim_version != ScimVersion::None
+    }
+
     /// The attributes of one target object.
     pub fn object(&self, kind: ObjectKind) -> &TargetSchema {
         self.objects.of(kind)
@@ -623,7 +650,7 @@ impl std::fmt::Display for ProfileError {
 impl std::error::Error for ProfileError {}
 
 /// How many of [`BUILT_IN`] are generic profiles (the rest are gallery apps).
-const GENERIC: usize = 4;
+const GENERIC: usize = 5;
 
 /// Whether a built-in profile is a gallery app's (from its Microsoft tutorial).
 pub fn is_gallery(name: &str) -> bool {
@@ -913,7 +940,13 @@ fn resolve(
         )
     } else {
         let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == reference) else {
-            let hint = crate::base::suggest::did_you_mean(reference, built_in_names())
+            let hint = TEMPLATE_NAMES
+                .iter()
+                .find(|(template, _)| template.eq_ignore_ascii_case(reference))
+                .map(|(template, profile)| {
+                    format!("did you mean `{profile}`? (`{template}` is the Graph template of the non-gallery SCIM app, whose profile is `{profile}`)")
+                })
+                .or_else(|| crate::base::suggest::did_you_mean(reference, built_in_names()))
                 .unwrap_or_else(|| "`entramap targets` lists the built-in profiles".to_owned());
             return Err(ProfileError {
                 message: format!("unknown target profile `{reference}`; {hint}"),
@@ -996,13 +1029,16 @@ mod tests {
         for name in built_in_names() {
             let profile = built_in(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(profile.name, name);
-            assert!(profile.objects.users.get("userName").is_some(), "{name}");
+            assert!(
+                !profile.is_scim() || profile.objects.users.get("userName").is_some(),
+                "{name}"
+            );
             if is_gallery(name) {
                 assert!(
                     profile.source.is_some(),
                     "{name}: a gallery profile names its tutorial"
                 );
-            } else {
+            } else if profile.is_scim() {
                 assert!(
                     profile
                         .objects
@@ -1011,6 +1047,8 @@ mod tests {
                         .is_some_and(|a| a.required),
                     "{name}"
                 );
+            } else {
+                assert!(profile.objects.users.attributes().is_empty(), "{name}");
             }
         }
         let idmelon = built_in("idmelon").unwrap_or_else(|e| panic!("{e}"));

@@ -185,7 +185,8 @@ pub enum ValueProblem {
     NotANumber,
     /// The regular expression is not valid .NET.
     InvalidRegex(String),
-    /// Valid .NET, but a feature entramap's engine lacks (look-around, back-references): it
+    /// Valid .NET, but a feature neither of entramap's engines has (class subtraction,
+    /// conditionals, balancing groups, `\G`): it
     /// cannot be evaluated by `preview`. The message names the feature.
     UnsupportedRegex(String),
 }
@@ -246,9 +247,11 @@ impl ScopingOperator {
             return None;
         }
         match dotnet_regex::translate(value) {
-            Err(TranslateError::Unsupported(feature)) => {
-                Some(ValueProblem::UnsupportedRegex(feature))
-            }
+            // Look-around and backreferences run on the backtracking engine; what it cannot
+            // run either stays unsupported.
+            Err(TranslateError::Unsupported(feature)) => dotnet_regex::Pattern::compile(value)
+                .err()
+                .map(|_| ValueProblem::UnsupportedRegex(feature)),
             Err(TranslateError::Invalid(message)) => Some(ValueProblem::InvalidRegex(message)),
             Ok(_) => dotnet_regex::compile(value)
                 .err()
@@ -292,8 +295,13 @@ mod tests {
             regex.value_problem("(unclosed"),
             Some(ValueProblem::InvalidRegex(_))
         ));
-        assert!(matches!(
+        assert_eq!(
             regex.value_problem("(?<=a)b"),
+            None,
+            "look-behind is evaluated"
+        );
+        assert!(matches!(
+            regex.value_problem("[a-z-[aeiou]]"),
             Some(ValueProblem::UnsupportedRegex(_))
         ));
         assert_eq!(

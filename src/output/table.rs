@@ -1,7 +1,8 @@
 //! `entramap table`: the setup tables vendor guides publish, generated from the mapping file.
 //! For users and for groups: the "Edit attribute list" additions (name, type: every target the
 //! file declares, and every mapped target the profile has beyond the non-gallery app's
-//! standard list) and the attribute mappings (mapping type as the portal names it: Direct,
+//! standard list; for a gallery app, which comes with its profile's attributes, only what the
+//! file declares beyond them) and the attribute mappings (mapping type as the portal names it: Direct,
 //! Expression, Constant; Entra ID attribute, expression or quoted constant; the app's attribute;
 //! matching precedence; the apply, default and notes columns only when a mapping uses them).
 //! The app is named by its profile's title (the file's `app` for the plain SCIM profile).
@@ -140,22 +141,28 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
         .filter(|k| only.is_none_or(|o| o == *k))
         .filter_map(|kind| {
             let mapping = file.object(kind);
+            // A gallery app comes with its profile's attributes: only what the file declares
+            // beyond them is added with "Edit attribute list".
+            let gallery =
+                prepared.profile.gallery.is_some() || profile::is_gallery(&prepared.profile.name);
+            let targets = prepared.profile.object(kind);
             let mut attribute_list: Vec<AddedAttribute> = file
                 .target_attributes
                 .of(kind)
                 .iter()
+                .filter(|d| !gallery || targets.get(&d.attribute.name).is_none())
                 .map(|d| AddedAttribute {
                     name: d.attribute.name.clone(),
                     ty: d.attribute.base.as_str(),
                 })
                 .collect();
             // Mapped targets the profile knows but the non-gallery app's list does not: the
-            // admin adds them with "Edit attribute list" too.
-            let targets = prepared.profile.object(kind);
+            // admin adds them with "Edit attribute list" too (a gallery app has them already).
             let is_standard = |name: &str| {
-                standard
-                    .as_ref()
-                    .is_some_and(|p| p.object(kind).get(name).is_some())
+                gallery
+                    || standard
+                        .as_ref()
+                        .is_some_and(|p| p.object(kind).get(name).is_some())
             };
             for m in &file.object(kind).mappings {
                 let name = m.target.value.as_str();

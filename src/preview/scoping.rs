@@ -13,10 +13,10 @@
 //! all its values do (`multivaluedComparisonType: All`).
 
 use super::record::{Attributes, Record};
+use crate::expr::dotnet_regex::Pattern;
 use crate::expr::eval::Value;
 use crate::model::scoping::{ScopingOperator as Operator, ValueProblem};
 use crate::model::Clause;
-use regex::Regex;
 
 /// One compiled clause.
 #[derive(Debug)]
@@ -26,7 +26,7 @@ struct CompiledClause {
     value: String,
     number: Option<i64>,
     flag: Option<bool>,
-    regex: Option<Regex>,
+    regex: Option<Pattern>,
     text: String,
 }
 
@@ -68,7 +68,7 @@ impl Scoping {
                 let number = value.trim().parse::<i64>().ok();
                 let regex = if operator.regex() {
                     Some(
-                        crate::expr::dotnet_regex::compile(&value)
+                        Pattern::compile(&value)
                             .map_err(|e| format!("scoping clause `{value}`: {e}"))?,
                     )
                 } else {
@@ -152,8 +152,10 @@ impl CompiledClause {
             Operator::Equals => self.equals(value),
             Operator::NotEquals => !self.equals(value),
             Operator::RegexMatch | Operator::NotRegexMatch => {
+                // A pattern that gives up (the backtracking limit) does not match: Entra's
+                // .NET engine would time out and not take the user either.
                 let matched = match (&self.regex, value.text()) {
-                    (Some(regex), Some(text)) => regex.is_match(&text),
+                    (Some(regex), Some(text)) => regex.is_match(&text).unwrap_or(false),
                     _ => false,
                 };
                 matched == (self.operator == Operator::RegexMatch)

@@ -32,7 +32,7 @@ fn directory_discovery_finds_the_broken_example_and_fails() {
     let json: serde_json::Value =
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(json["version"], 1);
-    assert_eq!(json["summary"]["files"], 5);
+    assert_eq!(json["summary"]["files"], 6);
     assert_eq!(json["summary"]["errors"], 3);
     assert!(json["summary"]["mappings"].as_u64().is_some_and(|n| n > 50));
     let first = &json["diagnostics"][0];
@@ -91,14 +91,14 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 }
 
 #[test]
-fn unknown_profile_and_missing_paths_are_configuration_errors() {
+fn an_unknown_profile_is_a_finding_and_a_missing_path_a_configuration_error() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(
         dir.path().join("p.entramap.yaml"),
         CLEAN.replace("app: T\n", "app: T\ntarget: nosuch\n"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(entramap(&["lint"], dir.path()).status.code(), Some(2));
+    assert_eq!(entramap(&["lint"], dir.path()).status.code(), Some(1));
     assert_eq!(
         entramap(&["lint", "missing.entramap.yaml"], dir.path())
             .status
@@ -524,4 +524,22 @@ fn a_dash_means_standard_input_or_output_and_is_read_once() {
         "{}",
         stderr(&twice)
     );
+}
+
+/// `lint` never tells the admin to pass a flag it does not take.
+#[test]
+fn lint_help_names_no_flag_lint_lacks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("t.entramap.yaml");
+    std::fs::write(
+        &file,
+        "entramap: 1\napp: T\ntarget: scim-core\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Not([IsSoftDeleted])\n  - target: title\n    expression: ToLower([qqqqqqqqzzzz])\n",
+    )
+    .expect("write");
+    let output = crate::common::entramap(&["lint", file.to_str().unwrap_or_default()]);
+    let text = crate::common::stdout(&output);
+    assert!(text.contains("unknown source attribute"), "{text}");
+    assert!(!text.contains("pass --any-attribute"), "{text}");
+    let lint_help = crate::common::stdout(&crate::common::entramap(&["lint", "--help"]));
+    assert!(!lint_help.contains("--any-attribute"));
 }

@@ -1144,3 +1144,47 @@ fn export_with_a_base_keeps_what_the_file_does_not_express() {
     assert_eq!(user_name["exportMissingReferences"], true);
     assert_eq!(user_name["futureProperty"], serde_json::json!({"kept": 1}));
 }
+
+/// A Microsoft-documented Salesforce schema (`salesforce.com`, not SCIM) imports naming the
+/// `non-scim` profile, lints without the SCIM profile's false errors (with a note saying which
+/// checks are off) and exports.
+#[test]
+fn a_non_scim_directory_is_not_judged_against_the_scim_profile() {
+    let imported = import(
+        &fixture("msgraph-2017-salesforce-job-schema.json"),
+        None,
+        None,
+    );
+    assert!(
+        imported.yaml.contains("target: non-scim"),
+        "{}",
+        imported.yaml
+    );
+    assert!(imported
+        .notes
+        .iter()
+        .any(|n| n.message.contains("is not a SCIM service")));
+    let linted = entramap::lint::lint_source("sf.entramap.yaml", &imported.yaml, None);
+    let rules: Vec<&str> = linted
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert_eq!(
+        rules,
+        ["not-scim-target"],
+        "{:#?}",
+        linted.report.diagnostics
+    );
+    assert!(linted.report.diagnostics[0]
+        .message
+        .contains("required-target-unmapped, matching-not-filterable"));
+    let prepared =
+        prepare("sf.entramap.yaml", &imported.yaml, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let document = serde_json::to_value(exported(&prepared).schema).expect("serializes");
+    assert!(document.to_string().contains("\"Username\""));
+    // A SCIM directory still gets the SCIM profile.
+    let scim = import(&fixture("forcepoint-smc-scim-job-schema.json"), None, None);
+    assert!(scim.yaml.contains("target: scim-core"));
+}

@@ -1170,3 +1170,54 @@ fn progress_counts_the_export_as_it_is_on_disk() {
         assert_eq!(sink.bytes, input.len() as u64);
     }
 }
+
+/// Look-around and backreferences are valid .NET: lint accepts them and preview evaluates
+/// them (one verdict), on a backtracking engine with a step limit; what neither engine runs
+/// (character-class subtraction) is a lint warning and a preview refusal that say the same.
+#[test]
+fn look_around_scoping_is_evaluated_and_lint_and_preview_agree() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, pattern: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!("entramap: 1\napp: T\ntarget: scim-core\nusers:\n  scoping:\n    - - {{attribute: userPrincipalName, operator: REGEX MATCH, value: '{pattern}'}}\n  mappings:\n    - target: userName\n      source: userPrincipalName\n      matching_precedence: 1\n    - target: active\n      expression: Not([IsSoftDeleted])\n"),
+        )
+        .expect("write");
+        path.to_str().unwrap_or_default().to_owned()
+    };
+    let users = dir.path().join("users.jsonl");
+    std::fs::write(
+        &users,
+        "{\"userPrincipalName\":\"admin@contoso.com\"}\n{\"userPrincipalName\":\"bob@contoso.com\"}\n{\"userPrincipalName\":\"anna@contoso.com\"}\n",
+    )
+    .expect("write");
+    let users = users.to_str().unwrap_or_default();
+    for (name, pattern, admitted) in [
+        ("ahead.entramap.yaml", "^(?!admin).*@contoso\\.com$", 2),
+        ("behind.entramap.yaml", "(?<=@)contoso\\.com$", 3),
+        ("backreference.entramap.yaml", "^(\\w)\\w*\\1@", 2),
+    ] {
+        let file = write(name, pattern);
+        let lint = entramap(&["lint", &file]);
+        assert_eq!(
+            lint.status.code(),
+            Some(0),
+            "{name}: {}",
+            text(&lint.stdout)
+        );
+        assert!(!text(&lint.stdout).contains("scoping-regex-unsupported"));
+        let out = entramap(&["preview", &file, "--users", users, "-o", "-"]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).lines().count(), admitted, "{name}");
+    }
+    let file = write("subtraction.entramap.yaml", "^[a-z-[aeiou]]+@");
+    let lint = entramap(&["lint", &file]);
+    assert!(text(&lint.stdout).contains("warning[scoping-regex-unsupported]"));
+    let out = entramap(&["preview", &file, "--users", users]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("character-class subtraction"), "{err}");
+    assert!(err.contains("lint warns about it"), "{err}");
+    assert!(!err.contains("run `entramap lint"), "{err}");
+}

@@ -317,3 +317,48 @@ fn the_readme_test_command_needs_only_the_rust_toolchain() {
     let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
     assert!(ci.contains("cargo test --test it lsp::neovim -- --ignored"));
 }
+
+/// What users read (the README, docs, examples, schemas and starters, and every message in the
+/// sources) cites Microsoft's and the vendors' documents, never the project's own issues or the
+/// seed numbers of its research material.
+#[test]
+fn no_user_facing_text_mentions_the_projects_issues_or_seeds() {
+    fn mentions(text: &str) -> Option<String> {
+        let lower = text.to_lowercase();
+        for (at, _) in lower.match_indices("issue") {
+            let rest = lower[at + "issue".len()..].trim_start_matches(['s', ' ', '#']);
+            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some(text[at..(at + 20).min(text.len())].to_owned());
+            }
+        }
+        for (at, _) in lower.match_indices("seed") {
+            let rest = lower[at + "seed".len()..].trim_start_matches(['s', ' ']);
+            if rest.len() >= 3 && rest.as_bytes()[..3].iter().all(u8::is_ascii_digit) {
+                return Some(text[at..(at + 20).min(text.len())].to_owned());
+            }
+        }
+        None
+    }
+    let mut found = Vec::new();
+    let mut stack: Vec<std::path::PathBuf> = ["README.md", "docs", "examples", "schemas", "src"]
+        .iter()
+        .map(|p| root().join(p))
+        .collect();
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("a readable directory") {
+                stack.push(entry.expect("an entry").path());
+            }
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for line in text.lines() {
+            if let Some(hit) = mentions(line) {
+                found.push(format!("{}: {hit}", path.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}

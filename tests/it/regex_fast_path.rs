@@ -51,6 +51,7 @@ fn the_corpus_patterns_take_the_fast_path_when_they_can() {
         "*a",
         r"\q",
         "[]",
+        "[--a-Z]",
     ] {
         assert!(!plainly_valid(pattern), "{pattern}");
     }

@@ -152,7 +152,7 @@ fn a_malformed_file_is_a_located_finding_for_every_command() {
 }
 
 #[test]
-fn an_allow_cannot_turn_a_configuration_error_into_success() {
+fn an_allow_cannot_turn_an_unknown_profile_into_success() {
     let dir = tempfile::tempdir().expect("temp dir");
     write(
         dir.path(),
@@ -163,7 +163,7 @@ fn an_allow_cannot_turn_a_configuration_error_into_success() {
         ),
     );
     let output = entramap_in(&["lint"], dir.path());
-    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let text = stdout(&output);
     assert!(
         text.contains("error[unknown-target-profile]")

@@ -301,3 +301,33 @@ fn markdown_cells_render_as_text_without_comments_images_or_mentions() {
         "plain expressions unchanged: {markdown}"
     );
 }
+
+/// A gallery app comes with its profile's attributes: `table` does not ask the admin to add
+/// them with "Edit attribute list" (Slack's SCIM 1.1 addresses and enterprise attributes,
+/// GitHub EMU's roles); an attribute the file declares beyond them still is.
+#[test]
+fn table_of_a_gallery_app_asks_to_add_only_what_its_profile_lacks() {
+    for app in ["slack", "github-enterprise-managed-user"] {
+        let starter = entramap::output::starter::starter(Some(app)).expect("a starter");
+        let prepared = entramap::model::prepare("t.entramap.yaml", &starter, None)
+            .unwrap_or_else(|e| panic!("{app}: {e:?}"));
+        let text = entramap::output::table::render(
+            &entramap::output::table::build(&prepared, None),
+            entramap::output::table::TableFormat::Markdown,
+        );
+        assert!(!text.contains("Edit attribute list"), "{app}:\n{text}");
+        let declared = starter.replacen(
+            "\nusers:",
+            "\ntarget_attributes:\n  users:\n    - {name: 'urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge', type: String}\nusers:",
+            1,
+        );
+        let prepared = entramap::model::prepare("t.entramap.yaml", &declared, None)
+            .unwrap_or_else(|e| panic!("{app}: {e:?}"));
+        let text = entramap::output::table::render(
+            &entramap::output::table::build(&prepared, None),
+            entramap::output::table::TableFormat::Markdown,
+        );
+        assert!(text.contains("Edit attribute list"), "{app}:\n{text}");
+        assert!(text.contains("Acme:2.0:User:badge"), "{app}:\n{text}");
+    }
+}

@@ -19,8 +19,9 @@ fn every_command_that_writes_a_file_takes_dash_o_and_dash_for_stdout() {
     let dir = temp();
     let example = root().join("examples/idmelon.entramap.yaml");
     let example = example.to_str().unwrap_or_default();
-    let cases: [&[&str]; 5] = [
+    let cases: [&[&str]; 6] = [
         &["schema", "mapping"],
+        &["synth", "--users", "3"],
         &["table", example],
         &["docs", example],
         &["export", example],
@@ -340,4 +341,57 @@ fn the_man_page_lists_every_command_and_the_global_flags() {
         );
     }
     assert!(page.contains("\\-\\-quiet") && page.contains("\\-\\-color"));
+}
+
+/// `entramap(1)` names a page per command (`entramap-lint(1)`): `man --dir` writes every one of
+/// them, and none for the hidden `synth`.
+#[test]
+fn every_page_the_man_page_refers_to_is_generated() {
+    let page = stdout(&entramap(&["man"]));
+    let dir = temp();
+    let written = entramap(&["man", "--dir", dir.path().to_str().unwrap_or_default()]);
+    assert_eq!(written.status.code(), Some(0), "{}", stderr(&written));
+    assert!(dir.path().join("entramap.1").is_file());
+    let mut referred = 0;
+    for (at, _) in page.match_indices("entramap\\-") {
+        let rest = &page[at + "entramap\\-".len()..];
+        let Some(end) = rest.find("(1)") else {
+            continue;
+        };
+        let name = &rest[..end];
+        if name.contains(|c: char| !c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        referred += 1;
+        assert!(
+            dir.path().join(format!("entramap-{name}.1")).is_file(),
+            "entramap(1) refers to entramap-{name}(1), which is not generated"
+        );
+    }
+    assert!(referred > 10, "{page}");
+    assert!(!page.contains("synth"));
+    assert!(!dir.path().join("entramap-synth.1").exists());
+}
+
+/// Completions offer the values people type: built-in profiles for `import --target`, gallery
+/// apps for `init --app`, rule ids for `explain`; never the hidden `synth`.
+#[test]
+fn completions_offer_profiles_apps_and_rule_ids_and_never_synth() {
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&entramap(&["completions", shell]));
+        assert!(!script.contains("synth"), "{shell} offers synth");
+        for value in ["scim-core", "github-enterprise-managed-user"] {
+            assert!(script.contains(value), "{shell} completions lack {value}");
+        }
+        // clap_complete's fish script completes no positional argument's values.
+        if shell != "fish" {
+            assert!(
+                script.contains("switch-pairs"),
+                "{shell} completions lack rule ids"
+            );
+        }
+    }
+    // The candidates do not restrict what is accepted: a profile path still imports.
+    let help = stdout(&entramap(&["import", "--help"]));
+    assert!(!help.contains("possible values"), "{help}");
 }

@@ -119,6 +119,7 @@ pub static CHECKS: &[Check] = &[
 
 /// Rule ids reported by the loader and the lint driver rather than by a check.
 pub const DRIVER_RULES: &[RuleId] = &[
+    RuleId::NotScimTarget,
     RuleId::FileSyntax,
     RuleId::FileUnreadable,
     RuleId::InputLimit,

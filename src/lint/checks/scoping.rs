@@ -97,7 +97,7 @@ pub(super) fn scoping(cx: &CheckContext<'_>, sink: &mut Sink) {
                     Some(problem @ ValueProblem::UnsupportedRegex(_)) => sink.file(
                         Diagnostic::new(RuleId::ScopingRegexUnsupported, value.span, problem.to_string())
                             .with_primary_label("valid .NET, not evaluated by entramap")
-                            .with_help("`entramap preview` cannot evaluate this filter; rewrite the pattern without look-around or back-references if you can"),
+                            .with_help("Entra accepts it, but `entramap preview` cannot evaluate this filter; rewrite the pattern without that feature if you can"),
                     ),
                     None => {}
                 },

@@ -125,6 +125,10 @@ fn other_filter_value(written: &str, candidate: &str) -> bool {
                     .as_ref()
                     .map(|f| (f.attribute.text.clone(), f.value.text.clone()))
             };
+            // `"Work"` for `"work"` is a typo of the same value, not another attribute.
+            let filter = |p: &target_path::TargetPath| {
+                filter(p).map(|(attribute, value)| (attribute, value.to_lowercase()))
+            };
             a.attribute.text == b.attribute.text
                 && a.sub_attribute.as_ref().map(|s| &s.text)
                     == b.sub_attribute.as_ref().map(|s| &s.text)

@@ -164,6 +164,18 @@ fn load_in_scope(name: &str, text: &str) -> Loaded {
             } else {
                 "YAML"
             };
+            let mut error = error;
+            let mut help = None;
+            if format == FileFormat::Yaml && !error.limit {
+                if let Some((span, message, text_help)) = tab_in_yaml(text, &error) {
+                    error.span = span;
+                    error.message = message;
+                    help = Some(text_help);
+                } else {
+                    help = quote_inside_quoted_value(text, &error)
+                        .or_else(|| colon_in_plain_value(text, error.span.start));
+                }
+            }
             let mut d = Diagnostic::new(
                 rule,
                 error.span,
@@ -174,10 +186,8 @@ fn load_in_scope(name: &str, text: &str) -> Loaded {
             } else {
                 "here"
             });
-            if format == FileFormat::Yaml && !error.limit {
-                if let Some(help) = colon_in_plain_value(text, error.span.start) {
-                    d = d.with_help(help);
-                }
+            if let Some(help) = help {
+                d = d.with_help(help);
             }
             return fail(d);
         }
@@ -224,6 +234,9 @@ impl<'n> Fields<'n> {
             .map(|(_, _, s)| *s)
     }
 }
+
+/// The shape of a scoping filter, for the findings that meet a filter of another shape.
+const SCOPING_SHAPE: &str = "a filter is `users: {scoping: [[clause, ...], ...], mappings: [...]}`: a list of clause groups (OR between groups), each a list of clauses (AND inside one), each clause `{attribute: department, operator: EQUALS, value: Sales}`; see examples/scoped.entramap.yaml";
 
 const TOP_KEYS: &[&str] = &[
     "entramap",
@@ -285,14 +298,16 @@ impl Builder<'_> {
     }
 
     fn wrong_type(&mut self, node: &Node, key: &str, expected: &str) {
-        self.push(
-            Diagnostic::new(
-                RuleId::InvalidValue,
-                node.span,
-                format!("`{key}` must be {expected}, not {}", node.kind.describe()),
-            )
-            .with_primary_label(format!("expected {expected}")),
-        );
+        self.push(Self::wrong_type_finding(node, key, expected));
+    }
+
+    fn wrong_type_finding(node: &Node, key: &str, expected: &str) -> Diagnostic {
+        Diagnostic::new(
+            RuleId::InvalidValue,
+            node.span,
+            format!("`{key}` must be {expected}, not {}", node.kind.describe()),
+        )
+        .with_primary_label(format!("expected {expected}"))
     }
 
     /// The entries of a mapping, reporting non-mappings, unknown and duplicate keys.
@@ -334,6 +349,10 @@ impl Builder<'_> {
                         }),
                 );
                 d = match crate::base::suggest::did_you_mean(name, known.iter().copied()) {
+                    _ if OBJECT_KEYS.contains(&name.as_str()) && known.contains(&"users") => d
+                        .with_help(format!(
+                            "`{name}` belongs to an object mapping, not to the file: {SCOPING_SHAPE}"
+                        )),
                     Some(hint) => d.with_help(hint),
                     None => d.with_help(format!(
                         "expected one of {}",
@@ -755,12 +774,26 @@ impl Builder<'_> {
             let mut clauses = Vec::new();
             let items = match &group.kind {
                 NodeKind::Seq(items) => items.as_slice(),
-                _ => {
-                    self.wrong_type(
+                NodeKind::Map(_) => {
+                    let d = Self::wrong_type_finding(
                         group,
                         "scoping",
                         "a list of clause groups (each a list of clauses)",
-                    );
+                    )
+                    .with_help(format!(
+                        "this clause needs a clause group around it (`- - attribute: ...`): {SCOPING_SHAPE}"
+                    ));
+                    self.push(d);
+                    continue;
+                }
+                _ => {
+                    let d = Self::wrong_type_finding(
+                        group,
+                        "scoping",
+                        "a list of clause groups (each a list of clauses)",
+                    )
+                    .with_help(SCOPING_SHAPE);
+                    self.push(d);
                     continue;
                 }
             };
@@ -908,6 +941,66 @@ impl Builder<'_> {
 /// Help for a YAML error on a line like `expression: Join(": ", [a], [b])`: a plain (unquoted)
 /// value that contains `: `, which YAML reads as the start of another key. Suggests the same
 /// line with the value in single quotes.
+/// A tab the YAML reader met (it reports the scalar it was reading, often on the line before):
+/// the tab's own place, a message without the reader's stale position, and the fix.
+fn tab_in_yaml(text: &str, error: &node::SyntaxError) -> Option<(Span, String, String)> {
+    if !error.message.contains("tab") {
+        return None;
+    }
+    let at = error.span.start + text.get(error.span.start..)?.find('\t')?;
+    let line = text[..at].matches('\n').count() + 1;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indentation = text[line_start..at].chars().all(char::is_whitespace);
+    let (message, help) = if indentation {
+        (
+            format!("a tab in the indentation of line {line}"),
+            format!("YAML indents with spaces only: replace the tab at the start of line {line} with spaces"),
+        )
+    } else {
+        (
+            format!("a tab on line {line} where YAML does not allow one"),
+            format!(
+                "replace the tab on line {line} with a space, or quote the value that holds it"
+            ),
+        )
+    };
+    Some((Span::new(at, at + 1), message, help))
+}
+
+/// A quoted value that ends early because its own quote appears inside it
+/// (`'Join(' ', [givenName])'`): the fix, written for that value.
+fn quote_inside_quoted_value(text: &str, error: &node::SyntaxError) -> Option<String> {
+    let quote = if error.message.contains("after single-quoted scalar") {
+        '\''
+    } else if error.message.contains("after double-quoted scalar") {
+        '"'
+    } else {
+        return None;
+    };
+    let offset = error.span.start;
+    let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(offset..)?
+        .find('\n')
+        .map_or(text.len(), |i| offset + i);
+    let line = text.get(start..end)?.trim_end_matches('\r');
+    let body = line.trim_start().trim_start_matches("- ").trim_start();
+    let (key, value) = body.split_once(": ")?;
+    let inner = value.trim().strip_prefix(quote)?.strip_suffix(quote)?;
+    Some(if quote == '\'' {
+        format!(
+            "the value is in single quotes and contains a single quote, which ends it early; inside single quotes write each one twice (`{key}: '{}'`), or, in an expression, write strings with double quotes (`{key}: '{}'`)",
+            inner.replace('\'', "''"),
+            inner.replace('\'', "\"")
+        )
+    } else {
+        format!(
+            "the value is in double quotes and contains a double quote, which ends it early; put the value in single quotes instead (`{key}: '{}'`)",
+            inner.replace('\'', "''")
+        )
+    })
+}
+
 fn colon_in_plain_value(text: &str, offset: usize) -> Option<String> {
     let start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
     let end = text
