@@ -132,8 +132,7 @@ impl<'a> Suppressions<'a> {
     /// line when the neighbours are on theirs.
     pub fn edit(&self, d: &Diagnostic) -> Option<(Span, String)> {
         let (text, file) = (self.text, self.file);
-        if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::UNSUPPRESSIBLE.contains(&d.rule)
-        {
+        if NOT_SUPPRESSIBLE.contains(&d.rule) || crate::lint::UNSUPPRESSIBLE.contains(&d.rule) {
             return None;
         }
         if file.format == FileFormat::Json {
