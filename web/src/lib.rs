@@ -414,9 +414,9 @@ pub fn catalogue() -> String {
         .map(|(name, text)| json!({"name": name, "text": text}))
         .collect();
     // `entramap init --app NAME`: the gallery apps' starters.
-    let starters: Vec<Value> = entramap::output::starter::STARTERS
-        .iter()
-        .filter_map(|(app, _)| {
+    let starters: Vec<Value> = entramap::model::catalogue::gallery()
+        .filter_map(|entry| {
+            let app = entry.name;
             let text = entramap::output::starter::starter(Some(app)).ok()?;
             Some(json!({"name": format!("{app}.entramap.yaml"), "app": app, "text": text}))
         })
