@@ -34,6 +34,8 @@ pub struct ObjectTable {
     pub columns: Vec<String>,
     /// Whether a column said which attributes support filtering.
     pub has_filter_column: bool,
+    /// The attribute the text before a table names as "the matching attribute".
+    pub named_matching: Option<String>,
 }
 
 /// A gallery app read from its tutorial.
@@ -124,7 +126,8 @@ pub fn clean(cell: &str) -> String {
 }
 
 /// An attribute name as printed, with the whitespace a line break or a wrapped URN put in
-/// removed (kept, single, inside a filter's brackets).
+/// removed (next to a `:` or a `.`), kept (single) inside a filter's brackets and between words
+/// (`Person Number` is no attribute name).
 fn name_of(cell: &str) -> String {
     let text = clean(cell);
     let mut out = String::with_capacity(text.len());
@@ -137,11 +140,14 @@ fn name_of(cell: &str) -> String {
             _ => {}
         }
         if c.is_whitespace() {
-            space = depth > 0;
+            space = true;
             continue;
         }
         if space {
-            out.push(' ');
+            let joined = out.ends_with([':', '.']) || matches!(c, ':' | '.');
+            if !out.is_empty() && (depth > 0 || !joined) {
+                out.push(' ');
+            }
             space = false;
         }
         out.push(c);
@@ -259,6 +265,14 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
         groups: ObjectTable::default(),
         tutorial: Tutorial::default(),
     };
+    if t.tables.iter().any(|table| {
+        table.header.iter().any(|h| h.to_lowercase().contains("on-premises ad"))
+            || table.context.to_lowercase().contains("api-driven")
+    }) {
+        return Err(excluded(
+            "inbound provisioning (the app is the source): its tables map the app's attributes into Entra ID or on-premises AD, not a target app's attribute list".to_owned(),
+        ));
+    }
     let mut previous_group = None;
     for table in &t.tables {
         let columns: Vec<Column> = table.header.iter().map(|h| column_of(h)).collect();
@@ -326,6 +340,9 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
                     object.columns.push(h);
                 }
             }
+            if named_matching(&table.context).as_deref() == Some(attr.name.as_str()) {
+                object.named_matching = Some(attr.name.clone());
+            }
             if !object.attrs.iter().any(|a| a.name == attr.name) {
                 object.attrs.push(attr);
             }
@@ -355,6 +372,14 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
     Ok(app)
 }
 
+/// The word before "as the matching attribute" in a text ("only supports the use of
+/// primaryEmail as the matching attribute").
+fn named_matching(text: &str) -> Option<String> {
+    let at = text.find(" as the matching attribute")?;
+    let word = text[..at].split_whitespace().next_back()?;
+    Some(clean(word))
+}
+
 /// The first 12 characters of a commit.
 pub fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
@@ -369,6 +394,8 @@ mod tests {
         assert_eq!(name_of("**userName**"), "userName");
         assert_eq!(name_of("`emails[type eq \"work\"].value`"), "emails[type eq \"work\"].value");
         assert_eq!(name_of("emails[type  eq\n\"work\"].value*"), "emails[type eq \"work\"].value");
+        assert_eq!(name_of("Person Number"), "Person Number");
+        assert_eq!(name_of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User: department"), "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department");
         assert_eq!(
             name_of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:<br>department"),
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"

@@ -126,7 +126,16 @@ pub fn read(text: &str) -> Tutorial {
             };
             i += 2;
             while i < lines.len() && lines[i].contains('|') && !lines[i].trim().is_empty() {
-                table.rows.push(cells(lines[i]));
+                let mut row = cells(lines[i]);
+                // A row broken over two lines (a long URN, then `|String||` on the next line).
+                if row.len() == 1 && table.header.len() > 1 && i + 1 < lines.len() {
+                    let next = lines[i + 1].trim();
+                    if next.starts_with('|') && !is_delimiter(next) {
+                        row = cells(&format!("{}{next}", lines[i].trim_end()));
+                        i += 1;
+                    }
+                }
+                table.rows.push(row);
                 i += 1;
             }
             t.tables.push(table);
@@ -182,5 +191,17 @@ mod tests {
         assert_eq!(t.tables[0].rows.len(), 2);
         assert!(t.tables[0].context.contains("group attributes"));
         assert_eq!(t.change_log, ["01/02/2023 - Added **roles**."]);
+    }
+
+    #[test]
+    fn a_row_broken_over_two_lines_is_one_row() {
+        let t = read("|Attribute|Type|\n|---|---|\n|urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department\n|String|\n|active|Boolean|\n");
+        assert_eq!(
+            t.tables[0].rows,
+            [
+                vec!["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "String"],
+                vec!["active", "Boolean"]
+            ]
+        );
     }
 }

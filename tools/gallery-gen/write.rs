@@ -87,6 +87,10 @@ pub fn default_value(attr: &Attr, group: bool) -> Option<(Value, bool)> {
 /// The matching attribute of one object and whether marking it filterable is an inference.
 pub fn matching(table: &ObjectTable, group: bool) -> Option<(String, bool)> {
     let has_value = |a: &&Attr| default_value(a, group).is_some();
+    if let Some(named) = &table.named_matching {
+        let filterable = table.attrs.iter().any(|a| a.name == *named && a.filterable);
+        return Some((named.clone(), !filterable));
+    }
     let preferred = if group { "displayName" } else { "userName" };
     let by_name = |name: &str| table.attrs.iter().filter(has_value).find(|a| a.name == name);
     if table.has_filter_column {
@@ -184,7 +188,9 @@ pub fn profile(app: &App) -> String {
             if a.filterable {
                 out.push_str("      filterable: true\n");
             } else if inferred {
-                let why = if table.has_filter_column {
+                let why = if table.named_matching.is_some() {
+                    "the tutorial names it as the matching attribute"
+                } else if table.has_filter_column {
                     "the matching attribute (no row is marked for filtering with a default source)"
                 } else {
                     "the matching attribute (the table has no filtering column)"
@@ -252,13 +258,23 @@ pub fn starter(app: &App) -> String {
         let matching = matching(table, group).map(|(name, _)| name);
         let mut unmapped = Vec::new();
         for a in &table.attrs {
-            let Some((value, from_table)) = default_value(a, group) else {
-                unmapped.push(a.name.as_str());
-                continue;
+            let is_matching = matching.as_deref() == Some(a.name.as_str());
+            let (value, comment) = match default_value(a, group) {
+                Some((value, true)) => (value, Some("the tutorial's source")),
+                Some((value, false)) => (value, None),
+                // The matching attribute needs a value: the identifier Entra matches on by default.
+                None if is_matching => (
+                    Value::Source(if group { "displayName" } else { "userPrincipalName" }.to_owned()),
+                    Some("inferred: the matching attribute, from the object's default identifier"),
+                ),
+                None => {
+                    unmapped.push(a.name.as_str());
+                    continue;
+                }
             };
             let _ = write!(out, "  - target: {}", scalar(&a.name));
-            if from_table {
-                out.push_str("  # the tutorial's source");
+            if let Some(comment) = comment {
+                let _ = write!(out, "  # {comment}");
             }
             out.push('\n');
             match value {
@@ -269,7 +285,7 @@ pub fn starter(app: &App) -> String {
                     let _ = writeln!(out, "    expression: {}", scalar(&e));
                 }
             }
-            if matching.as_deref() == Some(a.name.as_str()) {
+            if is_matching {
                 out.push_str("    matching_precedence: 1\n");
             }
         }
