@@ -69,15 +69,14 @@ fn profiles(dir: &Path) -> Vec<(String, PathBuf)> {
 /// profile).
 fn top_level_title(text: &str) -> Option<String> {
     let value = text.lines().find_map(|l| l.strip_prefix("title:"))?.trim();
-    let value = value
-        .split_once(" #")
-        .map_or(value, |(v, _)| v)
-        .trim_end();
-    Some(if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-        inner.replace("''", "'")
-    } else if let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        inner.replace("\\\"", "\"").replace("\\\\", "\\")
-    } else {
-        value.to_owned()
-    })
+    let value = value.split_once(" #").map_or(value, |(v, _)| v).trim_end();
+    Some(
+        if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            inner.replace("''", "'")
+        } else if let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            inner.replace("\\\"", "\"").replace("\\\\", "\\")
+        } else {
+            value.to_owned()
+        },
+    )
 }

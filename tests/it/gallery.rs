@@ -367,12 +367,23 @@ fn the_catalogue_list_is_pinned() {
                 s.commit.as_deref().map_or("", |c| c.get(..12).unwrap_or(c))
             )
         });
-        let kind = if entry.kind == Kind::Gallery { "gallery" } else { "generic" };
-        lines.push(format!("{} | {kind} | {} | {source}", entry.name, entry.title).trim_end().to_owned());
+        let kind = if entry.kind == Kind::Gallery {
+            "gallery"
+        } else {
+            "generic"
+        };
+        lines.push(
+            format!("{} | {kind} | {} | {source}", entry.name, entry.title)
+                .trim_end()
+                .to_owned(),
+        );
     }
     let gallery = ENTRIES.iter().filter(|e| e.kind == Kind::Gallery).count();
     assert!(gallery >= 25, "{gallery} gallery apps");
-    insta::assert_snapshot!("catalogue_list", format!("{gallery} gallery apps\n{}\n", lines.join("\n")));
+    insta::assert_snapshot!(
+        "catalogue_list",
+        format!("{gallery} gallery apps\n{}\n", lines.join("\n"))
+    );
 }
 
 /// Every gallery app: its profile validates and `init --app NAME` (the binary, as an admin runs
@@ -384,8 +395,15 @@ fn init_writes_a_file_that_lints_clean_for_every_gallery_app() {
     for entry in entramap::model::catalogue::gallery() {
         let file = format!("{}.entramap.yaml", entry.name);
         let init = entramap_in(&["init", "--app", entry.name, "-o", &file], dir.path());
-        assert_eq!(init.status.code(), Some(0), "{}: {}", entry.name, stderr(&init));
-        let written = std::fs::read_to_string(dir.path().join(&file)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            init.status.code(),
+            Some(0),
+            "{}: {}",
+            entry.name,
+            stderr(&init)
+        );
+        let written =
+            std::fs::read_to_string(dir.path().join(&file)).unwrap_or_else(|e| panic!("{e}"));
         let errors = errors_of(&file, &written, Some(dir.path()));
         if !errors.is_empty() {
             failures.push(format!("{}: {errors:?}", entry.name));
@@ -409,7 +427,10 @@ fn init_app_takes_a_title_or_a_unique_prefix_and_suggests_close_names() {
     let AppMatch::NotFound(close) = find_app("zscal") else {
         panic!("`zscal` prefixes two apps");
     };
-    assert!(close.contains(&"zscaler") && close.contains(&"zscaler-private-access"), "{close:?}");
+    assert!(
+        close.contains(&"zscaler") && close.contains(&"zscaler-private-access"),
+        "{close:?}"
+    );
     let AppMatch::NotFound(close) = find_app("slakc") else {
         panic!("a typo is no app");
     };

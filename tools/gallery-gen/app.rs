@@ -107,19 +107,40 @@ fn column_of(header: &str) -> Column {
 
 /// Text of a cell without Markdown emphasis, code marks, HTML tags and footnote marks.
 pub fn clean(cell: &str) -> String {
-    let mut s = cell.replace("<br>", " ").replace("<br/>", " ").replace("<br />", " ");
+    let mut s = cell
+        .replace("<br>", " ")
+        .replace("<br/>", " ")
+        .replace("<br />", " ");
     while let Some(start) = s.find("<sup>") {
         let end = s[start..].find("</sup>").map_or(s.len(), |e| start + e + 6);
         s.replace_range(start..end, "");
     }
     while let Some(start) = s.find('<') {
-        let Some(end) = s[start..].find('>') else { break };
+        let Some(end) = s[start..].find('>') else {
+            break;
+        };
         s.replace_range(start..start + end + 1, "");
     }
     let s = s.replace("**", "").replace('`', "").replace("&nbsp;", " ");
+    // Markdown escapes (`addresses\[type eq \"work\"\]`).
+    let mut unescaped = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
+            continue;
+        }
+        unescaped.push(c);
+    }
+    let s = unescaped;
     let s = s.trim_end_matches(['*', '¹', '²', '³', '†']).trim();
     let s = match s.rfind('[') {
-        Some(i) if s.ends_with(']') && s[i + 1..s.len() - 1].chars().all(|c| c.is_ascii_digit()) && i + 2 < s.len() => &s[..i],
+        Some(i)
+            if s.ends_with(']')
+                && s[i + 1..s.len() - 1].chars().all(|c| c.is_ascii_digit())
+                && i + 2 < s.len() =>
+        {
+            &s[..i]
+        }
         _ => s,
     };
     s.trim().to_owned()
@@ -161,9 +182,12 @@ fn marked(cell: &str) -> bool {
     if !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()) {
         return c != "0";
     }
-    ["&check;", "✓", "✔", "✅", "☑", "&#10003;", "&#x2713;", "&#10004;", "yes", "true", "x", "y", "required"]
-        .iter()
-        .any(|m| c == *m || c.starts_with(&format!("{m} ")))
+    [
+        "&check;", "✓", "✔", "✅", "☑", "&#10003;", "&#x2713;", "&#10004;", "yes", "true", "x",
+        "y", "required",
+    ]
+    .iter()
+    .any(|m| c == *m || c.starts_with(&format!("{m} ")))
 }
 
 /// The portal type a type cell names.
@@ -181,7 +205,11 @@ fn portal_type(cell: &str) -> Option<&'static str> {
         ("binary", "Binary"),
     ]
     .iter()
-    .find(|(word, _)| c == *word || c.split(|ch: char| !ch.is_alphanumeric()).any(|w| w == *word))
+    .find(|(word, _)| {
+        c == *word
+            || c.split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| w == *word)
+    })
     .map(|(_, t)| *t)
 }
 
@@ -191,7 +219,9 @@ fn looks_like_attribute(name: &str) -> bool {
     let first = name.chars().next();
     first.is_some_and(|c| c.is_ascii_alphabetic())
         && name.len() <= 300
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:[]\"$ =|/@#".contains(c))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:[]\"$ =|/@#".contains(c))
         && (!name.contains(' ') || name.contains('['))
 }
 
@@ -199,8 +229,20 @@ fn looks_like_attribute(name: &str) -> bool {
 fn is_group_table(table: &Table) -> Option<bool> {
     let text = table.context.to_lowercase();
     let last = |words: &[&str]| words.iter().filter_map(|w| text.rfind(w)).max();
-    let group = last(&["group attribute", "groups to", "group mapping", "provision groups", "for groups"]);
-    let user = last(&["user attribute", "users to", "user mapping", "provision users", "for users"]);
+    let group = last(&[
+        "group attribute",
+        "groups to",
+        "group mapping",
+        "provision groups",
+        "for groups",
+    ]);
+    let user = last(&[
+        "user attribute",
+        "users to",
+        "user mapping",
+        "provision users",
+        "for users",
+    ]);
     match (user, group) {
         (Some(u), Some(g)) => Some(g > u),
         (None, Some(_)) => Some(true),
@@ -243,7 +285,11 @@ pub fn title_of(t: &Tutorial) -> String {
             }
         }
     }
-    t.title.trim().trim_start_matches("Tutorial:").trim().to_owned()
+    t.title
+        .trim()
+        .trim_start_matches("Tutorial:")
+        .trim()
+        .to_owned()
 }
 
 /// Reads the attribute tables of a tutorial into an app, or says why it cannot.
@@ -256,7 +302,9 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
         reason,
     };
     if t.path.is_empty() || t.commit.is_empty() {
-        return Err(excluded("the copy names no source path and commit".to_owned()));
+        return Err(excluded(
+            "the copy names no source path and commit".to_owned(),
+        ));
     }
     let mut app = App {
         name: name.to_owned(),
@@ -266,7 +314,10 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
         tutorial: Tutorial::default(),
     };
     if t.tables.iter().any(|table| {
-        table.header.iter().any(|h| h.to_lowercase().contains("on-premises ad"))
+        table
+            .header
+            .iter()
+            .any(|h| h.to_lowercase().contains("on-premises ad"))
             || table.context.to_lowercase().contains("api-driven")
     }) {
         return Err(excluded(
@@ -278,7 +329,9 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
         let columns: Vec<Column> = table.header.iter().map(|h| column_of(h)).collect();
         // The name column: the one that says "attribute", else (`Variable`, the app's name) the
         // first column that is nothing else, in a table with a type or source column.
-        let typed = columns.iter().any(|c| matches!(c, Column::Type | Column::Source));
+        let typed = columns
+            .iter()
+            .any(|c| matches!(c, Column::Type | Column::Source));
         let Some(name_col) = columns.iter().position(|c| *c == Column::Name).or_else(|| {
             typed
                 .then(|| columns.iter().position(|c| *c == Column::Note))
@@ -299,16 +352,30 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
                 .enumerate()
                 .position(|(i, c)| *c == Column::Note && i != name_col),
         );
-        let mut group = is_group_table(table).or(previous_group.map(|g: bool| !g)).unwrap_or(false);
+        let named = clean(&table.header[name_col]).to_lowercase();
+        let by_header = if named.contains("group") {
+            Some(true)
+        } else if named.contains("user") {
+            Some(false)
+        } else {
+            None
+        };
+        let mut group = by_header
+            .or_else(|| is_group_table(table))
+            .or(previous_group.map(|g: bool| !g))
+            .unwrap_or(false);
         let mut read_any = false;
         for row in &table.rows {
-            let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::as_str).unwrap_or("");
+            let cell =
+                |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::as_str).unwrap_or("");
             let raw = cell(Some(name_col));
             let name = name_of(raw);
             if !looks_like_attribute(&name) {
                 // A section row inside a merged table (`**Group attributes**`).
                 let marker = clean(raw).to_lowercase();
-                if cell(type_col).is_empty() && (marker.contains("group") || marker.contains("user")) {
+                if cell(type_col).is_empty()
+                    && (marker.contains("group") || marker.contains("user"))
+                {
                     group = marker.contains("group");
                 }
                 continue;
@@ -330,7 +397,11 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
                 source: Some(clean(cell(source_col))).filter(|s| !s.is_empty()),
                 note: Some(clean(cell(note_col))).filter(|s| !s.is_empty()),
             };
-            let object = if row_group { &mut app.groups } else { &mut app.users };
+            let object = if row_group {
+                &mut app.groups
+            } else {
+                &mut app.users
+            };
             if filter_col.is_some() {
                 object.has_filter_column = true;
             }
@@ -392,17 +463,33 @@ mod tests {
     #[test]
     fn cleaning_keeps_the_name_as_printed() {
         assert_eq!(name_of("**userName**"), "userName");
-        assert_eq!(name_of("`emails[type eq \"work\"].value`"), "emails[type eq \"work\"].value");
-        assert_eq!(name_of("emails[type  eq\n\"work\"].value*"), "emails[type eq \"work\"].value");
+        assert_eq!(
+            name_of("`emails[type eq \"work\"].value`"),
+            "emails[type eq \"work\"].value"
+        );
+        assert_eq!(
+            name_of("emails[type  eq\n\"work\"].value*"),
+            "emails[type eq \"work\"].value"
+        );
         assert_eq!(name_of("Person Number"), "Person Number");
-        assert_eq!(name_of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User: department"), "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department");
+        assert_eq!(
+            name_of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User: department"),
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
+        );
         assert_eq!(
             name_of("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:<br>department"),
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"
         );
         assert_eq!(name_of("title<sup>1</sup>"), "title");
+        assert_eq!(
+            name_of(r#"addresses\[type eq \"work\"\].locality"#),
+            r#"addresses[type eq "work"].locality"#
+        );
         assert_eq!(name_of("title[1]"), "title");
-        assert_eq!(name_of("roles[primary eq \"True\".value]"), "roles[primary eq \"True\".value]");
+        assert_eq!(
+            name_of("roles[primary eq \"True\".value]"),
+            "roles[primary eq \"True\".value]"
+        );
     }
 
     #[test]
@@ -425,9 +512,17 @@ mod tests {
 
     #[test]
     fn titles_come_from_the_front_matter() {
-        let t = |title: &str| Tutorial { title: title.to_owned(), ..Tutorial::default() };
+        let t = |title: &str| Tutorial {
+            title: title.to_owned(),
+            ..Tutorial::default()
+        };
         assert_eq!(title_of(&t("Tutorial: Configure Dropbox for Business for automatic user provisioning with Microsoft Entra ID")), "Dropbox for Business");
-        assert_eq!(title_of(&t("Configure Figma automatic user provisioning with Microsoft Entra ID")), "Figma");
+        assert_eq!(
+            title_of(&t(
+                "Configure Figma automatic user provisioning with Microsoft Entra ID"
+            )),
+            "Figma"
+        );
         assert_eq!(title_of(&t("User provisioning for GitHub")), "GitHub");
         assert_eq!(title_of(&t("Configure Configure Foodee for for automatic user provisioning with Microsoft Entra ID")), "Foodee");
         assert_eq!(title_of(&t("Tutorial: Configure DocuSign for automatic user provisioning with Microsoft Entra ID| Microsoft Docs")), "DocuSign");

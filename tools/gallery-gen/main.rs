@@ -13,6 +13,9 @@ mod app;
 mod markdown;
 mod write;
 
+#[cfg(test)]
+mod spot_checks;
+
 use entramap::base::fs::write_atomically;
 use std::path::{Path, PathBuf};
 
@@ -115,9 +118,7 @@ fn run(tutorials: &Path, root: &Path) -> Result<Summary, String> {
 
 /// Whether a file's text was written by this generator.
 fn is_generated(text: &str) -> bool {
-    text.lines()
-        .take(2)
-        .any(|l| l.starts_with(write::MARKER))
+    text.lines().take(2).any(|l| l.starts_with(write::MARKER))
 }
 
 fn main() -> std::process::ExitCode {

@@ -170,7 +170,10 @@ mod tests {
     fn cells_take_optional_outer_pipes_and_escaped_pipes() {
         assert_eq!(cells("|a|b|"), ["a", "b"]);
         assert_eq!(cells("  a | b "), ["a", "b"]);
-        assert_eq!(cells("|userName|String|&check;"), ["userName", "String", "&check;"]);
+        assert_eq!(
+            cells("|userName|String|&check;"),
+            ["userName", "String", "&check;"]
+        );
         assert_eq!(cells(r"|x\|y|z|"), ["x|y", "z"]);
         assert_eq!(cells("|a||"), ["a", ""]);
     }
@@ -183,7 +186,10 @@ mod tests {
         assert_eq!(t.repository, "MicrosoftDocs/entra-docs");
         assert_eq!(t.path, "docs/x-provisioning-tutorial.md");
         assert_eq!(t.commit, "abc123");
-        assert_eq!(t.title, "Tutorial: Configure X for automatic user provisioning");
+        assert_eq!(
+            t.title,
+            "Tutorial: Configure X for automatic user provisioning"
+        );
         assert_eq!(t.date, "03/25/2024");
         assert_eq!(t.h1, "Configure X");
         assert_eq!(t.tables.len(), 1);
@@ -199,7 +205,10 @@ mod tests {
         assert_eq!(
             t.tables[0].rows,
             [
-                vec!["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "String"],
+                vec![
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+                    "String"
+                ],
                 vec!["active", "Boolean"]
             ]
         );
