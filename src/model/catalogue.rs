@@ -101,3 +101,52 @@ pub fn search(word: &str) -> Vec<&'static Entry> {
         .filter(|e| e.name.contains(&word) || e.title.to_lowercase().contains(&word))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_profiles_come_first_and_each_kind_is_sorted_by_name() {
+        let kinds: Vec<Kind> = ENTRIES.iter().map(|e| e.kind).collect();
+        let first_gallery = kinds.iter().position(|k| *k == Kind::Gallery);
+        assert!(first_gallery.is_some_and(|i| kinds[i..].iter().all(|k| *k == Kind::Gallery)));
+        for kind in [Kind::Generic, Kind::Gallery] {
+            let names: Vec<&str> = ENTRIES
+                .iter()
+                .filter(|e| e.kind == kind)
+                .map(|e| e.name)
+                .collect();
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{names:?}");
+        }
+        assert!(
+            entry(crate::model::profile::DEFAULT_PROFILE).is_some_and(|e| e.kind == Kind::Generic)
+        );
+    }
+
+    #[test]
+    fn every_gallery_app_has_a_starter_naming_its_profile() {
+        for e in gallery() {
+            let starter = e
+                .starter
+                .unwrap_or_else(|| panic!("{}: no starter", e.name));
+            assert!(
+                starter.contains(&format!("\ntarget: {}\n", e.name)),
+                "{}",
+                e.name
+            );
+        }
+        assert!(ENTRIES
+            .iter()
+            .filter(|e| e.kind == Kind::Generic)
+            .all(|e| e.starter.is_none()));
+    }
+
+    #[test]
+    fn search_reads_names_and_titles_in_any_case() {
+        let names = |word: &str| search(word).iter().map(|e| e.name).collect::<Vec<_>>();
+        assert_eq!(names("ZSCALER"), ["zscaler", "zscaler-private-access"]);
+        assert_eq!(names("identity center"), ["aws-single-sign-on"]);
+        assert!(names("no such app anywhere").is_empty());
+    }
+}

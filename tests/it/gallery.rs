@@ -443,3 +443,14 @@ fn init_app_takes_a_title_or_a_unique_prefix_and_suggests_close_names() {
     assert_eq!(ambiguous.status.code(), Some(2));
     insta::assert_snapshot!("init_app_ambiguous", stderr(&ambiguous));
 }
+
+#[test]
+fn the_readme_states_the_real_gallery_count() {
+    let count = entramap::model::catalogue::gallery().count();
+    let readme = std::fs::read_to_string(crate::common::root().join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        readme.contains(&format!("lists the {count} gallery apps")),
+        "README.md's gallery paragraph should say `lists the {count} gallery apps`"
+    );
+}

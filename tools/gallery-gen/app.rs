@@ -23,6 +23,8 @@ pub struct Attr {
     pub source: Option<String>,
     /// A footnote or notes cell.
     pub note: Option<String>,
+    /// An apply column says the default mapping writes it only on create.
+    pub on_create: bool,
 }
 
 /// The attributes of one object (users or groups).
@@ -76,6 +78,7 @@ enum Column {
     Multi,
     Source,
     Object,
+    Apply,
     Note,
 }
 
@@ -96,6 +99,8 @@ fn column_of(header: &str) -> Column {
         Column::Source
     } else if h == "type" || h.ends_with(" type") && !h.contains("object") || h == "data type" {
         Column::Type
+    } else if h.starts_with("when") || h.starts_with("apply") {
+        Column::Apply
     } else if h == "object" || h == "object type" || h == "resource" {
         Column::Object
     } else if h.contains("attribute") || h == "name" || h == "field" || h == "property" {
@@ -340,6 +345,7 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
             continue;
         };
         let col = |kind: Column| columns.iter().position(|c| *c == kind);
+        let apply_col = col(Column::Apply);
         let (type_col, filter_col, required_col, multi_col, source_col, object_col, note_col) = (
             col(Column::Type),
             col(Column::Filter),
@@ -396,6 +402,7 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
                 multivalued: marked(cell(multi_col)) || type_cell.to_lowercase().contains("multi"),
                 source: Some(clean(cell(source_col))).filter(|s| !s.is_empty()),
                 note: Some(clean(cell(note_col))).filter(|s| !s.is_empty()),
+                on_create: clean(cell(apply_col)).to_lowercase().contains("creat"),
             };
             let object = if row_group {
                 &mut app.groups
@@ -500,6 +507,7 @@ mod tests {
         assert_eq!(column_of("Type"), Column::Type);
         assert_eq!(column_of("Microsoft Entra attribute"), Column::Source);
         assert_eq!(column_of("Notes"), Column::Note);
+        assert_eq!(column_of("When?"), Column::Apply);
     }
 
     #[test]

@@ -246,6 +246,9 @@ pub fn profile(app: &App) -> String {
             if a.multivalued {
                 out.push_str("      multivalued: true\n");
             }
+            if a.on_create {
+                out.push_str("      apply: on-create\n");
+            }
             if a.name == "id" {
                 out.push_str("      primary_key: true  # the service provider's identifier: never a mapping target\n");
             }
@@ -365,6 +368,9 @@ pub fn starter(app: &App) -> String {
             }
             if is_matching {
                 out.push_str("    matching_precedence: 1\n");
+            }
+            if a.on_create {
+                out.push_str("    apply: on-create\n");
             }
         }
         if !unmapped.is_empty() {
