@@ -31,7 +31,7 @@ pub struct Entry {
 }
 
 /// Every built-in profile: the generic ones, then the gallery apps, each kind by name.
-pub const ENTRIES: &[Entry] = include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+pub static ENTRIES: &[Entry] = include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
 /// The built-in profile called `name`.
 pub fn entry(name: &str) -> Option<&'static Entry> {
