@@ -130,7 +130,7 @@ fn completion_offers_what_fits_where_the_cursor_is() {
     let profiles = labels_at(&mut client, &doc, &text, "target: scim-core");
     assert_eq!(
         profiles[..4],
-        ["scim-core", "idmelon", "configcat", "cloudsso"]
+        ["cloudsso", "configcat", "idmelon", "scim-core"]
     );
     assert!(
         profiles.contains(&"slack".to_owned()),
