@@ -430,6 +430,17 @@ pub fn from_tutorial(name: &str, t: Tutorial) -> Result<App, Excluded> {
             previous_group = Some(group);
         }
     }
+    // "Changed the mapping ... to **SOURCE -> target**" in the change log (read in order: a
+    // later entry wins) gives the default source of a row the table gives none.
+    for entry in &t.change_log {
+        if let Some((source, target)) = change_log_mapping(entry) {
+            for object in [&mut app.users, &mut app.groups] {
+                if let Some(a) = object.attrs.iter_mut().find(|a| a.name == target) {
+                    a.source = Some(source.clone());
+                }
+            }
+        }
+    }
     // A table read as users that lists only group attributes is the group table.
     if app.groups.attrs.is_empty()
         && app.users.attrs.iter().any(|a| a.name == "members")
@@ -456,6 +467,20 @@ fn named_matching(text: &str) -> Option<String> {
     let at = text.find(" as the matching attribute")?;
     let word = text[..at].split_whitespace().next_back()?;
     Some(clean(word))
+}
+
+/// The `**SOURCE -> target**` (or `-->`) of a change-log entry, curly quotes made straight.
+fn change_log_mapping(entry: &str) -> Option<(String, String)> {
+    let bold = entry
+        .split("**")
+        .skip(1)
+        .step_by(2)
+        .find(|b| b.contains("->"))?;
+    let bold = bold.replace(['“', '”'], "\"");
+    let (source, target) = bold.rsplit_once("->")?;
+    let source = source.trim().trim_end_matches('-').trim();
+    let target = name_of(target.trim().trim_end_matches('.'));
+    (!source.is_empty() && looks_like_attribute(&target)).then(|| (source.to_owned(), target))
 }
 
 /// The first 12 characters of a commit.
@@ -508,6 +533,32 @@ mod tests {
         assert_eq!(column_of("Microsoft Entra attribute"), Column::Source);
         assert_eq!(column_of("Notes"), Column::Note);
         assert_eq!(column_of("When?"), Column::Apply);
+    }
+
+    #[test]
+    fn change_log_entries_give_sources() {
+        assert_eq!(
+            change_log_mapping(
+                "10/28/2021 - Updated default mapping to **mail-> emails[type eq “work”].value**."
+            ),
+            Some((
+                "mail".to_owned(),
+                r#"emails[type eq "work"].value"#.to_owned()
+            ))
+        );
+        assert_eq!(
+            change_log_mapping(
+                r#"12/22/2022 - The source attribute of **addresses[type eq "work"].formatted** ha been changed to **Join("", [streetAddress], [city]) --> addresses[type eq "work"].formatted**."#
+            ),
+            Some((
+                r#"Join("", [streetAddress], [city])"#.to_owned(),
+                r#"addresses[type eq "work"].formatted"#.to_owned()
+            ))
+        );
+        assert_eq!(
+            change_log_mapping("10/25/2022 - Drop core user attribute **nickName**."),
+            None
+        );
     }
 
     #[test]

@@ -40,7 +40,8 @@ fn check(stem: &str, title: &str, users: &[&str], groups: &[&str]) -> App {
     app
 }
 
-/// The header row has no leading pipe; the "Required by" column names another app (LawVu).
+/// The header row has no leading pipe; the "Required by" column names another app (LawVu); the
+/// change log gives a source.
 #[test]
 fn atea_header_without_a_leading_pipe() {
     let app = check(
@@ -52,7 +53,9 @@ fn atea_header_without_a_leading_pipe() {
             r#"emails[type eq "work"].value | String | R"#,
             "name.givenName | String",
             "name.familyName | String",
-            "name.formatted | String | R",
+            // The change log: "Changed the mapping of core user attribute **name.formatted** to
+            // **Join(" ", [givenName], [surname]) -> name.formatted**".
+            r#"name.formatted | String | R S=Join(" ", [givenName], [surname])"#,
             r#"phoneNumbers[type eq "mobile"].value | String"#,
             "locale | String",
         ],
