@@ -454,3 +454,14 @@ fn the_readme_states_the_real_gallery_count() {
         "README.md's gallery paragraph should say `lists the {count} gallery apps`"
     );
 }
+
+#[test]
+fn shell_completions_offer_the_gallery_app_names_and_help_does_not_list_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bash = stdout(&entramap_in(&["completions", "bash"], dir.path()));
+    for entry in entramap::model::catalogue::gallery() {
+        assert!(bash.contains(entry.name), "{} completes", entry.name);
+    }
+    let help = stdout(&entramap_in(&["init", "--help"], dir.path()));
+    assert!(!help.contains("zscaler-private-access"), "{help}");
+}
