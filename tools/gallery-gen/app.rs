@@ -562,6 +562,22 @@ mod tests {
     }
 
     #[test]
+    fn odd_markdown_is_read_without_a_panic() {
+        for text in [
+            "",
+            "|",
+            "|\n|-|",
+            "<!-- source: -->\n|a|b|\n|---|---|\n|<unterminated|x|\n|[]|]|\n|é[1]|ü|\n",
+            "---\ntitle: 'Tutorial:'\n---\n# \n|Attribute|Type|\n|--|--|\n|urn:x\n|\n",
+            "* 01/01/2020 - **->**\n## Change log\n* **a -> **\n* **-> b**\n",
+        ] {
+            let t = crate::markdown::read(text);
+            let _ = from_tutorial("x", t);
+        }
+        assert_eq!(clean("<b"), "<b", "an unterminated tag is text");
+    }
+
+    #[test]
     fn marks_and_types() {
         assert!(marked("&check;") && marked("✓") && marked("Yes") && !marked("") && !marked("No"));
         assert_eq!(portal_type("string"), Some("String"));
