@@ -364,3 +364,15 @@ fn figma_screenshot_only_is_left_out_with_the_reason() {
     assert_eq!(e.reason, "user attributes shown only as a screenshot");
     assert_eq!(e.title, "Figma");
 }
+
+/// The files written for two real tutorials, as snapshots: a source column with a matching
+/// precedence (Infobric Equipment), and user and group tables with the anchor `id` and rows
+/// without a default source (SAP Cloud Identity Services).
+#[test]
+fn generated_files_of_real_tutorials() {
+    for stem in ["infobric-equipment", "sap-cloud-platform-identity-authentication"] {
+        let app = read(stem).unwrap_or_else(|e| panic!("{}", e.reason));
+        insta::assert_snapshot!(format!("{stem}_profile"), crate::write::profile(&app));
+        insta::assert_snapshot!(format!("{stem}_starter"), crate::write::starter(&app));
+    }
+}
