@@ -366,11 +366,16 @@ fn figma_screenshot_only_is_left_out_with_the_reason() {
 }
 
 /// The files written for two real tutorials, as snapshots: a source column with a matching
-/// precedence (Infobric Equipment), and user and group tables with the anchor `id` and rows
-/// without a default source (SAP Cloud Identity Services).
+/// precedence (Infobric Equipment), user and group tables with the anchor `id` and rows
+/// without a default source (SAP Cloud Identity Services), and a required attribute without a
+/// source, left to the admin with a suppression that says so (Ardoq).
 #[test]
 fn generated_files_of_real_tutorials() {
-    for stem in ["infobric-equipment", "sap-cloud-platform-identity-authentication"] {
+    for stem in [
+        "infobric-equipment",
+        "sap-cloud-platform-identity-authentication",
+        "ardoq",
+    ] {
         let app = read(stem).unwrap_or_else(|e| panic!("{}", e.reason));
         insta::assert_snapshot!(format!("{stem}_profile"), crate::write::profile(&app));
         insta::assert_snapshot!(format!("{stem}_starter"), crate::write::starter(&app));
