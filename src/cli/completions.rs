@@ -105,16 +105,6 @@ impl Candidates {
         Candidates(|| entramap::model::profile::built_in_names().collect())
     }
 
-    /// The gallery apps `init --app` knows.
-    pub fn apps() -> Candidates {
-        Candidates(|| {
-            entramap::output::starter::STARTERS
-                .iter()
-                .map(|(name, _)| *name)
-                .collect()
-        })
-    }
-
     /// The rule ids.
     pub fn rules() -> Candidates {
         Candidates(|| {

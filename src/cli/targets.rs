@@ -1,19 +1,33 @@
-//! `entramap targets [NAME]`: the built-in target profiles.
+//! `entramap targets [NAME | --search WORD]`: the built-in target profiles.
 
 use super::{emit, use_color, Stream, EXIT_OK, EXIT_USAGE};
+use entramap::model::catalogue::{self, Entry, Kind};
 use entramap::model::profile::{self, ScimVersion, TargetSchema};
 
 /// Arguments of `entramap targets`.
 #[derive(Debug, clap::Args)]
 pub struct TargetsArgs {
     /// A built-in profile name or a profile file; without it, list the built-in profiles.
+    #[arg(conflicts_with = "search")]
     name: Option<String>,
+    /// List only the built-in profiles whose name or title contains WORD (any letter case).
+    #[arg(long, value_name = "WORD")]
+    search: Option<String>,
 }
 
 /// Runs `entramap targets`.
 pub fn run(args: TargetsArgs) -> u8 {
+    if let Some(word) = args.search {
+        let found = catalogue::search(&word);
+        if found.is_empty() {
+            eprintln!("entramap: no built-in profile's name or title contains `{word}`");
+            return EXIT_USAGE;
+        }
+        emit(&listing_of(&found));
+        return EXIT_OK;
+    }
     let Some(name) = args.name else {
-        emit(&catalogue());
+        emit(&listing_of(&catalogue::ENTRIES.iter().collect::<Vec<_>>()));
         return EXIT_OK;
     };
     match profile::load(&name, None) {
@@ -80,30 +94,33 @@ pub fn run(args: TargetsArgs) -> u8 {
     }
 }
 
-/// The list of built-in profiles: the generic ones, then the gallery apps, each with its title.
-fn catalogue() -> String {
-    let (gallery, generic): (Vec<&str>, Vec<&str>) =
-        profile::built_in_names().partition(|n| profile::is_gallery(n));
-    let width = profile::built_in_names().map(str::len).max().unwrap_or(0);
+/// A list of built-in profiles (in catalogue order): the generic ones, then the gallery apps,
+/// each with its title. Parses no profile.
+fn listing_of(entries: &[&Entry]) -> String {
+    let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
     let mut out = String::new();
-    for (heading, names) in [
-        ("Generic profiles", generic),
+    for (kind, heading) in [
+        (Kind::Generic, "Generic profiles".to_owned()),
         (
-            "Gallery apps (from Microsoft's provisioning tutorials; `entramap init --app NAME` writes the starter)",
-            gallery,
+            Kind::Gallery,
+            format!(
+                "Gallery apps ({} from Microsoft's provisioning tutorials; `entramap init --app NAME` writes the starter)",
+                entries.iter().filter(|e| e.kind == Kind::Gallery).count()
+            ),
         ),
     ] {
+        let mut rows = entries.iter().filter(|e| e.kind == kind).peekable();
+        if rows.peek().is_none() {
+            continue;
+        }
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(heading);
+        out.push_str(&heading);
         out.push_str(":\n");
-        for name in names {
-            let title = profile::built_in(name)
-                .ok()
-                .and_then(|p| p.title)
-                .unwrap_or_default();
-            out.push_str(&format!("  {name:<width$}  {title}\n"));
+        for e in rows {
+            out.push_str(format!("  {:<width$}  {}", e.name, e.title).trim_end());
+            out.push('\n');
         }
     }
     out

@@ -9,6 +9,7 @@
 //! build together with located diagnostics. Commands other than `lint` (`table`, `docs`,
 //! `export`, `diff`, `preview`) build on [`Prepared`].
 
+pub mod catalogue;
 pub mod load;
 pub mod prepared;
 pub mod profile;

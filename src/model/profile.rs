@@ -1,6 +1,7 @@
 //! Target schema profiles: what a service provider's SCIM endpoint accepts (the portal's
-//! "customappsso Attribute" list for users and groups). The built-in profiles under
-//! `schemas/targets/` are compiled in; a user's own profile is a YAML file named by path.
+//! "customappsso Attribute" list for users and groups). The built-in profiles (the generic ones
+//! under `schemas/targets/` and the gallery apps under `schemas/gallery/`, listed by
+//! [`crate::model::catalogue`]) are compiled in; a user's own profile is a YAML file named by path.
 //! `extends` inherits another profile's lists and `remove` drops inherited attributes.
 
 use crate::base::fs::{read_text_limited, ReadError};
@@ -10,114 +11,10 @@ use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{ByObject, ObjectKind};
 use crate::expr::types::{Base, Type};
+use crate::model::catalogue;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-
-/// The built-in profiles: name and YAML text. The first four are generic; the rest are the
-/// gallery catalogue ([`is_gallery`]).
-pub const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "scim-core",
-        include_str!("../../schemas/targets/scim-core.yaml"),
-    ),
-    (
-        "idmelon",
-        include_str!("../../schemas/targets/idmelon.yaml"),
-    ),
-    (
-        "configcat",
-        include_str!("../../schemas/targets/configcat.yaml"),
-    ),
-    (
-        "cloudsso",
-        include_str!("../../schemas/targets/cloudsso.yaml"),
-    ),
-    (
-        "non-scim",
-        include_str!("../../schemas/targets/non-scim.yaml"),
-    ), // The gallery catalogue: one profile per gallery app, written from its Microsoft tutorial
-    // (schemas/gallery/, sources in schemas/gallery/SOURCES.md; starters in schemas/gallery/starters/).
-    ("8x8", include_str!("../../schemas/gallery/8x8.yaml")),
-    (
-        "airtable",
-        include_str!("../../schemas/gallery/airtable.yaml"),
-    ),
-    ("asana", include_str!("../../schemas/gallery/asana.yaml")),
-    (
-        "atlassian-cloud",
-        include_str!("../../schemas/gallery/atlassian-cloud.yaml"),
-    ),
-    (
-        "aws-single-sign-on",
-        include_str!("../../schemas/gallery/aws-single-sign-on.yaml"),
-    ),
-    ("canva", include_str!("../../schemas/gallery/canva.yaml")),
-    (
-        "cisco-umbrella-user-management",
-        include_str!("../../schemas/gallery/cisco-umbrella-user-management.yaml"),
-    ),
-    (
-        "cisco-webex",
-        include_str!("../../schemas/gallery/cisco-webex.yaml"),
-    ),
-    (
-        "datadog",
-        include_str!("../../schemas/gallery/datadog.yaml"),
-    ),
-    (
-        "github-enterprise-managed-user",
-        include_str!("../../schemas/gallery/github-enterprise-managed-user.yaml"),
-    ),
-    ("gong", include_str!("../../schemas/gallery/gong.yaml")),
-    (
-        "infor-cloudsuite",
-        include_str!("../../schemas/gallery/infor-cloudsuite.yaml"),
-    ),
-    (
-        "linkedin-learning",
-        include_str!("../../schemas/gallery/linkedin-learning.yaml"),
-    ),
-    (
-        "lucidchart",
-        include_str!("../../schemas/gallery/lucidchart.yaml"),
-    ),
-    (
-        "mondaycom",
-        include_str!("../../schemas/gallery/mondaycom.yaml"),
-    ),
-    (
-        "mural-identity",
-        include_str!("../../schemas/gallery/mural-identity.yaml"),
-    ),
-    ("notion", include_str!("../../schemas/gallery/notion.yaml")),
-    ("slack", include_str!("../../schemas/gallery/slack.yaml")),
-    (
-        "smartsheet",
-        include_str!("../../schemas/gallery/smartsheet.yaml"),
-    ),
-    (
-        "snowflake",
-        include_str!("../../schemas/gallery/snowflake.yaml"),
-    ),
-    (
-        "tableau-online",
-        include_str!("../../schemas/gallery/tableau-online.yaml"),
-    ),
-    (
-        "workplace-by-facebook",
-        include_str!("../../schemas/gallery/workplace-by-facebook.yaml"),
-    ),
-    ("zoom", include_str!("../../schemas/gallery/zoom.yaml")),
-    (
-        "zscaler",
-        include_str!("../../schemas/gallery/zscaler.yaml"),
-    ),
-    (
-        "zscaler-private-access",
-        include_str!("../../schemas/gallery/zscaler-private-access.yaml"),
-    ),
-];
 
 /// The default profile of a mapping file without `target:`.
 pub const DEFAULT_PROFILE: &str = "scim-core";
@@ -649,17 +546,14 @@ impl std::fmt::Display for ProfileError {
 
 impl std::error::Error for ProfileError {}
 
-/// How many of [`BUILT_IN`] are generic profiles (the rest are gallery apps).
-const GENERIC: usize = 5;
-
 /// Whether a built-in profile is a gallery app's (from its Microsoft tutorial).
 pub fn is_gallery(name: &str) -> bool {
-    BUILT_IN[GENERIC..].iter().any(|(n, _)| *n == name)
+    catalogue::entry(name).is_some_and(|e| e.kind == catalogue::Kind::Gallery)
 }
 
-/// The names of the built-in profiles.
+/// The names of the built-in profiles: the generic ones, then the gallery apps.
 pub fn built_in_names() -> impl Iterator<Item = &'static str> {
-    BUILT_IN.iter().map(|(n, _)| *n)
+    catalogue::ENTRIES.iter().map(|e| e.name)
 }
 
 /// The built-in gallery profile whose Graph job writes to `target_directory` (a rule's
@@ -668,10 +562,9 @@ pub fn gallery_for_directory(target_directory: &str) -> Option<&'static str> {
     if target_directory.is_empty() {
         return None;
     }
-    BUILT_IN[GENERIC..]
-        .iter()
-        .filter(|(_, text)| text.contains(target_directory))
-        .map(|(name, _)| *name)
+    catalogue::gallery()
+        .filter(|e| e.profile.contains(target_directory))
+        .map(|e| e.name)
         .find(|name| {
             built_in(name).is_ok_and(|p| {
                 p.gallery
@@ -723,8 +616,8 @@ pub fn looks_like_profile(text: &str) -> bool {
 pub fn built_in(name: &str) -> Result<Profile, ProfileError> {
     type Cell = std::sync::OnceLock<Result<Profile, ProfileError>>;
     static PARSED: std::sync::OnceLock<Vec<Cell>> = std::sync::OnceLock::new();
-    let cells = PARSED.get_or_init(|| BUILT_IN.iter().map(|_| Cell::new()).collect());
-    match BUILT_IN.iter().position(|(n, _)| *n == name) {
+    let cells = PARSED.get_or_init(|| catalogue::ENTRIES.iter().map(|_| Cell::new()).collect());
+    match catalogue::position(name) {
         Some(i) => cells[i]
             .get_or_init(|| resolve(name, None, &read_from_disk, 0))
             .clone(),
@@ -939,7 +832,7 @@ fn resolve(
             path.parent().map(Path::to_path_buf),
         )
     } else {
-        let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == reference) else {
+        let Some(text) = catalogue::entry(reference).map(|e| e.profile) else {
             let hint = TEMPLATE_NAMES
                 .iter()
                 .find(|(template, _)| template.eq_ignore_ascii_case(reference))
@@ -1030,7 +923,7 @@ mod tests {
             let profile = built_in(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(profile.name, name);
             assert!(
-                !profile.is_scim() || profile.objects.users.get("userName").is_some(),
+                !profile.is_scim() || !profile.objects.users.attributes().is_empty(),
                 "{name}"
             );
             if is_gallery(name) {

@@ -31,7 +31,10 @@ fn errors_of(name: &str, text: &str, dir: Option<&Path>) -> Vec<String> {
 fn every_gallery_app_has_a_starter_with_its_tutorial_and_it_lints_without_errors() {
     let apps = gallery_apps();
     assert!(apps.len() >= 25, "{} gallery apps", apps.len());
-    assert_eq!(apps.len(), starter::STARTERS.len(), "one starter per app");
+    assert!(
+        entramap::model::catalogue::gallery().all(|e| e.starter.is_some()),
+        "one starter per app"
+    );
     for app in apps {
         let text = starter::starter(Some(app)).unwrap_or_else(|e| panic!("{e}"));
         let built_in = profile::built_in(app).unwrap_or_else(|e| panic!("{e}"));
@@ -100,7 +103,7 @@ fn unknown_apps_get_did_you_mean() {
     let e = starter::starter(Some("slak"))
         .err()
         .unwrap_or_else(|| panic!("found"));
-    assert_eq!(e.suggestion.as_deref(), Some("slack"));
+    assert_eq!(e.suggestions, ["slack"]);
     assert!(e.to_string().contains("did you mean `slack`?"));
 }
 
@@ -151,7 +154,20 @@ fn targets_lists_the_catalogue_with_titles() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let out = entramap_in(&["targets"], dir.path());
     assert_eq!(out.status.code(), Some(0));
-    insta::assert_snapshot!("targets_catalogue", stdout(&out));
+    let listed = stdout(&out);
+    for entry in entramap::model::catalogue::ENTRIES {
+        assert!(
+            listed.contains(&format!("  {} ", entry.name)),
+            "{} listed",
+            entry.name
+        );
+    }
+    let search = entramap_in(&["targets", "--search", "ZSCALER"], dir.path());
+    assert_eq!(search.status.code(), Some(0));
+    insta::assert_snapshot!("targets_search", stdout(&search));
+    let nothing = entramap_in(&["targets", "--search", "no-such-app-anywhere"], dir.path());
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(stderr(&nothing).contains("no built-in profile's name or title contains"));
     let slack = entramap_in(&["targets", "slack"], dir.path());
     insta::assert_snapshot!("targets_slack", stdout(&slack));
 }
@@ -328,4 +344,124 @@ fn type_mismatch_messages_name_the_difference() {
         errors,
         ["target-type-mismatch: `members` is multi-valued (Reference), the target `members` holds one value"]
     );
+}
+
+/// The catalogue list, pinned: one line per built-in profile (name, kind, title, source path and
+/// commit), so that an app dropped or renamed by a regeneration is a visible diff.
+#[test]
+fn the_catalogue_list_is_pinned() {
+    use entramap::model::catalogue::{Kind, ENTRIES};
+    let mut lines = Vec::new();
+    for entry in ENTRIES {
+        let parsed = profile::built_in(entry.name).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            parsed.title.as_deref().unwrap_or(""),
+            entry.title,
+            "{}: the title read at build time is the profile's",
+            entry.name
+        );
+        let source = parsed.source.map_or_else(String::new, |s| {
+            format!(
+                "{} @ {}",
+                s.path,
+                s.commit.as_deref().map_or("", |c| c.get(..12).unwrap_or(c))
+            )
+        });
+        let kind = if entry.kind == Kind::Gallery {
+            "gallery"
+        } else {
+            "generic"
+        };
+        lines.push(
+            format!("{} | {kind} | {} | {source}", entry.name, entry.title)
+                .trim_end()
+                .to_owned(),
+        );
+    }
+    let gallery = ENTRIES.iter().filter(|e| e.kind == Kind::Gallery).count();
+    assert!(gallery >= 25, "{gallery} gallery apps");
+    insta::assert_snapshot!(
+        "catalogue_list",
+        format!("{gallery} gallery apps\n{}\n", lines.join("\n"))
+    );
+}
+
+/// Every gallery app: its profile validates and `init --app NAME` (the binary, as an admin runs
+/// it) writes a file that `lint` passes with no error against the built-in profile.
+#[test]
+fn init_writes_a_file_that_lints_clean_for_every_gallery_app() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut failures = Vec::new();
+    for entry in entramap::model::catalogue::gallery() {
+        let file = format!("{}.entramap.yaml", entry.name);
+        let init = entramap_in(&["init", "--app", entry.name, "-o", &file], dir.path());
+        assert_eq!(
+            init.status.code(),
+            Some(0),
+            "{}: {}",
+            entry.name,
+            stderr(&init)
+        );
+        let written =
+            std::fs::read_to_string(dir.path().join(&file)).unwrap_or_else(|e| panic!("{e}"));
+        let errors = errors_of(&file, &written, Some(dir.path()));
+        if !errors.is_empty() {
+            failures.push(format!("{}: {errors:?}", entry.name));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn init_app_takes_a_title_or_a_unique_prefix_and_suggests_close_names() {
+    use entramap::model::catalogue::{find_app, AppMatch};
+    let found = |text: &str| match find_app(text) {
+        AppMatch::Found(e) => e.name,
+        AppMatch::NotFound(close) => panic!("{text}: not found, close: {close:?}"),
+    };
+    assert_eq!(found("slack"), "slack");
+    assert_eq!(found("Slack"), "slack", "the title, any letter case");
+    assert_eq!(found("AWS IAM Identity Center"), "aws-single-sign-on");
+    assert_eq!(found("aws-single"), "aws-single-sign-on", "a unique prefix");
+    assert_eq!(found("ZSCALER-PRIV"), "zscaler-private-access");
+    let AppMatch::NotFound(close) = find_app("zscal") else {
+        panic!("`zscal` prefixes two apps");
+    };
+    assert!(
+        close.contains(&"zscaler") && close.contains(&"zscaler-private-access"),
+        "{close:?}"
+    );
+    let AppMatch::NotFound(close) = find_app("slakc") else {
+        panic!("a typo is no app");
+    };
+    assert_eq!(close, ["slack"]);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let by_title = entramap_in(&["init", "--app", "Slack"], dir.path());
+    assert_eq!(by_title.status.code(), Some(0), "{}", stderr(&by_title));
+    assert!(stdout(&by_title).contains("target: slack\n"));
+    let ambiguous = entramap_in(&["init", "--app", "zscal"], dir.path());
+    assert_eq!(ambiguous.status.code(), Some(2));
+    insta::assert_snapshot!("init_app_ambiguous", stderr(&ambiguous));
+}
+
+#[test]
+fn the_readme_states_the_real_gallery_count() {
+    let count = entramap::model::catalogue::gallery().count();
+    let readme = std::fs::read_to_string(crate::common::root().join("README.md"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        readme.contains(&format!("lists the {count} gallery apps")),
+        "README.md's gallery paragraph should say `lists the {count} gallery apps`"
+    );
+}
+
+#[test]
+fn shell_completions_offer_the_gallery_app_names_and_help_does_not_list_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bash = stdout(&entramap_in(&["completions", "bash"], dir.path()));
+    for entry in entramap::model::catalogue::gallery() {
+        assert!(bash.contains(entry.name), "{} completes", entry.name);
+    }
+    let help = stdout(&entramap_in(&["init", "--help"], dir.path()));
+    assert!(!help.contains("zscaler-private-access"), "{help}");
 }

@@ -412,8 +412,8 @@ function wireTarget() {
   });
 }
 
-// The profiles' titles in the picker ("Slack (slack)"): parsing every built-in profile takes
-// longer than the first lint, so it waits until the first findings are shown.
+// The profiles' titles in the picker ("Slack (slack)"), from the catalogue (no profile is
+// parsed), filled in once the first findings are shown.
 function showProfileTitles() {
   const titles = call(entramap.profile_titles);
   for (const option of $("target").querySelectorAll("optgroup option")) {

@@ -413,9 +413,9 @@ pub fn catalogue() -> String {
         .map(|(name, text)| json!({"name": name, "text": text}))
         .collect();
     // `entramap init --app NAME`: the gallery apps' starters.
-    let starters: Vec<Value> = entramap::output::starter::STARTERS
-        .iter()
-        .filter_map(|(app, _)| {
+    let starters: Vec<Value> = entramap::model::catalogue::gallery()
+        .filter_map(|entry| {
+            let app = entry.name;
             let text = entramap::output::starter::starter(Some(app)).ok()?;
             Some(json!({"name": format!("{app}.entramap.yaml"), "app": app, "text": text}))
         })
@@ -429,14 +429,14 @@ pub fn catalogue() -> String {
 }
 
 /// The title of every built-in target profile (`{name: title}`, `null` for a profile without
-/// one), as `entramap targets` prints them. Parses every profile: the page asks once the first
-/// findings are shown.
+/// one), as `entramap targets` prints them, from the catalogue (no profile is parsed).
 #[wasm_bindgen]
 pub fn profile_titles() -> String {
-    let titles: serde_json::Map<String, Value> = profile::built_in_names()
-        .map(|name| {
-            let title = profile::built_in(name).ok().and_then(|p| p.title);
-            (name.to_owned(), title.into())
+    let titles: serde_json::Map<String, Value> = entramap::model::catalogue::ENTRIES
+        .iter()
+        .map(|e| {
+            let title = Some(e.title).filter(|t| !t.is_empty());
+            (e.name.to_owned(), title.into())
         })
         .collect();
     to_string(&Value::Object(titles))

@@ -129,8 +129,8 @@ fn completion_offers_what_fits_where_the_cursor_is() {
     );
     let profiles = labels_at(&mut client, &doc, &text, "target: scim-core");
     assert_eq!(
-        profiles[..4],
-        ["scim-core", "idmelon", "configcat", "cloudsso"]
+        profiles[..5],
+        ["cloudsso", "configcat", "idmelon", "non-scim", "scim-core"]
     );
     assert!(
         profiles.contains(&"slack".to_owned()),
