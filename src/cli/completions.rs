@@ -64,7 +64,7 @@ fn write_pages(dir: &std::path::Path) -> u8 {
             .cloned(),
     );
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("entramap: cannot create {}: {e}", dir.display());
+        say!("entramap: cannot create {}: {e}", dir.display());
         return EXIT_USAGE;
     }
     for page in pages {
@@ -75,7 +75,7 @@ fn write_pages(dir: &std::path::Path) -> u8 {
             .render(&mut roff)
             .and_then(|()| entramap::base::fs::write_atomically(&path, &roff));
         if let Err(e) = written {
-            eprintln!("entramap: cannot write {}: {e}", path.display());
+            say!("entramap: cannot write {}: {e}", path.display());
             return EXIT_USAGE;
         }
     }

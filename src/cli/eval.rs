@@ -216,7 +216,7 @@ pub fn run(args: EvalArgs) -> u8 {
 /// ([`entramap::lint::gate`]).
 fn expression_text(args: &EvalArgs) -> Result<(String, Option<FileReport>), u8> {
     if let (Some(path), Some(target)) = (&args.mapping, &args.target) {
-        let prepared = super::prepare_path(path)?;
+        let (prepared, gate) = super::prepare_and_gate(path, "evaluated", args.allow_errors)?;
         let object = prepared.file.object(args.object);
         let Some(index) = object
             .mappings
@@ -236,9 +236,8 @@ fn expression_text(args: &EvalArgs) -> Result<(String, Option<FileReport>), u8> 
             );
             return Err(EXIT_USAGE);
         };
-        let gate = super::gate(path, "evaluated", args.allow_errors)?;
         if gate.affects(args.object, index) {
-            eprintln!(
+            say!(
                 "note: the mapping to `{target}` has lint errors: its value is shown only because errors were allowed"
             );
         }

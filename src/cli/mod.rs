@@ -505,14 +505,36 @@ pub fn prepare_path_as(path: &Path, format: Format) -> Result<Prepared, u8> {
     })
 }
 
-/// The one rule of the commands that evaluate a mapping file ([`entramap::lint::gate`]): when
-/// lint reports errors in `path`, prints them (located, on stderr) and refuses with exit
-/// status 1, unless `allow_errors`; then gives the gate, whose errors mark the results.
-/// `what` is the participle of the command (`previewed`, `evaluated`).
-pub fn gate(path: &Path, what: &str, allow_errors: bool) -> Result<entramap::lint::gate::Gate, u8> {
-    let gate = entramap::lint::gate::Gate::check(path);
+/// Reads a mapping file once (`-`: standard input), prepares it and lints it: the one rule of
+/// the commands that evaluate a mapping file ([`entramap::lint::gate`]). When it cannot be
+/// prepared, prints its findings as [`prepare_path`] does. When lint reports errors, prints them
+/// (located, on stderr) and refuses with exit status 1, unless `allow_errors`; then gives the
+/// gate too, whose errors mark the results. `what` is the participle of the command
+/// (`previewed`, `evaluated`).
+pub fn prepare_and_gate(
+    path: &Path,
+    what: &str,
+    allow_errors: bool,
+) -> Result<(Prepared, entramap::lint::gate::Gate), u8> {
+    let (prepared, lint) = if path.as_os_str() == "-" {
+        let input = read_stdin_input()?;
+        let lint = entramap::lint::lint_source(&input.name, &input.text, Some(&input.base));
+        let prepared = entramap::model::prepare_text(&input.name, input.text, Some(&input.base));
+        (prepared, Some(lint))
+    } else {
+        (prepare_file(path), None)
+    };
+    let prepared = prepared.map_err(|reports| {
+        eprint!(
+            "{}",
+            entramap::diagnostics::report::to_human(&reports, use_color(Stream::Stderr))
+        );
+        failure_status(&reports)
+    })?;
+    let gate =
+        entramap::lint::gate::Gate::of(lint.unwrap_or_else(|| entramap::lint::lint_file(path)));
     if !gate.blocks() {
-        return Ok(gate);
+        return Ok((prepared, gate));
     }
     let mut errors = gate.lint.report.clone();
     errors.diagnostics = gate.errors().cloned().collect();
@@ -523,17 +545,12 @@ pub fn gate(path: &Path, what: &str, allow_errors: bool) -> Result<entramap::lin
             use_color(Stream::Stderr)
         )
     );
+    let name = errors.source.name.clone();
     if allow_errors {
-        eprintln!(
-            "entramap: {} has lint errors; {what} anyway (--allow-errors): results they affect are marked",
-            path.display()
-        );
-        Ok(gate)
+        say!("entramap: {name} has lint errors; {what} anyway (--allow-errors): results they affect are marked");
+        Ok((prepared, gate))
     } else {
-        eprintln!(
-            "entramap: {} has lint errors; nothing is {what} until they are fixed (--allow-errors goes on and marks the results they affect)",
-            path.display()
-        );
+        say!("entramap: {name} has lint errors; nothing is {what} until they are fixed (--allow-errors goes on and marks the results they affect)");
         Err(EXIT_FINDINGS)
     }
 }

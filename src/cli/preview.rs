@@ -3,8 +3,8 @@
 
 use super::synth::{self, SynthFormat};
 use super::{
-    count, prepare_path, quiet, refuse_overwriting_input, summary_line, FailOn, ResultFormat,
-    EXIT_FINDINGS, EXIT_OK, EXIT_USAGE,
+    count, quiet, refuse_overwriting_input, summary_line, FailOn, ResultFormat, EXIT_FINDINGS,
+    EXIT_OK, EXIT_USAGE,
 };
 use entramap::base::fs::AtomicFile;
 use entramap::base::text::escape_controls;
@@ -296,7 +296,7 @@ fn human_summary(summary: &Summary, omitted: u64, objects: &str) -> String {
     let mut text = String::new();
     if !quiet() {
         for note in &summary.notes {
-            text.push_str(&format!("note: {note}\n"));
+            text.push_str(&format!("note: {}\n", escape_controls(note)));
         }
     }
     if omitted > 0 {
@@ -397,12 +397,12 @@ pub fn run(args: PreviewArgs) -> u8 {
             preview::max_jobs()
         );
     }
-    let prepared = match prepare_path(&args.file) {
-        Ok(prepared) => prepared,
-        Err(code) => return code,
-    };
-    let gate = match super::gate(&args.file, "previewed", args.allow_errors) {
-        Ok(gate) => Some(gate).filter(entramap::lint::gate::Gate::blocks),
+    let (prepared, gate) = match super::prepare_and_gate(&args.file, "previewed", args.allow_errors)
+    {
+        Ok((prepared, gate)) => (
+            prepared,
+            Some(gate).filter(entramap::lint::gate::Gate::blocks),
+        ),
         Err(code) => return code,
     };
     let plan = match compile(&prepared, ObjectKind::User, gate.as_ref()) {

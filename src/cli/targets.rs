@@ -20,7 +20,7 @@ pub fn run(args: TargetsArgs) -> u8 {
     if let Some(word) = args.search {
         let found = catalogue::search(&word);
         if found.is_empty() {
-            eprintln!("entramap: no built-in profile's name or title contains `{word}`");
+            say!("entramap: no built-in profile's name or title contains `{word}`");
             return EXIT_USAGE;
         }
         emit(&listing_of(&found));

@@ -285,8 +285,8 @@ fn apply_label(apply: &str) -> &'static str {
     }
 }
 
-/// A Markdown table cell that renders as the text it holds, on GitHub too: pipes and
-/// backslashes escaped, line breaks as spaces, `<` as `&lt;` (no HTML, comment or autolink),
+/// A Markdown table cell that renders as the text it holds, on GitHub too: pipes, backticks
+/// and backslashes escaped (a backtick of the text never pairs with those of a code span below), line breaks as spaces, `<` as `&lt;` (no HTML, comment or autolink),
 /// the brackets of an image or a link escaped, and an `@mention` in a code span (so that a
 /// note or a string such as `"@contoso.com"` notifies nobody).
 fn cell(text: &str) -> String {
@@ -301,6 +301,7 @@ fn cell(text: &str) -> String {
         match chars[i] {
             '\\' => out.push_str("\\\\"),
             '|' => out.push_str("\\|"),
+            '`' => out.push_str("\\`"),
             '\r' | '\n' => out.push(' '),
             '<' => out.push_str("&lt;"),
             '[' if matches!(before, Some('!' | ']')) => out.push_str("\\["),

@@ -157,3 +157,71 @@ fn the_gate_sorts_errors_by_mapping() {
     );
     assert!(!clean.blocks());
 }
+
+/// `-` is standard input for the commands that evaluate a file too: the text is read once and
+/// both prepared and linted, so a clean file previews and evaluates, and a rejected one is
+/// refused with its errors located in `<stdin>`.
+#[test]
+fn preview_and_eval_read_the_mapping_once_from_standard_input() {
+    use crate::common::with_stdin;
+    let clean = std::fs::read(crate::common::root().join("examples/idmelon.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let named = entramap(&[
+        "preview",
+        "examples/idmelon.entramap.yaml",
+        "--users",
+        USERS,
+        "-o",
+        "-",
+    ]);
+    let piped = with_stdin(&["preview", "-", "--users", USERS, "-o", "-"], &clean);
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    assert_eq!(stdout(&piped), stdout(&named), "the same payloads");
+    let user =
+        std::env::temp_dir().join(format!("entramap-gate-stdin-{}.json", std::process::id()));
+    std::fs::write(&user, r#"{"objectId": "Ana-Object-Id"}"#).unwrap_or_else(|e| panic!("{e}"));
+    let user = user.display().to_string();
+    let eval = with_stdin(
+        &[
+            "eval",
+            "--mapping",
+            "-",
+            "--target",
+            "userName",
+            "--user",
+            &user,
+        ],
+        &clean,
+    );
+    assert_eq!(eval.status.code(), Some(0), "{}", stderr(&eval));
+    assert!(stdout(&eval).contains("Ana-Object-Id"), "{}", stdout(&eval));
+    let rejected =
+        std::fs::read(crate::common::root().join(UNQUOTED)).unwrap_or_else(|e| panic!("{e}"));
+    for args in [
+        vec!["preview", "-", "--users", USERS],
+        vec![
+            "eval",
+            "--mapping",
+            "-",
+            "--target",
+            "userType",
+            "--user",
+            &user,
+        ],
+    ] {
+        let output = with_stdin(&args, &rejected);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let err = stderr(&output);
+        assert!(
+            err.contains("<stdin>:13:18: error[unknown-identifier]"),
+            "{err}"
+        );
+        assert!(err.contains("<stdin> has lint errors"), "{err}");
+    }
+    let _ = std::fs::remove_file(&user);
+}

@@ -322,3 +322,30 @@ fn control_characters_of_command_line_arguments_are_escaped_in_messages() {
         assert!(!err.lines().any(|l| l.starts_with("::")), "{args:?}: {err}");
     }
 }
+
+/// The preview's notes quote the export's CSV header: its control characters are escaped, as
+/// every other value of the export is.
+#[test]
+fn preview_escapes_csv_header_names_in_its_notes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "evil.csv",
+        "Object Id [objectId];User name [userPrincipalName];\u{1b}]0;pwn\u{7}X\u{1b}[31m\nid1;a@b.c;x\n",
+    );
+    let mapping = crate::common::root().join("examples/idmelon.entramap.yaml");
+    let output = entramap_in(
+        &[
+            "preview",
+            &mapping.display().to_string(),
+            "--users",
+            "evil.csv",
+            "-o",
+            "-",
+        ],
+        dir.path(),
+    );
+    let all = format!("{}{}", stdout(&output), crate::common::stderr(&output));
+    assert!(all.contains("pwn"), "the column is named: {all}");
+    assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "{all:?}");
+}

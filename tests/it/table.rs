@@ -296,6 +296,12 @@ fn markdown_cells_render_as_text_without_comments_images_or_mentions() {
     );
     assert!(body.contains("`@octo-org/admins`"), "{markdown}");
     assert!(body.contains("\"`@contoso.com`\""), "{markdown}");
+    // A backtick of the text is escaped, so it cannot pair with the code span of a mention
+    // and leave the mention outside it.
+    let backtick = text.replace("\"@contoso.com\"", "\"`\", \"@octocat\"");
+    let prepared = prepare("t.entramap.yaml", &backtick, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let markdown = render(&build(&prepared, None), TableFormat::Markdown);
+    assert!(markdown.contains("\"\\`\", \"`@octocat`\""), "{markdown}");
     assert!(
         body.contains("Not([IsSoftDeleted])"),
         "plain expressions unchanged: {markdown}"
