@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod interrupt;
 mod lint;
+mod logs;
 mod lsp;
 mod preview;
 mod preview_user;
@@ -82,6 +83,9 @@ enum Command {
     Import(import::ImportArgs),
     /// What changed between two mapping files, and its effect on a running provisioning job.
     Diff(diff::DiffArgs),
+    /// Provisioning logs explained: events grouped by root cause, what each code means, the
+    /// quarantine risk and, with the mapping file, drift and the mapping behind a failure.
+    Logs(logs::LogsArgs),
     /// Dry run: evaluate the user mapping for every user of an export and report what would fail.
     Preview(preview::PreviewArgs),
     /// The language server (LSP over stdin and stdout) for editors: diagnostics, hover,
@@ -94,9 +98,10 @@ enum Command {
     Completions(completions::CompletionsArgs),
     /// The man page, entramap(1), as roff (`entramap man -o entramap.1`).
     Man(completions::ManArgs),
-    /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
+    /// Explain a rule, with a bad and a fixed example, or a code of the provisioning logs
+    /// (error code, SkipReason, quarantine reason); without RULE, list them all.
     Explain {
-        /// The rule id, such as `switch-pairs`.
+        /// The rule id, such as `switch-pairs`, or a provisioning log code, such as `EntryConflict`.
         rule: Option<String>,
     },
 }
@@ -214,6 +219,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Logs(args) => logs::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Synth(args) => preview::run_synth(args),
         Command::Completions(args) => completions::run(args),
@@ -425,6 +431,10 @@ fn explain(rule: Option<&str>) -> u8 {
                     rule.id, rule.severity, rule.summary
                 ));
             }
+            text.push_str("\nProvisioning log codes:\n");
+            for code in entramap::logs::codes::CODES {
+                text.push_str(&format!("{:<36} {}\n", code.code, code.kind.title()));
+            }
             emit(&text);
             EXIT_OK
         }
@@ -433,8 +443,23 @@ fn explain(rule: Option<&str>) -> u8 {
                 emit(&entramap::diagnostics::rules::explain(rule.rule()));
                 EXIT_OK
             }
+            Err(_) if entramap::logs::codes::lookup(id).is_some() => {
+                if let Some(code) = entramap::logs::codes::lookup(id) {
+                    if !code.code.eq_ignore_ascii_case(id.trim()) {
+                        emit(&format!(
+                            "{id} is an app's spelling of {}: read as that code.\n\n",
+                            code.code
+                        ));
+                    }
+                    emit(&entramap::logs::codes::explain(code));
+                }
+                EXIT_OK
+            }
             Err(_) => {
-                let ids = RuleId::ALL.iter().map(|r| r.as_str());
+                let ids = RuleId::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                    .chain(entramap::logs::codes::CODES.iter().map(|c| c.code));
                 let hint = entramap::base::suggest::did_you_mean(id, ids)
                     .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
                 eprintln!("entramap: unknown rule `{id}`; {hint}");

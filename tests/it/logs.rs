@@ -1,0 +1,418 @@
+//! `entramap logs`: Microsoft's documented example events read in every format, grouping (every
+//! record in exactly one group, planted counts found again), the code table and `explain`, the
+//! replay of a mapping (drift, the mapping behind a value failure), quarantine risk, bad input,
+//! and the reports as snapshots.
+
+use crate::common::{entramap, root, stdout};
+use entramap::logs::event::Status;
+use entramap::logs::read::{self, Format, Record};
+use entramap::logs::replay::Replayer;
+use entramap::logs::synth::{self, Generator, Planted};
+use entramap::logs::{Analyzer, GroupKey, Options, Report};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/logs")
+}
+
+fn analyze(paths: &[&Path], replayer: Option<&Replayer>) -> Report {
+    let mut analyzer = Analyzer::new(
+        Options::default(),
+        replayer.map(|r| (r, "mapping.entramap.yaml".to_owned())),
+    );
+    let files = read::read_paths(paths, &mut |r| analyzer.add(r));
+    analyzer.finish(files)
+}
+
+fn analyze_fixtures(names: &[&str]) -> Report {
+    let paths: Vec<PathBuf> = names.iter().map(|n| fixtures().join(n)).collect();
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    analyze(&paths, None)
+}
+
+/// The groups of a report as (key, count), sorted.
+fn groups(report: &Report) -> Vec<(GroupKey, u64)> {
+    let mut g: Vec<_> = report
+        .groups
+        .iter()
+        .map(|g| (g.key.clone(), g.count))
+        .collect();
+    g.sort();
+    g
+}
+
+/// Every format the readers take, each written from the same three documented events.
+const FORMATS: &[(&[&str], Format)] = &[
+    (&["portal.json"], Format::PortalJson),
+    (&["graph-v1.0.json"], Format::GraphPage),
+    (&["graph-beta.json"], Format::GraphPage),
+    (&["events.jsonl"], Format::JsonLines),
+    (&["log-analytics.json"], Format::LogAnalyticsJson),
+    (&["log-analytics.csv"], Format::LogAnalyticsCsv),
+    (
+        &[
+            "portal-ProvisioningLogs.csv",
+            "portal-ProvisioningLogs_ProvisioningSteps.csv",
+            "portal-ProvisioningLogs_ModifiedProperties.csv",
+        ],
+        Format::PortalCsv,
+    ),
+];
+
+#[test]
+fn microsofts_example_events_read_the_same_in_every_format() {
+    let reference = analyze_fixtures(&["portal.json"]);
+    assert_eq!(reference.events, 3);
+    assert_eq!(reference.statuses.failure, 1);
+    assert_eq!(reference.statuses.skipped, 1);
+    assert_eq!(reference.statuses.success, 1);
+    for (names, format) in FORMATS {
+        let report = analyze_fixtures(names);
+        assert_eq!(groups(&report), groups(&reference), "{names:?}");
+        let formats: Vec<_> = report
+            .files
+            .iter()
+            .flat_map(|f| f.formats.clone())
+            .collect();
+        assert_eq!(formats, vec![(*format, 3)], "{names:?}");
+        for file in &report.files {
+            assert!(file.problems.is_empty(), "{names:?}: {:?}", file.problems);
+        }
+    }
+}
+
+/// The events themselves (not only their groups) are the same in every format: names, steps,
+/// import values and modified properties.
+#[test]
+fn every_format_carries_the_steps_and_modified_properties() {
+    let events_of = |names: &[&str]| {
+        let paths: Vec<PathBuf> = names.iter().map(|n| fixtures().join(n)).collect();
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let mut events = Vec::new();
+        read::read_paths(&paths, &mut |r| {
+            if let Record::Event { event, .. } = r {
+                events.push((
+                    event.change_id.clone(),
+                    event.status(),
+                    event.error_code.clone(),
+                    event.skip_reason.clone(),
+                    event.imported().map(|s| s.details.clone()),
+                    event.modified.clone(),
+                    event
+                        .steps
+                        .iter()
+                        .map(|s| s.name.clone())
+                        .collect::<Vec<_>>(),
+                ));
+            }
+        });
+        events
+    };
+    let reference = events_of(&["portal.json"]);
+    assert_eq!(reference.len(), 3);
+    for (names, _) in FORMATS {
+        assert_eq!(events_of(names), reference, "{names:?}");
+    }
+}
+
+#[test]
+fn a_provision_on_demand_result_reads_its_skip_reason_and_import_values() {
+    let mut events = Vec::new();
+    read::read_paths(
+        &[&fixtures().join("microsoft-provision-on-demand.json")],
+        &mut |r| events.push(r),
+    );
+    let [Record::Event { event, format, .. }] = events.as_slice() else {
+        panic!("one event: {events:?}");
+    };
+    assert_eq!(*format, Format::ProvisionOnDemand);
+    assert_eq!(event.status(), Status::Skipped);
+    assert_eq!(event.skip_reason.as_deref(), Some("RedundantExport"));
+    assert_eq!(event.source.display_name, "BillBob@contoso.com");
+    let import = event.imported().expect("import values");
+    assert_eq!(import.detail("displayName"), Some("Fill Bob"));
+}
+
+#[test]
+fn a_job_status_gives_its_quarantine_state() {
+    let report = analyze_fixtures(&["microsoft-job-status.json"]);
+    assert_eq!(report.events, 0);
+    let [job] = report.jobs.as_slice() else {
+        panic!("one job")
+    };
+    assert_eq!(job.template_id, "BoxOutDelta");
+    assert_eq!(job.code, "Paused");
+    assert_eq!(job.series_count, Some(2));
+    assert_eq!(job.error_code, "SalesforceInvalidCredentials");
+}
+
+#[test]
+fn the_portal_csv_reports_the_columns_it_does_not_understand() {
+    let report = analyze_fixtures(&[
+        "portal-ProvisioningLogs.csv",
+        "portal-ProvisioningLogs_ProvisioningSteps.csv",
+        "portal-ProvisioningLogs_ModifiedProperties.csv",
+    ]);
+    assert_eq!(
+        report.files[0].unknown_columns,
+        vec!["Tenant Region".to_owned()]
+    );
+    assert!(report.files[1].unknown_columns.is_empty());
+}
+
+#[test]
+fn a_detail_file_without_its_events_is_reported_not_dropped() {
+    let report = analyze_fixtures(&["portal-ProvisioningLogs_ProvisioningSteps.csv"]);
+    assert_eq!(report.events, 0);
+    assert_eq!(
+        report.files[0].problems,
+        vec!["9 of 9 rows of the provisioning steps file name a change id no event row has"]
+    );
+}
+
+#[test]
+fn a_truncated_download_keeps_the_events_before_the_cut_and_says_where() {
+    let text = std::fs::read_to_string(fixtures().join("portal.json")).expect("fixture");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cut = dir.path().join("cut.json");
+    std::fs::write(&cut, &text[..5000]).expect("write");
+    let report = analyze(&[&cut], None);
+    assert_eq!(report.events, 1);
+    assert_eq!(report.files[0].problems.len(), 1);
+    assert!(
+        report.files[0].problems[0].starts_with(
+            "the file ends in the middle of a record (truncated download?) at line 1, column 5000"
+        ),
+        "{:?}",
+        report.files[0].problems
+    );
+}
+
+#[test]
+fn odd_records_are_counted_in_groups_of_their_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let odd = dir.path().join("odd.json");
+    std::fs::write(
+        &odd,
+        r#"[1, {"foo": 2}, {"provisioningAction": "create", "newField": 1}, {"provisioningStatusInfo": {"status": "failure", "errorInformation": {"errorCode": "FooBarQux"}}}]"#,
+    )
+    .expect("write");
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, "  \n").expect("write");
+    let report = analyze(&[&odd, &empty], None);
+    assert_eq!(report.events, 4);
+    assert_eq!(report.groups.iter().map(|g| g.count).sum::<u64>(), 4);
+    assert_eq!(report.statuses.unreadable, 2);
+    assert_eq!(report.statuses.unknown, 1);
+    assert_eq!(report.unknown_fields, vec![("newField".to_owned(), 1)]);
+    assert_eq!(report.unknown_codes, vec![("FooBarQux".to_owned(), 1)]);
+    assert_eq!(report.files[1].problems, vec!["the file is empty"]);
+}
+
+#[test]
+fn the_human_report_of_microsofts_examples() {
+    let output = entramap(&[
+        "logs",
+        "tests/fixtures/logs/portal.json",
+        "tests/fixtures/logs/microsoft-job-status.json",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn the_json_report_of_microsofts_examples() {
+    let output = entramap(&[
+        "logs",
+        "tests/fixtures/logs/graph-v1.0.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    insta::assert_json_snapshot!(json);
+}
+
+#[test]
+fn a_missing_log_is_a_usage_error() {
+    let output = entramap(&["logs", "tests/fixtures/logs/no-such-file.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("no-such-file.json: cannot read"));
+}
+
+#[test]
+fn show_lists_every_event_of_one_group() {
+    let output = entramap(&["logs", "tests/fixtures/logs/events.jsonl", "--show", "1"]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+    assert_eq!(
+        entramap(&["logs", "tests/fixtures/logs/events.jsonl", "--show", "9"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+/// A realistic log with these counts per planted group.
+fn planted(counts: &[u64]) -> Vec<Planted> {
+    let mut groups = synth::catalogue();
+    for (g, n) in groups.iter_mut().zip(counts.iter().cycle()) {
+        g.count = *n;
+    }
+    groups
+}
+
+fn analyze_generated(generator: Generator, replayer: Option<&Replayer>) -> (Report, Vec<usize>) {
+    let mut analyzer = Analyzer::new(
+        Options::default(),
+        replayer.map(|r| (r, "mapping.entramap.yaml".to_owned())),
+    );
+    let mut order = Vec::new();
+    for (group, event) in generator {
+        order.push(group);
+        let object = event.as_object().expect("an object").clone();
+        let (event, unknown) = entramap::logs::event::Event::from_json(&object).expect("an event");
+        analyzer.add(Record::Event {
+            event: Box::new(event),
+            unknown,
+            format: Format::JsonLines,
+        });
+    }
+    (analyzer.finish(Vec::new()), order)
+}
+
+#[test]
+fn every_generated_event_lands_in_its_planted_group() {
+    let counts = [7, 3, 11, 1, 5, 2];
+    let planted = planted(&counts);
+    let total: u64 = planted.iter().map(|p| p.count).sum();
+    let (report, _) = analyze_generated(Generator::new(planted.clone(), 7), None);
+    assert_eq!(report.events, total);
+    assert_eq!(
+        report.groups.len(),
+        planted.len(),
+        "one group per planted group"
+    );
+    for p in &planted {
+        let group = report
+            .groups
+            .iter()
+            .find(|g| {
+                g.key.code.as_deref() == p.code
+                    && g.key.status.as_str() == p.status
+                    && g.key.action == p.action
+            })
+            .unwrap_or_else(|| panic!("a group for {p:?}"));
+        assert_eq!(group.count, p.count, "{p:?}");
+        assert_eq!(group.key.http_status, p.http_status, "{p:?}");
+        assert_eq!(group.key.scim_type.as_deref(), p.scim_type, "{p:?}");
+        let documented = p.code.and_then(entramap::logs::codes::lookup).is_some();
+        assert_eq!(group.documented.is_some(), documented, "{p:?}");
+        if p.status == "failure" && !documented {
+            assert_eq!(
+                report.unknown_codes,
+                vec![(p.code.unwrap_or("").to_owned(), p.count)]
+            );
+            assert_eq!(
+                group.cause,
+                Some(entramap::logs::codes::ValueCause::TooLong)
+            );
+        }
+    }
+    assert!(report.unknown_fields.is_empty());
+}
+
+#[test]
+fn every_generated_format_gives_the_planted_counts() {
+    let planted = planted(&[4, 9, 1]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, f: &dyn Fn(&mut std::fs::File) -> std::io::Result<()>| {
+        let path = dir.path().join(name);
+        let mut file = std::fs::File::create(&path).expect("create");
+        f(&mut file).expect("write");
+        path
+    };
+    let events = || Generator::new(planted.clone(), 3).map(|(_, e)| e);
+    let files: Vec<Vec<PathBuf>> = vec![
+        vec![write("a.json", &|f| synth::write_json_array(events(), f))],
+        vec![write("b.json", &|f| synth::write_graph_page(events(), f))],
+        vec![write("c.json", &|f| {
+            synth::write_graph_page(events().map(|e| synth::to_beta(&e)), f)
+        })],
+        vec![write("d.jsonl", &|f| synth::write_json_lines(events(), f))],
+        vec![write("e.jsonl", &|f| {
+            synth::write_json_lines(events().map(|e| synth::to_log_analytics(&e)), f)
+        })],
+        vec![write("f.csv", &|f| {
+            synth::write_log_analytics_csv(events(), f)
+        })],
+        {
+            let main = dir.path().join("g.csv");
+            let steps = dir.path().join("g_steps.csv");
+            let modified = dir.path().join("g_modified.csv");
+            let mut m = std::fs::File::create(&main).expect("create");
+            let mut s = std::fs::File::create(&steps).expect("create");
+            let mut p = std::fs::File::create(&modified).expect("create");
+            synth::write_portal_csv(events(), &mut m, &mut s, &mut p).expect("write");
+            vec![steps, main, modified]
+        },
+    ];
+    let (reference, _) = analyze_generated(Generator::new(planted.clone(), 3), None);
+    for paths in &files {
+        let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+        let report = analyze(&paths, None);
+        assert_eq!(groups(&report), groups(&reference), "{paths:?}");
+        assert!(
+            report.files.iter().all(|f| f.problems.is_empty()),
+            "{paths:?}: {:?}",
+            report.files
+        );
+    }
+}
+
+#[test]
+fn explain_gives_every_documented_code_with_its_source() {
+    for code in entramap::logs::codes::CODES {
+        let output = entramap(&["explain", code.code]);
+        assert_eq!(output.status.code(), Some(0), "{}", code.code);
+        let text = stdout(&output);
+        assert!(text.starts_with(&format!("{} (", code.code)), "{text}");
+        assert!(text.contains(code.fix), "{text}");
+        assert!(text.contains(&format!("Source: {}", code.source)), "{text}");
+    }
+    let list = stdout(&entramap(&["explain"]));
+    assert!(list.contains("EntryConflict"));
+    assert!(list.contains("NotEffectivelyEntitled"));
+}
+
+#[test]
+fn an_app_prefixed_code_is_explained_by_the_documented_code_it_ends_with() {
+    let output = entramap(&["explain", "ContosoEntryConflict"]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+    assert_eq!(
+        entramap(&["explain", "NoSuchCodeAtAll"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn every_code_of_the_table_is_unique_and_sourced() {
+    let codes = entramap::logs::codes::CODES;
+    for (i, c) in codes.iter().enumerate() {
+        assert!(
+            c.source.starts_with("https://learn.microsoft.com/"),
+            "{}",
+            c.code
+        );
+        assert!(
+            codes[..i].iter().all(|d| d.code != c.code),
+            "{} twice",
+            c.code
+        );
+        assert_eq!(
+            entramap::logs::codes::lookup(c.code).map(|d| d.code),
+            Some(c.code)
+        );
+    }
+}
