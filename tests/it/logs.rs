@@ -416,3 +416,175 @@ fn every_code_of_the_table_is_unique_and_sourced() {
         );
     }
 }
+
+fn replayer(name: &str, text: &str) -> Replayer {
+    let prepared = entramap::model::prepare(name, text, None)
+        .unwrap_or_else(|e| panic!("the mapping prepares: {e:?}"));
+    let source = entramap::base::text::SourceText::new(name, text);
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z")
+        .expect("a date")
+        .with_timezone(&chrono::Utc);
+    Replayer::new(&prepared, &source, now)
+}
+
+/// Events the replay compares: those that were not skipped (they carry import values and
+/// modified properties).
+fn compared(planted: &[Planted], order: &[usize]) -> u64 {
+    order
+        .iter()
+        .filter(|&&g| planted[g].status != "skipped")
+        .count() as u64
+}
+
+#[test]
+fn replaying_the_right_mapping_reproduces_every_event() {
+    let planted = planted(&[5, 2, 8]);
+    let r = replayer("generated.entramap.yaml", synth::MAPPING);
+    let (report, order) = analyze_generated(Generator::new(planted.clone(), 11), Some(&r));
+    let drift = report.drift.expect("a replay");
+    assert_eq!(drift.compared_events, compared(&planted, &order));
+    assert_eq!(drift.drifted_events, 0, "{:?}", drift.targets);
+    assert_eq!(drift.targets.len(), 7, "every mapped target is compared");
+    assert!(drift
+        .targets
+        .iter()
+        .all(|t| t.compared == drift.compared_events));
+}
+
+#[test]
+fn a_changed_expression_is_drift_on_exactly_the_events_it_changes() {
+    let planted = planted(&[5, 2, 8]);
+    let changed = synth::MAPPING.replace(
+        "  - target: title\n    source: jobTitle\n",
+        "  - target: title\n    expression: 'Replace([jobTitle], \"Engineer\", , , \"Developer\", , )'\n",
+    );
+    assert_ne!(changed, synth::MAPPING);
+    let r = replayer("changed.entramap.yaml", &changed);
+    let mut affected = 0;
+    for (group, event) in Generator::new(planted.clone(), 11) {
+        let title = event["provisioningSteps"][0]["details"]["jobTitle"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if planted[group].status != "skipped" && title.contains("Engineer") {
+            affected += 1;
+        }
+    }
+    assert!(affected > 0);
+    let (report, _) = analyze_generated(Generator::new(planted, 11), Some(&r));
+    let drift = report.drift.expect("a replay");
+    assert_eq!(drift.drifted_events, affected);
+    let [title, rest @ ..] = drift.targets.as_slice() else {
+        panic!("targets")
+    };
+    assert_eq!(title.mapping.target, "title");
+    assert_eq!(title.differing, affected);
+    assert_eq!(title.mapping.location(), "changed.entramap.yaml:19:18");
+    assert!(rest.iter().all(|t| t.differing == 0));
+    let example = &title.examples[0];
+    assert!(example
+        .logged
+        .as_deref()
+        .is_some_and(|v| v.contains("Engineer")));
+    assert!(example
+        .replayed
+        .as_deref()
+        .is_some_and(|v| v.contains("Developer")));
+}
+
+#[test]
+fn a_value_failure_names_the_mapping_that_produced_the_value() {
+    let planted = planted(&[3]);
+    let r = replayer("generated.entramap.yaml", synth::MAPPING);
+    let (report, _) = analyze_generated(Generator::new(planted, 5), Some(&r));
+    let find = |code: &str| {
+        report
+            .groups
+            .iter()
+            .find(|g| g.key.code.as_deref() == Some(code))
+            .unwrap_or_else(|| panic!("a group for {code}"))
+    };
+    let conflict = find("EntryConflict");
+    assert_eq!(conflict.key.attribute.as_deref(), Some("userName"));
+    assert_eq!(
+        conflict.cause,
+        Some(entramap::logs::codes::ValueCause::NotUnique)
+    );
+    let mapping = conflict.mapping.as_ref().expect("the mapping");
+    assert_eq!(mapping.location(), "generated.entramap.yaml:6:13");
+    assert_eq!(mapping.text, "userPrincipalName");
+    let too_long = find("ContosoAttributeTooLong");
+    assert_eq!(too_long.key.attribute.as_deref(), Some("displayName"));
+    assert_eq!(
+        too_long.cause,
+        Some(entramap::logs::codes::ValueCause::TooLong)
+    );
+    assert_eq!(
+        too_long.mapping.as_ref().map(|m| m.text.as_str()),
+        Some("Join(\" \", [givenName], [surname])")
+    );
+    let missing = find("MandatoryFieldsMissing");
+    assert_eq!(missing.key.attribute.as_deref(), Some("name.familyName"));
+    assert_eq!(
+        missing.cause,
+        Some(entramap::logs::codes::ValueCause::EmptyRequired)
+    );
+}
+
+/// The walkthrough's log: the generator's events with these counts, as the portal's JSON.
+fn walkthrough_planted() -> Vec<Planted> {
+    let counts = [
+        ("EntryConflict", 4),
+        ("ContosoAttributeTooLong", 3),
+        ("MandatoryFieldsMissing", 2),
+        ("TooManyRequests", 1),
+        ("RedundantExport", 20),
+        ("NotEffectivelyEntitled", 5),
+    ];
+    synth::catalogue()
+        .into_iter()
+        .map(|mut p| {
+            p.count = match p.code {
+                Some(code) => counts
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or(0, |(_, n)| *n),
+                None if p.action == "create" => 15,
+                None => 10,
+            };
+            p
+        })
+        .collect()
+}
+
+#[test]
+fn the_walkthrough_log_is_what_the_generator_writes() {
+    let mut bytes = Vec::new();
+    synth::write_json_array(
+        Generator::new(walkthrough_planted(), 2026).map(|(_, e)| e),
+        &mut bytes,
+    )
+    .expect("write");
+    let path = fixtures().join("walkthrough/ProvisioningLogs.json");
+    if std::env::var_os("ENTRAMAP_UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &bytes).expect("write the fixture");
+    }
+    let committed =
+        std::fs::read(&path).expect("the fixture (ENTRAMAP_UPDATE_FIXTURES=1 writes it)");
+    assert!(
+        committed == bytes,
+        "the walkthrough log is out of date: rerun with ENTRAMAP_UPDATE_FIXTURES=1"
+    );
+}
+
+#[test]
+fn the_walkthrough_report_names_the_mapping_lines() {
+    let output = entramap(&[
+        "logs",
+        "tests/fixtures/logs/walkthrough/ProvisioningLogs.json",
+        "--mapping",
+        "tests/fixtures/logs/walkthrough/contoso.entramap.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+}
