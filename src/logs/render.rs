@@ -266,7 +266,7 @@ fn jobs_section(report: &Report, out: &mut String) {
         if job.escrows_pruned {
             let _ = writeln!(
                 out,
-                "  escrows pruned: the failed objects were dropped from the retry queue"
+                "  escrowsPruned: true (the failed objects' escrows were dropped)"
             );
         }
     }

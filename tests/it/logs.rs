@@ -588,3 +588,82 @@ fn the_walkthrough_report_names_the_mapping_lines() {
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&output));
 }
+
+/// A log of `total` events of which `failures` failed, all of one job.
+fn failing(failures: u64, total: u64) -> Report {
+    let planted: Vec<Planted> = synth::catalogue()
+        .into_iter()
+        .filter(|p| {
+            p.code == Some("EntryConflict") || (p.status == "success" && p.action == "create")
+        })
+        .map(|mut p| {
+            p.count = if p.status == "success" {
+                total - failures
+            } else {
+                failures
+            };
+            p
+        })
+        .collect();
+    analyze_generated(Generator::new(planted, 1), None).0
+}
+
+#[test]
+fn quarantine_risk_follows_the_documented_thresholds() {
+    use entramap::logs::quarantine::Risk;
+    let cases = [
+        (1_000, Risk::None),
+        (4_500, Risk::RatioUnderMinimum),
+        (8_000, Risk::Quarantine),
+    ];
+    for (failures, risk) in cases {
+        let report = failing(failures, 10_000);
+        let [assessment] = report.risk.as_slice() else {
+            panic!("one job")
+        };
+        assert_eq!(assessment.events, 10_000);
+        assert_eq!(assessment.failures, failures);
+        assert_eq!(
+            assessment.risk, risk,
+            "{failures}: {}",
+            assessment.explanation
+        );
+    }
+}
+
+#[test]
+fn quarantine_counts_reference_failures_only_against_the_absolute_cap() {
+    use entramap::logs::quarantine::{assess, Risk, THRESHOLDS};
+    assert_eq!(
+        assess("j", 200_000, 30_000, 20_000, &THRESHOLDS).risk,
+        Risk::None
+    );
+    assert_eq!(
+        assess("j", 200_000, 30_000, 31_000, &THRESHOLDS).risk,
+        Risk::Quarantine
+    );
+    assert_eq!(
+        assess("j", 200_000, 40_001, 0, &THRESHOLDS).risk,
+        Risk::Quarantine
+    );
+    assert_eq!(assess("j", 0, 0, 0, &THRESHOLDS).risk, Risk::None);
+}
+
+#[test]
+fn a_job_in_quarantine_is_explained_by_its_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let job = dir.path().join("job.json");
+    std::fs::write(
+        &job,
+        r#"{"id": "scim.1.2", "templateId": "scim", "status": {"code": "Quarantine", "escrowsPruned": true,
+            "quarantine": {"currentBegan": "2026-11-02T10:00:00Z", "nextAttempt": "2026-11-03T10:00:00Z",
+            "reason": "EncounteredEscrowProportionThreshold", "seriesBegan": "2026-11-02T10:00:00Z", "seriesCount": 3,
+            "error": {"code": "Quarantined", "message": "Too many failures", "tenantActionable": true}}}}"#,
+    )
+    .expect("write");
+    let output = entramap(&["logs", job.to_str().expect("a path")]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    let text = &text[text.find("Job ").expect("the job")..];
+    insta::assert_snapshot!(text);
+}
