@@ -214,11 +214,7 @@ fn risk_section(report: &Report, out: &mut String) {
         t.source
     );
     for a in &report.risk {
-        let verdict = match a.risk {
-            Risk::None => "no risk",
-            Risk::RatioUnderMinimum => "watch",
-            Risk::Quarantine => "QUARANTINE",
-        };
+        let verdict = verdict(a.risk);
         let job = if a.job_id.is_empty() {
             "(no job id)".to_owned()
         } else {
@@ -227,6 +223,15 @@ fn risk_section(report: &Report, out: &mut String) {
         let _ = writeln!(out, "  {job}: {verdict}: {}", a.explanation);
     }
     let _ = writeln!(out, "  {}", t.caveat);
+}
+
+/// The verdict of a risk in a word or two.
+fn verdict(risk: Risk) -> &'static str {
+    match risk {
+        Risk::None => "no risk",
+        Risk::RatioUnderMinimum => "watch",
+        Risk::Quarantine => "QUARANTINE",
+    }
 }
 
 fn jobs_section(report: &Report, out: &mut String) {
@@ -440,24 +445,29 @@ pub fn markdown(report: &Report) -> String {
     if !explained.is_empty() {
         let _ = writeln!(out, "\n### What to do\n");
         for g in explained {
-            let _ = write!(out, "- **#{}** {}", g.number, cell(&title(g)));
+            let mut parts = Vec::new();
             if let Some(d) = g.documented {
-                let _ = write!(out, ": {} {}", d.meaning, d.fix);
+                parts.push(format!("{} {}", d.meaning, d.fix));
             }
             if let Some(m) = &g.mapping {
                 let cause = g
                     .cause
                     .map_or(String::new(), |c| format!(" ({})", c.describe()));
-                let _ = write!(
-                    out,
-                    " Mapping: `{}` {} `{}` from `{}`{cause}.",
+                parts.push(format!(
+                    "Mapping: `{}` {} `{}` from `{}`{cause}.",
                     cell(&m.location()),
                     m.object,
                     cell(&m.target),
                     cell(&shorten(&m.text, 80))
-                );
+                ));
             }
-            let _ = writeln!(out);
+            let _ = writeln!(
+                out,
+                "- **#{}** {}: {}",
+                g.number,
+                cell(&title(g)),
+                parts.join(" ")
+            );
         }
     }
     if !report.risk.is_empty() {
@@ -470,12 +480,13 @@ pub fn markdown(report: &Report) -> String {
         for a in &report.risk {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {:.1}% | {} |",
+                "| {} | {} | {} | {} | {:.1}% | {}: {} |",
                 cell(&a.job_id),
                 thousands(a.events),
                 thousands(a.failures),
                 thousands(a.reference_failures),
                 a.ratio * 100.0,
+                verdict(a.risk),
                 cell(&a.explanation)
             );
         }
@@ -484,6 +495,14 @@ pub fn markdown(report: &Report) -> String {
             "\nThresholds from [Microsoft]({}); {}",
             report.thresholds.source, report.thresholds.caveat
         );
+    }
+    if !report.jobs.is_empty() {
+        let mut jobs = String::new();
+        jobs_section(report, &mut jobs);
+        let _ = writeln!(out, "\n### Job status\n");
+        for line in jobs.trim().lines() {
+            let _ = writeln!(out, "    {line}");
+        }
     }
     if let Some(drift) = &report.drift {
         let _ = writeln!(

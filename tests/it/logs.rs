@@ -565,7 +565,7 @@ fn the_walkthrough_log_is_what_the_generator_writes() {
         &mut bytes,
     )
     .expect("write");
-    let path = fixtures().join("walkthrough/ProvisioningLogs.json");
+    let path = root().join("examples/logs/ProvisioningLogs.json");
     if std::env::var_os("ENTRAMAP_UPDATE_FIXTURES").is_some() {
         std::fs::write(&path, &bytes).expect("write the fixture");
     }
@@ -581,9 +581,9 @@ fn the_walkthrough_log_is_what_the_generator_writes() {
 fn the_walkthrough_report_names_the_mapping_lines() {
     let output = entramap(&[
         "logs",
-        "tests/fixtures/logs/walkthrough/ProvisioningLogs.json",
+        "examples/logs/ProvisioningLogs.json",
         "--mapping",
-        "tests/fixtures/logs/walkthrough/contoso.entramap.yaml",
+        "examples/logs/contoso.entramap.yaml",
     ]);
     assert_eq!(output.status.code(), Some(0));
     insta::assert_snapshot!(stdout(&output));
@@ -666,4 +666,47 @@ fn a_job_in_quarantine_is_explained_by_its_reason() {
     let text = stdout(&output);
     let text = &text[text.find("Job ").expect("the job")..];
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_markdown_report_of_the_walkthrough() {
+    let output = entramap(&[
+        "logs",
+        "examples/logs/ProvisioningLogs.json",
+        "tests/fixtures/logs/microsoft-job-status.json",
+        "--mapping",
+        "examples/logs/contoso.entramap.yaml",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn text_from_a_log_cannot_break_the_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("hostile.json");
+    std::fs::write(
+        &log,
+        r#"[{"provisioningAction": "create\u001b[31m", "sourceIdentity": {"displayName": "a|b\nc\u0007"},
+            "provisioningStatusInfo": {"status": "failure", "errorInformation": {"errorCode": "X|Y", "reason": "line1\nline2 \u001b[2J"}}}]"#,
+    )
+    .expect("write");
+    for format in ["human", "markdown"] {
+        let output = entramap(&["logs", log.to_str().expect("a path"), "--format", format]);
+        assert_eq!(output.status.code(), Some(0));
+        let text = stdout(&output);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text}"
+        );
+        if format == "markdown" {
+            let row = text
+                .lines()
+                .find(|l| l.starts_with("| 1 |"))
+                .expect("a row");
+            assert!(row.contains("X\\|Y"), "{row}");
+        }
+    }
 }

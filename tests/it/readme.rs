@@ -278,3 +278,19 @@ fn the_readme_walkthrough_shows_real_output() {
         );
     }
 }
+
+#[test]
+fn the_readme_shows_the_real_logs_walkthrough() {
+    let output = entramap(&[
+        "logs",
+        "examples/logs/ProvisioningLogs.json",
+        "--mapping",
+        "examples/logs/contoso.entramap.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        readme().contains(&text),
+        "README's logs walkthrough is out of date; the tool prints:\n{text}"
+    );
+}
