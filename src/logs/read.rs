@@ -164,6 +164,11 @@ pub fn read_paths(paths: &[&Path], sink: &mut dyn FnMut(Record)) -> Vec<FileSumm
     let mut join = PortalJoin::default();
     let mut later = Vec::new();
     for (i, path) in paths.iter().enumerate() {
+        // Standard input can be read once: it is never a detail file to index first.
+        if path.as_os_str() == "-" {
+            later.push(i);
+            continue;
+        }
         let part = match open(path) {
             Ok(mut reader) => match first_byte(&mut reader) {
                 Ok(Some(b'[' | b'{')) | Ok(None) => None,

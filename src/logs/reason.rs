@@ -38,6 +38,10 @@ static LEADING: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
+static WITH_VALUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)\bwith\s+(?:the\s+)?([A-Za-z_][\w.]*)\s*(?:=\s*)?['"]"#).expect("valid regex")
+});
+
 static VARIABLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"'[^']{0,200}'|"[^"]{0,200}"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+|\b\d{4}-\d{2}-\d{2}[T ][\d:.]+Z?\b"#,
@@ -97,12 +101,14 @@ fn body(reason: &str) -> Option<serde_json::Value> {
         })
 }
 
-/// The attribute an error text names (`attribute 'userName'`, `"emails" is required` ...).
+/// The attribute an error text names (`attribute 'userName'`, `"emails" is required`, `a user
+/// with userName 'x' ...`).
 pub fn attribute(text: &str) -> Option<String> {
     let text = clip(text, MAX_REASON);
     LEADING
         .captures(text.trim())
         .or_else(|| ATTRIBUTE.captures(text))
+        .or_else(|| WITH_VALUE.captures(text))
         .map(|c| c[1].trim_end_matches(['.', ':']).to_owned())
         .filter(|a| !a.is_empty())
 }

@@ -710,3 +710,108 @@ fn text_from_a_log_cannot_break_the_report() {
         }
     }
 }
+
+#[test]
+fn one_file_may_mix_formats_and_each_record_counts_under_its_own() {
+    let text = std::fs::read_to_string(fixtures().join("events.jsonl")).expect("fixture");
+    let first = text.lines().next().expect("a line");
+    let la = std::fs::read_to_string(fixtures().join("log-analytics.json")).expect("fixture");
+    let la: serde_json::Value = serde_json::from_str(&la).expect("JSON");
+    let job =
+        std::fs::read_to_string(fixtures().join("microsoft-job-status.json")).expect("fixture");
+    let job: serde_json::Value = serde_json::from_str(&job).expect("JSON");
+    let mixed = format!("{first}\n{}\n{}\n", la[1], job);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mixed.jsonl");
+    std::fs::write(&path, mixed).expect("write");
+    let report = analyze(&[&path], None);
+    assert_eq!(report.events, 2);
+    assert_eq!(report.jobs.len(), 1);
+    let mut formats = report.files[0].formats.clone();
+    formats.sort();
+    assert_eq!(
+        formats,
+        vec![
+            (Format::JsonLines, 1),
+            (Format::LogAnalyticsJson, 1),
+            (Format::JobStatus, 1)
+        ]
+    );
+}
+
+#[test]
+fn a_log_on_standard_input_is_read() {
+    let text = std::fs::read(fixtures().join("graph-beta.json")).expect("fixture");
+    let output = crate::common::with_stdin(&["logs", "-", "--format", "json"], &text);
+    assert_eq!(output.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(json["events"], 3);
+    assert_eq!(json["files"][0]["name"], "-");
+}
+
+#[test]
+fn deeply_nested_or_binary_input_is_a_located_problem_not_a_crash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let deep = dir.path().join("deep.json");
+    std::fs::write(
+        &deep,
+        format!("[{}{}]", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .expect("write");
+    let binary = dir.path().join("binary.json");
+    std::fs::write(&binary, [b'{', 0xff, 0xfe, 0, 1, 2]).expect("write");
+    let csv = dir.path().join("other.csv");
+    std::fs::write(&csv, "a,b,c\n1,2,3\n").expect("write");
+    let report = analyze(&[&deep, &binary, &csv], None);
+    assert_eq!(report.events, 0);
+    assert!(
+        report.files[0].problems[0].starts_with("invalid JSON at line 1"),
+        "{:?}",
+        report.files[0]
+    );
+    assert!(
+        report.files[1].problems[0].starts_with("invalid JSON at line 1"),
+        "{:?}",
+        report.files[1]
+    );
+    assert_eq!(
+        report.files[2].problems,
+        vec!["not JSON, and a CSV header no provisioning log export has (a, b, c)"]
+    );
+}
+
+#[test]
+fn reasons_give_their_http_status_scim_error_and_attribute() {
+    use entramap::logs::reason::{attribute, generalize, parse};
+    let p = parse(
+        r#"Failed to update User 'ada@contoso.com' in customappsso; Error: The SCIM endpoint is not fully compatible with the Azure Active Directory SCIM client. StatusCode: BadRequest Web Response: {"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"scimType":"invalidValue","detail":"Attribute 'title' exceeds the maximum length of 64","status":400}. This operation was retried 0 times."#,
+    );
+    assert_eq!(p.http_status, Some(400));
+    assert_eq!(p.scim_type.as_deref(), Some("invalidValue"));
+    let detail = p.detail.expect("a detail");
+    assert_eq!(attribute(&detail).as_deref(), Some("title"));
+    assert_eq!(
+        generalize(&detail),
+        "Attribute … exceeds the maximum length of 64"
+    );
+    let p = parse("Contoso returned an error response with the HTTP status code 409.");
+    assert_eq!(
+        (p.http_status, p.scim_type, p.detail),
+        (Some(409), None, None)
+    );
+    assert_eq!(parse("no status here {not json").http_status, None);
+    assert_eq!(
+        attribute(r#""emails" is required"#).as_deref(),
+        Some("emails")
+    );
+    assert_eq!(
+        attribute("A user with userName 'x' exists").as_deref(),
+        Some("userName")
+    );
+    assert_eq!(
+        generalize(
+            "user 0b7a1c52-3f6d-4e1b-9a0c-2d3e4f5a6b7c (ada@contoso.com) at 2026-11-01T10:00:00Z"
+        ),
+        "user … (…) at …"
+    );
+}
