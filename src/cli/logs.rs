@@ -1,7 +1,9 @@
 //! `entramap logs LOG... [--mapping FILE]`: downloaded provisioning logs grouped by root cause
 //! and explained (the library's `logs` stage does the work; this prints it).
 
-use super::{emit_masked, prepare_path, quiet, OutputArg, EXIT_OK, EXIT_USAGE};
+use super::{
+    count, emit_masked, prepare_path, print_summary, quiet, OutputArg, EXIT_OK, EXIT_USAGE,
+};
 use entramap::base::text::SourceText;
 use entramap::logs::event::Status;
 use entramap::logs::read::{self, Record};
@@ -100,7 +102,7 @@ pub fn run(args: LogsArgs) -> u8 {
                     .iter()
                     .any(|g| g.count as usize > g.examples.len())
             {
-                text.push_str("\nEvery event of a group: entramap logs LOG... --show N\n");
+                text.push_str("\nEvery event of a group: entramap logs LOG... --show N\n\n");
             }
             text
         }
@@ -117,6 +119,26 @@ pub fn run(args: LogsArgs) -> u8 {
         emit_masked(&text);
         EXIT_OK
     };
+    if args.format == LogsFormat::Human {
+        let s = &report.statuses;
+        let mut counts = vec![
+            count(s.failure as usize, "failed", "failed"),
+            count(s.skipped as usize, "skipped", "skipped"),
+            count(s.success as usize, "succeeded", "succeeded"),
+            count(report.groups.len(), "group", "groups"),
+        ];
+        if let Some(drift) = &report.drift {
+            counts.push(format!("{} with drift", drift.drifted_events));
+        }
+        let mut subject = vec![
+            count(report.files.len(), "file", "files"),
+            count(report.events as usize, "event", "events"),
+        ];
+        if !report.jobs.is_empty() {
+            subject.push(count(report.jobs.len(), "job status", "job statuses"));
+        }
+        print_summary(&subject, "read", &counts);
+    }
     if unreadable {
         EXIT_USAGE
     } else {
