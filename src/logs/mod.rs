@@ -328,14 +328,13 @@ impl<'a> Analyzer<'a> {
                     scim_type: None,
                     detail: Some(reason),
                 };
-                let example = Example {
+                self.count(key, "", None, ObjectKind::User, || Example {
                     object: String::new(),
                     source_id: String::new(),
                     time: String::new(),
                     change_id: String::new(),
                     location,
-                };
-                self.count(key, example, "", None, ObjectKind::User);
+                });
             }
             Record::Event { event, unknown, .. } => {
                 for name in &unknown {
@@ -371,55 +370,64 @@ impl<'a> Analyzer<'a> {
                         counts.failures += 1;
                     }
                 }
-                let example = Example {
-                    object: event.object_name(),
-                    source_id: event.source.id.clone(),
-                    time: event.time.clone(),
-                    change_id: event.change_id.clone(),
-                    location: String::new(),
-                };
-                let time = event.time.clone();
                 let kind = Replayer::kind_of(&event);
-                self.count(key, example, &time, event.reason, kind);
+                self.count(key, &event.time, event.reason.as_deref(), kind, || {
+                    Example {
+                        object: event.object_name(),
+                        source_id: event.source.id.clone(),
+                        time: event.time.clone(),
+                        change_id: event.change_id.clone(),
+                        location: String::new(),
+                    }
+                });
             }
         }
     }
 
+    /// Counts one record in the group of `key`; `example` is built only when the group keeps it.
     fn count(
         &mut self,
         mut key: GroupKey,
-        example: Example,
         time: &str,
-        reason: Option<String>,
+        reason: Option<&str>,
         object: ObjectKind,
+        example: impl FnOnce() -> Example,
     ) {
         self.events += 1;
         self.statuses.add(key.status);
-        if !self.groups.contains_key(&key) && self.groups.len() >= self.options.max_groups {
-            key = GroupKey {
-                status: key.status,
-                action: "any".to_owned(),
-                code: None,
-                attribute: None,
-                http_status: None,
-                scim_type: None,
-                detail: Some(OVERFLOW.to_owned()),
-            };
+        if !self.groups.contains_key(&key) {
+            if self.groups.len() >= self.options.max_groups {
+                key = GroupKey {
+                    status: key.status,
+                    action: "any".to_owned(),
+                    code: None,
+                    attribute: None,
+                    http_status: None,
+                    scim_type: None,
+                    detail: Some(OVERFLOW.to_owned()),
+                };
+            }
+            if !self.groups.contains_key(&key) {
+                let group = Group {
+                    number: 0,
+                    documented: key.code.as_deref().and_then(codes::lookup),
+                    cause: None,
+                    mapping: None,
+                    key: key.clone(),
+                    count: 0,
+                    first_seen: String::new(),
+                    last_seen: String::new(),
+                    examples: Vec::new(),
+                    reason: reason.map(str::to_owned),
+                    object,
+                };
+                self.groups.insert(key.clone(), group);
+            }
         }
         let examples = self.options.examples;
-        let group = self.groups.entry(key.clone()).or_insert_with(|| Group {
-            number: 0,
-            documented: key.code.as_deref().and_then(codes::lookup),
-            cause: None,
-            mapping: None,
-            key,
-            count: 0,
-            first_seen: String::new(),
-            last_seen: String::new(),
-            examples: Vec::new(),
-            reason,
-            object,
-        });
+        let Some(group) = self.groups.get_mut(&key) else {
+            return;
+        };
         group.count += 1;
         if !time.is_empty() {
             if group.first_seen.is_empty() || time < group.first_seen.as_str() {
@@ -430,7 +438,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         if group.examples.len() < examples {
-            group.examples.push(example);
+            group.examples.push(example());
         }
     }
 
