@@ -19,7 +19,7 @@ pub mod replay;
 pub mod synth;
 
 use crate::expr::source::ObjectKind;
-use codes::{Code, CodeKind, ValueCause};
+use codes::{Code, ValueCause};
 use event::{Event, Status};
 use quarantine::{Assessment, JobStatus, Thresholds};
 use read::{FileSummary, Record};
@@ -577,12 +577,5 @@ fn rank(status: Status) -> u8 {
         Status::Unreadable => 3,
         Status::Skipped => 4,
         Status::Success => 5,
-    }
-}
-
-impl Report {
-    /// The kind of code of a group's code, for words.
-    pub fn code_kind(group: &Group) -> Option<CodeKind> {
-        group.documented.map(|c| c.kind)
     }
 }
