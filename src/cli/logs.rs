@@ -79,6 +79,16 @@ pub fn run(args: LogsArgs) -> u8 {
         eprintln!("entramap: standard input (`-`) can be read only once");
         return EXIT_USAGE;
     }
+    let stream = paths
+        .iter()
+        .find(|p| p.as_os_str() == "-" || (p.exists() && !read::rereadable(p)));
+    if let (Some(stream), Some(_)) = (stream, args.show) {
+        eprintln!(
+            "entramap: --show reads the logs twice, so it cannot read {} (standard input, a pipe or a device)",
+            stream.display()
+        );
+        return EXIT_USAGE;
+    }
     let options = Options {
         examples: args.examples,
         ..Options::default()
@@ -160,10 +170,6 @@ fn show(
         );
         return EXIT_USAGE;
     };
-    if paths.iter().any(|p| p.as_os_str() == "-") {
-        eprintln!("entramap: --show reads the logs twice, so it cannot read standard input");
-        return EXIT_USAGE;
-    }
     let analyzer = Analyzer::new(Options::default(), replayer.map(|(r, f)| (r, f.clone())));
     let wanted = &group.key;
     let clean = |text: &str| {

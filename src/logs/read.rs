@@ -124,30 +124,41 @@ pub fn read(name: &str, reader: impl Read, sink: &mut dyn FnMut(Record)) -> File
         name: name.to_owned(),
         ..FileSummary::default()
     };
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let reader = BufReader::with_capacity(1 << 16, reader);
+    read_one(reader, &mut summary, &mut PortalJoin::default(), sink);
+    summary
+}
+
+/// Recognises the format of one log and reads it; a portal events CSV is joined with `join`.
+fn read_one(
+    mut reader: impl BufRead,
+    summary: &mut FileSummary,
+    join: &mut PortalJoin,
+    sink: &mut dyn FnMut(Record),
+) {
     match first_byte(&mut reader) {
         Ok(None) => summary.problems.push("the file is empty".to_owned()),
-        Ok(Some(b'[' | b'{')) => read_json(reader, &mut summary, sink),
+        Ok(Some(b'[' | b'{')) => read_json(reader, summary, sink),
         Ok(Some(_)) => match csv_kind(&mut reader) {
             Ok((headers, CsvKind::LogAnalytics)) => {
-                read_log_analytics_csv(reader, headers, &mut summary, sink)
+                read_log_analytics_csv(reader, headers, summary, sink)
             }
-            Ok((headers, CsvKind::Portal(part))) => {
-                let mut join = PortalJoin::default();
-                if part == CsvPart::Events {
-                    read_portal_events(reader, headers, &mut join, &mut summary, sink);
-                } else {
-                    summary.problems.push(format!(
-                        "a portal CSV file of {}: give it together with the events file (ProvisioningLogs) it belongs to",
-                        part.describe()
-                    ));
-                }
+            Ok((headers, CsvKind::Portal(CsvPart::Events))) => {
+                read_portal_events(reader, headers, join, summary, sink)
             }
+            Ok((_, CsvKind::Portal(part))) => summary.problems.push(format!(
+                "a portal CSV file of {}: give it as a file together with the events file (ProvisioningLogs) it belongs to",
+                part.describe()
+            )),
             Err(e) => summary.problems.push(e),
         },
         Err(e) => summary.problems.push(format!("cannot read: {e}")),
     }
-    summary
+}
+
+/// Whether `path` can be read twice: a regular file (not standard input, a FIFO or a device).
+pub fn rereadable(path: &Path) -> bool {
+    path.as_os_str() != "-" && std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// Reads log files, handing each record to `sink`; the portal's CSV files of steps and modified
@@ -164,51 +175,33 @@ pub fn read_paths(paths: &[&Path], sink: &mut dyn FnMut(Record)) -> Vec<FileSumm
     let mut join = PortalJoin::default();
     let mut later = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        // Standard input can be read once: it is never a detail file to index first.
-        if path.as_os_str() == "-" {
+        // A stream (standard input, a FIFO) is read once: never sniffed as a detail file first.
+        if !rereadable(path) {
             later.push(i);
             continue;
         }
-        let part = match open(path) {
+        let indexed = match open(path) {
             Ok(mut reader) => match first_byte(&mut reader) {
-                Ok(Some(b'[' | b'{')) | Ok(None) => None,
-                Ok(Some(_)) => match csv_kind(&mut reader) {
+                Ok(Some(b)) if b != b'[' && b != b'{' => match csv_kind(&mut reader) {
                     Ok((headers, CsvKind::Portal(part))) if part != CsvPart::Events => {
                         join.files[usize::from(part == CsvPart::Modified)] = Some(i);
                         join.index(reader, headers, part, &mut summaries[i]);
-                        Some(part)
+                        true
                     }
-                    _ => None,
+                    _ => false,
                 },
-                Err(_) => None,
+                _ => false,
             },
-            Err(_) => None,
+            Err(_) => false,
         };
-        if part.is_none() {
+        if !indexed {
             later.push(i);
         }
     }
     for i in later {
-        let summary = &mut summaries[i];
-        let reader = match open(paths[i]) {
-            Ok(r) => r,
-            Err(e) => {
-                summary.problems.push(e);
-                continue;
-            }
-        };
-        let mut reader = reader;
-        match first_byte(&mut reader) {
-            Ok(None) => summary.problems.push("the file is empty".to_owned()),
-            Ok(Some(b'[' | b'{')) => read_json(reader, summary, sink),
-            Ok(Some(_)) => match csv_kind(&mut reader) {
-                Ok((headers, CsvKind::LogAnalytics)) => {
-                    read_log_analytics_csv(reader, headers, summary, sink)
-                }
-                Ok((headers, _)) => read_portal_events(reader, headers, &mut join, summary, sink),
-                Err(e) => summary.problems.push(e),
-            },
-            Err(e) => summary.problems.push(format!("cannot read: {e}")),
+        match open(paths[i]) {
+            Ok(reader) => read_one(reader, &mut summaries[i], &mut join, sink),
+            Err(e) => summaries[i].problems.push(e),
         }
     }
     join.report_orphans(&mut summaries);

@@ -815,3 +815,11 @@ fn reasons_give_their_http_status_scim_error_and_attribute() {
         "user … (…) at …"
     );
 }
+
+#[test]
+fn show_refuses_a_log_it_cannot_read_twice() {
+    let text = std::fs::read(fixtures().join("graph-beta.json")).expect("fixture");
+    let output = crate::common::with_stdin(&["logs", "-", "--show", "1"], &text);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(crate::common::stderr(&output).contains("cannot read - (standard input"));
+}
