@@ -823,3 +823,28 @@ fn show_refuses_a_log_it_cannot_read_twice() {
     assert_eq!(output.status.code(), Some(2));
     assert!(crate::common::stderr(&output).contains("cannot read - (standard input"));
 }
+
+#[test]
+fn dash_o_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("report.md");
+    let output = entramap(&[
+        "logs",
+        "tests/fixtures/logs/portal.json",
+        "--format",
+        "markdown",
+        "-o",
+        out.to_str().expect("a path"),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), "");
+    let written = std::fs::read_to_string(&out).expect("the report");
+    let printed = stdout(&entramap(&[
+        "logs",
+        "tests/fixtures/logs/portal.json",
+        "--format",
+        "markdown",
+    ]));
+    assert_eq!(written, printed);
+    assert!(written.starts_with("## Provisioning log\n"));
+}
