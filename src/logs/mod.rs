@@ -173,7 +173,7 @@ pub struct Report {
     pub unknown_fields: Vec<(String, u64)>,
     /// Codes (error codes, SkipReasons) Microsoft does not document, with their counts.
     pub unknown_codes: Vec<(String, u64)>,
-    /// Job statuses read.
+    /// Job statuses read (the first 1,000).
     pub jobs: Vec<JobStatus>,
     /// The quarantine risk of each job in the log.
     pub risk: Vec<Assessment>,
@@ -206,7 +206,7 @@ impl Default for Options {
 
 /// Most distinct names kept in the lists of unknown fields and codes.
 const MAX_UNKNOWN: usize = 100;
-/// Most jobs counted separately.
+/// Most jobs counted separately (and job statuses kept).
 const MAX_JOBS: usize = 1_000;
 /// The detail of the overflow group.
 const OVERFLOW: &str = "(more distinct causes than the report keeps)";
@@ -315,7 +315,11 @@ impl<'a> Analyzer<'a> {
     /// Adds one record.
     pub fn add(&mut self, record: Record) {
         match record {
-            Record::Job(job) => self.jobs.push(*job),
+            Record::Job(job) => {
+                if self.jobs.len() < MAX_JOBS {
+                    self.jobs.push(*job);
+                }
+            }
             Record::Unreadable {
                 reason, location, ..
             } => {
