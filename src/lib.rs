@@ -19,6 +19,7 @@ pub mod expr;
 pub mod fmt;
 pub mod graph;
 pub mod lint;
+pub mod logs;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod model;

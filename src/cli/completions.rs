@@ -105,12 +105,13 @@ impl Candidates {
         Candidates(|| entramap::model::profile::built_in_names().collect())
     }
 
-    /// The rule ids.
-    pub fn rules() -> Candidates {
+    /// What `explain` explains: the rule ids and the provisioning log codes.
+    pub fn explainable() -> Candidates {
         Candidates(|| {
             entramap::diagnostics::RuleId::ALL
                 .iter()
                 .map(|r| r.as_str())
+                .chain(entramap::logs::codes::CODES.iter().map(|c| c.code))
                 .collect()
         })
     }

@@ -20,6 +20,7 @@ mod import;
 mod init;
 mod interrupt;
 mod lint;
+mod logs;
 mod lsp;
 mod preview;
 mod preview_user;
@@ -91,6 +92,9 @@ enum Command {
     Import(import::ImportArgs),
     /// What changed between two mapping files, and its effect on a running provisioning job.
     Diff(diff::DiffArgs),
+    /// Provisioning logs explained: events grouped by root cause, what each code means, the
+    /// quarantine risk and, with the mapping file, drift and the mapping behind a failure.
+    Logs(logs::LogsArgs),
     /// Dry run: evaluate the user mapping for every user of an export and report what would fail.
     Preview(preview::PreviewArgs),
     /// The language server (LSP over stdin and stdout) for editors: diagnostics, hover,
@@ -104,10 +108,11 @@ enum Command {
     /// The man page, entramap(1), as roff (`entramap man -o entramap.1`); `--dir DIR` writes it
     /// and the page of every command.
     Man(completions::ManArgs),
-    /// Explain a rule, with a bad and a fixed example; without RULE, list every rule.
+    /// Explain a rule, with a bad and a fixed example, or a code of the provisioning logs
+    /// (error code, SkipReason, quarantine reason); without RULE, list them all.
     Explain {
-        /// The rule id, such as `switch-pairs`.
-        #[arg(value_parser = completions::Candidates::rules(), hide_possible_values = true)]
+        /// The rule id, such as `switch-pairs`, or a provisioning log code, such as `EntryConflict`.
+        #[arg(value_parser = completions::Candidates::explainable(), hide_possible_values = true)]
         rule: Option<String>,
     },
 }
@@ -225,6 +230,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Logs(args) => logs::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Synth(args) => preview::run_synth(args),
         Command::Completions(args) => completions::run(args),
@@ -565,6 +571,10 @@ fn explain(rule: Option<&str>) -> u8 {
                     rule.id, rule.severity, rule.summary
                 ));
             }
+            text.push_str("\nProvisioning log codes:\n");
+            for code in entramap::logs::codes::CODES {
+                text.push_str(&format!("{:<36} {}\n", code.code, code.kind.title()));
+            }
             emit(&text);
             EXIT_OK
         }
@@ -573,8 +583,23 @@ fn explain(rule: Option<&str>) -> u8 {
                 emit(&entramap::diagnostics::rules::explain(rule.rule()));
                 EXIT_OK
             }
+            Err(_) if entramap::logs::codes::lookup(id).is_some() => {
+                if let Some(code) = entramap::logs::codes::lookup(id) {
+                    if !code.code.eq_ignore_ascii_case(id.trim()) {
+                        emit(&format!(
+                            "{id} is an app's spelling of {}: read as that code.\n\n",
+                            code.code
+                        ));
+                    }
+                    emit(&entramap::logs::codes::explain(code));
+                }
+                EXIT_OK
+            }
             Err(_) => {
-                let ids = RuleId::ALL.iter().map(|r| r.as_str());
+                let ids = RuleId::ALL
+                    .iter()
+                    .map(|r| r.as_str())
+                    .chain(entramap::logs::codes::CODES.iter().map(|c| c.code));
                 let hint = entramap::base::suggest::did_you_mean(id, ids)
                     .unwrap_or_else(|| "run `entramap explain` for the list".to_owned());
                 say!("entramap: unknown rule `{id}`; {hint}");

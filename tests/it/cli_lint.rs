@@ -32,7 +32,7 @@ fn directory_discovery_finds_the_broken_example_and_fails() {
     let json: serde_json::Value =
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(json["version"], 1);
-    assert_eq!(json["summary"]["files"], 6);
+    assert_eq!(json["summary"]["files"], 7);
     assert_eq!(json["summary"]["errors"], 3);
     assert!(json["summary"]["mappings"].as_u64().is_some_and(|n| n > 50));
     let first = &json["diagnostics"][0];

@@ -22,6 +22,7 @@ mod hostile_inputs;
 mod hostile_output;
 mod library_use;
 mod lint;
+mod logs;
 mod lsp;
 mod messages;
 mod preview;

@@ -362,3 +362,19 @@ fn no_user_facing_text_mentions_the_projects_issues_or_seeds() {
     }
     assert!(found.is_empty(), "{found:#?}");
 }
+
+#[test]
+fn the_readme_shows_the_real_logs_walkthrough() {
+    let output = entramap(&[
+        "logs",
+        "examples/logs/ProvisioningLogs.json",
+        "--mapping",
+        "examples/logs/contoso.entramap.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        readme().contains(&text),
+        "README's logs walkthrough is out of date; the tool prints:\n{text}"
+    );
+}
