@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 pub mod base;
+pub mod cycle;
 pub mod diagnostics;
 pub mod expr;
 pub mod fmt;

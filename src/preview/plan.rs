@@ -66,6 +66,10 @@ pub struct Plan {
     pub(super) identity: Vec<usize>,
     /// The slot of `objectId`.
     pub(super) object_id: usize,
+    /// The slots of `accountEnabled` and `deletedDateTime` (whether the object is
+    /// soft-deleted, when the mapping does not read `IsSoftDeleted`).
+    pub(super) account_enabled: usize,
+    pub(super) deleted_date_time: usize,
     /// Users or groups.
     pub(super) kind: ObjectKind,
     /// The users a group's members are resolved against (`None`: not checked).
@@ -197,6 +201,8 @@ impl Plan {
         };
         let identity = names.iter().map(|name| attributes.add(name)).collect();
         let object_id = attributes.add("objectId");
+        let account_enabled = attributes.add(super::user::ACCOUNT_ENABLED);
+        let deleted_date_time = attributes.add(super::user::DELETED_DATE_TIME);
         Ok(Plan {
             attributes,
             scoping,
@@ -209,6 +215,8 @@ impl Plan {
             mapped,
             identity,
             object_id,
+            account_enabled,
+            deleted_date_time,
             kind,
             members: None,
         })

@@ -21,6 +21,7 @@ mod library_use;
 mod lint;
 mod lsp;
 mod messages;
+mod plan;
 mod preview;
 mod printer_roundtrip;
 mod readme;
