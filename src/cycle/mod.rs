@@ -309,6 +309,8 @@ struct State {
     summary: Summary,
     /// Provisioned users by objectId, for group members (only when groups are planned).
     refs: Option<HashMap<String, (Ref, String)>>,
+    /// The keys of the provisioned users by the id of the account they match.
+    known: HashMap<String, String>,
     members: MemberIndex,
     creates: u64,
 }
@@ -357,6 +359,7 @@ impl Cycle {
                 settings,
                 summary: Summary::default(),
                 refs: groups.then(HashMap::new),
+                known: HashMap::new(),
                 members: MemberIndex::default(),
                 creates: 0,
             },
@@ -735,6 +738,9 @@ impl Adapter<'_, '_> {
             return;
         }
         if let (Some(refs), Some(id)) = (&mut self.cycle.refs, outcome.object_id) {
+            if let Ref::Existing(account) = &reference {
+                self.cycle.known.insert(account.clone(), key.to_owned());
+            }
             refs.insert(id.to_ascii_lowercase(), (reference, key.to_owned()));
         }
     }
@@ -805,18 +811,14 @@ impl Adapter<'_, '_> {
             // Only members Entra knows (accounts its users match) are removed; other members
             // of the target group are not Entra's to manage.
             let wanted: Vec<&Ref> = desired.iter().map(|(r, _)| r).collect();
-            let refs = self.cycle.refs.as_ref();
-            let removed: Vec<(Ref, String)> = refs
-                .map(|refs| {
-                    refs.values()
-                        .filter(|(r, _)| {
-                            matches!(r, Ref::Existing(id) if existing.contains(id))
-                                && !wanted.contains(&r)
-                        })
-                        .cloned()
-                        .collect()
+            let removed: Vec<(Ref, String)> = existing
+                .iter()
+                .filter_map(|id| {
+                    let key = self.cycle.known.get(id)?;
+                    let r = Ref::Existing(id.clone());
+                    (!wanted.contains(&&r)).then(|| (r, key.clone()))
                 })
-                .unwrap_or_default();
+                .collect();
             if !added.is_empty() || !removed.is_empty() {
                 decision.changes.push(Change::Members {
                     target: "members".to_owned(),
