@@ -23,6 +23,8 @@ pub enum PlanFormat {
     Human,
     /// One JSON document: `version`, `summary`, `objects`, `orphans`.
     Json,
+    /// A pull-request comment: the counts as a table, then the lists in collapsed sections.
+    Markdown,
 }
 
 /// Arguments of `entramap plan`.
@@ -77,6 +79,11 @@ pub struct PlanArgs {
     /// orphan, not only the first ones that need attention.
     #[arg(long)]
     details: bool,
+    /// Explain one object instead: its userPrincipalName (a group's displayName), or its line
+    /// in the export. Prints its path through assignment, scoping and matching, the action,
+    /// the changes and its requests.
+    #[arg(long, value_name = "KEY")]
+    user: Option<String>,
     /// Plan even when the mapping file has lint errors.
     #[arg(long)]
     allow_errors: bool,
@@ -114,6 +121,8 @@ struct CliSink {
     /// document and is known only at the end). Human with `--details`: every object's lines.
     spill: Option<BufWriter<File>>,
     spilled: u64,
+    /// How many objects (and orphans) the human and Markdown formats list.
+    shown: usize,
     /// Human: the first objects that need attention, and how many there are.
     attention: Vec<String>,
     attention_total: u64,
@@ -122,6 +131,11 @@ struct CliSink {
     requests: Option<RequestsOut>,
     request_count: u64,
     exports: [String; 2],
+    /// `--user`: the object looked for, the requests since the last decision, and what was
+    /// found.
+    explain: Option<String>,
+    pending: Vec<Request>,
+    explained: Vec<(Decision, Vec<Request>)>,
 }
 
 impl CliSink {
@@ -177,6 +191,13 @@ fn change_lines(d: &Decision) -> Vec<String> {
 
 impl cycle::Sink for CliSink {
     fn decision(&mut self, d: &Decision) -> io::Result<()> {
+        if let Some(key) = &self.explain {
+            let requests = std::mem::take(&mut self.pending);
+            if d.key.eq_ignore_ascii_case(key) || d.line.to_string() == *key {
+                self.explained.push((d.clone(), requests));
+            }
+            return Ok(());
+        }
         match self.format {
             PlanFormat::Json => {
                 if let Some(spill) = &mut self.spill {
@@ -189,11 +210,11 @@ impl cycle::Sink for CliSink {
                     self.spilled += 1;
                 }
             }
-            PlanFormat::Human => {
+            PlanFormat::Human | PlanFormat::Markdown => {
                 let attention = matches!(d.action, Action::Skip | Action::Disable | Action::Delete);
                 if attention {
                     self.attention_total += 1;
-                    if self.attention.len() < SHOWN {
+                    if self.attention.len() < self.shown {
                         self.attention
                             .push(format!("  {}: {}", self.place(d), describe(d)));
                     }
@@ -212,6 +233,9 @@ impl cycle::Sink for CliSink {
 
     fn request(&mut self, request: &Request) -> io::Result<()> {
         self.request_count += 1;
+        if self.explain.is_some() {
+            self.pending.push(request.clone());
+        }
         if let Some(out) = &mut self.requests {
             let w = &mut out.file;
             if out.http {
@@ -225,7 +249,7 @@ impl cycle::Sink for CliSink {
 
     fn orphan(&mut self, orphan: &Orphan) -> io::Result<()> {
         self.orphans_total += 1;
-        if self.format == PlanFormat::Json || self.details || self.orphans.len() < SHOWN {
+        if self.format == PlanFormat::Json || self.details || self.orphans.len() < self.shown {
             self.orphans.push(orphan.clone());
         }
         Ok(())
@@ -375,7 +399,8 @@ fn run_inner(args: &PlanArgs) -> Result<u8, u8> {
         }
         None => None,
     };
-    let spill = if args.format == PlanFormat::Json || args.details {
+    cycle.explain(args.user.is_some());
+    let spill = if args.user.is_none() && (args.format == PlanFormat::Json || args.details) {
         Some(BufWriter::new(tempfile::tempfile().map_err(|e| {
             eprintln!("entramap: cannot create a temporary file: {e}");
             EXIT_USAGE
@@ -388,12 +413,20 @@ fn run_inner(args: &PlanArgs) -> Result<u8, u8> {
         details: args.details,
         spill,
         spilled: 0,
+        shown: if args.format == PlanFormat::Markdown {
+            MARKDOWN_SHOWN
+        } else {
+            SHOWN
+        },
         attention: Vec::new(),
         attention_total: 0,
         orphans: Vec::new(),
         orphans_total: 0,
         requests,
         request_count: 0,
+        explain: args.user.clone(),
+        pending: Vec::new(),
+        explained: Vec::new(),
         exports: [
             args.users.display().to_string(),
             args.groups
@@ -424,6 +457,18 @@ fn run_inner(args: &PlanArgs) -> Result<u8, u8> {
     let summary = cycle.finish(&mut sink).map_err(|e| write_failed(&e))?;
     let over = Cycle::over_threshold(&summary, &settings);
     let mut stdout = BufWriter::new(io::stdout().lock());
+    if let Some(key) = &args.user {
+        if sink.explained.is_empty() {
+            eprintln!(
+                "entramap: no user or group `{key}` in the export (give its userPrincipalName, a group's displayName, or its line)"
+            );
+            return Err(EXIT_USAGE);
+        }
+        return render_explained(&mut stdout, &sink, args.format)
+            .and_then(|()| stdout.flush())
+            .map(|()| EXIT_OK)
+            .map_err(|e| write_failed(&e));
+    }
     let written = match args.format {
         PlanFormat::Json => {
             let head = serde_json::json!({
@@ -442,6 +487,9 @@ fn run_inner(args: &PlanArgs) -> Result<u8, u8> {
                 accounts_read,
                 over,
             )
+        }
+        PlanFormat::Markdown => {
+            render_markdown(&mut stdout, &sink, args, &summary, &settings, &notes, over)
         }
         PlanFormat::Human => render_human(
             &mut stdout,
@@ -688,6 +736,144 @@ fn render_human(
             sink.request_count,
             path.display()
         )?;
+    }
+    Ok(())
+}
+
+/// `--user`: each object with that key, its steps, action, changes and requests.
+fn render_explained(out: &mut dyn Write, sink: &CliSink, format: PlanFormat) -> io::Result<()> {
+    if format == PlanFormat::Json {
+        let all: Vec<serde_json::Value> = sink
+            .explained
+            .iter()
+            .map(|(d, r)| serde_json::json!({"object": d, "requests": r}))
+            .collect();
+        let text = serde_json::to_string_pretty(&all).map_err(io::Error::other)?;
+        return writeln!(out, "{text}");
+    }
+    for (d, requests) in &sink.explained {
+        writeln!(out, "{} {} ({})", d.kind.as_str(), d.key, sink.place(d))?;
+        for step in &d.steps {
+            writeln!(out, "  {step}")?;
+        }
+        let mut action = format!("  action: {}", d.action.as_str());
+        if let Some(reason) = d.reason {
+            action.push_str(&format!(" ({}: {})", reason.id(), reason.summary()));
+        }
+        if let Some(entra) = d.entra {
+            action.push_str(&format!(" [Entra: {entra}]"));
+        }
+        writeln!(out, "{action}")?;
+        if let Some(detail) = &d.detail {
+            writeln!(out, "    {detail}")?;
+        }
+        for line in change_lines(d) {
+            writeln!(out, "  {line}")?;
+        }
+        if !requests.is_empty() {
+            writeln!(out, "  requests:")?;
+            for r in requests {
+                let body = r
+                    .body
+                    .as_ref()
+                    .map_or_else(String::new, |b| format!(" {b}"));
+                writeln!(out, "    {} {}{body}", r.method, r.path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many lines a collapsed Markdown section lists.
+const MARKDOWN_SHOWN: usize = 50;
+
+fn render_markdown(
+    out: &mut dyn Write,
+    sink: &CliSink,
+    args: &PlanArgs,
+    summary: &Summary,
+    settings: &Settings,
+    notes: &[String],
+    over: Option<(u64, u64)>,
+) -> io::Result<()> {
+    let cycle = match settings.cycle {
+        CycleKind::Initial => "initial",
+        CycleKind::Incremental => "incremental",
+    };
+    writeln!(
+        out,
+        "### Provisioning plan: {cycle} cycle of `{}`\n",
+        args.file.display()
+    )?;
+    write!(out, "| |")?;
+    for a in ACTIONS {
+        write!(out, " {} |", a.as_str())?;
+    }
+    writeln!(out, " orphan accounts |\n|---|---|---|---|---|---|---|---|")?;
+    let mut kinds = vec![(ObjectKind::User, &summary.users)];
+    if args.groups.is_some() {
+        kinds.push((ObjectKind::Group, &summary.groups));
+    }
+    for (kind, s) in &kinds {
+        write!(out, "| {} |", kind.plural())?;
+        for a in ACTIONS {
+            write!(out, " {} |", s.of(a))?;
+        }
+        writeln!(out, " {} |", s.orphan)?;
+    }
+    for (kind, s) in &kinds {
+        if !s.reasons.is_empty() {
+            let reasons: Vec<String> = s
+                .reasons
+                .iter()
+                .map(|(id, n)| format!("`{id}` {n}"))
+                .collect();
+            writeln!(
+                out,
+                "\n**{} by reason**: {}",
+                kind.title(),
+                reasons.join(", ")
+            )?;
+        }
+    }
+    if let Some((n, t)) = over {
+        writeln!(
+            out,
+            "\n> [!WARNING]\n> {n} disables and deletes exceed the accidental-deletion threshold of {t}: Entra would stop the cycle and quarantine the job."
+        )?;
+    }
+    for note in notes {
+        writeln!(out, "\n> {note}")?;
+    }
+    if sink.attention_total > 0 {
+        writeln!(
+            out,
+            "\n<details><summary>Needs attention ({})</summary>\n",
+            sink.attention_total
+        )?;
+        for line in sink.attention.iter().take(MARKDOWN_SHOWN) {
+            writeln!(out, "- {}", line.trim())?;
+        }
+        let more = sink.attention_total - sink.attention.len().min(MARKDOWN_SHOWN) as u64;
+        if more > 0 {
+            writeln!(out, "- … and {more} more (`entramap plan --details`)")?;
+        }
+        writeln!(out, "\n</details>")?;
+    }
+    if sink.orphans_total > 0 {
+        writeln!(
+            out,
+            "\n<details><summary>Orphan accounts ({}): no user matches them; Entra leaves them alone</summary>\n",
+            sink.orphans_total
+        )?;
+        for o in sink.orphans.iter().take(MARKDOWN_SHOWN) {
+            writeln!(out, "- {} `{}` (id `{}`)", o.kind.as_str(), o.key, o.id)?;
+        }
+        let more = sink.orphans_total - sink.orphans.len().min(MARKDOWN_SHOWN) as u64;
+        if more > 0 {
+            writeln!(out, "- … and {more} more")?;
+        }
+        writeln!(out, "\n</details>")?;
     }
     Ok(())
 }

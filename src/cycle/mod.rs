@@ -184,6 +184,10 @@ pub struct Decision {
     /// mapping's problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The object's path through scoping and matching, step by step (only when asked for:
+    /// [`Cycle::explain`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
 }
 
 fn kind_str<S: serde::Serializer>(kind: &ObjectKind, s: S) -> Result<S::Ok, S::Error> {
@@ -313,6 +317,8 @@ struct State {
     known: HashMap<String, String>,
     members: MemberIndex,
     creates: u64,
+    /// Record each decision's steps.
+    explain: bool,
 }
 
 fn kind_index(kind: ObjectKind) -> usize {
@@ -362,8 +368,14 @@ impl Cycle {
                 known: HashMap::new(),
                 members: MemberIndex::default(),
                 creates: 0,
+                explain: false,
             },
         })
+    }
+
+    /// Records every decision's path through scoping and matching ([`Decision::steps`]).
+    pub fn explain(&mut self, on: bool) {
+        self.state.explain = on;
     }
 
     /// The accounts read (with their problems).
@@ -589,9 +601,41 @@ impl Adapter<'_, '_> {
         Scoping::In
     }
 
+    /// The scoping verdict in words, step by step.
+    fn scoping_steps(&self, outcome: &Outcome<'_>, scoping: &Scoping) -> Vec<String> {
+        let cycle = &*self.cycle;
+        let mut steps = vec![match (cycle.scope, &cycle.assignments, scoping) {
+            (Scope::All, _, _) => "assignment: scope is `all`, everyone counts".to_owned(),
+            (Scope::Assigned, None, _) => {
+                "assignment: no assignments given, counted as assigned".to_owned()
+            }
+            (Scope::Assigned, Some(_), Scoping::Out(Reason::NotAssigned, _)) => {
+                "assignment: not assigned, directly or through a group it is an immediate member of"
+                    .to_owned()
+            }
+            (Scope::Assigned, Some(_), _) => "assignment: assigned".to_owned(),
+        }];
+        match scoping {
+            Scoping::Out(Reason::NotAssigned, _) => {}
+            Scoping::Out(_, clause) => steps.push(format!(
+                "scoping: {}",
+                clause.as_deref().unwrap_or("out of scope")
+            )),
+            _ => steps.push("scoping: in scope".to_owned()),
+        }
+        if self.kind == ObjectKind::User {
+            steps.push(format!(
+                "soft-deleted: {}",
+                if outcome.soft_deleted { "yes" } else { "no" }
+            ));
+        }
+        steps
+    }
+
     /// Looks the object up by its matching attributes in precedence order, sending the GET
     /// Entra sends for each value tried.
-    fn find(&mut self, payload: &Value, send: bool) -> io::Result<Found> {
+    fn find(&mut self, payload: &Value, send: bool, steps: &mut Vec<String>) -> io::Result<Found> {
+        let explain = self.cycle.explain;
         let layout = &self.cycle.layouts[kind_index(self.kind)];
         let index = self.cycle.index(self.kind);
         let mut any = false;
@@ -608,7 +652,25 @@ impl Adapter<'_, '_> {
             if let Some(text) = path::scalar_text(value) {
                 gets.push(requests::lookup(self.kind, &field.target, &text));
             }
-            match index.lookup(rank, &key) {
+            let lookup = index.lookup(rank, &key);
+            if explain {
+                let how = if field.case_exact {
+                    "caseExact"
+                } else {
+                    "ignoring case"
+                };
+                let what = match &lookup {
+                    Lookup::None => "no account".to_owned(),
+                    Lookup::One(i) => format!("account {}", index.get(*i).id),
+                    Lookup::Many(all) => format!("{} accounts", all.len()),
+                };
+                steps.push(format!(
+                    "matching {}: {} eq {value} ({how}): {what}",
+                    rank + 1,
+                    field.target
+                ));
+            }
+            match lookup {
                 Lookup::None => continue,
                 Lookup::One(i) => found = Found::One(i),
                 Lookup::Many(all) => found = Found::Many(all),
@@ -639,6 +701,7 @@ impl Adapter<'_, '_> {
             line: outcome.line,
             account: None,
             detail: None,
+            steps: Vec::new(),
         };
         if outcome.status == Status::Unreadable {
             decision.reason = Some(Reason::Unreadable);
@@ -651,10 +714,18 @@ impl Adapter<'_, '_> {
         // Entra looks an object up only when it processes it: in scope, soft-deleted, or (in
         // an incremental cycle) out of scope with an account to deprovision.
         let send = !matches!(scoping, Scoping::Out(..)) || incremental;
+        let mut steps = Vec::new();
+        if self.cycle.explain {
+            steps = self.scoping_steps(outcome, &scoping);
+        }
         let found = match &payload {
-            Some(p) => self.find(p, send)?,
+            Some(p) => self.find(p, send, &mut steps)?,
             None => Found::NoValue,
         };
+        if self.cycle.explain && matches!(found, Found::NoValue) {
+            steps.push("matching: no matching attribute has a value".to_owned());
+        }
+        decision.steps = steps;
         match &found {
             Found::One(i) => {
                 self.cycle.index_mut(kind).mark(*i);

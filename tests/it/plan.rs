@@ -559,3 +559,44 @@ fn requests_follow_each_dialect() {
     }
     insta::assert_snapshot!("requests", all);
 }
+
+/// Groups: assignment through groups, a group matched ignoring case and updated (a member added,
+/// one removed), a group created with its members; the Markdown comment and `--user`.
+#[test]
+fn groups_markdown_and_one_object_explained() {
+    let base = [
+        "plan".to_owned(),
+        fixture("plan.entramap.yaml"),
+        "--users".to_owned(),
+        fixture("team-users.jsonl"),
+        "--groups".to_owned(),
+        fixture("team-groups.jsonl"),
+        "--accounts".to_owned(),
+        fixture("team-accounts.jsonl"),
+        "--assignments".to_owned(),
+        fixture("team-assignments.csv"),
+    ];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        let out = entramap(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out).replace(&fixtures().display().to_string(), "[fixtures]")
+    };
+    let mut all = String::new();
+    for extra in [
+        &["--format", "markdown"][..],
+        &["--details"],
+        &["--user", "Team"],
+        &["--user", "2"],
+        &["--user", "Team", "--dialect", "aadOptscim062020"],
+    ] {
+        let _ = writeln!(all, "==== {}\n{}", extra.join(" "), run(extra));
+    }
+    insta::assert_snapshot!("groups", all);
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.extend_from_slice(&["--user", "nobody@x"]);
+    let missing = entramap(&args);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no user or group `nobody@x`"));
+}
