@@ -709,9 +709,14 @@ fn render_human(
             .as_ref()
             .map_or_else(String::new, |f| f.display().to_string());
         for o in &sink.orphans {
+            let at = if o.resource > 0 {
+                format!(" (resource {})", o.resource)
+            } else {
+                String::new()
+            };
             writeln!(
                 out,
-                "  {file}:{}: {} {} (id {})",
+                "  {file}:{}{at}: {} {} (id {})",
                 o.line,
                 o.kind.as_str(),
                 o.key,

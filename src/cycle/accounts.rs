@@ -28,6 +28,8 @@ pub struct Account {
     pub label: Box<str>,
     /// Where it is in the file (the line its document starts on).
     pub line: u64,
+    /// Its place in the `Resources` of a ListResponse page (1 first; 0 outside a page).
+    pub resource: u32,
     /// The values of the layout's fields, as one JSON array.
     values: Box<str>,
 }
@@ -119,7 +121,7 @@ impl Index {
         self.accounts.is_empty()
     }
 
-    fn insert(&mut self, layout: &Layout, resource: &Value, id: &str, line: u64) {
+    fn insert(&mut self, layout: &Layout, resource: &Value, id: &str, (line, at): (u64, u32)) {
         let index = self.accounts.len() as u32;
         let values: Vec<Value> = layout
             .fields
@@ -152,6 +154,7 @@ impl Index {
             id: id.into(),
             label: label.unwrap_or_else(|| id.to_owned()).into_boxed_str(),
             line,
+            resource: at,
             values: Value::Array(values).to_string().into_boxed_str(),
         });
         self.matched.push(false);
@@ -252,18 +255,23 @@ impl Reader<'_> {
                     self.total_results = Some(self.total_results.map_or(total, |t| t.max(total)));
                 }
                 self.listed += resources.len() as u64;
-                for resource in resources {
-                    self.resource(resource, line);
+                for (at, resource) in resources.iter().enumerate() {
+                    self.resource(resource, (line, u32::try_from(at + 1).unwrap_or(u32::MAX)));
                 }
             }
-            other => self.resource(&other, line),
+            other => self.resource(&other, (line, 0)),
         }
     }
 
-    fn resource(&mut self, resource: &Value, line: u64) {
+    fn resource(&mut self, resource: &Value, (line, at): (u64, u32)) {
         self.out.read += 1;
+        let place = if at > 0 {
+            format!("resource {at} of the page: ")
+        } else {
+            String::new()
+        };
         if !resource.is_object() {
-            return self.problem(line, "a resource that is not a JSON object".to_owned());
+            return self.problem(line, format!("{place}a resource that is not a JSON object"));
         }
         let Some(id) = member(resource, "id")
             .and_then(super::path::scalar_text)
@@ -273,7 +281,7 @@ impl Reader<'_> {
                 .or_else(|| member(resource, "displayName"))
                 .and_then(super::path::scalar_text)
                 .map_or_else(String::new, |n| format!(" ({n})"));
-            return self.problem(line, format!("a resource{what} without an `id`"));
+            return self.problem(line, format!("{place}a resource{what} without an `id`"));
         };
         let kind = kind_of(resource);
         match self.ids.get(&(kind, id.as_str().into())) {
@@ -281,7 +289,7 @@ impl Reader<'_> {
                 return self.problem(
                     line,
                     format!(
-                        "the {} id `{id}` is also on line {first}: this copy is not used",
+                        "{place}the {} id `{id}` is also on line {first}: this copy is not used",
                         kind.as_str()
                     ),
                 )
@@ -291,8 +299,11 @@ impl Reader<'_> {
             }
         }
         match kind {
-            ObjectKind::User => self.out.users.insert(self.users, resource, &id, line),
-            ObjectKind::Group => self.out.groups.insert(self.groups, resource, &id, line),
+            ObjectKind::User => self.out.users.insert(self.users, resource, &id, (line, at)),
+            ObjectKind::Group => self
+                .out
+                .groups
+                .insert(self.groups, resource, &id, (line, at)),
         }
     }
 
@@ -331,7 +342,7 @@ impl Reader<'_> {
                     set_at(&mut resource, path, Value::String(cell.to_owned()));
                 }
             }
-            self.resource(&resource, line);
+            self.resource(&resource, (line, 0));
         }
         Ok(())
     }

@@ -204,8 +204,15 @@ pub struct Orphan {
     pub id: String,
     /// Its matching value (or its id).
     pub key: String,
-    /// Its line in the accounts file.
+    /// Its line in the accounts file (of its page, in a ListResponse).
     pub line: u64,
+    /// Its place in its page's `Resources` (1 first; 0 outside a page).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resource: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The counts of one object kind.
@@ -470,6 +477,7 @@ impl Cycle {
                     id: a.id.to_string(),
                     key: a.label.to_string(),
                     line: a.line,
+                    resource: a.resource,
                 })
                 .collect();
             let accounts = index.len() as u64;

@@ -600,3 +600,37 @@ fn groups_markdown_and_one_object_explained() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no user or group `nobody@x`"));
 }
+
+/// The README's walkthrough shows the real output of the commands it runs.
+#[test]
+fn the_readme_walkthrough_shows_real_output() {
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let start = readme
+        .find("## Plan a provisioning cycle")
+        .unwrap_or_else(|| panic!("the plan section"));
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut rest = section;
+    let mut blocks = 0;
+    while let Some(at) = rest.find("```console\n") {
+        let body = &rest[at + "```console\n".len()..];
+        let end = body.find("```").unwrap_or_else(|| panic!("a closed block"));
+        let (command, shown) = body[..end]
+            .split_once('\n')
+            .unwrap_or_else(|| panic!("a command line"));
+        let args: Vec<&str> = command
+            .strip_prefix("$ entramap ")
+            .unwrap_or_else(|| panic!("`{command}` runs entramap"))
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            stdout(&entramap(&args)),
+            shown,
+            "README's `{command}` is out of date"
+        );
+        blocks += 1;
+        rest = &body[end + 3..];
+    }
+    assert_eq!(blocks, 2, "plan, then plan --user");
+}
