@@ -981,7 +981,7 @@ impl Adapter<'_, '_> {
         if decision.entra.is_none() {
             decision.entra = decision.reason.and_then(Reason::entra);
         }
-        if self.kind == ObjectKind::User {
+        if self.kind == ObjectKind::User && self.cycle.refs.is_some() {
             if let Some(id) = outcome.object_id {
                 let provisioned = matches!(
                     decision.action,
