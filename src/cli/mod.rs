@@ -7,6 +7,7 @@ mod docs;
 mod eval;
 mod export;
 mod fmt;
+mod impact;
 mod import;
 mod init;
 mod interrupt;

@@ -40,6 +40,7 @@
 
 pub mod accounts;
 pub mod assignments;
+pub mod impact;
 pub mod json;
 pub mod layout;
 pub mod path;
@@ -188,6 +189,9 @@ pub struct Decision {
     /// [`Cycle::explain`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
+    /// The object's SCIM payload (only when asked for: [`Cycle::keep_payloads`]).
+    #[serde(skip)]
+    pub payload: Option<Value>,
 }
 
 fn kind_str<S: serde::Serializer>(kind: &ObjectKind, s: S) -> Result<S::Ok, S::Error> {
@@ -326,6 +330,8 @@ struct State {
     creates: u64,
     /// Record each decision's steps.
     explain: bool,
+    /// Keep each decision's payload.
+    keep_payloads: bool,
 }
 
 fn kind_index(kind: ObjectKind) -> usize {
@@ -376,8 +382,14 @@ impl Cycle {
                 members: MemberIndex::default(),
                 creates: 0,
                 explain: false,
+                keep_payloads: false,
             },
         })
+    }
+
+    /// Keeps every decision's payload ([`Decision::payload`], for [`impact`]).
+    pub fn keep_payloads(&mut self, on: bool) {
+        self.state.keep_payloads = on;
     }
 
     /// Records every decision's path through scoping and matching ([`Decision::steps`]).
@@ -710,6 +722,7 @@ impl Adapter<'_, '_> {
             account: None,
             detail: None,
             steps: Vec::new(),
+            payload: None,
         };
         if outcome.status == Status::Unreadable {
             decision.reason = Some(Reason::Unreadable);
@@ -734,6 +747,9 @@ impl Adapter<'_, '_> {
             steps.push("matching: no matching attribute has a value".to_owned());
         }
         decision.steps = steps;
+        if self.cycle.keep_payloads {
+            decision.payload.clone_from(&payload);
+        }
         match &found {
             Found::One(i) => {
                 self.cycle.index_mut(kind).mark(*i);

@@ -17,6 +17,7 @@ mod gallery;
 mod graph;
 mod hostile_inputs;
 mod hostile_output;
+mod impact;
 mod library_use;
 mod lint;
 mod lsp;
