@@ -152,8 +152,8 @@ pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String 
         if md {
             if !lines.is_empty() {
                 text.push_str(&format!(
-                    "\n<details><summary>{} in detail</summary>\n\n",
-                    kind.title()
+                    "\n<details><summary>{}: who and what</summary>\n\n",
+                    kind.plural()
                 ));
                 for line in lines {
                     text.push_str(&format!("- {line}\n"));

@@ -226,7 +226,12 @@ impl Comparer {
                 reason: new.reason.clone(),
             });
         }
-        let (Some(a), Some(b)) = (&old.payload, &new.payload) else {
+        // Values count where Entra sends them: objects it provisions under both mappings.
+        let (Some(a), Some(b), true) = (
+            &old.payload,
+            &new.payload,
+            old.provisioned() && new.provisioned(),
+        ) else {
             return;
         };
         let mut changed = false;

@@ -219,3 +219,25 @@ fn gates_fail_with_the_counts_and_an_equivalent_rewrite_changes_nothing() {
     assert_eq!(out["impact"]["users"]["changed_objects"], 0);
     assert_eq!(out["impact"]["users"]["compared"], 3);
 }
+
+/// The README shows the real Markdown of the impact example.
+#[test]
+fn the_readme_shows_the_real_impact_markdown() {
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let section = &readme[readme
+        .find("### The impact on the tenant's data")
+        .unwrap_or_else(|| panic!("the impact section"))..];
+    let start = section
+        .find("```console\n")
+        .unwrap_or_else(|| panic!("a console block"));
+    let body = &section[start + "```console\n".len()..];
+    let body = &body[..body.find("\n```").unwrap_or_else(|| panic!("closed")) + 1];
+    let (command, shown) = body.split_once('\n').unwrap_or_else(|| panic!("a command"));
+    let args: Vec<&str> = command
+        .strip_prefix("$ entramap ")
+        .unwrap_or_else(|| panic!("runs entramap"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(stdout(&entramap(&args)), shown);
+}
