@@ -16,7 +16,7 @@ use crate::model::scim;
 use crate::model::target_path::TargetPath;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io::{self, BufRead};
 
 /// One account of the app.
@@ -72,7 +72,7 @@ enum Hit {
 pub struct Index {
     accounts: Vec<Account>,
     /// One map per matching field of the layout, in precedence order.
-    keys: Vec<HashMap<Box<str>, Hit>>,
+    keys: Vec<FxHashMap<Box<str>, Hit>>,
     matched: Vec<bool>,
 }
 
@@ -140,7 +140,7 @@ impl Index {
                 label = value_at(resource, &field.path).and_then(super::path::scalar_text);
             }
             if self.keys.len() <= rank {
-                self.keys.resize_with(rank + 1, HashMap::default);
+                self.keys.resize_with(rank + 1, FxHashMap::default);
             }
             self.keys[rank]
                 .entry(key)
@@ -180,7 +180,7 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
         users,
         groups,
         out: Accounts::default(),
-        ids: HashMap::new(),
+        ids: FxHashMap::default(),
         total_results: None,
         listed: 0,
     };
@@ -218,7 +218,7 @@ struct Reader<'l> {
     groups: &'l Layout,
     out: Accounts,
     /// Ids seen, by kind, with their line.
-    ids: HashMap<(ObjectKind, Box<str>), u64>,
+    ids: FxHashMap<(ObjectKind, Box<str>), u64>,
     /// The largest `totalResults` of the pages, and the resources they list.
     total_results: Option<u64>,
     listed: u64,

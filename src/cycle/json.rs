@@ -12,8 +12,19 @@ pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
 /// Text between documents, a document over [`MAX_DOCUMENT_BYTES`] and a document cut off by
 /// the end of the file are reported, never dropped.
 pub fn documents(
-    mut input: impl BufRead,
+    input: impl BufRead,
     mut each: impl FnMut(Result<Value, String>, u64),
+) -> io::Result<()> {
+    raw_documents(input, |document, line| {
+        each(document.and_then(|bytes| parse(bytes, line)), line);
+    })
+}
+
+/// [`documents`] without the parsing: each document's bytes ([`parse`] reports errors as
+/// [`documents`] does).
+pub fn raw_documents(
+    mut input: impl BufRead,
+    mut each: impl FnMut(Result<&[u8], String>, u64),
 ) -> io::Result<()> {
     let mut doc: Vec<u8> = Vec::new();
     let mut start_line = 0u64;
@@ -68,7 +79,7 @@ pub fn documents(
                             );
                         } else {
                             doc.extend_from_slice(&line[from..=i]);
-                            each(parse(&doc, start_line), start_line);
+                            each(Ok(&doc), start_line);
                         }
                         doc.clear();
                         too_long = false;
@@ -98,7 +109,8 @@ pub fn documents(
     Ok(())
 }
 
-fn parse(bytes: &[u8], line: u64) -> Result<Value, String> {
+/// Parses one document of [`raw_documents`] that starts on `line`.
+pub fn parse(bytes: &[u8], line: u64) -> Result<Value, String> {
     serde_json::from_slice(bytes).map_err(|e| {
         let at = line + e.line().saturating_sub(1) as u64;
         format!("invalid JSON (line {at}): {e}")
