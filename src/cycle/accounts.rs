@@ -14,9 +14,9 @@ use super::path::{match_key, member, value_at};
 use crate::expr::source::ObjectKind;
 use crate::model::scim;
 use crate::model::target_path::TargetPath;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
-use rustc_hash::FxHashMap;
 use std::io::{self, BufRead};
 
 /// One account of the app.

@@ -634,3 +634,20 @@ fn the_readme_walkthrough_shows_real_output() {
     }
     assert_eq!(blocks, 2, "plan, then plan --user");
 }
+
+/// A mapping file with lint errors is refused unless `--allow-errors`.
+#[test]
+fn lint_errors_stop_the_plan_unless_allowed() {
+    let file = "tests/fixtures/lint/custom-attribute-type/bad.entramap.yaml";
+    let users = "examples/exports/users.jsonl";
+    let refused = entramap(&["plan", file, "--users", users]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("lint error"),
+        "{}",
+        stderr(&refused)
+    );
+    let allowed = entramap(&["plan", file, "--users", users, "--allow-errors"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert!(stdout(&allowed).starts_with("Plan of an initial cycle"));
+}
