@@ -241,3 +241,37 @@ fn the_readme_shows_the_real_impact_markdown() {
         .collect();
     assert_eq!(stdout(&entramap(&args)), shown);
 }
+
+/// Without an export, the textual diff says which way a scope change goes: an added filter
+/// narrows the scope (deprovisions), a removed one widens it (provisions).
+#[test]
+fn the_textual_diff_says_which_way_the_scope_moves() {
+    let old = "tests/fixtures/impact/old.entramap.yaml";
+    let new = "tests/fixtures/impact/new.entramap.yaml";
+    let effects = |a: &str, b: &str| -> Vec<(String, String)> {
+        let out = entramap(&["diff", a, b, "--format", "json"]);
+        let doc: Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
+        doc["changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["subject"] == "scoping")
+            .flat_map(|c| c["effects"].as_array().cloned().unwrap_or_default())
+            .filter(|e| e["id"] != "full-cycle")
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap_or_default().to_owned(),
+                    e["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let narrowed = effects(old, new);
+    assert_eq!(narrowed.len(), 1);
+    assert_eq!(narrowed[0].0, "deprovision");
+    assert!(narrowed[0].1.ends_with("no one comes in"), "{narrowed:?}");
+    let widened = effects(new, old);
+    assert_eq!(widened.len(), 1);
+    assert_eq!(widened[0].0, "widen-scope");
+    assert!(widened[0].1.ends_with("no one leaves"), "{widened:?}");
+}

@@ -48,8 +48,8 @@ impl Risk {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Effect {
     /// Stable kebab-case id (`rematch`, `whole-tenant`, `stale-value`, `enable-disable`,
-    /// `type-change`, `create-only`, `deprovision`, `full-cycle`, `update-all`, `new-values`,
-    /// `default-on-create`, `mapping-disabled`, `equivalent`).
+    /// `type-change`, `create-only`, `deprovision`, `widen-scope`, `full-cycle`, `update-all`,
+    /// `new-values`, `default-on-create`, `mapping-disabled`, `equivalent`).
     pub id: &'static str,
     /// How risky it is.
     pub risk: Risk,
@@ -435,20 +435,18 @@ fn object_changes(old: &Prepared, new: &Prepared, kind: ObjectKind, changes: &mu
     }
     let (old_scoping, new_scoping) = (scoping_text(old, kind), scoping_text(new, kind));
     if old_scoping != new_scoping {
+        let effect = scoping_effect(
+            kind.plural(),
+            old_scoping.is_empty(),
+            new_scoping.is_empty(),
+        );
         changes.push(Change {
             kind: ChangeKind::Changed,
             object,
             subject: "scoping".to_owned(),
             before: Some(old_scoping).filter(|s| !s.is_empty()),
             after: Some(new_scoping).filter(|s| !s.is_empty()),
-            effects: vec![effect(
-                "deprovision",
-                Risk::High,
-                format!(
-                    "{} that fall out of the new scoping filter are deprovisioned; those that come in are provisioned",
-                    kind.plural()
-                ),
-            )],
+            effects: vec![effect],
         });
     }
     let first = |list: &'_ [AttributeMapping], target: &str| {
@@ -641,4 +639,27 @@ fn mapping_change(
         after: Some(describe_mapping(b)),
         effects,
     })
+}
+
+/// The effect of a changed scoping filter, in its direction: an added filter narrows the scope
+/// (objects that fail it leave and are deprovisioned), a removed one widens it (objects it kept
+/// out come in and are provisioned), a changed one does both.
+fn scoping_effect(objects: &str, was_empty: bool, is_empty: bool) -> Effect {
+    match (was_empty, is_empty) {
+        (true, false) => effect(
+            "deprovision",
+            Risk::High,
+            format!("{objects} that fail the new scoping filter leave the scope and are deprovisioned (disabled or deleted in the app); no one comes in"),
+        ),
+        (false, true) => effect(
+            "widen-scope",
+            Risk::Medium,
+            format!("{objects} the old scoping filter kept out come into scope and are provisioned (created, or matched to existing accounts); no one leaves"),
+        ),
+        _ => effect(
+            "deprovision",
+            Risk::High,
+            format!("{objects} that fall out of the new scoping filter are deprovisioned; those that come in are provisioned"),
+        ),
+    }
 }
