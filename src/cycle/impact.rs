@@ -358,12 +358,15 @@ pub fn compare(
     run(&mut old_cycle, &mut spill)?;
     let mut file = spill.0.into_inner().map_err(|e| read(e.into_error()))?;
     file.rewind().map_err(read)?;
+    // The old plan's account index is dropped before the new one is built.
+    let old_layouts = [
+        old_cycle.layout(ObjectKind::User).clone(),
+        old_cycle.layout(ObjectKind::Group).clone(),
+    ];
+    drop(old_cycle);
     let mut new_cycle = cycle(new)?;
     let comparer = Comparer::new(
-        [
-            old_cycle.layout(ObjectKind::User),
-            old_cycle.layout(ObjectKind::Group),
-        ],
+        [&old_layouts[0], &old_layouts[1]],
         [
             new_cycle.layout(ObjectKind::User),
             new_cycle.layout(ObjectKind::Group),
