@@ -6,7 +6,7 @@
 //! `ARCHITECTURE.md`): [`base`] (spans, source text, suggestions, files) → [`diagnostics`]
 //! (findings, rules, renderers) → [`expr`] (the expression language) → [`model`] (mapping files
 //! and target profiles) → [`lint`], [`output`] (tables, docs, diff), [`graph`], [`fmt`],
-//! [`preview`] → the command line.
+//! [`preview`] → [`cycle`] (the provisioning cycle `plan` simulates) → the command line.
 
 #![warn(missing_docs)]
 // Nothing below the command line prints: the library returns values or writes to a `Write` it
@@ -14,6 +14,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod base;
+pub mod cycle;
 pub mod diagnostics;
 pub mod expr;
 pub mod fmt;

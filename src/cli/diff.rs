@@ -22,6 +22,9 @@ pub struct DiffArgs {
     /// The lowest risk that counts as risky for `--fail-on-risk`.
     #[arg(long, value_enum, default_value_t = Risk::Medium)]
     risk_level: Risk,
+    /// The impact on the tenant's data (with `--users`).
+    #[command(flatten)]
+    impact: super::impact::ImpactArgs,
 }
 
 /// Runs `entramap diff`.
@@ -44,7 +47,42 @@ pub fn run(args: DiffArgs) -> u8 {
         Err(code) => return code,
     };
     let result = diff(&old, &new);
-    emit_masked(&render(&result, args.format));
+    let impact = if args.impact.wanted() {
+        match super::impact::compute(&args.impact, &old, &new) {
+            Ok(impact) => Some(impact),
+            Err(code) => return code,
+        }
+    } else {
+        None
+    };
+    match (&impact, args.format) {
+        (Some(impact), DiffFormat::Json) => {
+            let mut doc: serde_json::Value =
+                serde_json::from_str(&render(&result, args.format)).unwrap_or_default();
+            if let Some(map) = doc.as_object_mut() {
+                map.insert(
+                    "impact".to_owned(),
+                    serde_json::to_value(impact).unwrap_or_default(),
+                );
+            }
+            emit_masked(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ));
+        }
+        (Some(impact), format) => {
+            emit_masked(&render(&result, format));
+            emit(&super::impact::render(&args.impact, impact, format));
+        }
+        (None, format) => emit_masked(&render(&result, format)),
+    }
+    let failed = impact
+        .as_ref()
+        .map(|i| super::impact::gates(&args.impact, i))
+        .unwrap_or_default();
+    for message in &failed {
+        eprintln!("entramap: {message}");
+    }
     if args.format == DiffFormat::Human && !result.is_empty() {
         emit("\n");
         print_summary(
@@ -59,7 +97,7 @@ pub fn run(args: DiffArgs) -> u8 {
             ],
         );
     }
-    if args.fail_on_risk && result.risky(args.risk_level) {
+    if !failed.is_empty() || (args.fail_on_risk && result.risky(args.risk_level)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

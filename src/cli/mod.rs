@@ -16,12 +16,14 @@ mod docs;
 mod eval;
 mod export;
 mod fmt;
+mod impact;
 mod import;
 mod init;
 mod interrupt;
 mod lint;
 mod logs;
 mod lsp;
+mod plan;
 mod preview;
 mod preview_user;
 mod schema;
@@ -97,6 +99,9 @@ enum Command {
     Logs(logs::LogsArgs),
     /// Dry run: evaluate the user mapping for every user of an export and report what would fail.
     Preview(preview::PreviewArgs),
+    /// What one provisioning cycle would do to every user and group against the app's existing
+    /// accounts (create, update, disable, skip, orphans), and the SCIM requests it would send.
+    Plan(plan::PlanArgs),
     /// The language server (LSP over stdin and stdout) for editors: diagnostics, hover,
     /// completion, quick fixes, formatting.
     Lsp(lsp::LspArgs),
@@ -231,6 +236,7 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Logs(args) => logs::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Synth(args) => preview::run_synth(args),
         Command::Completions(args) => completions::run(args),

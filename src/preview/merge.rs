@@ -3,8 +3,8 @@
 
 use super::plan::{KeyKind, Plan};
 use super::unique::ValueSet;
-use super::worker::{problem, ChunkOut, Status};
-use super::{rule, Group, Problem, Sink, Summary};
+use super::worker::{problem, ChunkOut};
+use super::{rule, Group, Outcome, Problem, Sink, Status, Summary};
 use std::borrow::Cow;
 use std::io;
 
@@ -15,17 +15,23 @@ pub(super) struct Merger<'a> {
     pub(super) seen: Vec<ValueSet>,
     /// By slot the mapping reads: how many users have a value.
     pub(super) present: Vec<u64>,
+    /// Report objectIds to [`Sink::object`].
+    pub(super) object_ids: bool,
+    /// Report every object to [`Sink::outcome`].
+    pub(super) outcomes: bool,
 }
 
 impl<'a> Merger<'a> {
-    /// A merge for `plan` into `sink`, nothing counted yet.
-    pub(super) fn new(plan: &'a Plan, sink: &'a mut dyn Sink) -> Self {
+    /// A merge for `plan` into `sink` under `options`, nothing counted yet.
+    pub(super) fn new(plan: &'a Plan, sink: &'a mut dyn Sink, options: &super::Options) -> Self {
         Merger {
             plan,
             sink,
             summary: Summary::default(),
             seen: (0..plan.key_sets).map(|_| ValueSet::default()).collect(),
             present: vec![0; plan.mapped],
+            object_ids: options.object_ids,
+            outcomes: options.outcomes,
         }
     }
 
@@ -106,13 +112,29 @@ impl<'a> Merger<'a> {
                     }
                 }
             }
-            if !user.object_id.is_empty() {
+            if !user.object_id.is_empty() && self.object_ids {
                 let id = String::from_utf8_lossy(&out.key_text[user.object_id.clone()]);
                 self.sink.object(&id, status == Status::Payload);
             }
             if user.status == Status::Payload && status == Status::Payload {
                 self.sink
                     .payload(user.line, &out.payloads[payload..user.payload_end])?;
+            }
+            if self.outcomes {
+                let text = |range: &std::ops::Range<usize>| {
+                    std::str::from_utf8(&out.key_text[range.clone()])
+                        .ok()
+                        .filter(|t| !t.is_empty())
+                };
+                self.sink.outcome(&Outcome {
+                    line: user.line,
+                    status,
+                    name: text(&user.identity),
+                    object_id: text(&user.object_id),
+                    soft_deleted: user.soft_deleted,
+                    payload: (user.payload_end > payload)
+                        .then(|| &out.payloads[payload..user.payload_end]),
+                });
             }
             self.summary.users_read += 1;
             match status {

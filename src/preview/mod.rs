@@ -81,6 +81,11 @@ pub struct Options {
     pub parameters: HashMap<String, String>,
     /// Report every object's objectId to [`Sink::object`] (to resolve group members).
     pub object_ids: bool,
+    /// Report every object read to [`Sink::outcome`], with its name, objectId and payload; an
+    /// object out of scope is evaluated too (its payload is what its matching attributes are
+    /// read from) without its problems counting. For a provisioning cycle
+    /// ([`crate::cycle`]), which also has to match the accounts of objects that left scope.
+    pub outcomes: bool,
 }
 
 impl Default for Options {
@@ -94,6 +99,7 @@ impl Default for Options {
             seed: 0,
             parameters: HashMap::new(),
             object_ids: false,
+            outcomes: false,
         }
     }
 }
@@ -178,6 +184,38 @@ impl Summary {
     }
 }
 
+/// What happened to one object read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// It got a payload.
+    Payload,
+    /// It is in scope and would fail.
+    Failure,
+    /// It is out of scope (the scoping filter, a disabled object mapping, IgnoreObjectFlow).
+    OutOfScope,
+    /// Its row cannot be read.
+    Unreadable,
+}
+
+/// One object read, as [`Sink::outcome`] reports it (with [`Options::outcomes`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome<'a> {
+    /// Its line in the export.
+    pub line: u64,
+    /// What happened to it (after the checks across objects).
+    pub status: Status,
+    /// Its name (a user's userPrincipalName, a group's displayName, else its objectId).
+    pub name: Option<&'a str>,
+    /// Its objectId.
+    pub object_id: Option<&'a str>,
+    /// Whether it is soft-deleted for provisioning (`IsSoftDeleted`).
+    pub soft_deleted: bool,
+    /// Its SCIM payload: for an object with a payload, and for one out of scope whose mappings
+    /// give one.
+    pub payload: Option<&'a [u8]>,
+}
+
 /// Where a preview's results go, in export order.
 pub trait Sink {
     /// One problem.
@@ -187,6 +225,8 @@ pub trait Sink {
     /// One object read and its objectId, with whether it got a payload (only with
     /// [`Options::object_ids`]; collect them in a [`members::MemberIndex`]).
     fn object(&mut self, _object_id: &str, _provisioned: bool) {}
+    /// Every object read, after its problems and payload (only with [`Options::outcomes`]).
+    fn outcome(&mut self, _outcome: &Outcome<'_>) {}
     /// Progress: bytes of the export consumed and rows done so far.
     fn progress(&mut self, _bytes: u64, _rows: u64) {}
 }
@@ -281,7 +321,7 @@ pub fn preview<R: BufRead>(
     let notes = reader.notes().to_vec();
     let chunk_size = options.chunk_size.max(1);
     let max_in_flight = (jobs * 3) as u64;
-    let mut merger = Merger::new(plan, sink);
+    let mut merger = Merger::new(plan, sink, options);
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
     let decoder = &decoder;
     pool.in_place_scope(|scope| -> Result<(), PreviewError> {
@@ -360,7 +400,7 @@ pub fn preview_on_this_thread<R: BufRead>(
 ) -> Result<Summary, PreviewError> {
     let (mut reader, decoder) =
         Reader::new(input, options.format, &plan.attributes).map_err(PreviewError::Read)?;
-    let mut merger = Merger::new(plan, sink);
+    let mut merger = Merger::new(plan, sink, options);
     let mut job = Job {
         chunk: Chunk::default(),
         out: ChunkOut::default(),

@@ -12,6 +12,10 @@ use crate::model::MappingKind;
 use crate::model::Prepared;
 use regex::Regex;
 
+/// Whether the account is enabled (`false`: soft-deleted for provisioning).
+pub const ACCOUNT_ENABLED: &str = "accountEnabled";
+/// When the user was deleted (any value: soft-deleted).
+pub const DELETED_DATE_TIME: &str = "deletedDateTime";
 /// The attributes that name a user in messages, in order of preference.
 pub const IDENTITY: [&str; 2] = ["userPrincipalName", "objectId"];
 
@@ -75,6 +79,10 @@ pub struct Plan {
     pub(super) identity: Vec<usize>,
     /// The slot of `objectId`.
     pub(super) object_id: usize,
+    /// The slots of `accountEnabled` and `deletedDateTime` (whether the object is
+    /// soft-deleted, when the mapping does not read `IsSoftDeleted`).
+    pub(super) account_enabled: usize,
+    pub(super) deleted_date_time: usize,
     /// Users or groups.
     pub(super) kind: ObjectKind,
     /// The users a group's members are resolved against (`None`: not checked).
@@ -212,6 +220,8 @@ impl Plan {
         };
         let identity = names.iter().map(|name| attributes.add(name)).collect();
         let object_id = attributes.add("objectId");
+        let account_enabled = attributes.add(ACCOUNT_ENABLED);
+        let deleted_date_time = attributes.add(DELETED_DATE_TIME);
         Ok(Plan {
             attributes,
             scoping,
@@ -224,6 +234,8 @@ impl Plan {
             mapped,
             identity,
             object_id,
+            account_enabled,
+            deleted_date_time,
             kind,
             members: None,
         })

@@ -5,7 +5,7 @@
 //! here, so that they give the same answer for the same user.
 
 use super::input::{Chunk, Reader};
-use super::plan::{Plan, Produce, IDENTITY};
+use super::plan::{Plan, Produce, ACCOUNT_ENABLED, DELETED_DATE_TIME, IDENTITY};
 use super::record::{Attributes, Record};
 use super::{InputFormat, Options, PreviewError};
 use crate::expr::eval::{EvalContext, EvalError, Outcome, SourceObject, TraceStep, Value};
@@ -13,10 +13,6 @@ use std::io::BufRead;
 
 /// The attribute Entra derives from `accountEnabled` and `deletedDateTime`.
 pub const IS_SOFT_DELETED: &str = "IsSoftDeleted";
-/// Whether the account is enabled (`false`: soft-deleted for provisioning).
-pub const ACCOUNT_ENABLED: &str = "accountEnabled";
-/// When the user was deleted (any value: soft-deleted).
-pub const DELETED_DATE_TIME: &str = "deletedDateTime";
 
 /// Whether a user with these values of `accountEnabled` and `deletedDateTime` is soft-deleted:
 /// disabled (`false`, or the text `false` of a CSV export) or deleted (any non-empty date).

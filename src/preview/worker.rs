@@ -5,21 +5,12 @@ use super::input::{Body, Chunk, Decoder};
 use super::plan::{Field, KeyKind, Plan, Produce};
 use super::record::Record;
 use super::unique::ValueHash;
-use super::{payload, rule, Options, Problem};
+use super::{payload, rule, Options, Problem, Status};
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Severity;
 use crate::expr::eval::{EvalContext, NoFlowReason, OutcomeRef, Value};
 use std::borrow::Cow;
 use std::ops::Range;
-
-/// What happened to one user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Status {
-    Payload,
-    Failure,
-    OutOfScope,
-    Unreadable,
-}
 
 #[derive(Debug)]
 pub(super) struct UserOut {
@@ -31,8 +22,11 @@ pub(super) struct UserOut {
     /// The user's name for messages (UPN or objectId), in [`ChunkOut::key_text`]; empty when
     /// the user has neither, or has no value that must be unique.
     pub(super) identity: Range<usize>,
-    /// The objectId, in [`ChunkOut::key_text`] (only with [`Options::object_ids`]).
+    /// The objectId, in [`ChunkOut::key_text`] (only with [`Options::object_ids`] or
+    /// [`Options::outcomes`]).
     pub(super) object_id: Range<usize>,
+    /// Whether the user is soft-deleted (only with [`Options::outcomes`]).
+    pub(super) soft_deleted: bool,
 }
 
 #[derive(Debug)]
@@ -87,6 +81,7 @@ pub(super) struct Worker<'p> {
     scratch: Vec<u8>,
     fields: Vec<Option<Range<usize>>>,
     object_ids: bool,
+    outcomes: bool,
 }
 
 impl<'p> Worker<'p> {
@@ -100,7 +95,8 @@ impl<'p> Worker<'p> {
             ctx,
             scratch: Vec::with_capacity(1024),
             fields: vec![None; plan.fields.len()],
-            object_ids: options.object_ids,
+            object_ids: options.object_ids || options.outcomes,
+            outcomes: options.outcomes,
         }
     }
 
@@ -137,7 +133,8 @@ impl<'p> Worker<'p> {
                 }
             };
             let mut identity = 0..0;
-            let named = out.problems.len() > problems_start || out.keys.len() > keys_start;
+            let named =
+                self.outcomes || out.problems.len() > problems_start || out.keys.len() > keys_start;
             if named && status != Status::Unreadable {
                 let name = self.plan.identity.iter().find_map(|slot| {
                     self.record
@@ -162,6 +159,15 @@ impl<'p> Worker<'p> {
                     object_id = start..out.key_text.len();
                 }
             }
+            let soft_deleted = self.outcomes
+                && status != Status::Unreadable
+                && match &self.plan.soft_deleted {
+                    Some(sd) => matches!(self.record.slot(sd.flag), Some(Value::Bool(true))),
+                    None => super::user::soft_deleted(
+                        self.record.slot(self.plan.account_enabled),
+                        self.record.slot(self.plan.deleted_date_time),
+                    ),
+                };
             out.users.push(UserOut {
                 line: raw.line,
                 status,
@@ -170,6 +176,7 @@ impl<'p> Worker<'p> {
                 keys_end: out.keys.len(),
                 identity,
                 object_id,
+                soft_deleted,
             });
         }
     }
@@ -197,15 +204,36 @@ impl<'p> Worker<'p> {
             ));
             return Status::OutOfScope;
         }
-        if !plan.scoping.admits(&self.record) {
-            out.problems.push(problem(
+        let scope_problem = (!plan.scoping.admits(&self.record)).then(|| {
+            problem(
                 rule::OUT_OF_SCOPE,
                 line,
                 None,
                 plan.scoping.explain(&self.record),
-            ));
+            )
+        });
+        let problems_start = out.problems.len();
+        let keys_start = out.keys.len();
+        if let Some(scope) = scope_problem {
+            if !self.outcomes {
+                out.problems.push(scope);
+                return Status::OutOfScope;
+            }
+            // Evaluated for its matching attributes only: its problems and values that must
+            // be unique are not counted.
+            self.evaluate(line, out);
+            out.problems.truncate(problems_start);
+            out.keys.truncate(keys_start);
+            out.problems.push(scope);
             return Status::OutOfScope;
         }
+        self.evaluate(line, out)
+    }
+
+    /// Evaluates every mapping of the user in scope: its problems, values that must be unique
+    /// and payload.
+    fn evaluate(&mut self, line: u64, out: &mut ChunkOut) -> Status {
+        let plan = self.plan;
         self.ctx.stream = line;
         self.scratch.clear();
         let problems_start = out.problems.len();
@@ -330,6 +358,11 @@ impl<'p> Worker<'p> {
             .iter()
             .any(|p| p.severity >= Severity::Error)
         {
+            // A cycle still matches a failing user's account by the values it has.
+            if self.outcomes {
+                plan.template
+                    .write(&self.fields, &self.scratch, &mut out.payloads);
+            }
             return Status::Failure;
         }
         let marked: Vec<&str> = plan

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `entramap plan` beside `entramap preview` on the same synthetic tenant: USERS users (default
+# 1,000,000, `entramap synth --seed 42`) against as many existing accounts (the users' own
+# payloads with an `id` each, so that every user matches an account and every mapped attribute
+# is compared), through the IDmelon example. Prints wall time, CPU time and peak memory of each
+# (`/usr/bin/time`), RUNS runs each (default 3), alternating. Usage: benches/scripts/plan.sh [USERS].
+set -euo pipefail
+users=${1:-1000000}
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/entramap
+mapping=examples/idmelon.entramap.yaml
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+"$bin" synth --users "$users" --seed "${SEED:-42}" -o "$dir/users.jsonl"
+"$bin" preview "$mapping" --users "$dir/users.jsonl" --out "$dir/payloads.jsonl" > /dev/null || true
+# Each payload becomes an account: `{"id":"aN",` prepended.
+awk '{ printf "{\"id\":\"a%d\",%s\n", NR, substr($0, 2) }' "$dir/payloads.jsonl" > "$dir/accounts.jsonl"
+echo "users: $(wc -l < "$dir/users.jsonl"), accounts: $(wc -l < "$dir/accounts.jsonl")"
+measure() {
+  local name=$1
+  shift
+  /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB peak" "$@" > /dev/null
+}
+for _ in $(seq "${RUNS:-3}"); do
+  measure preview "$bin" preview "$mapping" --users "$dir/users.jsonl" --out /dev/null || true
+  measure plan "$bin" plan "$mapping" --users "$dir/users.jsonl" --accounts "$dir/accounts.jsonl"
+  measure "plan --format json --requests" "$bin" plan "$mapping" --users "$dir/users.jsonl" \
+    --accounts "$dir/accounts.jsonl" --format json --requests "$dir/requests.jsonl"
+done
+"$bin" plan "$mapping" --users "$dir/users.jsonl" --accounts "$dir/accounts.jsonl" | head -4

@@ -1,0 +1,427 @@
+//! The app's existing accounts: read from a SCIM `ListResponse` (one page, several pages one
+//! after another, or a JSON array of them), JSON Lines of SCIM resources, or a CSV whose header
+//! row names SCIM attribute paths; kept as an index, not as the dump.
+//!
+//! Each account keeps its `id`, a label, its line, and the values of the attributes the
+//! mapping writes (one compact JSON array); each matching attribute gets a map from its
+//! [`match_key`] to the accounts with that value. Everything else of the dump is dropped as it
+//! is read, so memory grows with the accounts times the mapped attributes, not with the dump.
+//! Problems (a document that does not parse or is cut off, a resource without `id`, an `id`
+//! seen twice, a page short of its `totalResults`) are counted and located, never dropped.
+
+use super::layout::Layout;
+use super::path::{match_key, member, value_at};
+use crate::expr::source::ObjectKind;
+use crate::model::scim;
+use crate::model::target_path::TargetPath;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde_json::Value;
+use std::io::{self, BufRead};
+
+/// One account of the app.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The service provider's `id`.
+    pub id: Box<str>,
+    /// How to name it: the value of its first matching attribute, else its `id`.
+    pub label: Box<str>,
+    /// Where it is in the file (the line its document starts on).
+    pub line: u64,
+    /// Its place in the `Resources` of a ListResponse page (1 first; 0 outside a page).
+    pub resource: u32,
+    /// The values of the layout's fields, as one JSON array.
+    values: Box<str>,
+}
+
+impl Account {
+    /// The values of the layout's fields, in field order (`Null` where absent).
+    pub fn values(&self) -> Vec<Value> {
+        serde_json::from_str(&self.values).unwrap_or_default()
+    }
+}
+
+/// A problem with the accounts file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountProblem {
+    /// The line of the document (or CSV row) concerned.
+    pub line: u64,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What one matching value finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    /// No account has it.
+    None,
+    /// One account (its index).
+    One(u32),
+    /// Several accounts (their indexes).
+    Many(Vec<u32>),
+}
+
+#[derive(Debug, Clone)]
+enum Hit {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+/// The accounts of one object kind, indexed by each matching attribute.
+#[derive(Debug, Default)]
+pub struct Index {
+    accounts: Vec<Account>,
+    /// One map per matching field of the layout, in precedence order.
+    keys: Vec<FxHashMap<Box<str>, Hit>>,
+    matched: Vec<bool>,
+}
+
+impl Index {
+    /// The accounts, in file order.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// The account at `index`.
+    pub fn get(&self, index: u32) -> &Account {
+        &self.accounts[index as usize]
+    }
+
+    /// The accounts whose matching attribute of precedence rank `rank` (0: the first) has
+    /// this key.
+    pub fn lookup(&self, rank: usize, key: &str) -> Lookup {
+        match self.keys.get(rank).and_then(|m| m.get(key)) {
+            None => Lookup::None,
+            Some(Hit::One(i)) => Lookup::One(*i),
+            Some(Hit::Many(v)) => Lookup::Many(v.clone()),
+        }
+    }
+
+    /// Marks an account as matched by an object.
+    pub fn mark(&mut self, index: u32) {
+        self.matched[index as usize] = true;
+    }
+
+    /// The accounts no object matched, in file order.
+    pub fn orphans(&self) -> impl Iterator<Item = &Account> {
+        self.accounts
+            .iter()
+            .zip(&self.matched)
+            .filter(|(_, m)| !**m)
+            .map(|(a, _)| a)
+    }
+
+    /// How many accounts.
+    pub fn len(&self) -> usize {
+        self.accounts.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+
+    fn insert(&mut self, layout: &Layout, resource: &Value, id: &str, (line, at): (u64, u32)) {
+        let index = self.accounts.len() as u32;
+        let values: Vec<Value> = layout
+            .fields
+            .iter()
+            .map(|f| value_at(resource, &f.path).cloned().unwrap_or(Value::Null))
+            .collect();
+        let mut label = None;
+        for (rank, field) in layout.matching().enumerate() {
+            let Some(key) = value_at(resource, &field.path)
+                .and_then(|v| match_key(v, field.case_exact))
+                .map(String::into_boxed_str)
+            else {
+                continue;
+            };
+            if label.is_none() {
+                label = value_at(resource, &field.path).and_then(super::path::scalar_text);
+            }
+            if self.keys.len() <= rank {
+                self.keys.resize_with(rank + 1, FxHashMap::default);
+            }
+            self.keys[rank]
+                .entry(key)
+                .and_modify(|hit| match hit {
+                    Hit::One(first) => *hit = Hit::Many(vec![*first, index]),
+                    Hit::Many(all) => all.push(index),
+                })
+                .or_insert(Hit::One(index));
+        }
+        self.accounts.push(Account {
+            id: id.into(),
+            label: label.unwrap_or_else(|| id.to_owned()).into_boxed_str(),
+            line,
+            resource: at,
+            values: Value::Array(values).to_string().into_boxed_str(),
+        });
+        self.matched.push(false);
+    }
+}
+
+/// The accounts of a file: users and groups apart, with the problems found.
+#[derive(Debug, Default)]
+pub struct Accounts {
+    /// User accounts.
+    pub users: Index,
+    /// Group accounts.
+    pub groups: Index,
+    /// Resources read (accounts indexed plus those refused).
+    pub read: u64,
+    /// What could not be read or was refused.
+    pub problems: Vec<AccountProblem>,
+}
+
+/// Reads an accounts file, keeping of each resource what the layouts compare.
+pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<Accounts> {
+    let mut reader = Reader {
+        users,
+        groups,
+        out: Accounts::default(),
+        ids: FxHashMap::default(),
+        total_results: None,
+        listed: 0,
+    };
+    let mut input = input;
+    let first = loop {
+        let buf = input.fill_buf()?;
+        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b) => break Some(*b),
+            None if buf.is_empty() => break None,
+            None => {
+                let n = buf.len();
+                input.consume(n);
+            }
+        }
+    };
+    match first {
+        None => {}
+        Some(b'{' | b'[') => reader.json(input)?,
+        Some(_) => reader.csv(input)?,
+    }
+    if let Some(total) = reader.total_results.filter(|t| *t > reader.listed) {
+        let listed = reader.listed;
+        reader.problem(
+            0,
+            format!(
+                "the pages list {listed} resources of the {total} their `totalResults` announces: pages are missing or cut off"
+            ),
+        );
+    }
+    Ok(reader.out)
+}
+
+struct Reader<'l> {
+    users: &'l Layout,
+    groups: &'l Layout,
+    out: Accounts,
+    /// Ids seen, by kind, with their line.
+    ids: FxHashMap<(ObjectKind, Box<str>), u64>,
+    /// The largest `totalResults` of the pages, and the resources they list.
+    total_results: Option<u64>,
+    listed: u64,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, line: u64, message: String) {
+        self.out.problems.push(AccountProblem { line, message });
+    }
+
+    fn json(&mut self, input: impl BufRead) -> io::Result<()> {
+        super::json::documents(input, |document, line| match document {
+            Ok(value) => self.value(value, line),
+            Err(message) => {
+                self.out.read += 1;
+                self.problem(line, message);
+            }
+        })
+    }
+
+    fn value(&mut self, value: Value, line: u64) {
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    self.value(item, line);
+                }
+            }
+            Value::Object(_) if member(&value, "Resources").is_some() => {
+                let Some(Value::Array(resources)) = member(&value, "Resources") else {
+                    self.out.read += 1;
+                    return self.problem(line, "`Resources` is not an array".to_owned());
+                };
+                if let Some(total) = member(&value, "totalResults").and_then(Value::as_u64) {
+                    self.total_results = Some(self.total_results.map_or(total, |t| t.max(total)));
+                }
+                self.listed += resources.len() as u64;
+                for (at, resource) in resources.iter().enumerate() {
+                    self.resource(resource, (line, u32::try_from(at + 1).unwrap_or(u32::MAX)));
+                }
+            }
+            other => self.resource(&other, (line, 0)),
+        }
+    }
+
+    fn resource(&mut self, resource: &Value, (line, at): (u64, u32)) {
+        self.out.read += 1;
+        let place = if at > 0 {
+            format!("resource {at} of the page: ")
+        } else {
+            String::new()
+        };
+        if !resource.is_object() {
+            return self.problem(line, format!("{place}a resource that is not a JSON object"));
+        }
+        let Some(id) = member(resource, "id")
+            .and_then(super::path::scalar_text)
+            .filter(|id| !id.is_empty())
+        else {
+            let what = member(resource, "userName")
+                .or_else(|| member(resource, "displayName"))
+                .and_then(super::path::scalar_text)
+                .map_or_else(String::new, |n| format!(" ({n})"));
+            return self.problem(line, format!("{place}a resource{what} without an `id`"));
+        };
+        let kind = kind_of(resource);
+        match self.ids.get(&(kind, id.as_str().into())) {
+            Some(first) => {
+                return self.problem(
+                    line,
+                    format!(
+                        "{place}the {} id `{id}` is also on line {first}: this copy is not used",
+                        kind.as_str()
+                    ),
+                )
+            }
+            None => {
+                self.ids.insert((kind, id.as_str().into()), line);
+            }
+        }
+        match kind {
+            ObjectKind::User => self.out.users.insert(self.users, resource, &id, (line, at)),
+            ObjectKind::Group => self
+                .out
+                .groups
+                .insert(self.groups, resource, &id, (line, at)),
+        }
+    }
+
+    /// A CSV whose header names SCIM attribute paths (`id`, `userName`,
+    /// `emails[type eq "work"].value`, ...): one user account a row.
+    fn csv(&mut self, input: impl BufRead) -> io::Result<()> {
+        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                self.problem(1, format!("cannot read the CSV header: {e}"));
+                return Ok(());
+            }
+        };
+        let paths: Vec<Option<TargetPath>> = headers
+            .iter()
+            .map(|h| crate::model::target_path::parse(h.trim()).ok())
+            .collect();
+        for (i, record) in reader.records().enumerate() {
+            let line = record
+                .as_ref()
+                .ok()
+                .and_then(|r| r.position())
+                .map_or(i as u64 + 2, |p| p.line());
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    self.out.read += 1;
+                    self.problem(line, format!("cannot read the row: {e}"));
+                    continue;
+                }
+            };
+            let mut resource = Value::Object(Default::default());
+            for (path, cell) in paths.iter().zip(record.iter()) {
+                if let (Some(path), false) = (path, cell.is_empty()) {
+                    set_at(&mut resource, path, Value::String(cell.to_owned()));
+                }
+            }
+            self.resource(&resource, (line, 0));
+        }
+        Ok(())
+    }
+}
+
+/// A group when its `schemas` name the core Group schema or `meta.resourceType` is `Group`.
+fn kind_of(resource: &Value) -> ObjectKind {
+    let schemas = member(resource, "schemas").and_then(Value::as_array);
+    let group_schema = schemas.is_some_and(|s| {
+        s.iter().any(|v| {
+            v.as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case(scim::CORE_GROUP))
+        })
+    });
+    let group_type = member(resource, "meta")
+        .and_then(|m| member(m, "resourceType"))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("Group"));
+    if group_schema || group_type {
+        ObjectKind::Group
+    } else {
+        ObjectKind::User
+    }
+}
+
+/// Sets the value at a path in a resource, creating the objects and the filtered element on
+/// the way (the shape a payload has).
+pub fn set_at(resource: &mut Value, path: &TargetPath, value: Value) {
+    let mut container = resource;
+    if let Some(schema) = path
+        .schema
+        .as_ref()
+        .filter(|s| s.text.contains(":extension:"))
+    {
+        container = entry(container, &schema.text);
+    }
+    let slot = match (&path.filter, &path.sub_attribute) {
+        (None, None) => {
+            if let Value::Object(map) = container {
+                map.insert(path.attribute.text.clone(), value);
+            }
+            return;
+        }
+        (None, Some(sub)) => entry(entry(container, &path.attribute.text), &sub.text),
+        (Some(filter), sub) => {
+            let list = entry(container, &path.attribute.text);
+            if !list.is_array() {
+                *list = Value::Array(Vec::new());
+            }
+            let Value::Array(items) = list else { return };
+            let at = items.iter().position(|e| {
+                member(e, &filter.attribute.text)
+                    .and_then(super::path::scalar_text)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(&filter.value.text))
+            });
+            let at = at.unwrap_or_else(|| {
+                let mut element = serde_json::Map::new();
+                element.insert(
+                    filter.attribute.text.clone(),
+                    Value::String(filter.value.text.clone()),
+                );
+                items.push(Value::Object(element));
+                items.len() - 1
+            });
+            match sub {
+                Some(sub) => entry(&mut items[at], &sub.text),
+                None => &mut items[at],
+            }
+        }
+    };
+    *slot = value;
+}
+
+fn entry<'v>(object: &'v mut Value, name: &str) -> &'v mut Value {
+    if !object.is_object() {
+        *object = Value::Object(Default::default());
+    }
+    match object {
+        Value::Object(map) => map.entry(name.to_owned()).or_insert(Value::Null),
+        other => other,
+    }
+}

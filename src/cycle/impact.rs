@@ -1,0 +1,383 @@
+//! The impact of a mapping change on the tenant's data: the old and the new mapping planned
+//! over the same export, object by object, and the differences in outcome that a reviewer
+//! approves: who leaves scope or assignment (and so is disabled, deleted or kept), who enters
+//! (and so is created), which target values change (with examples and the new nulls), who
+//! would match another account, none, or several.
+//!
+//! Both plans decide the objects of one export in the same order, so the comparison pairs the
+//! n-th decision of each; [`Side`] is what is kept of an old decision between the two passes
+//! (one JSON line, so that a caller can keep them on disk rather than in memory).
+
+use super::layout::Layout;
+use super::path::{same, value_at};
+use super::{Action, Decision, Reason, Settings};
+use crate::expr::source::ObjectKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What the impact keeps of one plan's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    /// The object's key.
+    pub key: String,
+    /// The action (`create`, `skip`, ...).
+    pub action: String,
+    /// The reason id, if any.
+    pub reason: Option<String>,
+    /// The account matched, if any.
+    pub account: Option<String>,
+    /// The payload, if the mapping gives one.
+    pub payload: Option<Value>,
+}
+
+impl Side {
+    /// What is kept of a decision.
+    pub fn of(decision: &Decision) -> Side {
+        Side {
+            key: decision.key.clone(),
+            action: decision.action.as_str().to_owned(),
+            reason: decision.reason.map(|r| r.id().to_owned()),
+            account: decision.account.clone(),
+            payload: decision.payload.clone(),
+        }
+    }
+
+    /// Whether Entra provisions the object (creates, updates or leaves its account as it is).
+    fn provisioned(&self) -> bool {
+        matches!(self.action.as_str(), "create" | "update" | "unchanged") && self.reason.is_none()
+    }
+
+    /// Whether the object is out of scope or unassigned.
+    fn out(&self) -> bool {
+        matches!(
+            self.reason.as_deref(),
+            Some(r) if r == Reason::NotAssigned.id()
+                || r == Reason::OutOfScope.id()
+                || r == Reason::SoftDeleted.id()
+        )
+    }
+}
+
+/// An object that leaves or enters scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Move {
+    /// The object's key.
+    pub key: String,
+    /// Why it leaves (the new reason id) or `enters`.
+    pub reason: String,
+    /// What Entra does to its account: `disable`, `delete`, `kept` (SkipOutOfScopeDeletions)
+    /// for one leaving; `create` or `match` for one entering.
+    pub effect: String,
+}
+
+/// One example of a changed value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    /// The object's key.
+    pub key: String,
+    /// The value with the old mapping (null: none).
+    pub old: Value,
+    /// The value with the new mapping (null: none).
+    pub new: Value,
+}
+
+/// How one target attribute's values change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AttributeImpact {
+    /// Objects whose value changes.
+    pub changed: u64,
+    /// Of those, objects that had a value and have none now.
+    pub new_nulls: u64,
+    /// The first few.
+    pub examples: Vec<Example>,
+}
+
+/// An object that would match another account, none, or several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rematch {
+    /// The object's key.
+    pub key: String,
+    /// The account matched with the old mapping.
+    pub old: Option<String>,
+    /// With the new one.
+    pub new: Option<String>,
+    /// The new action (`create` when it no longer matches, `skip` for duplicates).
+    pub action: String,
+    /// The new reason, for a skip (`duplicate-source`, `duplicate-target`, ...).
+    pub reason: Option<String>,
+}
+
+/// The impact on one object kind.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct KindImpact {
+    /// Objects leaving scope or assignment whose account is disabled (or deleted).
+    pub disable: Vec<String>,
+    /// Objects entering scope that are created.
+    pub create: Vec<String>,
+    /// Every object leaving or entering, with why and the effect.
+    pub moves: Vec<Move>,
+    /// Value changes by target attribute.
+    pub attributes: BTreeMap<String, AttributeImpact>,
+    /// Objects with at least one changed value.
+    pub changed_objects: u64,
+    /// Objects matching differently.
+    pub rematch: Vec<Rematch>,
+    /// Objects compared.
+    pub compared: u64,
+}
+
+/// The impact of a change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Impact {
+    /// Users.
+    pub users: KindImpact,
+    /// Groups.
+    pub groups: KindImpact,
+}
+
+/// How many examples an attribute keeps.
+pub const EXAMPLES: usize = 3;
+
+/// Compares pairs of decisions into an [`Impact`].
+#[derive(Debug)]
+pub struct Comparer {
+    layouts: [Layout; 2],
+    settings: Settings,
+    impact: Impact,
+}
+
+impl Comparer {
+    /// A comparer of the targets of both mappings (the new mapping's first, then the old
+    /// one's that the new one drops), for the new job's settings.
+    pub fn new(old: [&Layout; 2], new: [&Layout; 2], settings: Settings) -> Comparer {
+        let merge = |old: &Layout, new: &Layout| {
+            let mut layout = new.clone();
+            for field in &old.fields {
+                if !layout.fields.iter().any(|f| f.target == field.target) {
+                    layout.fields.push(field.clone());
+                }
+            }
+            layout
+        };
+        Comparer {
+            layouts: [merge(old[0], new[0]), merge(old[1], new[1])],
+            settings,
+            impact: Impact::default(),
+        }
+    }
+
+    /// Adds one object's pair of outcomes.
+    pub fn add(&mut self, kind: ObjectKind, old: &Side, new: &Side) {
+        let (layout, out) = match kind {
+            ObjectKind::User => (&self.layouts[0], &mut self.impact.users),
+            ObjectKind::Group => (&self.layouts[1], &mut self.impact.groups),
+        };
+        out.compared += 1;
+        if old.provisioned() && new.out() {
+            // Entra disables the accounts of objects that leave scope, deletes them when the
+            // app has no `active`, and keeps them with SkipOutOfScopeDeletions
+            // (how-provisioning-works.md, "Incremental cycles" and "Deprovisioning").
+            let effect = if self.settings.skip_out_of_scope_deletions
+                && new.reason.as_deref() != Some(Reason::SoftDeleted.id())
+            {
+                "kept"
+            } else if kind == ObjectKind::User && layout.active.is_some() {
+                "disable"
+            } else {
+                "delete"
+            };
+            if effect != "kept" {
+                out.disable.push(new.key.clone());
+            }
+            out.moves.push(Move {
+                key: new.key.clone(),
+                reason: new.reason.clone().unwrap_or_default(),
+                effect: effect.to_owned(),
+            });
+            return;
+        }
+        if old.out() && new.provisioned() {
+            let effect = if new.action == Action::Create.as_str() {
+                out.create.push(new.key.clone());
+                "create"
+            } else {
+                "match"
+            };
+            out.moves.push(Move {
+                key: new.key.clone(),
+                reason: "enters".to_owned(),
+                effect: effect.to_owned(),
+            });
+            return;
+        }
+        let rematch = if old.provisioned() && new.provisioned() {
+            old.account != new.account
+        } else {
+            // Provisioned before, now skipped for a matching problem (duplicates, no value).
+            old.provisioned() && !new.out()
+        };
+        if rematch {
+            out.rematch.push(Rematch {
+                key: new.key.clone(),
+                old: old.account.clone(),
+                new: new.account.clone(),
+                action: new.action.clone(),
+                reason: new.reason.clone(),
+            });
+        }
+        // Values count where Entra sends them: objects it provisions under both mappings.
+        let (Some(a), Some(b), true) = (
+            &old.payload,
+            &new.payload,
+            old.provisioned() && new.provisioned(),
+        ) else {
+            return;
+        };
+        let mut changed = false;
+        for field in &layout.fields {
+            let before = value_at(a, &field.path);
+            let after = value_at(b, &field.path);
+            let differs = match (before, after) {
+                (None, None) => false,
+                (Some(x), Some(y)) => !same(x, y),
+                _ => true,
+            };
+            if !differs {
+                continue;
+            }
+            changed = true;
+            let entry = out.attributes.entry(field.target.clone()).or_default();
+            entry.changed += 1;
+            if before.is_some() && after.is_none() {
+                entry.new_nulls += 1;
+            }
+            if entry.examples.len() < EXAMPLES {
+                entry.examples.push(Example {
+                    key: new.key.clone(),
+                    old: before.cloned().unwrap_or(Value::Null),
+                    new: after.cloned().unwrap_or(Value::Null),
+                });
+            }
+        }
+        if changed {
+            out.changed_objects += 1;
+        }
+    }
+
+    /// The impact.
+    pub fn finish(self) -> Impact {
+        self.impact
+    }
+}
+
+/// One of the inputs of a plan, which [`compare`] opens once per mapping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// The user export.
+    Users,
+    /// The group export.
+    Groups,
+    /// The app's accounts.
+    Accounts,
+    /// The assignments.
+    Assignments,
+}
+
+/// Opens an input (`None`: not given).
+pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io::BufRead>>>;
+
+/// The old and the new mapping planned over the same inputs, compared object by object. The
+/// old plan's decisions wait in a temporary file, one line each, while the new plan runs.
+pub fn compare(
+    old: &crate::model::Prepared,
+    new: &crate::model::Prepared,
+    open: Open<'_>,
+    settings: &Settings,
+    options: &crate::preview::Options,
+) -> Result<Impact, crate::preview::PreviewError> {
+    use crate::preview::PreviewError;
+    use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
+    let read = |e: std::io::Error| PreviewError::Read(e);
+    let groups = open(Input::Groups).map_err(read)?.is_some();
+    let cycle = |prepared: &crate::model::Prepared| -> Result<super::Cycle, PreviewError> {
+        let assignments = match open(Input::Assignments).map_err(read)? {
+            Some(input) => {
+                let mut a = super::assignments::read(input).map_err(read)?;
+                if let Some(g) = open(Input::Groups).map_err(read)? {
+                    a.add_group_members(g).map_err(read)?;
+                }
+                Some(a)
+            }
+            None => None,
+        };
+        let mut accounts = open(Input::Accounts).map_err(read)?;
+        let mut cycle = super::Cycle::new(
+            prepared,
+            groups,
+            accounts.as_mut().map(|r| r as &mut dyn BufRead),
+            assignments,
+            settings.clone(),
+        )?;
+        cycle.keep_payloads(true);
+        Ok(cycle)
+    };
+    let run = |cycle: &mut super::Cycle, sink: &mut dyn super::Sink| {
+        let users = open(Input::Users)
+            .map_err(read)?
+            .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
+        cycle.run_users(users, options, sink)?;
+        if let Some(g) = open(Input::Groups).map_err(read)? {
+            cycle.run_groups(g, options, sink)?;
+        }
+        Ok::<(), PreviewError>(())
+    };
+    struct Spill(BufWriter<std::fs::File>);
+    impl super::Sink for Spill {
+        fn decision(&mut self, d: &Decision) -> std::io::Result<()> {
+            serde_json::to_writer(&mut self.0, &Side::of(d)).map_err(std::io::Error::other)?;
+            self.0.write_all(b"\n")
+        }
+    }
+    struct Pair<R: BufRead> {
+        old: R,
+        line: String,
+        comparer: Comparer,
+    }
+    impl<R: BufRead> super::Sink for Pair<R> {
+        fn decision(&mut self, d: &Decision) -> std::io::Result<()> {
+            self.line.clear();
+            self.old.read_line(&mut self.line)?;
+            let old: Side = serde_json::from_str(&self.line).map_err(std::io::Error::other)?;
+            self.comparer.add(d.kind, &old, &Side::of(d));
+            Ok(())
+        }
+    }
+    let mut old_cycle = cycle(old)?;
+    let mut spill = Spill(BufWriter::new(tempfile::tempfile().map_err(read)?));
+    run(&mut old_cycle, &mut spill)?;
+    let mut file = spill.0.into_inner().map_err(|e| read(e.into_error()))?;
+    file.rewind().map_err(read)?;
+    // The old plan's account index is dropped before the new one is built.
+    let old_layouts = [
+        old_cycle.layout(ObjectKind::User).clone(),
+        old_cycle.layout(ObjectKind::Group).clone(),
+    ];
+    drop(old_cycle);
+    let mut new_cycle = cycle(new)?;
+    let comparer = Comparer::new(
+        [&old_layouts[0], &old_layouts[1]],
+        [
+            new_cycle.layout(ObjectKind::User),
+            new_cycle.layout(ObjectKind::Group),
+        ],
+        settings.clone(),
+    );
+    let mut pair = Pair {
+        old: BufReader::new(file),
+        line: String::new(),
+        comparer,
+    };
+    run(&mut new_cycle, &mut pair)?;
+    Ok(pair.comparer.finish())
+}

@@ -1,0 +1,144 @@
+//! Top-level JSON documents of a file, one after another: JSON Lines, a document spanning
+//! lines, several Graph or SCIM pages in a row. Each is parsed on its own, with the line it
+//! starts on, so that one bad document is reported where it is and the others are still read.
+
+use serde_json::Value;
+use std::io::{self, BufRead};
+
+/// The longest document read (one page of a dump, one line of JSON Lines).
+pub const MAX_DOCUMENT_BYTES: usize = 1 << 30;
+
+/// Calls `each` with every top-level document (or why it cannot be read) and its first line.
+/// Text between documents, a document over [`MAX_DOCUMENT_BYTES`] and a document cut off by
+/// the end of the file are reported, never dropped.
+pub fn documents(
+    input: impl BufRead,
+    mut each: impl FnMut(Result<Value, String>, u64),
+) -> io::Result<()> {
+    raw_documents(input, |document, line| {
+        each(document.and_then(|bytes| parse(bytes, line)), line);
+    })
+}
+
+/// [`documents`] without the parsing: each document's bytes ([`parse`] reports errors as
+/// [`documents`] does).
+pub fn raw_documents(
+    mut input: impl BufRead,
+    mut each: impl FnMut(Result<&[u8], String>, u64),
+) -> io::Result<()> {
+    let mut doc: Vec<u8> = Vec::new();
+    let mut start_line = 0u64;
+    let mut line_no = 0u64;
+    let (mut depth, mut in_string, mut escape) = (0usize, false, false);
+    let mut line = Vec::new();
+    let mut too_long = false;
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        line_no += 1;
+        let mut from = 0;
+        for (i, &b) in line.iter().enumerate() {
+            if in_string {
+                if escape {
+                    escape = false;
+                } else if b == b'\\' {
+                    escape = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+                continue;
+            }
+            if depth == 0 {
+                if b.is_ascii_whitespace() || (b == b',' && doc.is_empty()) {
+                    from = i + 1;
+                    continue;
+                }
+                if b != b'{' && b != b'[' {
+                    each(
+                        Err("unexpected text between JSON documents; the rest of the line is skipped".to_owned()),
+                        line_no,
+                    );
+                    from = line.len();
+                    break;
+                }
+                start_line = line_no;
+                from = i;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if too_long {
+                            each(
+                                Err(format!("the document is over {MAX_DOCUMENT_BYTES} bytes and is not read")),
+                                start_line,
+                            );
+                        } else {
+                            doc.extend_from_slice(&line[from..=i]);
+                            each(Ok(&doc), start_line);
+                        }
+                        doc.clear();
+                        too_long = false;
+                        from = i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if depth > 0 && from < line.len() && !too_long {
+            if doc.len() + line.len() - from > MAX_DOCUMENT_BYTES {
+                too_long = true;
+                doc = Vec::new();
+            } else {
+                doc.extend_from_slice(&line[from..]);
+            }
+        }
+    }
+    if depth > 0 {
+        each(
+            Err(format!(
+                "the document starting here is cut off by the end of the file (line {line_no}): nothing of it is read"
+            )),
+            start_line,
+        );
+    }
+    Ok(())
+}
+
+/// Parses one document of [`raw_documents`] that starts on `line`.
+pub fn parse(bytes: &[u8], line: u64) -> Result<Value, String> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let at = line + e.line().saturating_sub(1) as u64;
+        format!("invalid JSON (line {at}): {e}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<(Result<Value, String>, u64)> {
+        let mut out = Vec::new();
+        documents(text.as_bytes(), |d, l| out.push((d, l))).unwrap_or_else(|e| panic!("{e}"));
+        out
+    }
+
+    #[test]
+    fn splits_lines_pages_and_cut_offs() {
+        let docs = all("{\"a\": \"}\"}\n{\"b\":\n [1,\n 2]}\n\n[{\"c\": 1}] {\"d\": 2}\n{\"e\": [");
+        let lines: Vec<u64> = docs.iter().map(|(_, l)| *l).collect();
+        assert_eq!(lines, [1, 2, 6, 6, 7]);
+        assert_eq!(docs[0].0, Ok(serde_json::json!({"a": "}"})));
+        assert!(docs[4].0.as_ref().is_err_and(|e| e.contains("cut off")));
+        let bad = all("{\"a\": tru}\nnot json\n");
+        assert!(bad[0].0.is_err());
+        assert!(bad[1]
+            .0
+            .as_ref()
+            .is_err_and(|e| e.contains("unexpected text")));
+    }
+}

@@ -1,0 +1,277 @@
+//! `entramap diff OLD NEW --users EXPORT`: the impact of a mapping change on the tenant's data,
+//! on a planted 50,000-user export: a scoping change that excludes exactly 1,234 users, an
+//! expression change that alters one attribute for exactly 317, a matching change that makes 12
+//! users collide, a removed filter, the CI gates, and an equivalent rewrite that changes nothing.
+
+use crate::common::{entramap, root, stderr, stdout};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::Path;
+
+const USERS: usize = 50_000;
+const INTERNS: usize = 317; // jobTitle "Intern"
+const LEGAL: usize = 1_234; // department "Legal"
+const COLLIDING: usize = 12; // two accounts have their mailNickname as externalId
+
+struct Tenant {
+    dir: tempfile::TempDir,
+}
+
+impl Tenant {
+    fn new() -> Tenant {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut users = String::new();
+        let mut accounts = String::new();
+        for i in 0..USERS {
+            let title = if i < INTERNS { "Intern" } else { "Engineer" };
+            let department = if (INTERNS..INTERNS + LEGAL).contains(&i) {
+                "Legal"
+            } else {
+                "Sales"
+            };
+            let line = json!({
+                "objectId": format!("id-{i}"),
+                "userPrincipalName": format!("u{i}@contoso.com"),
+                "mailNickname": format!("n{i}"),
+                "displayName": format!("User {i}"),
+                "jobTitle": title,
+                "department": department,
+                "accountEnabled": true,
+            });
+            let _ = writeln!(users, "{line}");
+        }
+        for i in USERS - COLLIDING..USERS {
+            for copy in ["a", "b"] {
+                let line = json!({"id": format!("{copy}{i}"), "userName": format!("other{copy}{i}@contoso.com"), "externalId": format!("n{i}"), "active": true});
+                let _ = writeln!(accounts, "{line}");
+            }
+        }
+        std::fs::write(dir.path().join("users.jsonl"), users).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("accounts.jsonl"), accounts)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let old = std::fs::read_to_string(root().join("tests/fixtures/impact/old.entramap.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let variants = [
+            ("old", old.clone()),
+            (
+                "legal-out",
+                old.replace(
+                    "  mappings:\n",
+                    "  scoping:\n    - - {attribute: department, operator: NOT EQUALS, value: Legal}\n  mappings:\n",
+                ),
+            ),
+            (
+                "interns",
+                old.replace(
+                    "      source: displayName\n",
+                    "      expression: Switch([jobTitle], [displayName], \"Intern\", Join(\" \", [displayName], \"(intern)\"))\n",
+                ),
+            ),
+            (
+                "match-nickname",
+                old.replace("      matching_precedence: 1\n", "      matching_precedence: 2\n")
+                    .replace(
+                        "      source: mailNickname\n",
+                        "      source: mailNickname\n      matching_precedence: 1\n",
+                    ),
+            ),
+            (
+                "not-soft-deleted",
+                old.replace(
+                    "Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")",
+                    "Not([IsSoftDeleted])",
+                ),
+            ),
+        ];
+        for (name, text) in variants {
+            assert!(name == "old" || text != old, "{name} changes the mapping");
+            std::fs::write(dir.path().join(format!("{name}.entramap.yaml")), text)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        Tenant { dir }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    fn diff(&self, old: &str, new: &str, extra: &[&str]) -> (Option<i32>, Value) {
+        let (o, n, u, a) = (
+            self.path(&format!("{old}.entramap.yaml")),
+            self.path(&format!("{new}.entramap.yaml")),
+            self.path("users.jsonl"),
+            self.path("accounts.jsonl"),
+        );
+        let mut args = vec![
+            "diff",
+            &o,
+            &n,
+            "--users",
+            &u,
+            "--accounts",
+            &a,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = entramap(&args);
+        let json = serde_json::from_str(&stdout(&out))
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", stdout(&out), stderr(&out)));
+        (out.status.code(), json)
+    }
+}
+
+fn keys(list: &Value) -> Vec<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn legal() -> Vec<String> {
+    (INTERNS..INTERNS + LEGAL)
+        .map(|i| format!("u{i}@contoso.com"))
+        .collect()
+}
+
+#[test]
+fn planted_changes_report_exactly_who_they_touch() {
+    let tenant = Tenant::new();
+    // A scoping change excluding the 1,234 Legal users: those, and no other.
+    let (code, out) = tenant.diff("old", "legal-out", &["--max-disables", "2000"]);
+    assert_eq!(code, Some(0));
+    let users = &out["impact"]["users"];
+    assert_eq!(keys(&users["disable"]), legal());
+    assert_eq!(keys(&users["create"]), Vec::<String>::new());
+    assert_eq!(users["compared"], USERS as u64);
+    assert!(out["changes"].as_array().is_some_and(|c| !c.is_empty()));
+    let (code, _) = tenant.diff("old", "legal-out", &["--max-disables", "500"]);
+    assert_eq!(code, Some(1));
+    // Removing the filter brings them back in: creations.
+    let (_, out) = tenant.diff("legal-out", "old", &[]);
+    assert_eq!(keys(&out["impact"]["users"]["create"]), legal());
+    assert_eq!(
+        keys(&out["impact"]["users"]["disable"]),
+        Vec::<String>::new()
+    );
+    // An expression change altering displayName for the 317 interns.
+    let (_, out) = tenant.diff("old", "interns", &["--max-changes", "316"]);
+    let users = &out["impact"]["users"];
+    assert_eq!(
+        users["attributes"]["displayName"]["changed"],
+        INTERNS as u64
+    );
+    assert_eq!(users["changed_objects"], INTERNS as u64);
+    assert_eq!(
+        users["attributes"]["displayName"]["examples"][0],
+        json!({"key": "u0@contoso.com", "old": "User 0", "new": "User 0 (intern)"})
+    );
+    assert_eq!(users["attributes"].as_object().map(|a| a.len()), Some(1));
+    // Matching on mailNickname first: the 12 whose value two accounts share collide.
+    let (_, out) = tenant.diff("old", "match-nickname", &[]);
+    let rematch = out["impact"]["users"]["rematch"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(rematch.len(), COLLIDING);
+    assert!(rematch.iter().all(|r| r["reason"] == "duplicate-target"));
+    assert_eq!(
+        rematch[0]["key"],
+        format!("u{}@contoso.com", USERS - COLLIDING)
+    );
+}
+
+#[test]
+fn gates_fail_with_the_counts_and_an_equivalent_rewrite_changes_nothing() {
+    let tenant = Tenant::new();
+    let (o, n, u) = (
+        tenant.path("old.entramap.yaml"),
+        tenant.path("interns.entramap.yaml"),
+        tenant.path("users.jsonl"),
+    );
+    let out = entramap(&["diff", &o, &n, "--users", &u, "--max-changes", "300"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the change makes 317 changes, more than --max-changes 300"));
+    // Not([IsSoftDeleted]) for the default Switch, on the example export: zero changed values.
+    let export = root().join("examples/exports/users.jsonl");
+    let (code, out) = {
+        let d = Path::new(&tenant.path("x"))
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let args = [
+            "diff",
+            &o,
+            &tenant.path("not-soft-deleted.entramap.yaml"),
+            "--users",
+            &export.display().to_string(),
+            "--format",
+            "json",
+        ];
+        let out = crate::common::entramap_in(&args, &d);
+        (
+            out.status.code(),
+            serde_json::from_str::<Value>(&stdout(&out)).unwrap_or_default(),
+        )
+    };
+    assert_eq!(code, Some(0));
+    assert_eq!(out["impact"]["users"]["changed_objects"], 0);
+    assert_eq!(out["impact"]["users"]["compared"], 3);
+}
+
+/// The README shows the real Markdown of the impact example.
+#[test]
+fn the_readme_shows_the_real_impact_markdown() {
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let section = &readme[readme
+        .find("### The impact on the tenant's data")
+        .unwrap_or_else(|| panic!("the impact section"))..];
+    let start = section
+        .find("```console\n")
+        .unwrap_or_else(|| panic!("a console block"));
+    let body = &section[start + "```console\n".len()..];
+    let body = &body[..body.find("\n```").unwrap_or_else(|| panic!("closed")) + 1];
+    let (command, shown) = body.split_once('\n').unwrap_or_else(|| panic!("a command"));
+    let args: Vec<&str> = command
+        .strip_prefix("$ entramap ")
+        .unwrap_or_else(|| panic!("runs entramap"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(stdout(&entramap(&args)), shown);
+}
+
+/// Without an export, the textual diff says which way a scope change goes: an added filter
+/// narrows the scope (deprovisions), a removed one widens it (provisions).
+#[test]
+fn the_textual_diff_says_which_way_the_scope_moves() {
+    let old = "tests/fixtures/impact/old.entramap.yaml";
+    let new = "tests/fixtures/impact/new.entramap.yaml";
+    let effects = |a: &str, b: &str| -> Vec<(String, String)> {
+        let out = entramap(&["diff", a, b, "--format", "json"]);
+        let doc: Value = serde_json::from_str(&stdout(&out)).unwrap_or_default();
+        doc["changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["subject"] == "scoping")
+            .flat_map(|c| c["effects"].as_array().cloned().unwrap_or_default())
+            .filter(|e| e["id"] != "full-cycle")
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap_or_default().to_owned(),
+                    e["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let narrowed = effects(old, new);
+    assert_eq!(narrowed.len(), 1);
+    assert_eq!(narrowed[0].0, "deprovision");
+    assert!(narrowed[0].1.contains("fall out of scope"), "{narrowed:?}");
+    let widened = effects(new, old);
+    assert_eq!(widened.len(), 1);
+    assert_eq!(widened[0].0, "mass-create");
+    assert!(widened[0].1.contains("come in are created"), "{widened:?}");
+}

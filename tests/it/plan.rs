@@ -1,0 +1,653 @@
+//! `entramap plan`: the provisioning cycle. Microsoft's documented matching example, a planted
+//! tenant of 50,000 users against 30,000 accounts (every class of decision planted with a
+//! known count), each input format, bad input, and the SCIM requests of both dialects.
+
+use crate::common::{entramap, root, stderr, stdout};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    root().join("tests/fixtures/plan")
+}
+
+fn fixture(name: &str) -> String {
+    fixtures().join(name).display().to_string()
+}
+
+fn run_json(args: &[&str]) -> Value {
+    let mut all = vec!["plan", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = entramap(&all);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "plan failed: {}",
+        stderr(&out)
+    );
+    serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&out)))
+}
+
+fn counts(plan: &Value, kind: &str) -> Vec<(String, u64)> {
+    let s = &plan["summary"][kind];
+    [
+        "create",
+        "update",
+        "unchanged",
+        "disable",
+        "delete",
+        "skip",
+        "orphan",
+    ]
+    .iter()
+    .map(|k| ((*k).to_owned(), s[k].as_u64().unwrap_or(u64::MAX)))
+    .collect()
+}
+
+fn expect(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect()
+}
+
+/// Microsoft's example: `userName eq "alice.smith@contoso.com"` finds no account when the app
+/// has `asmith@contoso.com`: the user is created (a duplicate person) and the account is an
+/// orphan Entra leaves alone.
+#[test]
+fn microsofts_unmatched_example_is_a_create_and_an_orphan() {
+    let plan = run_json(&[
+        "examples/scim-core-default.entramap.yaml",
+        "--users",
+        &fixture("users.jsonl"),
+        "--accounts",
+        &fixture("accounts.json"),
+    ]);
+    assert_eq!(
+        counts(&plan, "users"),
+        expect(&[
+            ("create", 1),
+            ("update", 0),
+            ("unchanged", 0),
+            ("disable", 0),
+            ("delete", 0),
+            ("skip", 0),
+            ("orphan", 1)
+        ])
+    );
+    assert_eq!(plan["version"], 1);
+    assert_eq!(
+        plan["objects"][0],
+        json!({"kind": "user", "key": "alice.smith@contoso.com", "action": "create",
+               "reason": null, "entra": null, "changes": [], "line": 1, "account": null})
+    );
+    assert_eq!(plan["orphans"][0]["key"], "asmith@contoso.com");
+}
+
+/// The planted tenant: how many users of each class, and what each class expects.
+struct Tenant {
+    dir: tempfile::TempDir,
+}
+
+/// Class sizes (users; accounts as noted).
+const UNCHANGED: usize = 10_000; // exact match, same values (one account each)
+const UPDATED: usize = 5_000; // exact match, displayName differs, title (on-create) differs too
+const CASE_ONLY: usize = 2_000; // the account's userName differs in case only (its externalId
+                                // does not match): matched, and the case is corrected
+const SECOND: usize = 1_000; // matched by externalId (precedence 2), userName differs
+const DUP_TARGET: usize = 500; // two accounts have the user's userName
+const NO_VALUE: usize = 300; // neither matching attribute has a value
+const UNASSIGNED: usize = 700; // not assigned, with an account
+const DISABLED: usize = 400; // accountEnabled false, with an active account
+const DISABLED_NEW: usize = 100; // accountEnabled false, no account
+const OUT: usize = 600; // fails the scoping filter, no account
+const DUP_SOURCE: usize = 200; // the same userPrincipalName as a created user
+const USERS: usize = 50_000;
+const ACCOUNTS: usize = 30_000;
+const CREATED: usize = USERS
+    - UNCHANGED
+    - UPDATED
+    - CASE_ONLY
+    - SECOND
+    - DUP_TARGET
+    - NO_VALUE
+    - UNASSIGNED
+    - DISABLED
+    - DISABLED_NEW
+    - OUT
+    - DUP_SOURCE;
+const ORPHANS: usize =
+    ACCOUNTS - UNCHANGED - UPDATED - CASE_ONLY - SECOND - 2 * DUP_TARGET - UNASSIGNED - DISABLED;
+
+fn user(out: &mut String, i: usize, upn: Option<&str>, enabled: bool, department: &str) {
+    let upn = upn.map_or(Value::Null, |u| json!(u));
+    let nick = if upn.is_null() {
+        Value::Null
+    } else {
+        json!(format!("n{i}"))
+    };
+    let line = json!({
+        "objectId": format!("00000000-0000-0000-0000-{i:012}"),
+        "userPrincipalName": upn,
+        "mailNickname": nick,
+        "displayName": format!("User {i}"),
+        "jobTitle": "Engineer",
+        "department": department,
+        "accountEnabled": enabled,
+    });
+    let _ = writeln!(out, "{line}");
+}
+
+fn account(out: &mut String, id: &str, user_name: &str, external: &str, display: &str) {
+    let line = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "id": id,
+        "userName": user_name,
+        "externalId": external,
+        "active": true,
+        "displayName": display,
+        "title": "Someone else",
+    });
+    let _ = writeln!(out, "{line}");
+}
+
+impl Tenant {
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// Writes users.jsonl, accounts.jsonl and assignments.csv.
+    fn new() -> Tenant {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (mut users, mut accounts) = (String::new(), String::new());
+        let mut assigned = String::from("principalId,principalType,resourceId\n");
+        let mut i = 0;
+        let mut next = |n: usize| {
+            let start = i;
+            i += n;
+            start..i
+        };
+        let upn = |i: usize| format!("user{i}@contoso.com");
+        for i in next(UNCHANGED) {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &upn(i),
+                &format!("n{i}"),
+                &format!("User {i}"),
+            );
+        }
+        for i in next(UPDATED) {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &upn(i),
+                &format!("n{i}"),
+                "Old name",
+            );
+        }
+        for i in next(CASE_ONLY) {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            let upper = upn(i).to_uppercase();
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &upper,
+                &format!("x{i}"),
+                &format!("User {i}"),
+            );
+        }
+        for i in next(SECOND) {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &format!("old{i}@contoso.com"),
+                &format!("n{i}"),
+                &format!("User {i}"),
+            );
+        }
+        for i in next(DUP_TARGET) {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &upn(i),
+                &format!("x{i}"),
+                "D",
+            );
+            account(
+                &mut accounts,
+                &format!("b{i}"),
+                &upn(i),
+                &format!("y{i}"),
+                "D",
+            );
+        }
+        for i in next(NO_VALUE) {
+            user(&mut users, i, None, true, "Sales");
+        }
+        let unassigned = next(UNASSIGNED);
+        for i in unassigned.clone() {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &upn(i),
+                &format!("n{i}"),
+                &format!("User {i}"),
+            );
+        }
+        for i in next(DISABLED) {
+            user(&mut users, i, Some(&upn(i)), false, "Sales");
+            account(
+                &mut accounts,
+                &format!("a{i}"),
+                &upn(i),
+                &format!("n{i}"),
+                &format!("User {i}"),
+            );
+        }
+        for i in next(DISABLED_NEW) {
+            user(&mut users, i, Some(&upn(i)), false, "Sales");
+        }
+        for i in next(OUT) {
+            user(&mut users, i, Some(&upn(i)), true, "Contractors");
+        }
+        let created = next(CREATED);
+        for i in created.clone() {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+        }
+        for (k, i) in next(DUP_SOURCE).enumerate() {
+            // The same UPN as a created user, later in the export.
+            user(&mut users, i, Some(&upn(created.start + k)), true, "Sales");
+        }
+        for o in 0..ORPHANS {
+            account(
+                &mut accounts,
+                &format!("o{o}"),
+                &format!("gone{o}@contoso.com"),
+                &format!("g{o}"),
+                "Gone",
+            );
+        }
+        for i in 0..USERS {
+            if !unassigned.contains(&i) {
+                let _ = writeln!(assigned, "00000000-0000-0000-0000-{i:012},User,app");
+            }
+        }
+        assert_eq!(i, USERS);
+        for (name, text) in [
+            ("users.jsonl", &users),
+            ("accounts.jsonl", &accounts),
+            ("assignments.csv", &assigned),
+        ] {
+            std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mapping = std::fs::read_to_string(fixtures().join("plan.entramap.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("plan.entramap.yaml"), &mapping)
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            dir.path().join("exact.entramap.yaml"),
+            mapping.replace("target: scim-core", "target: exact.yaml"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(fixtures().join("exact.yaml"), dir.path().join("exact.yaml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Tenant { dir }
+    }
+
+    fn plan(&self, mapping: &str, extra: &[&str]) -> Value {
+        let (m, u, a, s) = (
+            self.path(mapping),
+            self.path("users.jsonl"),
+            self.path("accounts.jsonl"),
+            self.path("assignments.csv"),
+        );
+        let mut args = vec![
+            m.as_str(),
+            "--users",
+            &u,
+            "--accounts",
+            &a,
+            "--assignments",
+            &s,
+        ];
+        args.extend_from_slice(extra);
+        run_json(&args)
+    }
+}
+
+fn reasons(plan: &Value) -> Vec<(String, u64)> {
+    plan["summary"]["users"]["reasons"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+        .collect()
+}
+
+fn n(v: usize) -> u64 {
+    v as u64
+}
+
+#[test]
+fn planted_tenant_reproduces_every_count() {
+    let tenant = Tenant::new();
+    let plan = tenant.plan("plan.entramap.yaml", &[]);
+    assert_eq!(
+        counts(&plan, "users"),
+        expect(&[
+            ("create", n(CREATED)),
+            ("update", n(UPDATED + SECOND + CASE_ONLY)),
+            ("unchanged", n(UNCHANGED)),
+            ("disable", n(DISABLED)),
+            ("delete", 0),
+            (
+                "skip",
+                n(DUP_TARGET + NO_VALUE + UNASSIGNED + DISABLED_NEW + OUT + DUP_SOURCE)
+            ),
+            ("orphan", n(ORPHANS)),
+        ])
+    );
+    assert_eq!(
+        reasons(&plan),
+        expect(&[
+            ("duplicate-source", n(DUP_SOURCE)),
+            ("duplicate-target", n(DUP_TARGET)),
+            ("no-matching-value", n(NO_VALUE)),
+            ("not-assigned", n(UNASSIGNED)),
+            ("out-of-scope", n(OUT)),
+            ("soft-deleted", n(DISABLED + DISABLED_NEW)),
+        ])
+    );
+    let users = &plan["summary"]["users"];
+    assert_eq!(users["read"], n(USERS));
+    assert_eq!(users["accounts"], n(ACCOUNTS));
+    assert_eq!(plan["objects"].as_array().map(Vec::len), Some(USERS));
+    // The on-create title differs on every updated account and is never a change.
+    let updates: Vec<&Value> = plan["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|o| o["action"] == "update")
+        .collect();
+    assert!(updates.iter().all(|o| o["changes"]
+        .as_array()
+        .is_some_and(|c| c.iter().all(|c| c["target"] != "title"))));
+    let second = updates
+        .iter()
+        .find(|o| o["key"] == "user17000@contoso.com")
+        .unwrap_or_else(|| panic!("the first second-precedence user is updated"));
+    assert_eq!(
+        second["changes"],
+        json!([{"target": "userName", "old": "old17000@contoso.com", "new": "user17000@contoso.com"}])
+    );
+}
+
+#[test]
+fn case_exact_targets_do_not_match_a_case_only_difference() {
+    let tenant = Tenant::new();
+    let plan = tenant.plan("exact.entramap.yaml", &[]);
+    let users = counts(&plan, "users");
+    assert_eq!(users[0], ("create".to_owned(), n(CREATED + CASE_ONLY)));
+    assert_eq!(users[2], ("unchanged".to_owned(), n(UNCHANGED)));
+    assert_eq!(users[6], ("orphan".to_owned(), n(ORPHANS + CASE_ONLY)));
+}
+
+#[test]
+fn incremental_cycle_disables_who_left_and_skip_setting_keeps_them() {
+    let tenant = Tenant::new();
+    let plan = tenant.plan("plan.entramap.yaml", &["--cycle", "incremental"]);
+    let users = counts(&plan, "users");
+    assert_eq!(users[3], ("disable".to_owned(), n(DISABLED + UNASSIGNED)));
+    let kept = tenant.plan(
+        "plan.entramap.yaml",
+        &["--cycle", "incremental", "--skip-out-of-scope-deletions"],
+    );
+    assert_eq!(
+        counts(&kept, "users")[3],
+        ("disable".to_owned(), n(DISABLED))
+    );
+    assert_eq!(
+        kept["summary"]["users"]["reasons"]["skip-out-of-scope-deletions"],
+        n(UNASSIGNED)
+    );
+    // Past the accidental-deletion threshold: said, and exit status 1.
+    let over = entramap(&[
+        "plan",
+        &tenant.path("plan.entramap.yaml"),
+        "--users",
+        &tenant.path("users.jsonl"),
+        "--accounts",
+        &tenant.path("accounts.jsonl"),
+        "--assignments",
+        &tenant.path("assignments.csv"),
+        "--cycle",
+        "incremental",
+        "--deletion-threshold",
+        "1000",
+    ]);
+    assert_eq!(over.status.code(), Some(1));
+    assert!(stdout(&over).contains("1100 disables and deletes exceed the threshold of 1000"));
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path.display().to_string()
+}
+
+/// The same accounts as a ListResponse, JSON Lines and CSV, and the same users as JSON Lines,
+/// a Graph page and the portal's CSV, give the same plan.
+#[test]
+fn every_input_format_gives_the_same_plan() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path();
+    let users = [
+        write(d, "u.jsonl", "{\"objectId\": \"1\", \"userPrincipalName\": \"a@x\", \"displayName\": \"A\", \"mailNickname\": \"a\", \"department\": \"Sales\", \"accountEnabled\": true}\n{\"objectId\": \"2\", \"userPrincipalName\": \"b@x\", \"displayName\": \"B\", \"mailNickname\": \"b\", \"department\": \"Sales\", \"accountEnabled\": true}\n"),
+        write(d, "u.json", "{\"value\": [{\"id\": \"1\", \"userPrincipalName\": \"a@x\", \"displayName\": \"A\", \"mailNickname\": \"a\", \"department\": \"Sales\", \"accountEnabled\": true},\n{\"id\": \"2\", \"userPrincipalName\": \"b@x\", \"displayName\": \"B\", \"mailNickname\": \"b\", \"department\": \"Sales\", \"accountEnabled\": true}]}\n"),
+        write(d, "u.csv", "userPrincipalName,displayName,objectId,mailNickname,department,accountEnabled\na@x,A,1,a,Sales,True\nb@x,B,2,b,Sales,True\n"),
+    ];
+    let accounts = [
+        write(d, "a.json", "{\"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"], \"totalResults\": 2, \"Resources\": [\n{\"id\": \"9\", \"userName\": \"A@X\", \"displayName\": \"Old\", \"active\": true},\n{\"id\": \"8\", \"userName\": \"z@x\", \"active\": true}]}\n"),
+        write(d, "a.jsonl", "{\"id\": \"9\", \"userName\": \"A@X\", \"displayName\": \"Old\", \"active\": true}\n{\"id\": \"8\", \"userName\": \"z@x\", \"active\": true}\n"),
+        write(d, "a.csv", "id,userName,displayName,active\n9,A@X,Old,True\n8,z@x,,True\n"),
+    ];
+    let mapping = fixture("plan.entramap.yaml");
+    let mut plans = Vec::new();
+    for u in &users {
+        for a in &accounts {
+            let plan = run_json(&[&mapping, "--users", u, "--accounts", a]);
+            let objects: Vec<(Value, Value, Value)> = plan["objects"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| (o["key"].clone(), o["action"].clone(), o["changes"].clone()))
+                .collect();
+            plans.push((objects, plan["orphans"][0]["id"].clone()));
+        }
+    }
+    let first = plans[0].clone();
+    assert_eq!(
+        first.0,
+        vec![
+            (
+                json!("a@x"),
+                json!("update"),
+                json!([
+                    {"target": "userName", "old": "A@X", "new": "a@x"},
+                    {"target": "externalId", "old": null, "new": "a"},
+                    {"target": "displayName", "old": "Old", "new": "A"}
+                ])
+            ),
+            (json!("b@x"), json!("create"), json!([])),
+        ]
+    );
+    assert_eq!(first.1, json!("8"));
+    assert!(plans.iter().all(|p| *p == first), "{plans:#?}");
+}
+
+/// Malformed and duplicate accounts, a cut-off ListResponse, an assignment for another app:
+/// counted and located, never a crash, never a silent drop.
+#[test]
+fn bad_inputs_are_counted_and_located() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path();
+    let accounts = write(
+        d,
+        "accounts.jsonl",
+        "{\"id\": \"1\", \"userName\": \"a@x\"}\n{\"userName\": \"noid@x\"}\n{\"id\": \"1\", \"userName\": \"again@x\"}\n{\"id\": 2, \"userName\": tru}\nnot json\n{\"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"], \"totalResults\": 5, \"Resources\": [{\"id\": \"3\", \"userName\": \"c@x\"}]}\n{\"Resources\": [{\"id\": \"4\",\n",
+    );
+    let users = write(
+        d,
+        "users.jsonl",
+        "{\"objectId\": \"u1\", \"userPrincipalName\": \"a@x\", \"department\": \"Sales\", \"mailNickname\": \"a\", \"accountEnabled\": true}\n{\"broken\": \n",
+    );
+    let out = entramap(&[
+        "plan",
+        &fixture("plan.entramap.yaml"),
+        "--users",
+        &users,
+        "--accounts",
+        &accounts,
+        "--assignments",
+        &fixture("assignments.graph.json"),
+    ]);
+    let text = stdout(&out)
+        .replace(&d.display().to_string(), "[dir]")
+        .replace(&fixtures().display().to_string(), "[fixtures]");
+    insta::assert_snapshot!("bad_inputs", text);
+}
+
+/// `--requests` in both dialects: the lookup, the create, the update and the disable as
+/// Microsoft documents them.
+#[test]
+fn requests_follow_each_dialect() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let d = dir.path();
+    let users = write(
+        d,
+        "users.jsonl",
+        "{\"objectId\": \"u1\", \"userPrincipalName\": \"new@x\", \"displayName\": \"New\", \"mailNickname\": \"new\", \"department\": \"Sales\", \"accountEnabled\": true}\n{\"objectId\": \"u2\", \"userPrincipalName\": \"kept@x\", \"displayName\": \"Renamed\", \"mailNickname\": \"kept\", \"department\": \"Sales\", \"accountEnabled\": true}\n{\"objectId\": \"u3\", \"userPrincipalName\": \"gone@x\", \"displayName\": \"Gone\", \"mailNickname\": \"gone\", \"department\": \"Sales\", \"accountEnabled\": false}\n",
+    );
+    let accounts = write(
+        d,
+        "accounts.jsonl",
+        "{\"id\": \"k2\", \"userName\": \"kept@x\", \"externalId\": \"kept\", \"displayName\": \"Kept\", \"active\": true}\n{\"id\": \"k3\", \"userName\": \"gone@x\", \"externalId\": \"gone\", \"displayName\": \"Gone\", \"active\": true}\n",
+    );
+    let mut all = String::new();
+    for dialect in ["default", "aadOptscim062020"] {
+        for ext in ["jsonl", "http"] {
+            let requests = d.join(format!("requests.{ext}")).display().to_string();
+            let out = entramap(&[
+                "plan",
+                &fixture("plan.entramap.yaml"),
+                "--users",
+                &users,
+                "--accounts",
+                &accounts,
+                "--requests",
+                &requests,
+                "--dialect",
+                dialect,
+            ]);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            let text = std::fs::read_to_string(&requests).unwrap_or_else(|e| panic!("{e}"));
+            let _ = writeln!(all, "==== {dialect} .{ext}\n{text}");
+        }
+    }
+    insta::assert_snapshot!("requests", all);
+}
+
+/// Groups: assignment through groups, a group matched ignoring case and updated (a member added,
+/// one removed), a group created with its members; the Markdown comment and `--user`.
+#[test]
+fn groups_markdown_and_one_object_explained() {
+    let base = [
+        "plan".to_owned(),
+        fixture("plan.entramap.yaml"),
+        "--users".to_owned(),
+        fixture("team-users.jsonl"),
+        "--groups".to_owned(),
+        fixture("team-groups.jsonl"),
+        "--accounts".to_owned(),
+        fixture("team-accounts.jsonl"),
+        "--assignments".to_owned(),
+        fixture("team-assignments.csv"),
+    ];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+        args.extend_from_slice(extra);
+        let out = entramap(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out).replace(&fixtures().display().to_string(), "[fixtures]")
+    };
+    let mut all = String::new();
+    for extra in [
+        &["--format", "markdown"][..],
+        &["--details"],
+        &["--user", "Team"],
+        &["--user", "2"],
+        &["--user", "Team", "--dialect", "aadOptscim062020"],
+    ] {
+        let _ = writeln!(all, "==== {}\n{}", extra.join(" "), run(extra));
+    }
+    insta::assert_snapshot!("groups", all);
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.extend_from_slice(&["--user", "nobody@x"]);
+    let missing = entramap(&args);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no user or group `nobody@x`"));
+}
+
+/// The README's walkthrough shows the real output of the commands it runs.
+#[test]
+fn the_readme_walkthrough_shows_real_output() {
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let start = readme
+        .find("## Plan a provisioning cycle")
+        .unwrap_or_else(|| panic!("the plan section"));
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    let mut rest = section;
+    let mut blocks = 0;
+    while let Some(at) = rest.find("```console\n") {
+        let body = &rest[at + "```console\n".len()..];
+        let end = body.find("```").unwrap_or_else(|| panic!("a closed block"));
+        let (command, shown) = body[..end]
+            .split_once('\n')
+            .unwrap_or_else(|| panic!("a command line"));
+        let args: Vec<&str> = command
+            .strip_prefix("$ entramap ")
+            .unwrap_or_else(|| panic!("`{command}` runs entramap"))
+            .split_whitespace()
+            .collect();
+        assert_eq!(
+            stdout(&entramap(&args)),
+            shown,
+            "README's `{command}` is out of date"
+        );
+        blocks += 1;
+        rest = &body[end + 3..];
+    }
+    assert_eq!(blocks, 2, "plan, then plan --user");
+}
+
+/// A mapping file with lint errors is refused unless `--allow-errors`.
+#[test]
+fn lint_errors_stop_the_plan_unless_allowed() {
+    let file = "tests/fixtures/lint/custom-attribute-type/bad.entramap.yaml";
+    let users = "examples/exports/users.jsonl";
+    let refused = entramap(&["plan", file, "--users", users]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("lint error"),
+        "{}",
+        stderr(&refused)
+    );
+    let allowed = entramap(&["plan", file, "--users", users, "--allow-errors"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    assert!(stdout(&allowed).starts_with("Plan of an initial cycle"));
+}
