@@ -26,7 +26,7 @@ const RUNS = 3;
 
 const dir = mkdtempSync(join(tmpdir(), "entramap-bench-"));
 const exportPath = join(dir, "users.jsonl");
-execFileSync(bin, ["synth", "--users", String(users), "--seed", "42", "--out", exportPath]);
+execFileSync(bin, ["synth", "--users", String(users), "--seed", "42", "--output", exportPath]);
 const size = statSync(exportPath).size;
 
 function cli(jobs) {

@@ -414,5 +414,7 @@ pub fn preview_on_this_thread<R: BufRead>(
         job.out.bytes = reader.source_bytes();
         merger.merge(&job.out).map_err(PreviewError::Write)?;
     }
-    Ok(merger.finish())
+    let mut summary = merger.finish();
+    summary.notes = reader.notes().to_vec();
+    Ok(summary)
 }

@@ -11,6 +11,11 @@ const $ = (id) => document.getElementById(id);
 // Problems shown one by one (the worker sends at most this many; the groups count them all).
 const LISTED = 1000;
 
+// Out-of-scope users are not problems to people: as `entramap preview` prints its report, the
+// summary line counts them and neither the groups nor the list name them (the worker keeps them
+// for one user's explanation).
+const OUT_OF_SCOPE = "preview-out-of-scope";
+
 // Hooks for tests and users' own automation: the last run's figures (milliseconds).
 export const previewStats = { runs: 0, lastMs: null, lastRows: 0, lastBytes: 0 };
 
@@ -51,6 +56,7 @@ export function wirePreview(context) {
     payloads = null;
     document.body.dataset.preview = "running";
     $("preview-summary").textContent = "";
+    $("preview-notes").replaceChildren();
     $("preview-causes").replaceChildren();
     $("preview-groups").replaceChildren();
     $("preview-problems").replaceChildren();
@@ -143,13 +149,20 @@ export function wirePreview(context) {
       const where = (result.diagnostics ?? [])
         .map((d) => `${d.span.start.line}:${d.span.start.column} ${d.rule}: ${d.message}`)
         .join("\n");
-      fail(where ? `the mapping cannot be used: fix its errors first.\n${where}` : result.error);
+      // A file with lint errors is refused as `entramap preview` refuses it (`error` says so);
+      // one that does not load at all has only its findings.
+      const why = result.error ?? "the mapping cannot be used: fix its errors first";
+      fail(where ? `${why}.\n${where}` : result.error);
       return;
     }
     const summary = result.summary;
     const took = message.ms < 1000 ? `${Math.round(message.ms)} ms` : `${(message.ms / 1000).toFixed(1)} s`;
     $("preview-status").textContent = `Done: ${run.file.name} in ${took}.`;
     $("preview-summary").textContent = summary.line;
+    // What the reader noticed about the export, as `preview` prints it: a `note:` line each.
+    for (const note of summary.notes) {
+      $("preview-notes").append(element("p", { class: "preview-note", "data-testid": "preview-note", text: `note: ${note}` }));
+    }
     for (const attribute of summary.absent_attributes) {
       const caused = summary.groups
         .filter((g) => g.caused_by.includes(attribute))
@@ -165,7 +178,8 @@ export function wirePreview(context) {
     }
     // As `preview` prints them: "rule (target): count; first: users, …", most severe first.
     const list = $("preview-groups");
-    for (const group of summary.groups) {
+    const groups = summary.groups.filter((g) => g.rule !== OUT_OF_SCOPE);
+    for (const group of groups) {
       const item = element(
         "li",
         {
@@ -187,9 +201,12 @@ export function wirePreview(context) {
       if (group.count > group.users.length) item.append(", …");
       list.append(item);
     }
-    $("preview-groups-box").hidden = summary.groups.length === 0;
+    $("preview-groups-box").hidden = groups.length === 0;
+    const problems = Object.entries(summary.problems)
+      .filter(([rule]) => rule !== OUT_OF_SCOPE)
+      .reduce((n, [, count]) => n + count, 0);
     $("preview-problems-title").textContent =
-      run.problems > LISTED ? `Problems one by one (the first ${LISTED} of ${run.problems})` : "Problems one by one";
+      problems > LISTED ? `Problems one by one (the first ${LISTED} of ${problems})` : "Problems one by one";
     payloads = message.payloads;
     const button = $("download-payloads");
     button.hidden = summary.payloads === 0;

@@ -11,6 +11,9 @@ import { initSync, preview_export, explain_user } from "../pkg/entramap_web.js";
 const LISTED = 1000;
 // Problems kept by line for one user's explanation.
 const KEPT = 200000;
+// Not listed (the summary line counts out-of-scope users, as `entramap preview` prints them),
+// but kept for one user's explanation.
+const OUT_OF_SCOPE = "preview-out-of-scope";
 
 let current = null;
 
@@ -47,7 +50,7 @@ function run(message) {
       state.problems.set(problem.line, list);
       state.kept += 1;
     }
-    const listed = problems.slice(0, Math.max(0, LISTED - state.listed));
+    const listed = problems.filter((p) => p.rule !== OUT_OF_SCOPE).slice(0, Math.max(0, LISTED - state.listed));
     state.listed += listed.length;
     postMessage({ type: "progress", id, bytes, rows, problems: listed });
   };

@@ -15,6 +15,7 @@ use entramap::expr::checker::{check_text, Attributes, CheckOptions};
 use entramap::expr::eval::{self, EvalContext, Outcome};
 use entramap::expr::source::{entra_id, ObjectKind};
 use entramap::lint::fix::apply_fixes;
+use entramap::lint::gate::Gate;
 use entramap::lint::LintReport;
 use entramap::model::profile::{self, Profile, ProfileError};
 use entramap::model::{prepare, prepare_with_profile, PrepareError, Prepared};
@@ -512,10 +513,27 @@ fn preview_options(settings: &str) -> Result<preview::Options, String> {
     })
 }
 
-/// The user mapping's plan, or the document that says why there is none.
+/// The user mapping's plan, or the document that says why there is none. A file `lint` reports
+/// errors in (against `target`, as for [`lint`]) is not run, as `entramap preview` refuses it
+/// (the library's [`Gate`]): `{"ok": false, "error", ...findings}` with those errors, located.
 fn plan_for(text: &str, file_name: &str, target: &str) -> Result<preview::Plan, Value> {
     let prepared =
         prepare_for(file_name, text, target).map_err(|e| not_prepared(file_name, text, e))?;
+    let gate = Gate::of(lint_against(text, file_name, target));
+    if gate.blocks() {
+        let mut errors = gate.lint.report.clone();
+        errors.diagnostics = gate.errors().cloned().collect();
+        let mut document = findings_json(std::slice::from_ref(&errors));
+        if let Some(object) = document.as_object_mut() {
+            object.insert("ok".into(), false.into());
+            object.insert(
+                "error".into(),
+                format!("{file_name} has lint errors; nothing is previewed until they are fixed")
+                    .into(),
+            );
+        }
+        return Err(document);
+    }
     preview::Plan::new(&prepared).map_err(|e| {
         json!({"ok": false, "error": format!("{e}; the findings list says where"), "diagnostics": []})
     })
@@ -855,6 +873,28 @@ mod tests {
         assert_eq!(severities, sorted);
         assert!(preview_options(r#"{"format": "xml"}"#).is_err());
         assert!(preview_options(r#"{"now": "yesterday"}"#).is_err());
+    }
+
+    #[test]
+    fn a_file_with_lint_errors_is_not_previewed_as_preview_refuses_it() {
+        let name = "idmelon-typo-tolower.entramap.yaml";
+        let text = include_str!("../../tests/fixtures/gate/idmelon-typo-tolower.entramap.yaml");
+        let document = plan_for(text, name, "").expect_err("refused");
+        assert_eq!(document["ok"], false, "{document}");
+        assert_eq!(
+            document["error"],
+            format!("{name} has lint errors; nothing is previewed until they are fixed")
+        );
+        let diagnostics = document["diagnostics"].as_array().unwrap();
+        assert!(!diagnostics.is_empty(), "{document}");
+        assert!(diagnostics.iter().all(|d| d["severity"] == "error"));
+        assert!(diagnostics
+            .iter()
+            .any(|d| d["rule"] == "unknown-source-attribute"));
+        assert!(diagnostics[0]["span"]["start"]["line"].as_u64().is_some());
+        // The same file without its errors runs.
+        let (name, text) = EXAMPLES[0];
+        assert!(plan_for(text, name, "").is_ok());
     }
 
     #[test]

@@ -662,13 +662,13 @@ test("at phone width the page is one column: the editor above the outputs, nothi
 // clock fixed as the CLI's --now.
 const NOW = "2025-01-01T00:00:00Z";
 
-async function dryRun(page, file) {
+async function dryRun(page, file, state = "done") {
   await page.evaluate((now) => (window.entramapPlayground.previewSettings.now = now), NOW);
   await page.click("[data-tab=preview]");
   const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
   await page.setInputFiles("[data-testid=export-input]", file);
   await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs, { timeout: 120000 });
-  assert.equal(await page.getAttribute("body", "data-preview"), "done", await page.textContent("#preview-status"));
+  assert.equal(await page.getAttribute("body", "data-preview"), state, await page.textContent("#preview-status"));
 }
 
 async function setMapping(page, name, text, profile) {
@@ -699,6 +699,12 @@ function cliPreview(mapping, users, extra = []) {
   }
 }
 
+// Out-of-scope users: counted in the summary line, never listed as problems (as the CLI's report).
+const OUT_OF_SCOPE = "preview-out-of-scope";
+
+// The `note:` lines of the CLI's report (what its reader noticed about the export).
+const notesOf = (human) => human.filter((line) => line.startsWith("note: "));
+
 const groupsOf = (page) =>
   page.$$eval("[data-testid=preview-group]", (rows) =>
     rows.map((r) => ({ rule: r.dataset.rule, target: r.dataset.target || null, count: Number(r.dataset.count) })),
@@ -708,10 +714,11 @@ test("the dry run in the page gives the summary and problems of `entramap previe
   const dir = mkdtempSync(join(tmpdir(), "entramap-dry-run-"));
   const synthetic = (format) => {
     const path = join(dir, `synth.${format}`);
-    execFileSync(cli(), ["synth", "--users", "3000", "--seed", "5", "--format", format, "--out", path]);
+    execFileSync(cli(), ["synth", "--users", "3000", "--seed", "5", "--format", format, "--output", path]);
     return path;
   };
   const fixture = join(root, "tests/fixtures/preview");
+  let outOfScope = 0;
   const cases = [
     ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), join(fixture, "users.jsonl")],
     ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), join(fixture, "users.graph.json")],
@@ -719,6 +726,8 @@ test("the dry run in the page gives the summary and problems of `entramap previe
     ["mapping.entramap.yaml", join(fixture, "mapping.entramap.yaml"), join(fixture, "profile.yaml"), synthetic("jsonl")],
     ["idmelon.entramap.yaml", join(root, "examples/idmelon.entramap.yaml"), null, synthetic("graph")],
     ["cloudsso.entramap.yaml", join(root, "examples/cloudsso.entramap.yaml"), null, synthetic("csv")],
+    ["scim-core-default.entramap.yaml", join(root, "examples/scim-core-default.entramap.yaml"), null, join(fixture, "bulk-create.csv")],
+    ["scim-core-default.entramap.yaml", join(root, "examples/scim-core-default.entramap.yaml"), null, join(fixture, "bulk-create-semicolons.csv")],
   ];
   const page = await open();
   for (const [name, mapping, profile, users] of cases) {
@@ -728,17 +737,95 @@ test("the dry run in the page gives the summary and problems of `entramap previe
     const expected = JSON.parse(cliPreview(mapping, users, ["--format", "json"])).summary;
     assert.equal(await page.textContent("[data-testid=preview-summary]"), human.at(-1), `${name} over ${users}`);
     assert.deepEqual(
+      await page.$$eval("[data-testid=preview-note]", (items) => items.map((i) => i.textContent)),
+      notesOf(human),
+      `${name} over ${users}`,
+    );
+    assert.deepEqual(
       (await groupsOf(page)).sort((a, b) => `${a.rule}${a.target}`.localeCompare(`${b.rule}${b.target}`)),
       expected.groups
+        .filter((g) => g.rule !== OUT_OF_SCOPE)
         .map((g) => ({ rule: g.rule, target: g.target, count: g.count }))
         .sort((a, b) => `${a.rule}${a.target}`.localeCompare(`${b.rule}${b.target}`)),
       `${name} over ${users}`,
     );
-    const listed = await page.locator("[data-testid=preview-problem]").count();
-    const total = Object.values(expected.problems).reduce((a, b) => a + b, 0);
-    assert.equal(listed, Math.min(total, 1000));
+    const listed = await page.$$eval("[data-testid=preview-problem]", (items) => items.map((i) => i.dataset.rule));
+    assert.ok(!listed.includes(OUT_OF_SCOPE), `${name} over ${users}: an out-of-scope user listed as a problem`);
+    const total = Object.entries(expected.problems)
+      .filter(([rule]) => rule !== OUT_OF_SCOPE)
+      .reduce((a, [, n]) => a + n, 0);
+    assert.equal(listed.length, Math.min(total, 1000));
+    outOfScope += expected.out_of_scope;
   }
+  // The cases exercise both: an out-of-scope user (counted, not listed) and the notes.
+  assert.ok(outOfScope > 0, "no case has an out-of-scope user");
   rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("the portal's `;`-separated CSV: the page shows the note `entramap preview` prints", async () => {
+  const mapping = join(root, "examples/scim-core-default.entramap.yaml");
+  const users = join(root, "tests/fixtures/preview/bulk-create-semicolons.csv");
+  const page = await open();
+  await setMapping(page, "scim-core-default.entramap.yaml", readFileSync(mapping, "utf8"));
+  await dryRun(page, users);
+  const notes = await page.$$eval("[data-testid=preview-notes] [data-testid=preview-note]", (items) => items.map((i) => i.textContent));
+  assert.ok(
+    notes.some((n) => n.startsWith("note: the CSV export is read as separated by semicolons")),
+    notes.join("\n"),
+  );
+  assert.deepEqual(notes, notesOf(cliPreview(mapping, users).trimEnd().split("\n")));
+  // A new run starts without the last run's notes.
+  await dryRun(page, join(root, "tests/fixtures/preview/users.jsonl"));
+  assert.deepEqual(await page.$$eval("[data-testid=preview-note]", (items) => items.length), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a file with lint errors is not previewed, as `entramap preview` refuses it", async () => {
+  const mapping = join(root, "tests/fixtures/gate/idmelon-typo-tolower.entramap.yaml");
+  const users = join(root, "examples/exports/users.jsonl");
+  const name = "idmelon-typo-tolower.entramap.yaml";
+  // The CLI refuses it: exit 1, nothing on stdout, the lint errors and why on stderr.
+  let refused;
+  try {
+    execFileSync(cli(), ["preview", mapping, "--users", users, "--now", NOW], { cwd: root, encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    refused = error;
+  }
+  assert.ok(refused, "entramap preview ran a file with lint errors");
+  assert.equal(refused.status, 1, String(refused.stderr));
+  assert.equal(refused.stdout, "");
+  assert.match(String(refused.stderr), /has lint errors; nothing is previewed until they are fixed/);
+  // Its errors, as `entramap lint` locates them.
+  let lint;
+  try {
+    lint = execFileSync(cli(), ["lint", mapping, "--format", "json"], { cwd: root, encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    lint = error.stdout;
+  }
+  const errors = JSON.parse(lint)
+    .diagnostics.filter((d) => d.severity === "error")
+    .map((d) => `${d.span.start.line}:${d.span.start.column} ${d.rule}: ${d.message}`);
+  assert.ok(errors.length > 0, lint);
+
+  const page = await open();
+  await setMapping(page, name, readFileSync(mapping, "utf8"));
+  await dryRun(page, users, "error");
+  const status = await page.textContent("#preview-status");
+  assert.ok(status.includes(`${name} has lint errors; nothing is previewed until they are fixed.`), status);
+  for (const error of errors) assert.ok(status.includes(error), `${error} not in: ${status}`);
+  assert.equal(await page.textContent("[data-testid=preview-summary]"), "");
+  assert.equal(await page.locator("[data-testid=preview-problem]").count(), 0);
+  assert.equal(await page.isHidden("[data-testid=download-payloads]"), true);
+  // Without its errors (the clean example it was copied from), the same export runs.
+  await setMapping(page, name, readFileSync(join(root, "examples/idmelon.entramap.yaml"), "utf8"));
+  const runs = await page.evaluate(() => window.entramapPlayground.previewStats.runs);
+  await page.click("[data-testid=preview-rerun]");
+  await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs);
+  assert.equal(await page.getAttribute("body", "data-preview"), "done", await page.textContent("#preview-status"));
+  assert.match(await page.textContent("[data-testid=preview-summary]"), /^Summary: \d+ users read - /);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -815,10 +902,13 @@ test("an export dropped on the page runs the dry run, also opened from disk", as
       await page.dispatchEvent("[data-testid=mapping-editor]", "drop", { dataTransfer: transfer });
       await page.waitForFunction((n) => window.entramapPlayground.previewStats.runs > n, runs);
     };
-    // The broken example cannot be previewed: the page says why, as the CLI does.
+    // The broken example cannot be previewed: it has lint errors, which the page lists, as the
+    // CLI refuses it.
     await drop();
     assert.equal(await page.getAttribute("body", "data-preview"), "error");
-    assert.match(await page.textContent("#preview-status"), /unknown function `LCase`/);
+    const status = await page.textContent("#preview-status");
+    assert.match(status, /has lint errors; nothing is previewed until they are fixed/);
+    assert.match(status, /connect-sync-only-function: `LCase` exists only in Entra Connect Sync/);
     assert.equal(await page.textContent("[data-testid=preview-summary]"), "");
     // Once the file is fixed, the same export runs again with one click.
     await loadStarter(page, "idmelon.entramap.yaml");
