@@ -510,6 +510,7 @@ fn preview_options(settings: &str) -> Result<preview::Options, String> {
         seed: settings.get("seed").and_then(Value::as_u64).unwrap_or(0),
         parameters: Default::default(),
         object_ids: false,
+        outcomes: false,
     })
 }
 
