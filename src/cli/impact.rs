@@ -63,11 +63,13 @@ pub fn compute(args: &ImpactArgs, old: &Prepared, new: &Prepared) -> Result<Impa
         Input::Accounts => args.accounts.clone(),
         Input::Assignments => args.assignments.clone(),
     };
-    let open = |input: Input| -> io::Result<Option<Box<dyn BufRead>>> {
+    let open = |input: Input| -> io::Result<Option<Box<dyn BufRead + Send>>> {
         path(input)
             .map(|p| {
                 File::open(&p)
-                    .map(|f| Box::new(BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead>)
+                    .map(|f| {
+                        Box::new(BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead + Send>
+                    })
                     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
             })
             .transpose()
