@@ -3,9 +3,11 @@
 
 use entramap::cycle::impact::{self, Impact, Input, KindImpact};
 use entramap::cycle::{CycleKind, Settings};
+use entramap::diagnostics::report::{escape_data, escape_property};
 use entramap::expr::source::ObjectKind;
+use entramap::model::MappingFile;
 use entramap::model::Prepared;
-use entramap::output::diff::DiffFormat;
+use entramap::output::diff::{DiffFormat, NewFile};
 use entramap::preview::Options;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -110,6 +112,20 @@ pub fn gates(args: &ImpactArgs, impact: &Impact) -> Vec<String> {
     failed
 }
 
+/// The job's accidental-deletion threshold as Entra applies it: disables and deletes together,
+/// beyond the threshold, put the job in quarantine before any is processed, until an admin
+/// allows or rejects them (accidental-deletions.md, "Configure accidental deletion
+/// prevention").
+fn threshold_note(args: &ImpactArgs, impact: &Impact) -> Option<String> {
+    let t = args.deletion_threshold?;
+    let n = (impact.users.disable.len() + impact.groups.disable.len()) as u64;
+    (n > t).then(|| {
+        format!(
+            "{n} disables and deletes exceed the job's accidental-deletion threshold of {t}: Entra would put the job on hold (quarantine, TooManyDeletes) and process none of them until an admin allows or rejects the deletions"
+        )
+    })
+}
+
 fn shown(list: &[String], all: bool) -> String {
     const FIRST: usize = 10;
     if all || list.len() <= FIRST {
@@ -121,6 +137,12 @@ fn shown(list: &[String], all: bool) -> String {
         list.len() - FIRST
     )
 }
+
+/// The characters of a Markdown list shown open in a pull-request comment (about a screen);
+/// a longer one is collapsed.
+const SCREEN: usize = 2_000;
+/// The lines of a Markdown list shown open.
+const SCREEN_LINES: usize = 20;
 
 /// The impact in words (human) or as a Markdown section.
 pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String {
@@ -153,14 +175,16 @@ pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String 
         let lines = kind_lines(kind.plural(), k, args.all);
         if md {
             if !lines.is_empty() {
-                text.push_str(&format!(
-                    "\n<details><summary>{}: who and what</summary>\n\n",
-                    kind.plural()
-                ));
-                for line in lines {
-                    text.push_str(&format!("- {line}\n"));
+                let list: String = lines.iter().map(|l| format!("- {l}\n")).collect();
+                // Counts first; the lists open below them when they fit on a screen.
+                if list.len() <= SCREEN && list.lines().count() <= SCREEN_LINES {
+                    text.push_str(&format!("\n{}:\n\n{list}", kind.plural()));
+                } else {
+                    text.push_str(&format!(
+                        "\n<details><summary>{}: who and what</summary>\n\n{list}\n</details>\n",
+                        kind.plural()
+                    ));
                 }
-                text.push_str("\n</details>\n");
             }
         } else {
             text.push_str(&format!(
@@ -177,14 +201,8 @@ pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String 
             }
         }
     }
-    if let Some(t) = args.deletion_threshold {
-        let n = (impact.users.disable.len() + impact.groups.disable.len()) as u64;
-        if n > t {
-            text.push_str(&format!(
-                "{}{n} disables exceed the job's accidental-deletion threshold of {t}: Entra would stop the cycle and put the job in quarantine (TooManyDeletes)\n",
-                if md { "\n> " } else { "  " }
-            ));
-        }
+    if let Some(note) = threshold_note(args, impact) {
+        text.push_str(&format!("{}{note}\n", if md { "\n> " } else { "  " }));
     }
     text
 }
@@ -244,4 +262,82 @@ fn kind_lines(_plural: &str, k: &KindImpact, all: bool) -> Vec<String> {
         lines.push(format!("match differently: {}", shown(&rematch, all)));
     }
     lines
+}
+
+/// The impact as GitHub Actions annotations: one on the new file's user (or group) mapping
+/// with the counts (an error when a gate fails), one on each target attribute whose values
+/// change, at its mapping's line when the new file maps it.
+pub fn annotations(
+    args: &ImpactArgs,
+    impact: &Impact,
+    new: Option<NewFile<'_>>,
+    file: &MappingFile,
+) -> String {
+    let failed = gates(args, impact);
+    let mut out = String::new();
+    let mut kinds = vec![(ObjectKind::User, &impact.users)];
+    if args.groups.is_some() {
+        kinds.push((ObjectKind::Group, &impact.groups));
+    }
+    let at = |span: Option<entramap::base::text::Span>| {
+        new.map(|n| {
+            format!(
+                "file={},line={},",
+                escape_property(n.name),
+                span.map_or(1, |s| n.line(s.start))
+            )
+        })
+        .unwrap_or_default()
+    };
+    for (kind, k) in kinds {
+        let object = file.object(kind);
+        let scoping = object.scoping.iter().flatten().next().map(|c| c.span);
+        let level = if failed.is_empty() { "notice" } else { "error" };
+        let mut message = format!(
+            "{} compared: {} disabled, {} created, {} with changed values, {} rematched",
+            k.compared,
+            k.disable.len(),
+            k.create.len(),
+            k.changed_objects,
+            k.rematch.len()
+        );
+        for gate in &failed {
+            message.push('\n');
+            message.push_str(gate);
+        }
+        if let Some(note) = threshold_note(args, impact) {
+            message.push('\n');
+            message.push_str(&note);
+        }
+        out.push_str(&format!(
+            "::{level} {}title={}::{}\n",
+            at(scoping.or(object.present.then_some(object.span))),
+            escape_property(&format!("impact on {}", kind.plural())),
+            escape_data(&message)
+        ));
+        for (target, a) in &k.attributes {
+            let span = object
+                .mappings
+                .iter()
+                .find(|m| m.target.value == *target)
+                .map(|m| m.span);
+            let examples: Vec<String> = a
+                .examples
+                .iter()
+                .map(|e| format!("{}: {} -> {}", e.key, e.old, e.new))
+                .collect();
+            let mut message = format!("{} {} change value", a.changed, kind.plural());
+            if a.new_nulls > 0 {
+                message.push_str(&format!(", {} now without one", a.new_nulls));
+            }
+            message.push_str(&format!("\ne.g. {}", examples.join("\n")));
+            out.push_str(&format!(
+                "::warning {}title={}::{}\n",
+                at(span.or(object.present.then_some(object.span))),
+                escape_property(&format!("{target}: values change")),
+                escape_data(&message)
+            ));
+        }
+    }
+    out
 }

@@ -286,8 +286,7 @@ pub enum Input {
 
 /// Opens an input (`None`: not given). Readers are sent to the thread that plans the old
 /// mapping.
-pub type Open<'a> =
-    &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io::BufRead + Send>>>;
+pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io::BufRead + Send>>>;
 
 /// How many old decisions may wait for their new counterpart: what bounds the memory of the
 /// comparison when one plan runs ahead of the other.
@@ -349,9 +348,9 @@ pub fn compare(
     struct Hand(SyncSender<Side>);
     impl super::Sink for Hand {
         fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            self.0.send(Side::of(d)).map_err(|_| {
-                io::Error::other("the new mapping's plan stopped before the old one")
-            })
+            self.0
+                .send(Side::of(d))
+                .map_err(|_| io::Error::other("the new mapping's plan stopped before the old one"))
         }
     }
     struct Pair {

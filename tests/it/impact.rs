@@ -275,3 +275,129 @@ fn the_textual_diff_says_which_way_the_scope_moves() {
     assert_eq!(widened[0].0, "mass-create");
     assert!(widened[0].1.contains("come in are created"), "{widened:?}");
 }
+
+/// `--format github`: one annotation a change on its line of the new file, then the impact's
+/// counts and each changed attribute, at the lines of the new file that cause them.
+#[test]
+fn github_annotations_point_at_the_changed_lines_of_the_new_file() {
+    let old = "tests/fixtures/impact/old.entramap.yaml";
+    let new = "tests/fixtures/impact/new.entramap.yaml";
+    let out = entramap(&[
+        "diff",
+        old,
+        new,
+        "--users",
+        "examples/exports/users.jsonl",
+        "--format",
+        "github",
+    ]);
+    insta::assert_snapshot!("github", stdout(&out));
+    let text = std::fs::read_to_string(root().join(new)).unwrap_or_else(|e| panic!("{e}"));
+    // Every located annotation names the new file and a line of it.
+    for line in stdout(&out).lines() {
+        let n: usize = line
+            .split("line=")
+            .nth(1)
+            .and_then(|l| l.split(',').next())
+            .and_then(|l| l.parse().ok())
+            .unwrap_or_else(|| panic!("a line in {line}"));
+        assert!(line.contains(&format!("file={new},")), "{line}");
+        assert!(n >= 1 && n <= text.lines().count(), "{line}");
+    }
+    // The scoping annotation is on the new file's first clause.
+    let scoping = stdout(&out)
+        .lines()
+        .find(|l| l.contains("title=users%3A changed scoping"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("a scoping annotation"));
+    let clause = text
+        .lines()
+        .position(|l| l.contains("operator"))
+        .unwrap_or_else(|| panic!("a clause"));
+    assert!(
+        scoping.contains(&format!(",line={},", clause + 1)),
+        "{scoping}"
+    );
+}
+
+/// The job's accidental-deletion threshold: past it the job goes on hold, said in every format;
+/// the Markdown comment gives the counts first and collapses long lists.
+#[test]
+fn the_deletion_threshold_puts_the_job_on_hold_and_long_lists_collapse() {
+    let tenant = Tenant::new();
+    let (o, n, u) = (
+        tenant.path("old.entramap.yaml"),
+        tenant.path("legal-out.entramap.yaml"),
+        tenant.path("users.jsonl"),
+    );
+    let md = entramap(&[
+        "diff",
+        &o,
+        &n,
+        "--users",
+        &u,
+        "--deletion-threshold",
+        "1000",
+        "--all",
+        "--format",
+        "markdown",
+    ]);
+    let text = stdout(&md);
+    assert!(
+        text.contains("1234 disables and deletes exceed the job's accidental-deletion threshold of 1000: Entra would put the job on hold"),
+        "{text}"
+    );
+    let counts = text
+        .find("| users | 50000 | 1234 |")
+        .unwrap_or_else(|| panic!("{text}"));
+    let list = text
+        .find("<details><summary>users: who and what</summary>")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(counts < list);
+    let below = entramap(&[
+        "diff",
+        &o,
+        &n,
+        "--users",
+        &u,
+        "--deletion-threshold",
+        "2000",
+    ]);
+    assert!(!stdout(&below).contains("accidental-deletion threshold"));
+    // A short list stays open.
+    let example = entramap(&[
+        "diff",
+        "tests/fixtures/impact/old.entramap.yaml",
+        "tests/fixtures/impact/new.entramap.yaml",
+        "--users",
+        "examples/exports/users.jsonl",
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        !stdout(&example).contains("<details>"),
+        "{}",
+        stdout(&example)
+    );
+    let gh = entramap(&[
+        "diff",
+        &o,
+        &n,
+        "--users",
+        &u,
+        "--deletion-threshold",
+        "1000",
+        "--max-disables",
+        "500",
+        "--format",
+        "github",
+    ]);
+    assert_eq!(gh.status.code(), Some(1));
+    let impact = stdout(&gh)
+        .lines()
+        .find(|l| l.contains("title=impact on users"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{}", stdout(&gh)));
+    assert!(impact.starts_with("::error "), "{impact}");
+    assert!(impact.contains("put the job on hold"), "{impact}");
+}
