@@ -1,7 +1,7 @@
 //! `entramap diff OLD NEW --users EXPORT`: the impact of a mapping change on the tenant's data
 //! (`entramap::cycle::impact`), rendered after the textual diff, and its CI gates.
 
-use entramap::cycle::impact::{self, Impact, Input, KindImpact};
+use entramap::cycle::impact::{self, AttributeImpact, Impact, Input, KindImpact};
 use entramap::cycle::{CycleKind, Settings};
 use entramap::diagnostics::report::{escape_data, escape_property};
 use entramap::expr::source::ObjectKind;
@@ -207,6 +207,31 @@ pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String 
     text
 }
 
+/// One attribute's changes in words: the values changed, the new nulls, the values that
+/// become invalid, with examples.
+fn attribute_line(a: &AttributeImpact, examples: &[String]) -> String {
+    let mut line = format!("{} changed", a.changed);
+    if a.new_nulls > 0 {
+        line.push_str(&format!(", {} now null", a.new_nulls));
+    }
+    if !examples.is_empty() {
+        line.push_str(&format!("; e.g. {}", examples.join("; ")));
+    }
+    if a.invalid > 0 {
+        let invalid: Vec<String> = a
+            .invalid_examples
+            .iter()
+            .map(|e| format!("{} ({}: {})", e.key, e.rule, e.message))
+            .collect();
+        line.push_str(&format!(
+            "; {} now invalid for the target, e.g. {}",
+            a.invalid,
+            invalid.join("; ")
+        ));
+    }
+    line
+}
+
 fn kind_lines(_plural: &str, k: &KindImpact, all: bool) -> Vec<String> {
     let mut lines = Vec::new();
     let leaving: Vec<String> = k
@@ -233,16 +258,7 @@ fn kind_lines(_plural: &str, k: &KindImpact, all: bool) -> Vec<String> {
             .iter()
             .map(|e| format!("{}: {} -> {}", e.key, e.old, e.new))
             .collect();
-        let nulls = if a.new_nulls > 0 {
-            format!(", {} now null", a.new_nulls)
-        } else {
-            String::new()
-        };
-        lines.push(format!(
-            "{target}: {} changed{nulls}; e.g. {}",
-            a.changed,
-            examples.join("; ")
-        ));
+        lines.push(format!("{target}: {}", attribute_line(a, &examples)));
     }
     if !k.rematch.is_empty() {
         let rematch: Vec<String> = k
@@ -326,11 +342,7 @@ pub fn annotations(
                 .iter()
                 .map(|e| format!("{}: {} -> {}", e.key, e.old, e.new))
                 .collect();
-            let mut message = format!("{} {} change value", a.changed, kind.plural());
-            if a.new_nulls > 0 {
-                message.push_str(&format!(", {} now without one", a.new_nulls));
-            }
-            message.push_str(&format!("\ne.g. {}", examples.join("\n")));
+            let message = format!("{} {}", kind.plural(), attribute_line(a, &examples));
             out.push_str(&format!(
                 "::warning {}title={}::{}\n",
                 at(span.or(object.present.then_some(object.span))),

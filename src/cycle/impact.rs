@@ -16,6 +16,39 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// A value that breaks the target's rules, as preview checks them: the profile's
+/// `max_length`, `pattern` and `unique`, and the attribute's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invalid {
+    /// The target attribute.
+    pub target: String,
+    /// Preview's rule (`preview-constraint`, `preview-type`).
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Invalid {
+    /// The invalid values among an object's problems (errors of the rules above).
+    pub fn of(problems: &[crate::preview::Problem]) -> Vec<Invalid> {
+        use crate::diagnostics::RuleId;
+        problems
+            .iter()
+            .filter(|p| {
+                p.severity >= crate::diagnostics::Severity::Error
+                    && matches!(p.rule, RuleId::PreviewConstraint | RuleId::PreviewType)
+            })
+            .filter_map(|p| {
+                Some(Invalid {
+                    target: p.target.clone()?,
+                    rule: p.rule.as_str(),
+                    message: p.message.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// What the impact keeps of one plan's decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Side {
@@ -29,6 +62,8 @@ pub struct Side {
     pub account: Option<String>,
     /// The payload, if the mapping gives one.
     pub payload: Option<Value>,
+    /// Its values that break the target's rules.
+    pub invalid: Vec<Invalid>,
 }
 
 impl Side {
@@ -40,6 +75,7 @@ impl Side {
             reason: decision.reason.map(|r| r.id().to_owned()),
             account: decision.account.clone(),
             payload: decision.payload.clone(),
+            invalid: decision.invalid.clone(),
         }
     }
 
@@ -91,6 +127,22 @@ pub struct AttributeImpact {
     pub new_nulls: u64,
     /// The first few.
     pub examples: Vec<Example>,
+    /// Objects whose value breaks the target's rules with the new mapping and did not with
+    /// the old one (Entra's export of them fails).
+    pub invalid: u64,
+    /// The first few, with what is wrong.
+    pub invalid_examples: Vec<InvalidExample>,
+}
+
+/// One example of a value that becomes invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidExample {
+    /// The object's key.
+    pub key: String,
+    /// Preview's rule.
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
 }
 
 /// An object that would match another account, none, or several.
@@ -121,6 +173,8 @@ pub struct KindImpact {
     pub attributes: BTreeMap<String, AttributeImpact>,
     /// Objects with at least one changed value.
     pub changed_objects: u64,
+    /// Objects with at least one value that becomes invalid for the target.
+    pub invalid_objects: u64,
     /// Objects matching differently.
     pub rematch: Vec<Rematch>,
     /// Objects compared.
@@ -174,6 +228,32 @@ impl Comparer {
             ObjectKind::Group => (&self.layouts[1], &mut self.impact.groups),
         };
         out.compared += 1;
+        // Values that the new mapping makes invalid, for objects it still sends.
+        let mut newly_invalid = false;
+        if !new.out() {
+            for i in &new.invalid {
+                if old
+                    .invalid
+                    .iter()
+                    .any(|o| o.target == i.target && o.rule == i.rule)
+                {
+                    continue;
+                }
+                newly_invalid = true;
+                let entry = out.attributes.entry(i.target.clone()).or_default();
+                entry.invalid += 1;
+                if entry.invalid_examples.len() < EXAMPLES {
+                    entry.invalid_examples.push(InvalidExample {
+                        key: new.key.clone(),
+                        rule: i.rule,
+                        message: i.message.clone(),
+                    });
+                }
+            }
+        }
+        if newly_invalid {
+            out.invalid_objects += 1;
+        }
         if old.provisioned() && new.out() {
             // Entra disables the accounts of objects that leave scope, deletes them when the
             // app has no `active`, and keeps them with SkipOutOfScopeDeletions
@@ -214,8 +294,9 @@ impl Comparer {
         let rematch = if old.provisioned() && new.provisioned() {
             old.account != new.account
         } else {
-            // Provisioned before, now skipped for a matching problem (duplicates, no value).
-            old.provisioned() && !new.out()
+            // Provisioned before, now skipped for a matching problem (duplicates, no value);
+            // one skipped for a value that became invalid is counted with its attribute.
+            old.provisioned() && !new.out() && !newly_invalid
         };
         if rematch {
             out.rematch.push(Rematch {

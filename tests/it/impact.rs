@@ -401,3 +401,84 @@ fn the_deletion_threshold_puts_the_job_on_hold_and_long_lists_collapse() {
     assert!(impact.starts_with("::error "), "{impact}");
     assert!(impact.contains("put the job on hold"), "{impact}");
 }
+
+/// Values that the new mapping makes invalid for the target (the profile's `pattern`, and
+/// `unique` among users) are counted by attribute with examples, and not mistaken for
+/// rematches.
+#[test]
+fn values_that_become_invalid_for_the_target_are_counted_by_attribute() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut users = String::new();
+    for i in 0..40 {
+        let title = if i < 7 { "Intern" } else { "Engineer" };
+        let line = json!({"objectId": format!("id-{i}"), "userPrincipalName": format!("u{i}@contoso.com"),
+            "mailNickname": format!("n{i}"), "displayName": format!("User {i}"), "jobTitle": title,
+            "mail": if i == 38 || i == 39 { "shared@contoso.com".to_owned() } else { format!("m{i}@contoso.com") },
+            "accountEnabled": true});
+        let _ = writeln!(users, "{line}");
+    }
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write("users.jsonl", &users);
+    // The preview tests' profile: userName at most 40 characters of `[a-zA-Z0-9@._'-]`, work
+    // emails unique.
+    write(
+        "profile.yaml",
+        &std::fs::read_to_string(root().join("tests/fixtures/preview/profile.yaml"))
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    let old = "entramap: 1\napp: Impact test\ntarget: profile.yaml\nscope: all\nusers:\n  mappings:\n    - target: userName\n      source: userPrincipalName\n    - target: externalId\n      source: objectId\n      matching_precedence: 1\n    - target: emails[type eq \"work\"].value\n      source: userPrincipalName\n";
+    write("old.entramap.yaml", old);
+    write(
+        "new.entramap.yaml",
+        &old.replace(
+            "    - target: userName\n      source: userPrincipalName\n",
+            "    - target: userName\n      expression: Switch([jobTitle], [userPrincipalName], \"Intern\", [displayName])\n",
+        )
+        .replace(
+            "    - target: emails[type eq \"work\"].value\n      source: userPrincipalName\n",
+            "    - target: emails[type eq \"work\"].value\n      source: mail\n",
+        ),
+    );
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    let out = entramap(&[
+        "diff",
+        &p("old.entramap.yaml"),
+        &p("new.entramap.yaml"),
+        "--users",
+        &p("users.jsonl"),
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}"));
+    let users = &doc["impact"]["users"];
+    assert_eq!(users["attributes"]["userName"]["invalid"], 7, "{users}");
+    assert_eq!(
+        users["attributes"]["userName"]["invalid_examples"][0]["key"],
+        "u0@contoso.com"
+    );
+    assert_eq!(
+        users["attributes"]["userName"]["invalid_examples"][0]["rule"],
+        "preview-constraint"
+    );
+    // The second user with the shared work email breaks `unique`.
+    assert_eq!(
+        users["attributes"]["emails[type eq \"work\"].value"]["invalid"], 1,
+        "{users}"
+    );
+    assert_eq!(users["invalid_objects"], 8);
+    assert_eq!(users["rematch"], json!([]));
+    let human = entramap(&[
+        "diff",
+        &p("old.entramap.yaml"),
+        &p("new.entramap.yaml"),
+        "--users",
+        &p("users.jsonl"),
+    ]);
+    assert!(
+        stdout(&human).contains("userName: 0 changed; 7 now invalid for the target, e.g. u0@contoso.com (preview-constraint:"),
+        "{}",
+        stdout(&human)
+    );
+}
