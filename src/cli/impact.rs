@@ -342,7 +342,11 @@ pub fn annotations(
                 .iter()
                 .map(|e| format!("{}: {} -> {}", e.key, e.old, e.new))
                 .collect();
-            let message = format!("{} {}", kind.plural(), attribute_line(a, &examples));
+            let message = format!(
+                "{target} of {}: {}",
+                kind.plural(),
+                attribute_line(a, &examples)
+            );
             out.push_str(&format!(
                 "::warning {}title={}::{}\n",
                 at(span.or(object.present.then_some(object.span))),
