@@ -482,3 +482,189 @@ fn values_that_become_invalid_for_the_target_are_counted_by_attribute() {
         stdout(&human)
     );
 }
+
+/// The `yaml` block of the README's impact section: the CI job, as written.
+fn impact_recipe() -> Value {
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let section = &readme[readme
+        .find("### The impact on the tenant's data")
+        .unwrap_or_else(|| panic!("the impact section"))..];
+    let start = section
+        .find("```yaml\n")
+        .unwrap_or_else(|| panic!("a yaml block"))
+        + "```yaml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap_or(0)];
+    serde_saphyr::from_str(block).unwrap_or_else(|e| panic!("the recipe is not YAML: {e}"))
+}
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let mut all = vec!["-c", "user.name=ci", "-c", "user.email=ci@example.invalid"];
+    all.extend_from_slice(args);
+    let out = std::process::Command::new("git")
+        .args(&all)
+        .current_dir(repo)
+        .output()
+        .unwrap_or_else(|e| panic!("git: {e}"));
+    assert!(out.status.success(), "git {args:?}: {}", stderr_of(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs every `run:` step of the README's impact job, as written, in a sample repository with a
+/// committed export whose pull request adds a scoping filter that disables 120 users: the gate
+/// `--max-disables 100` fails the job, the annotations point at the new filter, and the
+/// comment gives the counts.
+#[test]
+fn the_readme_impact_recipe_runs_on_a_sample_repository() {
+    let recipe = impact_recipe();
+    let temp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (repo, runner_temp, stubs) = (
+        temp.path().join("repo"),
+        temp.path().join("runner"),
+        temp.path().join("stubs"),
+    );
+    for dir in [
+        &repo,
+        &runner_temp,
+        &stubs,
+        &repo.join("mappings"),
+        &repo.join("exports"),
+    ] {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let write = |path: &Path, text: &str| {
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    };
+    let mut users = String::new();
+    for i in 0..300 {
+        let department = if i < 120 { "Legal" } else { "Sales" };
+        let line = json!({"objectId": format!("id-{i}"), "userPrincipalName": format!("u{i}@contoso.com"),
+            "mailNickname": format!("n{i}"), "displayName": format!("User {i}"), "department": department,
+            "accountEnabled": true});
+        let _ = writeln!(users, "{line}");
+    }
+    write(&repo.join("exports/users.jsonl"), &users);
+    let old = std::fs::read_to_string(root().join("tests/fixtures/impact/old.entramap.yaml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mapping = repo.join("mappings/app.entramap.yaml");
+    write(&mapping, &old);
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "base"]);
+    let base = git(&repo, &["rev-parse", "HEAD"]);
+    write(
+        &mapping,
+        &old.replace(
+            "  mappings:\n",
+            "  scoping:\n    - - {attribute: department, operator: NOT EQUALS, value: Legal}\n  mappings:\n",
+        ),
+    );
+    git(&repo, &["commit", "-qam", "Legal out of scope"]);
+    write(
+        &stubs.join("cargo"),
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$STUBS/cargo.args\"\n",
+    );
+    write(
+        &stubs.join("gh"),
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$STUBS/gh.args\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --body-file ] && cp \"$2\" \"$STUBS/comment.md\"; shift; done\n",
+    );
+    for stub in ["cargo", "gh"] {
+        let out = std::process::Command::new("chmod")
+            .args(["+x", stub])
+            .current_dir(&stubs)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success());
+    }
+    let binary = Path::new(env!("CARGO_BIN_EXE_entramap"));
+    let path = format!(
+        "{}:{}:{}",
+        stubs.display(),
+        binary.parent().unwrap_or(Path::new(".")).display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let expressions = [
+        (
+            "${{ vars.ENTRAMAP_GIT }}",
+            "https://example.invalid/entramap.git",
+        ),
+        ("${{ github.token }}", "test-token"),
+        ("${{ github.event.pull_request.base.sha }}", base.as_str()),
+        ("${{ github.event.pull_request.number }}", "7"),
+    ];
+    let mut results = std::collections::BTreeMap::new();
+    for step in recipe["jobs"]["impact"]["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let Some(script) = step["run"].as_str() else {
+            continue;
+        };
+        let name = step["name"].as_str().unwrap_or("unnamed").to_owned();
+        assert!(
+            !script.contains("${{"),
+            "{name}: expressions go through env:"
+        );
+        let mut command = std::process::Command::new("bash");
+        command
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("STUBS", &stubs)
+            .env("RUNNER_TEMP", &runner_temp)
+            .env("NO_COLOR", "1");
+        for (key, value) in step["env"].as_object().into_iter().flatten() {
+            let mut value = value.as_str().unwrap_or_default().to_owned();
+            for (expression, replacement) in &expressions {
+                value = value.replace(expression, replacement);
+            }
+            assert!(
+                !value.contains("${{"),
+                "{name}: unknown expression in {key}"
+            );
+            command.env(key, value);
+        }
+        let out = command.output().unwrap_or_else(|e| panic!("{name}: {e}"));
+        results.insert(name, out);
+    }
+    let step = |name: &str| {
+        results
+            .get(name)
+            .unwrap_or_else(|| panic!("no step {name}: {:?}", results.keys()))
+    };
+    assert_eq!(step("Install entramap").status.code(), Some(0));
+    let impact = step("Impact on the tenant's data");
+    assert_eq!(impact.status.code(), Some(1), "{}", stderr_of(impact));
+    assert!(
+        stderr_of(impact).contains("the change makes 120 disables, more than --max-disables 100"),
+        "{}",
+        stderr_of(impact)
+    );
+    let annotations = String::from_utf8_lossy(&impact.stdout);
+    assert!(
+        annotations.contains(
+            "::error file=mappings/app.entramap.yaml,line=9,title=users%3A changed scoping::"
+        ),
+        "{annotations}"
+    );
+    assert!(
+        annotations.contains("title=impact on users::300 compared: 120 disabled"),
+        "{annotations}"
+    );
+    let comment = std::fs::read_to_string(stubs.join("comment.md")).unwrap_or_default();
+    assert!(
+        comment.contains("#### `mappings/app.entramap.yaml`"),
+        "{comment}"
+    );
+    assert!(
+        comment.contains("| users | 300 | 120 | 0 | 0 | 0 |"),
+        "{comment}"
+    );
+    let gh = std::fs::read_to_string(stubs.join("gh.args")).unwrap_or_default();
+    assert!(gh.starts_with("pr\ncomment\n7\n"), "{gh}");
+}
