@@ -466,20 +466,24 @@ pub fn compare(
     let mut pair = Pair { old: rx, comparer };
     let (old_result, new_result) = std::thread::scope(|scope| {
         let old_run = scope.spawn(move || run(&mut old_cycle, old_inputs, &mut Hand(tx)));
-        // A failed new plan drops the receiver, which stops the old one at its next decision.
-        let new_result = run(&mut new_cycle, new_inputs, &mut pair).map(|()| pair);
+        // The receiver is dropped before the old plan is waited for: a new plan that failed, or
+        // finished first, stops the old one at its next decision instead of leaving it blocked.
+        let new_result = run(&mut new_cycle, new_inputs, &mut pair).map(|()| {
+            let Pair { old, comparer } = pair;
+            (comparer, old.try_recv().is_ok())
+        });
         let old_result = old_run
             .join()
             .unwrap_or_else(|_| Err(PreviewError::Threads("the old plan stopped".to_owned())));
         (old_result, new_result)
     });
-    // The old plan's error is the cause when both failed (the new one then lacked decisions).
-    old_result?;
-    let pair = new_result?;
-    if pair.old.try_recv().is_ok() {
-        return Err(PreviewError::Write(io::Error::other(
+    match (old_result, new_result) {
+        (_, Ok((_, true))) => Err(PreviewError::Write(io::Error::other(
             "the old mapping's plan decided more objects than the new one",
-        )));
+        ))),
+        (Ok(()), Ok((comparer, false))) => Ok(comparer.finish()),
+        // The old plan's error is the cause when both failed (the new one then lacked
+        // decisions).
+        (Err(e), _) | (Ok(()), Err(e)) => Err(e),
     }
-    Ok(pair.comparer.finish())
 }

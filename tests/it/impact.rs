@@ -573,12 +573,9 @@ fn the_readme_impact_recipe_runs_on_a_sample_repository() {
         "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$STUBS/gh.args\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --body-file ] && cp \"$2\" \"$STUBS/comment.md\"; shift; done\n",
     );
     for stub in ["cargo", "gh"] {
-        let out = std::process::Command::new("chmod")
-            .args(["+x", stub])
-            .current_dir(&stubs)
-            .output()
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(stubs.join(stub), std::fs::Permissions::from_mode(0o755))
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(out.status.success());
     }
     let binary = Path::new(env!("CARGO_BIN_EXE_entramap"));
     let path = format!(
