@@ -3,7 +3,7 @@
 
 use super::{count, emit, emit_masked, prepare_path_as, print_summary, EXIT_FINDINGS, EXIT_OK};
 use entramap::diagnostics::report::Format;
-use entramap::output::diff::{diff, render, DiffFormat, Risk};
+use entramap::output::diff::{diff, github, render, DiffFormat, NewFile, Risk};
 use std::path::PathBuf;
 
 /// Arguments of `entramap diff`.
@@ -32,6 +32,7 @@ pub fn run(args: DiffArgs) -> u8 {
     let findings = match args.format {
         DiffFormat::Json => Format::Json,
         DiffFormat::Human | DiffFormat::Markdown => Format::Human,
+        DiffFormat::Github => Format::Github,
     };
     if let Err(code) =
         super::refuse_two_stdins(&[("OLD", Some(&args.old)), ("NEW", Some(&args.new))])
@@ -55,7 +56,29 @@ pub fn run(args: DiffArgs) -> u8 {
     } else {
         None
     };
+    // The annotations point at lines of the new file, read again when it is a file (standard
+    // input is read once; its annotations are not located).
+    let new_text = (args.format == DiffFormat::Github && args.new.as_os_str() != "-")
+        .then(|| std::fs::read_to_string(&args.new).ok())
+        .flatten();
+    let new_name = args.new.display().to_string();
+    let new_file = new_text.as_deref().map(|text| NewFile {
+        name: &new_name,
+        file: &new.file,
+        text,
+    });
     match (&impact, args.format) {
+        (impact, DiffFormat::Github) => {
+            emit_masked(&github(&result, new_file));
+            if let Some(impact) = impact {
+                emit_masked(&super::impact::annotations(
+                    &args.impact,
+                    impact,
+                    new_file,
+                    &new.file,
+                ));
+            }
+        }
         (Some(impact), DiffFormat::Json) => {
             let mut doc: serde_json::Value =
                 serde_json::from_str(&render(&result, args.format)).unwrap_or_default();

@@ -1,11 +1,13 @@
 //! `entramap diff OLD NEW --users EXPORT`: the impact of a mapping change on the tenant's data
 //! (`entramap::cycle::impact`), rendered after the textual diff, and its CI gates.
 
-use entramap::cycle::impact::{self, Impact, Input, KindImpact};
+use entramap::cycle::impact::{self, AttributeImpact, Impact, Input, KindImpact};
 use entramap::cycle::{CycleKind, Settings};
+use entramap::diagnostics::report::{escape_data, escape_property};
 use entramap::expr::source::ObjectKind;
+use entramap::model::MappingFile;
 use entramap::model::Prepared;
-use entramap::output::diff::DiffFormat;
+use entramap::output::diff::{DiffFormat, NewFile};
 use entramap::preview::Options;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -63,11 +65,13 @@ pub fn compute(args: &ImpactArgs, old: &Prepared, new: &Prepared) -> Result<Impa
         Input::Accounts => args.accounts.clone(),
         Input::Assignments => args.assignments.clone(),
     };
-    let open = |input: Input| -> io::Result<Option<Box<dyn BufRead>>> {
+    let open = |input: Input| -> io::Result<Option<Box<dyn BufRead + Send>>> {
         path(input)
             .map(|p| {
                 File::open(&p)
-                    .map(|f| Box::new(BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead>)
+                    .map(|f| {
+                        Box::new(BufReader::with_capacity(1 << 20, f)) as Box<dyn BufRead + Send>
+                    })
                     .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
             })
             .transpose()
@@ -108,6 +112,20 @@ pub fn gates(args: &ImpactArgs, impact: &Impact) -> Vec<String> {
     failed
 }
 
+/// The job's accidental-deletion threshold as Entra applies it: disables and deletes together,
+/// beyond the threshold, put the job in quarantine before any is processed, until an admin
+/// allows or rejects them (accidental-deletions.md, "Configure accidental deletion
+/// prevention").
+fn threshold_note(args: &ImpactArgs, impact: &Impact) -> Option<String> {
+    let t = args.deletion_threshold?;
+    let n = (impact.users.disable.len() + impact.groups.disable.len()) as u64;
+    (n > t).then(|| {
+        format!(
+            "{n} disables and deletes exceed the job's accidental-deletion threshold of {t}: Entra would put the job on hold (quarantine, TooManyDeletes) and process none of them until an admin allows or rejects the deletions"
+        )
+    })
+}
+
 fn shown(list: &[String], all: bool) -> String {
     const FIRST: usize = 10;
     if all || list.len() <= FIRST {
@@ -119,6 +137,12 @@ fn shown(list: &[String], all: bool) -> String {
         list.len() - FIRST
     )
 }
+
+/// The characters of a Markdown list shown open in a pull-request comment (about a screen);
+/// a longer one is collapsed.
+const SCREEN: usize = 2_000;
+/// The lines of a Markdown list shown open.
+const SCREEN_LINES: usize = 20;
 
 /// The impact in words (human) or as a Markdown section.
 pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String {
@@ -151,14 +175,16 @@ pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String 
         let lines = kind_lines(kind.plural(), k, args.all);
         if md {
             if !lines.is_empty() {
-                text.push_str(&format!(
-                    "\n<details><summary>{}: who and what</summary>\n\n",
-                    kind.plural()
-                ));
-                for line in lines {
-                    text.push_str(&format!("- {line}\n"));
+                let list: String = lines.iter().map(|l| format!("- {l}\n")).collect();
+                // Counts first; the lists open below them when they fit on a screen.
+                if list.len() <= SCREEN && list.lines().count() <= SCREEN_LINES {
+                    text.push_str(&format!("\n{}:\n\n{list}", kind.plural()));
+                } else {
+                    text.push_str(&format!(
+                        "\n<details><summary>{}: who and what</summary>\n\n{list}\n</details>\n",
+                        kind.plural()
+                    ));
                 }
-                text.push_str("\n</details>\n");
             }
         } else {
             text.push_str(&format!(
@@ -175,16 +201,35 @@ pub fn render(args: &ImpactArgs, impact: &Impact, format: DiffFormat) -> String 
             }
         }
     }
-    if let Some(t) = args.deletion_threshold {
-        let n = (impact.users.disable.len() + impact.groups.disable.len()) as u64;
-        if n > t {
-            text.push_str(&format!(
-                "{}{n} disables exceed the job's accidental-deletion threshold of {t}: Entra would stop the cycle and put the job in quarantine (TooManyDeletes)\n",
-                if md { "\n> " } else { "  " }
-            ));
-        }
+    if let Some(note) = threshold_note(args, impact) {
+        text.push_str(&format!("{}{note}\n", if md { "\n> " } else { "  " }));
     }
     text
+}
+
+/// One attribute's changes in words: the values changed, the new nulls, the values that
+/// become invalid, with examples.
+fn attribute_line(a: &AttributeImpact, examples: &[String]) -> String {
+    let mut line = format!("{} changed", a.changed);
+    if a.new_nulls > 0 {
+        line.push_str(&format!(", {} now null", a.new_nulls));
+    }
+    if !examples.is_empty() {
+        line.push_str(&format!("; e.g. {}", examples.join("; ")));
+    }
+    if a.invalid > 0 {
+        let invalid: Vec<String> = a
+            .invalid_examples
+            .iter()
+            .map(|e| format!("{} ({}: {})", e.key, e.rule, e.message))
+            .collect();
+        line.push_str(&format!(
+            "; {} now invalid for the target, e.g. {}",
+            a.invalid,
+            invalid.join("; ")
+        ));
+    }
+    line
 }
 
 fn kind_lines(_plural: &str, k: &KindImpact, all: bool) -> Vec<String> {
@@ -213,16 +258,7 @@ fn kind_lines(_plural: &str, k: &KindImpact, all: bool) -> Vec<String> {
             .iter()
             .map(|e| format!("{}: {} -> {}", e.key, e.old, e.new))
             .collect();
-        let nulls = if a.new_nulls > 0 {
-            format!(", {} now null", a.new_nulls)
-        } else {
-            String::new()
-        };
-        lines.push(format!(
-            "{target}: {} changed{nulls}; e.g. {}",
-            a.changed,
-            examples.join("; ")
-        ));
+        lines.push(format!("{target}: {}", attribute_line(a, &examples)));
     }
     if !k.rematch.is_empty() {
         let rematch: Vec<String> = k
@@ -242,4 +278,82 @@ fn kind_lines(_plural: &str, k: &KindImpact, all: bool) -> Vec<String> {
         lines.push(format!("match differently: {}", shown(&rematch, all)));
     }
     lines
+}
+
+/// The impact as GitHub Actions annotations: one on the new file's user (or group) mapping
+/// with the counts (an error when a gate fails), one on each target attribute whose values
+/// change, at its mapping's line when the new file maps it.
+pub fn annotations(
+    args: &ImpactArgs,
+    impact: &Impact,
+    new: Option<NewFile<'_>>,
+    file: &MappingFile,
+) -> String {
+    let failed = gates(args, impact);
+    let mut out = String::new();
+    let mut kinds = vec![(ObjectKind::User, &impact.users)];
+    if args.groups.is_some() {
+        kinds.push((ObjectKind::Group, &impact.groups));
+    }
+    let at = |span: Option<entramap::base::text::Span>| {
+        new.map(|n| {
+            format!(
+                "file={},line={},",
+                escape_property(n.name),
+                span.map_or(1, |s| n.line(s.start))
+            )
+        })
+        .unwrap_or_default()
+    };
+    for (kind, k) in kinds {
+        let object = file.object(kind);
+        let scoping = object.scoping.iter().flatten().next().map(|c| c.span);
+        let level = if failed.is_empty() { "notice" } else { "error" };
+        let mut message = format!(
+            "{} compared: {} disabled, {} created, {} with changed values, {} rematched",
+            k.compared,
+            k.disable.len(),
+            k.create.len(),
+            k.changed_objects,
+            k.rematch.len()
+        );
+        for gate in &failed {
+            message.push('\n');
+            message.push_str(gate);
+        }
+        if let Some(note) = threshold_note(args, impact) {
+            message.push('\n');
+            message.push_str(&note);
+        }
+        out.push_str(&format!(
+            "::{level} {}title={}::{}\n",
+            at(scoping.or(object.present.then_some(object.span))),
+            escape_property(&format!("impact on {}", kind.plural())),
+            escape_data(&message)
+        ));
+        for (target, a) in &k.attributes {
+            let span = object
+                .mappings
+                .iter()
+                .find(|m| m.target.value == *target)
+                .map(|m| m.span);
+            let examples: Vec<String> = a
+                .examples
+                .iter()
+                .map(|e| format!("{}: {} -> {}", e.key, e.old, e.new))
+                .collect();
+            let message = format!(
+                "{target} of {}: {}",
+                kind.plural(),
+                attribute_line(a, &examples)
+            );
+            out.push_str(&format!(
+                "::warning {}title={}::{}\n",
+                at(span.or(object.present.then_some(object.span))),
+                escape_property(&format!("{target}: values change")),
+                escape_data(&message)
+            ));
+        }
+    }
+    out
 }

@@ -5,19 +5,52 @@
 //! would match another account, none, or several.
 //!
 //! Both plans decide the objects of one export in the same order, so the comparison pairs the
-//! n-th decision of each; [`Side`] is what is kept of an old decision between the two passes
-//! (one JSON line, so that a caller can keep them on disk rather than in memory).
+//! n-th decision of each; [`Side`] is what is kept of an old decision until the new plan
+//! decides the same object.
 
 use super::layout::Layout;
 use super::path::{same, value_at};
 use super::{Action, Decision, Reason, Settings};
 use crate::expr::source::ObjectKind;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// A value that breaks the target's rules, as preview checks them: the profile's
+/// `max_length`, `pattern` and `unique`, and the attribute's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invalid {
+    /// The target attribute.
+    pub target: String,
+    /// Preview's rule (`preview-constraint`, `preview-type`).
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Invalid {
+    /// The invalid values among an object's problems (errors of the rules above).
+    pub fn of(problems: &[crate::preview::Problem]) -> Vec<Invalid> {
+        use crate::diagnostics::RuleId;
+        problems
+            .iter()
+            .filter(|p| {
+                p.severity >= crate::diagnostics::Severity::Error
+                    && matches!(p.rule, RuleId::PreviewConstraint | RuleId::PreviewType)
+            })
+            .filter_map(|p| {
+                Some(Invalid {
+                    target: p.target.clone()?,
+                    rule: p.rule.as_str(),
+                    message: p.message.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
 /// What the impact keeps of one plan's decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Side {
     /// The object's key.
     pub key: String,
@@ -29,6 +62,8 @@ pub struct Side {
     pub account: Option<String>,
     /// The payload, if the mapping gives one.
     pub payload: Option<Value>,
+    /// Its values that break the target's rules.
+    pub invalid: Vec<Invalid>,
 }
 
 impl Side {
@@ -40,6 +75,7 @@ impl Side {
             reason: decision.reason.map(|r| r.id().to_owned()),
             account: decision.account.clone(),
             payload: decision.payload.clone(),
+            invalid: decision.invalid.clone(),
         }
     }
 
@@ -91,6 +127,22 @@ pub struct AttributeImpact {
     pub new_nulls: u64,
     /// The first few.
     pub examples: Vec<Example>,
+    /// Objects whose value breaks the target's rules with the new mapping and did not with
+    /// the old one (Entra's export of them fails).
+    pub invalid: u64,
+    /// The first few, with what is wrong.
+    pub invalid_examples: Vec<InvalidExample>,
+}
+
+/// One example of a value that becomes invalid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InvalidExample {
+    /// The object's key.
+    pub key: String,
+    /// Preview's rule.
+    pub rule: &'static str,
+    /// What is wrong.
+    pub message: String,
 }
 
 /// An object that would match another account, none, or several.
@@ -121,6 +173,8 @@ pub struct KindImpact {
     pub attributes: BTreeMap<String, AttributeImpact>,
     /// Objects with at least one changed value.
     pub changed_objects: u64,
+    /// Objects with at least one value that becomes invalid for the target.
+    pub invalid_objects: u64,
     /// Objects matching differently.
     pub rematch: Vec<Rematch>,
     /// Objects compared.
@@ -174,6 +228,32 @@ impl Comparer {
             ObjectKind::Group => (&self.layouts[1], &mut self.impact.groups),
         };
         out.compared += 1;
+        // Values that the new mapping makes invalid, for objects it still sends.
+        let mut newly_invalid = false;
+        if !new.out() {
+            for i in &new.invalid {
+                if old
+                    .invalid
+                    .iter()
+                    .any(|o| o.target == i.target && o.rule == i.rule)
+                {
+                    continue;
+                }
+                newly_invalid = true;
+                let entry = out.attributes.entry(i.target.clone()).or_default();
+                entry.invalid += 1;
+                if entry.invalid_examples.len() < EXAMPLES {
+                    entry.invalid_examples.push(InvalidExample {
+                        key: new.key.clone(),
+                        rule: i.rule,
+                        message: i.message.clone(),
+                    });
+                }
+            }
+        }
+        if newly_invalid {
+            out.invalid_objects += 1;
+        }
         if old.provisioned() && new.out() {
             // Entra disables the accounts of objects that leave scope, deletes them when the
             // app has no `active`, and keeps them with SkipOutOfScopeDeletions
@@ -214,8 +294,9 @@ impl Comparer {
         let rematch = if old.provisioned() && new.provisioned() {
             old.account != new.account
         } else {
-            // Provisioned before, now skipped for a matching problem (duplicates, no value).
-            old.provisioned() && !new.out()
+            // Provisioned before, now skipped for a matching problem (duplicates, no value);
+            // one skipped for a value that became invalid is counted with its attribute.
+            old.provisioned() && !new.out() && !newly_invalid
         };
         if rematch {
             out.rematch.push(Rematch {
@@ -284,11 +365,19 @@ pub enum Input {
     Assignments,
 }
 
-/// Opens an input (`None`: not given).
-pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io::BufRead>>>;
+/// Opens an input (`None`: not given). Readers are sent to the thread that plans the old
+/// mapping.
+pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io::BufRead + Send>>>;
 
-/// The old and the new mapping planned over the same inputs, compared object by object. The
-/// old plan's decisions wait in a temporary file, one line each, while the new plan runs.
+/// How many old decisions may wait for their new counterpart: what bounds the memory of the
+/// comparison when one plan runs ahead of the other.
+const PAIRS_IN_FLIGHT: usize = 4096;
+
+/// The old and the new mapping planned over the same inputs at the same time, compared object
+/// by object: the old plan runs on its own thread and hands each decision (without any
+/// serialization) to the new plan's, which compares it with its own decision for the same
+/// object. Neither plan waits for the other to finish, and at most [`PAIRS_IN_FLIGHT`]
+/// decisions are held.
 pub fn compare(
     old: &crate::model::Prepared,
     new: &crate::model::Prepared,
@@ -297,8 +386,9 @@ pub fn compare(
     options: &crate::preview::Options,
 ) -> Result<Impact, crate::preview::PreviewError> {
     use crate::preview::PreviewError;
-    use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
-    let read = |e: std::io::Error| PreviewError::Read(e);
+    use std::io::{self, BufRead};
+    use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+    let read = |e: io::Error| PreviewError::Read(e);
     let groups = open(Input::Groups).map_err(read)?.is_some();
     let cycle = |prepared: &crate::model::Prepared| -> Result<super::Cycle, PreviewError> {
         let assignments = match open(Input::Assignments).map_err(read)? {
@@ -322,62 +412,78 @@ pub fn compare(
         cycle.keep_payloads(true);
         Ok(cycle)
     };
-    let run = |cycle: &mut super::Cycle, sink: &mut dyn super::Sink| {
+    type Inputs = (Box<dyn BufRead + Send>, Option<Box<dyn BufRead + Send>>);
+    let inputs = || -> Result<Inputs, PreviewError> {
         let users = open(Input::Users)
             .map_err(read)?
             .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
+        Ok((users, open(Input::Groups).map_err(read)?))
+    };
+    let run = |cycle: &mut super::Cycle, (users, groups): Inputs, sink: &mut dyn super::Sink| {
         cycle.run_users(users, options, sink)?;
-        if let Some(g) = open(Input::Groups).map_err(read)? {
+        if let Some(g) = groups {
             cycle.run_groups(g, options, sink)?;
         }
         Ok::<(), PreviewError>(())
     };
-    struct Spill(BufWriter<std::fs::File>);
-    impl super::Sink for Spill {
-        fn decision(&mut self, d: &Decision) -> std::io::Result<()> {
-            serde_json::to_writer(&mut self.0, &Side::of(d)).map_err(std::io::Error::other)?;
-            self.0.write_all(b"\n")
+    struct Hand(SyncSender<Side>);
+    impl super::Sink for Hand {
+        fn decision(&mut self, d: &Decision) -> io::Result<()> {
+            self.0
+                .send(Side::of(d))
+                .map_err(|_| io::Error::other("the new mapping's plan stopped before the old one"))
         }
     }
-    struct Pair<R: BufRead> {
-        old: R,
-        line: String,
+    struct Pair {
+        old: Receiver<Side>,
         comparer: Comparer,
     }
-    impl<R: BufRead> super::Sink for Pair<R> {
-        fn decision(&mut self, d: &Decision) -> std::io::Result<()> {
-            self.line.clear();
-            self.old.read_line(&mut self.line)?;
-            let old: Side = serde_json::from_str(&self.line).map_err(std::io::Error::other)?;
+    impl super::Sink for Pair {
+        fn decision(&mut self, d: &Decision) -> io::Result<()> {
+            let old = self.old.recv().map_err(|_| {
+                io::Error::other("the old mapping's plan decided fewer objects than the new one")
+            })?;
             self.comparer.add(d.kind, &old, &Side::of(d));
             Ok(())
         }
     }
     let mut old_cycle = cycle(old)?;
-    let mut spill = Spill(BufWriter::new(tempfile::tempfile().map_err(read)?));
-    run(&mut old_cycle, &mut spill)?;
-    let mut file = spill.0.into_inner().map_err(|e| read(e.into_error()))?;
-    file.rewind().map_err(read)?;
-    // The old plan's account index is dropped before the new one is built.
-    let old_layouts = [
-        old_cycle.layout(ObjectKind::User).clone(),
-        old_cycle.layout(ObjectKind::Group).clone(),
-    ];
-    drop(old_cycle);
     let mut new_cycle = cycle(new)?;
     let comparer = Comparer::new(
-        [&old_layouts[0], &old_layouts[1]],
+        [
+            old_cycle.layout(ObjectKind::User),
+            old_cycle.layout(ObjectKind::Group),
+        ],
         [
             new_cycle.layout(ObjectKind::User),
             new_cycle.layout(ObjectKind::Group),
         ],
         settings.clone(),
     );
-    let mut pair = Pair {
-        old: BufReader::new(file),
-        line: String::new(),
-        comparer,
-    };
-    run(&mut new_cycle, &mut pair)?;
-    Ok(pair.comparer.finish())
+    let old_inputs = inputs()?;
+    let new_inputs = inputs()?;
+    let (tx, rx) = sync_channel(PAIRS_IN_FLIGHT);
+    let mut pair = Pair { old: rx, comparer };
+    let (old_result, new_result) = std::thread::scope(|scope| {
+        let old_run = scope.spawn(move || run(&mut old_cycle, old_inputs, &mut Hand(tx)));
+        // The receiver is dropped before the old plan is waited for: a new plan that failed, or
+        // finished first, stops the old one at its next decision instead of leaving it blocked.
+        let new_result = run(&mut new_cycle, new_inputs, &mut pair).map(|()| {
+            let Pair { old, comparer } = pair;
+            (comparer, old.try_recv().is_ok())
+        });
+        let old_result = old_run
+            .join()
+            .unwrap_or_else(|_| Err(PreviewError::Threads("the old plan stopped".to_owned())));
+        (old_result, new_result)
+    });
+    match (old_result, new_result) {
+        (_, Ok((_, true))) => Err(PreviewError::Write(io::Error::other(
+            "the old mapping's plan decided more objects than the new one",
+        ))),
+        (Ok(()), Ok((comparer, false))) => Ok(comparer.finish()),
+        // The old plan's error is the cause when both failed (the new one then lacked
+        // decisions).
+        (Err(e), _) | (Ok(()), Err(e)) => Err(e),
+    }
 }

@@ -192,6 +192,9 @@ pub struct Decision {
     /// The object's SCIM payload (only when asked for: [`Cycle::keep_payloads`]).
     #[serde(skip)]
     pub payload: Option<Value>,
+    /// The values that break the target's rules (only with [`Cycle::keep_payloads`]).
+    #[serde(skip)]
+    pub invalid: Vec<impact::Invalid>,
 }
 
 fn kind_str<S: serde::Serializer>(kind: &ObjectKind, s: S) -> Result<S::Ok, S::Error> {
@@ -723,6 +726,7 @@ impl Adapter<'_, '_> {
             detail: None,
             steps: Vec::new(),
             payload: None,
+            invalid: Vec::new(),
         };
         if outcome.status == Status::Unreadable {
             decision.reason = Some(Reason::Unreadable);
@@ -749,6 +753,7 @@ impl Adapter<'_, '_> {
         decision.steps = steps;
         if self.cycle.keep_payloads {
             decision.payload.clone_from(&payload);
+            decision.invalid = impact::Invalid::of(problems);
         }
         match &found {
             Found::One(i) => {

@@ -19,7 +19,7 @@ mod render;
 
 pub use equivalence::equivalent_over;
 
-pub use render::{render, DiffFormat};
+pub use render::{github, render, DiffFormat, NewFile};
 
 /// How much a change can hurt a running job.
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]

@@ -1,7 +1,9 @@
 //! The renderers of a [`Diff`]: human text, one JSON document, a Markdown table for a pull
-//! request comment.
+//! request comment, GitHub Actions annotations.
 
-use super::{ChangeKind, Diff, Risk};
+use super::{Change, ChangeKind, Diff, Risk};
+use crate::expr::source::ObjectKind;
+use crate::model::MappingFile;
 use std::fmt::Write as _;
 
 /// Output formats of `entramap diff`.
@@ -15,6 +17,8 @@ pub enum DiffFormat {
     Json,
     /// A Markdown table, for a pull request comment.
     Markdown,
+    /// GitHub Actions annotations on the changed lines of the new file ([`github`]).
+    Github,
 }
 
 /// Renders a diff. The human text lists the changes only; the command line adds its summary
@@ -44,7 +48,92 @@ pub fn render(diff: &Diff, format: DiffFormat) -> String {
             )
         }
         DiffFormat::Markdown => markdown(diff),
+        DiffFormat::Github => github(diff, None),
     }
+}
+
+/// The new file of a diff, for the lines of [`github`]'s annotations.
+#[derive(Debug, Clone, Copy)]
+pub struct NewFile<'a> {
+    /// Its name as the annotations give it (the path in the repository).
+    pub name: &'a str,
+    /// Its model.
+    pub file: &'a MappingFile,
+    /// Its text.
+    pub text: &'a str,
+}
+
+impl NewFile<'_> {
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// The line a change is about in the new file: the attribute mapping or the scoping
+    /// filter it changes, else the object mapping, else the first line (a removed mapping has
+    /// no line of its own).
+    fn line_of(&self, change: &Change) -> usize {
+        let object = match change.object {
+            Some("users") => Some(self.file.object(ObjectKind::User)),
+            Some("groups") => Some(self.file.object(ObjectKind::Group)),
+            _ => None,
+        };
+        let Some(object) = object.filter(|o| o.present) else {
+            return 1;
+        };
+        let span = match change.subject.as_str() {
+            "scoping" => object.scoping.iter().flatten().next().map(|c| c.span),
+            "enabled" => object.enabled_span,
+            subject => object
+                .mappings
+                .iter()
+                .find(|m| m.target.value == subject)
+                .map(|m| m.span),
+        };
+        self.line(span.unwrap_or(object.span).start)
+    }
+}
+
+/// GitHub Actions annotations, one a change: `error` for a high risk, `warning` for a medium
+/// or low one, `notice` for a change without risk, on the line of the new file the change is
+/// about (with `new`; without it, not located).
+pub fn github(diff: &Diff, new: Option<NewFile<'_>>) -> String {
+    use crate::diagnostics::report::{escape_data, escape_property};
+    let mut out = String::new();
+    for c in &diff.changes {
+        let level = match c.risk() {
+            Some(Risk::High) => "error",
+            Some(Risk::Medium | Risk::Low) => "warning",
+            None => "notice",
+        };
+        let where_ = c.object.map(|o| format!("{o}: ")).unwrap_or_default();
+        let title = format!("{where_}{} {}", kind_word(c.kind), c.subject);
+        let mut message = String::new();
+        if let Some(before) = &c.before {
+            let _ = writeln!(message, "- {before}");
+        }
+        if let Some(after) = &c.after {
+            let _ = writeln!(message, "+ {after}");
+        }
+        for e in &c.effects {
+            let _ = writeln!(message, "[{}] {}: {}", e.risk.as_str(), e.id, e.message);
+        }
+        let location = new
+            .map(|n| format!("file={},line={},", escape_property(n.name), n.line_of(c)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "::{level} {location}title={}::{}",
+            escape_property(&title),
+            escape_data(message.trim_end())
+        );
+    }
+    out
 }
 
 fn kind_word(kind: ChangeKind) -> &'static str {
