@@ -511,6 +511,14 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 }
 
 impl Function {
+    /// Whether it is an app role function: it reads the `[appRoleAssignments]` attribute, which
+    /// only assigned users and groups have.
+    pub fn is_role_function(&self) -> bool {
+        self.params
+            .iter()
+            .any(|p| p.kind == ParamKind::AppRoleAssignments)
+    }
+
     /// The fewest arguments.
     pub fn min_args(&self) -> usize {
         match self.arity {
