@@ -91,7 +91,22 @@ pub enum NoFlowReason {
     IgnoreObjectFlow,
 }
 
+/// The bare words that stop a flow, with what they stop. They appear only in one AI-assisted
+/// Microsoft guide: the checker warns about them and the evaluator honours them.
+pub const FLOW_SENTINELS: &[(&str, NoFlowReason)] = &[
+    ("IgnoreAttributeFlow", NoFlowReason::IgnoreAttributeFlow),
+    ("IgnoreObjectFlow", NoFlowReason::IgnoreObjectFlow),
+];
+
 impl NoFlowReason {
+    /// The reason a flow sentinel word stands for, if `word` is one of [`FLOW_SENTINELS`].
+    pub fn sentinel(word: &str) -> Option<NoFlowReason> {
+        FLOW_SENTINELS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, reason)| *reason)
+    }
+
     /// A sentence for people.
     pub fn describe(self) -> &'static str {
         match self {
