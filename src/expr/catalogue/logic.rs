@@ -1,5 +1,6 @@
-//! Logic and control: IIF, Switch, Coalesce, CBool, Not, the Is* tests, IgnoreFlowIfNullOrEmpty,
-//! SelectUniqueValue, Error and the undocumented DefaultDomain / AppRoleAssignments.
+//! Logic and control: conditions and choices, tests for null and presence, stopping a flow,
+//! unique values, errors, and the undocumented names of the service's function list. The entries
+//! below are the list.
 
 use super::prelude::*;
 

@@ -1,5 +1,5 @@
-//! Text functions: Append, Prepend, Left, Mid, Word, Join, Split, Replace, InStr, case and
-//! white-space transforms, base64 and hex encodings, SIDs and DN components.
+//! Text functions: joining and cutting text, searching and replacing, case and white-space
+//! transforms, encodings, SIDs and DN components. The entries below are the list.
 
 use super::prelude::*;
 
