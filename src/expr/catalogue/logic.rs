@@ -305,12 +305,12 @@ fn prepare_iif(call: &mut CallNode) {
     if let Some(Some(condition)) = call.args.first() {
         collect(condition, &mut attributes);
     }
-    call.aux = Aux::Attributes(attributes);
+    call.precomputed = Precomputed::ConditionAttributes(attributes);
 }
 
 fn iif<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     if fr.ctx.iif_null == IifNullPolicy::Strict {
-        if let Aux::Attributes(names) = &call.aux {
+        if let Precomputed::ConditionAttributes(names) = &call.precomputed {
             if let Some(name) = names
                 .iter()
                 .find(|n| fr.source.get(n).is_none_or(Value::is_null_or_empty))

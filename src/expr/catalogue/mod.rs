@@ -30,8 +30,8 @@ mod prelude {
     pub(super) use crate::expr::runtime::text::{self, Culture};
     pub(super) use crate::expr::runtime::{
         bool_value, check_len, fail, int_of, map_text, owned, single_text, str_value, transform,
-        truth, AppRole, Aux, CallNode, Flow, Frame, IifNullPolicy, NoFlowReason, Node, NodeKind,
-        Prepared, Stop, Value, MAX_TEXT_BYTES, MAX_VALUES, ROLE_TYPE,
+        truth, AppRole, CallNode, CompiledPattern, Flow, Frame, IifNullPolicy, NoFlowReason, Node,
+        NodeKind, Precomputed, Stop, Value, MAX_TEXT_BYTES, MAX_VALUES, ROLE_TYPE,
     };
     pub(super) use crate::expr::syntax::{Arg, Call, Expr};
     pub(super) use crate::expr::types::{Base, Type};

@@ -503,9 +503,9 @@ fn prepare_replace(call: &mut CallNode) {
     };
     let prepared = dotnet_regex::compile(&pattern).map(|regex| {
         let replacement = constant_text(call.args.get(4)).map(|r| Replacement::parse(&r, &regex));
-        Arc::new(Prepared { regex, replacement })
+        Arc::new(CompiledPattern { regex, replacement })
     });
-    call.aux = Aux::Regex(prepared);
+    call.precomputed = Precomputed::Pattern(prepared);
 }
 
 fn present(call: &CallNode, i: usize) -> bool {
@@ -535,13 +535,13 @@ fn replace<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
         None
     };
     if present(call, 2) {
-        let prepared = match &call.aux {
-            Aux::Regex(Ok(p)) => Arc::clone(p),
-            Aux::Regex(Err(m)) => return Err(fail(call, m.clone())),
+        let prepared = match &call.precomputed {
+            Precomputed::Pattern(Ok(p)) => Arc::clone(p),
+            Precomputed::Pattern(Err(m)) => return Err(fail(call, m.clone())),
             _ => {
                 let pattern = fr.text(call, 2)?.unwrap_or_default();
                 let regex = dotnet_regex::compile(&pattern).map_err(|m| fail(call, m))?;
-                Arc::new(Prepared {
+                Arc::new(CompiledPattern {
                     regex,
                     replacement: None,
                 })

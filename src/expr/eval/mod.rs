@@ -25,7 +25,7 @@ pub use crate::expr::runtime::{
 
 use crate::diagnostics::Diagnostic;
 use crate::expr::catalogue;
-use crate::expr::runtime::{Aux, CallNode, Node, NodeKind};
+use crate::expr::runtime::{CallNode, Node, NodeKind, Precomputed};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{Arg, Expr, ExprKind};
 
@@ -246,7 +246,7 @@ fn lower(expr: &Expr, enum_slot: bool) -> Result<Node, EvalError> {
                 run: function.run,
                 span: expr.span,
                 args,
-                aux: Aux::None,
+                precomputed: Precomputed::None,
             };
             if let Some(prepare) = function.prepare {
                 prepare(&mut node);

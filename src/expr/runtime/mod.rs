@@ -287,7 +287,7 @@ pub(crate) struct CallNode {
     pub(crate) span: Span,
     pub(crate) args: Vec<Option<Node>>,
     /// What the function's `prepare` step computed once at compile time.
-    pub(crate) aux: Aux,
+    pub(crate) precomputed: Precomputed,
 }
 
 impl fmt::Debug for CallNode {
@@ -296,7 +296,7 @@ impl fmt::Debug for CallNode {
             .field("name", &self.name)
             .field("span", &self.span)
             .field("args", &self.args)
-            .field("aux", &self.aux)
+            .field("precomputed", &self.precomputed)
             .finish()
     }
 }
@@ -449,17 +449,20 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// Extra data prepared once per call at compile time.
+/// What a function's `prepare` step computed once per call at compile time.
 #[derive(Debug)]
-pub(crate) enum Aux {
+pub(crate) enum Precomputed {
+    /// Nothing (no `prepare` step, or nothing constant to compute).
     None,
-    Regex(Result<Arc<Prepared>, String>),
-    Attributes(Vec<Box<str>>),
+    /// Replace's constant regex pattern, compiled, or why it does not compile.
+    Pattern(Result<Arc<CompiledPattern>, String>),
+    /// The attributes IIF's condition reads (for strict IIF).
+    ConditionAttributes(Vec<Box<str>>),
 }
 
 /// A constant Replace pattern, and its replacement string when that is constant too.
 #[derive(Debug)]
-pub(crate) struct Prepared {
+pub(crate) struct CompiledPattern {
     pub(crate) regex: Regex,
     pub(crate) replacement: Option<Replacement>,
 }
