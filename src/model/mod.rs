@@ -16,6 +16,7 @@ pub mod profile;
 pub mod schema;
 pub mod scim;
 pub mod scoping;
+pub mod starter;
 pub mod target_path;
 
 use crate::base::text::Span;

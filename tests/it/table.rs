@@ -314,7 +314,7 @@ fn markdown_cells_render_as_text_without_comments_images_or_mentions() {
 #[test]
 fn table_of_a_gallery_app_asks_to_add_only_what_its_profile_lacks() {
     for app in ["slack", "github-enterprise-managed-user"] {
-        let starter = entramap::output::starter::starter(Some(app)).expect("a starter");
+        let starter = entramap::model::starter::starter(Some(app)).expect("a starter");
         let prepared = entramap::model::prepare("t.entramap.yaml", &starter, None)
             .unwrap_or_else(|e| panic!("{app}: {e:?}"));
         let text = entramap::output::table::render(

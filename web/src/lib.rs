@@ -416,7 +416,7 @@ pub fn catalogue() -> String {
     let starters: Vec<Value> = entramap::model::catalogue::gallery()
         .filter_map(|entry| {
             let app = entry.name;
-            let text = entramap::output::starter::starter(Some(app)).ok()?;
+            let text = entramap::model::starter::starter(Some(app)).ok()?;
             Some(json!({"name": format!("{app}.entramap.yaml"), "app": app, "text": text}))
         })
         .collect();
