@@ -7,21 +7,5 @@ pub mod diff;
 pub mod docs;
 pub mod table;
 
-use crate::model::MappingKind;
 #[cfg(doc)]
 use crate::model::Prepared;
-
-/// The value of a mapping on one line: the source attribute name, the expression in canonical
-/// form (as written, whitespace collapsed, when it does not parse), or the constant in quotes.
-pub fn value_text(kind: &MappingKind) -> String {
-    match kind {
-        MappingKind::Direct(text) => text.value.clone(),
-        MappingKind::Expression {
-            expr: Some(expr), ..
-        } => crate::expr::syntax::print(expr),
-        MappingKind::Expression { text, expr: None } => {
-            text.value.split_whitespace().collect::<Vec<_>>().join(" ")
-        }
-        MappingKind::Constant(text) => format!("\"{}\"", text.value),
-    }
-}

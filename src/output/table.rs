@@ -8,7 +8,6 @@
 //! The app is named by its profile's title (the file's `app` for the plain SCIM profile).
 //! Rows keep the file's order, so the output is deterministic.
 
-use super::value_text;
 use crate::expr::source::ObjectKind;
 use crate::model::profile;
 use crate::model::Prepared;
@@ -185,7 +184,7 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
                 .filter_map(|m| {
                     let kind = m.kind.as_ref()?;
                     Some(Row {
-                        source: value_text(kind),
+                        source: kind.one_line(),
                         kind: match kind {
                             MappingKind::Direct(_) => ValueKind::Attribute,
                             MappingKind::Expression { .. } => ValueKind::Expression,
