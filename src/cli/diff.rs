@@ -3,7 +3,7 @@
 
 use super::{count, emit, emit_masked, prepare_path_as, print_summary, EXIT_FINDINGS, EXIT_OK};
 use entramap::diagnostics::report::Format;
-use entramap::output::diff::{diff, render, DiffFormat, Risk};
+use entramap::diff::{diff, render, DiffFormat, Risk};
 use std::path::PathBuf;
 
 /// Arguments of `entramap diff`.

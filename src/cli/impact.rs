@@ -3,9 +3,9 @@
 
 use entramap::cycle::impact::{self, Impact, Input, KindImpact};
 use entramap::cycle::{CycleKind, Settings};
+use entramap::diff::DiffFormat;
 use entramap::expr::source::ObjectKind;
 use entramap::model::Prepared;
-use entramap::output::diff::DiffFormat;
 use entramap::preview::Options;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
