@@ -7,7 +7,8 @@
 use super::file_writer::{write_yaml, MappingOut, ObjectOut};
 use super::model::{
     metadata_value, read_schema, AttributeDefinition, AttributeMapping, AttributeMappingSource,
-    DirectoryDefinition, DocumentError, ObjectDefinition, ObjectMapping, SynchronizationSchema,
+    DirectoryDefinition, DocumentError, ObjectDefinition, ObjectMapping, SourceKind,
+    SynchronizationSchema,
 };
 use super::{
     object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
@@ -462,9 +463,9 @@ fn mapping_out(
                 return Ok(None);
             }
         },
-        Some(source) => match source.kind.as_str() {
-            "Attribute" => ("source", source_name(source), default),
-            "Constant" => ("constant", source_name(source), default),
+        Some(source) => match source.kind {
+            SourceKind::Attribute => ("source", source_name(source), default),
+            SourceKind::Constant => ("constant", source_name(source), default),
             _ => {
                 let text = expression_text(source).map_err(|message| ImportError::Source {
                     at: at.clone(),
@@ -515,8 +516,8 @@ fn source_name(source: &AttributeMappingSource) -> String {
         return name.clone();
     }
     let expression = source.expression.as_deref().unwrap_or_default();
-    match source.kind.as_str() {
-        "Attribute" => expression.trim_matches(['[', ']']).to_owned(),
+    match source.kind {
+        SourceKind::Attribute => expression.trim_matches(['[', ']']).to_owned(),
         _ => expression.trim_matches('"').to_owned(),
     }
 }
@@ -550,17 +551,19 @@ fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, Stri
         ));
     }
     let name = source.name.as_deref().unwrap_or_default();
-    match source.kind.as_str() {
-        "Attribute" if !name.is_empty() => return Ok(format!("[{name}]")),
-        "Attribute" => return Err("an Attribute node has no `name`".to_owned()),
-        "Constant" => return Ok(format!("\"{}\"", encode_string(name))),
-        "Function" => {}
-        "" => {
+    match &source.kind {
+        SourceKind::Attribute if !name.is_empty() => return Ok(format!("[{name}]")),
+        SourceKind::Attribute => return Err("an Attribute node has no `name`".to_owned()),
+        SourceKind::Constant => return Ok(format!("\"{}\"", encode_string(name))),
+        SourceKind::Function => {}
+        SourceKind::Missing => {
             return Err(format!(
                 "a source node `{name}` has no `type` (Attribute, Constant or Function) and no `expression`"
             ))
         }
-        other => return Err(format!("a source node has the unknown type `{other}`")),
+        SourceKind::Other(other) => {
+            return Err(format!("a source node has the unknown type `{other}`"))
+        }
     }
     let child = |key: &str, value: &AttributeMappingSource| {
         rebuild(value, depth + 1).map_err(|e| format!("{name}, parameter `{key}`: {e}"))
