@@ -4,24 +4,23 @@
 //! name; nothing is dropped in silence. Values that look like secret tokens are written as they
 //! are (data is never altered) and reported in a note, masked.
 
+mod declarations;
 mod tree;
 
-use super::file_writer::{write_yaml, MappingOut, ObjectOut};
+use super::file_writer::{write_yaml, DeclarationOut, MappingOut, ObjectOut};
 use super::model::{
-    metadata_value, read_schema, AttributeDefinition, AttributeMapping, DirectoryDefinition,
-    DocumentError, ObjectDefinition, ObjectMapping, SourceKind, SynchronizationSchema,
+    read_schema, AttributeMapping, DocumentError, ObjectDefinition, ObjectMapping, SourceKind,
+    SynchronizationSchema,
 };
 use super::{
-    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
-    MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
-use crate::base::yaml::scalar;
 use crate::diagnostics::secrets;
-use crate::expr::source::{entra_id, ByObject, ObjectKind};
-use crate::expr::types::Base;
-use crate::model::profile::{self, ProfileError, ReferencedObject, TargetSchema};
+use crate::expr::source::{ByObject, ObjectKind};
+use crate::model::profile::{self, ProfileError};
+use declarations::{source_additions, target_additions};
 use serde::Serialize;
-use std::fmt::Write as _;
 use std::path::Path;
 pub use tree::expression_text;
 use tree::source_name;
@@ -294,14 +293,14 @@ pub fn import_schema(
         *target_objects.of_mut(kind) = target_directory
             .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
     }
-    let mut target_attributes: ByObject<Vec<String>> = ByObject::default();
+    let mut target_attributes: ByObject<Vec<DeclarationOut>> = ByObject::default();
     for kind in ObjectKind::ALL {
         if let Some(object) = target_objects.of(kind) {
             *target_attributes.of_mut(kind) =
                 target_additions(object, profile.object(kind), kind, notes);
         }
     }
-    let mut source_attributes: ByObject<Vec<String>> = ByObject::default();
+    let mut source_attributes: ByObject<Vec<DeclarationOut>> = ByObject::default();
     if let Some(entra) = entra {
         source_attributes = source_additions(entra, notes);
     }
@@ -510,157 +509,4 @@ fn mapping_out(
         on_create,
         default,
     }))
-}
-
-/// Target attributes the profile lacks, or that the document marks as customer-defined, or that
-/// differ from the profile's, as YAML list entries.
-fn target_additions(
-    object: &ObjectDefinition,
-    profile: &TargetSchema,
-    kind: ObjectKind,
-    notes: &mut Vec<ImportNote>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let at = |name: &str| format!("{} attribute \"{}\"", object.name, name);
-    for a in &object.attributes {
-        let base = graph_base(a);
-        let referenced = a.referenced_objects.first().and_then(|r| {
-            let name = r.referenced_object_name.rsplit(':').next().unwrap_or_default();
-            match name {
-                "Group" => Some(ReferencedObject::Group),
-                "User" => Some(ReferencedObject::User),
-                _ => {
-                    notes.push(ImportNote {
-                        at: at(&a.name),
-                        message: format!(
-                            "referenced object `{}` cannot be written in `target_attributes` (only User or Group); not kept",
-                            r.referenced_object_name
-                        ),
-                    });
-                    None
-                }
-            }
-        });
-        let customer = metadata_value(&a.metadata, CUSTOMER_DEFINED) == Some("true");
-        let same = profile.get(&a.name).is_some_and(|p| {
-            p.base == base
-                && p.required == a.required
-                && p.multivalued == a.multivalued
-                && p.case_exact == a.case_exact
-                && p.primary_key == a.anchor
-        });
-        for m in &a.metadata {
-            if m.key != CUSTOMER_DEFINED && m.key != MAXIMUM_LENGTH && m.key != "IsContainer" {
-                notes.push(ImportNote {
-                    at: at(&a.name),
-                    message: format!("metadata `{}` is not kept", m.key),
-                });
-            }
-        }
-        if !a.api_expressions.is_empty() {
-            notes.push(ImportNote {
-                at: at(&a.name),
-                message: "API expressions are not kept".to_owned(),
-            });
-        }
-        if a.mutability.as_deref().is_some_and(|m| m != "ReadWrite") && !same {
-            notes.push(ImportNote {
-                at: at(&a.name),
-                message: format!(
-                    "mutability `{}` cannot be written in `target_attributes`",
-                    a.mutability.as_deref().unwrap_or_default()
-                ),
-            });
-        }
-        if same && !customer {
-            continue;
-        }
-        let mut entry = format!(
-            "    - name: {}\n      type: {}\n",
-            scalar(&a.name),
-            base.as_str()
-        );
-        for (on, key) in [
-            (a.required, "required"),
-            (a.multivalued, "multivalued"),
-            (a.case_exact, "case_exact"),
-            (a.anchor, "primary_key"),
-        ] {
-            if on {
-                let _ = writeln!(entry, "      {key}: true");
-            }
-        }
-        if let (Base::Reference, Some(r)) = (base, referenced) {
-            let _ = writeln!(
-                entry,
-                "      referenced_object: {}",
-                match r {
-                    ReferencedObject::User => "User",
-                    ReferencedObject::Group => "Group",
-                }
-            );
-        }
-        out.push(entry);
-    }
-    let missing: Vec<&str> = profile
-        .names()
-        .filter(|n| !object.attributes.iter().any(|a| a.name == *n))
-        .collect();
-    if !missing.is_empty() {
-        notes.push(ImportNote {
-            at: object.name.clone(),
-            message: format!(
-                "{} {} attribute(s) of the target profile are not in the document's attribute list (a mapping file cannot remove profile attributes): {}",
-                missing.len(),
-                kind.as_str(),
-                missing.join(", ")
-            ),
-        });
-    }
-    out
-}
-
-fn graph_base(a: &AttributeDefinition) -> Base {
-    a.kind
-        .as_deref()
-        .and_then(Base::parse)
-        .unwrap_or(Base::String)
-}
-
-/// Source attributes Entra's built-in schema lacks (directory extensions and the like).
-fn source_additions(
-    entra: &DirectoryDefinition,
-    notes: &mut Vec<ImportNote>,
-) -> ByObject<Vec<String>> {
-    let mut out: ByObject<Vec<String>> = ByObject::default();
-    for object in &entra.objects {
-        let kind = match object.name.as_str() {
-            "User" => ObjectKind::User,
-            "Group" => ObjectKind::Group,
-            other => {
-                notes.push(ImportNote {
-                    at: format!("{} object \"{other}\"", entra.name),
-                    message: "only the User and Group objects of Microsoft Entra ID are read"
-                        .to_owned(),
-                });
-                continue;
-            }
-        };
-        let built_in = entra_id().of(kind);
-        for a in &object.attributes {
-            if built_in.get(&a.name).is_some() {
-                continue;
-            }
-            let mut entry = format!(
-                "    - name: {}\n      type: {}\n",
-                scalar(&a.name),
-                graph_base(a).as_str()
-            );
-            if a.multivalued {
-                entry.push_str("      multivalued: true\n");
-            }
-            out.of_mut(kind).push(entry);
-        }
-    }
-    out
 }
