@@ -28,6 +28,21 @@ pub enum TableFormat {
     Json,
 }
 
+impl TableFormat {
+    /// Every format (the tests render every example in each).
+    pub const ALL: &'static [TableFormat] =
+        &[TableFormat::Markdown, TableFormat::Csv, TableFormat::Json];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableFormat::Markdown => "markdown",
+            TableFormat::Csv => "csv",
+            TableFormat::Json => "json",
+        }
+    }
+}
+
 /// How a row's value is produced (the portal's "Mapping type").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
