@@ -5,8 +5,8 @@
 //! One folder per stage, bottom up (each imports only from those before it; see
 //! `ARCHITECTURE.md`): [`base`] (spans, source text, suggestions, files) → [`diagnostics`]
 //! (findings, rules, renderers) → [`expr`] (the expression language) → [`model`] (mapping files
-//! and target profiles) → [`lint`], [`output`] (tables, docs, diff), [`graph`], [`fmt`],
-//! [`preview`] → [`cycle`] (the provisioning cycle `plan` simulates) → the command line.
+//! and target profiles) → [`lint`], [`output`] (tables, docs), [`graph`], [`fmt`],
+//! [`preview`], [`logs`], [`diff`] → [`cycle`] (the provisioning cycle `plan` simulates) → the command line.
 
 #![warn(missing_docs)]
 // Nothing below the command line prints: the library returns values or writes to a `Write` it
@@ -16,6 +16,7 @@
 pub mod base;
 pub mod cycle;
 pub mod diagnostics;
+pub mod diff;
 pub mod expr;
 pub mod fmt;
 pub mod graph;

@@ -3,7 +3,7 @@
 
 use super::{count, emit, emit_masked, prepare_path_as, print_summary, EXIT_FINDINGS, EXIT_OK};
 use entramap::diagnostics::report::Format;
-use entramap::output::diff::{diff, github, render, DiffFormat, NewFile, Risk};
+use entramap::diff::{diff, github, render, DiffFormat, NewFile, Risk};
 use std::path::PathBuf;
 
 /// Arguments of `entramap diff`.

@@ -4,10 +4,10 @@
 use entramap::cycle::impact::{self, AttributeImpact, Impact, Input, KindImpact};
 use entramap::cycle::{CycleKind, Settings};
 use entramap::diagnostics::report::{escape_data, escape_property};
+use entramap::diff::{DiffFormat, NewFile};
 use entramap::expr::source::ObjectKind;
 use entramap::model::MappingFile;
 use entramap::model::Prepared;
-use entramap::output::diff::{DiffFormat, NewFile};
 use entramap::preview::Options;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};

@@ -3,7 +3,7 @@
 use super::interrupt::write_atomically;
 use super::{emit, EXIT_OK, EXIT_USAGE};
 use entramap::model::catalogue;
-use entramap::output::starter;
+use entramap::model::starter;
 use std::path::PathBuf;
 
 /// Arguments of `entramap init`.

@@ -23,6 +23,7 @@ mod interrupt;
 mod lint;
 mod logs;
 mod lsp;
+mod output;
 mod plan;
 mod preview;
 mod preview_user;
@@ -37,7 +38,7 @@ use entramap::diagnostics::RuleId;
 use entramap::lint::has_configuration_error;
 use entramap::model::{prepare_file, Prepared};
 use entramap::Severity;
-use interrupt::write_atomically;
+pub use output::OutputArg;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -107,7 +108,7 @@ enum Command {
     Lsp(lsp::LspArgs),
     /// Write a synthetic tenant's users (for tests and benchmarks).
     #[command(hide = true)]
-    Synth(preview::SynthArgs),
+    Synth(synth::SynthArgs),
     /// Shell completions for bash, zsh, fish, PowerShell or elvish.
     Completions(completions::CompletionsArgs),
     /// The man page, entramap(1), as roff (`entramap man -o entramap.1`); `--dir DIR` writes it
@@ -162,47 +163,6 @@ pub enum ResultFormat {
     Json,
 }
 
-/// `-o/--output FILE`, the same on every command that writes a file: without it, or with `-`,
-/// the result goes to standard output.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct OutputArg {
-    /// Write the result to FILE (atomically: a temporary file, then a rename) instead of
-    /// standard output; `-` is standard output.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-impl OutputArg {
-    /// The file to write, `None` for standard output.
-    pub fn file(&self) -> Option<&Path> {
-        self.output.as_deref().filter(|p| p.as_os_str() != "-")
-    }
-
-    /// Writes `text` as it is (data, not a report: the same bytes either way): to standard
-    /// output, or to the file. A path that exists and is not a regular file (`/dev/null`, a pipe) is written in
-    /// place; anything else atomically. Returns the exit status.
-    pub fn write(&self, text: &str) -> u8 {
-        let Some(path) = self.file() else {
-            emit(text);
-            return EXIT_OK;
-        };
-        let result = match std::fs::metadata(path) {
-            Ok(meta) if !meta.is_file() => std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .and_then(|mut f| f.write_all(text.as_bytes())),
-            _ => write_atomically(path, text.as_bytes()),
-        };
-        match result {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                say!("entramap: cannot write {}: {e}", path.display());
-                EXIT_USAGE
-            }
-        }
-    }
-}
-
 /// Exit status: nothing at or above the failure level.
 pub const EXIT_OK: u8 = 0;
 /// Exit status: findings at or above the failure level.
@@ -238,7 +198,7 @@ pub fn run() -> ExitCode {
         Command::Logs(args) => logs::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Lsp(args) => lsp::run(args),
-        Command::Synth(args) => preview::run_synth(args),
+        Command::Synth(args) => synth::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::run_man(args),
         Command::Explain { rule } => explain(rule.as_deref()),

@@ -1,12 +1,10 @@
-//! `entramap preview FILE --users EXPORT`: the dry run of provisioning, and the hidden
-//! `entramap synth` that writes synthetic tenants for tests and benchmarks.
+//! `entramap preview FILE --users EXPORT`: the dry run of provisioning.
 
-use super::synth::{self, SynthFormat};
+use super::output::{writes_stdout, Output};
 use super::{
     count, quiet, refuse_overwriting_input, summary_line, FailOn, ResultFormat, EXIT_FINDINGS,
     EXIT_OK, EXIT_USAGE,
 };
-use entramap::base::fs::AtomicFile;
 use entramap::base::text::escape_controls;
 use entramap::expr::source::ObjectKind;
 use entramap::preview::members::MemberIndex;
@@ -80,119 +78,6 @@ pub struct PreviewArgs {
     /// A `%Name%` parameter value, as NAME=VALUE (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = super::eval::parse_param)]
     params: Vec<(String, String)>,
-}
-
-/// Arguments of `entramap synth`.
-#[derive(Debug, clap::Args)]
-pub struct SynthArgs {
-    /// How many users.
-    #[arg(long, default_value_t = 1000)]
-    users: u64,
-    /// The tenant's seed: the same seed gives the same users.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = SynthFormat::Jsonl)]
-    format: SynthFormat,
-    /// Write to FILE (atomically) instead of standard output; `-` is standard output.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
-}
-
-/// Runs `entramap synth`.
-pub fn run_synth(args: SynthArgs) -> u8 {
-    let result = match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
-        Some(path) => AtomicFile::create(path).and_then(|file| {
-            let mut file = BufWriter::new(file);
-            synth::write(&mut file, args.users, args.seed, args.format)?;
-            file.into_inner()
-                .map_err(io::IntoInnerError::into_error)
-                .and_then(AtomicFile::commit)
-        }),
-        None => synth::write(io::stdout().lock(), args.users, args.seed, args.format),
-    };
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
-        Err(e) => {
-            say!("entramap: cannot write synthetic users: {e}");
-            EXIT_USAGE
-        }
-    }
-}
-
-/// Where `--out` goes: an [`AtomicFile`] (a temporary file beside the target, renamed over it
-/// at the end) for a regular file or a new path; standard output for `-` and for a path that is
-/// standard output (`/dev/stdout`, whatever it points to); the path itself, written in place,
-/// for a device or a FIFO (never renamed over); a symbolic link to a regular file is written
-/// through, atomically, and stays a link.
-enum Output {
-    Atomic(BufWriter<AtomicFile>),
-    InPlace(BufWriter<Box<dyn Write>>),
-}
-
-impl Output {
-    fn open(path: &Path) -> io::Result<Output> {
-        let in_place =
-            |w: Box<dyn Write>| Ok(Output::InPlace(BufWriter::with_capacity(1 << 20, w)));
-        if writes_stdout(path) {
-            return in_place(Box::new(io::stdout()));
-        }
-        match std::fs::metadata(path) {
-            // A device or FIFO, also behind a symbolic link; a link to a regular file is
-            // written through by the atomic writer (the link stays).
-            Ok(meta) if !meta.is_file() => in_place(Box::new(
-                std::fs::OpenOptions::new().write(true).open(path)?,
-            )),
-            _ => {
-                let file = super::interrupt::removed_on_signal(|| {
-                    let file = AtomicFile::create(path)?;
-                    let temporary = file.temp_path().to_path_buf();
-                    Ok((file, temporary))
-                })?;
-                Ok(Output::Atomic(BufWriter::with_capacity(1 << 20, file)))
-            }
-        }
-    }
-
-    fn writer(&mut self) -> &mut dyn Write {
-        match self {
-            Output::Atomic(w) => w,
-            Output::InPlace(w) => w,
-        }
-    }
-
-    fn finish(self) -> io::Result<()> {
-        match self {
-            Output::Atomic(w) => w
-                .into_inner()
-                .map_err(io::IntoInnerError::into_error)
-                .and_then(AtomicFile::commit),
-            Output::InPlace(mut w) => w.flush(),
-        }
-    }
-}
-
-/// Whether writing `path` writes this process's standard output: `-`, or a path to the same
-/// file (`/dev/stdout`, `/proc/self/fd/1`, the file stdout is redirected to).
-fn writes_stdout(path: &Path) -> bool {
-    if path.as_os_str() == "-" {
-        return true;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsFd;
-        use std::os::unix::fs::MetadataExt;
-        let stdout = io::stdout()
-            .as_fd()
-            .try_clone_to_owned()
-            .map(File::from)
-            .and_then(|f| f.metadata());
-        if let (Ok(out), Ok(target)) = (stdout, std::fs::metadata(path)) {
-            return out.dev() == target.dev() && out.ino() == target.ino();
-        }
-    }
-    false
 }
 
 /// The report and payload writer.

@@ -1,14 +1,47 @@
 //! Synthetic Entra tenants for tests and benchmarks, deterministic by seed: names with
 //! diacritics and apostrophes, missing attributes (absent or `null`), about 0.5% duplicate
 //! user principal names, 1% soft-deleted and 5% disabled users, guests, multi-valued
-//! `proxyAddresses`. Written as JSON Lines (Entra attribute names), a Graph `/users` page (Graph
+//! `proxyAddresses`. The hidden command `entramap synth` writes one. Written as JSON Lines (Entra attribute names), a Graph `/users` page (Graph
 //! property names) or the portal's "Download users" CSV (its column headers).
 
+use super::{OutputArg, EXIT_OK, EXIT_USAGE};
 use entramap::expr::eval::text::normalize_diacritics;
 use entramap::preview::payload::write_json_str;
 use rand::{RngExt as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 use std::io::{self, Write};
+
+/// Arguments of `entramap synth`.
+#[derive(Debug, clap::Args)]
+pub struct SynthArgs {
+    /// How many users.
+    #[arg(long, default_value_t = 1000)]
+    users: u64,
+    /// The tenant's seed: the same seed gives the same users.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SynthFormat::Jsonl)]
+    format: SynthFormat,
+    #[command(flatten)]
+    output: OutputArg,
+}
+
+/// Runs `entramap synth`.
+pub fn run(args: SynthArgs) -> u8 {
+    let result = args.output.open().and_then(|mut out| {
+        write(out.writer(), args.users, args.seed, args.format)?;
+        out.finish()
+    });
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            say!("entramap: cannot write synthetic users: {e}");
+            EXIT_USAGE
+        }
+    }
+}
 
 /// How to write a synthetic tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

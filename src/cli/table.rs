@@ -23,9 +23,11 @@ pub struct TableArgs {
 
 /// Runs `entramap table`.
 pub fn run(args: TableArgs) -> u8 {
-    let findings = match args.format {
-        TableFormat::Json => Format::Json,
-        TableFormat::Markdown | TableFormat::Csv => Format::Human,
+    // Findings that stop the command come as JSON beside a JSON table, as text otherwise.
+    let findings = if args.format == TableFormat::Json {
+        Format::Json
+    } else {
+        Format::Human
     };
     match prepare_path_as(&args.file, findings) {
         Ok(prepared) => {

@@ -2,6 +2,8 @@
 //! summary and the long `entramap explain` text with a bad and a fixed example. To add a rule,
 //! add one entry to the `rules!` table below: it defines both the [`RuleId`] variant that
 //! reporting code names and the [`RULES`] entry. Each rule has exactly one default severity.
+//! A rule that a mapping check reports names that check (`check: Matching`), so the lint
+//! driver learns which ids a check may report from this table and nowhere else.
 
 use crate::diagnostics::Severity;
 
@@ -21,6 +23,56 @@ pub enum Layer {
     Format,
 }
 
+/// The mapping checks of `entramap lint`, by name: the rule table says which check reports a
+/// rule, and the lint driver pairs each name with the code that runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MappingCheck {
+    /// Target paths, unknown, read-only and primary-key targets.
+    TargetAttributes,
+    /// Two mappings writing one target.
+    DuplicateTargets,
+    /// Sources and the types of the values written.
+    Values,
+    /// The matching attributes and their precedence.
+    Matching,
+    /// Targets the service requires.
+    RequiredTargets,
+    /// The soft-delete attribute.
+    SoftDelete,
+    /// Role functions and their sync mode.
+    RoleFunctions,
+    /// Role functions written into a typed target.
+    RoleTargets,
+    /// The file's own attribute declarations.
+    Declarations,
+    /// Scoping filters.
+    Scoping,
+}
+
+impl MappingCheck {
+    /// Every mapping check.
+    pub const ALL: &'static [MappingCheck] = &[
+        MappingCheck::TargetAttributes,
+        MappingCheck::DuplicateTargets,
+        MappingCheck::Values,
+        MappingCheck::Matching,
+        MappingCheck::RequiredTargets,
+        MappingCheck::SoftDelete,
+        MappingCheck::RoleFunctions,
+        MappingCheck::RoleTargets,
+        MappingCheck::Declarations,
+        MappingCheck::Scoping,
+    ];
+
+    /// The rule ids this check may report, in table order.
+    pub fn rules(self) -> impl Iterator<Item = RuleId> {
+        RULES
+            .iter()
+            .filter(move |r| r.check == Some(self))
+            .map(|r| r.id)
+    }
+}
+
 /// One rule.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -38,13 +90,26 @@ pub struct Rule {
     pub bad: &'static str,
     /// The same, fixed.
     pub good: &'static str,
+    /// The mapping check that reports it; `None` for rules the loader, the expression checker
+    /// or the lint driver itself report.
+    pub check: Option<MappingCheck>,
 }
 
 use Layer::{Evaluation as V, Expression as X, Format as F, Mapping as M, Preview as P};
 use Severity::{Error as E, Note as N, Warning as W};
 
+/// The `check` column of a `rules!` entry: the named [`MappingCheck`], or none.
+macro_rules! check {
+    () => {
+        None
+    };
+    ($check:ident) => {
+        Some(MappingCheck::$check)
+    };
+}
+
 macro_rules! rules {
-    ($({ $variant:ident, $id:literal, $sev:expr, $layer:expr, $summary:literal, $explanation:literal, bad: $bad:literal, good: $good:literal $(,)? }),* $(,)?) => {
+    ($({ $variant:ident, $id:literal, $sev:expr, $layer:expr, $summary:literal, $explanation:literal, bad: $bad:literal, good: $good:literal $(, check: $check:ident)? $(,)? }),* $(,)?) => {
         /// Every rule id: one variant per entry of [`RULES`], in table order. Reporting code
         /// names rules by variant, so a misspelt id does not compile.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,6 +138,7 @@ macro_rules! rules {
             explanation: $explanation,
             bad: $bad,
             good: $good,
+            check: check!($($check)?),
         }),*];
     };
 }
@@ -137,7 +203,7 @@ rules![
       bad: "ToLower(IgnoreFlowIfNullOrEmpty([department]))", good: "IgnoreFlowIfNullOrEmpty(ToLower([department]))" },
     { UnknownSourceAttribute, "unknown-source-attribute", E, X, "The attribute is not in the source schema.",
       "Attribute names are case-sensitive and must exist in the source directory's schema (Entra rejects the mapping with SchemaInvalid). Declare directory extensions under the mapping file's `source_attributes`; `entramap check --any-attribute` checks an expression for a source entramap does not ship.",
-      bad: "Join(\" \", [givenNme], [surname])", good: "Join(\" \", [givenName], [surname])" },
+      bad: "Join(\" \", [givenNme], [surname])", good: "Join(\" \", [givenName], [surname])", check: Values },
     { UnlistedSourceAttribute, "unlisted-source-attribute", W, X, "The attribute is not in the source schema, but the object evaluated may carry it.",
       "`entramap eval` evaluates an expression against one object given as JSON, which may carry attributes entramap's Entra schema does not list (a directory extension, say). A name missing from the schema is then a warning: check its spelling, since attribute names are case-sensitive; `entramap check` and `lint` report the same name as `unknown-source-attribute`.",
       bad: "Join(\" \", [givenNme], [surname])", good: "Join(\" \", [givenName], [surname])" },
@@ -167,7 +233,7 @@ rules![
       bad: "Item(Split([mail], \"@\"), 3)   (mail = \"a@b\")", good: "IIF(Count(Split([mail], \"@\")) >= 3, Item(Split([mail], \"@\"), 3), \"\")" },
     { TargetTypeMismatch, "target-type-mismatch", E, X, "The value's type does not fit the target attribute's type.",
       "A Reference target (manager, members) needs a Reference source; a multi-valued value cannot go to a single-valued target; a Boolean target takes Boolean values.",
-      bad: "target: active (Boolean)  expression: Join(\" \", [givenName], [surname])", good: "target: active  expression: Not([IsSoftDeleted])" },
+      bad: "target: active (Boolean)  expression: Join(\" \", [givenName], [surname])", good: "target: active  expression: Not([IsSoftDeleted])", check: Values },
     { FileSyntax, "file-syntax", E, M, "The mapping file is not valid YAML or JSON (or is empty, or not text entramap can decode).",
       "entramap reads `*.entramap.yaml`/`.yml` as YAML and `*.entramap.json` as JSON, in UTF-8 (with or without a byte order mark) or UTF-16 with a byte order mark; text in another encoding is reported with the encoding it probably is. A file that does not parse is reported at the place the reader stopped; nothing else in it is checked.",
       bad: "entramap: 1\napp: [IDmelon", good: "entramap: 1\napp: IDmelon" },
@@ -206,88 +272,88 @@ rules![
       bad: "entramap lint schemas/gallery/slack.yaml", good: "entramap targets schemas/gallery/slack.yaml\nentramap init --app slack -o slack.entramap.yaml" },
     { ReferenceToString, "reference-to-string", N, M, "A Reference source (such as `manager`) goes to a String target.",
       "Several gallery apps (Gong, Infor CloudSuite, Airtable, Smartsheet, Workplace from Meta) type the enterprise `manager` as String, and Microsoft's default mapping feeds it from `manager`. Entra resolves the reference and sends the manager's `id` in the app (the id the app returned when Entra created the manager), not an Entra object id or a name; while the manager is not provisioned to the app, nothing is sent. This note says so; it is not an error.",
-      bad: "  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager   # a String target\n    source: manager", good: "# the same mapping, into a Reference target\n  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\n    source: manager" },
+      bad: "  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager   # a String target\n    source: manager", good: "# the same mapping, into a Reference target\n  - target: urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager\n    source: manager", check: Values },
     { MalformedTargetPath, "malformed-target-path", E, M, "The target is not a valid SCIM attribute path.",
       "Entra target names are SCIM paths: an attribute, an optional value filter `[type eq \"work\"]` with a double-quoted value, an optional `.subAttribute`, optionally after a schema URN and `:`.",
-      bad: "  - target: emails[type eq work].value", good: "  - target: emails[type eq \"work\"].value" },
+      bad: "  - target: emails[type eq work].value", good: "  - target: emails[type eq \"work\"].value", check: TargetAttributes },
     { UnknownTargetAttribute, "unknown-target-attribute", E, M, "The target attribute is not in the target's attribute list.",
       "Entra maps only to attributes in the app's attribute list (\"Edit attribute list for customappsso\"); the mapping is rejected otherwise. If the service provider has the attribute, declare it under `target_attributes`.",
-      bad: "  - target: name.givenNam\n    source: givenName", good: "  - target: name.givenName\n    source: givenName" },
+      bad: "  - target: name.givenNam\n    source: givenName", good: "  - target: name.givenName\n    source: givenName", check: TargetAttributes },
     { PrimaryKeyTarget, "primary-key-target", E, M, "A mapping writes the target's primary key (`id`).",
       "The service provider assigns `id`; Entra never writes it. Map Entra's objectId to `externalId` instead.",
-      bad: "  - target: id\n    source: objectId", good: "  - target: externalId\n    source: objectId" },
+      bad: "  - target: id\n    source: objectId", good: "  - target: externalId\n    source: objectId", check: TargetAttributes },
     { GalleryApplyOnCreate, "gallery-apply-on-create", N, M, "A mapping applies always what the gallery app's default mapping writes only on create.",
       "Some gallery apps take an attribute only when the object is created: Microsoft changed Slack's `displayName` mapping to \"only during object creation\" (tutorial change log, 06/16/2020), because Slack manages it afterwards. The target profile says so with `apply: on-create`; a mapping that writes the attribute on every update departs from Microsoft's default. A note, since an admin may want it.",
-      bad: "  - target: displayName   (Slack)\n    source: displayName", good: "  - target: displayName\n    source: displayName\n    apply: on-create" },
+      bad: "  - target: displayName   (Slack)\n    source: displayName", good: "  - target: displayName\n    source: displayName\n    apply: on-create", check: TargetAttributes },
     { ReadOnlyTarget, "read-only-target", E, M, "A mapping writes an attribute the target profile marks ReadOnly.",
       "Microsoft's schema rules say not to map to ReadOnly targets: the service provider ignores or rejects the write.",
-      bad: "  - target: meta.created\n    source: employeeHireDate", good: "# no mapping to a read-only attribute" },
+      bad: "  - target: meta.created\n    source: employeeHireDate", good: "# no mapping to a read-only attribute", check: TargetAttributes },
     { DuplicateTarget, "duplicate-target", E, M, "Two mappings write the same target attribute.",
       "A target attribute may be mapped at most once per object mapping; Graph rejects the schema otherwise.",
-      bad: "  - target: displayName\n    source: displayName\n  - target: displayName\n    source: mailNickname", good: "  - target: displayName\n    expression: Coalesce([displayName], [mailNickname])" },
+      bad: "  - target: displayName\n    source: displayName\n  - target: displayName\n    source: mailNickname", good: "  - target: displayName\n    expression: Coalesce([displayName], [mailNickname])", check: DuplicateTargets },
     { AppRoleAssignmentsDirect, "app-role-assignments-direct", E, M, "`appRoleAssignments` is mapped directly.",
       "App role assignments are complex values; Microsoft says to use them only through SingleAppRoleAssignment, AppRoleAssignmentsComplex or AssertiveAppRoleAssignmentsComplex.",
-      bad: "  - target: roles[primary eq \"True\"].value\n    source: appRoleAssignments", good: "  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])" },
+      bad: "  - target: roles[primary eq \"True\"].value\n    source: appRoleAssignments", good: "  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])", check: Values },
     { MultivaluedExtensionSource, "multivalued-extension-source", E, M, "A multi-valued directory extension is used as a source.",
       "Entra cannot provision multi-valued directory extensions, in mappings or scoping filters.",
-      bad: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_skills, multivalued: true}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_skills", good: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_department}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_department" },
+      bad: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_skills, multivalued: true}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_skills", good: "source_attributes:\n  users:\n    - {name: extension_0123456789abcdef0123456789abcdef_department}\nusers:\n  - target: title\n    source: extension_0123456789abcdef0123456789abcdef_department", check: Values },
     { MissingMatchingAttribute, "missing-matching-attribute", W, M, "An object mapping has no matching attribute.",
       "Entra finds existing objects in the target by the matching attributes (\"Match objects using this attribute\"). Every shipped template has one; whether the portal refuses to save without one is not documented, so this is a warning.",
-      bad: "users:\n  - target: userName\n    source: userPrincipalName", good: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
+      bad: "users:\n  - target: userName\n    source: userPrincipalName", good: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", check: Matching },
     { MatchingPrecedenceDuplicate, "matching-precedence-duplicate", E, M, "Two matching attributes share a precedence.",
       "Matching attributes are tried in ascending precedence until one finds a match; the order must be strict.",
-      bad: "  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", good: "  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 2" },
+      bad: "  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", good: "  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 2", check: Matching },
     { MatchingPrecedenceInvalid, "matching-precedence-invalid", E, M, "A matching precedence of 0 or less.",
       "In the Graph schema a matchingPriority of 0 means \"not a matching attribute\"; precedences start at 1.",
-      bad: "    matching_precedence: 0", good: "    matching_precedence: 1" },
+      bad: "    matching_precedence: 0", good: "    matching_precedence: 1", check: Matching },
     { MatchingAttributeSource, "matching-attribute-source", E, M, "A matching attribute fed by a constant, or by an expression of more or fewer than one source attribute.",
       "Matching needs one value per object, unique, derived from a single source attribute: Entra rejects a joining property with more than one source (`SchemaInvalid ... has more than one SourceName`), and a constant matches every object to the same one.",
-      bad: "  - target: userName\n    expression: Join(\".\", [givenName], [surname])\n    matching_precedence: 1", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
+      bad: "  - target: userName\n    expression: Join(\".\", [givenName], [surname])\n    matching_precedence: 1", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", check: Matching },
     { MatchingNotFilterable, "matching-not-filterable", W, M, "A matching attribute the target profile does not mark filterable.",
       "Entra looks up existing objects with `filter=<attribute> eq \"value\"`; the service provider must support filtering on the matching attribute. Profiles mark such attributes `filterable: true`.",
-      bad: "  - target: displayName\n    source: displayName\n    matching_precedence: 1   # users", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1" },
+      bad: "  - target: displayName\n    source: displayName\n    matching_precedence: 1   # users", good: "  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", check: Matching },
     { RequiredTargetUnmapped, "required-target-unmapped", E, M, "A required target attribute has no mapping.",
       "The service provider cannot create an object without its required attributes (`userName` for users, `displayName` for groups in SCIM).",
-      bad: "users:\n  - target: externalId\n    source: objectId\n    matching_precedence: 1", good: "users:\n  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName" },
+      bad: "users:\n  - target: externalId\n    source: objectId\n    matching_precedence: 1", good: "users:\n  - target: externalId\n    source: objectId\n    matching_precedence: 1\n  - target: userName\n    source: userPrincipalName", check: RequiredTargets },
     { IsSoftDeletedUnmapped, "is-soft-deleted-unmapped", W, M, "No user mapping reads IsSoftDeleted.",
       "IsSoftDeleted is how Entra tells the service provider that a user was disabled, deleted or left scope. Without a mapping that reads it (usually into `active`), such users stay active in the target.",
-      bad: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", good: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")" },
+      bad: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1", good: "users:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")", check: SoftDelete },
     { RoleFunctionSyncAll, "role-function-sync-all", E, M, "An app role function with `scope: all`.",
       "SingleAppRoleAssignment, AppRoleAssignmentsComplex and AssertiveAppRoleAssignmentsComplex are incompatible with \"Sync all users and groups\": roles exist only on assignments.",
-      bad: "scope: all\nusers:\n  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])", good: "scope: assigned\nusers:\n  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])" },
+      bad: "scope: all\nusers:\n  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])", good: "scope: assigned\nusers:\n  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])", check: RoleFunctions },
     { SingleRoleIntoType, "single-role-into-type", W, M, "SingleAppRoleAssignment mapped to a role's `type`.",
       "SingleAppRoleAssignment gives the name of the user's app role. Mapped to `roles[primary eq \"True\"].type`, the service does not send that name: a provisioning log on Microsoft's entra-docs repository (MicrosoftDocs/entra-docs#391) shows it sending `\"type\": \"WindowsAzureActiveDirectoryRole\"`, so the role never arrives. Map the role to `roles[primary eq \"True\"].value` (or `.display`), as Microsoft's app role guidance does.",
-      bad: "  - target: roles[primary eq \"True\"].type\n    expression: SingleAppRoleAssignment([appRoleAssignments])", good: "  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])" },
+      bad: "  - target: roles[primary eq \"True\"].type\n    expression: SingleAppRoleAssignment([appRoleAssignments])", good: "  - target: roles[primary eq \"True\"].value\n    expression: SingleAppRoleAssignment([appRoleAssignments])", check: RoleTargets },
     { NotScimTarget, "not-scim-target", N, M, "The target directory is not a SCIM service, so the checks of a SCIM target are off.",
       "Some gallery apps are provisioned through the app's own API, not SCIM (Salesforce: `salesforce.com`). Judging them against the SCIM profile gives false errors (`userName` is not required there; matching attributes are not SCIM filters). A file whose `target:` is `non-scim` (what `entramap import` names for such a directory when the catalogue has no gallery profile for it) is checked against the attributes it declares; `required-target-unmapped` and `matching-not-filterable` are off, and this note says so.",
       bad: "target: non-scim\ntarget_directory: salesforce.com", good: "(nothing to fix: the note says which checks are off)" },
     { CustomAttributeName, "custom-attribute-name", E, M, "A custom target attribute's name is not `urn:ietf:params:scim:schemas:extension:<Name>:2.0:User:<attr>`.",
       "Non-gallery SCIM apps accept custom attributes only in this URN form (Microsoft's customize-application-attributes page).",
-      bad: "    - name: urn:ietf:params:scim:schemas:extension:IDmelon:User:immutable_id", good: "    - name: urn:ietf:params:scim:schemas:extension:IDmelon:2.0:User:immutable_id" },
+      bad: "    - name: urn:ietf:params:scim:schemas:extension:IDmelon:User:immutable_id", good: "    - name: urn:ietf:params:scim:schemas:extension:IDmelon:2.0:User:immutable_id", check: Declarations },
     { CustomAttributeType, "custom-attribute-type", E, M, "A custom target attribute that is multi-valued, a reference or complex.",
       "Custom attributes of non-gallery SCIM apps cannot be references, multi-valued or complex; those forms are for gallery apps only.",
-      bad: "    - name: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badges\n      multivalued: true", good: "    - name: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge" },
+      bad: "    - name: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badges\n      multivalued: true", good: "    - name: urn:ietf:params:scim:schemas:extension:Acme:2.0:User:badge", check: Declarations },
     { DirectoryExtensionName, "directory-extension-name", E, M, "A declared directory extension whose name is not `extension_<32 hex>_<name>`.",
       "Directory extensions are named `extension_` + the owning application's id without hyphens (32 hex digits) + `_` + the name, case-sensitively.",
-      bad: "    - name: extension_costCenter", good: "    - name: extension_0123456789abcdef0123456789abcdef_costCenter" },
+      bad: "    - name: extension_costCenter", good: "    - name: extension_0123456789abcdef0123456789abcdef_costCenter", check: Declarations },
     { ScopingUnknownAttribute, "scoping-unknown-attribute", E, M, "A scoping clause tests an attribute that is not in the source schema.",
       "Scoping filters test Entra source attributes by their exact, case-sensitive name; declare directory extensions under `source_attributes`.",
-      bad: "    - - {attribute: departmnt, operator: EQUALS, value: Sales}", good: "    - - {attribute: department, operator: EQUALS, value: Sales}" },
+      bad: "    - - {attribute: departmnt, operator: EQUALS, value: Sales}", good: "    - - {attribute: department, operator: EQUALS, value: Sales}", check: Scoping },
     { ScopingUnknownOperator, "scoping-unknown-operator", E, M, "A scoping clause uses an operator Entra does not have.",
       "Operators are spelled as the Graph API spells them: EQUALS, NOT EQUALS, IS TRUE, IS FALSE, IS NULL, IS NOT NULL, REGEX MATCH, NOT REGEX MATCH, and the portal's Greater_Than, Greater_Than_OR_EQUALS, Includes.",
-      bad: "    - - {attribute: department, operator: EQUAL, value: Sales}", good: "    - - {attribute: department, operator: EQUALS, value: Sales}" },
+      bad: "    - - {attribute: department, operator: EQUAL, value: Sales}", good: "    - - {attribute: department, operator: EQUALS, value: Sales}", check: Scoping },
     { ScopingValue, "scoping-value", E, M, "A scoping clause has a value its operator does not take, lacks one it needs, or has an invalid one.",
       "IS TRUE, IS FALSE, IS NULL and IS NOT NULL take no value; the others need one. Greater_Than compares whole numbers; REGEX MATCH needs a valid regular expression.",
-      bad: "    - - {attribute: accountEnabled, operator: IS TRUE, value: \"true\"}", good: "    - - {attribute: accountEnabled, operator: IS TRUE}" },
+      bad: "    - - {attribute: accountEnabled, operator: IS TRUE, value: \"true\"}", good: "    - - {attribute: accountEnabled, operator: IS TRUE}", check: Scoping },
     { ScopingRegexUnsupported, "scoping-regex-unsupported", W, M, "A scoping filter's regular expression uses a .NET feature entramap cannot evaluate.",
       "The pattern is valid .NET, so Entra accepts it (hence a warning), but entramap evaluates neither character-class subtraction, conditionals, balancing groups nor `\\G`: `entramap preview` cannot run the filter and says so, naming the feature. Look-around, backreferences and atomic groups are evaluated (on a backtracking engine with a step limit). Lint and preview use the same validation.",
-      bad: "    - - {attribute: mail, operator: REGEX MATCH, value: \"^[a-z-[aeiou]]+@contoso\\\\.com$\"}", good: "    - - {attribute: mail, operator: REGEX MATCH, value: \"^[b-df-hj-np-tv-z]+@contoso\\\\.com$\"}" },
+      bad: "    - - {attribute: mail, operator: REGEX MATCH, value: \"^[a-z-[aeiou]]+@contoso\\\\.com$\"}", good: "    - - {attribute: mail, operator: REGEX MATCH, value: \"^[b-df-hj-np-tv-z]+@contoso\\\\.com$\"}", check: Scoping },
     { ScopingAttributeNotAllowed, "scoping-attribute-not-allowed", E, M, "A scoping clause tests an attribute Entra does not allow in scoping filters.",
       "Scoping filters cannot use multi-valued attributes, members, appRoleAssignments, userType, manager or date-typed attributes (Microsoft's scoping-filter documentation and known issues).",
-      bad: "    - - {attribute: manager, operator: IS NOT NULL}", good: "    - - {attribute: department, operator: IS NOT NULL}" },
+      bad: "    - - {attribute: manager, operator: IS NOT NULL}", good: "    - - {attribute: department, operator: IS NOT NULL}", check: Scoping },
     { ScopingOperatorType, "scoping-operator-type", W, M, "A scoping operator applied to an attribute type it is not meant for.",
       "IS TRUE and IS FALSE test Booleans; EQUALS, REGEX MATCH and Includes test strings and integers; Greater_Than tests integers.",
-      bad: "    - - {attribute: department, operator: IS TRUE}", good: "    - - {attribute: accountEnabled, operator: IS TRUE}" },
+      bad: "    - - {attribute: department, operator: IS TRUE}", good: "    - - {attribute: accountEnabled, operator: IS TRUE}", check: Scoping },
     { SecretToken, "secret-token", E, M, "Something that looks like a SCIM secret token (a JWT or a long random string).",
       "A mapping file is meant for a repository; the secret token belongs only in the portal's Admin Credentials. entramap masks the value in every report (data outputs such as export and import keep it, byte for byte). Rotate a token that was committed.",
       bad: "note: token eyJhbGciOi...", good: "note: the secret token comes from the vendor's admin panel" },

@@ -8,6 +8,7 @@ use crate::diagnostics::diagnostic::Fix;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::catalogue::{self, Context, Function, ParamKind, Placement, Returns};
+use crate::expr::runtime::NoFlowReason;
 use crate::expr::source::{looks_like_directory_extension, SourceSchema};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{self, Arg, Call, Expr, ExprKind};
@@ -142,9 +143,6 @@ struct Checker<'o, 'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Identifiers that only appear in one AI-assisted Microsoft guide.
-const FLOW_SENTINELS: &[&str] = &["IgnoreAttributeFlow", "IgnoreObjectFlow"];
-
 impl Checker<'_, '_> {
     fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
@@ -203,7 +201,7 @@ impl Checker<'_, '_> {
     }
 
     fn identifier(&mut self, name: &str, span: Span) {
-        if FLOW_SENTINELS.contains(&name) {
+        if NoFlowReason::sentinel(name).is_some() {
             self.push(
                 Diagnostic::new(
                     RuleId::UnverifiedIdentifier,

@@ -6,7 +6,8 @@
 use super::model::{
     AttributeDefinition, AttributeMapping, AttributeMappingSource, DirectoryDefinition, Filter,
     FilterClause, FilterGroup, FilterOperand, KeyValue, ObjectDefinition, ObjectMapping,
-    ReferencedObjectDefinition, SourceParameter, SynchronizationRule, SynchronizationSchema,
+    ReferencedObjectDefinition, SourceKind, SourceParameter, SynchronizationRule,
+    SynchronizationSchema,
 };
 use super::{
     object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES, MAXIMUM_LENGTH,
@@ -372,7 +373,7 @@ pub fn mapping_source(kind: &MappingKind) -> AttributeMappingSource {
             AttributeMappingSource {
                 expression: Some(text.to_owned()),
                 name: Some(text.split('(').next().unwrap_or_default().trim().to_owned()),
-                kind: "Function".to_owned(),
+                kind: SourceKind::Function,
                 parameters: Vec::new(),
                 extra: Map::new(),
             }
@@ -384,7 +385,7 @@ fn attribute(name: &str) -> AttributeMappingSource {
     AttributeMappingSource {
         expression: Some(format!("[{name}]")),
         name: Some(name.to_owned()),
-        kind: "Attribute".to_owned(),
+        kind: SourceKind::Attribute,
         parameters: Vec::new(),
         extra: Map::new(),
     }
@@ -394,7 +395,7 @@ fn constant(name: &str, expression: String) -> AttributeMappingSource {
     AttributeMappingSource {
         expression: Some(expression),
         name: Some(name.to_owned()),
-        kind: "Constant".to_owned(),
+        kind: SourceKind::Constant,
         parameters: Vec::new(),
         extra: Map::new(),
     }
@@ -437,7 +438,7 @@ pub fn expression_source(expr: &Expr) -> AttributeMappingSource {
             AttributeMappingSource {
                 expression: Some(print(expr)),
                 name: Some(call.name.clone()),
-                kind: "Function".to_owned(),
+                kind: SourceKind::Function,
                 parameters,
                 extra: Map::new(),
             }
@@ -445,7 +446,7 @@ pub fn expression_source(expr: &Expr) -> AttributeMappingSource {
         ExprKind::Comparison { lhs, op, rhs, .. } => AttributeMappingSource {
             expression: Some(print(expr)),
             name: Some(op.as_str().to_owned()),
-            kind: "Function".to_owned(),
+            kind: SourceKind::Function,
             parameters: vec![
                 SourceParameter {
                     key: "left".to_owned(),

@@ -3,7 +3,52 @@
 
 use crate::base::yaml::{flow_scalar, scalar};
 use crate::expr::source::{ByObject, ObjectKind};
+use crate::expr::types::Base;
+use crate::model::profile::ReferencedObject;
 use std::fmt::Write as _;
+
+/// One entry of `source_attributes` or `target_attributes`, as the file will say it.
+#[derive(Debug)]
+pub(super) struct DeclarationOut {
+    pub(super) name: String,
+    pub(super) base: Base,
+    pub(super) required: bool,
+    pub(super) multivalued: bool,
+    pub(super) case_exact: bool,
+    pub(super) primary_key: bool,
+    /// Written for a reference attribute only.
+    pub(super) referenced: Option<ReferencedObject>,
+}
+
+/// Writes one declaration as a YAML list entry under `  users:` or `  groups:`.
+fn write_declaration(out: &mut String, d: &DeclarationOut) {
+    let _ = write!(
+        out,
+        "    - name: {}\n      type: {}\n",
+        scalar(&d.name),
+        d.base.as_str()
+    );
+    for (on, key) in [
+        (d.required, "required"),
+        (d.multivalued, "multivalued"),
+        (d.case_exact, "case_exact"),
+        (d.primary_key, "primary_key"),
+    ] {
+        if on {
+            let _ = writeln!(out, "      {key}: true");
+        }
+    }
+    if let Some(r) = d.referenced {
+        let _ = writeln!(
+            out,
+            "      referenced_object: {}",
+            match r {
+                ReferencedObject::User => "User",
+                ReferencedObject::Group => "Group",
+            }
+        );
+    }
+}
 
 /// A mapping of one object, as the file will say it.
 pub(super) struct ObjectOut {
@@ -28,8 +73,8 @@ pub(super) fn write_yaml(
     app: &str,
     target: &str,
     directory: Option<&str>,
-    source_attributes: &ByObject<Vec<String>>,
-    target_attributes: &ByObject<Vec<String>>,
+    source_attributes: &ByObject<Vec<DeclarationOut>>,
+    target_attributes: &ByObject<Vec<DeclarationOut>>,
     objects: &ByObject<Option<ObjectOut>>,
 ) -> String {
     let mut out = format!(
@@ -54,7 +99,7 @@ pub(super) fn write_yaml(
             if !entries.is_empty() {
                 let _ = writeln!(out, "  {}:", kind.plural());
                 for e in entries {
-                    out.push_str(e);
+                    write_declaration(&mut out, e);
                 }
             }
         }

@@ -179,13 +179,55 @@ pub struct AttributeMappingSource {
     pub name: Option<String>,
     /// `Attribute`, `Constant` or `Function`.
     #[serde(rename = "type", default, deserialize_with = "null_default")]
-    pub kind: String,
+    pub kind: SourceKind,
     /// A function's arguments, keyed by parameter name; empty slots are absent.
     #[serde(default, deserialize_with = "null_default")]
     pub parameters: Vec<SourceParameter>,
     /// Properties not modelled here.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The `type` of a source node. A document may carry no type, or one this version does not
+/// know; both are kept as written so that a document read and written again is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum SourceKind {
+    /// `Attribute`: a source attribute, named by `name`.
+    Attribute,
+    /// `Constant`: the text in `name`.
+    Constant,
+    /// `Function`: a call of `name` with `parameters`.
+    Function,
+    /// No `type` (absent, null or empty).
+    #[default]
+    Missing,
+    /// Any other `type`, as written.
+    Other(String),
+}
+
+impl From<String> for SourceKind {
+    fn from(text: String) -> Self {
+        match text.as_str() {
+            "Attribute" => SourceKind::Attribute,
+            "Constant" => SourceKind::Constant,
+            "Function" => SourceKind::Function,
+            "" => SourceKind::Missing,
+            _ => SourceKind::Other(text),
+        }
+    }
+}
+
+impl From<SourceKind> for String {
+    fn from(kind: SourceKind) -> Self {
+        match kind {
+            SourceKind::Attribute => "Attribute".to_owned(),
+            SourceKind::Constant => "Constant".to_owned(),
+            SourceKind::Function => "Function".to_owned(),
+            SourceKind::Missing => String::new(),
+            SourceKind::Other(text) => text,
+        }
+    }
 }
 
 /// One argument of a function node.

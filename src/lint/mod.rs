@@ -215,7 +215,15 @@ fn lint_in_scope(
             objects: ByObject::from_fn(|kind| object_context(file, kind, profile.as_ref())),
         };
         for check in checks::CHECKS {
+            let before = sink.found.len();
             (check.run)(&context, &mut sink);
+            debug_assert!(
+                sink.found[before..]
+                    .iter()
+                    .all(|(_, d)| check.may_report(d.rule)),
+                "{:?} reported a mapping rule the rule table does not give it",
+                check.check
+            );
         }
         if let Some(profile) = profile.as_ref().filter(|p| !p.is_scim()) {
             not_scim(file, profile, &mut sink);

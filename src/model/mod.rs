@@ -16,6 +16,7 @@ pub mod profile;
 pub mod schema;
 pub mod scim;
 pub mod scoping;
+pub mod starter;
 pub mod target_path;
 
 use crate::base::text::Span;
@@ -186,6 +187,22 @@ impl MappingKind {
             MappingKind::Direct(_) => "source",
             MappingKind::Expression { .. } => "expression",
             MappingKind::Constant(_) => "constant",
+        }
+    }
+
+    /// The value on one line: the source attribute name, the expression in canonical form (as
+    /// written, whitespace collapsed, when it does not parse), or the constant in quotes. What
+    /// the setup tables, the SCIM docs and the diff show.
+    pub fn one_line(&self) -> String {
+        match self {
+            MappingKind::Direct(text) => text.value.clone(),
+            MappingKind::Expression {
+                expr: Some(expr), ..
+            } => crate::expr::syntax::print(expr),
+            MappingKind::Expression { text, expr: None } => {
+                text.value.split_whitespace().collect::<Vec<_>>().join(" ")
+            }
+            MappingKind::Constant(text) => format!("\"{}\"", text.value),
         }
     }
 }

@@ -5,7 +5,6 @@
 //! has its type, a `description` of where its value comes from, the profile's `maxLength` and
 //! `pattern`, and matching attributes carry `x-entramap-matching-precedence`.
 
-use super::value_text;
 use crate::expr::source::ObjectKind;
 use crate::expr::types::Base;
 use crate::model::profile::{ScimVersion, TargetAttribute, TargetSchema};
@@ -177,8 +176,8 @@ fn complex_schema(a: &TargetAttribute) -> Value {
 
 fn origin(m: &AttributeMapping, value: &MappingKind) -> String {
     let mut text = match value {
-        MappingKind::Direct(_) => format!("From the Entra ID attribute `{}`", value_text(value)),
-        MappingKind::Expression { .. } => format!("From the expression `{}`", value_text(value)),
+        MappingKind::Direct(_) => format!("From the Entra ID attribute `{}`", value.one_line()),
+        MappingKind::Expression { .. } => format!("From the expression `{}`", value.one_line()),
         MappingKind::Constant(c) => format!("The constant \"{}\"", c.value),
     };
     if m.apply.value == Apply::OnCreate {

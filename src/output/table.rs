@@ -8,7 +8,6 @@
 //! The app is named by its profile's title (the file's `app` for the plain SCIM profile).
 //! Rows keep the file's order, so the output is deterministic.
 
-use super::value_text;
 use crate::expr::source::ObjectKind;
 use crate::model::profile;
 use crate::model::Prepared;
@@ -27,6 +26,21 @@ pub enum TableFormat {
     Csv,
     /// One JSON document.
     Json,
+}
+
+impl TableFormat {
+    /// Every format (the tests render every example in each).
+    pub const ALL: &'static [TableFormat] =
+        &[TableFormat::Markdown, TableFormat::Csv, TableFormat::Json];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableFormat::Markdown => "markdown",
+            TableFormat::Csv => "csv",
+            TableFormat::Json => "json",
+        }
+    }
 }
 
 /// How a row's value is produced (the portal's "Mapping type").
@@ -185,7 +199,7 @@ pub fn build(prepared: &Prepared, only: Option<ObjectKind>) -> Tables {
                 .filter_map(|m| {
                     let kind = m.kind.as_ref()?;
                     Some(Row {
-                        source: value_text(kind),
+                        source: kind.one_line(),
                         kind: match kind {
                             MappingKind::Direct(_) => ValueKind::Attribute,
                             MappingKind::Expression { .. } => ValueKind::Expression,

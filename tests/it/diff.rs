@@ -1,7 +1,7 @@
 //! `entramap diff`: semantic changes with their risk, in every format, and `--fail-on-risk`.
 
+use entramap::diff::{diff, render, DiffFormat, Risk};
 use entramap::model::{prepare, Prepared};
-use entramap::output::diff::{diff, render, DiffFormat, Risk};
 
 use crate::common::entramap as cli;
 
@@ -133,8 +133,8 @@ fn fail_on_risk_for_ci() {
 
 #[test]
 fn equivalent_expressions_over_boolean_inputs_are_not_a_risky_change() {
+    use entramap::diff::equivalent_over;
     use entramap::model::MappingKind;
-    use entramap::output::diff::equivalent_over;
     let kind = |expression: &str| {
         let text = format!("entramap: 1\napp: T\nusers:\n  - target: userName\n    source: userPrincipalName\n    matching_precedence: 1\n  - target: active\n    expression: '{expression}'\n");
         let prepared = load(&text);

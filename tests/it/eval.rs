@@ -1197,3 +1197,45 @@ fn trace_text_prints_each_step_under_its_sub_expression() {
         )
     );
 }
+
+/// Every function the catalogue marks `per_value` (the list `docs/evaluator.md` shows under the
+/// multi-valued choice) maps a two-value source to two values, and no other is marked.
+#[test]
+fn per_value_functions_map_each_value() {
+    let cases: &[(&str, &str)] = &[
+        ("Append", r#"Append([proxyAddresses], "!")"#),
+        ("Prepend", r#"Prepend("!", [proxyAddresses])"#),
+        ("Left", "Left([proxyAddresses], 1)"),
+        ("Mid", "Mid([proxyAddresses], 1, 1)"),
+        ("Word", r#"Word([proxyAddresses], 1, " ")"#),
+        ("Replace", r#"Replace([proxyAddresses], "a", , , "c", , )"#),
+        ("ToLower", "ToLower([proxyAddresses])"),
+        ("ToUpper", "ToUpper([proxyAddresses])"),
+        ("PCase", "PCase([proxyAddresses])"),
+        ("StripSpaces", "StripSpaces([proxyAddresses])"),
+        ("Trim", "Trim([proxyAddresses])"),
+        (
+            "NormalizeDiacritics",
+            "NormalizeDiacritics([proxyAddresses])",
+        ),
+        ("ConvertToBase64", "ConvertToBase64([proxyAddresses])"),
+        ("ConvertToUTF8Hex", "ConvertToUTF8Hex([proxyAddresses])"),
+    ];
+    let mut marked: Vec<&str> = catalogue::functions()
+        .filter(|f| f.per_value)
+        .map(|f| f.name)
+        .collect();
+    marked.sort_unstable();
+    marked.dedup();
+    let mut covered: Vec<&str> = cases.iter().map(|(name, _)| *name).collect();
+    covered.sort_unstable();
+    assert_eq!(marked, covered);
+    for (name, expression) in cases {
+        let got = run_with(expression, r#"{"proxyAddresses":["a b","b a"]}"#, &ctx());
+        let ok = matches!(
+            &got,
+            Ok(Outcome::Flows { value: Value::Multi(values), .. }) if values.len() == 2
+        );
+        assert!(ok, "{name}: {}", show(&got));
+    }
+}

@@ -8,7 +8,7 @@ use entramap::diagnostics::Severity;
 use entramap::lint::lint_source;
 use entramap::model::prepare;
 use entramap::model::profile;
-use entramap::output::starter;
+use entramap::model::starter;
 use std::path::Path;
 
 fn gallery_apps() -> Vec<&'static str> {

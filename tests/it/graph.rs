@@ -2,11 +2,11 @@
 //! the round trip export → import (examples and generated files), the real exported schemas in
 //! tests/fixtures/graph (see SOURCES.md there), errors with positions, secrets, and the CLI.
 
+use entramap::diff::diff;
 use entramap::graph::export::{export, ExportOptions};
 use entramap::graph::import::{import_str, ImportError, ImportOptions, Imported};
 use entramap::graph::model::read_schema;
 use entramap::model::{prepare, Prepared};
-use entramap::output::diff::diff;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -51,7 +51,7 @@ fn assert_round_trip(prepared: &Prepared) {
     // Expected differences: `scope` is a job setting, not part of the schema; a declared target
     // attribute that the profile already has comes back undeclared (the service marks no
     // attribute as customer-defined, so import cannot tell), with the same attribute list.
-    let profile_has = |c: &entramap::output::diff::Change| {
+    let profile_has = |c: &entramap::diff::Change| {
         let kind = match c.object {
             Some("groups") => entramap::expr::source::ObjectKind::Group,
             _ => entramap::expr::source::ObjectKind::User,

@@ -16,15 +16,17 @@ fn every_example_in_every_format() {
     for name in EXAMPLES {
         let tables = build(&example(name), None);
         let stem = name.trim_end_matches(".entramap.yaml");
-        insta::assert_snapshot!(
-            format!("{stem}_markdown"),
-            render(&tables, TableFormat::Markdown)
-        );
-        insta::assert_snapshot!(format!("{stem}_csv"), render(&tables, TableFormat::Csv));
-        let json = render(&tables, TableFormat::Json);
-        let value: serde_json::Value =
-            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}: {e}"));
-        insta::assert_json_snapshot!(format!("{stem}_json"), value);
+        for &format in TableFormat::ALL {
+            let text = render(&tables, format);
+            let snapshot = format!("{stem}_{}", format.name());
+            if format == TableFormat::Json {
+                let value: serde_json::Value =
+                    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                insta::assert_json_snapshot!(snapshot, value);
+            } else {
+                insta::assert_snapshot!(snapshot, text);
+            }
+        }
     }
 }
 
@@ -314,7 +316,7 @@ fn markdown_cells_render_as_text_without_comments_images_or_mentions() {
 #[test]
 fn table_of_a_gallery_app_asks_to_add_only_what_its_profile_lacks() {
     for app in ["slack", "github-enterprise-managed-user"] {
-        let starter = entramap::output::starter::starter(Some(app)).expect("a starter");
+        let starter = entramap::model::starter::starter(Some(app)).expect("a starter");
         let prepared = entramap::model::prepare("t.entramap.yaml", &starter, None)
             .unwrap_or_else(|e| panic!("{app}: {e:?}"));
         let text = entramap::output::table::render(
@@ -335,5 +337,15 @@ fn table_of_a_gallery_app_asks_to_add_only_what_its_profile_lacks() {
         );
         assert!(text.contains("Edit attribute list"), "{app}:\n{text}");
         assert!(text.contains("Acme:2.0:User:badge"), "{app}:\n{text}");
+    }
+}
+
+#[test]
+fn every_format_is_listed_once_under_its_command_line_name() {
+    use clap::ValueEnum as _;
+    assert_eq!(TableFormat::ALL.len(), TableFormat::value_variants().len());
+    for format in TableFormat::ALL {
+        let name = format.to_possible_value().map(|v| v.get_name().to_owned());
+        assert_eq!(name.as_deref(), Some(format.name()));
     }
 }

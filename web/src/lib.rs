@@ -337,7 +337,7 @@ fn not_prepared(file_name: &str, text: &str, error: PrepareError) -> Value {
 /// `{"ok": true, "markdown", "empty"}`, or `{"ok": false, "which": "old"|"new", ...findings}`.
 #[wasm_bindgen]
 pub fn diff(old_text: &str, new_text: &str, file_name: &str, target: &str) -> String {
-    use entramap::output::diff::{diff, render, DiffFormat};
+    use entramap::diff::{diff, render, DiffFormat};
     let old = match prepare_for(file_name, old_text, target) {
         Ok(p) => p,
         Err(e) => {
@@ -417,7 +417,7 @@ pub fn catalogue() -> String {
     let starters: Vec<Value> = entramap::model::catalogue::gallery()
         .filter_map(|entry| {
             let app = entry.name;
-            let text = entramap::output::starter::starter(Some(app)).ok()?;
+            let text = entramap::model::starter::starter(Some(app)).ok()?;
             Some(json!({"name": format!("{app}.entramap.yaml"), "app": app, "text": text}))
         })
         .collect();

@@ -1,4 +1,5 @@
-//! Dates: CDate, DateAdd, DateDiff, DateFromNum, NumFromDate, FormatDateTime, Now.
+//! Dates: parsing, arithmetic, conversion to and from numbers, formatting and the current time.
+//! The entries below are the list.
 
 use super::prelude::*;
 

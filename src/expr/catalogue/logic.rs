@@ -1,5 +1,6 @@
-//! Logic and control: IIF, Switch, Coalesce, CBool, Not, the Is* tests, IgnoreFlowIfNullOrEmpty,
-//! SelectUniqueValue, Error and the undocumented DefaultDomain / AppRoleAssignments.
+//! Logic and control: conditions and choices, tests for null and presence, stopping a flow,
+//! unique values, errors, and the undocumented names of the service's function list. The entries
+//! below are the list.
 
 use super::prelude::*;
 
@@ -304,12 +305,12 @@ fn prepare_iif(call: &mut CallNode) {
     if let Some(Some(condition)) = call.args.first() {
         collect(condition, &mut attributes);
     }
-    call.aux = Aux::Attributes(attributes);
+    call.precomputed = Precomputed::ConditionAttributes(attributes);
 }
 
 fn iif<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
     if fr.ctx.iif_null == IifNullPolicy::Strict {
-        if let Aux::Attributes(names) = &call.aux {
+        if let Precomputed::ConditionAttributes(names) = &call.precomputed {
             if let Some(name) = names
                 .iter()
                 .find(|n| fr.source.get(n).is_none_or(Value::is_null_or_empty))

@@ -30,8 +30,8 @@ mod prelude {
     pub(super) use crate::expr::runtime::text::{self, Culture};
     pub(super) use crate::expr::runtime::{
         bool_value, check_len, fail, int_of, map_text, owned, single_text, str_value, transform,
-        truth, AppRole, Aux, CallNode, Flow, Frame, IifNullPolicy, NoFlowReason, Node, NodeKind,
-        Prepared, Stop, Value, MAX_TEXT_BYTES, MAX_VALUES, ROLE_TYPE,
+        truth, AppRole, CallNode, CompiledPattern, Flow, Frame, IifNullPolicy, NoFlowReason, Node,
+        NodeKind, Precomputed, Stop, Value, MAX_TEXT_BYTES, MAX_VALUES, ROLE_TYPE,
     };
     pub(super) use crate::expr::syntax::{Arg, Call, Expr};
     pub(super) use crate::expr::types::{Base, Type};
@@ -243,6 +243,9 @@ pub struct Function {
     pub(crate) run: Run,
     /// The implementation's compile-time step, when it has one.
     pub(crate) prepare: Option<Prepare>,
+    /// A single-valued text transform that applies per value to a multi-valued source (the
+    /// `multi-valued` choice of `docs/evaluator.md` lists these).
+    pub per_value: bool,
 }
 
 /// Checks specific to one function, beyond arity and argument types: one entry per check. It
@@ -335,6 +338,7 @@ macro_rules! function {
             origin: options.origin,
             checks: options.checks,
             count_check: options.count_check,
+            per_value: options.per_value,
         }
     }};
 }
@@ -349,6 +353,7 @@ struct Options {
     checks: &'static [SpecialCheck],
     count_check: Option<CountCheck>,
     prepare: Option<Prepare>,
+    per_value: bool,
 }
 
 /// A declaration's defaults: placed anywhere, documented in the app provisioning reference,
@@ -361,6 +366,7 @@ const OPTIONS: Options = Options {
     checks: &[],
     count_check: None,
     prepare: None,
+    per_value: false,
 };
 
 /// The app provisioning function reference (and, for the functions it lists, the Cloud Sync one).
@@ -511,6 +517,14 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 }
 
 impl Function {
+    /// Whether it is an app role function: it reads the `[appRoleAssignments]` attribute, which
+    /// only assigned users and groups have.
+    pub fn is_role_function(&self) -> bool {
+        self.params
+            .iter()
+            .any(|p| p.kind == ParamKind::AppRoleAssignments)
+    }
+
     /// The fewest arguments.
     pub fn min_args(&self) -> usize {
         match self.arity {
@@ -591,23 +605,25 @@ pub struct Choice {
     pub topic: &'static str,
     /// What the evaluator does, and why.
     pub choice: &'static str,
+    /// The functions the choice is about, when the catalogue knows them: listed after the text.
+    pub functions: Option<fn(&Function) -> bool>,
 }
 
 /// The evaluator's cross-cutting choices (per-function ones are in each declaration, [`Function::semantics`]).
 pub static CHOICES: &[Choice] = &[
-    Choice { topic: "null", choice: "An absent attribute, JSON null and an empty JSON array are Null. A Null result does not flow (the service does not send nulls); an empty string flows." },
-    Choice { topic: "numbers", choice: "Number literals are text (\"1\" and 1 are the same value); numeric parameters parse their text as a 64-bit integer at evaluation time. Overflow is an error." },
-    Choice { topic: "booleans", choice: "Booleans are the text True/False. Conditions accept Booleans and the text true/false in any letter case; anything else is an error." },
-    Choice { topic: "dates", choice: "Dates are UTC and render as M/d/yyyy h:mm:ss tt. Functions expecting a date accept a DateTime or any text CDate parses." },
-    Choice { topic: "multi-valued", choice: "Single-valued text transforms (Append, Left, Mid, Word, Replace, ToLower, ToUpper, PCase, StripSpaces, Trim, NormalizeDiacritics, ConvertToBase64, ConvertToUTF8Hex) apply per value to a multi-valued source (Connect Sync rule; Cloud Sync documents it for Trim). Every other single-valued slot fails on more than one value; a one-value list counts as that value." },
-    Choice { topic: "null in text functions", choice: "Left and Word return \"\" for Null (documented); Mid and Append do the same. The other transforms return Null for Null, so a missing attribute stays missing instead of flowing as an empty string." },
-    Choice { topic: "comparisons", choice: "If both operands are integers (after trimming) they compare numerically; two DateTimes compare as instants; otherwise ordinal, case-sensitive text comparison. Null compares as \"\"." },
-    Choice { topic: "laziness", choice: "IIF, Switch, Coalesce and SelectUniqueValue evaluate only the arguments they need, in order, so Error(), Guid() and RandomString() in branches not taken have no effect." },
-    Choice { topic: "IgnoreFlow", choice: "IgnoreFlowIfNullOrEmpty, IgnoreAttributeFlow and IgnoreObjectFlow stop the whole attribute even when nested." },
-    Choice { topic: "IIF and null", choice: "Default: conditions over null/empty attributes evaluate normally (Microsoft's own Cloud Sync defaults rely on it). --strict-iif fails the evaluation instead, as the app provisioning reference says." },
-    Choice { topic: "function names", choice: "A call spelled with the wrong letter case (Instr) runs the function; the checker reports it." },
-    Choice { topic: "limits", choice: "No text above 1 MiB and no list above 100,000 values is produced (evaluation error instead); RandomString length is at most 256; regex patterns at most 4096 characters; format strings at most 256." },
-    Choice { topic: "randomness and time", choice: "Guid and RandomString draw from ChaCha8 seeded by --seed (stream = object index in previews); Now() is --now. The same inputs give the same output." },
+    Choice { topic: "null", choice: "An absent attribute, JSON null and an empty JSON array are Null. A Null result does not flow (the service does not send nulls); an empty string flows.", functions: None },
+    Choice { topic: "numbers", choice: "Number literals are text (\"1\" and 1 are the same value); numeric parameters parse their text as a 64-bit integer at evaluation time. Overflow is an error.", functions: None },
+    Choice { topic: "booleans", choice: "Booleans are the text True/False. Conditions accept Booleans and the text true/false in any letter case; anything else is an error.", functions: None },
+    Choice { topic: "dates", choice: "Dates are UTC and render as M/d/yyyy h:mm:ss tt. Functions expecting a date accept a DateTime or any text CDate parses.", functions: None },
+    Choice { topic: "multi-valued", choice: "Single-valued text transforms apply per value to a multi-valued source (Connect Sync rule; Cloud Sync documents it for Trim). Every other single-valued slot fails on more than one value; a one-value list counts as that value. Applied per value:", functions: Some(|f| f.per_value) },
+    Choice { topic: "null in text functions", choice: "Left and Word return \"\" for Null (documented); Mid and Append do the same. The other transforms return Null for Null, so a missing attribute stays missing instead of flowing as an empty string.", functions: None },
+    Choice { topic: "comparisons", choice: "If both operands are integers (after trimming) they compare numerically; two DateTimes compare as instants; otherwise ordinal, case-sensitive text comparison. Null compares as \"\".", functions: None },
+    Choice { topic: "laziness", choice: "IIF, Switch, Coalesce and SelectUniqueValue evaluate only the arguments they need, in order, so Error(), Guid() and RandomString() in branches not taken have no effect.", functions: None },
+    Choice { topic: "IgnoreFlow", choice: "IgnoreFlowIfNullOrEmpty, IgnoreAttributeFlow and IgnoreObjectFlow stop the whole attribute even when nested.", functions: None },
+    Choice { topic: "IIF and null", choice: "Default: conditions over null/empty attributes evaluate normally (Microsoft's own Cloud Sync defaults rely on it). --strict-iif fails the evaluation instead, as the app provisioning reference says.", functions: None },
+    Choice { topic: "function names", choice: "A call spelled with the wrong letter case (Instr) runs the function; the checker reports it.", functions: None },
+    Choice { topic: "limits", choice: "No text above 1 MiB and no list above 100,000 values is produced (evaluation error instead); RandomString length is at most 256; regex patterns at most 4096 characters; format strings at most 256.", functions: None },
+    Choice { topic: "randomness and time", choice: "Guid and RandomString draw from ChaCha8 seeded by --seed (stream = object index in previews); Now() is --now. The same inputs give the same output.", functions: None },
 ];
 
 /// The generated part of `docs/evaluator.md`: the cross-cutting choices, then every function
@@ -616,7 +632,13 @@ pub static CHOICES: &[Choice] = &[
 pub fn reference_markdown() -> String {
     let mut out = String::from("## Cross-cutting choices\n\n");
     for choice in CHOICES {
-        out.push_str(&format!("* **{}**: {}\n", choice.topic, choice.choice));
+        out.push_str(&format!("* **{}**: {}", choice.topic, choice.choice));
+        if let Some(about) = choice.functions {
+            let mut names: Vec<&str> = functions().filter(|f| about(f)).map(|f| f.name).collect();
+            names.dedup();
+            out.push_str(&format!(" {}.", names.join(", ")));
+        }
+        out.push('\n');
     }
     out.push_str("\n## Functions\n");
     let mut shown: Vec<&str> = Vec::new();

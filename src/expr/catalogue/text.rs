@@ -1,5 +1,5 @@
-//! Text functions: Append, Prepend, Left, Mid, Word, Join, Split, Replace, InStr, case and
-//! white-space transforms, base64 and hex encodings, SIDs and DN components.
+//! Text functions: joining and cutting text, searching and replacing, case and white-space
+//! transforms, encodings, SIDs and DN components. The entries below are the list.
 
 use super::prelude::*;
 
@@ -15,6 +15,7 @@ pub(super) static TEXT: &[Function] = &[
         run: append,
         semantics: "source + suffix. Null source or suffix counts as \"\"; a multi-valued source gets the suffix per value.",
         origin: ORIGIN_SERVICE,
+        per_value: true,
     ),
     function!(
         "ConvertFromBase64",
@@ -37,6 +38,7 @@ pub(super) static TEXT: &[Function] = &[
         "Base64 of the UTF-16LE bytes of a string.",
         run: to_base64,
         semantics: "Base64 of the UTF-16LE bytes. Null gives Null.",
+        per_value: true,
     ),
     function!(
         "ConvertToUTF8Hex",
@@ -47,6 +49,7 @@ pub(super) static TEXT: &[Function] = &[
         "Upper-case hex of the UTF-8 bytes of a string.",
         run: to_utf8_hex,
         semantics: "Upper-case hex of the UTF-8 bytes. Null gives Null.",
+        per_value: true,
     ),
     function!(
         "DNComponent",
@@ -105,6 +108,7 @@ pub(super) static TEXT: &[Function] = &[
         "The first NumChars characters.",
         run: left,
         semantics: "The first NumChars characters; 0 gives \"\", negative gives the input, Null gives \"\" (documented).",
+        per_value: true,
     ),
     function!(
         "Mid",
@@ -116,6 +120,7 @@ pub(super) static TEXT: &[Function] = &[
         run: mid,
         semantics: "length characters from 1-based start, clipped at the end; start < 1, start past the end or length <= 0 give \"\"; Null gives \"\".",
         origin: ORIGIN_SERVICE,
+        per_value: true,
     ),
     function!(
         "NormalizeDiacritics",
@@ -126,6 +131,7 @@ pub(super) static TEXT: &[Function] = &[
         "Replaces accented characters with their unaccented forms.",
         run: normalize_diacritics,
         semantics: "Replaces the sequences of Microsoft's table (longest match first, combining sequences whole); other characters (đ, ħ, œ, non-Latin) stay. No Unicode normalisation first. Null gives Null.",
+        per_value: true,
     ),
     function!(
         "PCase",
@@ -136,6 +142,7 @@ pub(super) static TEXT: &[Function] = &[
         "Capitalises the first letter of each word.",
         run: pcase,
         semantics: "Lower-cases everything, then upper-cases the first character of each word. Without wordSeparators any character that is not a letter, digit or combining mark separates words (.NET ToTitleCase categories, so John'S); with wordSeparators only those characters do. Null gives Null.",
+        per_value: true,
     ),
     function!(
         "Replace",
@@ -157,6 +164,7 @@ pub(super) static TEXT: &[Function] = &[
         prepare: Some(prepare_replace),
         origin: "signature: functions-for-customizing-application-data.md; every parameter but source optional, so trailing slots may be left out, and the Graph keys: the service's GET .../schema/functions response",
         checks: &[replace_slots],
+        per_value: true,
     ),
     function!(
         "Split",
@@ -191,6 +199,7 @@ pub(super) static TEXT: &[Function] = &[
         run: strip_spaces,
         semantics: "Removes every U+0020; tabs and no-break spaces stay. Null gives Null.",
         origin: ORIGIN_SERVICE,
+        per_value: true,
     ),
     function!(
         "ToLower",
@@ -201,6 +210,7 @@ pub(super) static TEXT: &[Function] = &[
         "Lower case, optionally by a culture's rules.",
         run: to_lower,
         semantics: "Simple case mapping (one character to one); culture tr/az maps I to dotless ı; other well-formed cultures are invariant; malformed culture names are errors. Null gives Null.",
+        per_value: true,
     ),
     function!(
         "ToUpper",
@@ -211,6 +221,7 @@ pub(super) static TEXT: &[Function] = &[
         "Upper case, optionally by a culture's rules.",
         run: to_upper,
         semantics: "Simple case mapping (ß stays ß); culture tr/az maps i to İ. Null gives Null.",
+        per_value: true,
     ),
     function!(
         "Trim",
@@ -223,6 +234,7 @@ pub(super) static TEXT: &[Function] = &[
         semantics: "Removes leading and trailing Unicode white space, per value for lists. Null gives Null.",
         doc: CS_DOC,
         origin: "signature: cloud-sync reference-expressions.md; Graph key `source`: a real Cloud Sync attributeMapping (cloudsync-trim-attributemapping.json)",
+        per_value: true,
     ),
     function!(
         "Word",
@@ -233,6 +245,7 @@ pub(super) static TEXT: &[Function] = &[
         "The WordNumber-th word (1-based), words split at any of the delimiters.",
         run: word,
         semantics: "The WordNumber-th word (1-based) when splitting at any delimiter character; runs of delimiters do not make empty words; out of range or Null gives \"\".",
+        per_value: true,
     ),
     function!(
         "Prepend",
@@ -246,6 +259,7 @@ pub(super) static TEXT: &[Function] = &[
         documented: false,
         doc: GRAPH_DOC,
         origin: ORIGIN_SERVICE_ONLY,
+        per_value: true,
     ),
 ];
 
@@ -503,9 +517,9 @@ fn prepare_replace(call: &mut CallNode) {
     };
     let prepared = dotnet_regex::compile(&pattern).map(|regex| {
         let replacement = constant_text(call.args.get(4)).map(|r| Replacement::parse(&r, &regex));
-        Arc::new(Prepared { regex, replacement })
+        Arc::new(CompiledPattern { regex, replacement })
     });
-    call.aux = Aux::Regex(prepared);
+    call.precomputed = Precomputed::Pattern(prepared);
 }
 
 fn present(call: &CallNode, i: usize) -> bool {
@@ -535,13 +549,13 @@ fn replace<'a>(fr: &mut Frame<'a>, call: &'a CallNode) -> Flow<'a> {
         None
     };
     if present(call, 2) {
-        let prepared = match &call.aux {
-            Aux::Regex(Ok(p)) => Arc::clone(p),
-            Aux::Regex(Err(m)) => return Err(fail(call, m.clone())),
+        let prepared = match &call.precomputed {
+            Precomputed::Pattern(Ok(p)) => Arc::clone(p),
+            Precomputed::Pattern(Err(m)) => return Err(fail(call, m.clone())),
             _ => {
                 let pattern = fr.text(call, 2)?.unwrap_or_default();
                 let regex = dotnet_regex::compile(&pattern).map_err(|m| fail(call, m))?;
-                Arc::new(Prepared {
+                Arc::new(CompiledPattern {
                     regex,
                     replacement: None,
                 })

@@ -1,5 +1,5 @@
-//! Values, lists and app roles: Count, Item, RemoveDuplicates, CStr, BitAnd, Guid, RandomString,
-//! Redact and the app role functions.
+//! Values, lists and app roles: counting and picking list values, conversions, bit tests,
+//! generated and redacted values, and the app role functions. The entries below are the list.
 
 use super::prelude::*;
 

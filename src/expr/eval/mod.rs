@@ -25,7 +25,7 @@ pub use crate::expr::runtime::{
 
 use crate::diagnostics::Diagnostic;
 use crate::expr::catalogue;
-use crate::expr::runtime::{Aux, CallNode, Node, NodeKind};
+use crate::expr::runtime::{CallNode, Node, NodeKind, Precomputed};
 use crate::expr::syntax::ast::decode_string;
 use crate::expr::syntax::{Arg, Expr, ExprKind};
 
@@ -206,11 +206,10 @@ fn lower(expr: &Expr, enum_slot: bool) -> Result<Node, EvalError> {
         },
         ExprKind::Attribute(name) => NodeKind::Attr(name.as_str().into()),
         ExprKind::Parameter(name) => NodeKind::Param(name.as_str().into()),
-        ExprKind::Identifier(name) => match name.as_str() {
-            "IgnoreAttributeFlow" => NodeKind::NoFlow(NoFlowReason::IgnoreAttributeFlow),
-            "IgnoreObjectFlow" => NodeKind::NoFlow(NoFlowReason::IgnoreObjectFlow),
-            other if enum_slot => NodeKind::Const(Value::Str(other.to_owned())),
-            other => {
+        ExprKind::Identifier(name) => match (NoFlowReason::sentinel(name), name.as_str()) {
+            (Some(reason), _) => NodeKind::NoFlow(reason),
+            (None, other) if enum_slot => NodeKind::Const(Value::Str(other.to_owned())),
+            (None, other) => {
                 return Err(EvalError {
                     message: format!(
                         "unknown identifier `{other}`: a bare word is not text (write \"{other}\")"
@@ -247,7 +246,7 @@ fn lower(expr: &Expr, enum_slot: bool) -> Result<Node, EvalError> {
                 run: function.run,
                 span: expr.span,
                 args,
-                aux: Aux::None,
+                precomputed: Precomputed::None,
             };
             if let Some(prepare) = function.prepare {
                 prepare(&mut node);

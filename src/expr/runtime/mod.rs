@@ -91,7 +91,22 @@ pub enum NoFlowReason {
     IgnoreObjectFlow,
 }
 
+/// The bare words that stop a flow, with what they stop. They appear only in one AI-assisted
+/// Microsoft guide: the checker warns about them and the evaluator honours them.
+pub const FLOW_SENTINELS: &[(&str, NoFlowReason)] = &[
+    ("IgnoreAttributeFlow", NoFlowReason::IgnoreAttributeFlow),
+    ("IgnoreObjectFlow", NoFlowReason::IgnoreObjectFlow),
+];
+
 impl NoFlowReason {
+    /// The reason a flow sentinel word stands for, if `word` is one of [`FLOW_SENTINELS`].
+    pub fn sentinel(word: &str) -> Option<NoFlowReason> {
+        FLOW_SENTINELS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, reason)| *reason)
+    }
+
     /// A sentence for people.
     pub fn describe(self) -> &'static str {
         match self {
@@ -272,7 +287,7 @@ pub(crate) struct CallNode {
     pub(crate) span: Span,
     pub(crate) args: Vec<Option<Node>>,
     /// What the function's `prepare` step computed once at compile time.
-    pub(crate) aux: Aux,
+    pub(crate) precomputed: Precomputed,
 }
 
 impl fmt::Debug for CallNode {
@@ -281,7 +296,7 @@ impl fmt::Debug for CallNode {
             .field("name", &self.name)
             .field("span", &self.span)
             .field("args", &self.args)
-            .field("aux", &self.aux)
+            .field("precomputed", &self.precomputed)
             .finish()
     }
 }
@@ -434,17 +449,20 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// Extra data prepared once per call at compile time.
+/// What a function's `prepare` step computed once per call at compile time.
 #[derive(Debug)]
-pub(crate) enum Aux {
+pub(crate) enum Precomputed {
+    /// Nothing (no `prepare` step, or nothing constant to compute).
     None,
-    Regex(Result<Arc<Prepared>, String>),
-    Attributes(Vec<Box<str>>),
+    /// Replace's constant regex pattern, compiled, or why it does not compile.
+    Pattern(Result<Arc<CompiledPattern>, String>),
+    /// The attributes IIF's condition reads (for strict IIF).
+    ConditionAttributes(Vec<Box<str>>),
 }
 
 /// A constant Replace pattern, and its replacement string when that is constant too.
 #[derive(Debug)]
-pub(crate) struct Prepared {
+pub(crate) struct CompiledPattern {
     pub(crate) regex: Regex,
     pub(crate) replacement: Option<Replacement>,
 }

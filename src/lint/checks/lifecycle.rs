@@ -3,15 +3,10 @@
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
+use crate::expr::catalogue::{self, Context, Function};
 use crate::expr::syntax::ExprKind;
 use crate::lint::{CheckContext, Sink};
 use crate::model::{AttributeMapping, MappingKind, Scope};
-
-const ROLE_FUNCTIONS: &[&str] = &[
-    "SingleAppRoleAssignment",
-    "AppRoleAssignmentsComplex",
-    "AssertiveAppRoleAssignmentsComplex",
-];
 
 fn reads(mapping: &AttributeMapping, attribute: &str) -> bool {
     match &mapping.kind {
@@ -62,7 +57,9 @@ pub(super) fn role_functions(cx: &CheckContext<'_>, sink: &mut Sink) {
             };
             expr.walk(&mut |e| {
                 if let ExprKind::Call(call) = &e.kind {
-                    if ROLE_FUNCTIONS.contains(&call.name.as_str()) {
+                    if catalogue::lookup(&call.name, Context::AppProvisioning)
+                        .is_some_and(Function::is_role_function)
+                    {
                         sink.mapping(
                             at,
                             Diagnostic::new(RuleId::RoleFunctionSyncAll, text.file_span(call.name_span), format!("`{}` with `scope: all`", call.name))

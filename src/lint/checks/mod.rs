@@ -1,6 +1,7 @@
-//! The mapping rules: one table, [`CHECKS`], each entry a named check with the rule ids it
-//! reports and the function that runs it. Rule metadata (severity, explanation, examples) lives
-//! in [`crate::diagnostics::rules`].
+//! The mapping rules: one table, [`CHECKS`], pairing each [`MappingCheck`] with the function
+//! that runs it. Rule metadata (severity, explanation, examples) and the check that reports each
+//! rule live in [`crate::diagnostics::rules`]; a rule with no check there is reported by the
+//! loader or the lint driver.
 
 //!
 //! Each group of checks has its own file: `targets` (paths, the profile, required targets),
@@ -15,7 +16,7 @@ mod targets;
 mod values;
 
 use super::{CheckContext, Sink};
-use crate::diagnostics::rules::RuleId;
+use crate::diagnostics::rules::{Layer, MappingCheck, RuleId};
 use declarations::declarations;
 use lifecycle::{role_functions, role_targets, soft_delete};
 use matching::matching;
@@ -26,10 +27,8 @@ use values::values;
 /// One mapping check.
 #[derive(Debug, Clone, Copy)]
 pub struct Check {
-    /// A short name.
-    pub name: &'static str,
-    /// The rule ids it may report.
-    pub rules: &'static [RuleId],
+    /// Which check; the rule table lists the ids it may report ([`MappingCheck::rules`]).
+    pub check: MappingCheck,
     /// Runs it.
     pub run: fn(&CheckContext<'_>, &mut Sink),
 }
@@ -37,102 +36,52 @@ pub struct Check {
 /// Every mapping check, in the order they run.
 pub static CHECKS: &[Check] = &[
     Check {
-        name: "target attributes",
-        rules: &[
-            RuleId::MalformedTargetPath,
-            RuleId::UnknownTargetAttribute,
-            RuleId::PrimaryKeyTarget,
-            RuleId::ReadOnlyTarget,
-            RuleId::GalleryApplyOnCreate,
-        ],
+        check: MappingCheck::TargetAttributes,
         run: target_attributes,
     },
     Check {
-        name: "duplicate targets",
-        rules: &[RuleId::DuplicateTarget],
+        check: MappingCheck::DuplicateTargets,
         run: duplicate_targets,
     },
     Check {
-        name: "values",
-        rules: &[
-            RuleId::UnknownSourceAttribute,
-            RuleId::TargetTypeMismatch,
-            RuleId::ReferenceToString,
-            RuleId::AppRoleAssignmentsDirect,
-            RuleId::MultivaluedExtensionSource,
-        ],
+        check: MappingCheck::Values,
         run: values,
     },
     Check {
-        name: "matching",
-        rules: &[
-            RuleId::MissingMatchingAttribute,
-            RuleId::MatchingPrecedenceDuplicate,
-            RuleId::MatchingPrecedenceInvalid,
-            RuleId::MatchingAttributeSource,
-            RuleId::MatchingNotFilterable,
-        ],
+        check: MappingCheck::Matching,
         run: matching,
     },
     Check {
-        name: "required targets",
-        rules: &[RuleId::RequiredTargetUnmapped],
+        check: MappingCheck::RequiredTargets,
         run: required_targets,
     },
     Check {
-        name: "soft delete",
-        rules: &[RuleId::IsSoftDeletedUnmapped],
+        check: MappingCheck::SoftDelete,
         run: soft_delete,
     },
     Check {
-        name: "role functions",
-        rules: &[RuleId::RoleFunctionSyncAll],
+        check: MappingCheck::RoleFunctions,
         run: role_functions,
     },
     Check {
-        name: "role targets",
-        rules: &[RuleId::SingleRoleIntoType],
+        check: MappingCheck::RoleTargets,
         run: role_targets,
     },
     Check {
-        name: "declarations",
-        rules: &[
-            RuleId::CustomAttributeName,
-            RuleId::CustomAttributeType,
-            RuleId::DirectoryExtensionName,
-        ],
+        check: MappingCheck::Declarations,
         run: declarations,
     },
     Check {
-        name: "scoping",
-        rules: &[
-            RuleId::ScopingUnknownAttribute,
-            RuleId::ScopingUnknownOperator,
-            RuleId::ScopingValue,
-            RuleId::ScopingRegexUnsupported,
-            RuleId::ScopingAttributeNotAllowed,
-            RuleId::ScopingOperatorType,
-        ],
+        check: MappingCheck::Scoping,
         run: scoping,
     },
 ];
 
-/// Rule ids reported by the loader and the lint driver rather than by a check.
-pub const DRIVER_RULES: &[RuleId] = &[
-    RuleId::NotScimTarget,
-    RuleId::FileSyntax,
-    RuleId::FileUnreadable,
-    RuleId::InputLimit,
-    RuleId::UnknownKey,
-    RuleId::DuplicateKey,
-    RuleId::InvalidValue,
-    RuleId::MissingKey,
-    RuleId::UnsupportedVersion,
-    RuleId::ConflictingMappingTypes,
-    RuleId::UnknownTargetProfile,
-    RuleId::InvalidTargetProfile,
-    RuleId::NotAMappingFile,
-    RuleId::SecretToken,
-    RuleId::UnusedAllow,
-    RuleId::AllowUnknownRule,
-];
+impl Check {
+    /// Whether this check may report `rule`: a rule the table gives this check, or an expression
+    /// rule the checker found in a value (which no mapping check owns).
+    pub fn may_report(&self, rule: RuleId) -> bool {
+        let rule = rule.rule();
+        rule.check == Some(self.check) || (rule.check.is_none() && rule.layer != Layer::Mapping)
+    }
+}

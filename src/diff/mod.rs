@@ -9,7 +9,6 @@
 use crate::expr::source::{ObjectKind, SourceSchema};
 use crate::model::Prepared;
 use crate::model::{Apply, AttributeMapping, MappingKind, Scope};
-use crate::output::value_text;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -432,9 +431,9 @@ fn scoping_text(p: &Prepared, kind: ObjectKind) -> String {
 /// The value of a mapping, as compared: mapping type, canonical value.
 fn value_of(m: &AttributeMapping) -> String {
     match &m.kind {
-        Some(kind @ MappingKind::Direct(_)) => format!("source {}", value_text(kind)),
-        Some(kind @ MappingKind::Expression { .. }) => format!("expression {}", value_text(kind)),
-        Some(kind @ MappingKind::Constant(_)) => format!("constant {}", value_text(kind)),
+        Some(kind @ MappingKind::Direct(_)) => format!("source {}", kind.one_line()),
+        Some(kind @ MappingKind::Expression { .. }) => format!("expression {}", kind.one_line()),
+        Some(kind @ MappingKind::Constant(_)) => format!("constant {}", kind.one_line()),
         None => "(none)".to_owned(),
     }
 }

@@ -4,25 +4,26 @@
 //! name; nothing is dropped in silence. Values that look like secret tokens are written as they
 //! are (data is never altered) and reported in a note, masked.
 
-use super::file_writer::{write_yaml, MappingOut, ObjectOut};
+mod declarations;
+mod tree;
+
+use super::file_writer::{write_yaml, DeclarationOut, MappingOut, ObjectOut};
 use super::model::{
-    metadata_value, read_schema, AttributeDefinition, AttributeMapping, AttributeMappingSource,
-    DirectoryDefinition, DocumentError, ObjectDefinition, ObjectMapping, SynchronizationSchema,
+    read_schema, AttributeMapping, DocumentError, ObjectDefinition, ObjectMapping, SourceKind,
+    SynchronizationSchema,
 };
 use super::{
-    object_kind, object_mapping_name, CUSTOMER_DEFINED, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
-    MAXIMUM_LENGTH, SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
+    object_kind, object_mapping_name, ENTRA_DIRECTORY_ID, ENTRA_DIRECTORY_NAMES,
+    SCIM_DIRECTORY_NAME, SCOPING_FILTER_TITLE,
 };
-use crate::base::yaml::scalar;
 use crate::diagnostics::secrets;
-use crate::expr::catalogue::{self, Arity};
-use crate::expr::source::{entra_id, ByObject, ObjectKind};
-use crate::expr::syntax::ast::encode_string;
-use crate::expr::types::Base;
-use crate::model::profile::{self, ProfileError, ReferencedObject, TargetSchema};
+use crate::expr::source::{ByObject, ObjectKind};
+use crate::model::profile::{self, ProfileError};
+use declarations::{source_additions, target_additions};
 use serde::Serialize;
-use std::fmt::Write as _;
 use std::path::Path;
+pub use tree::expression_text;
+use tree::source_name;
 
 /// Import settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -292,14 +293,14 @@ pub fn import_schema(
         *target_objects.of_mut(kind) = target_directory
             .and_then(|d| d.objects.iter().find(|o| o.name == om.target_object_name));
     }
-    let mut target_attributes: ByObject<Vec<String>> = ByObject::default();
+    let mut target_attributes: ByObject<Vec<DeclarationOut>> = ByObject::default();
     for kind in ObjectKind::ALL {
         if let Some(object) = target_objects.of(kind) {
             *target_attributes.of_mut(kind) =
                 target_additions(object, profile.object(kind), kind, notes);
         }
     }
-    let mut source_attributes: ByObject<Vec<String>> = ByObject::default();
+    let mut source_attributes: ByObject<Vec<DeclarationOut>> = ByObject::default();
     if let Some(entra) = entra {
         source_attributes = source_additions(entra, notes);
     }
@@ -462,9 +463,9 @@ fn mapping_out(
                 return Ok(None);
             }
         },
-        Some(source) => match source.kind.as_str() {
-            "Attribute" => ("source", source_name(source), default),
-            "Constant" => ("constant", source_name(source), default),
+        Some(source) => match source.kind {
+            SourceKind::Attribute => ("source", source_name(source), default),
+            SourceKind::Constant => ("constant", source_name(source), default),
             _ => {
                 let text = expression_text(source).map_err(|message| ImportError::Source {
                     at: at.clone(),
@@ -508,300 +509,4 @@ fn mapping_out(
         on_create,
         default,
     }))
-}
-
-fn source_name(source: &AttributeMappingSource) -> String {
-    if let Some(name) = &source.name {
-        return name.clone();
-    }
-    let expression = source.expression.as_deref().unwrap_or_default();
-    match source.kind.as_str() {
-        "Attribute" => expression.trim_matches(['[', ']']).to_owned(),
-        _ => expression.trim_matches('"').to_owned(),
-    }
-}
-
-/// The text of a Function source: its `expression` (canonical when it parses), or the call
-/// rebuilt from its parameters by their keys when the document has no text.
-pub fn expression_text(source: &AttributeMappingSource) -> Result<String, String> {
-    match &source.expression {
-        Some(text) => Ok(match crate::expr::syntax::parse(text) {
-            Ok(expr) => crate::expr::syntax::print(&expr),
-            Err(_) => text.clone(),
-        }),
-        None => rebuild(source, 0),
-    }
-}
-
-/// The deepest source tree rebuilt.
-const MAX_REBUILD_DEPTH: usize = 64;
-
-/// The comparison operators a Function node may be named (entramap's own export writes a
-/// comparison as a node with `left` and `right`; no real output shows one).
-const COMPARISONS: &[&str] = &["=", "<>", "<", "<=", ">", ">="];
-
-/// The expression text of a source tree, rebuilt from the parameters' keys (the service's keys,
-/// from the function catalogue), never from their order. What cannot be read is an error naming
-/// it.
-fn rebuild(source: &AttributeMappingSource, depth: usize) -> Result<String, String> {
-    if depth > MAX_REBUILD_DEPTH {
-        return Err(format!(
-            "the source tree nests deeper than {MAX_REBUILD_DEPTH} levels"
-        ));
-    }
-    let name = source.name.as_deref().unwrap_or_default();
-    match source.kind.as_str() {
-        "Attribute" if !name.is_empty() => return Ok(format!("[{name}]")),
-        "Attribute" => return Err("an Attribute node has no `name`".to_owned()),
-        "Constant" => return Ok(format!("\"{}\"", encode_string(name))),
-        "Function" => {}
-        "" => {
-            return Err(format!(
-                "a source node `{name}` has no `type` (Attribute, Constant or Function) and no `expression`"
-            ))
-        }
-        other => return Err(format!("a source node has the unknown type `{other}`")),
-    }
-    let child = |key: &str, value: &AttributeMappingSource| {
-        rebuild(value, depth + 1).map_err(|e| format!("{name}, parameter `{key}`: {e}"))
-    };
-    if COMPARISONS.contains(&name) {
-        let side = |key: &str| -> Result<String, String> {
-            let found = source.parameters.iter().find(|p| p.key == key);
-            found.map_or_else(
-                || Err(format!("comparison `{name}` has no `{key}` parameter")),
-                |p| child(key, &p.value),
-            )
-        };
-        if let Some(other) = source
-            .parameters
-            .iter()
-            .find(|p| p.key != "left" && p.key != "right")
-        {
-            return Err(format!(
-                "comparison `{name}` has an unknown parameter `{}`",
-                other.key
-            ));
-        }
-        return Ok(format!("{} {name} {}", side("left")?, side("right")?));
-    }
-    let forms: Vec<&catalogue::Function> =
-        catalogue::functions().filter(|f| f.name == name).collect();
-    if forms.is_empty() {
-        return Err(format!("unknown function `{name}`"));
-    }
-    // A parameter is found by its Graph key; one keyed `source` also by its reference name,
-    // which older exports wrote before the key was known (`appRoleAssignments`).
-    let named =
-        |q: &catalogue::Param, key: &str| q.key == key || (q.key == "source" && q.name == key);
-    let function = forms
-        .iter()
-        .find(|f| {
-            source
-                .parameters
-                .iter()
-                .all(|p| f.params.iter().any(|q| named(q, &p.key)))
-        })
-        .ok_or_else(|| {
-            let unknown = source
-                .parameters
-                .iter()
-                .find(|p| !forms[0].params.iter().any(|q| named(q, &p.key)))
-                .map_or("", |p| p.key.as_str());
-            let keys: Vec<&str> = forms[0].params.iter().map(|q| q.key).collect();
-            format!(
-                "`{name}` has no parameter `{unknown}` (its keys are {})",
-                keys.join(", ")
-            )
-        })?;
-    let (fixed, group) = match function.arity {
-        Arity::Range { .. } => (function.params.len(), 0),
-        Arity::Repeat { group, .. } => (function.params.len() - group, group),
-    };
-    let mut slots: Vec<Option<String>> = vec![None; fixed];
-    for (i, param) in function.params[..fixed].iter().enumerate() {
-        let mut given = source.parameters.iter().filter(|p| named(param, &p.key));
-        if let Some(first) = given.next() {
-            if given.next().is_some() {
-                return Err(format!("`{name}` has parameter `{}` twice", param.key));
-            }
-            slots[i] = Some(child(param.key, &first.value)?);
-        }
-    }
-    if group > 0 {
-        // The repeated parameters, in document order (Join's `source`s; Switch's `switchValue`s,
-        // key then value).
-        let repeated: Vec<&str> = function.params[fixed..].iter().map(|p| p.key).collect();
-        let fixed_keys: Vec<&str> = function.params[..fixed].iter().map(|p| p.key).collect();
-        for p in &source.parameters {
-            if repeated.contains(&p.key.as_str()) && !fixed_keys.contains(&p.key.as_str()) {
-                slots.push(Some(child(&p.key, &p.value)?));
-            }
-        }
-    } else {
-        let used = slots.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
-        slots.truncate(used.max(function.min_args()));
-    }
-    if !function.accepts_count(slots.len()) {
-        return Err(format!(
-            "`{name}` has {} argument(s), which its signature {} does not take",
-            slots.len(),
-            function.signature()
-        ));
-    }
-    let args: Vec<String> = slots.into_iter().map(Option::unwrap_or_default).collect();
-    Ok(format!("{name}({})", args.join(", ")))
-}
-
-/// Target attributes the profile lacks, or that the document marks as customer-defined, or that
-/// differ from the profile's, as YAML list entries.
-fn target_additions(
-    object: &ObjectDefinition,
-    profile: &TargetSchema,
-    kind: ObjectKind,
-    notes: &mut Vec<ImportNote>,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let at = |name: &str| format!("{} attribute \"{}\"", object.name, name);
-    for a in &object.attributes {
-        let base = graph_base(a);
-        let referenced = a.referenced_objects.first().and_then(|r| {
-            let name = r.referenced_object_name.rsplit(':').next().unwrap_or_default();
-            match name {
-                "Group" => Some(ReferencedObject::Group),
-                "User" => Some(ReferencedObject::User),
-                _ => {
-                    notes.push(ImportNote {
-                        at: at(&a.name),
-                        message: format!(
-                            "referenced object `{}` cannot be written in `target_attributes` (only User or Group); not kept",
-                            r.referenced_object_name
-                        ),
-                    });
-                    None
-                }
-            }
-        });
-        let customer = metadata_value(&a.metadata, CUSTOMER_DEFINED) == Some("true");
-        let same = profile.get(&a.name).is_some_and(|p| {
-            p.base == base
-                && p.required == a.required
-                && p.multivalued == a.multivalued
-                && p.case_exact == a.case_exact
-                && p.primary_key == a.anchor
-        });
-        for m in &a.metadata {
-            if m.key != CUSTOMER_DEFINED && m.key != MAXIMUM_LENGTH && m.key != "IsContainer" {
-                notes.push(ImportNote {
-                    at: at(&a.name),
-                    message: format!("metadata `{}` is not kept", m.key),
-                });
-            }
-        }
-        if !a.api_expressions.is_empty() {
-            notes.push(ImportNote {
-                at: at(&a.name),
-                message: "API expressions are not kept".to_owned(),
-            });
-        }
-        if a.mutability.as_deref().is_some_and(|m| m != "ReadWrite") && !same {
-            notes.push(ImportNote {
-                at: at(&a.name),
-                message: format!(
-                    "mutability `{}` cannot be written in `target_attributes`",
-                    a.mutability.as_deref().unwrap_or_default()
-                ),
-            });
-        }
-        if same && !customer {
-            continue;
-        }
-        let mut entry = format!(
-            "    - name: {}\n      type: {}\n",
-            scalar(&a.name),
-            base.as_str()
-        );
-        for (on, key) in [
-            (a.required, "required"),
-            (a.multivalued, "multivalued"),
-            (a.case_exact, "case_exact"),
-            (a.anchor, "primary_key"),
-        ] {
-            if on {
-                let _ = writeln!(entry, "      {key}: true");
-            }
-        }
-        if let (Base::Reference, Some(r)) = (base, referenced) {
-            let _ = writeln!(
-                entry,
-                "      referenced_object: {}",
-                match r {
-                    ReferencedObject::User => "User",
-                    ReferencedObject::Group => "Group",
-                }
-            );
-        }
-        out.push(entry);
-    }
-    let missing: Vec<&str> = profile
-        .names()
-        .filter(|n| !object.attributes.iter().any(|a| a.name == *n))
-        .collect();
-    if !missing.is_empty() {
-        notes.push(ImportNote {
-            at: object.name.clone(),
-            message: format!(
-                "{} {} attribute(s) of the target profile are not in the document's attribute list (a mapping file cannot remove profile attributes): {}",
-                missing.len(),
-                kind.as_str(),
-                missing.join(", ")
-            ),
-        });
-    }
-    out
-}
-
-fn graph_base(a: &AttributeDefinition) -> Base {
-    a.kind
-        .as_deref()
-        .and_then(Base::parse)
-        .unwrap_or(Base::String)
-}
-
-/// Source attributes Entra's built-in schema lacks (directory extensions and the like).
-fn source_additions(
-    entra: &DirectoryDefinition,
-    notes: &mut Vec<ImportNote>,
-) -> ByObject<Vec<String>> {
-    let mut out: ByObject<Vec<String>> = ByObject::default();
-    for object in &entra.objects {
-        let kind = match object.name.as_str() {
-            "User" => ObjectKind::User,
-            "Group" => ObjectKind::Group,
-            other => {
-                notes.push(ImportNote {
-                    at: format!("{} object \"{other}\"", entra.name),
-                    message: "only the User and Group objects of Microsoft Entra ID are read"
-                        .to_owned(),
-                });
-                continue;
-            }
-        };
-        let built_in = entra_id().of(kind);
-        for a in &object.attributes {
-            if built_in.get(&a.name).is_some() {
-                continue;
-            }
-            let mut entry = format!(
-                "    - name: {}\n      type: {}\n",
-                scalar(&a.name),
-                graph_base(a).as_str()
-            );
-            if a.multivalued {
-                entry.push_str("      multivalued: true\n");
-            }
-            out.of_mut(kind).push(entry);
-        }
-    }
-    out
 }
