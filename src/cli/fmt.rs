@@ -6,7 +6,7 @@ use super::{
     EXIT_OK, EXIT_USAGE,
 };
 use entramap::diagnostics::report::{FileReport, Format, SourceText};
-use entramap::fmt::format_source;
+use entramap::canonical::format_source;
 use entramap::lint::discover_files;
 use entramap::model::read_mapping_file_encoded;
 use std::path::PathBuf;

@@ -363,7 +363,7 @@ pub fn format(document: &Document) -> Option<Vec<TextEdit>> {
     if document.kind() != DocKind::Mapping {
         return None;
     }
-    let formatted = crate::fmt::format_source(&document.name(), &document.text).text?;
+    let formatted = crate::canonical::format_source(&document.name(), &document.text).text?;
     let old = document.text.as_bytes();
     let new = formatted.as_bytes();
     let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
