@@ -34,6 +34,16 @@ pub fn entramap(args: &[&str]) -> Output {
     entramap_in(args, root())
 }
 
+/// Makes a named pipe (FIFO) at `path`, as `<(command)` in a shell hands a program one.
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run mkfifo: {e}"));
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 /// A process's standard output.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
