@@ -5,6 +5,7 @@
 use super::cursor::{at, At, Model};
 use super::document::Document;
 use super::Overlay;
+use crate::model::load::node::{read_yaml, NodeKind};
 use crate::model::profile::{is_path, parse_file};
 use crate::Span;
 use lsp_types::{Location, Position, Range, Url};
@@ -86,34 +87,20 @@ fn in_profile(
     None
 }
 
-/// The span of `name` in a `name: <name>` entry under the object's section of a profile text.
+/// The span of `name` in a `name: <name>` entry under the object's section of a profile text
+/// (inside its quotes, if quoted), read from the located tree every profile is read into.
 fn declared_in(text: &str, object: crate::expr::source::ObjectKind, name: &str) -> Option<Span> {
-    let section = format!("{}:", object.plural());
-    let mut in_section = false;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let body = line.trim_end();
-        if !body.starts_with([' ', '\t', '-', '#']) && !body.is_empty() {
-            in_section = body.starts_with(section.as_str());
-            continue;
-        }
-        if !in_section {
-            continue;
-        }
-        let entry = body.trim_start().trim_start_matches("- ").trim_start();
-        let Some(value) = entry.strip_prefix("name:") else {
-            continue;
-        };
-        let value = value.split(" #").next().unwrap_or("").trim();
-        let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
-        if unquoted == name {
-            let at = start + body.rfind(unquoted)?;
-            return Some(Span::new(at, at + unquoted.len()));
-        }
-    }
-    None
+    let root = read_yaml(text).ok()?;
+    let NodeKind::Seq(attributes) = &root.get(object.plural())?.get("attributes")?.kind else {
+        return None;
+    };
+    let entry = attributes
+        .iter()
+        .filter_map(|a| a.get("name"))
+        .find(|n| matches!(&n.kind, NodeKind::Str(s) if s == name))?;
+    let raw = text.get(entry.span.start..entry.span.end)?;
+    let at = entry.span.start + raw.find(name)?;
+    Some(Span::new(at, at + name.len()))
 }
 
 #[cfg(test)]

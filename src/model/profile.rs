@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{ByObject, ObjectKind};
 use crate::expr::types::{Base, Type};
 use crate::model::catalogue;
+use crate::model::load::node;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -604,10 +605,18 @@ fn not_a_profile(reference: &str, why: &str) -> ProfileError {
     }
 }
 
-/// Whether a document's text is a target profile (it has the `entramap-target` key at the top).
+/// Whether a document's text is a target profile (it has the `entramap-target` key at the top,
+/// in YAML or JSON): a cheap look that works on documents that do not parse (the one test of it,
+/// for `lint` and the language server).
 pub fn looks_like_profile(text: &str) -> bool {
     text.lines().any(|l| {
-        l.starts_with("entramap-target:") || l.trim_start().starts_with("\"entramap-target\"")
+        l.starts_with("entramap-target:")
+            || l.trim_start()
+                .trim_start_matches('{')
+                .trim_start()
+                .trim_start_matches(['"', '\''])
+                .starts_with("entramap-target")
+                && l.contains(':')
     })
 }
 
@@ -652,22 +661,6 @@ pub fn load_with(
     }
 }
 
-/// The byte offset of a 1-based line and column (in characters).
-fn offset_of(text: &str, line: u64, column: u64) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i as u64 + 1 == line {
-            let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
-            return offset
-                + l.char_indices()
-                    .nth(skip)
-                    .map_or(l.trim_end_matches('\n').len(), |(i, _)| i);
-        }
-        offset += l.len();
-    }
-    text.len()
-}
-
 /// Parses and validates a profile file's text: its shape (unknown fields, types as the portal
 /// writes them), every `pattern` (it must compile), every `matching` (it must name an attribute
 /// of the list). Problems carry their place in `text`.
@@ -683,7 +676,8 @@ pub fn parse_file(text: &str, origin: &str) -> Result<ProfileFile, ProfileError>
                 .unwrap_or("invalid profile")
                 .to_owned();
             let span = e.location().map_or(Span::new(0, 0), |l| {
-                let start = offset_of(text, l.line(), l.column());
+                let start =
+                    node::offset_of_line_column(text, l.line(), l.column()).unwrap_or(text.len());
                 Span::new(start, start)
             });
             let problem = problem
@@ -710,26 +704,7 @@ pub fn parse_file(text: &str, origin: &str) -> Result<ProfileFile, ProfileError>
 /// The place of a value in the profile's text, by its path of keys and list indexes (the start
 /// of the file when it cannot be found).
 fn find_key(text: &str, path: &[&str]) -> Span {
-    let Ok(mut node) = crate::model::load::node::read_yaml(text) else {
-        return Span::new(0, 0);
-    };
-    for step in path {
-        let next = match &node.kind {
-            crate::model::load::node::NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| matches!(&k.kind, crate::model::load::node::NodeKind::Str(s) if s == step))
-                .map(|(_, v)| v.clone()),
-            crate::model::load::node::NodeKind::Seq(items) => {
-                step.parse::<usize>().ok().and_then(|i| items.get(i).cloned())
-            }
-            _ => None,
-        };
-        match next {
-            Some(n) => node = n,
-            None => break,
-        }
-    }
-    node.span
+    node::read_yaml(text).map_or(Span::new(0, 0), |root| root.deepest(path).span)
 }
 
 fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileError> {

@@ -44,6 +44,35 @@ pub enum NodeKind {
     Map(Vec<(Node, Node)>),
 }
 
+impl Node {
+    /// The value of `key` when this node is a mapping that has it (the first, if repeated).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The node at a path of mapping keys and list indexes, or the deepest one the path reaches.
+    pub fn deepest(&self, path: &[&str]) -> &Node {
+        let mut node = self;
+        for step in path {
+            let next = match &node.kind {
+                NodeKind::Seq(items) => step.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => node.get(step),
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+}
+
 impl NodeKind {
     /// What kind of value this is, for messages.
     pub fn describe(&self) -> &'static str {
@@ -265,8 +294,9 @@ fn binary_scalar(text: &str, node: &Node) -> Option<Span> {
     }
 }
 
-/// The byte offset of a 1-based line and character column, if the text has them.
-fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
+/// The byte offset of a 1-based line and character column (as YAML readers report them), if
+/// the text has the line; a column past the line's end is its end.
+pub fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
     let line_start = if line <= 1 {
         0
     } else {
@@ -275,6 +305,7 @@ fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
             .map(|(i, _)| i + 1)?
     };
     let rest = &text[line_start..];
+    let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let skip = usize::try_from(column.saturating_sub(1)).ok()?;
     Some(line_start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
 }
