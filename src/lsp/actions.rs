@@ -7,7 +7,7 @@ use super::diagnostics::{findings, to_lsp};
 use super::document::{DocKind, Document};
 use super::Overlay;
 use crate::diagnostics::{Diagnostic, RuleId};
-use crate::model::load::node::{read_json, Node, NodeKind};
+use crate::model::tree::node::{read_json, Node, NodeKind};
 use crate::model::{load_str, Allow, AttributeMapping, FileFormat, MappingFile};
 use crate::Span;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};

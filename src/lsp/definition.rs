@@ -5,8 +5,8 @@
 use super::cursor::{at, At, Model};
 use super::document::Document;
 use super::Overlay;
-use crate::model::load::node::{read_yaml, NodeKind};
 use crate::model::profile::{is_path, parse_file};
+use crate::model::tree::node::{read_yaml, NodeKind};
 use crate::Span;
 use lsp_types::{Location, Position, Range, Url};
 use std::path::{Path, PathBuf};

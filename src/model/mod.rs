@@ -17,6 +17,7 @@ pub mod schema;
 pub mod scim;
 pub mod scoping;
 pub mod target_path;
+pub mod tree;
 
 use crate::base::text::Span;
 use crate::expr::source::{ByObject, ObjectKind, SourceAttribute};

@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{ByObject, ObjectKind};
 use crate::expr::types::{Base, Type};
 use crate::model::catalogue;
-use crate::model::load::node;
+use crate::model::tree::{de, node};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -665,49 +665,46 @@ pub fn load_with(
 /// writes them), every `pattern` (it must compile), every `matching` (it must name an attribute
 /// of the list). Problems carry their place in `text`.
 pub fn parse_file(text: &str, origin: &str) -> Result<ProfileFile, ProfileError> {
-    let file: ProfileFile =
-        serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
-            .map_err(|e| {
-            let problem = e
-                .without_snippet()
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("invalid profile")
-                .to_owned();
-            let span = e.location().map_or(Span::new(0, 0), |l| {
-                let start =
-                    node::offset_of_line_column(text, l.line(), l.column()).unwrap_or(text.len());
-                Span::new(start, start)
-            });
-            let problem = problem
-                .split_once(" at line ")
-                .map_or(problem.as_str(), |(p, _)| p)
-                .to_owned();
-            ProfileError::invalid(origin, text, span, problem)
-        })?;
+    let root = node::read_yaml(text).map_err(|e| {
+        let start = e.span.start;
+        let problem = e
+            .message
+            .split_once(" at line ")
+            .map_or(e.message.as_str(), |(p, _)| p)
+            .to_owned();
+        ProfileError::invalid(origin, text, Span::new(start, start), problem)
+    })?;
+    let file: ProfileFile = de::from_node(text, &root).map_err(|e| {
+        let start = e.span.start.min(text.len());
+        ProfileError::invalid(origin, text, Span::new(start, start), e.message)
+    })?;
     if file.version != 1 {
         return Err(ProfileError::invalid(
             origin,
             text,
-            find_key(text, &["entramap-target"]),
+            find_key(&root, &["entramap-target"]),
             format!(
                 "unsupported `entramap-target: {}` (this entramap reads version 1)",
                 file.version
             ),
         ));
     }
-    validate(&file, text, origin)?;
+    validate(&file, &root, text, origin)?;
     Ok(file)
 }
 
-/// The place of a value in the profile's text, by its path of keys and list indexes (the start
-/// of the file when it cannot be found).
-fn find_key(text: &str, path: &[&str]) -> Span {
-    node::read_yaml(text).map_or(Span::new(0, 0), |root| root.deepest(path).span)
+/// The place of a value in the profile's tree, by its path of keys and list indexes (the
+/// deepest the path reaches when it cannot be found).
+fn find_key(root: &node::Node, path: &[&str]) -> Span {
+    root.deepest(path).span
 }
 
-fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileError> {
+fn validate(
+    file: &ProfileFile,
+    root: &node::Node,
+    text: &str,
+    origin: &str,
+) -> Result<(), ProfileError> {
     for (key, section) in [("users", &file.users), ("groups", &file.groups)] {
         for (i, a) in section.attributes.iter().enumerate() {
             let index = i.to_string();
@@ -716,7 +713,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                     return Err(ProfileError::invalid(
                         origin,
                         text,
-                        find_key(text, &[key, "attributes", &index, "pattern"]),
+                        find_key(root, &[key, "attributes", &index, "pattern"]),
                         format!("the `pattern` of `{}` does not compile: {e}", a.name),
                     ));
                 }
@@ -730,7 +727,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                         origin,
                         text,
                         find_key(
-                            text,
+                            root,
                             &[
                                 key,
                                 "attributes",
@@ -758,7 +755,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                 return Err(ProfileError::invalid(
                     origin,
                     text,
-                    find_key(text, &[key, "matching"]),
+                    find_key(root, &[key, "matching"]),
                     format!("the matching attribute `{matching}` is not in the {key} attribute list{hint}"),
                 ));
             }
