@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: the repository root, the `entramap` binary run
-//! as a process (without colour), and the drift check of generated documentation.
+//! as a process (without colour), named pipes, and the drift check of generated documentation.
 
 use std::io::Write;
 use std::path::Path;
