@@ -2,6 +2,7 @@
 //! offset where it starts in the file (and, for scalars, how many bytes it covers), so the model
 //! builder reports every problem at its place.
 
+use crate::base::escape::{self, Dialect};
 use crate::base::text::Span;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -495,47 +496,22 @@ impl JsonReader<'_> {
         Ok(self.node(NodeKind::Str(out), start))
     }
 
-    fn hex4(&mut self) -> Result<u32, SyntaxError> {
-        let digits = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.error("bad \\u escape"))?;
-        let value = u32::from_str_radix(digits, 16).map_err(|_| self.error("bad \\u escape"))?;
-        self.pos += 4;
-        Ok(value)
-    }
-
     fn escape(&mut self) -> Result<char, SyntaxError> {
-        let c = self
-            .bytes
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| self.error("unterminated string"))?;
+        let rest = &self.text[self.pos..];
+        if rest.is_empty() {
+            return Err(self.error("unterminated string"));
+        }
+        if let Some((c, taken)) = escape::decode(rest, Dialect::Json) {
+            self.pos += taken;
+            return Ok(c);
+        }
+        let unicode = rest.starts_with('u');
         self.pos += 1;
-        Ok(match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let high = self.hex4()?;
-                let code = if (0xD800..0xDC00).contains(&high)
-                    && self.text[self.pos..].starts_with("\\u")
-                {
-                    self.pos += 2;
-                    let low = self.hex4()?;
-                    0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
-                } else {
-                    high
-                };
-                char::from_u32(code).unwrap_or('\u{FFFD}')
-            }
-            _ => return Err(self.error("invalid escape")),
-        })
+        Err(self.error(if unicode {
+            "bad \\u escape"
+        } else {
+            "invalid escape"
+        }))
     }
 }
 
