@@ -5,7 +5,7 @@
 //! One folder per stage, bottom up (each imports only from those before it; see
 //! `ARCHITECTURE.md`): [`base`] (spans, source text, suggestions, files) → [`diagnostics`]
 //! (findings, rules, renderers) → [`expr`] (the expression language) → [`model`] (mapping files
-//! and target profiles) → [`lint`], [`output`] (tables, docs), [`graph`], [`fmt`],
+//! and target profiles) → [`lint`], [`output`] (tables, docs), [`graph`], [`canonical`] (`fmt`),
 //! [`preview`], [`logs`], [`diff`] → [`cycle`] (the provisioning cycle `plan` simulates) → the command line.
 
 #![warn(missing_docs)]
@@ -14,11 +14,11 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod base;
+pub mod canonical;
 pub mod cycle;
 pub mod diagnostics;
 pub mod diff;
 pub mod expr;
-pub mod fmt;
 pub mod graph;
 pub mod lint;
 pub mod logs;

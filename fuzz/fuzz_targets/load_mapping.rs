@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
                 "{d:?}"
             );
         }
-        if let Some(formatted) = entramap::fmt::format_source(name, text).text {
+        if let Some(formatted) = entramap::canonical::format_source(name, text).text {
             assert!(entramap::model::load_str(name, &formatted).file.is_some());
         }
     }

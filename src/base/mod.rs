@@ -4,6 +4,7 @@
 //! read by their byte order mark ([`encoding`]) and the one YAML scalar writer ([`yaml`]).
 
 pub mod encoding;
+pub mod escape;
 pub mod fs;
 pub mod named;
 pub mod suggest;

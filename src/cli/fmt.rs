@@ -5,8 +5,8 @@ use super::{
     count, emit, failure_status, print_reports, print_summary, use_color, Stream, EXIT_FINDINGS,
     EXIT_OK, EXIT_USAGE,
 };
+use entramap::canonical::format_source;
 use entramap::diagnostics::report::{FileReport, Format, SourceText};
-use entramap::fmt::format_source;
 use entramap::lint::discover_files;
 use entramap::model::read_mapping_file_encoded;
 use std::path::PathBuf;

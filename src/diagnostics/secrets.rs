@@ -1,6 +1,7 @@
 //! Finding things that look like a SCIM secret token (a JWT, or a long random string) in a
 //! mapping file, and masking them so that no output prints them in full.
 
+use crate::base::escape::{self, Dialect};
 use crate::base::text::Span;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Diagnostic;
@@ -65,50 +66,26 @@ pub fn find(text: &str) -> Vec<Span> {
     spans
 }
 
-/// The value of the body of a double-quoted YAML or JSON string: `\uXXXX` (with surrogate
-/// pairs), `\xXX`, `\UXXXXXXXX` and the one-character escapes; anything else is kept as written.
+/// The value of the body of a double-quoted YAML or JSON string, decoded by
+/// [`crate::base::escape`]; a backslash that starts no escape is dropped and what follows it kept.
 fn decode_escapes(body: &str) -> String {
     let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars();
-    let mut pending_high: Option<u32> = None;
-    while let Some(c) = chars.next() {
-        if c != '\\' {
+    let mut rest = body;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some((c, taken)) = escape::decode(after, Dialect::Yaml) {
             out.push(c);
-            continue;
+            rest = &after[taken..];
+        } else {
+            let Some(c) = after.chars().next() else {
+                return out;
+            };
+            out.push(c);
+            rest = &after[c.len_utf8()..];
         }
-        let Some(e) = chars.next() else { break };
-        let digits = match e {
-            'x' => 2,
-            'u' => 4,
-            'U' => 8,
-            _ => {
-                out.push(match e {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
-                    '0' => '\0',
-                    other => other,
-                });
-                continue;
-            }
-        };
-        let hex: String = chars.by_ref().take(digits).collect();
-        let Ok(code) = u32::from_str_radix(&hex, 16) else {
-            out.push_str(&hex);
-            continue;
-        };
-        if (0xd800..0xdc00).contains(&code) {
-            pending_high = Some(code);
-            continue;
-        }
-        let code = match pending_high.take() {
-            Some(high) if (0xdc00..0xe000).contains(&code) => {
-                0x10000 + ((high - 0xd800) << 10) + (code - 0xdc00)
-            }
-            _ => code,
-        };
-        out.extend(char::from_u32(code));
     }
+    out.push_str(rest);
     out
 }
 

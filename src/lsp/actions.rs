@@ -7,7 +7,7 @@ use super::diagnostics::{findings, to_lsp};
 use super::document::{DocKind, Document};
 use super::Overlay;
 use crate::diagnostics::{Diagnostic, RuleId};
-use crate::model::load::node::{read_json, Node, NodeKind};
+use crate::model::tree::node::{read_json, Node, NodeKind};
 use crate::model::{load_str, Allow, AttributeMapping, FileFormat, MappingFile};
 use crate::Span;
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
@@ -363,7 +363,7 @@ pub fn format(document: &Document) -> Option<Vec<TextEdit>> {
     if document.kind() != DocKind::Mapping {
         return None;
     }
-    let formatted = crate::fmt::format_source(&document.name(), &document.text).text?;
+    let formatted = crate::canonical::format_source(&document.name(), &document.text).text?;
     let old = document.text.as_bytes();
     let new = formatted.as_bytes();
     let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();

@@ -5,7 +5,8 @@
 use super::cursor::{at, At, Model};
 use super::document::Document;
 use super::Overlay;
-use crate::model::profile::{is_path, parse_file};
+use crate::model::profile::is_path;
+use crate::model::tree::node::{read_yaml, Node, NodeKind};
 use crate::Span;
 use lsp_types::{Location, Position, Range, Url};
 use std::path::{Path, PathBuf};
@@ -73,47 +74,40 @@ fn in_profile(
     let mut path = profile_path(reference, base_dir)?;
     for _ in 0..MAX_EXTENDS {
         let text = overlay.read(&path).ok()?;
-        if let Some(span) = declared_in(&text, object, name) {
+        let root = read_yaml(&text).ok()?;
+        if let Some(span) = declared_in(&text, &root, object, name) {
             let index = super::position::LineIndex::new(&text, overlay.encoding());
             return Some(Location::new(
                 Url::from_file_path(&path).ok()?,
                 index.range(&text, span),
             ));
         }
-        let parent = parse_file(&text, reference).ok()?.extends?;
-        path = profile_path(&parent, path.parent())?;
+        let NodeKind::Str(parent) = &root.get("extends")?.kind else {
+            return None;
+        };
+        path = profile_path(parent, path.parent())?;
     }
     None
 }
 
-/// The span of `name` in a `name: <name>` entry under the object's section of a profile text.
-fn declared_in(text: &str, object: crate::expr::source::ObjectKind, name: &str) -> Option<Span> {
-    let section = format!("{}:", object.plural());
-    let mut in_section = false;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let body = line.trim_end();
-        if !body.starts_with([' ', '\t', '-', '#']) && !body.is_empty() {
-            in_section = body.starts_with(section.as_str());
-            continue;
-        }
-        if !in_section {
-            continue;
-        }
-        let entry = body.trim_start().trim_start_matches("- ").trim_start();
-        let Some(value) = entry.strip_prefix("name:") else {
-            continue;
-        };
-        let value = value.split(" #").next().unwrap_or("").trim();
-        let unquoted = value.trim_matches(|c| c == '"' || c == '\'');
-        if unquoted == name {
-            let at = start + body.rfind(unquoted)?;
-            return Some(Span::new(at, at + unquoted.len()));
-        }
-    }
-    None
+/// The span of `name` in a `name: <name>` entry under the object's section of a profile text
+/// (inside its quotes, if quoted), found in `root`, the text's located tree.
+fn declared_in(
+    text: &str,
+    root: &Node,
+    object: crate::expr::source::ObjectKind,
+    name: &str,
+) -> Option<Span> {
+    let NodeKind::Seq(attributes) = &root.get(object.plural())?.get("attributes")?.kind else {
+        return None;
+    };
+    let entry = attributes
+        .iter()
+        .filter_map(|a| a.get("name"))
+        .find(|n| matches!(&n.kind, NodeKind::Str(s) if s == name))?;
+    let raw = text.get(entry.span.start..entry.span.end)?;
+    let at = entry.span.start + raw.find(name)?;
+    Some(Span::new(at, at + name.len()))
 }
 
 #[cfg(test)]
@@ -124,11 +118,12 @@ mod tests {
     #[test]
     fn names_are_found_in_their_object_section() {
         let text = "entramap-target: 1\nname: p\nusers:\n  attributes:\n    - name: title\n      type: String\ngroups:\n  attributes:\n    - name: 'title'\n";
-        let users = declared_in(text, ObjectKind::User, "title").expect("users");
+        let root = read_yaml(text).expect("reads");
+        let users = declared_in(text, &root, ObjectKind::User, "title").expect("users");
         assert_eq!(&text[users.start..users.end], "title");
         assert_eq!(text[..users.start].lines().count(), 5);
-        let groups = declared_in(text, ObjectKind::Group, "title").expect("groups");
+        let groups = declared_in(text, &root, ObjectKind::Group, "title").expect("groups");
         assert!(groups.start > users.start);
-        assert_eq!(declared_in(text, ObjectKind::User, "nope"), None);
+        assert_eq!(declared_in(text, &root, ObjectKind::User, "nope"), None);
     }
 }

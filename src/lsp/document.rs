@@ -97,7 +97,7 @@ impl Document {
             .find(|l| !l.is_empty() && !l.starts_with('#'))
             .unwrap_or("")
             .trim_start_matches(['{', '"', '\'']);
-        if first_key.starts_with("entramap-target") {
+        if crate::model::profile::looks_like_profile(&self.text) {
             DocKind::Profile
         } else if first_key.starts_with("entramap") {
             DocKind::Mapping

@@ -18,6 +18,7 @@ pub mod scim;
 pub mod scoping;
 pub mod starter;
 pub mod target_path;
+pub mod tree;
 
 use crate::base::text::Span;
 use crate::expr::source::{ByObject, ObjectKind, SourceAttribute};

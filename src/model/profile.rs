@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, FileReport};
 use crate::expr::source::{ByObject, ObjectKind};
 use crate::expr::types::{Base, Type};
 use crate::model::catalogue;
+use crate::model::tree::{de, node};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -604,10 +605,18 @@ fn not_a_profile(reference: &str, why: &str) -> ProfileError {
     }
 }
 
-/// Whether a document's text is a target profile (it has the `entramap-target` key at the top).
+/// Whether a document's text is a target profile (it has the `entramap-target` key at the top,
+/// in YAML or JSON): a cheap look that works on documents that do not parse (the one test of it,
+/// for `lint` and the language server).
 pub fn looks_like_profile(text: &str) -> bool {
     text.lines().any(|l| {
-        l.starts_with("entramap-target:") || l.trim_start().starts_with("\"entramap-target\"")
+        l.starts_with("entramap-target:")
+            || l.trim_start()
+                .trim_start_matches('{')
+                .trim_start()
+                .trim_start_matches(['"', '\''])
+                .starts_with("entramap-target")
+                && l.contains(':')
     })
 }
 
@@ -652,87 +661,50 @@ pub fn load_with(
     }
 }
 
-/// The byte offset of a 1-based line and column (in characters).
-fn offset_of(text: &str, line: u64, column: u64) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i as u64 + 1 == line {
-            let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
-            return offset
-                + l.char_indices()
-                    .nth(skip)
-                    .map_or(l.trim_end_matches('\n').len(), |(i, _)| i);
-        }
-        offset += l.len();
-    }
-    text.len()
-}
-
 /// Parses and validates a profile file's text: its shape (unknown fields, types as the portal
 /// writes them), every `pattern` (it must compile), every `matching` (it must name an attribute
 /// of the list). Problems carry their place in `text`.
 pub fn parse_file(text: &str, origin: &str) -> Result<ProfileFile, ProfileError> {
-    let file: ProfileFile =
-        serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
-            .map_err(|e| {
-            let problem = e
-                .without_snippet()
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("invalid profile")
-                .to_owned();
-            let span = e.location().map_or(Span::new(0, 0), |l| {
-                let start = offset_of(text, l.line(), l.column());
-                Span::new(start, start)
-            });
-            let problem = problem
-                .split_once(" at line ")
-                .map_or(problem.as_str(), |(p, _)| p)
-                .to_owned();
-            ProfileError::invalid(origin, text, span, problem)
-        })?;
+    let root = node::read_yaml(text).map_err(|e| {
+        let start = e.span.start;
+        let problem = e
+            .message
+            .split_once(" at line ")
+            .map_or(e.message.as_str(), |(p, _)| p)
+            .to_owned();
+        ProfileError::invalid(origin, text, Span::new(start, start), problem)
+    })?;
+    let file: ProfileFile = de::from_node(text, &root).map_err(|e| {
+        let start = e.span.start.min(text.len());
+        ProfileError::invalid(origin, text, Span::new(start, start), e.message)
+    })?;
     if file.version != 1 {
         return Err(ProfileError::invalid(
             origin,
             text,
-            find_key(text, &["entramap-target"]),
+            find_key(&root, &["entramap-target"]),
             format!(
                 "unsupported `entramap-target: {}` (this entramap reads version 1)",
                 file.version
             ),
         ));
     }
-    validate(&file, text, origin)?;
+    validate(&file, &root, text, origin)?;
     Ok(file)
 }
 
-/// The place of a value in the profile's text, by its path of keys and list indexes (the start
-/// of the file when it cannot be found).
-fn find_key(text: &str, path: &[&str]) -> Span {
-    let Ok(mut node) = crate::model::load::node::read_yaml(text) else {
-        return Span::new(0, 0);
-    };
-    for step in path {
-        let next = match &node.kind {
-            crate::model::load::node::NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| matches!(&k.kind, crate::model::load::node::NodeKind::Str(s) if s == step))
-                .map(|(_, v)| v.clone()),
-            crate::model::load::node::NodeKind::Seq(items) => {
-                step.parse::<usize>().ok().and_then(|i| items.get(i).cloned())
-            }
-            _ => None,
-        };
-        match next {
-            Some(n) => node = n,
-            None => break,
-        }
-    }
-    node.span
+/// The place of a value in the profile's tree, by its path of keys and list indexes (the
+/// deepest the path reaches when it cannot be found).
+fn find_key(root: &node::Node, path: &[&str]) -> Span {
+    root.deepest(path).span
 }
 
-fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileError> {
+fn validate(
+    file: &ProfileFile,
+    root: &node::Node,
+    text: &str,
+    origin: &str,
+) -> Result<(), ProfileError> {
     for (key, section) in [("users", &file.users), ("groups", &file.groups)] {
         for (i, a) in section.attributes.iter().enumerate() {
             let index = i.to_string();
@@ -741,7 +713,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                     return Err(ProfileError::invalid(
                         origin,
                         text,
-                        find_key(text, &[key, "attributes", &index, "pattern"]),
+                        find_key(root, &[key, "attributes", &index, "pattern"]),
                         format!("the `pattern` of `{}` does not compile: {e}", a.name),
                     ));
                 }
@@ -755,7 +727,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                         origin,
                         text,
                         find_key(
-                            text,
+                            root,
                             &[
                                 key,
                                 "attributes",
@@ -783,7 +755,7 @@ fn validate(file: &ProfileFile, text: &str, origin: &str) -> Result<(), ProfileE
                 return Err(ProfileError::invalid(
                     origin,
                     text,
-                    find_key(text, &[key, "matching"]),
+                    find_key(root, &[key, "matching"]),
                     format!("the matching attribute `{matching}` is not in the {key} attribute list{hint}"),
                 ));
             }

@@ -1,14 +1,9 @@
 //! `entramap eval` end to end: exit codes, formats, stdin, and insta snapshots of `--trace`.
 
-use crate::common::{self, stdout};
+use crate::common::{self, entramap, stdout, with_stdin};
 use std::io::Write;
-use std::process::Output;
 
 const NOW: &str = "2025-01-15T12:00:00Z";
-
-fn entramap(args: &[&str], stdin: Option<&str>) -> Output {
-    common::with_stdin(args, stdin.unwrap_or_default().as_bytes())
-}
 
 fn user_file(json: &str) -> tempfile::NamedTempFile {
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
@@ -19,15 +14,12 @@ fn user_file(json: &str) -> tempfile::NamedTempFile {
 #[test]
 fn prints_the_value_and_exits_0() {
     let user = user_file(r#"{"userPrincipalName":"John.Doe@contoso.com"}"#);
-    let out = entramap(
-        &[
-            "eval",
-            r#"Append([userPrincipalName], ".test")"#,
-            "--user",
-            user.path().to_str().unwrap(),
-        ],
-        None,
-    );
+    let out = entramap(&[
+        "eval",
+        r#"Append([userPrincipalName], ".test")"#,
+        "--user",
+        user.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "\"John.Doe@contoso.com.test\"\n");
 }
@@ -35,22 +27,19 @@ fn prints_the_value_and_exits_0() {
 #[test]
 fn says_when_the_attribute_does_not_flow() {
     let user = user_file(r#"{"department":""}"#);
-    let out = entramap(
-        &[
-            "eval",
-            "IgnoreFlowIfNullOrEmpty([department])",
-            "--user",
-            user.path().to_str().unwrap(),
-        ],
-        None,
-    );
+    let out = entramap(&[
+        "eval",
+        "IgnoreFlowIfNullOrEmpty([department])",
+        "--user",
+        user.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stdout(&out).starts_with("does not flow: IgnoreFlowIfNullOrEmpty"),
         "{}",
         stdout(&out)
     );
-    let out = entramap(&["eval", r#"Switch([x], , "a", "b")"#], None);
+    let out = entramap(&["eval", r#"Switch([x], , "a", "b")"#]);
     assert!(
         stdout(&out).contains("does not flow: the expression yields null"),
         "{}",
@@ -61,9 +50,9 @@ fn says_when_the_attribute_does_not_flow() {
 #[test]
 fn reads_the_expression_from_stdin() {
     let user = user_file(r#"{"givenName":"Zoë"}"#);
-    let out = entramap(
+    let out = with_stdin(
         &["eval", "-", "--user", user.path().to_str().unwrap()],
-        Some("NormalizeDiacritics([givenName])\n"),
+        "NormalizeDiacritics([givenName])\n".as_bytes(),
     );
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stdout(&out), "\"Zoe\"\n");
@@ -71,18 +60,18 @@ fn reads_the_expression_from_stdin() {
 
 #[test]
 fn reads_the_user_from_stdin() {
-    let out = entramap(
+    let out = with_stdin(
         &["eval", "Item([proxyAddresses], 2)", "--user", "-"],
-        Some(r#"{"proxyAddresses":["a","b"]}"#),
+        r#"{"proxyAddresses":["a","b"]}"#.as_bytes(),
     );
     assert_eq!(stdout(&out), "\"b\"\n");
 }
 
 #[test]
 fn evaluation_errors_exit_1_with_a_located_diagnostic() {
-    let out = entramap(
+    let out = with_stdin(
         &["eval", "Item([proxyAddresses], 3)", "--user", "-"],
-        Some(r#"{"proxyAddresses":["a"]}"#),
+        r#"{"proxyAddresses":["a"]}"#.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -96,24 +85,24 @@ fn evaluation_errors_exit_1_with_a_located_diagnostic() {
 fn an_attribute_missing_from_the_schema_is_a_warning_and_the_value_flows() {
     let user = r#"{"givenNme":"Ana","surname":"Diaz"}"#;
     let bad = r#"Join(" ", [givenNme], [surname])"#;
-    let human = entramap(&["eval", bad, "--user", "-"], Some(user));
+    let human = with_stdin(&["eval", bad, "--user", "-"], user.as_bytes());
     assert_eq!(human.status.code(), Some(0));
     assert_eq!(stdout(&human), "\"Ana Diaz\"\n");
     insta::assert_snapshot!(
         "eval_human_unlisted-source-attribute",
         common::stderr(&human)
     );
-    let json = entramap(
+    let json = with_stdin(
         &["eval", bad, "--user", "-", "--format", "json"],
-        Some(user),
+        user.as_bytes(),
     );
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json output");
     insta::assert_json_snapshot!("eval_json_unlisted-source-attribute", json);
 
     let good = r#"Join(" ", [givenName], [surname])"#;
-    let clean = entramap(
+    let clean = with_stdin(
         &["eval", good, "--user", "-", "--format", "json"],
-        Some(r#"{"givenName":"Ana","surname":"Diaz"}"#),
+        r#"{"givenName":"Ana","surname":"Diaz"}"#.as_bytes(),
     );
     assert_eq!(clean.status.code(), Some(0));
     let clean: serde_json::Value = serde_json::from_slice(&clean.stdout).expect("json output");
@@ -127,7 +116,7 @@ fn an_attribute_missing_from_the_schema_is_a_warning_and_the_value_flows() {
 
 #[test]
 fn checker_errors_exit_1_without_evaluating() {
-    let out = entramap(&["eval", r#"Switch([a], "x", "y")"#], None);
+    let out = entramap(&["eval", r#"Switch([a], "x", "y")"#]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("error["), "{}", stdout(&out));
 }
@@ -135,29 +124,26 @@ fn checker_errors_exit_1_without_evaluating() {
 #[test]
 fn usage_and_io_errors_exit_2() {
     assert_eq!(
-        entramap(&["eval", "Now()", "--user", "/nonexistent/user.json"], None)
+        entramap(&["eval", "Now()", "--user", "/nonexistent/user.json"])
             .status
             .code(),
         Some(2)
     );
     let bad = user_file("{not json");
     assert_eq!(
-        entramap(
-            &["eval", "Now()", "--user", bad.path().to_str().unwrap()],
-            None
-        )
-        .status
-        .code(),
-        Some(2)
-    );
-    assert_eq!(
-        entramap(&["eval", "Now()", "--now", "yesterday"], None)
+        entramap(&["eval", "Now()", "--user", bad.path().to_str().unwrap()])
             .status
             .code(),
         Some(2)
     );
     assert_eq!(
-        entramap(&["eval", "-", "--user", "-"], Some(""))
+        entramap(&["eval", "Now()", "--now", "yesterday"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        with_stdin(&["eval", "-", "--user", "-"], "".as_bytes())
             .status
             .code(),
         Some(2)
@@ -167,17 +153,14 @@ fn usage_and_io_errors_exit_2() {
 #[test]
 fn seed_and_now_make_output_reproducible() {
     let run = |seed: &str| {
-        stdout(&entramap(
-            &[
-                "eval",
-                "Join(\" \", Guid(), RandomString(8,2,2,2,2), Now())",
-                "--seed",
-                seed,
-                "--now",
-                NOW,
-            ],
-            None,
-        ))
+        stdout(&entramap(&[
+            "eval",
+            "Join(\" \", Guid(), RandomString(8,2,2,2,2), Now())",
+            "--seed",
+            seed,
+            "--now",
+            NOW,
+        ]))
     };
     assert_eq!(run("42"), run("42"));
     assert_ne!(run("42"), run("43"));
@@ -186,43 +169,35 @@ fn seed_and_now_make_output_reproducible() {
 
 #[test]
 fn params_taken_and_strict_iif() {
-    let out = entramap(
-        &[
-            "eval",
-            r#"Append("@", %DomainFQDN%)"#,
-            "--context",
-            "cloud-sync",
-            "--param",
-            "DomainFQDN=contoso.com",
-        ],
-        None,
-    );
+    let out = entramap(&[
+        "eval",
+        r#"Append("@", %DomainFQDN%)"#,
+        "--context",
+        "cloud-sync",
+        "--param",
+        "DomainFQDN=contoso.com",
+    ]);
     assert_eq!(stdout(&out), "\"@contoso.com\"\n");
-    let out = entramap(
-        &[
-            "eval",
-            r#"SelectUniqueValue("a", "b")"#,
-            "--context",
-            "hr-inbound",
-            "--taken",
-            "a",
-        ],
-        None,
-    );
+    let out = entramap(&[
+        "eval",
+        r#"SelectUniqueValue("a", "b")"#,
+        "--context",
+        "hr-inbound",
+        "--taken",
+        "a",
+    ]);
     assert_eq!(stdout(&out), "\"b\"\n");
     let expr = r#"IIF(IsNullOrEmpty([country]),"Other",[country])"#;
-    assert_eq!(stdout(&entramap(&["eval", expr], None)), "\"Other\"\n");
+    assert_eq!(stdout(&entramap(&["eval", expr])), "\"Other\"\n");
     assert_eq!(
-        entramap(&["eval", expr, "--strict-iif"], None)
-            .status
-            .code(),
+        entramap(&["eval", expr, "--strict-iif"]).status.code(),
         Some(1)
     );
 }
 
 #[test]
 fn json_format_has_result_and_trace() {
-    let out = entramap(
+    let out = with_stdin(
         &[
             "eval",
             r#"Redact(Append([a], "!"))"#,
@@ -232,7 +207,7 @@ fn json_format_has_result_and_trace() {
             "json",
             "--trace",
         ],
-        Some(r#"{"a":"x"}"#),
+        r#"{"a":"x"}"#.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
@@ -241,17 +216,14 @@ fn json_format_has_result_and_trace() {
     assert_eq!(doc["result"]["redacted"], true);
     assert_eq!(doc["trace"].as_array().map(Vec::len), Some(3));
     assert_eq!(doc["trace"][0]["expression"], "[a]");
-    let out = entramap(
-        &["eval", "IgnoreFlowIfNullOrEmpty([a])", "--format", "json"],
-        None,
-    );
+    let out = entramap(&["eval", "IgnoreFlowIfNullOrEmpty([a])", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
     assert_eq!(doc["result"]["flows"], false);
     assert_eq!(doc["result"]["reason"], "ignore-flow-if-null-or-empty");
 }
 
 fn trace(expression: &str, user: &str) -> String {
-    let out = entramap(
+    let out = with_stdin(
         &[
             "eval",
             "--trace",
@@ -263,7 +235,7 @@ fn trace(expression: &str, user: &str) -> String {
             "--user",
             "-",
         ],
-        Some(user),
+        user.as_bytes(),
     );
     format!("$ entramap eval --trace '{expression}'\n{}", stdout(&out))
 }
@@ -298,22 +270,15 @@ fn trace_of_a_phone_number_cleanup() {
 fn reads_the_user_from_a_named_pipe() {
     let dir = tempfile::tempdir().expect("temp dir");
     let fifo = dir.path().join("user.json");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    crate::common::mkfifo(&fifo);
     let writer_path = fifo.clone();
     let writer = std::thread::spawn(move || std::fs::write(writer_path, r#"{"givenName":"Zoë"}"#));
-    let out = entramap(
-        &[
-            "eval",
-            "NormalizeDiacritics([givenName])",
-            "--user",
-            fifo.to_str().expect("UTF-8 path"),
-        ],
-        None,
-    );
+    let out = entramap(&[
+        "eval",
+        "NormalizeDiacritics([givenName])",
+        "--user",
+        fifo.to_str().expect("UTF-8 path"),
+    ]);
     writer
         .join()
         .expect("writer finishes")
@@ -332,20 +297,14 @@ fn sarif_and_github_formats_carry_the_diagnostics() {
     let user = user_file(r#"{"mail":"a@b"}"#);
     let path = user.path().to_str().expect("UTF-8 path");
     let expression = r#"Item(Split([mail], "@"), 3)"#;
-    let github = entramap(
-        &["eval", expression, "--user", path, "--format", "github"],
-        None,
-    );
+    let github = entramap(&["eval", expression, "--user", path, "--format", "github"]);
     assert_eq!(github.status.code(), Some(1));
     assert!(
         stdout(&github).starts_with("::error file=<expression>,line=1,col=1,"),
         "{}",
         stdout(&github)
     );
-    let sarif = entramap(
-        &["eval", expression, "--user", path, "--format", "sarif"],
-        None,
-    );
+    let sarif = entramap(&["eval", expression, "--user", path, "--format", "sarif"]);
     let document: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF is JSON");
     assert_eq!(document["version"], "2.1.0");
     assert_eq!(
@@ -362,25 +321,19 @@ fn a_disabled_user_reads_as_preview_reads_it() {
     );
     let path = user.path().to_str().unwrap();
     let active = r#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#;
-    let out = entramap(&["eval", active, "--user", path, "--trace"], None);
+    let out = entramap(&["eval", active, "--user", path, "--trace"]);
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!("eval_trace_derived_soft_deleted", stdout(&out));
-    let aliases = entramap(
-        &["eval", r#"Join("|", [objectId], [mobile])"#, "--user", path],
-        None,
-    );
+    let aliases = entramap(&["eval", r#"Join("|", [objectId], [mobile])"#, "--user", path]);
     assert_eq!(stdout(&aliases), "\"4f6c0e1a|+1 555 0100\"\n");
-    let json = entramap(
-        &[
-            "eval",
-            "[IsSoftDeleted]",
-            "--user",
-            path,
-            "--format",
-            "json",
-        ],
-        None,
-    );
+    let json = entramap(&[
+        "eval",
+        "[IsSoftDeleted]",
+        "--user",
+        path,
+        "--format",
+        "json",
+    ]);
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json output");
     assert_eq!(
         json["derived"],

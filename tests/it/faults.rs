@@ -441,11 +441,7 @@ fn binary_scalars_are_refused_at_their_place() {
 fn eval_reads_a_fifo_without_a_writer_as_an_error() {
     let dir = temp();
     let fifo = dir.path().join("user.fifo");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap_or_else(|e| panic!("mkfifo: {e}"));
-    assert!(made.success());
+    crate::common::mkfifo(&fifo);
     let fifo = fifo.display().to_string();
     let output = entramap(&["eval", "[mail]", "--user", &fifo]);
     assert_eq!(output.status.code(), Some(2), "{output:?}");

@@ -1,6 +1,13 @@
 //! The integration tests, one binary: one module per feature, sharing the helpers of
 //! [`common`]. Snapshots are under `tests/it/snapshots/`, named after the module
 //! (`it__<module>__<name>.snap`).
+//!
+//! Where a test goes: a command's behaviour in the module named after it (`diff`, `plan`,
+//! `preview`, ...; `check_cli`, `eval_cli` and `cli_lint` hold `check`, `eval` and `lint` run as a
+//! process); hostile input by what it attacks: files and pipes (`robustness`, `faults`), work and
+//! integers (`hostile_inputs`), what is printed (`hostile_output`). A binary is run through
+//! `common::entramap`, `common::entramap_in` or `common::with_stdin`, a named pipe made with
+//! `common::mkfifo`.
 
 mod common;
 

@@ -2,15 +2,12 @@
 //! payload shapes, malformed input) and the command (reports as snapshots, exit codes, `--out`,
 //! determinism over thread counts).
 
+use crate::common::{entramap, root};
 use entramap::model::prepare;
 use entramap::preview::{self, InputFormat, Options, Plan, Problem, Sink, Summary};
 use std::io::Cursor;
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fixtures() -> std::path::PathBuf {
     root().join("tests/fixtures/preview")
@@ -79,15 +76,6 @@ fn synth(users: u64, seed: u64, format: &str) -> Vec<u8> {
     ]);
     assert_eq!(output.status.code(), Some(0), "synth: {output:?}");
     output.stdout
-}
-
-fn entramap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_entramap"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run entramap: {e}"))
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -754,8 +742,7 @@ fn out_to_stdout_a_fifo_or_a_symlink_is_written_in_place() {
 
     // A FIFO is opened and written, not replaced by a regular file.
     let fifo = dir.path().join("payloads.fifo");
-    let made = Command::new("mkfifo").arg(&fifo).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    crate::common::mkfifo(&fifo);
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap_or_default())

@@ -43,11 +43,7 @@ fn a_target_naming_a_device_is_a_configuration_error_not_an_endless_read() {
 fn a_fifo_is_refused_without_waiting_for_a_writer() {
     let dir = tempfile::tempdir().expect("temp dir");
     let fifo = dir.path().join("pipe.entramap.yaml");
-    let made = Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success());
+    crate::common::mkfifo(&fifo);
     for command in ["lint", "fmt", "table", "docs", "export"] {
         let output = entramap_in(&[command, "pipe.entramap.yaml"], dir.path());
         assert_eq!(output.status.code(), Some(2), "{command}: {output:?}");

@@ -3,7 +3,7 @@
 //! once, and never into an alias or a merge key.
 
 use crate::common::{entramap, stderr};
-use entramap::fmt::format_source;
+use entramap::canonical::format_source;
 use entramap::lint::fix::apply_fixes;
 use entramap::lint::lint_source;
 

@@ -366,7 +366,7 @@ pub fn diff(old_text: &str, new_text: &str, file_name: &str, target: &str) -> St
 /// `{"changed": bool, "text"}`, or the findings when the file does not load.
 #[wasm_bindgen]
 pub fn format(text: &str, file_name: &str) -> String {
-    let formatted = entramap::fmt::format_source(file_name, text);
+    let formatted = entramap::canonical::format_source(file_name, text);
     if !formatted.errors.is_empty() {
         let mut document = findings_json(&[FileReport::new(
             SourceText::new(file_name, text),

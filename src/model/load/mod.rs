@@ -1,9 +1,8 @@
 //! Building the [`MappingFile`] model from a located document tree, reporting unknown keys (with
 //! "did you mean"), wrong value types, missing keys and conflicting mapping types at their place,
-//! and keeping whatever is valid. The only module that knows YAML and JSON syntax: [`node`]
-//! reads either into a located tree, [`spans`] maps positions in decoded scalars back to the file.
+//! and keeping whatever is valid. [`crate::model::tree::node`] reads YAML or JSON into the located
+//! tree this reads, [`spans`] maps positions in decoded scalars back to the file.
 
-pub mod node;
 pub mod spans;
 
 use super::{
@@ -21,7 +20,7 @@ use crate::diagnostics::{FileReport, Omitted, MAX_FINDINGS_PER_FILE};
 use crate::expr::source::{ByObject, SourceAttribute};
 use crate::expr::types::Base;
 use crate::model::profile::{ReferencedObject, TargetAttribute};
-use node::{read_json, read_yaml, Node, NodeKind};
+use crate::model::tree::node::{self, read_json, read_yaml, Node, NodeKind};
 use spans::{OffsetMap, ScalarStyle};
 use std::path::Path;
 

@@ -31,6 +31,16 @@ impl ScalarStyle {
             _ => ScalarStyle::Plain,
         }
     }
+
+    /// Whether the YAML scalar starting at `start` of `file` is a block scalar (its header line
+    /// ends in `|` or `>` with optional indicators and a comment).
+    pub fn is_block(file: &str, start: usize) -> bool {
+        let before = file.get(..start).unwrap_or("").trim_end();
+        let line = before.rsplit('\n').next().unwrap_or("");
+        let line = line.split(" #").next().unwrap_or("").trim_end();
+        let header = line.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
+        header.ends_with('|') || header.ends_with('>')
+    }
 }
 
 /// For every byte offset of a decoded string, the byte range in the file that produced it.

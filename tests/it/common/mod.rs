@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: the repository root, the `entramap` binary run
-//! as a process (without colour), and the drift check of generated documentation.
+//! as a process (without colour), named pipes, and the drift check of generated documentation.
 
 use std::io::Write;
 use std::path::Path;
@@ -32,6 +32,16 @@ pub fn entramap_in(args: &[&str], dir: &Path) -> Output {
 /// Runs `entramap ARGS` in the repository root, with `NO_COLOR` set.
 pub fn entramap(args: &[&str]) -> Output {
     entramap_in(args, root())
+}
+
+/// Makes a named pipe (FIFO) at `path`, as `<(command)` in a shell hands a program one.
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run mkfifo: {e}"));
+    assert!(made.success(), "mkfifo {}", path.display());
 }
 
 /// A process's standard output.

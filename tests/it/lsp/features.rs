@@ -344,7 +344,7 @@ fn formatting_is_the_fmt_rewrite() {
     );
     assert_eq!(
         out,
-        entramap::fmt::format_source("a.entramap.yaml", &text)
+        entramap::canonical::format_source("a.entramap.yaml", &text)
             .text
             .unwrap()
     );

@@ -2,6 +2,7 @@
 //! offset where it starts in the file (and, for scalars, how many bytes it covers), so the model
 //! builder reports every problem at its place.
 
+use crate::base::escape::{self, Dialect};
 use crate::base::text::Span;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -42,6 +43,35 @@ pub enum NodeKind {
     Seq(Vec<Node>),
     /// A mapping, in file order (duplicate keys kept, so they can be reported).
     Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The value of `key` when this node is a mapping that has it (the first, if repeated).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| matches!(&k.kind, NodeKind::Str(s) if s == key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The node at a path of mapping keys and list indexes, or the deepest one the path reaches.
+    pub fn deepest(&self, path: &[&str]) -> &Node {
+        let mut node = self;
+        for step in path {
+            let next = match &node.kind {
+                NodeKind::Seq(items) => step.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => node.get(step),
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
 }
 
 impl NodeKind {
@@ -265,8 +295,9 @@ fn binary_scalar(text: &str, node: &Node) -> Option<Span> {
     }
 }
 
-/// The byte offset of a 1-based line and character column, if the text has them.
-fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
+/// The byte offset of a 1-based line and character column (as YAML readers report them), if
+/// the text has the line; a column past the line's end is its end.
+pub fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
     let line_start = if line <= 1 {
         0
     } else {
@@ -275,6 +306,7 @@ fn offset_of_line_column(text: &str, line: u64, column: u64) -> Option<usize> {
             .map(|(i, _)| i + 1)?
     };
     let rest = &text[line_start..];
+    let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
     let skip = usize::try_from(column.saturating_sub(1)).ok()?;
     Some(line_start + rest.char_indices().nth(skip).map_or(rest.len(), |(i, _)| i))
 }
@@ -464,47 +496,22 @@ impl JsonReader<'_> {
         Ok(self.node(NodeKind::Str(out), start))
     }
 
-    fn hex4(&mut self) -> Result<u32, SyntaxError> {
-        let digits = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.error("bad \\u escape"))?;
-        let value = u32::from_str_radix(digits, 16).map_err(|_| self.error("bad \\u escape"))?;
-        self.pos += 4;
-        Ok(value)
-    }
-
     fn escape(&mut self) -> Result<char, SyntaxError> {
-        let c = self
-            .bytes
-            .get(self.pos)
-            .copied()
-            .ok_or_else(|| self.error("unterminated string"))?;
+        let rest = &self.text[self.pos..];
+        if rest.is_empty() {
+            return Err(self.error("unterminated string"));
+        }
+        if let Some((c, taken)) = escape::decode(rest, Dialect::Json) {
+            self.pos += taken;
+            return Ok(c);
+        }
+        let unicode = rest.starts_with('u');
         self.pos += 1;
-        Ok(match c {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let high = self.hex4()?;
-                let code = if (0xD800..0xDC00).contains(&high)
-                    && self.text[self.pos..].starts_with("\\u")
-                {
-                    self.pos += 2;
-                    let low = self.hex4()?;
-                    0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)
-                } else {
-                    high
-                };
-                char::from_u32(code).unwrap_or('\u{FFFD}')
-            }
-            _ => return Err(self.error("invalid escape")),
-        })
+        Err(self.error(if unicode {
+            "bad \\u escape"
+        } else {
+            "invalid escape"
+        }))
     }
 }
 

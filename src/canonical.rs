@@ -9,6 +9,7 @@ use crate::base::text::Span;
 use crate::base::yaml::{double_quoted, needs_escape, plain_safe, single_quoted};
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::load::spans::ScalarStyle;
 use crate::model::{load_str, FileFormat, MappingFile, MappingKind, Text};
 
 /// The outcome of formatting one file.
@@ -142,15 +143,16 @@ fn edit(file: &str, format: FileFormat, value: &Text, canonical: &str) -> Option
     if format == FileFormat::Json {
         return Some((span, serde_json::to_string(canonical).ok()?));
     }
-    let block = is_block(file, span.start);
+    let style = ScalarStyle::of_yaml(raw);
+    let block = ScalarStyle::is_block(file, span.start);
     if canonical.contains(needs_escape) {
         // A line break or control character in a string literal: only a double-quoted scalar
         // carries it as is. A block scalar is the author's layout and stays as written.
         return (!block).then(|| (span, double_quoted(canonical)));
     }
-    let replacement = match raw.as_bytes().first() {
-        Some(b'\'') => single_quoted(canonical),
-        Some(b'"') => double_quoted(canonical),
+    let replacement = match style {
+        ScalarStyle::SingleQuoted => single_quoted(canonical),
+        ScalarStyle::DoubleQuoted => double_quoted(canonical),
         _ if block => {
             if squeeze(&value.value) == squeeze(canonical) {
                 return None;
@@ -167,16 +169,6 @@ fn edit(file: &str, format: FileFormat, value: &Text, canonical: &str) -> Option
         _ => single_quoted(canonical),
     };
     Some((span, replacement))
-}
-
-/// Whether the scalar starting at `start` is a block scalar (its header line ends in `|` or `>`
-/// with optional indicators and a comment).
-fn is_block(file: &str, start: usize) -> bool {
-    let before = file[..start].trim_end();
-    let line = before.rsplit('\n').next().unwrap_or("");
-    let line = line.split(" #").next().unwrap_or("").trim_end();
-    let header = line.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
-    header.ends_with('|') || header.ends_with('>')
 }
 
 /// The text without whitespace outside string literals (to compare layouts).
