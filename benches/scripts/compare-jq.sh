@@ -4,7 +4,7 @@
 # Needs jq and hyperfine (apt-get install jq hyperfine).
 set -euo pipefail
 users=${1:-1000000}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 cargo build --release --quiet
 bin=target/release/entramap
 dir=$(mktemp -d)

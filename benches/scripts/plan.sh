@@ -6,7 +6,7 @@
 # (`/usr/bin/time`), RUNS runs each (default 3), alternating. Usage: benches/scripts/plan.sh [USERS].
 set -euo pipefail
 users=${1:-1000000}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 cargo build --release --quiet
 bin=target/release/entramap
 mapping=examples/idmelon.entramap.yaml

@@ -651,3 +651,67 @@ fn lint_errors_stop_the_plan_unless_allowed() {
     assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
     assert!(stdout(&allowed).starts_with("Plan of an initial cycle"));
 }
+
+/// Entra tries each matching attribute in precedence order and needs a value for one of them:
+/// "If you define multiple matching attributes ..., not all users have to have the same matching
+/// attribute" (MicrosoftDocs/entra-docs docs/identity/app-provisioning/customize-application-attributes.md).
+/// A user without the second one (externalId) is matched by the first (userName); a user with
+/// neither is skipped, reported once.
+#[test]
+fn a_missing_lower_precedence_value_still_matches_by_the_higher_one() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let users = dir.path().join("users.jsonl");
+    let accounts = dir.path().join("accounts.jsonl");
+    std::fs::write(
+        &users,
+        concat!(
+            r#"{"objectId":"u1","userPrincipalName":"ana@contoso.com","displayName":"Ana","department":"Sales","accountEnabled":true}"#,
+            "\n",
+            r#"{"objectId":"u2","displayName":"Nobody","department":"Sales","accountEnabled":true}"#,
+            "\n",
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &accounts,
+        r#"{"id":"a1","userName":"ANA@contoso.com","externalId":"old","active":true,"displayName":"Ana"}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (u, a) = (users.display().to_string(), accounts.display().to_string());
+    let plan = run_json(&[
+        &fixture("plan.entramap.yaml"),
+        "--users",
+        &u,
+        "--accounts",
+        &a,
+    ]);
+    let objects = plan["objects"].as_array().cloned().unwrap_or_default();
+    assert_eq!(objects.len(), 2, "{plan}");
+    assert_eq!(objects[0]["key"], "ana@contoso.com");
+    assert_eq!(objects[0]["account"], "a1", "{}", objects[0]);
+    assert_eq!(objects[0]["action"], "update", "{}", objects[0]);
+    assert_eq!(
+        objects[0]["changes"],
+        json!([{"target": "userName", "old": "ANA@contoso.com", "new": "ana@contoso.com"}])
+    );
+    assert_eq!(objects[1]["action"], "skip");
+    assert_eq!(objects[1]["reason"], "no-matching-value");
+    assert_eq!(plan["summary"]["users"]["orphan"], 0);
+    // preview agrees: a payload for the first user, one finding for the second.
+    let out = entramap(&[
+        "preview",
+        &fixture("plan.entramap.yaml"),
+        "--users",
+        &u,
+        "--out",
+        "-",
+        "--format",
+        "json",
+    ]);
+    let report = stdout(&out) + &stderr(&out);
+    assert_eq!(report.matches("Entra cannot match").count(), 1, "{report}");
+    assert!(
+        report.contains("no matching attribute has a value (`userName`, `externalId`)"),
+        "{report}"
+    );
+}
