@@ -469,6 +469,7 @@ impl Cycle {
             sink,
             problems: Vec::new(),
             error: None,
+            text: Vec::new(),
         };
         let result = preview::preview(plan, input, &options, &mut adapter);
         match adapter.error.take() {
@@ -568,6 +569,8 @@ struct Adapter<'c, 's> {
     /// The problems of the object being read.
     problems: Vec<Problem>,
     error: Option<io::Error>,
+    /// A buffer for the values of the object being compared.
+    text: Vec<u8>,
 }
 
 impl preview::Sink for Adapter<'_, '_> {
@@ -869,7 +872,19 @@ impl Adapter<'_, '_> {
         let kind = self.kind;
         let dialect = self.cycle.settings.dialect;
         let layout = &self.cycle.layouts[kind_index(kind)];
-        let old = self.cycle.index(kind).get(account).values();
+        let found = self.cycle.index(kind).get(account);
+        // The common case first: a user whose values are the account's own text is unchanged,
+        // without reading the account's values back.
+        if kind == ObjectKind::User {
+            self.text.clear();
+            accounts::write_values(&mut self.text, layout, payload);
+            if found.has_text(&self.text) {
+                decision.action = Action::Unchanged;
+                decision.entra = Some("RedundantExport");
+                return Ok(());
+            }
+        }
+        let old = found.values();
         let mut sent: Vec<(&str, &Value)> = Vec::new();
         for (field, old) in layout.fields.iter().zip(&old) {
             if !field.on_update {
