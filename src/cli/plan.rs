@@ -219,11 +219,13 @@ impl cycle::Sink for CliSink {
                             .push(format!("  {}: {}", self.place(d), describe(d)));
                     }
                 }
-                let place = self.place(d);
-                if let (true, Some(spill)) = (self.details, &mut self.spill) {
-                    writeln!(spill, "  {place}: {}", describe(d))?;
-                    for line in change_lines(d) {
-                        writeln!(spill, "  {line}")?;
+                if self.details && self.spill.is_some() {
+                    let place = self.place(d);
+                    if let Some(spill) = &mut self.spill {
+                        writeln!(spill, "  {place}: {}", describe(d))?;
+                        for line in change_lines(d) {
+                            writeln!(spill, "  {line}")?;
+                        }
                     }
                 }
             }
