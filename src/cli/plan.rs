@@ -211,7 +211,8 @@ impl cycle::Sink for CliSink {
                 }
             }
             PlanFormat::Human | PlanFormat::Markdown => {
-                let attention = matches!(d.action, Action::Skip | Action::Disable | Action::Delete);
+                let attention = matches!(d.action, Action::Skip | Action::Disable | Action::Delete)
+                    || d.reason == Some(cycle::Reason::ReferenceUnresolved);
                 if attention {
                     self.attention_total += 1;
                     if self.attention.len() < self.shown {

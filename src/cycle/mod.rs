@@ -236,7 +236,8 @@ pub struct KindSummary {
     pub skip: u64,
     /// Accounts no object matches.
     pub orphan: u64,
-    /// Skips, disables and deletes by reason id.
+    /// Skips, disables and deletes by reason id, and the groups provisioned with members left
+    /// out (`reference-unresolved`).
     pub reasons: BTreeMap<&'static str, u64>,
     /// Objects read from the export (each in exactly one action).
     pub read: u64,
@@ -827,6 +828,9 @@ impl Adapter<'_, '_> {
                 }
             }
         }
+        if kind == ObjectKind::Group && decision.reason.is_none() {
+            unresolved_members(&mut decision, problems);
+        }
         self.emit(decision, outcome)
     }
 
@@ -1024,6 +1028,35 @@ impl Adapter<'_, '_> {
         self.cycle.kind_summary(self.kind).count(&decision);
         self.sink.decision(&decision)
     }
+}
+
+/// A group Entra provisions without some of its members: members that are not provisioned
+/// users (out of scope, failing, or not in the user export) cannot be resolved to an account
+/// and are left out ("We were unable to assign {user} as the members of {group}", a step whose
+/// SkipReason is `UnableToResolveReferenceAttributeValue`: MicrosoftDocs/entra-docs
+/// docs/identity/app-provisioning/application-provisioning-log-analytics.md, the query for
+/// "groups with skipped members due to problems resolving references"). The group's own action
+/// stands; the reason says what is left out.
+fn unresolved_members(decision: &mut Decision, problems: &[Problem]) {
+    let mut left_out = problems
+        .iter()
+        .filter(|p| p.rule == RuleId::PreviewMemberNotProvisioned);
+    let Some(first) = left_out.next() else {
+        return;
+    };
+    if !matches!(
+        decision.action,
+        Action::Create | Action::Update | Action::Unchanged
+    ) {
+        return;
+    }
+    let more = left_out.count();
+    decision.reason = Some(Reason::ReferenceUnresolved);
+    decision.detail = Some(if more == 0 {
+        first.message.clone()
+    } else {
+        format!("{}; {more} more findings like it", first.message)
+    });
 }
 
 /// Why an object in scope fails, from preview's problems.

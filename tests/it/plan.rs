@@ -715,3 +715,64 @@ fn a_missing_lower_precedence_value_still_matches_by_the_higher_one() {
         "{report}"
     );
 }
+
+/// A group member that is not a provisioned user (here out of scope) cannot be resolved to an
+/// account: the group is still created, without it, and says so (`reference-unresolved`,
+/// Entra's UnableToResolveReferenceAttributeValue).
+#[test]
+fn a_group_member_out_of_scope_is_an_unresolved_reference() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        path.display().to_string()
+    };
+    let users = write(
+        "users.jsonl",
+        concat!(
+            r#"{"objectId":"u1","userPrincipalName":"a@x","mailNickname":"a","department":"Sales","accountEnabled":true}"#,
+            "\n",
+            r#"{"objectId":"u2","userPrincipalName":"b@x","mailNickname":"b","department":"Contractors","accountEnabled":true}"#,
+            "\n",
+        ),
+    );
+    let groups = write(
+        "groups.jsonl",
+        concat!(
+            r#"{"objectId":"g1","displayName":"Team","members":["u1","u2"]}"#,
+            "\n",
+            r#"{"objectId":"g2","displayName":"Solo","members":["u1"]}"#,
+            "\n",
+        ),
+    );
+    let mapping = fixture("plan.entramap.yaml");
+    let plan = run_json(&[&mapping, "--users", &users, "--groups", &groups]);
+    let objects = plan["objects"].as_array().cloned().unwrap_or_default();
+    let team = objects
+        .iter()
+        .find(|o| o["key"] == "Team")
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert_eq!(team["action"], "create");
+    assert_eq!(team["reason"], "reference-unresolved");
+    assert_eq!(team["entra"], "UnableToResolveReferenceAttributeValue");
+    assert!(
+        team["detail"].as_str().is_some_and(|d| d.contains("u2")),
+        "{team}"
+    );
+    assert_eq!(team["changes"][0]["added"], json!(["a@x"]));
+    let solo = objects
+        .iter()
+        .find(|o| o["key"] == "Solo")
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert_eq!(solo["reason"], Value::Null);
+    assert_eq!(
+        plan["summary"]["groups"]["reasons"],
+        json!({"reference-unresolved": 1})
+    );
+    let out = entramap(&["plan", &mapping, "--users", &users, "--groups", &groups]);
+    assert!(
+        stdout(&out).contains("group Team: create: reference-unresolved"),
+        "{}",
+        stdout(&out)
+    );
+}
