@@ -211,7 +211,8 @@ impl cycle::Sink for CliSink {
                 }
             }
             PlanFormat::Human | PlanFormat::Markdown => {
-                let attention = matches!(d.action, Action::Skip | Action::Disable | Action::Delete);
+                let attention = matches!(d.action, Action::Skip | Action::Disable | Action::Delete)
+                    || d.reason == Some(cycle::Reason::ReferenceUnresolved);
                 if attention {
                     self.attention_total += 1;
                     if self.attention.len() < self.shown {
@@ -219,11 +220,13 @@ impl cycle::Sink for CliSink {
                             .push(format!("  {}: {}", self.place(d), describe(d)));
                     }
                 }
-                let place = self.place(d);
-                if let (true, Some(spill)) = (self.details, &mut self.spill) {
-                    writeln!(spill, "  {place}: {}", describe(d))?;
-                    for line in change_lines(d) {
-                        writeln!(spill, "  {line}")?;
+                if self.details && self.spill.is_some() {
+                    let place = self.place(d);
+                    if let Some(spill) = &mut self.spill {
+                        writeln!(spill, "  {place}: {}", describe(d))?;
+                        for line in change_lines(d) {
+                            writeln!(spill, "  {line}")?;
+                        }
                     }
                 }
             }

@@ -39,6 +39,28 @@ impl Account {
     pub fn values(&self) -> Vec<Value> {
         serde_json::from_str(&self.values).unwrap_or_default()
     }
+
+    /// Whether these values, written as [`write_values`] writes them, are the account's own
+    /// text: then every value is the same (the converse does not hold: `true` and `"True"` are
+    /// the same to the target, see [`super::path::same`]).
+    pub fn has_text(&self, text: &[u8]) -> bool {
+        self.values.as_bytes() == text
+    }
+}
+
+/// Writes the values of a resource at the layout's fields as one compact JSON array (`null`
+/// where absent): the text an [`Account`] keeps, and what a payload is compared with first.
+pub fn write_values(out: &mut Vec<u8>, layout: &Layout, resource: &Value) {
+    out.push(b'[');
+    for (i, field) in layout.fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let value = value_at(resource, &field.path).unwrap_or(&Value::Null);
+        // Writing a `Value` to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, value);
+    }
+    out.push(b']');
 }
 
 /// A problem with the accounts file.
@@ -123,11 +145,8 @@ impl Index {
 
     fn insert(&mut self, layout: &Layout, resource: &Value, id: &str, (line, at): (u64, u32)) {
         let index = self.accounts.len() as u32;
-        let values: Vec<Value> = layout
-            .fields
-            .iter()
-            .map(|f| value_at(resource, &f.path).cloned().unwrap_or(Value::Null))
-            .collect();
+        let mut values = Vec::new();
+        write_values(&mut values, layout, resource);
         let mut label = None;
         for (rank, field) in layout.matching().enumerate() {
             let Some(key) = value_at(resource, &field.path)
@@ -155,7 +174,9 @@ impl Index {
             label: label.unwrap_or_else(|| id.to_owned()).into_boxed_str(),
             line,
             resource: at,
-            values: Value::Array(values).to_string().into_boxed_str(),
+            values: String::from_utf8(values)
+                .unwrap_or_default()
+                .into_boxed_str(),
         });
         self.matched.push(false);
     }

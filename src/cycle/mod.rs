@@ -239,7 +239,8 @@ pub struct KindSummary {
     pub skip: u64,
     /// Accounts no object matches.
     pub orphan: u64,
-    /// Skips, disables and deletes by reason id.
+    /// Skips, disables and deletes by reason id, and the groups provisioned with members left
+    /// out (`reference-unresolved`).
     pub reasons: BTreeMap<&'static str, u64>,
     /// Objects read from the export (each in exactly one action).
     pub read: u64,
@@ -472,6 +473,7 @@ impl Cycle {
             sink,
             problems: Vec::new(),
             error: None,
+            text: Vec::new(),
         };
         let result = preview::preview(plan, input, &options, &mut adapter);
         match adapter.error.take() {
@@ -571,6 +573,8 @@ struct Adapter<'c, 's> {
     /// The problems of the object being read.
     problems: Vec<Problem>,
     error: Option<io::Error>,
+    /// A buffer for the values of the object being compared.
+    text: Vec<u8>,
 }
 
 impl preview::Sink for Adapter<'_, '_> {
@@ -829,6 +833,9 @@ impl Adapter<'_, '_> {
                 }
             }
         }
+        if kind == ObjectKind::Group && decision.reason.is_none() {
+            unresolved_members(&mut decision, problems);
+        }
         self.emit(decision, outcome)
     }
 
@@ -874,7 +881,19 @@ impl Adapter<'_, '_> {
         let kind = self.kind;
         let dialect = self.cycle.settings.dialect;
         let layout = &self.cycle.layouts[kind_index(kind)];
-        let old = self.cycle.index(kind).get(account).values();
+        let found = self.cycle.index(kind).get(account);
+        // The common case first: a user whose values are the account's own text is unchanged,
+        // without reading the account's values back.
+        if kind == ObjectKind::User {
+            self.text.clear();
+            accounts::write_values(&mut self.text, layout, payload);
+            if found.has_text(&self.text) {
+                decision.action = Action::Unchanged;
+                decision.entra = Some("RedundantExport");
+                return Ok(());
+            }
+        }
+        let old = found.values();
         let mut sent: Vec<(&str, &Value)> = Vec::new();
         for (field, old) in layout.fields.iter().zip(&old) {
             if !field.on_update {
@@ -1014,6 +1033,35 @@ impl Adapter<'_, '_> {
         self.cycle.kind_summary(self.kind).count(&decision);
         self.sink.decision(&decision)
     }
+}
+
+/// A group Entra provisions without some of its members: members that are not provisioned
+/// users (out of scope, failing, or not in the user export) cannot be resolved to an account
+/// and are left out ("We were unable to assign {user} as the members of {group}", a step whose
+/// SkipReason is `UnableToResolveReferenceAttributeValue`: MicrosoftDocs/entra-docs
+/// docs/identity/app-provisioning/application-provisioning-log-analytics.md, the query for
+/// "groups with skipped members due to problems resolving references"). The group's own action
+/// stands; the reason says what is left out.
+fn unresolved_members(decision: &mut Decision, problems: &[Problem]) {
+    let mut left_out = problems
+        .iter()
+        .filter(|p| p.rule == RuleId::PreviewMemberNotProvisioned);
+    let Some(first) = left_out.next() else {
+        return;
+    };
+    if !matches!(
+        decision.action,
+        Action::Create | Action::Update | Action::Unchanged
+    ) {
+        return;
+    }
+    let more = left_out.count();
+    decision.reason = Some(Reason::ReferenceUnresolved);
+    decision.detail = Some(if more == 0 {
+        first.message.clone()
+    } else {
+        format!("{}; {more} more findings like it", first.message)
+    });
 }
 
 /// Why an object in scope fails, from preview's problems.

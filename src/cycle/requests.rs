@@ -119,7 +119,11 @@ fn patch(operations: Vec<Value>) -> Value {
 
 /// The lookup by a matching attribute.
 pub fn lookup(kind: ObjectKind, attribute: &str, value: &str) -> Request {
-    let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+    let quoted: std::borrow::Cow<str> = if value.contains(['\\', '"']) {
+        value.replace('\\', "\\\\").replace('"', "\\\"").into()
+    } else {
+        value.into()
+    };
     let path = match kind {
         ObjectKind::User => format!("/Users?filter={attribute} eq \"{quoted}\""),
         ObjectKind::Group => {

@@ -70,7 +70,10 @@ pub struct Plan {
     pub(super) enabled: bool,
     pub(super) fields: Vec<Field>,
     pub(super) template: Template,
+    /// The targets the profile requires, with the field that maps each (if one does).
     pub(super) required: Vec<(String, Option<usize>)>,
+    /// The matching fields, in precedence order: one of them at least must have a value.
+    pub(super) matching: Vec<usize>,
     pub(super) soft_deleted: Option<SoftDeleted>,
     pub(super) key_sets: usize,
     /// The slots the mapping itself reads (scoping and mappings): the first `mapped` slots.
@@ -188,7 +191,7 @@ impl Plan {
             prepared.profile.scim_version == crate::model::profile::ScimVersion::V1,
         );
         let template = Template::with_core(paths.iter().map(|(i, p)| (*i, p)), core);
-        let mut required: Vec<(String, Option<usize>)> = targets
+        let required: Vec<(String, Option<usize>)> = targets
             .attributes()
             .iter()
             .filter(|a| a.required && !a.primary_key && a.mutability != Mutability::ReadOnly)
@@ -199,13 +202,20 @@ impl Plan {
                 )
             })
             .collect();
-        for (i, field) in fields.iter().enumerate() {
-            if field.key.is_some_and(|(k, _)| k == KeyKind::Matching)
-                && required.iter().all(|(name, _)| *name != field.target)
-            {
-                required.push((field.target.clone(), Some(i)));
-            }
-        }
+        // Entra tries the matching attributes in precedence order and needs a value for one of
+        // them, not for each: "If you define multiple matching attributes ..., not all users
+        // have to have the same matching attribute" (MicrosoftDocs/entra-docs
+        // docs/identity/app-provisioning/customize-application-attributes.md, "Matching users
+        // in the source and target systems").
+        let mut matching: Vec<usize> = (0..fields.len())
+            .filter(|i| fields[*i].key.is_some_and(|(k, _)| k == KeyKind::Matching))
+            .collect();
+        matching.sort_by_key(|i| {
+            mapping.mappings[*i]
+                .matching_precedence
+                .as_ref()
+                .map(|p| p.value)
+        });
         let mapped = attributes.len();
         let soft_deleted = attributes
             .lookup("IsSoftDeleted")
@@ -229,6 +239,7 @@ impl Plan {
             fields,
             template,
             required,
+            matching,
             soft_deleted,
             key_sets,
             mapped,

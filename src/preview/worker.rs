@@ -2,7 +2,7 @@
 //! the values that must be unique, in record order.
 
 use super::input::{Body, Chunk, Decoder};
-use super::plan::{Field, KeyKind, Plan, Produce};
+use super::plan::{Field, Plan, Produce};
 use super::record::Record;
 use super::unique::ValueHash;
 use super::{payload, rule, Options, Problem, Status};
@@ -327,32 +327,53 @@ impl<'p> Worker<'p> {
                 });
             }
         }
+        let has_value = |i: usize| {
+            self.fields[i]
+                .as_ref()
+                .is_some_and(|range| &self.scratch[range.clone()] != b"\"\"")
+        };
+        let matched = plan.matching.is_empty() || plan.matching.iter().any(|i| has_value(*i));
         for (target, index) in &plan.required {
-            let missing = match index {
-                Some(i) => match &self.fields[*i] {
-                    Some(range) => &self.scratch[range.clone()] == b"\"\"",
-                    None => true,
-                },
-                None => true,
-            };
-            if missing {
-                let what = if index.is_some_and(|i| {
-                    plan.fields[i]
-                        .key
-                        .is_some_and(|(k, _)| k == KeyKind::Matching)
-                }) {
-                    format!(
-                        "the matching attribute has no value: Entra cannot match the {}",
-                        plan.kind.as_str()
-                    )
-                } else if index.is_none() {
-                    "required by the target, and nothing maps it".to_owned()
-                } else {
-                    "required by the target, and the mapping gives no value".to_owned()
-                };
-                out.problems
-                    .push(problem(rule::REQUIRED_MISSING, line, Some(target), what));
+            if index.is_some_and(has_value) {
+                continue;
             }
+            // A matching attribute without any matching value is reported once, below.
+            if !matched && index.is_some_and(|i| plan.matching.contains(&i)) {
+                continue;
+            }
+            let what = if index.is_none() {
+                "required by the target, and nothing maps it"
+            } else {
+                "required by the target, and the mapping gives no value"
+            };
+            out.problems.push(problem(
+                rule::REQUIRED_MISSING,
+                line,
+                Some(target),
+                what.to_owned(),
+            ));
+        }
+        if !matched {
+            let first = &plan.fields[plan.matching[0]].target;
+            let what = if plan.matching.len() == 1 {
+                format!(
+                    "the matching attribute has no value: Entra cannot match the {}",
+                    plan.kind.as_str()
+                )
+            } else {
+                let names: Vec<String> = plan
+                    .matching
+                    .iter()
+                    .map(|i| format!("`{}`", plan.fields[*i].target))
+                    .collect();
+                format!(
+                    "no matching attribute has a value ({}): Entra cannot match the {}",
+                    names.join(", "),
+                    plan.kind.as_str()
+                )
+            };
+            out.problems
+                .push(problem(rule::REQUIRED_MISSING, line, Some(first), what));
         }
         if out.problems[problems_start..]
             .iter()

@@ -651,3 +651,128 @@ fn lint_errors_stop_the_plan_unless_allowed() {
     assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
     assert!(stdout(&allowed).starts_with("Plan of an initial cycle"));
 }
+
+/// Entra tries each matching attribute in precedence order and needs a value for one of them:
+/// "If you define multiple matching attributes ..., not all users have to have the same matching
+/// attribute" (MicrosoftDocs/entra-docs docs/identity/app-provisioning/customize-application-attributes.md).
+/// A user without the second one (externalId) is matched by the first (userName); a user with
+/// neither is skipped, reported once.
+#[test]
+fn a_missing_lower_precedence_value_still_matches_by_the_higher_one() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let users = dir.path().join("users.jsonl");
+    let accounts = dir.path().join("accounts.jsonl");
+    std::fs::write(
+        &users,
+        concat!(
+            r#"{"objectId":"u1","userPrincipalName":"ana@contoso.com","displayName":"Ana","department":"Sales","accountEnabled":true}"#,
+            "\n",
+            r#"{"objectId":"u2","displayName":"Nobody","department":"Sales","accountEnabled":true}"#,
+            "\n",
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &accounts,
+        r#"{"id":"a1","userName":"ANA@contoso.com","externalId":"old","active":true,"displayName":"Ana"}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (u, a) = (users.display().to_string(), accounts.display().to_string());
+    let plan = run_json(&[
+        &fixture("plan.entramap.yaml"),
+        "--users",
+        &u,
+        "--accounts",
+        &a,
+    ]);
+    let objects = plan["objects"].as_array().cloned().unwrap_or_default();
+    assert_eq!(objects.len(), 2, "{plan}");
+    assert_eq!(objects[0]["key"], "ana@contoso.com");
+    assert_eq!(objects[0]["account"], "a1", "{}", objects[0]);
+    assert_eq!(objects[0]["action"], "update", "{}", objects[0]);
+    assert_eq!(
+        objects[0]["changes"],
+        json!([{"target": "userName", "old": "ANA@contoso.com", "new": "ana@contoso.com"}])
+    );
+    assert_eq!(objects[1]["action"], "skip");
+    assert_eq!(objects[1]["reason"], "no-matching-value");
+    assert_eq!(plan["summary"]["users"]["orphan"], 0);
+    // preview agrees: a payload for the first user, one finding for the second.
+    let out = entramap(&[
+        "preview",
+        &fixture("plan.entramap.yaml"),
+        "--users",
+        &u,
+        "--out",
+        "-",
+        "--format",
+        "json",
+    ]);
+    let report = stdout(&out) + &stderr(&out);
+    assert_eq!(report.matches("Entra cannot match").count(), 1, "{report}");
+    assert!(
+        report.contains("no matching attribute has a value (`userName`, `externalId`)"),
+        "{report}"
+    );
+}
+
+/// A group member that is not a provisioned user (here out of scope) cannot be resolved to an
+/// account: the group is still created, without it, and says so (`reference-unresolved`,
+/// Entra's UnableToResolveReferenceAttributeValue).
+#[test]
+fn a_group_member_out_of_scope_is_an_unresolved_reference() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        path.display().to_string()
+    };
+    let users = write(
+        "users.jsonl",
+        concat!(
+            r#"{"objectId":"u1","userPrincipalName":"a@x","mailNickname":"a","department":"Sales","accountEnabled":true}"#,
+            "\n",
+            r#"{"objectId":"u2","userPrincipalName":"b@x","mailNickname":"b","department":"Contractors","accountEnabled":true}"#,
+            "\n",
+        ),
+    );
+    let groups = write(
+        "groups.jsonl",
+        concat!(
+            r#"{"objectId":"g1","displayName":"Team","members":["u1","u2"]}"#,
+            "\n",
+            r#"{"objectId":"g2","displayName":"Solo","members":["u1"]}"#,
+            "\n",
+        ),
+    );
+    let mapping = fixture("plan.entramap.yaml");
+    let plan = run_json(&[&mapping, "--users", &users, "--groups", &groups]);
+    let objects = plan["objects"].as_array().cloned().unwrap_or_default();
+    let team = objects
+        .iter()
+        .find(|o| o["key"] == "Team")
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert_eq!(team["action"], "create");
+    assert_eq!(team["reason"], "reference-unresolved");
+    assert_eq!(team["entra"], "UnableToResolveReferenceAttributeValue");
+    assert!(
+        team["detail"].as_str().is_some_and(|d| d.contains("u2")),
+        "{team}"
+    );
+    assert_eq!(team["changes"][0]["added"], json!(["a@x"]));
+    let solo = objects
+        .iter()
+        .find(|o| o["key"] == "Solo")
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert_eq!(solo["reason"], Value::Null);
+    assert_eq!(
+        plan["summary"]["groups"]["reasons"],
+        json!({"reference-unresolved": 1})
+    );
+    let out = entramap(&["plan", &mapping, "--users", &users, "--groups", &groups]);
+    assert!(
+        stdout(&out).contains("group Team: create: reference-unresolved"),
+        "{}",
+        stdout(&out)
+    );
+}
