@@ -97,12 +97,25 @@ fn write(output: &OutputArg, bytes: Vec<u8>) -> u8 {
 /// `explain`. A value outside the list is still accepted here (a profile path; the command says
 /// what it makes of it), and `--help` does not print the list.
 #[derive(Debug, Clone, Copy)]
-pub struct Candidates(pub fn() -> Vec<&'static str>);
+pub struct Candidates(pub fn() -> Vec<clap::builder::PossibleValue>);
 
 impl Candidates {
     /// The built-in target profiles.
     pub fn profiles() -> Candidates {
-        Candidates(|| entramap::model::profile::built_in_names().collect())
+        Candidates(|| {
+            entramap::model::profile::built_in_names()
+                .map(clap::builder::PossibleValue::new)
+                .collect()
+        })
+    }
+
+    /// The gallery apps `init --app` knows, each with its title as help.
+    pub fn apps() -> Candidates {
+        Candidates(|| {
+            entramap::model::catalogue::gallery()
+                .map(|e| clap::builder::PossibleValue::new(e.name).help(e.title))
+                .collect()
+        })
     }
 
     /// What `explain` explains: the rule ids and the provisioning log codes.
@@ -112,6 +125,7 @@ impl Candidates {
                 .iter()
                 .map(|r| r.as_str())
                 .chain(entramap::logs::codes::CODES.iter().map(|c| c.code))
+                .map(clap::builder::PossibleValue::new)
                 .collect()
         })
     }
@@ -132,10 +146,6 @@ impl clap::builder::TypedValueParser for Candidates {
     fn possible_values(
         &self,
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(
-            (self.0)()
-                .into_iter()
-                .map(clap::builder::PossibleValue::new),
-        ))
+        Some(Box::new((self.0)().into_iter()))
     }
 }

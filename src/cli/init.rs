@@ -2,7 +2,6 @@
 
 use super::interrupt::write_atomically;
 use super::{emit, EXIT_OK, EXIT_USAGE};
-use entramap::model::catalogue;
 use entramap::model::starter;
 use std::path::PathBuf;
 
@@ -13,7 +12,7 @@ pub struct InitArgs {
     /// `github-enterprise-managed-user`), a unique prefix of it or the app's title;
     /// `entramap targets --search WORD` finds them. Without it, the default mappings of a
     /// non-gallery SCIM app.
-    #[arg(long, value_parser = AppName, hide_possible_values = true)]
+    #[arg(long, value_parser = super::completions::Candidates::apps(), hide_possible_values = true)]
     app: Option<String>,
     /// Where to write the file (atomically); without it, or with `-`, standard output.
     #[arg(short, long)]
@@ -21,32 +20,6 @@ pub struct InitArgs {
     /// Overwrite FILE if it exists.
     #[arg(long)]
     force: bool,
-}
-
-/// Any text names an app (the library resolves prefixes and titles); the gallery's names are
-/// offered to shell completion.
-#[derive(Debug, Clone, Copy)]
-struct AppName;
-
-impl clap::builder::TypedValueParser for AppName {
-    type Value = String;
-
-    fn parse_ref(
-        &self,
-        cmd: &clap::Command,
-        arg: Option<&clap::Arg>,
-        value: &std::ffi::OsStr,
-    ) -> Result<String, clap::Error> {
-        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
-    }
-
-    fn possible_values(
-        &self,
-    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        Some(Box::new(catalogue::gallery().map(|e| {
-            clap::builder::PossibleValue::new(e.name).help(e.title)
-        })))
-    }
 }
 
 /// Runs `entramap init`.

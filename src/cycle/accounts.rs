@@ -206,17 +206,7 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
         listed: 0,
     };
     let mut input = input;
-    let first = loop {
-        let buf = input.fill_buf()?;
-        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b) => break Some(*b),
-            None if buf.is_empty() => break None,
-            None => {
-                let n = buf.len();
-                input.consume(n);
-            }
-        }
-    };
+    let first = super::json::first_byte(&mut input)?;
     match first {
         None => {}
         Some(b'{' | b'[') => reader.json(input)?,

@@ -100,17 +100,7 @@ impl Assignments {
 /// Reads an assignments file.
 pub fn read(mut input: impl BufRead) -> io::Result<Assignments> {
     let mut out = Assignments::default();
-    let first = loop {
-        let buf = input.fill_buf()?;
-        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b) => break Some(*b),
-            None if buf.is_empty() => break None,
-            None => {
-                let n = buf.len();
-                input.consume(n);
-            }
-        }
-    };
+    let first = super::json::first_byte(&mut input)?;
     match first {
         None => {}
         Some(b'{' | b'[') => {

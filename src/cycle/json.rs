@@ -117,6 +117,22 @@ pub fn parse(bytes: &[u8], line: u64) -> Result<Value, String> {
     })
 }
 
+/// The first byte of `input` that is not white space (consumed white space only), or `None` at
+/// the end: what tells a JSON document (`{`, `[`) from CSV.
+pub fn first_byte(input: &mut impl BufRead) -> io::Result<Option<u8>> {
+    loop {
+        let buf = input.fill_buf()?;
+        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b) => return Ok(Some(*b)),
+            None if buf.is_empty() => return Ok(None),
+            None => {
+                let n = buf.len();
+                input.consume(n);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
