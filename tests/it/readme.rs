@@ -142,16 +142,6 @@ fn the_readme_ci_recipe_runs_on_a_sample_repository() {
     for stub in ["cargo", "gh"] {
         run("chmod", &["+x", stub], &stubs);
     }
-    let binary = std::path::Path::new(env!("CARGO_BIN_EXE_entramap"));
-    let path = format!(
-        "{}:{}:{}",
-        stubs.display(),
-        binary
-            .parent()
-            .unwrap_or(std::path::Path::new("."))
-            .display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let expressions = [
         (
             "${{ vars.ENTRAMAP_GIT }}",
@@ -167,34 +157,11 @@ fn the_readme_ci_recipe_runs_on_a_sample_repository() {
         .unwrap_or_default();
     let mut statuses = std::collections::BTreeMap::new();
     for step in &steps {
-        let Some(script) = step["run"].as_str() else {
+        let Some((name, output)) =
+            crate::common::run_workflow_step(step, &repo, &stubs, &runner_temp, &expressions)
+        else {
             continue;
         };
-        let name = step["name"].as_str().unwrap_or("unnamed").to_owned();
-        assert!(
-            !script.contains("${{"),
-            "{name}: expressions go through env:"
-        );
-        let mut command = std::process::Command::new("bash");
-        command
-            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(&repo)
-            .env("PATH", &path)
-            .env("STUBS", &stubs)
-            .env("RUNNER_TEMP", &runner_temp)
-            .env("NO_COLOR", "1");
-        for (key, value) in step["env"].as_object().into_iter().flatten() {
-            let mut value = value.as_str().unwrap_or_default().to_owned();
-            for (expression, replacement) in &expressions {
-                value = value.replace(expression, replacement);
-            }
-            assert!(
-                !value.contains("${{"),
-                "{name}: unknown expression in {key}"
-            );
-            command.env(key, value);
-        }
-        let output = command.output().unwrap_or_else(|e| panic!("{name}: {e}"));
         statuses.insert(
             name.clone(),
             (
@@ -280,8 +247,8 @@ fn the_readme_walkthrough_shows_real_output() {
 }
 
 /// The README's `cargo test` passes on a fresh clone with only the Rust toolchain: a test that
-/// runs a program beyond the base system's (a shell, coreutils, git) is `#[ignore]`d and run by
-/// `.ci/run`'s end-to-end step, which installs the program first.
+/// runs a program beyond the base system's (a shell, coreutils, git) is in a module built only
+/// with the `e2e` feature, which `.ci/run`'s end-to-end step enables after installing the program.
 #[test]
 fn the_readme_test_command_needs_only_the_rust_toolchain() {
     const BASE_SYSTEM: &[&str] = &["bash", "git", "kill", "mkfifo"];
@@ -301,10 +268,7 @@ fn the_readme_test_command_needs_only_the_rust_toolchain() {
             for (at, _) in text.match_indices("Command::new(\"") {
                 let rest = &text[at + "Command::new(\"".len()..];
                 let program = &rest[..rest.find('"').unwrap_or(0)];
-                let before = &text[..at];
-                let test_start = before.rfind("#[test]").unwrap_or(0);
-                let ignored = before[test_start..].contains("#[ignore");
-                if !BASE_SYSTEM.contains(&program) && !ignored {
+                if !BASE_SYSTEM.contains(&program) && !e2e_only(&path) {
                     offenders.push(format!("{} runs `{program}`", path.display()));
                 }
             }
@@ -312,10 +276,22 @@ fn the_readme_test_command_needs_only_the_rust_toolchain() {
     }
     assert!(
         offenders.is_empty(),
-        "tests that need more than the Rust toolchain must be #[ignore]d and run by .ci/run: {offenders:?}"
+        "tests that need more than the Rust toolchain must be built only with the e2e feature and run by .ci/run: {offenders:?}"
     );
     let ci = std::fs::read_to_string(root().join(".ci/run")).expect(".ci/run");
-    assert!(ci.contains("cargo test --test it lsp::neovim -- --ignored"));
+    assert!(ci.contains("cargo test --features e2e --test it lsp::neovim"));
+}
+
+/// Whether the test module in `path` is declared under `#[cfg(feature = "e2e")]` in its parent.
+fn e2e_only(path: &std::path::Path) -> bool {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_stem()) else {
+        return false;
+    };
+    let parent = std::fs::read_to_string(dir.join("mod.rs"))
+        .or_else(|_| std::fs::read_to_string(dir.join("main.rs")))
+        .unwrap_or_default();
+    let declaration = format!("#[cfg(feature = \"e2e\")]\nmod {};", name.to_string_lossy());
+    parent.contains(&declaration)
 }
 
 /// What users read (the README, docs, examples, schemas and starters, and every message in the

@@ -4,6 +4,7 @@
 mod client;
 mod features;
 mod fixes;
+#[cfg(feature = "e2e")]
 mod neovim;
 mod protocol;
 mod readme;

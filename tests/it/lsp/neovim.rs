@@ -1,15 +1,14 @@
 //! End to end with a real editor: headless Neovim (Debian's `neovim` package) runs `entramap
 //! lsp`, receives the diagnostics of a broken example, applies the quick fix of its typo and
 //! writes the file, which the test then reads. It needs `nvim`, which the Rust toolchain does
-//! not bring, so plain `cargo test` skips it (`#[ignore]`): `.ci/run`'s end-to-end step
-//! installs Neovim and runs it with `cargo test --test it lsp::neovim -- --ignored`.
+//! not bring, so it is built only with the `e2e` feature: `.ci/run`'s end-to-end step installs
+//! Neovim and runs it with `cargo test --features e2e --test it lsp::neovim`.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
-#[ignore = "needs Neovim (`nvim`); .ci/run installs it and runs this test with --ignored"]
 fn neovim_applies_a_quick_fix_from_entramap_lsp() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("temp dir");
