@@ -577,13 +577,6 @@ fn the_readme_impact_recipe_runs_on_a_sample_repository() {
         std::fs::set_permissions(stubs.join(stub), std::fs::Permissions::from_mode(0o755))
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    let binary = Path::new(env!("CARGO_BIN_EXE_entramap"));
-    let path = format!(
-        "{}:{}:{}",
-        stubs.display(),
-        binary.parent().unwrap_or(Path::new(".")).display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let expressions = [
         (
             "${{ vars.ENTRAMAP_GIT }}",
@@ -599,34 +592,11 @@ fn the_readme_impact_recipe_runs_on_a_sample_repository() {
         .into_iter()
         .flatten()
     {
-        let Some(script) = step["run"].as_str() else {
+        let Some((name, out)) =
+            crate::common::run_workflow_step(step, &repo, &stubs, &runner_temp, &expressions)
+        else {
             continue;
         };
-        let name = step["name"].as_str().unwrap_or("unnamed").to_owned();
-        assert!(
-            !script.contains("${{"),
-            "{name}: expressions go through env:"
-        );
-        let mut command = std::process::Command::new("bash");
-        command
-            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(&repo)
-            .env("PATH", &path)
-            .env("STUBS", &stubs)
-            .env("RUNNER_TEMP", &runner_temp)
-            .env("NO_COLOR", "1");
-        for (key, value) in step["env"].as_object().into_iter().flatten() {
-            let mut value = value.as_str().unwrap_or_default().to_owned();
-            for (expression, replacement) in &expressions {
-                value = value.replace(expression, replacement);
-            }
-            assert!(
-                !value.contains("${{"),
-                "{name}: unknown expression in {key}"
-            );
-            command.env(key, value);
-        }
-        let out = command.output().unwrap_or_else(|e| panic!("{name}: {e}"));
         results.insert(name, out);
     }
     let step = |name: &str| {

@@ -96,3 +96,51 @@ pub fn assert_generated_docs(name: &str, generated: &str, test: &str) -> String 
     );
     docs
 }
+
+/// Runs one `run:` step of a GitHub Actions job as a runner would (bash `-eo pipefail`, in
+/// `repo`), with the stubs in `stubs` and the `entramap` under test first on the PATH, and each
+/// `${{ ... }}` of its `env:` replaced from `expressions`. `None` for a step without `run:`.
+/// Panics on an expression inside the script (workflows pass them through `env:`) or one that
+/// `expressions` does not know.
+pub fn run_workflow_step(
+    step: &serde_json::Value,
+    repo: &Path,
+    stubs: &Path,
+    runner_temp: &Path,
+    expressions: &[(&str, &str)],
+) -> Option<(String, Output)> {
+    let script = step["run"].as_str()?;
+    let name = step["name"].as_str().unwrap_or("unnamed").to_owned();
+    assert!(
+        !script.contains("${{"),
+        "{name}: expressions go through env:"
+    );
+    let binary = Path::new(env!("CARGO_BIN_EXE_entramap"));
+    let path = format!(
+        "{}:{}:{}",
+        stubs.display(),
+        binary.parent().unwrap_or(Path::new(".")).display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .current_dir(repo)
+        .env("PATH", &path)
+        .env("STUBS", stubs)
+        .env("RUNNER_TEMP", runner_temp)
+        .env("NO_COLOR", "1");
+    for (key, value) in step["env"].as_object().into_iter().flatten() {
+        let mut value = value.as_str().unwrap_or_default().to_owned();
+        for (expression, replacement) in expressions {
+            value = value.replace(expression, replacement);
+        }
+        assert!(
+            !value.contains("${{"),
+            "{name}: unknown expression in {key}"
+        );
+        command.env(key, value);
+    }
+    let output = command.output().unwrap_or_else(|e| panic!("{name}: {e}"));
+    Some((name, output))
+}
