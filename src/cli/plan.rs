@@ -234,6 +234,10 @@ impl cycle::Sink for CliSink {
         Ok(())
     }
 
+    fn wants_requests(&self) -> bool {
+        self.requests.is_some() || self.explain.is_some()
+    }
+
     fn request(&mut self, request: &Request) -> io::Result<()> {
         self.request_count += 1;
         if self.explain.is_some() {

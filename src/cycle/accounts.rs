@@ -32,12 +32,25 @@ pub struct Account {
     pub resource: u32,
     /// The values of the layout's fields, as one JSON array.
     values: Box<str>,
+    /// Where each field's value ends in `values` (it starts after the `[` or `,` before it).
+    ends: Box<[u32]>,
 }
 
 impl Account {
-    /// The values of the layout's fields, in field order (`Null` where absent).
-    pub fn values(&self) -> Vec<Value> {
-        serde_json::from_str(&self.values).unwrap_or_default()
+    /// The JSON text of field `field`'s value (`None`: absent or null).
+    pub fn value_text(&self, field: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(field)? as usize;
+        let start = match field {
+            0 => 1,
+            _ => self.ends[field - 1] as usize + 1,
+        };
+        let text = self.values.as_bytes().get(start..end)?;
+        (text != b"null").then_some(text)
+    }
+
+    /// Field `field`'s value (`Null` where absent).
+    pub fn value(&self, field: usize) -> Value {
+        self.value_text(field).map_or(Value::Null, super::path::parse)
     }
 
     /// Whether these values, written as [`write_values`] writes them, are the account's own
@@ -49,8 +62,8 @@ impl Account {
 }
 
 /// Writes the values of a resource at the layout's fields as one compact JSON array (`null`
-/// where absent): the text an [`Account`] keeps, and what a payload is compared with first.
-pub fn write_values(out: &mut Vec<u8>, layout: &Layout, resource: &Value) {
+/// where absent), and where each value ends: the text an [`Account`] keeps.
+pub fn write_values(out: &mut Vec<u8>, ends: &mut Vec<u32>, layout: &Layout, resource: &Value) {
     out.push(b'[');
     for (i, field) in layout.fields.iter().enumerate() {
         if i > 0 {
@@ -59,6 +72,20 @@ pub fn write_values(out: &mut Vec<u8>, layout: &Layout, resource: &Value) {
         let value = value_at(resource, &field.path).unwrap_or(&Value::Null);
         // Writing a `Value` to a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *out, value);
+        ends.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
+    }
+    out.push(b']');
+}
+
+/// Writes an object's values, as preview gives them, the way [`write_values`] writes an
+/// account's: what a payload is compared with first.
+pub fn write_texts(out: &mut Vec<u8>, layout: &Layout, values: &crate::preview::Values<'_>) {
+    out.push(b'[');
+    for (i, field) in layout.fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(values.get(field.mapping).unwrap_or(b"null"));
     }
     out.push(b']');
 }
@@ -146,7 +173,8 @@ impl Index {
     fn insert(&mut self, layout: &Layout, resource: &Value, id: &str, (line, at): (u64, u32)) {
         let index = self.accounts.len() as u32;
         let mut values = Vec::new();
-        write_values(&mut values, layout, resource);
+        let mut ends = Vec::with_capacity(layout.fields.len());
+        write_values(&mut values, &mut ends, layout, resource);
         let mut label = None;
         for (rank, field) in layout.matching().enumerate() {
             let Some(key) = value_at(resource, &field.path)
@@ -177,6 +205,7 @@ impl Index {
             values: String::from_utf8(values)
                 .unwrap_or_default()
                 .into_boxed_str(),
+            ends: ends.into_boxed_slice(),
         });
         self.matched.push(false);
     }

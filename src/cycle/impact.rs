@@ -8,8 +8,8 @@
 //! n-th decision of each; [`Side`] is what is kept of an old decision until the new plan
 //! decides the same object.
 
-use super::layout::Layout;
-use super::path::{same, value_at};
+use super::layout::{FieldValues, Layout};
+use super::path::{parse, same};
 use super::{Action, Decision, Reason, Settings};
 use crate::expr::source::ObjectKind;
 use serde::Serialize;
@@ -60,8 +60,9 @@ pub struct Side {
     pub reason: Option<String>,
     /// The account matched, if any.
     pub account: Option<String>,
-    /// The payload, if the mapping gives one.
-    pub payload: Option<Value>,
+    /// The values of the mapping's fields, if it gives a payload.
+    #[serde(skip)]
+    pub values: Option<FieldValues>,
     /// Its values that break the target's rules.
     pub invalid: Vec<Invalid>,
 }
@@ -74,7 +75,7 @@ impl Side {
             action: decision.action.as_str().to_owned(),
             reason: decision.reason.map(|r| r.id().to_owned()),
             account: decision.account.clone(),
-            payload: decision.payload.clone(),
+            values: decision.values.clone(),
             invalid: decision.invalid.clone(),
         }
     }
@@ -193,10 +194,45 @@ pub struct Impact {
 /// How many examples an attribute keeps.
 pub const EXAMPLES: usize = 3;
 
+/// The targets both mappings of one object kind write: each with its field in the old and in
+/// the new layout.
+#[derive(Debug, Default)]
+struct Targets {
+    /// The new mapping's targets first, then the old one's that the new one drops.
+    names: Vec<String>,
+    /// Each target's field in the old layout, if it has one.
+    old: Vec<Option<usize>>,
+    /// And in the new.
+    new: Vec<Option<usize>>,
+    /// Whether the new mapping writes `active` (its disables are PATCHes, not DELETEs).
+    active: bool,
+}
+
+impl Targets {
+    fn of(old: &Layout, new: &Layout) -> Targets {
+        let mut targets = Targets {
+            active: new.active.is_some(),
+            ..Targets::default()
+        };
+        let position = |layout: &Layout, name: &str| {
+            layout.fields.iter().position(|f| f.target == name)
+        };
+        for field in new.fields.iter().chain(&old.fields) {
+            if targets.names.contains(&field.target) {
+                continue;
+            }
+            targets.old.push(position(old, &field.target));
+            targets.new.push(position(new, &field.target));
+            targets.names.push(field.target.clone());
+        }
+        targets
+    }
+}
+
 /// Compares pairs of decisions into an [`Impact`].
 #[derive(Debug)]
 pub struct Comparer {
-    layouts: [Layout; 2],
+    targets: [Targets; 2],
     settings: Settings,
     impact: Impact,
 }
@@ -205,17 +241,8 @@ impl Comparer {
     /// A comparer of the targets of both mappings (the new mapping's first, then the old
     /// one's that the new one drops), for the new job's settings.
     pub fn new(old: [&Layout; 2], new: [&Layout; 2], settings: Settings) -> Comparer {
-        let merge = |old: &Layout, new: &Layout| {
-            let mut layout = new.clone();
-            for field in &old.fields {
-                if !layout.fields.iter().any(|f| f.target == field.target) {
-                    layout.fields.push(field.clone());
-                }
-            }
-            layout
-        };
         Comparer {
-            layouts: [merge(old[0], new[0]), merge(old[1], new[1])],
+            targets: [Targets::of(old[0], new[0]), Targets::of(old[1], new[1])],
             settings,
             impact: Impact::default(),
         }
@@ -223,9 +250,9 @@ impl Comparer {
 
     /// Adds one object's pair of outcomes.
     pub fn add(&mut self, kind: ObjectKind, old: &Side, new: &Side) {
-        let (layout, out) = match kind {
-            ObjectKind::User => (&self.layouts[0], &mut self.impact.users),
-            ObjectKind::Group => (&self.layouts[1], &mut self.impact.groups),
+        let (targets, out) = match kind {
+            ObjectKind::User => (&self.targets[0], &mut self.impact.users),
+            ObjectKind::Group => (&self.targets[1], &mut self.impact.groups),
         };
         out.compared += 1;
         // Values that the new mapping makes invalid, for objects it still sends.
@@ -262,7 +289,7 @@ impl Comparer {
                 && new.reason.as_deref() != Some(Reason::SoftDeleted.id())
             {
                 "kept"
-            } else if kind == ObjectKind::User && layout.active.is_some() {
+            } else if kind == ObjectKind::User && targets.active {
                 "disable"
             } else {
                 "delete"
@@ -309,26 +336,26 @@ impl Comparer {
         }
         // Values count where Entra sends them: objects it provisions under both mappings.
         let (Some(a), Some(b), true) = (
-            &old.payload,
-            &new.payload,
+            &old.values,
+            &new.values,
             old.provisioned() && new.provisioned(),
         ) else {
             return;
         };
         let mut changed = false;
-        for field in &layout.fields {
-            let before = value_at(a, &field.path);
-            let after = value_at(b, &field.path);
+        for (at, target) in targets.names.iter().enumerate() {
+            let before = targets.old[at].and_then(|i| a.get(i));
+            let after = targets.new[at].and_then(|i| b.get(i));
             let differs = match (before, after) {
                 (None, None) => false,
-                (Some(x), Some(y)) => !same(x, y),
+                (Some(x), Some(y)) => x != y && !same(&parse(x), &parse(y)),
                 _ => true,
             };
             if !differs {
                 continue;
             }
             changed = true;
-            let entry = out.attributes.entry(field.target.clone()).or_default();
+            let entry = out.attributes.entry(target.clone()).or_default();
             entry.changed += 1;
             if before.is_some() && after.is_none() {
                 entry.new_nulls += 1;
@@ -336,8 +363,8 @@ impl Comparer {
             if entry.examples.len() < EXAMPLES {
                 entry.examples.push(Example {
                     key: new.key.clone(),
-                    old: before.cloned().unwrap_or(Value::Null),
-                    new: after.cloned().unwrap_or(Value::Null),
+                    old: before.map_or(Value::Null, parse),
+                    new: after.map_or(Value::Null, parse),
                 });
             }
         }

@@ -23,6 +23,9 @@ pub struct Field {
     pub on_update: bool,
     /// Whether this is a group's `members` (a Direct mapping of `members`).
     pub members: bool,
+    /// Its mapping's index in the object's mappings (where preview's
+    /// [`crate::preview::Values`] has its value).
+    pub mapping: usize,
 }
 
 /// The fields of one object kind's mapping.
@@ -42,7 +45,7 @@ impl Layout {
     pub fn of(prepared: &Prepared, kind: ObjectKind) -> Layout {
         let targets = prepared.targets(kind);
         let mut fields = Vec::new();
-        for m in &prepared.file.object(kind).mappings {
+        for (mapping, m) in prepared.file.object(kind).mappings.iter().enumerate() {
             let target = &m.target.value;
             let Ok(path) = parse_declared(target, targets.get(target).is_some()) else {
                 continue;
@@ -56,6 +59,7 @@ impl Layout {
                 precedence: m.matching_precedence.as_ref().map(|p| p.value),
                 on_update: m.apply.value == Apply::Always && !members,
                 members,
+                mapping,
             });
         }
         let mut matching: Vec<usize> = (0..fields.len())
@@ -80,5 +84,34 @@ impl Layout {
     /// The index of the members field, if any.
     pub fn members(&self) -> Option<usize> {
         self.fields.iter().position(|f| f.members)
+    }
+}
+
+/// An object's values at a layout's fields, owned: what the impact of a change compares.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldValues {
+    text: Vec<u8>,
+    ranges: Vec<Option<std::ops::Range<usize>>>,
+}
+
+impl FieldValues {
+    /// The values preview gives an object, in the layout's field order.
+    pub fn of(layout: &Layout, values: &crate::preview::Values<'_>) -> FieldValues {
+        let mut out = FieldValues::default();
+        for field in &layout.fields {
+            let range = values.get(field.mapping).map(|v| {
+                let start = out.text.len();
+                out.text.extend_from_slice(v);
+                start..out.text.len()
+            });
+            out.ranges.push(range);
+        }
+        out
+    }
+
+    /// The JSON text of field `field`'s value (`None`: no value).
+    pub fn get(&self, field: usize) -> Option<&[u8]> {
+        let range = self.ranges.get(field)?.clone()?;
+        self.text.get(range)
     }
 }

@@ -54,10 +54,10 @@ use crate::diagnostics::rules::RuleId;
 use crate::expr::source::ObjectKind;
 use crate::model::{Prepared, Scope};
 use crate::preview::members::MemberIndex;
-use crate::preview::{self, Outcome, Plan, PreviewError, Problem, Status};
+use crate::preview::{self, Outcome, Plan, PreviewError, Problem, Status, Values};
 use accounts::{Accounts, Index, Lookup};
 use assignments::Assignments;
-use layout::Layout;
+use layout::{FieldValues, Layout};
 use requests::Ref;
 use serde::Serialize;
 use serde_json::Value;
@@ -189,9 +189,10 @@ pub struct Decision {
     /// [`Cycle::explain`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
-    /// The object's SCIM payload (only when asked for: [`Cycle::keep_payloads`]).
+    /// The object's values at its layout's fields (only when asked for:
+    /// [`Cycle::keep_payloads`]).
     #[serde(skip)]
-    pub payload: Option<Value>,
+    pub values: Option<FieldValues>,
     /// The values that break the target's rules (only with [`Cycle::keep_payloads`]).
     #[serde(skip)]
     pub invalid: Vec<impact::Invalid>,
@@ -303,6 +304,11 @@ pub trait Sink {
     fn request(&mut self, _request: &Request) -> io::Result<()> {
         Ok(())
     }
+    /// Whether [`Sink::request`] is to be called (false: the requests are not written, and the
+    /// cycle does not build them).
+    fn wants_requests(&self) -> bool {
+        true
+    }
     /// One orphan account, at the end.
     fn orphan(&mut self, _orphan: &Orphan) -> io::Result<()> {
         Ok(())
@@ -391,7 +397,7 @@ impl Cycle {
         })
     }
 
-    /// Keeps every decision's payload ([`Decision::payload`], for [`impact`]).
+    /// Keeps every decision's values ([`Decision::values`], for [`impact`]).
     pub fn keep_payloads(&mut self, on: bool) {
         self.state.keep_payloads = on;
     }
@@ -470,10 +476,12 @@ impl Cycle {
         let mut adapter = Adapter {
             cycle: &mut self.state,
             kind,
+            requests: sink.wants_requests(),
             sink,
             problems: Vec::new(),
             error: None,
             text: Vec::new(),
+            key: String::new(),
         };
         let result = preview::preview(plan, input, &options, &mut adapter);
         match adapter.error.take() {
@@ -573,8 +581,12 @@ struct Adapter<'c, 's> {
     /// The problems of the object being read.
     problems: Vec<Problem>,
     error: Option<io::Error>,
+    /// Whether the sink takes requests.
+    requests: bool,
     /// A buffer for the values of the object being compared.
     text: Vec<u8>,
+    /// A buffer for the matching key being looked up.
+    key: String,
 }
 
 impl preview::Sink for Adapter<'_, '_> {
@@ -661,7 +673,7 @@ impl Adapter<'_, '_> {
 
     /// Looks the object up by its matching attributes in precedence order, sending the GET
     /// Entra sends for each value tried.
-    fn find(&mut self, payload: &Value, send: bool, steps: &mut Vec<String>) -> io::Result<Found> {
+    fn find(&mut self, values: &Values<'_>, send: bool, steps: &mut Vec<String>) -> io::Result<Found> {
         let explain = self.cycle.explain;
         let layout = &self.cycle.layouts[kind_index(self.kind)];
         let index = self.cycle.index(self.kind);
@@ -669,17 +681,19 @@ impl Adapter<'_, '_> {
         let mut gets = Vec::new();
         let mut found = Found::Missing;
         for (rank, field) in layout.matching().enumerate() {
-            let Some(value) = path::value_at(payload, &field.path) else {
+            let Some(text) = values.get(field.mapping) else {
                 continue;
             };
-            let Some(key) = path::match_key(value, field.case_exact) else {
+            if !path::match_key_text(text, field.case_exact, &mut self.key) {
                 continue;
-            };
-            any = true;
-            if let Some(text) = path::scalar_text(value) {
-                gets.push(requests::lookup(self.kind, &field.target, &text));
             }
-            let lookup = index.lookup(rank, &key);
+            any = true;
+            if send && self.requests {
+                if let Some(value) = path::scalar_text(&path::parse(text)) {
+                    gets.push(requests::lookup(self.kind, &field.target, &value));
+                }
+            }
+            let lookup = index.lookup(rank, &self.key);
             if explain {
                 let how = if field.case_exact {
                     "caseExact"
@@ -692,9 +706,10 @@ impl Adapter<'_, '_> {
                     Lookup::Many(all) => format!("{} accounts", all.len()),
                 };
                 steps.push(format!(
-                    "matching {}: {} eq {value} ({how}): {what}",
+                    "matching {}: {} eq {} ({how}): {what}",
                     rank + 1,
-                    field.target
+                    field.target,
+                    path::parse(text)
                 ));
             }
             match lookup {
@@ -704,10 +719,8 @@ impl Adapter<'_, '_> {
             }
             break;
         }
-        if send {
-            for get in &gets {
-                self.sink.request(get)?;
-            }
+        for get in &gets {
+            self.sink.request(get)?;
         }
         Ok(if any { found } else { Found::NoValue })
     }
@@ -729,7 +742,7 @@ impl Adapter<'_, '_> {
             account: None,
             detail: None,
             steps: Vec::new(),
-            payload: None,
+            values: None,
             invalid: Vec::new(),
         };
         if outcome.status == Status::Unreadable {
@@ -737,7 +750,7 @@ impl Adapter<'_, '_> {
             decision.detail = problems.first().map(|p| p.message.clone());
             return self.emit(decision, outcome);
         }
-        let payload: Option<Value> = outcome.payload.and_then(|p| serde_json::from_slice(p).ok());
+        let values = outcome.values;
         let scoping = self.scoping(outcome, problems);
         let incremental = self.cycle.settings.cycle == CycleKind::Incremental;
         // Entra looks an object up only when it processes it: in scope, soft-deleted, or (in
@@ -747,8 +760,8 @@ impl Adapter<'_, '_> {
         if self.cycle.explain {
             steps = self.scoping_steps(outcome, &scoping);
         }
-        let found = match &payload {
-            Some(p) => self.find(p, send, &mut steps)?,
+        let found = match &values {
+            Some(v) => self.find(v, send, &mut steps)?,
             None => Found::NoValue,
         };
         if self.cycle.explain && matches!(found, Found::NoValue) {
@@ -756,7 +769,8 @@ impl Adapter<'_, '_> {
         }
         decision.steps = steps;
         if self.cycle.keep_payloads {
-            decision.payload.clone_from(&payload);
+            let layout = &self.cycle.layouts[kind_index(kind)];
+            decision.values = values.map(|v| FieldValues::of(layout, &v));
             decision.invalid = impact::Invalid::of(problems);
         }
         match &found {
@@ -785,19 +799,22 @@ impl Adapter<'_, '_> {
                 decision.reason = Some(reason);
                 decision.detail = detail;
             }
-            Scoping::In => match (&found, payload) {
+            Scoping::In => match (&found, values) {
                 (Found::NoValue, _) | (_, None) => decision.reason = Some(Reason::NoMatchingValue),
                 (Found::Many(all), _) => {
                     decision.reason = Some(Reason::DuplicateTarget);
                     decision.detail = Some(duplicate(all, self.cycle));
                 }
-                (Found::Missing, Some(payload)) => {
+                (Found::Missing, Some(values)) => {
                     decision.action = Action::Create;
                     self.cycle.creates += 1;
                     let name = format!("create_{}", self.cycle.creates);
-                    let members = self.desired_members(&payload);
+                    let members = self.desired_members(&values);
                     let reference = Ref::Created(name.clone());
-                    self.sink.request(&requests::create(kind, payload, name))?;
+                    if self.requests {
+                        let payload = outcome.payload.map_or(Value::Null, path::parse);
+                        self.sink.request(&requests::create(kind, payload, name))?;
+                    }
                     if let Some(members) = members.filter(|m| !m.is_empty()) {
                         decision.changes.push(Change::Members {
                             target: "members".to_owned(),
@@ -805,15 +822,17 @@ impl Adapter<'_, '_> {
                             removed: Vec::new(),
                         });
                         let refs: Vec<Ref> = members.into_iter().map(|(r, _)| r).collect();
-                        for r in requests::members(&reference, &refs, &[], dialect) {
-                            self.sink.request(&r)?;
+                        if self.requests {
+                            for r in requests::members(&reference, &refs, &[], dialect) {
+                                self.sink.request(&r)?;
+                            }
                         }
                     }
                     self.provisioned(outcome, reference, &decision.key);
                 }
-                (Found::One(i), Some(payload)) => {
+                (Found::One(i), Some(values)) => {
                     let reference = Ref::Existing(self.cycle.index(kind).get(*i).id.to_string());
-                    self.update(&mut decision, *i, &payload, &reference)?;
+                    self.update(&mut decision, *i, &values, &reference)?;
                     self.provisioned(outcome, reference, &decision.key);
                 }
             },
@@ -854,13 +873,13 @@ impl Adapter<'_, '_> {
 
     /// The members a group's payload names, as references to the users' accounts, with
     /// their keys (`None` for a user, or a group without a members mapping).
-    fn desired_members(&self, payload: &Value) -> Option<Vec<(Ref, String)>> {
+    fn desired_members(&self, values: &Values<'_>) -> Option<Vec<(Ref, String)>> {
         let layout = &self.cycle.layouts[kind_index(self.kind)];
         let field = &layout.fields[layout.members()?];
         let refs = self.cycle.refs.as_ref()?;
         let mut out = Vec::new();
-        if let Some(Value::Array(members)) = path::value_at(payload, &field.path) {
-            for m in members {
+        if let Some(Value::Array(members)) = values.get(field.mapping).map(path::parse) {
+            for m in &members {
                 let id = path::member(m, "value").and_then(path::scalar_text);
                 if let Some((r, key)) = id.and_then(|id| refs.get(&id.to_ascii_lowercase())) {
                     out.push((r.clone(), key.clone()));
@@ -875,7 +894,7 @@ impl Adapter<'_, '_> {
         &mut self,
         decision: &mut Decision,
         account: u32,
-        payload: &Value,
+        values: &Values<'_>,
         reference: &Ref,
     ) -> io::Result<()> {
         let kind = self.kind;
@@ -883,39 +902,42 @@ impl Adapter<'_, '_> {
         let layout = &self.cycle.layouts[kind_index(kind)];
         let found = self.cycle.index(kind).get(account);
         // The common case first: a user whose values are the account's own text is unchanged,
-        // without reading the account's values back.
+        // without reading any value.
         if kind == ObjectKind::User {
             self.text.clear();
-            accounts::write_values(&mut self.text, layout, payload);
+            accounts::write_texts(&mut self.text, layout, values);
             if found.has_text(&self.text) {
                 decision.action = Action::Unchanged;
                 decision.entra = Some("RedundantExport");
                 return Ok(());
             }
         }
-        let old = found.values();
-        let mut sent: Vec<(&str, &Value)> = Vec::new();
-        for (field, old) in layout.fields.iter().zip(&old) {
+        let mut sent: Vec<(&str, Value)> = Vec::new();
+        for (at, field) in layout.fields.iter().enumerate() {
             if !field.on_update {
                 continue;
             }
             // A mapping that gives no value sends nothing: Entra does not clear a target
             // attribute on a null source (an uncertain rule: the docs are silent).
-            let Some(new) = path::value_at(payload, &field.path) else {
+            let Some(new) = values.get(field.mapping) else {
                 continue;
             };
-            if !path::same(new, old) {
+            if found.value_text(at) == Some(new) {
+                continue;
+            }
+            let (old, new) = (found.value(at), path::parse(new));
+            if !path::same(&new, &old) {
                 decision.changes.push(Change::Value {
                     target: field.target.clone(),
-                    old: old.clone(),
+                    old,
                     new: new.clone(),
                 });
                 sent.push((&field.target, new));
             }
         }
         let mut member_requests = Vec::new();
-        if let (Some(at), Some(desired)) = (layout.members(), self.desired_members(payload)) {
-            let existing: Vec<String> = match &old[at] {
+        if let (Some(at), Some(desired)) = (layout.members(), self.desired_members(values)) {
+            let existing: Vec<String> = match &found.value(at) {
                 Value::Array(items) => items
                     .iter()
                     .filter_map(|m| path::member(m, "value").and_then(path::scalar_text))
@@ -955,7 +977,11 @@ impl Adapter<'_, '_> {
             return Ok(());
         }
         decision.action = Action::Update;
+        if !self.requests {
+            return Ok(());
+        }
         if !sent.is_empty() {
+            let sent: Vec<(&str, &Value)> = sent.iter().map(|(t, v)| (*t, v)).collect();
             self.sink
                 .request(&requests::update(kind, reference, &sent, dialect))?;
         }
@@ -990,7 +1016,7 @@ impl Adapter<'_, '_> {
         }
         match (kind, layout.active) {
             (ObjectKind::User, Some(active)) => {
-                let old = found.values().get(active).cloned().unwrap_or(Value::Null);
+                let old = found.value(active);
                 if path::same(&old, &Value::Bool(false)) {
                     decision.action = Action::Unchanged;
                     decision.entra = Some("RedundantExport");
@@ -1003,15 +1029,19 @@ impl Adapter<'_, '_> {
                     old,
                     new: Value::Bool(false),
                 });
-                let request = requests::disable(&reference, settings.dialect);
-                self.sink.request(&request)?;
+                if self.requests {
+                    self.sink
+                        .request(&requests::disable(&reference, settings.dialect))?;
+                }
             }
             (ObjectKind::User, None) if soft_deleted => {
                 decision.reason = Some(Reason::NoActiveMapping);
             }
             _ => {
                 decision.action = Action::Delete;
-                self.sink.request(&requests::delete(kind, &reference))?;
+                if self.requests {
+                    self.sink.request(&requests::delete(kind, &reference))?;
+                }
             }
         }
         Ok(())

@@ -87,6 +87,44 @@ pub fn match_key(value: &Value, case_exact: bool) -> Option<String> {
     })
 }
 
+/// A JSON text as a value (`Null` for text that is not JSON, which the payload writer and
+/// the account reader never give).
+pub fn parse(text: &[u8]) -> Value {
+    serde_json::from_slice(text).unwrap_or(Value::Null)
+}
+
+/// [`match_key`] of a value written as JSON text, into `key` (emptied first); false when the
+/// value has no key. A string without escapes, the common case, is read without parsing.
+pub fn match_key_text(text: &[u8], case_exact: bool, key: &mut String) -> bool {
+    key.clear();
+    let plain = match text {
+        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => {
+            std::str::from_utf8(inner).ok()
+        }
+        _ => None,
+    };
+    let Some(plain) = plain else {
+        return match match_key(&parse(text), case_exact) {
+            Some(k) => {
+                key.push_str(&k);
+                true
+            }
+            None => false,
+        };
+    };
+    if plain.is_empty() {
+        return false;
+    }
+    if case_exact {
+        key.push_str(plain);
+    } else if plain.is_ascii() {
+        key.extend(plain.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        key.push_str(&plain.to_lowercase());
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,5 +176,26 @@ mod tests {
             Some("Alice@X")
         );
         assert_eq!(match_key(&json!(""), true), None);
+    }
+
+    #[test]
+    fn keys_from_text_are_the_keys_of_values() {
+        let mut key = String::new();
+        for value in [
+            json!("Alice@X"),
+            json!("Zoë@X"),
+            json!("a\"b"),
+            json!(""),
+            json!(42),
+            json!(true),
+            json!(["x"]),
+        ] {
+            let text = serde_json::to_vec(&value).unwrap_or_default();
+            for case_exact in [false, true] {
+                let expected = match_key(&value, case_exact);
+                let found = match_key_text(&text, case_exact, &mut key).then(|| key.clone());
+                assert_eq!(found, expected, "{value} (caseExact {case_exact})");
+            }
+        }
     }
 }

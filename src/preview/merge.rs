@@ -72,7 +72,7 @@ impl<'a> Merger<'a> {
         /// Users whose values are looked up ahead ([`ValueSet::warm`]): few enough that writing
         /// their payloads does not push the slots out of the cache again.
         const AHEAD: usize = 64;
-        let (mut p, mut payload, mut k) = (0, 0, 0);
+        let (mut p, mut payload, mut k, mut v) = (0, 0, 0, 0);
         for (i, user) in out.users.iter().enumerate() {
             if i.is_multiple_of(AHEAD) && !self.seen.is_empty() {
                 let last = &out.users[(i + AHEAD).min(out.users.len()) - 1];
@@ -134,6 +134,10 @@ impl<'a> Merger<'a> {
                     soft_deleted: user.soft_deleted,
                     payload: (user.payload_end > payload)
                         .then(|| &out.payloads[payload..user.payload_end]),
+                    values: (user.values_end > v).then(|| super::Values {
+                        text: &out.value_text,
+                        ranges: &out.values[v..user.values_end],
+                    }),
                 });
             }
             self.summary.users_read += 1;
@@ -146,6 +150,7 @@ impl<'a> Merger<'a> {
             p = user.problems_end;
             payload = user.payload_end;
             k = user.keys_end;
+            v = user.values_end;
         }
         for (total, n) in self.present.iter_mut().zip(&out.present) {
             *total += n;

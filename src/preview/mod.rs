@@ -214,6 +214,37 @@ pub struct Outcome<'a> {
     /// Its SCIM payload: for an object with a payload, and for one out of scope whose mappings
     /// give one.
     pub payload: Option<&'a [u8]>,
+    /// The value of each of its mappings, as the payload writes it: for the objects that have
+    /// a payload.
+    pub values: Option<Values<'a>>,
+}
+
+/// The values of an object's mappings, one a mapping in the file's order, each the JSON text
+/// the payload carries at the mapping's target.
+#[derive(Debug, Clone, Copy)]
+pub struct Values<'a> {
+    text: &'a [u8],
+    ranges: &'a [Option<std::ops::Range<usize>>],
+}
+
+impl<'a> Values<'a> {
+    /// The JSON text of mapping `index`'s value (`None`: it gives none, or null).
+    pub fn get(&self, index: usize) -> Option<&'a [u8]> {
+        self.ranges
+            .get(index)?
+            .as_ref()
+            .map(|range| &self.text[range.clone()])
+    }
+
+    /// How many mappings.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
 }
 
 /// Where a preview's results go, in export order.

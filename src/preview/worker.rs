@@ -27,6 +27,9 @@ pub(super) struct UserOut {
     pub(super) object_id: Range<usize>,
     /// Whether the user is soft-deleted (only with [`Options::outcomes`]).
     pub(super) soft_deleted: bool,
+    /// The end of its field values in [`ChunkOut::values`] (only with [`Options::outcomes`],
+    /// for an object whose mappings were all evaluated: one entry a field, else none).
+    pub(super) values_end: usize,
 }
 
 #[derive(Debug)]
@@ -48,6 +51,11 @@ pub(super) struct ChunkOut {
     pub(super) bytes: u64,
     /// By slot the mapping reads: how many users have a value (not null, not empty).
     pub(super) present: Vec<u64>,
+    /// Each evaluated object's value of each field, as a range of [`ChunkOut::value_text`]
+    /// (`None`: no value), with [`Options::outcomes`].
+    pub(super) values: Vec<Option<Range<usize>>>,
+    /// The JSON texts of [`ChunkOut::values`].
+    pub(super) value_text: Vec<u8>,
 }
 
 impl ChunkOut {
@@ -60,6 +68,8 @@ impl ChunkOut {
         self.key_text.clear();
         self.bytes = 0;
         self.present.clear();
+        self.values.clear();
+        self.value_text.clear();
     }
 }
 
@@ -82,6 +92,8 @@ pub(super) struct Worker<'p> {
     fields: Vec<Option<Range<usize>>>,
     object_ids: bool,
     outcomes: bool,
+    /// Whether every mapping of the current object was evaluated (its values are in `fields`).
+    evaluated: bool,
 }
 
 impl<'p> Worker<'p> {
@@ -97,6 +109,7 @@ impl<'p> Worker<'p> {
             fields: vec![None; plan.fields.len()],
             object_ids: options.object_ids || options.outcomes,
             outcomes: options.outcomes,
+            evaluated: false,
         }
     }
 
@@ -106,6 +119,7 @@ impl<'p> Worker<'p> {
         out.present.resize(self.plan.mapped, 0);
         for raw in &chunk.records {
             self.record.clear();
+            self.evaluated = false;
             let problems_start = out.problems.len();
             let keys_start = out.keys.len();
             let status = match decoder.decode(chunk, &raw.body, &mut self.record) {
@@ -168,6 +182,16 @@ impl<'p> Worker<'p> {
                         self.record.slot(self.plan.deleted_date_time),
                     ),
                 };
+            if self.outcomes && self.evaluated {
+                for range in &self.fields {
+                    let value = range.as_ref().map(|r| &self.scratch[r.clone()]);
+                    out.values.push(value.filter(|v| *v != b"null").map(|v| {
+                        let start = out.value_text.len();
+                        out.value_text.extend_from_slice(v);
+                        start..out.value_text.len()
+                    }));
+                }
+            }
             out.users.push(UserOut {
                 line: raw.line,
                 status,
@@ -177,6 +201,7 @@ impl<'p> Worker<'p> {
                 identity,
                 object_id,
                 soft_deleted,
+                values_end: out.values.len(),
             });
         }
     }
@@ -383,6 +408,7 @@ impl<'p> Worker<'p> {
             if self.outcomes {
                 plan.template
                     .write(&self.fields, &self.scratch, &mut out.payloads);
+                self.evaluated = true;
             }
             return Status::Failure;
         }
@@ -407,6 +433,7 @@ impl<'p> Worker<'p> {
         }
         plan.template
             .write(&self.fields, &self.scratch, &mut out.payloads);
+        self.evaluated = true;
         Status::Payload
     }
 }
