@@ -2,7 +2,7 @@
 //! after another, or a JSON array of them), JSON Lines of SCIM resources, or a CSV whose header
 //! row names SCIM attribute paths; kept as an index, not as the dump.
 //!
-//! Each account keeps its `id`, a label, its line, and the values of the attributes the
+//! Each account keeps its `id`, its line, and the values of the attributes the
 //! mapping writes (one compact JSON array); each matching attribute gets a map from its
 //! [`match_key`] to the accounts with that value. Everything else of the dump is dropped as it
 //! is read, so memory grows with the accounts times the mapped attributes, not with the dump.
@@ -10,12 +10,14 @@
 //! seen twice, a page short of its `totalResults`) are counted and located, never dropped.
 
 use super::layout::Layout;
-use super::path::{match_key, member, value_at};
+use super::path::{match_key_text, member, scalar_text_of};
+use super::raw::{self, Members};
 use crate::expr::source::ObjectKind;
 use crate::model::scim;
 use crate::model::target_path::TargetPath;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::io::{self, BufRead};
 
@@ -24,8 +26,6 @@ use std::io::{self, BufRead};
 pub struct Account {
     /// The service provider's `id`.
     pub id: Box<str>,
-    /// How to name it: the value of its first matching attribute, else its `id`.
-    pub label: Box<str>,
     /// Where it is in the file (the line its document starts on).
     pub line: u64,
     /// Its place in the `Resources` of a ListResponse page (1 first; 0 outside a page).
@@ -50,10 +50,11 @@ impl Account {
 
     /// Field `field`'s value (`Null` where absent).
     pub fn value(&self, field: usize) -> Value {
-        self.value_text(field).map_or(Value::Null, super::path::parse)
+        self.value_text(field)
+            .map_or(Value::Null, super::path::parse)
     }
 
-    /// Whether these values, written as [`write_values`] writes them, are the account's own
+    /// Whether these values, written as [`write_texts`] writes them, are the account's own
     /// text: then every value is the same (the converse does not hold: `true` and `"True"` are
     /// the same to the target, see [`super::path::same`]).
     pub fn has_text(&self, text: &[u8]) -> bool {
@@ -61,24 +62,8 @@ impl Account {
     }
 }
 
-/// Writes the values of a resource at the layout's fields as one compact JSON array (`null`
-/// where absent), and where each value ends: the text an [`Account`] keeps.
-pub fn write_values(out: &mut Vec<u8>, ends: &mut Vec<u32>, layout: &Layout, resource: &Value) {
-    out.push(b'[');
-    for (i, field) in layout.fields.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let value = value_at(resource, &field.path).unwrap_or(&Value::Null);
-        // Writing a `Value` to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, value);
-        ends.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
-    }
-    out.push(b']');
-}
-
-/// Writes an object's values, as preview gives them, the way [`write_values`] writes an
-/// account's: what a payload is compared with first.
+/// Writes an object's values, as preview gives them, the way an [`Account`] keeps its own (a
+/// compact JSON array, `null` where absent): what a payload is compared with first.
 pub fn write_texts(out: &mut Vec<u8>, layout: &Layout, values: &crate::preview::Values<'_>) {
     out.push(b'[');
     for (i, field) in layout.fields.iter().enumerate() {
@@ -123,6 +108,10 @@ pub struct Index {
     /// One map per matching field of the layout, in precedence order.
     keys: Vec<FxHashMap<Box<str>, Hit>>,
     matched: Vec<bool>,
+    /// The matching fields' indexes in the layout, in precedence order.
+    matching: Vec<usize>,
+    /// Buffers for the account being read.
+    scratch: (Vec<u8>, Vec<u32>, String),
 }
 
 impl Index {
@@ -134,6 +123,15 @@ impl Index {
     /// The account at `index`.
     pub fn get(&self, index: u32) -> &Account {
         &self.accounts[index as usize]
+    }
+
+    /// How to name an account: the value of its first matching attribute, else its `id`.
+    pub fn label(&self, account: &Account) -> String {
+        self.matching
+            .iter()
+            .find_map(|at| account.value_text(*at).and_then(scalar_text_of))
+            .filter(|label| !label.is_empty())
+            .unwrap_or_else(|| account.id.to_string())
     }
 
     /// The accounts whose matching attribute of precedence rank `rank` (0: the first) has
@@ -170,42 +168,61 @@ impl Index {
         self.accounts.is_empty()
     }
 
-    fn insert(&mut self, layout: &Layout, resource: &Value, id: &str, (line, at): (u64, u32)) {
+    fn insert(
+        &mut self,
+        layout: &Layout,
+        resource: &Members<'_>,
+        id: &str,
+        (line, at): (u64, u32),
+    ) {
         let index = self.accounts.len() as u32;
-        let mut values = Vec::new();
-        let mut ends = Vec::with_capacity(layout.fields.len());
-        write_values(&mut values, &mut ends, layout, resource);
-        let mut label = None;
-        for (rank, field) in layout.matching().enumerate() {
-            let Some(key) = value_at(resource, &field.path)
-                .and_then(|v| match_key(v, field.case_exact))
-                .map(String::into_boxed_str)
-            else {
-                continue;
+        if self.matching.is_empty() {
+            self.matching = layout.matching_fields().map(|(at, _)| at).collect();
+        }
+        let (values, ends, key) = &mut self.scratch;
+        values.clear();
+        ends.clear();
+        values.push(b'[');
+        let mut last = raw::Last::default();
+        for (i, field) in layout.fields.iter().enumerate() {
+            if i > 0 {
+                values.push(b',');
+            }
+            match resource.at(&field.path, &mut last) {
+                Some(raw) => raw::write_compact(values, raw),
+                None => values.extend_from_slice(b"null"),
+            }
+            ends.push(u32::try_from(values.len()).unwrap_or(u32::MAX));
+        }
+        values.push(b']');
+        for (rank, (field_at, field)) in layout.matching_fields().enumerate() {
+            let start = match field_at {
+                0 => 1,
+                _ => ends[field_at - 1] as usize + 1,
             };
-            if label.is_none() {
-                label = value_at(resource, &field.path).and_then(super::path::scalar_text);
+            let text = &values[start..ends[field_at] as usize];
+            if !match_key_text(text, field.case_exact, key) {
+                continue;
             }
             if self.keys.len() <= rank {
                 self.keys.resize_with(rank + 1, FxHashMap::default);
             }
-            self.keys[rank]
-                .entry(key)
-                .and_modify(|hit| match hit {
+            match self.keys[rank].get_mut(key.as_str()) {
+                Some(hit) => match hit {
                     Hit::One(first) => *hit = Hit::Many(vec![*first, index]),
                     Hit::Many(all) => all.push(index),
-                })
-                .or_insert(Hit::One(index));
+                },
+                None => {
+                    self.keys[rank].insert(key.as_str().into(), Hit::One(index));
+                }
+            }
         }
         self.accounts.push(Account {
             id: id.into(),
-            label: label.unwrap_or_else(|| id.to_owned()).into_boxed_str(),
             line,
             resource: at,
-            values: String::from_utf8(values)
-                .unwrap_or_default()
-                .into_boxed_str(),
-            ends: ends.into_boxed_slice(),
+            values: String::from_utf8_lossy(values).into(),
+            ends: ends.as_slice().into(),
         });
         self.matched.push(false);
     }
@@ -230,7 +247,7 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
         users,
         groups,
         out: Accounts::default(),
-        ids: FxHashMap::default(),
+        ids: Default::default(),
         total_results: None,
         listed: 0,
     };
@@ -257,8 +274,8 @@ struct Reader<'l> {
     users: &'l Layout,
     groups: &'l Layout,
     out: Accounts,
-    /// Ids seen, by kind, with their line.
-    ids: FxHashMap<(ObjectKind, Box<str>), u64>,
+    /// Ids seen, users' and groups', with their line.
+    ids: [FxHashMap<Box<str>, u64>; 2],
     /// The largest `totalResults` of the pages, and the resources they list.
     total_results: Option<u64>,
     listed: u64,
@@ -270,8 +287,26 @@ impl Reader<'_> {
     }
 
     fn json(&mut self, input: impl BufRead) -> io::Result<()> {
-        super::json::documents(input, |document, line| match document {
-            Ok(value) => self.value(value, line),
+        super::json::raw_documents(input, |document, line| match document {
+            Ok(bytes) => {
+                let Ok(text) = std::str::from_utf8(bytes) else {
+                    self.out.read += 1;
+                    return self.problem(line, "the document is not valid UTF-8".to_owned());
+                };
+                let parsed = if text.starts_with('[') {
+                    raw::elements_of(text).map(|items| {
+                        for item in items {
+                            self.value(item, line);
+                        }
+                    })
+                } else {
+                    Members::parse(text).map(|object| self.object(&object, line))
+                };
+                if let Err(e) = parsed {
+                    self.out.read += 1;
+                    self.problem(line, super::json::error_message(&e, line));
+                }
+            }
             Err(message) => {
                 self.out.read += 1;
                 self.problem(line, message);
@@ -279,65 +314,78 @@ impl Reader<'_> {
         })
     }
 
-    fn value(&mut self, value: Value, line: u64) {
-        match value {
-            Value::Array(items) => {
-                for item in items {
-                    self.value(item, line);
-                }
+    /// An element of a top-level array: a resource, a page, or an array of them.
+    fn value(&mut self, value: &RawValue, line: u64) {
+        if raw::is_array(value) {
+            for item in raw::elements(value).unwrap_or_default() {
+                self.value(item, line);
             }
-            Value::Object(_) if member(&value, "Resources").is_some() => {
-                let Some(Value::Array(resources)) = member(&value, "Resources") else {
-                    self.out.read += 1;
-                    return self.problem(line, "`Resources` is not an array".to_owned());
-                };
-                if let Some(total) = member(&value, "totalResults").and_then(Value::as_u64) {
-                    self.total_results = Some(self.total_results.map_or(total, |t| t.max(total)));
-                }
-                self.listed += resources.len() as u64;
-                for (at, resource) in resources.iter().enumerate() {
-                    self.resource(resource, (line, u32::try_from(at + 1).unwrap_or(u32::MAX)));
-                }
-            }
-            other => self.resource(&other, (line, 0)),
+            return;
+        }
+        match Members::parse(value.get()) {
+            Ok(object) => self.object(&object, line),
+            Err(_) => self.resource(None, (line, 0)),
         }
     }
 
-    fn resource(&mut self, resource: &Value, (line, at): (u64, u32)) {
+    /// A ListResponse page, or one resource.
+    fn object(&mut self, object: &Members<'_>, line: u64) {
+        let Some(resources) = object.get("Resources") else {
+            return self.resource(Some(object), (line, 0));
+        };
+        let Some(resources) = raw::is_array(resources)
+            .then(|| raw::elements(resources).ok())
+            .flatten()
+        else {
+            self.out.read += 1;
+            return self.problem(line, "`Resources` is not an array".to_owned());
+        };
+        if let Some(total) = object
+            .get("totalResults")
+            .and_then(|t| raw::tree(t).as_u64())
+        {
+            self.total_results = Some(self.total_results.map_or(total, |t| t.max(total)));
+        }
+        self.listed += resources.len() as u64;
+        for (at, resource) in resources.iter().enumerate() {
+            let place = (line, u32::try_from(at + 1).unwrap_or(u32::MAX));
+            match Members::parse(resource.get()) {
+                Ok(object) => self.resource(Some(&object), place),
+                Err(_) => self.resource(None, place),
+            }
+        }
+    }
+
+    /// One resource (`None`: a value that is not a JSON object).
+    fn resource(&mut self, resource: Option<&Members<'_>>, (line, at): (u64, u32)) {
         self.out.read += 1;
         let place = if at > 0 {
             format!("resource {at} of the page: ")
         } else {
             String::new()
         };
-        if !resource.is_object() {
+        let Some(resource) = resource else {
             return self.problem(line, format!("{place}a resource that is not a JSON object"));
-        }
-        let Some(id) = member(resource, "id")
-            .and_then(super::path::scalar_text)
-            .filter(|id| !id.is_empty())
-        else {
-            let what = member(resource, "userName")
-                .or_else(|| member(resource, "displayName"))
-                .and_then(super::path::scalar_text)
+        };
+        let Some(id) = resource.text("id").filter(|id| !id.is_empty()) else {
+            let what = resource
+                .text("userName")
+                .or_else(|| resource.text("displayName"))
                 .map_or_else(String::new, |n| format!(" ({n})"));
             return self.problem(line, format!("{place}a resource{what} without an `id`"));
         };
         let kind = kind_of(resource);
-        match self.ids.get(&(kind, id.as_str().into())) {
-            Some(first) => {
-                return self.problem(
-                    line,
-                    format!(
-                        "{place}the {} id `{id}` is also on line {first}: this copy is not used",
-                        kind.as_str()
-                    ),
-                )
-            }
-            None => {
-                self.ids.insert((kind, id.as_str().into()), line);
-            }
+        let ids = &mut self.ids[usize::from(kind == ObjectKind::Group)];
+        if let Some(first) = ids.get(id.as_str()).copied() {
+            return self.problem(
+                line,
+                format!(
+                    "{place}the {} id `{id}` is also on line {first}: this copy is not used",
+                    kind.as_str()
+                ),
+            );
         }
+        ids.insert(id.as_str().into(), line);
         match kind {
             ObjectKind::User => self.out.users.insert(self.users, resource, &id, (line, at)),
             ObjectKind::Group => self
@@ -382,25 +430,42 @@ impl Reader<'_> {
                     set_at(&mut resource, path, Value::String(cell.to_owned()));
                 }
             }
-            self.resource(&resource, (line, 0));
+            // The row is read as the JSON resource it stands for: one reading of a resource.
+            let text = resource.to_string();
+            let members = Members::parse(&text).unwrap_or_default();
+            self.resource(Some(&members), (line, 0));
         }
         Ok(())
     }
 }
 
-/// A group when its `schemas` name the core Group schema or `meta.resourceType` is `Group`.
-fn kind_of(resource: &Value) -> ObjectKind {
-    let schemas = member(resource, "schemas").and_then(Value::as_array);
-    let group_schema = schemas.is_some_and(|s| {
-        s.iter().any(|v| {
-            v.as_str()
-                .is_some_and(|t| t.eq_ignore_ascii_case(scim::CORE_GROUP))
+/// A group when its `schemas` name the core Group schema or `meta.resourceType` is `Group`
+/// (each read only when its text has `group` in it).
+fn kind_of(resource: &Members<'_>) -> ObjectKind {
+    let mentions_group = |name: &str| {
+        resource
+            .get(name)
+            .filter(|raw| {
+                raw.get()
+                    .as_bytes()
+                    .windows(5)
+                    .any(|w| w.eq_ignore_ascii_case(b"group"))
+            })
+            .map(raw::tree)
+    };
+    let group_schema = mentions_group("schemas").is_some_and(|schemas| {
+        schemas.as_array().is_some_and(|s| {
+            s.iter().any(|v| {
+                v.as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(scim::CORE_GROUP))
+            })
         })
     });
-    let group_type = member(resource, "meta")
-        .and_then(|m| member(m, "resourceType"))
-        .and_then(Value::as_str)
-        .is_some_and(|t| t.eq_ignore_ascii_case("Group"));
+    let group_type = mentions_group("meta").is_some_and(|meta| {
+        member(&meta, "resourceType")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("Group"))
+    });
     if group_schema || group_type {
         ObjectKind::Group
     } else {

@@ -214,9 +214,8 @@ impl Targets {
             active: new.active.is_some(),
             ..Targets::default()
         };
-        let position = |layout: &Layout, name: &str| {
-            layout.fields.iter().position(|f| f.target == name)
-        };
+        let position =
+            |layout: &Layout, name: &str| layout.fields.iter().position(|f| f.target == name);
         for field in new.fields.iter().chain(&old.fields) {
             if targets.names.contains(&field.target) {
                 continue;

@@ -111,10 +111,13 @@ pub fn raw_documents(
 
 /// Parses one document of [`raw_documents`] that starts on `line`.
 pub fn parse(bytes: &[u8], line: u64) -> Result<Value, String> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        let at = line + e.line().saturating_sub(1) as u64;
-        format!("invalid JSON (line {at}): {e}")
-    })
+    serde_json::from_slice(bytes).map_err(|e| error_message(&e, line))
+}
+
+/// What is wrong with a document that starts on `line`, at the line of the file where it is.
+pub fn error_message(e: &serde_json::Error, line: u64) -> String {
+    let at = line + e.line().saturating_sub(1) as u64;
+    format!("invalid JSON (line {at}): {e}")
 }
 
 /// The first byte of `input` that is not white space (consumed white space only), or `None` at

@@ -81,6 +81,11 @@ impl Layout {
         self.matching.iter().map(|i| &self.fields[*i])
     }
 
+    /// The matching fields with their indexes, in precedence order.
+    pub fn matching_fields(&self) -> impl Iterator<Item = (usize, &Field)> {
+        self.matching.iter().map(|i| (*i, &self.fields[*i]))
+    }
+
     /// The index of the members field, if any.
     pub fn members(&self) -> Option<usize> {
         self.fields.iter().position(|f| f.members)

@@ -44,6 +44,7 @@ pub mod impact;
 pub mod json;
 pub mod layout;
 pub mod path;
+pub mod raw;
 pub mod reason;
 pub mod requests;
 
@@ -500,7 +501,7 @@ impl Cycle {
                 .map(|a| Orphan {
                     kind,
                     id: a.id.to_string(),
-                    key: a.label.to_string(),
+                    key: index.label(a),
                     line: a.line,
                     resource: a.resource,
                 })
@@ -673,7 +674,12 @@ impl Adapter<'_, '_> {
 
     /// Looks the object up by its matching attributes in precedence order, sending the GET
     /// Entra sends for each value tried.
-    fn find(&mut self, values: &Values<'_>, send: bool, steps: &mut Vec<String>) -> io::Result<Found> {
+    fn find(
+        &mut self,
+        values: &Values<'_>,
+        send: bool,
+        steps: &mut Vec<String>,
+    ) -> io::Result<Found> {
         let explain = self.cycle.explain;
         let layout = &self.cycle.layouts[kind_index(self.kind)];
         let index = self.cycle.index(self.kind);

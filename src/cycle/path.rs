@@ -93,6 +93,17 @@ pub fn parse(text: &[u8]) -> Value {
     serde_json::from_slice(text).unwrap_or(Value::Null)
 }
 
+/// [`scalar_text`] of a value written as JSON text; a string without escapes is read without
+/// parsing.
+pub fn scalar_text_of(text: &[u8]) -> Option<String> {
+    match text {
+        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => {
+            std::str::from_utf8(inner).ok().map(str::to_owned)
+        }
+        _ => scalar_text(&parse(text)),
+    }
+}
+
 /// [`match_key`] of a value written as JSON text, into `key` (emptied first); false when the
 /// value has no key. A string without escapes, the common case, is read without parsing.
 pub fn match_key_text(text: &[u8], case_exact: bool, key: &mut String) -> bool {
