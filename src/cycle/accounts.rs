@@ -11,34 +11,33 @@
 
 use super::layout::Layout;
 use super::path::{match_key_text, member, scalar_text_of};
-use super::raw::{self, Members};
+use super::raw::{self, Found, Own, Shape};
 use crate::expr::source::ObjectKind;
 use crate::model::scim;
 use crate::model::target_path::TargetPath;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use std::io::{self, BufRead};
 
-/// One account of the app.
-#[derive(Debug, Clone)]
-pub struct Account {
+/// One account of the app, as its [`Index`] keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct Account<'i> {
     /// The service provider's `id`.
-    pub id: Box<str>,
+    pub id: &'i str,
     /// Where it is in the file (the line its document starts on).
     pub line: u64,
     /// Its place in the `Resources` of a ListResponse page (1 first; 0 outside a page).
     pub resource: u32,
     /// The values of the layout's fields, as one JSON array.
-    values: Box<str>,
+    values: &'i str,
     /// Where each field's value ends in `values` (it starts after the `[` or `,` before it).
-    ends: Box<[u32]>,
+    ends: &'i [u32],
 }
 
-impl Account {
+impl<'i> Account<'i> {
     /// The JSON text of field `field`'s value (`None`: absent or null).
-    pub fn value_text(&self, field: usize) -> Option<&[u8]> {
+    pub fn value_text(&self, field: usize) -> Option<&'i [u8]> {
         let end = *self.ends.get(field)? as usize;
         let start = match field {
             0 => 1,
@@ -101,47 +100,185 @@ enum Hit {
     Many(Vec<u32>),
 }
 
-/// The accounts of one object kind, indexed by each matching attribute.
+impl Hit {
+    fn add(hits: &mut FxHashMap<u64, Hit>, hash: u64, index: u32) {
+        match hits.get_mut(&hash) {
+            Some(hit) => match hit {
+                Hit::One(first) => *hit = Hit::Many(vec![*first, index]),
+                Hit::Many(all) => all.push(index),
+            },
+            None => {
+                hits.insert(hash, Hit::One(index));
+            }
+        }
+    }
+
+    fn all(&self) -> &[u32] {
+        match self {
+            Hit::One(one) => std::slice::from_ref(one),
+            Hit::Many(all) => all,
+        }
+    }
+}
+
+/// Whether a value (JSON text) has this [`super::path::match_key`]; a string without escapes
+/// is compared without building its key.
+fn key_is(text: &[u8], case_exact: bool, key: &str) -> bool {
+    match text {
+        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => {
+            if case_exact {
+                return inner == key.as_bytes();
+            }
+            if inner.is_ascii() {
+                return inner.len() == key.len()
+                    && inner
+                        .iter()
+                        .zip(key.as_bytes())
+                        .all(|(a, b)| a.to_ascii_lowercase() == *b);
+            }
+        }
+        _ => {}
+    }
+    let mut own = String::new();
+    match_key_text(text, case_exact, &mut own) && own == key
+}
+
+/// The hash a text is indexed by.
+fn hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(text)
+}
+
+/// The texts of the accounts, in blocks that are never moved once written (so that the index
+/// grows without copying what it holds).
+#[derive(Debug, Default)]
+struct Arena {
+    blocks: Vec<String>,
+}
+
+impl Arena {
+    /// The size of a block (a text longer than this gets a block of its own).
+    const BLOCK: usize = 1 << 22;
+
+    /// Keeps `parts` one after another; returns where (block, start).
+    fn push(&mut self, parts: [&str; 2]) -> (u32, u32) {
+        let len = parts[0].len() + parts[1].len();
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= len);
+        if !fits {
+            self.blocks
+                .push(String::with_capacity(len.max(Self::BLOCK)));
+        }
+        let at = self.blocks.len() - 1;
+        let block = &mut self.blocks[at];
+        let start = block.len();
+        block.push_str(parts[0]);
+        block.push_str(parts[1]);
+        (at as u32, start as u32)
+    }
+
+    fn get(&self, block: u32, start: u32, len: u32) -> &str {
+        let (start, len) = (start as usize, len as usize);
+        self.blocks
+            .get(block as usize)
+            .and_then(|b| b.get(start..start + len))
+            .unwrap_or_default()
+    }
+}
+
+/// Where an account's texts are, and its place in the file.
+#[derive(Debug, Clone)]
+struct Slot {
+    block: u32,
+    start: u32,
+    id_len: u32,
+    values_len: u32,
+    line: u64,
+    resource: u32,
+}
+
+/// The accounts of one object kind, indexed by each matching attribute: one map per matching
+/// field from the hash of a value's [`super::path::match_key`] to the accounts with it (a
+/// lookup checks the accounts' own values, so that two keys of the same hash never mix).
 #[derive(Debug, Default)]
 pub struct Index {
-    accounts: Vec<Account>,
+    slots: Vec<Slot>,
+    arena: Arena,
+    /// Every account's value ends, `fields` by account.
+    ends: Vec<u32>,
+    fields: usize,
     /// One map per matching field of the layout, in precedence order.
-    keys: Vec<FxHashMap<Box<str>, Hit>>,
+    keys: Vec<FxHashMap<u64, Hit>>,
+    /// The accounts by the hash of their id.
+    ids: FxHashMap<u64, Hit>,
     matched: Vec<bool>,
-    /// The matching fields' indexes in the layout, in precedence order.
-    matching: Vec<usize>,
+    /// The matching fields (their index in the layout, and whether caseExact), in precedence
+    /// order.
+    matching: Vec<(usize, bool)>,
     /// Buffers for the account being read.
     scratch: (Vec<u8>, Vec<u32>, String),
 }
 
 impl Index {
-    /// The accounts, in file order.
-    pub fn accounts(&self) -> &[Account] {
-        &self.accounts
-    }
-
     /// The account at `index`.
-    pub fn get(&self, index: u32) -> &Account {
-        &self.accounts[index as usize]
+    pub fn get(&self, index: u32) -> Account<'_> {
+        let slot = &self.slots[index as usize];
+        let text = self
+            .arena
+            .get(slot.block, slot.start, slot.id_len + slot.values_len);
+        let (id, values) = text.split_at(slot.id_len as usize);
+        let at = index as usize * self.fields;
+        Account {
+            id,
+            line: slot.line,
+            resource: slot.resource,
+            values,
+            ends: &self.ends[at..at + self.fields],
+        }
     }
 
     /// How to name an account: the value of its first matching attribute, else its `id`.
-    pub fn label(&self, account: &Account) -> String {
+    pub fn label(&self, account: &Account<'_>) -> String {
         self.matching
             .iter()
-            .find_map(|at| account.value_text(*at).and_then(scalar_text_of))
+            .find_map(|(at, _)| account.value_text(*at).and_then(scalar_text_of))
             .filter(|label| !label.is_empty())
-            .unwrap_or_else(|| account.id.to_string())
+            .unwrap_or_else(|| account.id.to_owned())
     }
 
     /// The accounts whose matching attribute of precedence rank `rank` (0: the first) has
     /// this key.
     pub fn lookup(&self, rank: usize, key: &str) -> Lookup {
-        match self.keys.get(rank).and_then(|m| m.get(key)) {
-            None => Lookup::None,
-            Some(Hit::One(i)) => Lookup::One(*i),
-            Some(Hit::Many(v)) => Lookup::Many(v.clone()),
+        let (Some(hits), Some((field, case_exact))) =
+            (self.keys.get(rank), self.matching.get(rank))
+        else {
+            return Lookup::None;
+        };
+        let Some(hit) = hits.get(&hash(key)) else {
+            return Lookup::None;
+        };
+        let mut same = hit.all().iter().copied().filter(|i| {
+            self.get(*i)
+                .value_text(*field)
+                .is_some_and(|text| key_is(text, *case_exact, key))
+        });
+        match (same.next(), same.next()) {
+            (None, _) => Lookup::None,
+            (Some(one), None) => Lookup::One(one),
+            (Some(first), Some(second)) => {
+                let mut all = vec![first, second];
+                all.extend(same);
+                Lookup::Many(all)
+            }
         }
+    }
+
+    /// The account with this id, if there is one.
+    fn with_id(&self, id: &str) -> Option<u32> {
+        let hit = self.ids.get(&hash(id))?;
+        hit.all().iter().copied().find(|i| self.get(*i).id == id)
     }
 
     /// Marks an account as matched by an object.
@@ -150,80 +287,76 @@ impl Index {
     }
 
     /// The accounts no object matched, in file order.
-    pub fn orphans(&self) -> impl Iterator<Item = &Account> {
-        self.accounts
-            .iter()
-            .zip(&self.matched)
-            .filter(|(_, m)| !**m)
-            .map(|(a, _)| a)
+    pub fn orphans(&self) -> impl Iterator<Item = Account<'_>> {
+        (0..self.slots.len() as u32)
+            .filter(|i| !self.matched[*i as usize])
+            .map(|i| self.get(i))
     }
 
     /// How many accounts.
     pub fn len(&self) -> usize {
-        self.accounts.len()
+        self.slots.len()
     }
 
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty()
+        self.slots.is_empty()
     }
 
-    fn insert(
+    /// Adds an account whose field `i` has the value `value(i)` (a JSON text).
+    fn insert<'v>(
         &mut self,
         layout: &Layout,
-        resource: &Members<'_>,
+        value: impl Fn(usize) -> Option<&'v str>,
         id: &str,
         (line, at): (u64, u32),
     ) {
-        let index = self.accounts.len() as u32;
-        if self.matching.is_empty() {
-            self.matching = layout.matching_fields().map(|(at, _)| at).collect();
+        let index = self.slots.len() as u32;
+        if self.slots.is_empty() {
+            self.fields = layout.fields.len();
+            self.matching = layout
+                .matching_fields()
+                .map(|(at, f)| (at, f.case_exact))
+                .collect();
+            self.keys = vec![FxHashMap::default(); self.matching.len()];
         }
         let (values, ends, key) = &mut self.scratch;
         values.clear();
         ends.clear();
         values.push(b'[');
-        let mut last = raw::Last::default();
-        for (i, field) in layout.fields.iter().enumerate() {
+        for i in 0..self.fields {
             if i > 0 {
                 values.push(b',');
             }
-            match resource.at(&field.path, &mut last) {
+            match value(i) {
                 Some(raw) => raw::write_compact(values, raw),
                 None => values.extend_from_slice(b"null"),
             }
             ends.push(u32::try_from(values.len()).unwrap_or(u32::MAX));
         }
         values.push(b']');
-        for (rank, (field_at, field)) in layout.matching_fields().enumerate() {
+        for (rank, (field_at, case_exact)) in self.matching.iter().enumerate() {
             let start = match field_at {
                 0 => 1,
                 _ => ends[field_at - 1] as usize + 1,
             };
-            let text = &values[start..ends[field_at] as usize];
-            if !match_key_text(text, field.case_exact, key) {
-                continue;
-            }
-            if self.keys.len() <= rank {
-                self.keys.resize_with(rank + 1, FxHashMap::default);
-            }
-            match self.keys[rank].get_mut(key.as_str()) {
-                Some(hit) => match hit {
-                    Hit::One(first) => *hit = Hit::Many(vec![*first, index]),
-                    Hit::Many(all) => all.push(index),
-                },
-                None => {
-                    self.keys[rank].insert(key.as_str().into(), Hit::One(index));
-                }
+            let text = &values[start..ends[*field_at] as usize];
+            if match_key_text(text, *case_exact, key) {
+                Hit::add(&mut self.keys[rank], hash(key), index);
             }
         }
-        self.accounts.push(Account {
-            id: id.into(),
+        Hit::add(&mut self.ids, hash(id), index);
+        let values = std::str::from_utf8(values).unwrap_or_default();
+        let (block, start) = self.arena.push([id, values]);
+        self.slots.push(Slot {
+            block,
+            start,
+            id_len: id.len() as u32,
+            values_len: values.len() as u32,
             line,
             resource: at,
-            values: String::from_utf8_lossy(values).into(),
-            ends: ends.as_slice().into(),
         });
+        self.ends.extend_from_slice(ends);
         self.matched.push(false);
     }
 }
@@ -246,8 +379,9 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
     let mut reader = Reader {
         users,
         groups,
+        shape: Shape::new(users, groups),
+        found: Found::default(),
         out: Accounts::default(),
-        ids: Default::default(),
         total_results: None,
         listed: 0,
     };
@@ -273,9 +407,10 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
 struct Reader<'l> {
     users: &'l Layout,
     groups: &'l Layout,
+    /// What is read of each resource, and the values read of the current one.
+    shape: Shape,
+    found: Found,
     out: Accounts,
-    /// Ids seen, users' and groups', with their line.
-    ids: [FxHashMap<Box<str>, u64>; 2],
     /// The largest `totalResults` of the pages, and the resources they list.
     total_results: Option<u64>,
     listed: u64,
@@ -288,25 +423,31 @@ impl Reader<'_> {
 
     fn json(&mut self, input: impl BufRead) -> io::Result<()> {
         super::json::raw_documents(input, |document, line| match document {
-            Ok(bytes) => {
-                let Ok(text) = std::str::from_utf8(bytes) else {
-                    self.out.read += 1;
-                    return self.problem(line, "the document is not valid UTF-8".to_owned());
-                };
-                let parsed = if text.starts_with('[') {
-                    raw::elements_of(text).map(|items| {
+            Ok(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) if text.starts_with('[') => match raw::elements(text) {
+                    Ok(items) => {
                         for item in items {
-                            self.value(item, line);
+                            self.value(item.get(), line);
                         }
-                    })
-                } else {
-                    Members::parse(text).map(|object| self.object(&object, line))
-                };
-                if let Err(e) = parsed {
-                    self.out.read += 1;
-                    self.problem(line, super::json::error_message(&e, line));
+                    }
+                    Err(e) => {
+                        self.out.read += 1;
+                        self.problem(line, super::json::error_message(&e, line));
+                    }
+                },
+                Ok(text) => {
+                    if let Err(e) = self.shape.read(text, &mut self.found) {
+                        self.out.read += 1;
+                        self.problem(line, super::json::error_message(&e, line));
+                    } else {
+                        self.object(line);
+                    }
                 }
-            }
+                Err(_) => {
+                    self.out.read += 1;
+                    self.problem(line, "the document is not valid UTF-8".to_owned());
+                }
+            },
             Err(message) => {
                 self.out.read += 1;
                 self.problem(line, message);
@@ -314,69 +455,73 @@ impl Reader<'_> {
         })
     }
 
-    /// An element of a top-level array: a resource, a page, or an array of them.
-    fn value(&mut self, value: &RawValue, line: u64) {
-        if raw::is_array(value) {
-            for item in raw::elements(value).unwrap_or_default() {
-                self.value(item, line);
+    /// An element of a top-level array (valid JSON): a resource, a page, or an array of them.
+    fn value(&mut self, text: &str, line: u64) {
+        if text.starts_with('[') {
+            for item in raw::elements(text).unwrap_or_default() {
+                self.value(item.get(), line);
             }
-            return;
-        }
-        match Members::parse(value.get()) {
-            Ok(object) => self.object(&object, line),
-            Err(_) => self.resource(None, (line, 0)),
+        } else if self.shape.read(text, &mut self.found).is_ok() {
+            self.object(line);
+        } else {
+            self.resource(false, (line, 0));
         }
     }
 
-    /// A ListResponse page, or one resource.
-    fn object(&mut self, object: &Members<'_>, line: u64) {
-        let Some(resources) = object.get("Resources") else {
-            return self.resource(Some(object), (line, 0));
+    /// The object just read: a ListResponse page, or one resource.
+    fn object(&mut self, line: u64) {
+        let Some(resources) = self.shape.own(&self.found, Own::Resources) else {
+            return self.resource(true, (line, 0));
         };
-        let Some(resources) = raw::is_array(resources)
-            .then(|| raw::elements(resources).ok())
+        let resources = resources.to_owned();
+        let total = self
+            .shape
+            .own(&self.found, Own::TotalResults)
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        let Some(resources) = resources
+            .starts_with('[')
+            .then(|| raw::elements(&resources).ok())
             .flatten()
         else {
             self.out.read += 1;
             return self.problem(line, "`Resources` is not an array".to_owned());
         };
-        if let Some(total) = object
-            .get("totalResults")
-            .and_then(|t| raw::tree(t).as_u64())
-        {
+        if let Some(total) = total {
             self.total_results = Some(self.total_results.map_or(total, |t| t.max(total)));
         }
         self.listed += resources.len() as u64;
         for (at, resource) in resources.iter().enumerate() {
             let place = (line, u32::try_from(at + 1).unwrap_or(u32::MAX));
-            match Members::parse(resource.get()) {
-                Ok(object) => self.resource(Some(&object), place),
-                Err(_) => self.resource(None, place),
-            }
+            let object = self.shape.read(resource.get(), &mut self.found).is_ok();
+            self.resource(object, place);
         }
     }
 
-    /// One resource (`None`: a value that is not a JSON object).
-    fn resource(&mut self, resource: Option<&Members<'_>>, (line, at): (u64, u32)) {
+    /// The resource just read (`false`: a value that is not a JSON object).
+    fn resource(&mut self, object: bool, (line, at): (u64, u32)) {
         self.out.read += 1;
         let place = if at > 0 {
             format!("resource {at} of the page: ")
         } else {
             String::new()
         };
-        let Some(resource) = resource else {
+        if !object {
             return self.problem(line, format!("{place}a resource that is not a JSON object"));
-        };
-        let Some(id) = resource.text("id").filter(|id| !id.is_empty()) else {
-            let what = resource
-                .text("userName")
-                .or_else(|| resource.text("displayName"))
+        }
+        let (shape, found) = (&self.shape, &self.found);
+        let Some(id) = shape.own_text(found, Own::Id).filter(|id| !id.is_empty()) else {
+            let what = shape
+                .own_text(found, Own::UserName)
+                .or_else(|| shape.own_text(found, Own::DisplayName))
                 .map_or_else(String::new, |n| format!(" ({n})"));
             return self.problem(line, format!("{place}a resource{what} without an `id`"));
         };
-        let kind = kind_of(resource);
-        let ids = &mut self.ids[usize::from(kind == ObjectKind::Group)];
-        if let Some(first) = ids.get(id.as_str()).copied() {
+        let kind = kind_of(shape, found);
+        let index = match kind {
+            ObjectKind::User => &self.out.users,
+            ObjectKind::Group => &self.out.groups,
+        };
+        if let Some(first) = index.with_id(&id).map(|i| index.get(i).line) {
             return self.problem(
                 line,
                 format!(
@@ -385,13 +530,18 @@ impl Reader<'_> {
                 ),
             );
         }
-        ids.insert(id.as_str().into(), line);
+        let (shape, found) = (&self.shape, &self.found);
         match kind {
-            ObjectKind::User => self.out.users.insert(self.users, resource, &id, (line, at)),
-            ObjectKind::Group => self
-                .out
-                .groups
-                .insert(self.groups, resource, &id, (line, at)),
+            ObjectKind::User => {
+                self.out
+                    .users
+                    .insert(self.users, |i| shape.user(found, i), &id, (line, at))
+            }
+            ObjectKind::Group => {
+                self.out
+                    .groups
+                    .insert(self.groups, |i| shape.group(found, i), &id, (line, at))
+            }
         }
     }
 
@@ -431,29 +581,30 @@ impl Reader<'_> {
                 }
             }
             // The row is read as the JSON resource it stands for: one reading of a resource.
-            let text = resource.to_string();
-            let members = Members::parse(&text).unwrap_or_default();
-            self.resource(Some(&members), (line, 0));
+            let object = self
+                .shape
+                .read(&resource.to_string(), &mut self.found)
+                .is_ok();
+            self.resource(object, (line, 0));
         }
         Ok(())
     }
 }
 
 /// A group when its `schemas` name the core Group schema or `meta.resourceType` is `Group`
-/// (each read only when its text has `group` in it).
-fn kind_of(resource: &Members<'_>) -> ObjectKind {
-    let mentions_group = |name: &str| {
-        resource
-            .get(name)
-            .filter(|raw| {
-                raw.get()
-                    .as_bytes()
+/// (each parsed only when its text has `group` in it).
+fn kind_of(shape: &Shape, found: &Found) -> ObjectKind {
+    let mentions_group = |own: Own| {
+        shape
+            .own(found, own)
+            .filter(|text| {
+                text.as_bytes()
                     .windows(5)
                     .any(|w| w.eq_ignore_ascii_case(b"group"))
             })
-            .map(raw::tree)
+            .map(|text| super::path::parse(text.as_bytes()))
     };
-    let group_schema = mentions_group("schemas").is_some_and(|schemas| {
+    let group_schema = mentions_group(Own::Schemas).is_some_and(|schemas| {
         schemas.as_array().is_some_and(|s| {
             s.iter().any(|v| {
                 v.as_str()
@@ -461,7 +612,7 @@ fn kind_of(resource: &Members<'_>) -> ObjectKind {
             })
         })
     });
-    let group_type = mentions_group("meta").is_some_and(|meta| {
+    let group_type = mentions_group(Own::Meta).is_some_and(|meta| {
         member(&meta, "resourceType")
             .and_then(Value::as_str)
             .is_some_and(|t| t.eq_ignore_ascii_case("Group"))

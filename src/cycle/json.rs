@@ -39,7 +39,10 @@ pub fn raw_documents(
         }
         line_no += 1;
         let mut from = 0;
-        for (i, &b) in line.iter().enumerate() {
+        let mut next = 0;
+        while next < line.len() {
+            let (i, b) = (next, line[next]);
+            next += 1;
             if in_string {
                 if escape {
                     escape = false;
@@ -47,6 +50,10 @@ pub fn raw_documents(
                     escape = true;
                 } else if b == b'"' {
                     in_string = false;
+                } else {
+                    // The rest of a string up to its next quote or backslash says nothing.
+                    next = memchr::memchr2(b'"', b'\\', &line[next..])
+                        .map_or(line.len(), |k| next + k);
                 }
                 continue;
             }

@@ -501,7 +501,7 @@ impl Cycle {
                 .map(|a| Orphan {
                     kind,
                     id: a.id.to_string(),
-                    key: index.label(a),
+                    key: index.label(&a),
                     line: a.line,
                     resource: a.resource,
                 })

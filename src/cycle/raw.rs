@@ -1,214 +1,530 @@
-//! A JSON object read without building a tree: its members as slices of the document's text
-//! (`serde_json`'s [`RawValue`]), parsed further only where a target path leads. What the
-//! account reader uses, so that a dump of a million accounts costs no allocation per value it
-//! does not keep.
+//! What the account reader keeps of a SCIM resource, read in one pass over its text without
+//! building a tree: a [`Shape`] (the target paths of both layouts and the resource's own
+//! members, as a small tree of names) picks the values, which are kept as byte ranges of the
+//! document ([`Found`], reused from resource to resource). Members the shape does not name are
+//! skipped by `serde_json` without being built; an object or array the shape goes into is read
+//! once more, from its own text.
+//!
+//! Names are compared ignoring case (RFC 7643 section 2.1); where an object has a name twice,
+//! the exact spelling wins, else the first, as [`super::path::member`] reads it. A value
+//! filter selects the first element whose attribute has the filter's value, ignoring case, as
+//! [`super::path::value_at`] does.
 
+use super::layout::Layout;
 use super::path::{parse, scalar_text_of};
 use crate::model::target_path::TargetPath;
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
-/// The members of a JSON object, in the document's order, each value as its text.
+/// A resource's own members the reader needs, each with its slot in a [`Found`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Own {
+    /// `id`.
+    Id,
+    /// `schemas` (a group names the core Group schema).
+    Schemas,
+    /// `meta` (`resourceType`).
+    Meta,
+    /// `userName`, to name a resource without `id`.
+    UserName,
+    /// `displayName`, likewise.
+    DisplayName,
+    /// A ListResponse page's `Resources`.
+    Resources,
+    /// And its `totalResults`.
+    TotalResults,
+}
+
+const OWN: [(Own, &str); 7] = [
+    (Own::Id, "id"),
+    (Own::Schemas, "schemas"),
+    (Own::Meta, "meta"),
+    (Own::UserName, "userName"),
+    (Own::DisplayName, "displayName"),
+    (Own::Resources, "Resources"),
+    (Own::TotalResults, "totalResults"),
+];
+
+/// One name of an object the shape goes into, and what is read of its value.
 #[derive(Debug, Default)]
-pub struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+struct Node {
+    name: Box<str>,
+    /// Slots that take the value whole.
+    whole: Vec<usize>,
+    /// Members read inside the value (a complex attribute, an extension).
+    members: Vec<Node>,
+    /// Elements selected inside the value (a multi-valued attribute with a value filter).
+    filters: Vec<Filter>,
+}
 
-impl<'a> Members<'a> {
-    /// The members of the object `text` (an error when it is not a JSON object).
-    pub fn parse(text: &'a str) -> Result<Members<'a>, serde_json::Error> {
-        serde_json::from_str(text)
-    }
+/// A value filter (`[type eq "work"]`) and what is read of the element it selects.
+#[derive(Debug)]
+struct Filter {
+    attribute: Box<str>,
+    value: Box<str>,
+    /// Slots that take the element whole.
+    whole: Vec<usize>,
+    /// Sub-attributes read of the element, each with its slots.
+    subs: Vec<(Box<str>, Vec<usize>)>,
+}
 
-    /// A member by name, ignoring case (RFC 7643 section 2.1), as [`super::path::member`].
-    pub fn get(&self, name: &str) -> Option<&'a RawValue> {
-        let found = self
-            .0
-            .iter()
-            .find(|(k, _)| k == name)
-            .or_else(|| self.0.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)));
-        found.map(|(_, v)| *v)
-    }
+/// The values one pass reads of a resource: the fields of the user layout, then of the group
+/// layout, then the resource's own members ([`Own`]).
+#[derive(Debug)]
+pub struct Shape {
+    top: Vec<Node>,
+    users: usize,
+    groups: usize,
+}
 
-    /// A member's value, when it is a scalar, as text ([`super::path::scalar_text`]).
-    pub fn text(&self, name: &str) -> Option<String> {
-        scalar_text_of(self.get(name)?.get().as_bytes())
-    }
-
-    /// The value at a target path, as [`super::path::value_at`] finds it (`None`: absent or
-    /// null). `last` keeps the objects read on the way, for the next path that goes through
-    /// them (`name.givenName` then `name.familyName`).
-    pub fn at(&self, path: &TargetPath, last: &mut Last<'a>) -> Option<&'a RawValue> {
-        let container = match &path.schema {
-            Some(schema) if schema.text.contains(":extension:") => {
-                last.extension.read(self.get(&schema.text)?)?
-            }
-            _ => self,
+impl Shape {
+    /// The shape of both layouts' target paths and the resource's own members.
+    pub fn new(users: &Layout, groups: &Layout) -> Shape {
+        let mut shape = Shape {
+            top: Vec::new(),
+            users: users.fields.len(),
+            groups: groups.fields.len(),
         };
-        let mut value = container.get(&path.attribute.text)?;
-        if let Some(filter) = &path.filter {
-            let elements: Vec<&'a RawValue> = serde_json::from_str(value.get()).ok()?;
-            value = elements.into_iter().find(|element| {
-                Members::parse(element.get()).is_ok_and(|m| {
-                    m.get(&filter.attribute.text)
-                        .is_some_and(|t| text_is(t, &filter.value.text))
-                })
-            })?;
+        let paths = users.fields.iter().chain(&groups.fields).map(|f| &f.path);
+        for (slot, path) in paths.enumerate() {
+            shape.add(path, slot);
         }
-        if let Some(sub) = &path.sub_attribute {
-            value = last.complex.read(value)?.get(&sub.text)?;
+        for (at, (_, name)) in OWN.iter().enumerate() {
+            node(&mut shape.top, name)
+                .whole
+                .push(shape.users + shape.groups + at);
         }
-        (value.get() != "null").then_some(value)
+        shape
+    }
+
+    fn add(&mut self, path: &TargetPath, slot: usize) {
+        let mut nodes = &mut self.top;
+        if let Some(schema) = path
+            .schema
+            .as_ref()
+            .filter(|s| s.text.contains(":extension:"))
+        {
+            nodes = &mut node(nodes, &schema.text).members;
+        }
+        let attribute = node(nodes, &path.attribute.text);
+        let (whole, subs) = match &path.filter {
+            Some(f) => {
+                let at = match attribute.filters.iter().position(|g| {
+                    g.attribute.eq_ignore_ascii_case(&f.attribute.text)
+                        && g.value.eq_ignore_ascii_case(&f.value.text)
+                }) {
+                    Some(at) => at,
+                    None => {
+                        attribute.filters.push(Filter {
+                            attribute: f.attribute.text.as_str().into(),
+                            value: f.value.text.as_str().into(),
+                            whole: Vec::new(),
+                            subs: Vec::new(),
+                        });
+                        attribute.filters.len() - 1
+                    }
+                };
+                let filter = &mut attribute.filters[at];
+                match &path.sub_attribute {
+                    None => filter.whole.push(slot),
+                    Some(sub) => match filter
+                        .subs
+                        .iter_mut()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(&sub.text))
+                    {
+                        Some((_, slots)) => slots.push(slot),
+                        None => filter.subs.push((sub.text.as_str().into(), vec![slot])),
+                    },
+                }
+                return;
+            }
+            None => (&mut attribute.whole, &mut attribute.members),
+        };
+        match &path.sub_attribute {
+            None => whole.push(slot),
+            Some(sub) => node(subs, &sub.text).whole.push(slot),
+        }
+    }
+
+    /// How many slots a [`Found`] has.
+    fn slots(&self) -> usize {
+        self.users + self.groups + OWN.len()
+    }
+
+    /// Reads a resource (a JSON object) into `found` (emptied first). An error when the text
+    /// is not a JSON object.
+    pub fn read(&self, text: &str, found: &mut Found) -> Result<(), serde_json::Error> {
+        found.clear(self.slots(), text);
+        let mut de = serde_json::Deserializer::from_str(text);
+        let base = text.as_ptr() as usize;
+        ObjectSeed {
+            nodes: &self.top,
+            found,
+            base,
+        }
+        .deserialize(&mut de)?;
+        de.end()
+    }
+
+    /// The value of user field `field` (`None`: absent or null).
+    pub fn user<'t>(&self, found: &'t Found, field: usize) -> Option<&'t str> {
+        found.get(field)
+    }
+
+    /// The value of group field `field`.
+    pub fn group<'t>(&self, found: &'t Found, field: usize) -> Option<&'t str> {
+        found.get(self.users + field)
+    }
+
+    /// The value of one of the resource's own members.
+    pub fn own<'t>(&self, found: &'t Found, own: Own) -> Option<&'t str> {
+        let at = OWN.iter().position(|(o, _)| *o == own)?;
+        found.get(self.users + self.groups + at)
+    }
+
+    /// One of the resource's own members as text ([`super::path::scalar_text`]).
+    pub fn own_text(&self, found: &Found, own: Own) -> Option<String> {
+        scalar_text_of(self.own(found, own)?.as_bytes())
     }
 }
 
-/// The objects [`Members::at`] read last: an extension's, and a complex attribute's.
-#[derive(Debug, Default)]
-pub struct Last<'a> {
-    extension: Cached<'a>,
-    complex: Cached<'a>,
-}
-
-/// One object read, by its text.
-#[derive(Debug, Default)]
-struct Cached<'a> {
-    text: Option<&'a str>,
-    members: Option<Members<'a>>,
-}
-
-impl<'a> Cached<'a> {
-    /// The members of `raw`, read again only when it is another value than the last one.
-    fn read(&mut self, raw: &'a RawValue) -> Option<&Members<'a>> {
-        let text = raw.get();
-        if self.text.is_none_or(|t| !std::ptr::eq(t, text)) {
-            self.text = Some(text);
-            self.members = Members::parse(text).ok();
+/// The node of `name` among `nodes`, added when it is not there.
+fn node<'n>(nodes: &'n mut Vec<Node>, name: &str) -> &'n mut Node {
+    match nodes.iter().position(|n| n.name.eq_ignore_ascii_case(name)) {
+        Some(at) => &mut nodes[at],
+        None => {
+            nodes.push(Node {
+                name: name.into(),
+                ..Node::default()
+            });
+            nodes
+                .last_mut()
+                .unwrap_or_else(|| unreachable!("just pushed"))
         }
-        self.members.as_ref()
     }
 }
 
-/// Whether a scalar's text is `wanted`, ignoring case (a value filter's value).
-fn text_is(raw: &RawValue, wanted: &str) -> bool {
-    match raw.get().as_bytes() {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
-            inner.eq_ignore_ascii_case(wanted.as_bytes())
+/// The values a [`Shape`] read of one resource: byte ranges of its text, by slot.
+#[derive(Debug, Default)]
+pub struct Found {
+    text: String,
+    /// Each slot's value, and whether every name on its way was spelt exactly.
+    slots: Vec<Option<(Range<usize>, bool)>>,
+}
+
+impl Found {
+    fn clear(&mut self, slots: usize, text: &str) {
+        self.slots.clear();
+        self.slots.resize(slots, None);
+        self.text.clear();
+        self.text.push_str(text);
+    }
+
+    fn get(&self, slot: usize) -> Option<&str> {
+        let (range, _) = self.slots.get(slot)?.as_ref()?;
+        let text = self.text.get(range.clone())?;
+        (text != "null").then_some(text)
+    }
+
+    /// Keeps a value for `slots`, unless a value spelt more exactly is there already.
+    fn set(&mut self, slots: &[usize], range: &Range<usize>, exact: bool) {
+        for slot in slots {
+            let keep = match &self.slots[*slot] {
+                None => true,
+                Some((_, was_exact)) => exact && !was_exact,
+            };
+            if keep {
+                self.slots[*slot] = Some((range.clone(), exact));
+            }
         }
-        text => scalar_text_of(text).is_some_and(|t| t.eq_ignore_ascii_case(wanted)),
     }
 }
 
 /// Appends a value as compact JSON, as `serde_json` writes the value it parses from it: a
 /// string without escapes and a Boolean are copied, anything else is parsed and written.
-pub fn write_compact(out: &mut Vec<u8>, raw: &RawValue) {
-    let text = raw.get().as_bytes();
-    let plain = matches!(text, [b'"', inner @ .., b'"'] if !inner.contains(&b'\\'));
-    if plain || text == b"true" || text == b"false" {
-        out.extend_from_slice(text);
+pub fn write_compact(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    let plain = matches!(bytes, [b'"', inner @ .., b'"'] if !inner.contains(&b'\\'));
+    if plain || bytes == b"true" || bytes == b"false" {
+        out.extend_from_slice(bytes);
     } else {
         // Writing a `Value` to a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, &parse(text));
+        let _ = serde_json::to_writer(&mut *out, &parse(bytes));
     }
 }
 
-/// Whether a value is a JSON array (a ListResponse's resources, a dump of several).
-pub fn is_array(raw: &RawValue) -> bool {
-    raw.get().starts_with('[')
-}
-
-/// The elements of a JSON array.
-pub fn elements(raw: &RawValue) -> Result<Vec<&RawValue>, serde_json::Error> {
-    serde_json::from_str(raw.get())
-}
-
-/// The elements of a document that is a JSON array.
-pub fn elements_of(text: &str) -> Result<Vec<&RawValue>, serde_json::Error> {
+/// The elements of a JSON array (a ListResponse's resources, a dump of several), as texts.
+pub fn elements(text: &str) -> Result<Vec<&RawValue>, serde_json::Error> {
     serde_json::from_str(text)
 }
 
-/// A value parsed as a tree (for the few members read whole: `schemas`, `meta`).
-pub fn tree(raw: &RawValue) -> Value {
-    parse(raw.get().as_bytes())
+/// Whether a scalar's text is `wanted`, ignoring case (a value filter's value).
+fn text_is(text: &str, wanted: &str) -> bool {
+    match text.as_bytes() {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
+            inner.eq_ignore_ascii_case(wanted.as_bytes())
+        }
+        bytes => scalar_text_of(bytes).is_some_and(|t| t.eq_ignore_ascii_case(wanted)),
+    }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Object<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for Object<'a> {
-            type Value = Members<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
+/// The range of `raw` in the document that starts at `base`.
+fn range(raw: &RawValue, base: usize) -> Range<usize> {
+    let start = raw.get().as_ptr() as usize - base;
+    start..start + raw.get().len()
+}
+
+/// Reads an object's members named by `nodes`.
+struct ObjectSeed<'s, 'f> {
+    nodes: &'s [Node],
+    found: &'f mut Found,
+    base: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<(), M::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let Some(node) = self
+                .nodes
+                .iter()
+                .find(|n| n.name.eq_ignore_ascii_case(&key.0))
+            else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let raw: &RawValue = map.next_value()?;
+            let exact = *node.name == *key.0;
+            self.read(node, raw, exact);
+        }
+        Ok(())
+    }
+}
+
+impl ObjectSeed<'_, '_> {
+    /// What `node` reads of one value (`raw`, of the same document).
+    fn read(&mut self, node: &Node, raw: &RawValue, exact: bool) {
+        let range = range(raw, self.base);
+        self.found.set(&node.whole, &range, exact);
+        let text = raw.get();
+        if !node.members.is_empty() && text.starts_with('{') {
+            let mut de = serde_json::Deserializer::from_str(text);
+            // A value that is not what the shape expects gives nothing, as a missing one.
+            let _ = ObjectSeed {
+                nodes: &node.members,
+                found: self.found,
+                base: self.base,
             }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Members<'a>, M::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some((Key(name), value)) = map.next_entry::<Key<'a>, &'a RawValue>()? {
-                    members.push((name, value));
+            .deserialize(&mut de);
+        }
+        if !node.filters.is_empty() && text.starts_with('[') {
+            let Ok(elements) = elements(text) else { return };
+            for filter in &node.filters {
+                let selected = elements.iter().find(|element| {
+                    let mut de = serde_json::Deserializer::from_str(element.get());
+                    FilterSeed(&filter.attribute, &filter.value)
+                        .deserialize(&mut de)
+                        .unwrap_or(false)
+                });
+                let Some(element) = selected else { continue };
+                let range = self::range(element, self.base);
+                self.found.set(&filter.whole, &range, exact);
+                if filter.subs.is_empty() {
+                    continue;
                 }
-                Ok(Members(members))
+                let mut de = serde_json::Deserializer::from_str(element.get());
+                let _ = SubSeed {
+                    subs: &filter.subs,
+                    found: self.found,
+                    base: self.base,
+                }
+                .deserialize(&mut de);
             }
         }
-        deserializer.deserialize_map(Object(std::marker::PhantomData))
+    }
+}
+
+/// Whether an element's filter attribute has the filter's value.
+struct FilterSeed<'s>(&'s str, &'s str);
+
+impl<'de> DeserializeSeed<'de> for FilterSeed<'_> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FilterSeed<'_> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<bool, M::Error> {
+        let (mut exact, mut other) = (None, None);
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !key.0.eq_ignore_ascii_case(self.0) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let raw: &RawValue = map.next_value()?;
+            let matches = text_is(raw.get(), self.1);
+            if *key.0 == *self.0 {
+                exact.get_or_insert(matches);
+            } else {
+                other.get_or_insert(matches);
+            }
+        }
+        Ok(exact.or(other).unwrap_or(false))
+    }
+}
+
+/// Reads the sub-attributes of a selected element.
+struct SubSeed<'s, 'f> {
+    subs: &'s [(Box<str>, Vec<usize>)],
+    found: &'f mut Found,
+    base: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for SubSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SubSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let Some((name, slots)) = self
+                .subs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(&key.0))
+            else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let raw: &RawValue = map.next_value()?;
+            let exact = **name == *key.0;
+            self.found.set(slots, &range(raw, self.base), exact);
+        }
+        Ok(())
     }
 }
 
 /// A member name, borrowed from the document unless it has escapes.
 struct Key<'a>(Cow<'a, str>);
 
-impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Name<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for Name<'a> {
-            type Value = Key<'a>;
+        struct Name;
+        impl<'de> Visitor<'de> for Name {
+            type Value = Key<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a member name")
             }
-            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Key<'a>, E> {
+            fn visit_borrowed_str<E>(self, name: &'de str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Borrowed(name)))
             }
-            fn visit_str<E>(self, name: &str) -> Result<Key<'a>, E> {
+            fn visit_str<E>(self, name: &str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Owned(name.to_owned())))
             }
         }
-        deserializer.deserialize_str(Name(std::marker::PhantomData))
+        deserializer.deserialize_str(Name)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cycle::layout::{Field, Layout};
+    use crate::cycle::path::value_at;
     use crate::model::target_path::parse as path;
+    use serde_json::Value;
+
+    fn layout(paths: &[&str]) -> Layout {
+        let mut layout = Layout::default();
+        layout.fields = paths
+            .iter()
+            .enumerate()
+            .map(|(mapping, p)| Field {
+                target: (*p).to_owned(),
+                path: path(p).unwrap_or_else(|e| panic!("{e:?}")),
+                case_exact: false,
+                precedence: None,
+                on_update: true,
+                members: false,
+                mapping,
+            })
+            .collect();
+        layout
+    }
 
     #[test]
-    fn finds_what_value_at_finds() {
-        let text = r#"{"userName": "a@b", "Name": {"givenName": "A"},
-            "emails": [{"type": "home", "value": "h"}, {"type": "work", "value": "w\u00e9"}],
-            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "D"},
-            "active": null, "n\u0061me2": 1.50}"#;
-        let tree: Value = serde_json::from_str(text).unwrap_or_default();
-        let members = Members::parse(text).unwrap_or_default();
-        let mut last = Last::default();
-        for p in [
+    fn reads_what_value_at_reads() {
+        let paths = [
             "USERNAME",
             "name.givenName",
+            "name.familyName",
             "emails[type eq \"work\"].value",
+            "emails[type eq \"work\"].primary",
             "emails[type eq \"home\"]",
             "emails",
+            "phoneNumbers[type eq \"work\"].value",
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
             "active",
             "name2",
-            "phoneNumbers[type eq \"work\"].value",
+            "nickName",
+        ];
+        let users = layout(&paths);
+        let shape = Shape::new(&users, &Layout::default());
+        let mut found = Found::default();
+        for text in [
+            r#"{"userName": "a@b", "Name": {"givenName": "A", "familyName": "\u00c9"},
+                "emails": [{"type": "home", "value": "h"}, {"Type": "WORK", "value": "w\u00e9", "primary": true}],
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "D", "manager": {"value": "m"}},
+                "active": null, "n\u0061me2": 1.50, "phoneNumbers": 3, "nickName": "x", "nickname": "y"}"#,
+            r#"{"id": "1", "name": null, "emails": [], "userName": ["a"]}"#,
+            r#"{}"#,
         ] {
-            let p = path(p).unwrap_or_else(|e| panic!("{e:?}"));
-            let expected = super::super::path::value_at(&tree, &p)
-                .map(|v| serde_json::to_vec(v).unwrap_or_default());
-            let found = members.at(&p, &mut last).map(|raw| {
-                let mut out = Vec::new();
-                write_compact(&mut out, raw);
-                out
-            });
-            assert_eq!(found, expected, "{}", p.attribute.text);
+            let tree: Value = serde_json::from_str(text).unwrap_or_default();
+            shape
+                .read(text, &mut found)
+                .unwrap_or_else(|e| panic!("{e}"));
+            for (field, p) in users.fields.iter().enumerate() {
+                let expected =
+                    value_at(&tree, &p.path).map(|v| serde_json::to_vec(v).unwrap_or_default());
+                let got = shape.user(&found, field).map(|t| {
+                    let mut out = Vec::new();
+                    write_compact(&mut out, t);
+                    out
+                });
+                assert_eq!(got, expected, "{} in {text}", p.target);
+            }
         }
-        assert!(Members::parse("[1]").is_err());
+        assert!(shape.read("[1]", &mut found).is_err());
+        assert!(shape.read("{\"id\": 1} x", &mut found).is_err());
+        shape
+            .read(r#"{"id": 7, "schemas": ["a"]}"#, &mut found)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(shape.own_text(&found, Own::Id).as_deref(), Some("7"));
+        assert_eq!(shape.own(&found, Own::Schemas), Some(r#"["a"]"#));
     }
 }
