@@ -45,6 +45,7 @@ pub mod json;
 pub mod layout;
 pub mod path;
 pub mod reason;
+mod references;
 pub mod requests;
 
 pub use reason::Reason;
@@ -309,6 +310,9 @@ pub trait Sink {
     }
     /// Progress: bytes of the export consumed and objects done so far.
     fn progress(&mut self, _bytes: u64, _rows: u64) {}
+    /// A user's decision held until its manager is decided (its requests so far were sent
+    /// before this call); it comes to [`Sink::decision`] later, settled.
+    fn deferred(&mut self, _decision: &Decision) {}
 }
 
 /// A planned cycle: the mapping compiled, the accounts indexed, the assignments read.
@@ -331,6 +335,8 @@ struct State {
     /// The keys of the provisioned users by the id of the account they match.
     known: HashMap<String, String>,
     members: MemberIndex,
+    /// The users' managers, when the mapping maps `manager` ([`references`]).
+    managers: Option<references::Managers>,
     creates: u64,
     /// Record each decision's steps.
     explain: bool,
@@ -365,6 +371,7 @@ impl Cycle {
             Layout::of(prepared, ObjectKind::User),
             Layout::of(prepared, ObjectKind::Group),
         ];
+        let managers = references::Managers::of(prepared, &layouts[0]);
         let accounts = match accounts {
             Some(input) => {
                 accounts::read(input, &layouts[0], &layouts[1]).map_err(PreviewError::Read)?
@@ -384,6 +391,7 @@ impl Cycle {
                 refs: groups.then(HashMap::new),
                 known: HashMap::new(),
                 members: MemberIndex::default(),
+                managers,
                 creates: 0,
                 explain: false,
                 keep_payloads: false,
@@ -394,6 +402,15 @@ impl Cycle {
     /// Keeps every decision's payload ([`Decision::payload`], for [`impact`]).
     pub fn keep_payloads(&mut self, on: bool) {
         self.state.keep_payloads = on;
+    }
+
+    /// Sends every decision in export order: a user whose manager comes later in the export is
+    /// not held until its manager is decided, and that manager is not checked
+    /// ([`references`]). For consumers that pair decisions by their order.
+    pub fn keep_export_order(&mut self, on: bool) {
+        if let Some(managers) = &mut self.state.managers {
+            managers.set_hold(!on);
+        }
     }
 
     /// Records every decision's path through scoping and matching ([`Decision::steps`]).
@@ -475,7 +492,12 @@ impl Cycle {
             error: None,
             text: Vec::new(),
         };
-        let result = preview::preview(plan, input, &options, &mut adapter);
+        let mut result = preview::preview(plan, input, &options, &mut adapter);
+        if kind == ObjectKind::User && result.is_ok() && adapter.error.is_none() {
+            if let Err(e) = adapter.release_held() {
+                result = Err(PreviewError::Write(e));
+            }
+        }
         match adapter.error.take() {
             Some(e) => Err(PreviewError::Write(e)),
             None => result,
@@ -737,7 +759,8 @@ impl Adapter<'_, '_> {
             decision.detail = problems.first().map(|p| p.message.clone());
             return self.emit(decision, outcome);
         }
-        let payload: Option<Value> = outcome.payload.and_then(|p| serde_json::from_slice(p).ok());
+        let mut payload: Option<Value> =
+            outcome.payload.and_then(|p| serde_json::from_slice(p).ok());
         let scoping = self.scoping(outcome, problems);
         let incremental = self.cycle.settings.cycle == CycleKind::Incremental;
         // Entra looks an object up only when it processes it: in scope, soft-deleted, or (in
@@ -759,6 +782,12 @@ impl Adapter<'_, '_> {
             decision.payload.clone_from(&payload);
             decision.invalid = impact::Invalid::of(problems);
         }
+        let matched = if let Found::One(i) = found {
+            Some(i)
+        } else {
+            None
+        };
+        self.take_manager(payload.as_mut(), matched);
         match &found {
             Found::One(i) => {
                 self.cycle.index_mut(kind).mark(*i);
@@ -1030,6 +1059,14 @@ impl Adapter<'_, '_> {
                 self.cycle.members.insert(id, provisioned);
             }
         }
+        if self.kind == ObjectKind::User {
+            return self.settle_manager(decision, outcome);
+        }
+        self.send(decision)
+    }
+
+    /// Counts a settled decision and sends it.
+    fn send(&mut self, decision: Decision) -> io::Result<()> {
         self.cycle.kind_summary(self.kind).count(&decision);
         self.sink.decision(&decision)
     }
