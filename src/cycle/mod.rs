@@ -31,12 +31,15 @@
 //!    a DELETE request"), or leaves them when the job's SkipOutOfScopeDeletions is set
 //!    (docs/identity/app-provisioning/skip-out-of-scope-deletions.md).
 //! 4. **Orphans**: accounts no object matches; Entra leaves them alone.
-//! 5. **Groups**: the same for groups, then their members (resolved to the accounts their users
+//! 5. **Managers**: a user's manager resolved to the account its user matches or creates, sent
+//!    in a PATCH after the user, or `reference-unresolved` ([`references`]).
+//! 6. **Groups**: the same for groups, then their members (resolved to the accounts their users
 //!    match or create) against the target group's members.
 //!
-//! Memory: the account index ([`accounts`]), the assignment sets, and, when groups are
-//! planned, one reference per provisioned user; never the export or the decisions, which go
-//! to the [`Sink`] as they are made.
+//! Memory: the account index ([`accounts`]), the assignment sets, when groups are planned one
+//! reference per provisioned user, and when `manager` is mapped 16 bytes a user plus the
+//! decisions held for a manager later in the export ([`references`]); never the export, and no
+//! other decision: they go to the [`Sink`] as they are made.
 
 pub mod accounts;
 pub mod assignments;
@@ -298,7 +301,8 @@ pub struct Summary {
 
 /// Where a cycle's results go, as they are decided.
 pub trait Sink {
-    /// One object's decision, in export order (users, then groups).
+    /// One object's decision, in export order (users, then groups), except a user's decision
+    /// held until its manager is decided ([`Sink::deferred`]), which comes when it is.
     fn decision(&mut self, decision: &Decision) -> io::Result<()>;
     /// One request, in the order Entra sends them.
     fn request(&mut self, _request: &Request) -> io::Result<()> {

@@ -36,7 +36,6 @@
 //! [`super::Cycle::keep_export_order`] turns the holding off (the impact diff, which pairs the
 //! decisions of two plans in order, uses it): a manager later in the export is then not checked.
 
-use super::accounts::Index;
 use super::requests::{self, Ref};
 use super::{path, Action, Adapter, Decision, Reason};
 use crate::expr::source::ObjectKind;
@@ -165,11 +164,6 @@ fn take(payload: &mut Value, field: &super::layout::Field) -> Option<Value> {
             root.remove(&attribute)
         }
     }
-}
-
-/// The id an account has as its manager (its text, or the `value` of an object).
-fn current_manager(index: &Index, account: u32, field: usize) -> Option<String> {
-    index.get(account).values().get(field).and_then(object_id)
 }
 
 impl Adapter<'_, '_> {
@@ -306,8 +300,14 @@ impl Adapter<'_, '_> {
             Target::Account(i) => Ref::Existing(self.cycle.accounts.users.get(i).id.to_string()),
             Target::Created(n) => Ref::Created(format!("create_{n}")),
         };
-        let has =
-            account.and_then(|i| current_manager(&self.cycle.accounts.users, i, managers.field));
+        // What the account has now (null: none, or a user created in this cycle).
+        let old = account
+            .and_then(|i| {
+                let mut values = self.cycle.accounts.users.get(i).values();
+                (managers.field < values.len()).then(|| values.swap_remove(managers.field))
+            })
+            .unwrap_or(Value::Null);
+        let has = object_id(&old);
         if self.cycle.explain {
             decision.steps.push(format!(
                 "manager {manager}: {}",
@@ -321,17 +321,6 @@ impl Adapter<'_, '_> {
             return Ok(());
         }
         if decision.action != Action::Create {
-            let old = account
-                .and_then(|i| {
-                    self.cycle
-                        .accounts
-                        .users
-                        .get(i)
-                        .values()
-                        .get(managers.field)
-                        .cloned()
-                })
-                .unwrap_or(Value::Null);
             decision.changes.push(super::Change::Value {
                 target: managers.target.clone(),
                 old,
