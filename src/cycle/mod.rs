@@ -37,7 +37,7 @@
 //!    match or create) against the target group's members.
 //!
 //! Memory: the account index ([`accounts`]), the assignment sets, when groups are planned one
-//! reference per provisioned user, and when `manager` is mapped 16 bytes a user plus the
+//! reference per provisioned user, and when `manager` is mapped about 40 bytes a user plus the
 //! decisions held for a manager later in the export ([`references`]); never the export, and no
 //! other decision: they go to the [`Sink`] as they are made.
 

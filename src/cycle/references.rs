@@ -6,12 +6,20 @@
 //! the user is in scope and the manager is out of scope, we'll provision the user without the
 //! manager reference." The value sent is the manager's `id` in the app, not an Entra object id
 //! (the `reference-to-string` rule's text); Entra sends it as that plain text, not as RFC 7643's
-//! complex `{"value": …}` (Microsoft's answer on Microsoft Q&A, "SCIM user provisioning setup
-//! with manager attribute": "we are only sending ID at the moment"), in a PATCH operation of
-//! its own: `{"op": "add", "path": "urn:…:enterprise:2.0:User:manager", "value": "<id>"}`.
+//! complex `{"value": …}` (Microsoft's answer on Microsoft Q&A, question 188003 "SCIM user
+//! provisioning setup with manager attribute": "we are only sending ID at the moment"), in a
+//! PATCH of its own after the user's POST (Microsoft's reply in MicrosoftDocs/azure-docs issue
+//! 45885: the service does "a round trip to link newly-created users accounts with their
+//! managers inside the target application. That's why there is a separate patch operation"),
+//! as a SCIM library's issue shows one (Captain-P-Goldfish/SCIM-SDK issue 686):
+//! `{"op": "add", "path": "urn:…:enterprise:2.0:User:manager", "value": "<id>"}`. The op's case
+//! follows the dialect, as for any attribute added; `replace` for a manager changed on an
+//! existing account is this plan's reading (no public capture shows one), and so is comparing
+//! an account's manager by its id whether the app returns it as text or as `{"value": …}`.
 //! A manager that cannot be resolved (not provisioned, or not in the user export) is a step
-//! whose SkipReason is `UnableToResolveReferenceAttributeValue`
-//! (docs/identity/monitoring-health/concept-provisioning-logs.md); the user's own action stands.
+//! whose SkipReason is `UnableToResolveReferenceAttributeValue` (MicrosoftDocs/entra-docs
+//! docs/identity/app-provisioning/application-provisioning-log-analytics.md, as for group
+//! members); the user's own action stands.
 //!
 //! So the plan: a Direct mapping of the source `manager` is the manager field. Its value (the
 //! manager's objectId, as preview reads it from text or from Graph's `{"id": …}`) is taken out
@@ -32,7 +40,8 @@
 //! every consumer of a decision (the reports, `--user`, the impact diff's comparisons) gets it
 //! once and final. The cost is memory: one decision held for each provisioned user whose
 //! manager comes later in the export (none when managers come first; about half of those with a
-//! manager in an export of random order), plus 16 bytes a user for what every user resolves to.
+//! manager in an export of random order; about 450 bytes each, BENCHMARKS.md), plus about 40
+//! bytes a user for what every user resolves to.
 //! [`super::Cycle::keep_export_order`] turns the holding off (the impact diff, which pairs the
 //! decisions of two plans in order, uses it): a manager later in the export is then not checked.
 
@@ -209,6 +218,12 @@ impl Adapter<'_, '_> {
         if let Some(own) = own {
             managers.users.insert(own, target);
         }
+        let hold = managers.hold;
+        // What the manager resolves to (`None`: not decided yet), for a provisioned user.
+        let found = current
+            .manager
+            .as_deref()
+            .map(|m| managers.users.get(&key(m)).copied());
         let user = match target {
             Target::Account(i) => Some(Ref::Existing(
                 self.cycle.accounts.users.get(i).id.to_string(),
@@ -216,28 +231,20 @@ impl Adapter<'_, '_> {
             Target::Created(n) => Some(Ref::Created(format!("create_{n}"))),
             Target::Unprovisioned => None,
         };
-        match (current.manager, user) {
-            (Some(manager), Some(user)) => {
-                let managers = self
-                    .cycle
-                    .managers
-                    .as_mut()
-                    .unwrap_or_else(|| unreachable!());
-                match managers.users.get(&key(&manager)).copied() {
-                    Some(found) => {
-                        self.resolve(&mut decision, &manager, found, &user, current.account)?;
-                        self.send(decision)?;
-                    }
-                    None if managers.hold => {
-                        self.sink.deferred(&decision);
-                        managers.held.entry(key(&manager)).or_default().push(Held {
-                            decision,
-                            manager,
-                            user,
-                            account: current.account,
-                        });
-                    }
-                    None => self.send(decision)?,
+        match (current.manager, user, found) {
+            (Some(manager), Some(user), Some(Some(found))) => {
+                self.resolve(&mut decision, &manager, found, &user, current.account)?;
+                self.send(decision)?;
+            }
+            (Some(manager), Some(user), Some(None)) if hold => {
+                self.sink.deferred(&decision);
+                if let Some(managers) = self.cycle.managers.as_mut() {
+                    managers.held.entry(key(&manager)).or_default().push(Held {
+                        decision,
+                        manager,
+                        user,
+                        account: current.account,
+                    });
                 }
             }
             _ => self.send(decision)?,
