@@ -277,7 +277,13 @@ impl Adapter<'_, '_> {
         left.sort_by_key(|h| h.decision.line);
         for held in left {
             let mut decision = held.decision;
-            unresolved(&mut decision, &held.manager, "is not in the user export");
+            let explain = self.cycle.explain;
+            unresolved(
+                &mut decision,
+                &held.manager,
+                "is not in the user export",
+                explain,
+            );
             self.send(decision)?;
         }
         Ok(())
@@ -301,6 +307,7 @@ impl Adapter<'_, '_> {
                     decision,
                     manager,
                     "is not provisioned (out of scope, unassigned, skipped or failing)",
+                    self.cycle.explain,
                 );
                 return Ok(());
             }
@@ -349,8 +356,14 @@ impl Adapter<'_, '_> {
     }
 }
 
-/// A provisioned user whose manager cannot be resolved: the user is provisioned without it.
-fn unresolved(decision: &mut Decision, manager: &str, why: &str) {
+/// A provisioned user whose manager cannot be resolved: the user is provisioned without it
+/// (with `explain`, a step says so).
+fn unresolved(decision: &mut Decision, manager: &str, why: &str, explain: bool) {
+    if explain {
+        decision
+            .steps
+            .push(format!("manager {manager}: unresolved, it {why}"));
+    }
     decision.reason = Some(Reason::ReferenceUnresolved);
     decision.entra = Reason::ReferenceUnresolved.entra();
     decision.detail = Some(format!(
