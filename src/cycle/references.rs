@@ -8,10 +8,11 @@
 //! (the `reference-to-string` rule's text); Entra sends it as that plain text, not as RFC 7643's
 //! complex `{"value": …}` (Microsoft's answer on Microsoft Q&A, question 188003 "SCIM user
 //! provisioning setup with manager attribute": "we are only sending ID at the moment"), in a
-//! PATCH of its own after the user's POST (Microsoft's reply in MicrosoftDocs/azure-docs issue
-//! 45885: the service does "a round trip to link newly-created users accounts with their
-//! managers inside the target application. That's why there is a separate patch operation"),
-//! as a SCIM library's issue shows one (Captain-P-Goldfish/SCIM-SDK issue 686):
+//! PATCH of its own after the user's POST (Microsoft's reply in
+//! github.com/MicrosoftDocs/azure-docs/issues/45885: the service does "a round trip to link
+//! newly-created users accounts with their managers inside the target application. That's why
+//! there is a separate patch operation"), as a SCIM library's report shows one
+//! (github.com/Captain-P-Goldfish/SCIM-SDK/issues/686):
 //! `{"op": "add", "path": "urn:…:enterprise:2.0:User:manager", "value": "<id>"}`. The op's case
 //! follows the dialect, as for any attribute added; `replace` for a manager changed on an
 //! existing account is this plan's reading (no public capture shows one), and so is comparing
