@@ -135,10 +135,20 @@ struct CliSink {
     /// found.
     explain: Option<String>,
     pending: Vec<Request>,
+    /// `--user`: the requests of the object looked for while its decision is held (see
+    /// `cycle::Sink::deferred`), by its kind and line.
+    held: Vec<((ObjectKind, u64), Vec<Request>)>,
     explained: Vec<(Decision, Vec<Request>)>,
 }
 
 impl CliSink {
+    /// Whether a decision is the object `--user` looks for.
+    fn explains(&self, d: &Decision) -> bool {
+        self.explain
+            .as_ref()
+            .is_some_and(|key| d.key.eq_ignore_ascii_case(key) || d.line.to_string() == *key)
+    }
+
     fn place(&self, d: &Decision) -> String {
         let export = &self.exports[usize::from(d.kind == ObjectKind::Group)];
         format!("{export}:{}", d.line)
@@ -191,9 +201,14 @@ fn change_lines(d: &Decision) -> Vec<String> {
 
 impl cycle::Sink for CliSink {
     fn decision(&mut self, d: &Decision) -> io::Result<()> {
-        if let Some(key) = &self.explain {
-            let requests = std::mem::take(&mut self.pending);
-            if d.key.eq_ignore_ascii_case(key) || d.line.to_string() == *key {
+        if self.explain.is_some() {
+            let mut requests = std::mem::take(&mut self.pending);
+            if self.explains(d) {
+                if let Some(at) = self.held.iter().position(|(k, _)| *k == (d.kind, d.line)) {
+                    let (_, mut first) = self.held.swap_remove(at);
+                    first.append(&mut requests);
+                    requests = first;
+                }
                 self.explained.push((d.clone(), requests));
             }
             return Ok(());
@@ -252,6 +267,13 @@ impl cycle::Sink for CliSink {
             }
         }
         Ok(())
+    }
+
+    fn deferred(&mut self, d: &Decision) {
+        let requests = std::mem::take(&mut self.pending);
+        if self.explains(d) {
+            self.held.push(((d.kind, d.line), requests));
+        }
     }
 
     fn orphan(&mut self, orphan: &Orphan) -> io::Result<()> {
@@ -408,6 +430,7 @@ fn run_inner(args: &PlanArgs) -> Result<u8, u8> {
         request_count: 0,
         explain: args.user.clone(),
         pending: Vec::new(),
+        held: Vec::new(),
         explained: Vec::new(),
         exports: [
             args.users.display().to_string(),

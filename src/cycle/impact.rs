@@ -80,9 +80,14 @@ impl Side {
         }
     }
 
-    /// Whether Entra provisions the object (creates, updates or leaves its account as it is).
+    /// Whether Entra provisions the object (creates, updates or leaves its account as it is;
+    /// also without a reference it cannot resolve, a manager or a member).
     fn provisioned(&self) -> bool {
-        matches!(self.action.as_str(), "create" | "update" | "unchanged") && self.reason.is_none()
+        matches!(self.action.as_str(), "create" | "update" | "unchanged")
+            && self
+                .reason
+                .as_deref()
+                .is_none_or(|r| r == Reason::ReferenceUnresolved.id())
     }
 
     /// Whether the object is out of scope or unassigned.
@@ -436,6 +441,8 @@ pub fn compare(
             settings.clone(),
         )?;
         cycle.keep_payloads(true);
+        // The comparison pairs the n-th decision of each plan.
+        cycle.keep_export_order(true);
         Ok(cycle)
     };
     type Inputs = (Box<dyn BufRead + Send>, Option<Box<dyn BufRead + Send>>);

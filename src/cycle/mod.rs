@@ -31,12 +31,15 @@
 //!    a DELETE request"), or leaves them when the job's SkipOutOfScopeDeletions is set
 //!    (docs/identity/app-provisioning/skip-out-of-scope-deletions.md).
 //! 4. **Orphans**: accounts no object matches; Entra leaves them alone.
-//! 5. **Groups**: the same for groups, then their members (resolved to the accounts their users
+//! 5. **Managers**: a user's manager resolved to the account its user matches or creates, sent
+//!    in a PATCH after the user, or `reference-unresolved` ([`references`]).
+//! 6. **Groups**: the same for groups, then their members (resolved to the accounts their users
 //!    match or create) against the target group's members.
 //!
-//! Memory: the account index ([`accounts`]), the assignment sets, and, when groups are
-//! planned, one reference per provisioned user; never the export or the decisions, which go
-//! to the [`Sink`] as they are made.
+//! Memory: the account index ([`accounts`]), the assignment sets, when groups are planned one
+//! reference per provisioned user, and when `manager` is mapped about 40 bytes a user plus the
+//! decisions held for a manager later in the export ([`references`]); never the export, and no
+//! other decision: they go to the [`Sink`] as they are made.
 
 pub mod accounts;
 pub mod assignments;
@@ -46,6 +49,7 @@ pub mod layout;
 pub mod path;
 pub mod raw;
 pub mod reason;
+mod references;
 pub mod requests;
 
 pub use reason::Reason;
@@ -299,7 +303,8 @@ pub struct Summary {
 
 /// Where a cycle's results go, as they are decided.
 pub trait Sink {
-    /// One object's decision, in export order (users, then groups).
+    /// One object's decision, in export order (users, then groups), except a user's decision
+    /// held until its manager is decided ([`Sink::deferred`]), which comes when it is.
     fn decision(&mut self, decision: &Decision) -> io::Result<()>;
     /// One request, in the order Entra sends them.
     fn request(&mut self, _request: &Request) -> io::Result<()> {
@@ -316,6 +321,9 @@ pub trait Sink {
     }
     /// Progress: bytes of the export consumed and objects done so far.
     fn progress(&mut self, _bytes: u64, _rows: u64) {}
+    /// A user's decision held until its manager is decided (its requests so far were sent
+    /// before this call); it comes to [`Sink::decision`] later, settled.
+    fn deferred(&mut self, _decision: &Decision) {}
 }
 
 /// A planned cycle: the mapping compiled, the accounts indexed, the assignments read.
@@ -338,6 +346,8 @@ struct State {
     /// The keys of the provisioned users by the id of the account they match.
     known: HashMap<String, String>,
     members: MemberIndex,
+    /// The users' managers, when the mapping maps `manager` ([`references`]).
+    managers: Option<references::Managers>,
     creates: u64,
     /// Record each decision's steps.
     explain: bool,
@@ -372,6 +382,7 @@ impl Cycle {
             Layout::of(prepared, ObjectKind::User),
             Layout::of(prepared, ObjectKind::Group),
         ];
+        let managers = references::Managers::of(prepared, &layouts[0]);
         let accounts = match accounts {
             Some(input) => {
                 accounts::read(input, &layouts[0], &layouts[1]).map_err(PreviewError::Read)?
@@ -391,6 +402,7 @@ impl Cycle {
                 refs: groups.then(HashMap::new),
                 known: HashMap::new(),
                 members: MemberIndex::default(),
+                managers,
                 creates: 0,
                 explain: false,
                 keep_payloads: false,
@@ -401,6 +413,15 @@ impl Cycle {
     /// Keeps every decision's values ([`Decision::values`], for [`impact`]).
     pub fn keep_payloads(&mut self, on: bool) {
         self.state.keep_payloads = on;
+    }
+
+    /// Sends every decision in export order: a user whose manager comes later in the export is
+    /// not held until its manager is decided, and that manager is not checked
+    /// ([`references`]). For consumers that pair decisions by their order.
+    pub fn keep_export_order(&mut self, on: bool) {
+        if let Some(managers) = &mut self.state.managers {
+            managers.set_hold(!on);
+        }
     }
 
     /// Records every decision's path through scoping and matching ([`Decision::steps`]).
@@ -484,7 +505,12 @@ impl Cycle {
             text: Vec::new(),
             key: String::new(),
         };
-        let result = preview::preview(plan, input, &options, &mut adapter);
+        let mut result = preview::preview(plan, input, &options, &mut adapter);
+        if kind == ObjectKind::User && result.is_ok() && adapter.error.is_none() {
+            if let Err(e) = adapter.release_held() {
+                result = Err(PreviewError::Write(e));
+            }
+        }
         match adapter.error.take() {
             Some(e) => Err(PreviewError::Write(e)),
             None => result,
@@ -779,6 +805,12 @@ impl Adapter<'_, '_> {
             decision.values = values.map(|v| FieldValues::of(layout, &v));
             decision.invalid = impact::Invalid::of(problems);
         }
+        let matched = if let Found::One(i) = found {
+            Some(i)
+        } else {
+            None
+        };
+        self.take_manager(values.as_ref(), matched);
         match &found {
             Found::One(i) => {
                 self.cycle.index_mut(kind).mark(*i);
@@ -818,7 +850,8 @@ impl Adapter<'_, '_> {
                     let members = self.desired_members(&values);
                     let reference = Ref::Created(name.clone());
                     if self.requests {
-                        let payload = outcome.payload.map_or(Value::Null, path::parse);
+                        let mut payload = outcome.payload.map_or(Value::Null, path::parse);
+                        self.without_manager(&mut payload);
                         self.sink.request(&requests::create(kind, payload, name))?;
                     }
                     if let Some(members) = members.filter(|m| !m.is_empty()) {
@@ -919,8 +952,10 @@ impl Adapter<'_, '_> {
             }
         }
         let mut sent: Vec<(&str, Value)> = Vec::new();
+        let manager = self.manager_field();
         for (at, field) in layout.fields.iter().enumerate() {
-            if !field.on_update {
+            // The manager is compared and sent on its own (references::settle_manager).
+            if !field.on_update || Some(at) == manager {
                 continue;
             }
             // A mapping that gives no value sends nothing: Entra does not clear a target
@@ -1066,6 +1101,14 @@ impl Adapter<'_, '_> {
                 self.cycle.members.insert(id, provisioned);
             }
         }
+        if self.kind == ObjectKind::User {
+            return self.settle_manager(decision, outcome);
+        }
+        self.send(decision)
+    }
+
+    /// Counts a settled decision and sends it.
+    fn send(&mut self, decision: Decision) -> io::Result<()> {
         self.cycle.kind_summary(self.kind).count(&decision);
         self.sink.decision(&decision)
     }

@@ -179,6 +179,27 @@ pub fn update(kind: ObjectKind, id: &Ref, changes: &[(&str, &Value)], dialect: D
     }
 }
 
+/// The PATCH of a user's reference attribute (its manager), in an operation of its own: `add`
+/// when the account has no value yet, `replace` when it has another; the value is the
+/// referenced account's id as text, as Entra sends a manager (see [`super::references`]).
+pub fn reference(
+    user: &Ref,
+    target: &str,
+    value: &Ref,
+    replace: bool,
+    dialect: Dialect,
+) -> Request {
+    let op = dialect.op(if replace { "replace" } else { "add" });
+    Request {
+        method: "PATCH",
+        path: format!("/Users/{}", user.text()),
+        body: Some(patch(vec![
+            json!({"op": op, "path": target, "value": value.text()}),
+        ])),
+        name: None,
+    }
+}
+
 /// The disable of a user: `active` replaced by false.
 pub fn disable(id: &Ref, dialect: Dialect) -> Request {
     Request {

@@ -776,3 +776,262 @@ fn a_group_member_out_of_scope_is_an_unresolved_reference() {
         stdout(&out)
     );
 }
+
+/// The manager tests' inputs: `manager.entramap.yaml` (Microsoft's default `manager` mapping)
+/// over `manager-users.jsonl` against `manager-accounts.jsonl`.
+fn manager_args() -> Vec<String> {
+    vec![
+        fixture("manager.entramap.yaml"),
+        "--users".to_owned(),
+        fixture("manager-users.jsonl"),
+        "--accounts".to_owned(),
+        fixture("manager-accounts.jsonl"),
+    ]
+}
+
+/// Entra resolves a user's manager to the manager's account in the app and sets it after
+/// provisioning the user; a manager it does not provision is left out
+/// (MicrosoftDocs/entra-docs docs/identity/app-provisioning/known-issues.md, "Manager isn't
+/// provisioned"). Every case: a manager before the user and after it, matched or created in
+/// this cycle, out of scope, not in the export, already the account's manager, changed.
+#[test]
+fn managers_resolve_to_the_accounts_of_their_users() {
+    let args = manager_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let plan = run_json(&args);
+    let objects = plan["objects"].as_array().cloned().unwrap_or_default();
+    let object = |key: &str| {
+        objects
+            .iter()
+            .find(|o| o["key"] == format!("{key}@contoso.com"))
+            .cloned()
+            .unwrap_or_else(|| panic!("{key}: {plan}"))
+    };
+    let manager = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+    // ana's manager (cy, later in the export) is already its account's manager.
+    assert_eq!(object("ana")["action"], "unchanged");
+    assert_eq!(object("ana")["reason"], Value::Null);
+    // dee's manager is eve, created in this cycle, later in the export: the account's manager
+    // changes to the account eve's POST creates.
+    assert_eq!(object("dee")["action"], "update");
+    assert_eq!(
+        object("dee")["changes"],
+        json!([{"target": manager, "old": "k3", "new": "{{create_2.response.body.$.id}}"}])
+    );
+    // ida's manager is ana (objectId in another case), whose account is k1: changed from k3.
+    assert_eq!(object("ida")["action"], "update");
+    assert_eq!(
+        object("ida")["changes"],
+        json!([{"target": manager, "old": {"value": "k3", "displayName": "Cy"}, "new": "k1"}])
+    );
+    // ben (manager ana, before, as Graph's object) and eve (manager cy, before) are created.
+    for key in ["ben", "eve"] {
+        assert_eq!(object(key)["action"], "create");
+        assert_eq!(object(key)["reason"], Value::Null);
+    }
+    // fay's manager is out of scope, hal's is not in the export: provisioned without one.
+    for (key, action, why) in [
+        ("fay", "create", "the manager u7 is not provisioned"),
+        (
+            "hal",
+            "unchanged",
+            "the manager u99 is not in the user export",
+        ),
+    ] {
+        let o = object(key);
+        assert_eq!(o["action"], action, "{o}");
+        assert_eq!(o["reason"], "reference-unresolved", "{o}");
+        assert_eq!(o["entra"], "UnableToResolveReferenceAttributeValue");
+        assert!(
+            o["detail"].as_str().is_some_and(|d| d.starts_with(why)),
+            "{o}"
+        );
+    }
+    assert_eq!(
+        counts(&plan, "users"),
+        expect(&[
+            ("create", 3),
+            ("update", 2),
+            ("unchanged", 3),
+            ("disable", 0),
+            ("delete", 0),
+            ("skip", 1),
+            ("orphan", 0)
+        ])
+    );
+    assert_eq!(
+        plan["summary"]["users"]["reasons"],
+        json!({"out-of-scope": 1, "reference-unresolved": 2})
+    );
+    // Every user once: those whose manager comes later follow their manager's decision.
+    let keys: Vec<&str> = objects.iter().filter_map(|o| o["key"].as_str()).collect();
+    assert_eq!(
+        keys,
+        ["ben", "cy", "ana", "eve", "dee", "gil", "fay", "ida", "hal"]
+            .map(|k| format!("{k}@contoso.com"))
+    );
+}
+
+/// The requests of both dialects: each POST without the manager, then the manager's PATCH
+/// (`add` for a user created or without a manager, `replace` for a changed one, the value the
+/// manager's account id as text, or the POST that creates it), never before the manager's POST.
+#[test]
+fn manager_requests_follow_each_dialect() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut all = String::new();
+    for dialect in ["default", "aadOptscim062020"] {
+        let requests = dir.path().join("requests.jsonl").display().to_string();
+        let mut args = manager_args();
+        args.extend(["--requests", &requests, "--dialect", dialect].map(str::to_owned));
+        let mut full = vec!["plan"];
+        full.extend(args.iter().map(String::as_str));
+        let out = entramap(&full);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&requests).unwrap_or_else(|e| panic!("{e}"));
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect();
+        let mut posted = Vec::new();
+        for r in &lines {
+            let body = r["body"].to_string();
+            if r["method"] == "POST" {
+                assert!(!body.contains("manager"), "{r}");
+                posted.push(r["name"].as_str().unwrap_or_default().to_owned());
+            }
+            // Every POST a request names was sent before it.
+            for name in body
+                .split("{{")
+                .skip(1)
+                .chain(r["path"].as_str().unwrap_or_default().split("{{").skip(1))
+            {
+                let name = name.split('.').next().unwrap_or_default();
+                assert!(
+                    posted.iter().any(|p| p == name),
+                    "{name} before its POST: {r}"
+                );
+            }
+        }
+        let _ = writeln!(all, "==== {dialect}\n{text}");
+    }
+    insta::assert_snapshot!("manager_requests", all);
+}
+
+/// The human report with `--details`, the JSON document, and `--user` for a user whose manager
+/// comes later in the export (its requests, then its manager's PATCH).
+#[test]
+fn manager_plan_reports() {
+    let base = manager_args();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["plan"];
+        args.extend(base.iter().map(String::as_str));
+        args.extend_from_slice(extra);
+        let out = entramap(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out).replace(&fixtures().display().to_string(), "[fixtures]")
+    };
+    let mut all = String::new();
+    for extra in [
+        &["--details"][..],
+        &["--format", "json"],
+        &["--user", "dee@contoso.com"],
+        &["--user", "8"],
+    ] {
+        let _ = writeln!(all, "==== {}\n{}", extra.join(" "), run(extra));
+    }
+    insta::assert_snapshot!("manager_reports", all);
+}
+
+/// Preview reads a manager as Graph's `$expand=manager` gives it (an object with the manager's
+/// `id`) and as text (JSON Lines, CSV): the same plan from a CSV of the same users.
+#[test]
+fn a_manager_reads_the_same_from_graph_objects_and_csv_text() {
+    let out = entramap(&[
+        "preview",
+        &fixture("manager.entramap.yaml"),
+        "--users",
+        &fixture("manager-users.jsonl"),
+        "--out",
+        "-",
+    ]);
+    let payloads: Vec<Value> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    let manager_of = |user: &str| {
+        payloads
+            .iter()
+            .find(|p| p["userName"] == format!("{user}@contoso.com"))
+            .map(|p| p[enterprise]["manager"].clone())
+    };
+    assert_eq!(manager_of("ben"), Some(json!("u1")), "{}", stdout(&out));
+    assert_eq!(manager_of("eve"), Some(json!("u3")));
+    assert_eq!(manager_of("ana"), Some(json!("u3")));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(fixtures().join("manager-users.jsonl"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut csv = String::from(
+        "objectId,userPrincipalName,mailNickname,displayName,department,accountEnabled,manager\n",
+    );
+    for line in text.lines() {
+        let u: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
+        let manager = match &u["manager"] {
+            Value::Object(o) => o["id"].as_str().unwrap_or_default().to_owned(),
+            other => other.as_str().unwrap_or_default().to_owned(),
+        };
+        let cells = [
+            "objectId",
+            "userPrincipalName",
+            "mailNickname",
+            "displayName",
+            "department",
+        ]
+        .map(|k| u[k].as_str().unwrap_or_default().to_owned());
+        let _ = writeln!(csv, "{},true,{manager}", cells.join(","));
+    }
+    let jsonl = manager_args();
+    let mut csv_args = jsonl.clone();
+    csv_args[2] = write(dir.path(), "users.csv", &csv);
+    // The same decisions, at lines one further down (the CSV's header).
+    let objects = |args: &[String], header: u64| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut objects = run_json(&args)["objects"].clone();
+        for o in objects.as_array_mut().into_iter().flatten() {
+            o["line"] = json!(o["line"].as_u64().unwrap_or_default() - header);
+        }
+        objects
+    };
+    let from_csv = objects(&csv_args, 1);
+    assert_eq!(from_csv, objects(&jsonl, 0));
+    assert_eq!(from_csv.as_array().map(Vec::len), Some(9));
+}
+
+/// The impact diff pairs the decisions of two plans in order: adding the manager mapping changes
+/// the manager values, and nobody is rematched or moved.
+#[test]
+fn adding_the_manager_mapping_is_a_value_change_in_the_impact() {
+    let out = entramap(&[
+        "diff",
+        &fixture("plan.entramap.yaml"),
+        &fixture("manager.entramap.yaml"),
+        "--users",
+        &fixture("manager-users.jsonl"),
+        "--accounts",
+        &fixture("manager-accounts.jsonl"),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&out), stderr(&out)));
+    let users = &report["impact"]["users"];
+    assert_eq!(users["rematch"], json!([]), "{users}");
+    assert_eq!(users["compared"], 9, "{users}");
+    let manager = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager";
+    assert!(
+        users["attributes"][manager]["changed"]
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "{users}"
+    );
+}

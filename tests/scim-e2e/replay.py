@@ -109,6 +109,14 @@ def is_member_removal(request):
         for op in operations)
 
 
+def is_manager(request):
+    """A PATCH of the enterprise manager: Entra sends the manager's id as plain text, which a
+    server holding RFC 7643's complex `manager` (scim2-server does) refuses."""
+    operations = (request.get("body") or {}).get("Operations", [])
+    return request["method"] == "PATCH" and any(
+        str(op.get("path", "")).endswith(":manager") for op in operations)
+
+
 def check_dialect(dialect):
     server = Server()
     try:
@@ -133,6 +141,7 @@ def check_dialect(dialect):
         created = {}
         sent = 0
         refused = set()
+        managers = set()
         with open(requests) as f:
             for line in f:
                 request = json.loads(line)
@@ -141,6 +150,9 @@ def check_dialect(dialect):
                 status, body = server.call(request["method"], request["path"], request["body"])
                 if dialect == "default" and status == 400 and is_member_removal(request):
                     refused.add(request["path"])
+                    continue
+                if status == 400 and is_manager(request):
+                    managers.add(request["path"])
                     continue
                 assert 200 <= status < 300, (dialect, request, status, body)
                 if request.get("name"):
@@ -172,7 +184,7 @@ def check_dialect(dialect):
         after = plan(after_accounts, dialect)
         for kind in ("users", "groups"):
             left = {a: after["summary"][kind][a] for a in ("create", "update", "disable", "delete")}
-            expected = {"create": 0, "update": len(refused) if kind == "groups" else 0,
+            expected = {"create": 0, "update": len(refused if kind == "groups" else managers),
                         "disable": 0, "delete": 0}
             assert left == expected, (dialect, kind, left, after["objects"])
         removals = [o for o in before["objects"] if o["kind"] == "group" and any(
@@ -182,12 +194,15 @@ def check_dialect(dialect):
             assert len(refused) == len(removals), (refused, removals)
         else:
             assert not refused
+        # The fixture's two managers: one created after its report, one matched before.
+        assert len(managers) == 2, (dialect, managers)
         summary = before["summary"]["users"]
         print(f"{dialect}: {sent} requests replayed; users {summary['create']} created, "
               f"{summary['update']} updated, {summary['disable']} disabled; groups "
               f"{before['summary']['groups']['create']} created, "
               f"{before['summary']['groups']['update']} updated; member removals refused by the "
-              f"strict server: {len(refused)}; a second plan has nothing else to do")
+              f"strict server: {len(refused)}; manager PATCHes (plain text) refused: "
+              f"{len(managers)}; a second plan has only those left to do")
     finally:
         server.stop()
 
