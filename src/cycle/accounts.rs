@@ -376,12 +376,24 @@ pub struct Accounts {
 
 /// Reads an accounts file, keeping of each resource what the layouts compare.
 pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<Accounts> {
+    let mut all = read_for(input, &[[users, groups]])?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// Reads an accounts file once for several mappings (the old and the new of a change): one
+/// [`Accounts`] for each mapping's users' and groups' layouts, with the same problems.
+pub fn read_for(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Vec<Accounts>> {
+    let layouts: Vec<&Layout> = mappings.iter().flatten().copied().collect();
     let mut reader = Reader {
-        users,
-        groups,
-        shape: Shape::new(users, groups),
+        shape: Shape::new(&layouts),
+        layouts,
         found: Found::default(),
         out: Accounts::default(),
+        others: mappings
+            .iter()
+            .skip(1)
+            .map(|_| Accounts::default())
+            .collect(),
         total_results: None,
         listed: 0,
     };
@@ -401,16 +413,24 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
             ),
         );
     }
-    Ok(reader.out)
+    let mut all = vec![reader.out];
+    for mut other in reader.others {
+        other.read = all[0].read;
+        other.problems.clone_from(&all[0].problems);
+        all.push(other);
+    }
+    Ok(all)
 }
 
 struct Reader<'l> {
-    users: &'l Layout,
-    groups: &'l Layout,
+    /// The layouts of each mapping: users', groups', in turn.
+    layouts: Vec<&'l Layout>,
     /// What is read of each resource, and the values read of the current one.
     shape: Shape,
     found: Found,
+    /// The accounts of the first mapping (with the problems and counts), and of the others.
     out: Accounts,
+    others: Vec<Accounts>,
     /// The largest `totalResults` of the pages, and the resources they list.
     total_results: Option<u64>,
     listed: u64,
@@ -531,17 +551,20 @@ impl Reader<'_> {
             );
         }
         let (shape, found) = (&self.shape, &self.found);
-        match kind {
-            ObjectKind::User => {
-                self.out
-                    .users
-                    .insert(self.users, |i| shape.user(found, i), &id, (line, at))
-            }
-            ObjectKind::Group => {
-                self.out
-                    .groups
-                    .insert(self.groups, |i| shape.group(found, i), &id, (line, at))
-            }
+        let group = usize::from(kind == ObjectKind::Group);
+        let outs = std::iter::once(&mut self.out).chain(&mut self.others);
+        for (mapping, out) in outs.enumerate() {
+            let at_layout = 2 * mapping + group;
+            let index = match kind {
+                ObjectKind::User => &mut out.users,
+                ObjectKind::Group => &mut out.groups,
+            };
+            index.insert(
+                self.layouts[at_layout],
+                |i| shape.value(found, at_layout, i),
+                &id,
+                (line, at),
+            );
         }
     }
 

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use std::io::{self, BufRead};
 
 /// The assignments of one app.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Assignments {
     /// The app's service principal id, when known.
     pub app: Option<String>,

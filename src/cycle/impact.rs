@@ -404,6 +404,9 @@ pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io:
 /// comparison when one plan runs ahead of the other.
 const PAIRS_IN_FLIGHT: usize = 4096;
 
+/// How many old decisions are handed over at once.
+const BATCH: usize = 256;
+
 /// The old and the new mapping planned over the same inputs at the same time, compared object
 /// by object: the old plan runs on its own thread and hands each decision (without any
 /// serialization) to the new plan's, which compares it with its own decision for the same
@@ -421,25 +424,37 @@ pub fn compare(
     use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
     let read = |e: io::Error| PreviewError::Read(e);
     let groups = open(Input::Groups).map_err(read)?.is_some();
-    let cycle = |prepared: &crate::model::Prepared| -> Result<super::Cycle, PreviewError> {
-        let assignments = match open(Input::Assignments).map_err(read)? {
-            Some(input) => {
-                let mut a = super::assignments::read(input).map_err(read)?;
-                if let Some(g) = open(Input::Groups).map_err(read)? {
-                    a.add_group_members(g).map_err(read)?;
-                }
-                Some(a)
+    // The assignments and the accounts are read once, for both mappings.
+    let assignments = match open(Input::Assignments).map_err(read)? {
+        Some(input) => {
+            let mut a = super::assignments::read(input).map_err(read)?;
+            if let Some(g) = open(Input::Groups).map_err(read)? {
+                a.add_group_members(g).map_err(read)?;
             }
-            None => None,
-        };
-        let mut accounts = open(Input::Accounts).map_err(read)?;
-        let mut cycle = super::Cycle::new(
-            prepared,
-            groups,
-            accounts.as_mut().map(|r| r as &mut dyn BufRead),
-            assignments,
-            settings.clone(),
-        )?;
+            Some(a)
+        }
+        None => None,
+    };
+    let layouts = [super::Cycle::layouts(old), super::Cycle::layouts(new)];
+    let mut accounts = match open(Input::Accounts).map_err(read)? {
+        Some(input) => super::accounts::read_for(
+            input,
+            &[
+                [&layouts[0][0], &layouts[0][1]],
+                [&layouts[1][0], &layouts[1][1]],
+            ],
+        )
+        .map_err(read)?,
+        None => Vec::new(),
+    };
+    let new_accounts = accounts.pop().unwrap_or_default();
+    let old_accounts = accounts.pop().unwrap_or_default();
+    let cycle = |prepared: &crate::model::Prepared,
+                 accounts: super::accounts::Accounts,
+                 assignments: Option<super::assignments::Assignments>|
+     -> Result<super::Cycle, PreviewError> {
+        let mut cycle =
+            super::Cycle::with_accounts(prepared, groups, accounts, assignments, settings.clone())?;
         cycle.keep_payloads(true);
         // The comparison pairs the n-th decision of each plan.
         cycle.keep_export_order(true);
@@ -452,6 +467,14 @@ pub fn compare(
             .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
         Ok((users, open(Input::Groups).map_err(read)?))
     };
+    // The two plans share the cores: each gets half of the worker threads it would have alone.
+    let mut options = options.clone();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    options.jobs = match options.jobs {
+        0 => (cores / 2).max(1),
+        n => n.div_ceil(2),
+    };
+    let options = &options;
     let run = |cycle: &mut super::Cycle, (users, groups): Inputs, sink: &mut dyn super::Sink| {
         cycle.run_users(users, options, sink)?;
         if let Some(g) = groups {
@@ -459,29 +482,50 @@ pub fn compare(
         }
         Ok::<(), PreviewError>(())
     };
-    struct Hand(SyncSender<Side>);
-    impl super::Sink for Hand {
-        fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            self.0
-                .send(Side::of(d))
+    /// The old plan's decisions, handed over by batches (one wake-up of the other thread a
+    /// batch, not a decision).
+    struct Hand {
+        to: SyncSender<Vec<Side>>,
+        batch: Vec<Side>,
+    }
+    impl Hand {
+        fn flush(&mut self) -> io::Result<()> {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            self.to
+                .send(batch)
                 .map_err(|_| io::Error::other("the new mapping's plan stopped before the old one"))
         }
     }
+    impl super::Sink for Hand {
+        fn decision(&mut self, d: &Decision) -> io::Result<()> {
+            self.batch.push(Side::of(d));
+            if self.batch.len() == BATCH {
+                self.flush()?;
+            }
+            Ok(())
+        }
+    }
     struct Pair {
-        old: Receiver<Side>,
+        old: Receiver<Vec<Side>>,
+        pending: std::collections::VecDeque<Side>,
         comparer: Comparer,
     }
     impl super::Sink for Pair {
         fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            let old = self.old.recv().map_err(|_| {
-                io::Error::other("the old mapping's plan decided fewer objects than the new one")
-            })?;
-            self.comparer.add(d.kind, &old, &Side::of(d));
+            while self.pending.is_empty() {
+                let batch = self.old.recv().map_err(|_| {
+                    io::Error::other("the old mapping's plan decided fewer objects than the new one")
+                })?;
+                self.pending.extend(batch);
+            }
+            if let Some(old) = self.pending.pop_front() {
+                self.comparer.add(d.kind, &old, &Side::of(d));
+            }
             Ok(())
         }
     }
-    let mut old_cycle = cycle(old)?;
-    let mut new_cycle = cycle(new)?;
+    let mut old_cycle = cycle(old, old_accounts, assignments.clone())?;
+    let mut new_cycle = cycle(new, new_accounts, assignments)?;
     let comparer = Comparer::new(
         [
             old_cycle.layout(ObjectKind::User),
@@ -495,15 +539,31 @@ pub fn compare(
     );
     let old_inputs = inputs()?;
     let new_inputs = inputs()?;
-    let (tx, rx) = sync_channel(PAIRS_IN_FLIGHT);
-    let mut pair = Pair { old: rx, comparer };
+    let (tx, rx) = sync_channel(PAIRS_IN_FLIGHT / BATCH);
+    let mut pair = Pair {
+        old: rx,
+        pending: std::collections::VecDeque::new(),
+        comparer,
+    };
     let (old_result, new_result) = std::thread::scope(|scope| {
-        let old_run = scope.spawn(move || run(&mut old_cycle, old_inputs, &mut Hand(tx)));
+        let old_run = scope.spawn(move || {
+            let mut hand = Hand {
+                to: tx,
+                batch: Vec::with_capacity(BATCH),
+            };
+            run(&mut old_cycle, old_inputs, &mut hand)?;
+            hand.flush().map_err(PreviewError::Write)
+        });
         // The receiver is dropped before the old plan is waited for: a new plan that failed, or
         // finished first, stops the old one at its next decision instead of leaving it blocked.
         let new_result = run(&mut new_cycle, new_inputs, &mut pair).map(|()| {
-            let Pair { old, comparer } = pair;
-            (comparer, old.try_recv().is_ok())
+            let Pair {
+                old,
+                pending,
+                comparer,
+            } = pair;
+            let more = !pending.is_empty() || old.try_recv().is_ok_and(|b| !b.is_empty());
+            (comparer, more)
         });
         let old_result = old_run
             .join()

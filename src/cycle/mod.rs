@@ -372,23 +372,41 @@ impl Cycle {
         assignments: Option<Assignments>,
         settings: Settings,
     ) -> Result<Cycle, PreviewError> {
+        let [users, group_layout] = Cycle::layouts(prepared);
+        let accounts = match accounts {
+            Some(input) => {
+                accounts::read(input, &users, &group_layout).map_err(PreviewError::Read)?
+            }
+            None => Accounts::default(),
+        };
+        Cycle::with_accounts(prepared, groups, accounts, assignments, settings)
+    }
+
+    /// The layouts of a mapping's users and groups: what its cycle reads of the accounts
+    /// ([`accounts::read_for`]).
+    pub fn layouts(prepared: &Prepared) -> [Layout; 2] {
+        [
+            Layout::of(prepared, ObjectKind::User),
+            Layout::of(prepared, ObjectKind::Group),
+        ]
+    }
+
+    /// [`Cycle::new`] with the accounts already read for this mapping's [`Cycle::layouts`].
+    pub fn with_accounts(
+        prepared: &Prepared,
+        groups: bool,
+        accounts: Accounts,
+        assignments: Option<Assignments>,
+        settings: Settings,
+    ) -> Result<Cycle, PreviewError> {
         let user_plan = Plan::new(prepared)?;
         let group_plan = if groups {
             Some(Plan::for_object(prepared, ObjectKind::Group)?)
         } else {
             None
         };
-        let layouts = [
-            Layout::of(prepared, ObjectKind::User),
-            Layout::of(prepared, ObjectKind::Group),
-        ];
+        let layouts = Cycle::layouts(prepared);
         let managers = references::Managers::of(prepared, &layouts[0]);
-        let accounts = match accounts {
-            Some(input) => {
-                accounts::read(input, &layouts[0], &layouts[1]).map_err(PreviewError::Read)?
-            }
-            None => Accounts::default(),
-        };
         Ok(Cycle {
             user_plan,
             group_plan,

@@ -71,31 +71,34 @@ struct Filter {
     subs: Vec<(Box<str>, Vec<usize>)>,
 }
 
-/// The values one pass reads of a resource: the fields of the user layout, then of the group
-/// layout, then the resource's own members ([`Own`]).
+/// The values one pass reads of a resource: the fields of each layout in turn, then the
+/// resource's own members ([`Own`]).
 #[derive(Debug)]
 pub struct Shape {
     top: Vec<Node>,
-    users: usize,
-    groups: usize,
+    /// Where each layout's fields start among the slots, and where the own members start.
+    starts: Vec<usize>,
 }
 
 impl Shape {
-    /// The shape of both layouts' target paths and the resource's own members.
-    pub fn new(users: &Layout, groups: &Layout) -> Shape {
+    /// The shape of the layouts' target paths (the users' and the groups' of one mapping, or
+    /// of several) and the resource's own members.
+    pub fn new(layouts: &[&Layout]) -> Shape {
         let mut shape = Shape {
             top: Vec::new(),
-            users: users.fields.len(),
-            groups: groups.fields.len(),
+            starts: Vec::with_capacity(layouts.len() + 1),
         };
-        let paths = users.fields.iter().chain(&groups.fields).map(|f| &f.path);
-        for (slot, path) in paths.enumerate() {
-            shape.add(path, slot);
+        let mut slot = 0;
+        for layout in layouts {
+            shape.starts.push(slot);
+            for field in &layout.fields {
+                shape.add(&field.path, slot);
+                slot += 1;
+            }
         }
+        shape.starts.push(slot);
         for (at, (_, name)) in OWN.iter().enumerate() {
-            node(&mut shape.top, name)
-                .whole
-                .push(shape.users + shape.groups + at);
+            node(&mut shape.top, name).whole.push(slot + at);
         }
         shape
     }
@@ -151,7 +154,11 @@ impl Shape {
 
     /// How many slots a [`Found`] has.
     fn slots(&self) -> usize {
-        self.users + self.groups + OWN.len()
+        self.own_start() + OWN.len()
+    }
+
+    fn own_start(&self) -> usize {
+        self.starts.last().copied().unwrap_or_default()
     }
 
     /// Reads a resource (a JSON object) into `found` (emptied first). An error when the text
@@ -169,20 +176,15 @@ impl Shape {
         de.end()
     }
 
-    /// The value of user field `field` (`None`: absent or null).
-    pub fn user<'t>(&self, found: &'t Found, field: usize) -> Option<&'t str> {
-        found.get(field)
-    }
-
-    /// The value of group field `field`.
-    pub fn group<'t>(&self, found: &'t Found, field: usize) -> Option<&'t str> {
-        found.get(self.users + field)
+    /// The value of field `field` of layout `layout` (`None`: absent or null).
+    pub fn value<'t>(&self, found: &'t Found, layout: usize, field: usize) -> Option<&'t str> {
+        found.get(self.starts.get(layout)? + field)
     }
 
     /// The value of one of the resource's own members.
     pub fn own<'t>(&self, found: &'t Found, own: Own) -> Option<&'t str> {
         let at = OWN.iter().position(|(o, _)| *o == own)?;
-        found.get(self.users + self.groups + at)
+        found.get(self.own_start() + at)
     }
 
     /// One of the resource's own members as text ([`super::path::scalar_text`]).
@@ -494,7 +496,7 @@ mod tests {
             "nickName",
         ];
         let users = layout(&paths);
-        let shape = Shape::new(&users, &Layout::default());
+        let shape = Shape::new(&[&users, &Layout::default()]);
         let mut found = Found::default();
         for text in [
             r#"{"userName": "a@b", "Name": {"givenName": "A", "familyName": "\u00c9"},
@@ -511,7 +513,7 @@ mod tests {
             for (field, p) in users.fields.iter().enumerate() {
                 let expected =
                     value_at(&tree, &p.path).map(|v| serde_json::to_vec(v).unwrap_or_default());
-                let got = shape.user(&found, field).map(|t| {
+                let got = shape.value(&found, 0, field).map(|t| {
                     let mut out = Vec::new();
                     write_compact(&mut out, t);
                     out
