@@ -383,7 +383,8 @@ impl Comparer {
     }
 }
 
-/// One of the inputs of a plan, which [`compare`] opens once per mapping.
+/// One of the inputs of a plan, which [`compare`] opens (the groups' export twice: for the
+/// assignments through groups, then to plan the groups).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     /// The user export.
@@ -396,22 +397,15 @@ pub enum Input {
     Assignments,
 }
 
-/// Opens an input (`None`: not given). Readers are sent to the thread that plans the old
-/// mapping.
+/// Opens an input (`None`: not given).
 pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io::BufRead + Send>>>;
 
-/// How many old decisions may wait for their new counterpart: what bounds the memory of the
-/// comparison when one plan runs ahead of the other.
-const PAIRS_IN_FLIGHT: usize = 4096;
-
-/// How many old decisions are handed over at once.
-const BATCH: usize = 256;
-
 /// The old and the new mapping planned over the same inputs at the same time, compared object
-/// by object: the old plan runs on its own thread and hands each decision (without any
-/// serialization) to the new plan's, which compares it with its own decision for the same
-/// object. Neither plan waits for the other to finish, and at most [`PAIRS_IN_FLIGHT`]
-/// decisions are held.
+/// by object. The accounts and the assignments are read once for both; the export too
+/// ([`super::Cycle::run_users_together`]): each chunk of it is evaluated by both mappings on
+/// the same worker, then the old plan decides the chunk's objects, then the new one, which
+/// compares each of its decisions with the old one's for the same object. At most a chunk of
+/// old decisions waits for its counterparts.
 pub fn compare(
     old: &crate::model::Prepared,
     new: &crate::model::Prepared,
@@ -420,8 +414,9 @@ pub fn compare(
     options: &crate::preview::Options,
 ) -> Result<Impact, crate::preview::PreviewError> {
     use crate::preview::PreviewError;
-    use std::io::{self, BufRead};
-    use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+    use std::io;
     let read = |e: io::Error| PreviewError::Read(e);
     let groups = open(Input::Groups).map_err(read)?.is_some();
     // The assignments and the accounts are read once, for both mappings.
@@ -460,67 +455,26 @@ pub fn compare(
         cycle.keep_export_order(true);
         Ok(cycle)
     };
-    type Inputs = (Box<dyn BufRead + Send>, Option<Box<dyn BufRead + Send>>);
-    let inputs = || -> Result<Inputs, PreviewError> {
-        let users = open(Input::Users)
-            .map_err(read)?
-            .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
-        Ok((users, open(Input::Groups).map_err(read)?))
-    };
-    // The two plans share the cores: each gets half of the worker threads it would have alone.
-    let mut options = options.clone();
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    options.jobs = match options.jobs {
-        0 => (cores / 2).max(1),
-        n => n.div_ceil(2),
-    };
-    let options = &options;
-    let run = |cycle: &mut super::Cycle, (users, groups): Inputs, sink: &mut dyn super::Sink| {
-        cycle.run_users(users, options, sink)?;
-        if let Some(g) = groups {
-            cycle.run_groups(g, options, sink)?;
-        }
-        Ok::<(), PreviewError>(())
-    };
-    /// The old plan's decisions, handed over by batches (one wake-up of the other thread a
-    /// batch, not a decision).
-    struct Hand {
-        to: SyncSender<Vec<Side>>,
-        batch: Vec<Side>,
-    }
-    impl Hand {
-        fn flush(&mut self) -> io::Result<()> {
-            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-            self.to
-                .send(batch)
-                .map_err(|_| io::Error::other("the new mapping's plan stopped before the old one"))
-        }
-    }
-    impl super::Sink for Hand {
+    /// Keeps the old plan's decisions until the new plan decides the same objects (both
+    /// decide each chunk of the export in turn, the old first: at most a chunk waits).
+    struct Old<'q>(&'q RefCell<VecDeque<Side>>);
+    impl super::Sink for Old<'_> {
         fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            self.batch.push(Side::of(d));
-            if self.batch.len() == BATCH {
-                self.flush()?;
-            }
+            self.0.borrow_mut().push_back(Side::of(d));
             Ok(())
         }
     }
-    struct Pair {
-        old: Receiver<Vec<Side>>,
-        pending: std::collections::VecDeque<Side>,
+    /// Compares each of the new plan's decisions with the old one's for the same object.
+    struct New<'q> {
+        old: &'q RefCell<VecDeque<Side>>,
         comparer: Comparer,
     }
-    impl super::Sink for Pair {
+    impl super::Sink for New<'_> {
         fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            while self.pending.is_empty() {
-                let batch = self.old.recv().map_err(|_| {
-                    io::Error::other("the old mapping's plan decided fewer objects than the new one")
-                })?;
-                self.pending.extend(batch);
-            }
-            if let Some(old) = self.pending.pop_front() {
-                self.comparer.add(d.kind, &old, &Side::of(d));
-            }
+            let old = self.old.borrow_mut().pop_front().ok_or_else(|| {
+                io::Error::other("the old mapping's plan decided fewer objects than the new one")
+            })?;
+            self.comparer.add(d.kind, &old, &Side::of(d));
             Ok(())
         }
     }
@@ -537,46 +491,33 @@ pub fn compare(
         ],
         settings.clone(),
     );
-    let old_inputs = inputs()?;
-    let new_inputs = inputs()?;
-    let (tx, rx) = sync_channel(PAIRS_IN_FLIGHT / BATCH);
-    let mut pair = Pair {
-        old: rx,
-        pending: std::collections::VecDeque::new(),
+    let queue = RefCell::new(VecDeque::new());
+    let mut old_sink = Old(&queue);
+    let mut new_sink = New {
+        old: &queue,
         comparer,
     };
-    let (old_result, new_result) = std::thread::scope(|scope| {
-        let old_run = scope.spawn(move || {
-            let mut hand = Hand {
-                to: tx,
-                batch: Vec::with_capacity(BATCH),
-            };
-            run(&mut old_cycle, old_inputs, &mut hand)?;
-            hand.flush().map_err(PreviewError::Write)
-        });
-        // The receiver is dropped before the old plan is waited for: a new plan that failed, or
-        // finished first, stops the old one at its next decision instead of leaving it blocked.
-        let new_result = run(&mut new_cycle, new_inputs, &mut pair).map(|()| {
-            let Pair {
-                old,
-                pending,
-                comparer,
-            } = pair;
-            let more = !pending.is_empty() || old.try_recv().is_ok_and(|b| !b.is_empty());
-            (comparer, more)
-        });
-        let old_result = old_run
-            .join()
-            .unwrap_or_else(|_| Err(PreviewError::Threads("the old plan stopped".to_owned())));
-        (old_result, new_result)
-    });
-    match (old_result, new_result) {
-        (_, Ok((_, true))) => Err(PreviewError::Write(io::Error::other(
-            "the old mapping's plan decided more objects than the new one",
-        ))),
-        (Ok(()), Ok((comparer, false))) => Ok(comparer.finish()),
-        // The old plan's error is the cause when both failed (the new one then lacked
-        // decisions).
-        (Err(e), _) | (Ok(()), Err(e)) => Err(e),
+    let users = open(Input::Users)
+        .map_err(read)?
+        .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
+    super::Cycle::run_users_together(
+        &mut [&mut old_cycle, &mut new_cycle],
+        users,
+        options,
+        &mut [&mut old_sink, &mut new_sink],
+    )?;
+    if let Some(groups) = open(Input::Groups).map_err(read)? {
+        super::Cycle::run_groups_together(
+            &mut [&mut old_cycle, &mut new_cycle],
+            groups,
+            options,
+            &mut [&mut old_sink, &mut new_sink],
+        )?;
     }
+    if !queue.borrow().is_empty() {
+        return Err(PreviewError::Write(io::Error::other(
+            "the old mapping's plan decided more objects than the new one",
+        )));
+    }
+    Ok(new_sink.comparer.finish())
 }

@@ -479,7 +479,8 @@ impl Cycle {
         options: &preview::Options,
         sink: &mut dyn Sink,
     ) -> Result<preview::Summary, PreviewError> {
-        self.run(ObjectKind::User, input, options, sink)
+        let mut counts = Cycle::run_users_together(&mut [self], input, options, &mut [sink])?;
+        Ok(counts.pop().unwrap_or_default())
     }
 
     /// Plans the groups of an export, after the users (members resolve against them).
@@ -489,47 +490,86 @@ impl Cycle {
         options: &preview::Options,
         sink: &mut dyn Sink,
     ) -> Result<preview::Summary, PreviewError> {
-        let members = std::mem::take(&mut self.state.members);
-        if let Some(plan) = self.group_plan.take() {
-            self.group_plan = Some(plan.with_members(members));
-        }
-        self.run(ObjectKind::Group, input, options, sink)
+        let mut counts = Cycle::run_groups_together(&mut [self], input, options, &mut [sink])?;
+        Ok(counts.pop().unwrap_or_default())
     }
 
-    fn run(
-        &mut self,
+    /// Plans the users of one export for several cycles (the old and the new mapping of a
+    /// change) over one reading of it ([`preview::preview_many`]), each cycle deciding into its
+    /// own sink, chunk by chunk. Returns preview's counts for each.
+    pub fn run_users_together(
+        cycles: &mut [&mut Cycle],
+        input: impl BufRead,
+        options: &preview::Options,
+        sinks: &mut [&mut dyn Sink],
+    ) -> Result<Vec<preview::Summary>, PreviewError> {
+        Cycle::run_many(cycles, ObjectKind::User, input, options, sinks)
+    }
+
+    /// [`Cycle::run_users_together`] for the groups, after the users.
+    pub fn run_groups_together(
+        cycles: &mut [&mut Cycle],
+        input: impl BufRead,
+        options: &preview::Options,
+        sinks: &mut [&mut dyn Sink],
+    ) -> Result<Vec<preview::Summary>, PreviewError> {
+        for cycle in cycles.iter_mut() {
+            let members = std::mem::take(&mut cycle.state.members);
+            if let Some(plan) = cycle.group_plan.take() {
+                cycle.group_plan = Some(plan.with_members(members));
+            }
+        }
+        Cycle::run_many(cycles, ObjectKind::Group, input, options, sinks)
+    }
+
+    fn run_many(
+        cycles: &mut [&mut Cycle],
         kind: ObjectKind,
         input: impl BufRead,
         options: &preview::Options,
-        sink: &mut dyn Sink,
-    ) -> Result<preview::Summary, PreviewError> {
+        sinks: &mut [&mut dyn Sink],
+    ) -> Result<Vec<preview::Summary>, PreviewError> {
         let mut options = options.clone();
         options.outcomes = true;
         options.object_ids = false;
-        let plan = match kind {
-            ObjectKind::User => &self.user_plan,
-            ObjectKind::Group => self
-                .group_plan
-                .as_ref()
-                .ok_or_else(|| PreviewError::Mapping("groups are not planned".to_owned()))?,
-        };
-        let mut adapter = Adapter {
-            cycle: &mut self.state,
-            kind,
-            requests: sink.wants_requests(),
-            sink,
-            problems: Vec::new(),
-            error: None,
-            text: Vec::new(),
-            key: String::new(),
-        };
-        let mut result = preview::preview(plan, input, &options, &mut adapter);
-        if kind == ObjectKind::User && result.is_ok() && adapter.error.is_none() {
-            if let Err(e) = adapter.release_held() {
-                result = Err(PreviewError::Write(e));
+        let mut plans = Vec::with_capacity(cycles.len());
+        let mut adapters = Vec::with_capacity(cycles.len());
+        for (cycle, sink) in cycles.iter_mut().zip(sinks.iter_mut()) {
+            let Cycle {
+                user_plan,
+                group_plan,
+                state,
+            } = &mut **cycle;
+            plans.push(match kind {
+                ObjectKind::User => &*user_plan,
+                ObjectKind::Group => group_plan
+                    .as_ref()
+                    .ok_or_else(|| PreviewError::Mapping("groups are not planned".to_owned()))?,
+            });
+            adapters.push(Adapter {
+                cycle: state,
+                kind,
+                requests: sink.wants_requests(),
+                sink: &mut **sink,
+                problems: Vec::new(),
+                error: None,
+                text: Vec::new(),
+                key: String::new(),
+            });
+        }
+        let mut previews: Vec<&mut dyn preview::Sink> = adapters
+            .iter_mut()
+            .map(|a| a as &mut dyn preview::Sink)
+            .collect();
+        let mut result = preview::preview_many(&plans, input, &options, &mut previews);
+        for adapter in &mut adapters {
+            if kind == ObjectKind::User && result.is_ok() && adapter.error.is_none() {
+                if let Err(e) = adapter.release_held() {
+                    result = Err(PreviewError::Write(e));
+                }
             }
         }
-        match adapter.error.take() {
+        match adapters.iter_mut().find_map(|a| a.error.take()) {
             Some(e) => Err(PreviewError::Write(e)),
             None => result,
         }

@@ -33,7 +33,7 @@ pub use plan::Plan;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Severity;
 use chrono::{DateTime, Utc};
-use input::{Chunk, Reader, MAX_CHUNK_BYTES};
+use input::{Chunk, Decoder, Reader, MAX_CHUNK_BYTES};
 use merge::Merger;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -292,22 +292,40 @@ impl std::fmt::Display for PreviewError {
 impl std::error::Error for PreviewError {}
 
 /// The buffers and the worker state of one chunk of work, recycled from chunk to chunk so that
-/// a preview allocates nothing per chunk once they have grown.
+/// a preview allocates nothing per chunk once they have grown: one output and one worker for
+/// each plan previewed.
 struct Job<'p> {
     chunk: Chunk,
-    out: ChunkOut,
-    worker: Worker<'p>,
+    outs: Vec<ChunkOut>,
+    workers: Vec<Worker<'p>>,
 }
 
-impl Job<'_> {
+impl<'p> Job<'p> {
+    fn new(plans: &[&'p Plan], options: &Options) -> Self {
+        Job {
+            chunk: Chunk::default(),
+            outs: plans.iter().map(|_| ChunkOut::default()).collect(),
+            workers: plans.iter().map(|p| Worker::new(p, options)).collect(),
+        }
+    }
+
+    /// Runs every plan's worker on the chunk.
+    fn run(&mut self, decoders: &[Decoder]) {
+        for ((worker, out), decoder) in self.workers.iter_mut().zip(&mut self.outs).zip(decoders) {
+            worker.run(&self.chunk, decoder, out);
+        }
+    }
+
     /// Gives back buffers a chunk of unusually large records grew, so that one large group
     /// does not keep its size in every recycled job.
     fn release_large_buffers(&mut self) {
         if self.chunk.data.capacity() > 2 * MAX_CHUNK_BYTES {
             self.chunk.data = Vec::new();
         }
-        if self.out.payloads.capacity() > 2 * MAX_CHUNK_BYTES {
-            self.out.payloads = Vec::new();
+        for out in &mut self.outs {
+            if out.payloads.capacity() > 2 * MAX_CHUNK_BYTES {
+                out.payloads = Vec::new();
+            }
         }
     }
 }
@@ -338,6 +356,29 @@ pub fn preview<R: BufRead>(
     options: &Options,
     sink: &mut dyn Sink,
 ) -> Result<Summary, PreviewError> {
+    let mut summaries = preview_many(&[plan], input, options, &mut [sink])?;
+    Ok(summaries.pop().unwrap_or_default())
+}
+
+/// Runs the previews of several plans (the old and the new mapping of a change) over one
+/// reading of the export: each chunk of records is read once and evaluated by every plan on
+/// the same worker; the results are merged chunk by chunk, plan after plan, each into its own
+/// sink (so that the n-th object of one plan reaches its sink shortly before the n-th object of
+/// the next plan reaches its own). Returns each plan's counts.
+pub fn preview_many<R: BufRead>(
+    plans: &[&Plan],
+    input: R,
+    options: &Options,
+    sinks: &mut [&mut dyn Sink],
+) -> Result<Vec<Summary>, PreviewError> {
+    let Some(first) = plans.first() else {
+        return Ok(Vec::new());
+    };
+    if sinks.len() != plans.len() {
+        return Err(PreviewError::Mapping(
+            "one sink is needed for each plan".to_owned(),
+        ));
+    }
     let jobs = if options.jobs == 0 {
         cores()
     } else {
@@ -348,13 +389,21 @@ pub fn preview<R: BufRead>(
         .build()
         .map_err(|e| PreviewError::Threads(e.to_string()))?;
     let (mut reader, decoder) =
-        Reader::new(input, options.format, &plan.attributes).map_err(PreviewError::Read)?;
+        Reader::new(input, options.format, &first.attributes).map_err(PreviewError::Read)?;
+    let decoders: Vec<Decoder> = plans
+        .iter()
+        .map(|p| decoder.for_attributes(&p.attributes))
+        .collect();
     let notes = reader.notes().to_vec();
     let chunk_size = options.chunk_size.max(1);
     let max_in_flight = (jobs * 3) as u64;
-    let mut merger = Merger::new(plan, sink, options);
+    let mut mergers: Vec<Merger> = plans
+        .iter()
+        .zip(sinks.iter_mut())
+        .map(|(plan, sink)| Merger::new(plan, &mut **sink, options))
+        .collect();
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
-    let decoder = &decoder;
+    let decoders = &decoders;
     pool.in_place_scope(|scope| -> Result<(), PreviewError> {
         let mut next_seq = 0u64;
         let mut next_merge = 0u64;
@@ -371,13 +420,9 @@ pub fn preview<R: BufRead>(
                 && next_seq - next_merge < max_in_flight
                 && (in_flight_bytes < MAX_IN_FLIGHT_BYTES || next_seq == next_merge)
             {
-                let mut job = free.pop().unwrap_or_else(|| Job {
-                    chunk: Chunk::default(),
-                    out: ChunkOut::default(),
-                    worker: Worker::new(plan, options),
-                });
+                let mut job = free.pop().unwrap_or_else(|| Job::new(plans, options));
                 if !reader
-                    .next_chunk(&mut job.chunk, chunk_size, decoder)
+                    .next_chunk(&mut job.chunk, chunk_size, &decoders[0])
                     .map_err(PreviewError::Read)?
                 {
                     free.push(job);
@@ -390,9 +435,10 @@ pub fn preview<R: BufRead>(
                 sizes.insert(seq, job.chunk.data.len());
                 let bytes = reader.source_bytes();
                 scope.spawn(move |_| {
-                    let Job { chunk, out, worker } = &mut job;
-                    worker.run(chunk, decoder, out);
-                    out.bytes = bytes;
+                    job.run(decoders);
+                    for out in &mut job.outs {
+                        out.bytes = bytes;
+                    }
                     let _ = tx.send((seq, job));
                 });
                 next_seq += 1;
@@ -407,7 +453,9 @@ pub fn preview<R: BufRead>(
             in_flight -= 1;
             pending.insert(seq, job);
             while let Some(mut job) = pending.remove(&next_merge) {
-                merger.merge(&job.out).map_err(PreviewError::Write)?;
+                for (merger, out) in mergers.iter_mut().zip(&job.outs) {
+                    merger.merge(out).map_err(PreviewError::Write)?;
+                }
                 in_flight_bytes -= sizes.remove(&next_merge).unwrap_or(0);
                 job.release_large_buffers();
                 free.push(job);
@@ -415,9 +463,14 @@ pub fn preview<R: BufRead>(
             }
         }
     })?;
-    let mut summary = merger.finish();
-    summary.notes = notes;
-    Ok(summary)
+    Ok(mergers
+        .into_iter()
+        .map(|merger| {
+            let mut summary = merger.finish();
+            summary.notes.clone_from(&notes);
+            summary
+        })
+        .collect())
 }
 
 /// Runs a preview on the calling thread alone, one chunk after another: the same reader, worker
@@ -432,18 +485,16 @@ pub fn preview_on_this_thread<R: BufRead>(
     let (mut reader, decoder) =
         Reader::new(input, options.format, &plan.attributes).map_err(PreviewError::Read)?;
     let mut merger = Merger::new(plan, sink, options);
-    let mut job = Job {
-        chunk: Chunk::default(),
-        out: ChunkOut::default(),
-        worker: Worker::new(plan, options),
-    };
+    let mut chunk = Chunk::default();
+    let mut out = ChunkOut::default();
+    let mut worker = Worker::new(plan, options);
     while reader
-        .next_chunk(&mut job.chunk, options.chunk_size.max(1), &decoder)
+        .next_chunk(&mut chunk, options.chunk_size.max(1), &decoder)
         .map_err(PreviewError::Read)?
     {
-        job.worker.run(&job.chunk, &decoder, &mut job.out);
-        job.out.bytes = reader.source_bytes();
-        merger.merge(&job.out).map_err(PreviewError::Write)?;
+        worker.run(&chunk, &decoder, &mut out);
+        out.bytes = reader.source_bytes();
+        merger.merge(&out).map_err(PreviewError::Write)?;
     }
     let mut summary = merger.finish();
     summary.notes = reader.notes().to_vec();

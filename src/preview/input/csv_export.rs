@@ -48,7 +48,7 @@ pub(super) fn open<R: BufRead>(
     } else {
         Vec::new()
     };
-    let columns: Vec<Option<Column>> = headers.iter().map(|h| csv_column(h, attributes)).collect();
+    let columns = columns(&headers, attributes);
     let inverted = headers.iter().find(|h| is_block_sign_in(h)).cloned();
     let notes = header_notes(&headers, delimiter, inverted.as_deref());
     let state = CsvState {
@@ -61,9 +61,15 @@ pub(super) fn open<R: BufRead>(
     let decoder = Decoder::Csv {
         header_len: columns.len(),
         columns,
+        headers,
         inverted,
     };
     Ok((state, decoder, notes, read))
+}
+
+/// The column of each header cell: the attribute it is read as, if one.
+pub(super) fn columns(headers: &[String], attributes: &Attributes) -> Vec<Option<Column>> {
+    headers.iter().map(|h| csv_column(h, attributes)).collect()
 }
 
 /// Fills a cleared record from the CSV row whose fields are `range` in [`Chunk::fields`].

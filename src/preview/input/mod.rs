@@ -88,6 +88,8 @@ pub(crate) enum Decoder {
     Json,
     Csv {
         columns: Vec<Option<Column>>,
+        /// The header's cells (what the columns are read from, for other attributes).
+        headers: Vec<String>,
         header_len: usize,
         /// The header of a column read as the opposite of its attribute ("Block sign in").
         inverted: Option<String>,
@@ -109,6 +111,25 @@ impl Decoder {
             (Decoder::Csv { columns, .. }, Body::Csv(range)) => {
                 csv_export::decode_row(columns, chunk, range.clone(), record)
             }
+        }
+    }
+
+    /// The decoder of the same export for another table of attributes (another mapping read
+    /// from the same records).
+    pub fn for_attributes(&self, attributes: &Attributes) -> Decoder {
+        match self {
+            Decoder::Json => Decoder::Json,
+            Decoder::Csv {
+                headers,
+                header_len,
+                inverted,
+                ..
+            } => Decoder::Csv {
+                columns: csv_export::columns(headers, attributes),
+                headers: headers.clone(),
+                header_len: *header_len,
+                inverted: inverted.clone(),
+            },
         }
     }
 
