@@ -54,10 +54,10 @@ impl Invalid {
 pub struct Side {
     /// The object's key.
     pub key: String,
-    /// The action (`create`, `skip`, ...).
-    pub action: String,
-    /// The reason id, if any.
-    pub reason: Option<String>,
+    /// The action.
+    pub action: Action,
+    /// The reason, if any.
+    pub reason: Option<Reason>,
     /// The account matched, if any.
     pub account: Option<String>,
     /// The values of the mapping's fields, if it gives a payload.
@@ -72,8 +72,8 @@ impl Side {
     pub fn of(decision: &Decision) -> Side {
         Side {
             key: decision.key.clone(),
-            action: decision.action.as_str().to_owned(),
-            reason: decision.reason.map(|r| r.id().to_owned()),
+            action: decision.action,
+            reason: decision.reason,
             account: decision.account.clone(),
             values: decision.values.clone(),
             invalid: decision.invalid.clone(),
@@ -83,20 +83,17 @@ impl Side {
     /// Whether Entra provisions the object (creates, updates or leaves its account as it is;
     /// also without a reference it cannot resolve, a manager or a member).
     fn provisioned(&self) -> bool {
-        matches!(self.action.as_str(), "create" | "update" | "unchanged")
-            && self
-                .reason
-                .as_deref()
-                .is_none_or(|r| r == Reason::ReferenceUnresolved.id())
+        matches!(
+            self.action,
+            Action::Create | Action::Update | Action::Unchanged
+        ) && self.reason.is_none_or(|r| r == Reason::ReferenceUnresolved)
     }
 
     /// Whether the object is out of scope or unassigned.
     fn out(&self) -> bool {
         matches!(
-            self.reason.as_deref(),
-            Some(r) if r == Reason::NotAssigned.id()
-                || r == Reason::OutOfScope.id()
-                || r == Reason::SoftDeleted.id()
+            self.reason,
+            Some(Reason::NotAssigned | Reason::OutOfScope | Reason::SoftDeleted)
         )
     }
 }
@@ -290,7 +287,7 @@ impl Comparer {
             // app has no `active`, and keeps them with SkipOutOfScopeDeletions
             // (how-provisioning-works.md, "Incremental cycles" and "Deprovisioning").
             let effect = if self.settings.skip_out_of_scope_deletions
-                && new.reason.as_deref() != Some(Reason::SoftDeleted.id())
+                && new.reason != Some(Reason::SoftDeleted)
             {
                 "kept"
             } else if kind == ObjectKind::User && targets.active {
@@ -303,13 +300,13 @@ impl Comparer {
             }
             out.moves.push(Move {
                 key: new.key.clone(),
-                reason: new.reason.clone().unwrap_or_default(),
+                reason: new.reason.map(|r| r.id().to_owned()).unwrap_or_default(),
                 effect: effect.to_owned(),
             });
             return;
         }
         if old.out() && new.provisioned() {
-            let effect = if new.action == Action::Create.as_str() {
+            let effect = if new.action == Action::Create {
                 out.create.push(new.key.clone());
                 "create"
             } else {
@@ -334,8 +331,8 @@ impl Comparer {
                 key: new.key.clone(),
                 old: old.account.clone(),
                 new: new.account.clone(),
-                action: new.action.clone(),
-                reason: new.reason.clone(),
+                action: new.action.as_str().to_owned(),
+                reason: new.reason.map(|r| r.id().to_owned()),
             });
         }
         // Values count where Entra sends them: objects it provisions under both mappings.
