@@ -540,14 +540,16 @@ impl Cycle {
                 group_plan,
                 state,
             } = &mut **cycle;
-            plans.push(match kind {
+            let plan = match kind {
                 ObjectKind::User => &*user_plan,
                 ObjectKind::Group => group_plan
                     .as_ref()
                     .ok_or_else(|| PreviewError::Mapping("groups are not planned".to_owned()))?,
-            });
+            };
+            plans.push(plan);
             adapters.push(Adapter {
                 cycle: state,
+                template: plan.template(),
                 kind,
                 requests: sink.wants_requests(),
                 sink: &mut **sink,
@@ -661,6 +663,8 @@ enum Found {
 /// The preview sink that turns each object's outcome into a decision.
 struct Adapter<'c, 's> {
     cycle: &'c mut State,
+    /// How the plan writes a payload (for a POST).
+    template: &'c preview::Template,
     kind: ObjectKind,
     sink: &'s mut dyn Sink,
     /// The problems of the object being read.
@@ -908,7 +912,7 @@ impl Adapter<'_, '_> {
                     let members = self.desired_members(&values);
                     let reference = Ref::Created(name.clone());
                     if self.requests {
-                        let mut payload = outcome.payload.map_or(Value::Null, path::parse);
+                        let mut payload = path::parse(&values.payload(self.template));
                         self.without_manager(&mut payload);
                         self.sink.request(&requests::create(kind, payload, name))?;
                     }

@@ -116,7 +116,7 @@ impl<'a> Merger<'a> {
                 let id = String::from_utf8_lossy(&out.key_text[user.object_id.clone()]);
                 self.sink.object(&id, status == Status::Payload);
             }
-            if user.status == Status::Payload && status == Status::Payload {
+            if user.status == Status::Payload && status == Status::Payload && !self.outcomes {
                 self.sink
                     .payload(user.line, &out.payloads[payload..user.payload_end])?;
             }
@@ -132,8 +132,6 @@ impl<'a> Merger<'a> {
                     name: text(&user.identity),
                     object_id: text(&user.object_id),
                     soft_deleted: user.soft_deleted,
-                    payload: (user.payload_end > payload)
-                        .then(|| &out.payloads[payload..user.payload_end]),
                     values: (user.values_end > v).then(|| super::Values {
                         text: &out.value_text,
                         ranges: &out.values[v..user.values_end],

@@ -81,10 +81,11 @@ pub struct Options {
     pub parameters: HashMap<String, String>,
     /// Report every object's objectId to [`Sink::object`] (to resolve group members).
     pub object_ids: bool,
-    /// Report every object read to [`Sink::outcome`], with its name, objectId and payload; an
-    /// object out of scope is evaluated too (its payload is what its matching attributes are
-    /// read from) without its problems counting. For a provisioning cycle
-    /// ([`crate::cycle`]), which also has to match the accounts of objects that left scope.
+    /// Report every object read to [`Sink::outcome`], with its name, objectId and values
+    /// instead of its payload ([`Sink::payload`] is not called); an object out of scope is
+    /// evaluated too (its values are what its matching attributes are read from) without its
+    /// problems counting. For a provisioning cycle ([`crate::cycle`]), which also has to match
+    /// the accounts of objects that left scope.
     pub outcomes: bool,
 }
 
@@ -211,11 +212,9 @@ pub struct Outcome<'a> {
     pub object_id: Option<&'a str>,
     /// Whether it is soft-deleted for provisioning (`IsSoftDeleted`).
     pub soft_deleted: bool,
-    /// Its SCIM payload: for an object with a payload, and for one out of scope whose mappings
-    /// give one.
-    pub payload: Option<&'a [u8]>,
-    /// The value of each of its mappings, as the payload writes it: for the objects that have
-    /// a payload.
+    /// The value of each of its mappings, as the payload writes it: for an object in scope
+    /// whose mappings were all evaluated, and for one out of scope (its payload is
+    /// [`Values::payload`]).
     pub values: Option<Values<'a>>,
 }
 
@@ -234,6 +233,13 @@ impl<'a> Values<'a> {
             .get(index)?
             .as_ref()
             .map(|range| &self.text[range.clone()])
+    }
+
+    /// The SCIM payload of these values, as a plan's template writes it.
+    pub fn payload(&self, template: &Template) -> Vec<u8> {
+        let mut out = Vec::new();
+        template.write(self.ranges, self.text, &mut out);
+        out
     }
 
     /// How many mappings.

@@ -405,11 +405,7 @@ impl<'p> Worker<'p> {
             .any(|p| p.severity >= Severity::Error)
         {
             // A cycle still matches a failing user's account by the values it has.
-            if self.outcomes {
-                plan.template
-                    .write(&self.fields, &self.scratch, &mut out.payloads);
-                self.evaluated = true;
-            }
+            self.evaluated = true;
             return Status::Failure;
         }
         let marked: Vec<&str> = plan
@@ -431,8 +427,11 @@ impl<'p> Worker<'p> {
                 ),
             ));
         }
-        plan.template
-            .write(&self.fields, &self.scratch, &mut out.payloads);
+        // A cycle reads the values ([`super::Values`]), not the payload.
+        if !self.outcomes {
+            plan.template
+                .write(&self.fields, &self.scratch, &mut out.payloads);
+        }
         self.evaluated = true;
         Status::Payload
     }
