@@ -460,7 +460,7 @@ impl Reader<'_> {
                         self.out.read += 1;
                         self.problem(line, super::json::error_message(&e, line));
                     } else {
-                        self.object(line);
+                        self.object(text, line);
                     }
                 }
                 Err(_) => {
@@ -482,25 +482,24 @@ impl Reader<'_> {
                 self.value(item.get(), line);
             }
         } else if self.shape.read(text, &mut self.found).is_ok() {
-            self.object(line);
+            self.object(text, line);
         } else {
-            self.resource(false, (line, 0));
+            self.resource(None, (line, 0));
         }
     }
 
-    /// The object just read: a ListResponse page, or one resource.
-    fn object(&mut self, line: u64) {
-        let Some(resources) = self.shape.own(&self.found, Own::Resources) else {
-            return self.resource(true, (line, 0));
+    /// The object `text` just read: a ListResponse page, or one resource.
+    fn object(&mut self, text: &str, line: u64) {
+        let Some(resources) = self.shape.own((text, &self.found), Own::Resources) else {
+            return self.resource(Some(text), (line, 0));
         };
-        let resources = resources.to_owned();
         let total = self
             .shape
-            .own(&self.found, Own::TotalResults)
+            .own((text, &self.found), Own::TotalResults)
             .and_then(|t| t.trim().parse::<u64>().ok());
         let Some(resources) = resources
             .starts_with('[')
-            .then(|| raw::elements(&resources).ok())
+            .then(|| raw::elements(resources).ok())
             .flatten()
         else {
             self.out.read += 1;
@@ -512,23 +511,24 @@ impl Reader<'_> {
         self.listed += resources.len() as u64;
         for (at, resource) in resources.iter().enumerate() {
             let place = (line, u32::try_from(at + 1).unwrap_or(u32::MAX));
-            let object = self.shape.read(resource.get(), &mut self.found).is_ok();
-            self.resource(object, place);
+            let text = resource.get();
+            let object = self.shape.read(text, &mut self.found).is_ok();
+            self.resource(object.then_some(text), place);
         }
     }
 
-    /// The resource just read (`false`: a value that is not a JSON object).
-    fn resource(&mut self, object: bool, (line, at): (u64, u32)) {
+    /// The resource `text` just read (`None`: a value that is not a JSON object).
+    fn resource(&mut self, text: Option<&str>, (line, at): (u64, u32)) {
         self.out.read += 1;
         let place = if at > 0 {
             format!("resource {at} of the page: ")
         } else {
             String::new()
         };
-        if !object {
+        let Some(text) = text else {
             return self.problem(line, format!("{place}a resource that is not a JSON object"));
-        }
-        let (shape, found) = (&self.shape, &self.found);
+        };
+        let (shape, found) = (&self.shape, (text, &self.found));
         let Some(id) = shape.own_text(found, Own::Id).filter(|id| !id.is_empty()) else {
             let what = shape
                 .own_text(found, Own::UserName)
@@ -550,7 +550,7 @@ impl Reader<'_> {
                 ),
             );
         }
-        let (shape, found) = (&self.shape, &self.found);
+        let (shape, found) = (&self.shape, (text, &self.found));
         let group = usize::from(kind == ObjectKind::Group);
         let outs = std::iter::once(&mut self.out).chain(&mut self.others);
         for (mapping, out) in outs.enumerate() {
@@ -604,11 +604,9 @@ impl Reader<'_> {
                 }
             }
             // The row is read as the JSON resource it stands for: one reading of a resource.
-            let object = self
-                .shape
-                .read(&resource.to_string(), &mut self.found)
-                .is_ok();
-            self.resource(object, (line, 0));
+            let text = resource.to_string();
+            let object = self.shape.read(&text, &mut self.found).is_ok();
+            self.resource(object.then_some(text.as_str()), (line, 0));
         }
         Ok(())
     }
@@ -616,7 +614,7 @@ impl Reader<'_> {
 
 /// A group when its `schemas` name the core Group schema or `meta.resourceType` is `Group`
 /// (each parsed only when its text has `group` in it).
-fn kind_of(shape: &Shape, found: &Found) -> ObjectKind {
+fn kind_of(shape: &Shape, found: (&str, &Found)) -> ObjectKind {
     let mentions_group = |own: Own| {
         shape
             .own(found, own)

@@ -84,6 +84,9 @@ pub fn raw_documents(
                                 Err(format!("the document is over {MAX_DOCUMENT_BYTES} bytes and is not read")),
                                 start_line,
                             );
+                        } else if doc.is_empty() {
+                            // A document within one line (JSON Lines) is read where it is.
+                            each(Ok(&line[from..=i]), start_line);
                         } else {
                             doc.extend_from_slice(&line[from..=i]);
                             each(Ok(&doc), start_line);

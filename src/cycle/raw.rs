@@ -164,7 +164,7 @@ impl Shape {
     /// Reads a resource (a JSON object) into `found` (emptied first). An error when the text
     /// is not a JSON object.
     pub fn read(&self, text: &str, found: &mut Found) -> Result<(), serde_json::Error> {
-        found.clear(self.slots(), text);
+        found.clear(self.slots());
         let mut de = serde_json::Deserializer::from_str(text);
         let base = text.as_ptr() as usize;
         ObjectSeed {
@@ -176,20 +176,26 @@ impl Shape {
         de.end()
     }
 
-    /// The value of field `field` of layout `layout` (`None`: absent or null).
-    pub fn value<'t>(&self, found: &'t Found, layout: usize, field: usize) -> Option<&'t str> {
-        found.get(self.starts.get(layout)? + field)
+    /// The value of field `field` of layout `layout` in the resource `text` read into
+    /// `found` (`None`: absent or null).
+    pub fn value<'t>(
+        &self,
+        (text, found): (&'t str, &Found),
+        layout: usize,
+        field: usize,
+    ) -> Option<&'t str> {
+        found.get(text, self.starts.get(layout)? + field)
     }
 
     /// The value of one of the resource's own members.
-    pub fn own<'t>(&self, found: &'t Found, own: Own) -> Option<&'t str> {
+    pub fn own<'t>(&self, (text, found): (&'t str, &Found), own: Own) -> Option<&'t str> {
         let at = OWN.iter().position(|(o, _)| *o == own)?;
-        found.get(self.own_start() + at)
+        found.get(text, self.own_start() + at)
     }
 
     /// One of the resource's own members as text ([`super::path::scalar_text`]).
-    pub fn own_text(&self, found: &Found, own: Own) -> Option<String> {
-        scalar_text_of(self.own(found, own)?.as_bytes())
+    pub fn own_text(&self, read: (&str, &Found), own: Own) -> Option<String> {
+        scalar_text_of(self.own(read, own)?.as_bytes())
     }
 }
 
@@ -209,26 +215,24 @@ fn node<'n>(nodes: &'n mut Vec<Node>, name: &str) -> &'n mut Node {
     }
 }
 
-/// The values a [`Shape`] read of one resource: byte ranges of its text, by slot.
+/// The values a [`Shape`] read of one resource: byte ranges of its text (the text given to
+/// [`Shape::read`], which every accessor takes again), by slot.
 #[derive(Debug, Default)]
 pub struct Found {
-    text: String,
     /// Each slot's value, and whether every name on its way was spelt exactly.
     slots: Vec<Option<(Range<usize>, bool)>>,
 }
 
 impl Found {
-    fn clear(&mut self, slots: usize, text: &str) {
+    fn clear(&mut self, slots: usize) {
         self.slots.clear();
         self.slots.resize(slots, None);
-        self.text.clear();
-        self.text.push_str(text);
     }
 
-    fn get(&self, slot: usize) -> Option<&str> {
+    fn get<'t>(&self, text: &'t str, slot: usize) -> Option<&'t str> {
         let (range, _) = self.slots.get(slot)?.as_ref()?;
-        let text = self.text.get(range.clone())?;
-        (text != "null").then_some(text)
+        let value = text.get(range.clone())?;
+        (value != "null").then_some(value)
     }
 
     /// Keeps a value for `slots`, unless a value spelt more exactly is there already.
@@ -513,7 +517,7 @@ mod tests {
             for (field, p) in users.fields.iter().enumerate() {
                 let expected =
                     value_at(&tree, &p.path).map(|v| serde_json::to_vec(v).unwrap_or_default());
-                let got = shape.value(&found, 0, field).map(|t| {
+                let got = shape.value((text, &found), 0, field).map(|t| {
                     let mut out = Vec::new();
                     write_compact(&mut out, t);
                     out
@@ -523,10 +527,14 @@ mod tests {
         }
         assert!(shape.read("[1]", &mut found).is_err());
         assert!(shape.read("{\"id\": 1} x", &mut found).is_err());
+        let text = r#"{"id": 7, "schemas": ["a"]}"#;
         shape
-            .read(r#"{"id": 7, "schemas": ["a"]}"#, &mut found)
+            .read(text, &mut found)
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(shape.own_text(&found, Own::Id).as_deref(), Some("7"));
-        assert_eq!(shape.own(&found, Own::Schemas), Some(r#"["a"]"#));
+        assert_eq!(
+            shape.own_text((text, &found), Own::Id).as_deref(),
+            Some("7")
+        );
+        assert_eq!(shape.own((text, &found), Own::Schemas), Some(r#"["a"]"#));
     }
 }
