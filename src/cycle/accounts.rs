@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
 use std::io::{self, BufRead};
+use std::ops::Range;
 
 /// One account of the app, as its [`Index`] keeps it.
 #[derive(Debug, Clone, Copy)]
@@ -217,8 +218,6 @@ pub struct Index {
     /// The matching fields (their index in the layout, and whether caseExact), in precedence
     /// order.
     matching: Vec<(usize, bool)>,
-    /// Buffers for the account being read.
-    scratch: (Vec<u8>, Vec<u32>, String),
 }
 
 impl Index {
@@ -303,61 +302,85 @@ impl Index {
         self.slots.is_empty()
     }
 
-    /// Adds an account whose field `i` has the value `value(i)` (a JSON text).
-    fn insert<'v>(
-        &mut self,
-        layout: &Layout,
-        value: impl Fn(usize) -> Option<&'v str>,
-        id: &str,
-        (line, at): (u64, u32),
-    ) {
+    /// An empty index of accounts read for `layout`.
+    fn for_layout(layout: &Layout) -> Index {
+        let matching: Vec<(usize, bool)> = layout
+            .matching_fields()
+            .map(|(at, f)| (at, f.case_exact))
+            .collect();
+        Index {
+            fields: layout.fields.len(),
+            keys: vec![FxHashMap::default(); matching.len()],
+            matching,
+            ..Index::default()
+        }
+    }
+
+    /// Adds an account prepared by [`prepare`].
+    fn push(&mut self, id: &str, prepared: Prepared<'_>, (line, at): (u64, u32)) {
         let index = self.slots.len() as u32;
-        if self.slots.is_empty() {
-            self.fields = layout.fields.len();
-            self.matching = layout
-                .matching_fields()
-                .map(|(at, f)| (at, f.case_exact))
-                .collect();
-            self.keys = vec![FxHashMap::default(); self.matching.len()];
-        }
-        let (values, ends, key) = &mut self.scratch;
-        values.clear();
-        ends.clear();
-        values.push(b'[');
-        for i in 0..self.fields {
-            if i > 0 {
-                values.push(b',');
-            }
-            match value(i) {
-                Some(raw) => raw::write_compact(values, raw),
-                None => values.extend_from_slice(b"null"),
-            }
-            ends.push(u32::try_from(values.len()).unwrap_or(u32::MAX));
-        }
-        values.push(b']');
-        for (rank, (field_at, case_exact)) in self.matching.iter().enumerate() {
-            let start = match field_at {
-                0 => 1,
-                _ => ends[field_at - 1] as usize + 1,
-            };
-            let text = &values[start..ends[*field_at] as usize];
-            if match_key_text(text, *case_exact, key) {
-                Hit::add(&mut self.keys[rank], hash(key), index);
+        for (hits, key) in self.keys.iter_mut().zip(prepared.keys) {
+            if let Some(key) = key {
+                Hit::add(hits, *key, index);
             }
         }
         Hit::add(&mut self.ids, hash(id), index);
-        let values = std::str::from_utf8(values).unwrap_or_default();
-        let (block, start) = self.arena.push([id, values]);
+        let (block, start) = self.arena.push([id, prepared.values]);
         self.slots.push(Slot {
             block,
             start,
             id_len: id.len() as u32,
-            values_len: values.len() as u32,
+            values_len: prepared.values.len() as u32,
             line,
             resource: at,
         });
-        self.ends.extend_from_slice(ends);
+        self.ends.extend_from_slice(prepared.ends);
         self.matched.push(false);
+    }
+}
+
+/// An account's values written as its index keeps them, where [`prepare`] wrote them.
+#[derive(Debug, Clone, Copy)]
+struct Prepared<'p> {
+    /// The values, one compact JSON array.
+    values: &'p str,
+    /// Where each ends in `values`.
+    ends: &'p [u32],
+    /// The hash of each matching field's key (`None`: no value).
+    keys: &'p [Option<u64>],
+}
+
+/// Writes the values of one resource (field `i` has `value(i)`, a JSON text) as an index of
+/// `layout` keeps them: the array to `text`, the ends to `ends`, the hashes of the matching
+/// keys to `keys`.
+fn prepare<'v>(
+    layout: &Layout,
+    value: impl Fn(usize) -> Option<&'v str>,
+    (text, ends, keys): (&mut String, &mut Vec<u32>, &mut Vec<Option<u64>>),
+    key: &mut String,
+) {
+    let start = text.len();
+    let first_end = ends.len();
+    text.push('[');
+    for i in 0..layout.fields.len() {
+        if i > 0 {
+            text.push(',');
+        }
+        match value(i) {
+            Some(raw) => raw::write_compact(text, raw),
+            None => text.push_str("null"),
+        }
+        ends.push(u32::try_from(text.len() - start).unwrap_or(u32::MAX));
+    }
+    text.push(']');
+    let ends = &ends[first_end..];
+    for (field_at, field) in layout.matching_fields() {
+        let from = match field_at {
+            0 => 1,
+            _ => ends[field_at - 1] as usize + 1,
+        };
+        let value = &text.as_bytes()[start + from..start + ends[field_at] as usize];
+        keys.push(match_key_text(value, field.case_exact, key).then(|| hash(key)));
     }
 }
 
@@ -374,6 +397,24 @@ pub struct Accounts {
     pub problems: Vec<AccountProblem>,
 }
 
+impl Accounts {
+    /// The accounts of one kind.
+    pub fn of_kind(&self, kind: ObjectKind) -> &Index {
+        match kind {
+            ObjectKind::User => &self.users,
+            ObjectKind::Group => &self.groups,
+        }
+    }
+
+    /// The accounts of one kind, to mark those matched.
+    pub(super) fn of_kind_mut(&mut self, kind: ObjectKind) -> &mut Index {
+        match kind {
+            ObjectKind::User => &mut self.users,
+            ObjectKind::Group => &mut self.groups,
+        }
+    }
+}
+
 /// Reads an accounts file, keeping of each resource what the layouts compare.
 pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<Accounts> {
     let mut all = read_for(input, &[[users, groups]])?;
@@ -382,234 +423,429 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
 
 /// Reads an accounts file once for several mappings (the old and the new of a change): one
 /// [`Accounts`] for each mapping's users' and groups' layouts, with the same problems.
+///
+/// JSON documents are split on the calling thread and read by batches on a thread pool (each
+/// resource's values written as the indexes keep them, [`Parser`]); the indexes are filled on
+/// the calling thread in file order ([`Indexer`]), so that of two accounts with one id the
+/// first is kept, whatever the number of threads.
 pub fn read_for(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Vec<Accounts>> {
     let layouts: Vec<&Layout> = mappings.iter().flatten().copied().collect();
-    let mut reader = Reader {
-        shape: Shape::new(&layouts),
-        layouts,
-        found: Found::default(),
-        out: Accounts::default(),
-        others: mappings
+    let shape = Shape::new(&layouts);
+    let parser = Parser {
+        shape: &shape,
+        layouts: &layouts,
+    };
+    let mut indexer = Indexer {
+        outs: mappings
             .iter()
-            .skip(1)
-            .map(|_| Accounts::default())
+            .map(|[users, groups]| Accounts {
+                users: Index::for_layout(users),
+                groups: Index::for_layout(groups),
+                ..Accounts::default()
+            })
             .collect(),
         total_results: None,
         listed: 0,
     };
     let mut input = input;
-    let first = super::json::first_byte(&mut input)?;
-    match first {
+    match super::json::first_byte(&mut input)? {
         None => {}
-        Some(b'{' | b'[') => reader.json(input)?,
-        Some(_) => reader.csv(input)?,
+        Some(b'{' | b'[') => json(input, &parser, &mut indexer)?,
+        Some(_) => csv(input, &parser, &mut indexer)?,
     }
-    if let Some(total) = reader.total_results.filter(|t| *t > reader.listed) {
-        let listed = reader.listed;
-        reader.problem(
+    if let Some(total) = indexer.total_results.filter(|t| *t > indexer.listed) {
+        let listed = indexer.listed;
+        indexer.problem(
             0,
             format!(
                 "the pages list {listed} resources of the {total} their `totalResults` announces: pages are missing or cut off"
             ),
         );
     }
-    let mut all = vec![reader.out];
-    for mut other in reader.others {
-        other.read = all[0].read;
-        other.problems.clone_from(&all[0].problems);
-        all.push(other);
+    let mut all = indexer.outs;
+    if let Some((first, others)) = all.split_first_mut() {
+        for other in others {
+            other.read = first.read;
+            other.problems.clone_from(&first.problems);
+        }
     }
     Ok(all)
 }
 
-struct Reader<'l> {
-    /// The layouts of each mapping: users', groups', in turn.
-    layouts: Vec<&'l Layout>,
-    /// What is read of each resource, and the values read of the current one.
-    shape: Shape,
-    found: Found,
-    /// The accounts of the first mapping (with the problems and counts), and of the others.
-    out: Accounts,
-    others: Vec<Accounts>,
-    /// The largest `totalResults` of the pages, and the resources they list.
-    total_results: Option<u64>,
-    listed: u64,
+/// Documents of an accounts file read together: their bytes one after another, each with its
+/// first line (or why it could not be split out).
+#[derive(Debug, Default)]
+struct Batch {
+    data: Vec<u8>,
+    documents: Vec<(Result<Range<usize>, String>, u64)>,
 }
 
-impl Reader<'_> {
-    fn problem(&mut self, line: u64, message: String) {
-        self.out.problems.push(AccountProblem { line, message });
+impl Batch {
+    /// A batch is sent to be read once it holds this many bytes or documents.
+    const BYTES: usize = 1 << 20;
+    const DOCUMENTS: usize = 1024;
+
+    fn push(&mut self, document: Result<&[u8], String>, line: u64) {
+        let document = document.map(|bytes| {
+            let start = self.data.len();
+            self.data.extend_from_slice(bytes);
+            start..self.data.len()
+        });
+        self.documents.push((document, line));
     }
 
-    fn json(&mut self, input: impl BufRead) -> io::Result<()> {
-        super::json::raw_documents(input, |document, line| match document {
-            Ok(bytes) => match std::str::from_utf8(bytes) {
-                Ok(text) if text.starts_with('[') => match raw::elements(text) {
-                    Ok(items) => {
-                        for item in items {
-                            self.value(item.get(), line);
-                        }
-                    }
-                    Err(e) => {
-                        self.out.read += 1;
-                        self.problem(line, super::json::error_message(&e, line));
-                    }
-                },
-                Ok(text) => {
-                    if let Err(e) = self.shape.read(text, &mut self.found) {
-                        self.out.read += 1;
-                        self.problem(line, super::json::error_message(&e, line));
-                    } else {
-                        self.object(text, line);
-                    }
-                }
-                Err(_) => {
-                    self.out.read += 1;
-                    self.problem(line, "the document is not valid UTF-8".to_owned());
-                }
-            },
-            Err(message) => {
-                self.out.read += 1;
-                self.problem(line, message);
-            }
-        })
+    fn is_full(&self) -> bool {
+        self.data.len() >= Self::BYTES || self.documents.len() >= Self::DOCUMENTS
     }
+}
 
-    /// An element of a top-level array (valid JSON): a resource, a page, or an array of them.
-    fn value(&mut self, text: &str, line: u64) {
-        if text.starts_with('[') {
-            for item in raw::elements(text).unwrap_or_default() {
-                self.value(item.get(), line);
+/// What a [`Parser`] made of some documents, in file order: the resources' ids and values
+/// written as the indexes keep them, and the problems.
+#[derive(Debug, Default)]
+struct Parsed {
+    /// Ids and values.
+    text: String,
+    ends: Vec<u32>,
+    keys: Vec<Option<u64>>,
+    /// For each resource and mapping: its values in `text`, where its ends and keys start.
+    prepared: Vec<(Range<usize>, usize, usize)>,
+    items: Vec<Item>,
+}
+
+impl Parsed {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.keys.clear();
+        self.prepared.clear();
+        self.items.clear();
+    }
+}
+
+/// One thing read, in file order.
+#[derive(Debug)]
+enum Item {
+    /// A document or resource that cannot be read, or is refused (each counts as read).
+    Problem(u64, String),
+    /// A ListResponse page: its `totalResults` and how many resources it lists.
+    Page(Option<u64>, u64),
+    /// A resource: its kind, its id in [`Parsed::text`], its line and place in its page, and
+    /// where its values for the first mapping are in [`Parsed::prepared`].
+    Resource {
+        kind: ObjectKind,
+        id: Range<usize>,
+        place: (u64, u32),
+        prepared: usize,
+    },
+}
+
+/// "resource N of the page: " for a resource of a ListResponse page.
+fn place_text(at: u32) -> String {
+    if at > 0 {
+        format!("resource {at} of the page: ")
+    } else {
+        String::new()
+    }
+}
+
+/// Reads documents into [`Parsed`]: shared by the threads of [`json`].
+struct Parser<'s> {
+    shape: &'s Shape,
+    /// The layouts of each mapping: users', groups', in turn.
+    layouts: &'s [&'s Layout],
+}
+
+impl Parser<'_> {
+    fn batch(&self, batch: &Batch, found: &mut Found, out: &mut Parsed) {
+        for (document, line) in &batch.documents {
+            match document {
+                Ok(range) => self.document(&batch.data[range.clone()], *line, found, out),
+                Err(message) => out.items.push(Item::Problem(*line, message.clone())),
             }
-        } else if self.shape.read(text, &mut self.found).is_ok() {
-            self.object(text, line);
-        } else {
-            self.resource(None, (line, 0));
         }
     }
 
-    /// The object `text` just read: a ListResponse page, or one resource.
-    fn object(&mut self, text: &str, line: u64) {
-        let Some(resources) = self.shape.own((text, &self.found), Own::Resources) else {
-            return self.resource(Some(text), (line, 0));
+    /// A top-level document: a resource, a page, or an array of them.
+    fn document(&self, bytes: &[u8], line: u64, found: &mut Found, out: &mut Parsed) {
+        let problem = match std::str::from_utf8(bytes) {
+            Ok(text) if text.starts_with('[') => match raw::elements(text) {
+                Ok(items) => {
+                    for item in items {
+                        self.value(item.get(), line, found, out);
+                    }
+                    return;
+                }
+                Err(e) => super::json::error_message(&e, line),
+            },
+            Ok(text) => match self.shape.read(text, found) {
+                Ok(()) => return self.object(text, line, found, out),
+                Err(e) => super::json::error_message(&e, line),
+            },
+            Err(_) => "the document is not valid UTF-8".to_owned(),
+        };
+        out.items.push(Item::Problem(line, problem));
+    }
+
+    /// An element of a top-level array (valid JSON): a resource, a page, or an array of them.
+    fn value(&self, text: &str, line: u64, found: &mut Found, out: &mut Parsed) {
+        if text.starts_with('[') {
+            for item in raw::elements(text).unwrap_or_default() {
+                self.value(item.get(), line, found, out);
+            }
+        } else if self.shape.read(text, found).is_ok() {
+            self.object(text, line, found, out);
+        } else {
+            self.resource(None, (line, 0), found, out);
+        }
+    }
+
+    /// The object `text` just read into `found`: a ListResponse page, or one resource.
+    fn object(&self, text: &str, line: u64, found: &mut Found, out: &mut Parsed) {
+        let Some(resources) = self.shape.own((text, found), Own::Resources) else {
+            return self.resource(Some(text), (line, 0), found, out);
         };
         let total = self
             .shape
-            .own((text, &self.found), Own::TotalResults)
+            .own((text, found), Own::TotalResults)
             .and_then(|t| t.trim().parse::<u64>().ok());
         let Some(resources) = resources
             .starts_with('[')
             .then(|| raw::elements(resources).ok())
             .flatten()
         else {
-            self.out.read += 1;
-            return self.problem(line, "`Resources` is not an array".to_owned());
+            let problem = "`Resources` is not an array".to_owned();
+            return out.items.push(Item::Problem(line, problem));
         };
-        if let Some(total) = total {
-            self.total_results = Some(self.total_results.map_or(total, |t| t.max(total)));
-        }
-        self.listed += resources.len() as u64;
+        out.items.push(Item::Page(total, resources.len() as u64));
         for (at, resource) in resources.iter().enumerate() {
             let place = (line, u32::try_from(at + 1).unwrap_or(u32::MAX));
             let text = resource.get();
-            let object = self.shape.read(text, &mut self.found).is_ok();
-            self.resource(object.then_some(text), place);
+            let object = self.shape.read(text, found).is_ok();
+            self.resource(object.then_some(text), place, found, out);
         }
     }
 
-    /// The resource `text` just read (`None`: a value that is not a JSON object).
-    fn resource(&mut self, text: Option<&str>, (line, at): (u64, u32)) {
-        self.out.read += 1;
-        let place = if at > 0 {
-            format!("resource {at} of the page: ")
-        } else {
-            String::new()
-        };
+    /// The resource `text` just read into `found` (`None`: a value that is not a JSON
+    /// object).
+    fn resource(&self, text: Option<&str>, place: (u64, u32), found: &Found, out: &mut Parsed) {
+        let (line, at) = place;
         let Some(text) = text else {
-            return self.problem(line, format!("{place}a resource that is not a JSON object"));
+            let problem = format!("{}a resource that is not a JSON object", place_text(at));
+            return out.items.push(Item::Problem(line, problem));
         };
-        let (shape, found) = (&self.shape, (text, &self.found));
-        let Some(id) = shape.own_text(found, Own::Id).filter(|id| !id.is_empty()) else {
+        let (shape, read) = (self.shape, (text, found));
+        let Some(id) = shape.own_text(read, Own::Id).filter(|id| !id.is_empty()) else {
             let what = shape
-                .own_text(found, Own::UserName)
-                .or_else(|| shape.own_text(found, Own::DisplayName))
+                .own_text(read, Own::UserName)
+                .or_else(|| shape.own_text(read, Own::DisplayName))
                 .map_or_else(String::new, |n| format!(" ({n})"));
-            return self.problem(line, format!("{place}a resource{what} without an `id`"));
+            let problem = format!("{}a resource{what} without an `id`", place_text(at));
+            return out.items.push(Item::Problem(line, problem));
         };
-        let kind = kind_of(shape, found);
-        let index = match kind {
-            ObjectKind::User => &self.out.users,
-            ObjectKind::Group => &self.out.groups,
-        };
-        if let Some(first) = index.with_id(&id).map(|i| index.get(i).line) {
-            return self.problem(
-                line,
-                format!(
-                    "{place}the {} id `{id}` is also on line {first}: this copy is not used",
-                    kind.as_str()
-                ),
-            );
-        }
-        let (shape, found) = (&self.shape, (text, &self.found));
+        let kind = kind_of(shape, read);
+        let id_start = out.text.len();
+        out.text.push_str(&id);
+        let prepared = out.prepared.len();
+        let mut key = String::new();
         let group = usize::from(kind == ObjectKind::Group);
-        let outs = std::iter::once(&mut self.out).chain(&mut self.others);
-        for (mapping, out) in outs.enumerate() {
-            let at_layout = 2 * mapping + group;
-            let index = match kind {
-                ObjectKind::User => &mut out.users,
-                ObjectKind::Group => &mut out.groups,
-            };
-            index.insert(
-                self.layouts[at_layout],
-                |i| shape.value(found, at_layout, i),
-                &id,
-                (line, at),
+        for layout_at in (group..self.layouts.len()).step_by(2) {
+            let (start, ends, keys) = (out.text.len(), out.ends.len(), out.keys.len());
+            prepare(
+                self.layouts[layout_at],
+                |i| shape.value(read, layout_at, i),
+                (&mut out.text, &mut out.ends, &mut out.keys),
+                &mut key,
             );
+            out.prepared.push((start..out.text.len(), ends, keys));
+        }
+        out.items.push(Item::Resource {
+            kind,
+            id: id_start..id_start + id.len(),
+            place,
+            prepared,
+        });
+    }
+}
+
+/// Fills the indexes, in file order.
+struct Indexer {
+    /// The accounts of each mapping (the first one's counts and problems are the file's).
+    outs: Vec<Accounts>,
+    /// The largest `totalResults` of the pages, and the resources they list.
+    total_results: Option<u64>,
+    listed: u64,
+}
+
+impl Indexer {
+    fn problem(&mut self, line: u64, message: String) {
+        if let Some(first) = self.outs.first_mut() {
+            first.problems.push(AccountProblem { line, message });
         }
     }
 
-    /// A CSV whose header names SCIM attribute paths (`id`, `userName`,
-    /// `emails[type eq "work"].value`, ...): one user account a row.
-    fn csv(&mut self, input: impl BufRead) -> io::Result<()> {
-        let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                self.problem(1, format!("cannot read the CSV header: {e}"));
-                return Ok(());
-            }
-        };
-        let paths: Vec<Option<TargetPath>> = headers
-            .iter()
-            .map(|h| crate::model::target_path::parse(h.trim()).ok())
-            .collect();
-        for (i, record) in reader.records().enumerate() {
-            let line = record
-                .as_ref()
-                .ok()
-                .and_then(|r| r.position())
-                .map_or(i as u64 + 2, |p| p.line());
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    self.out.read += 1;
-                    self.problem(line, format!("cannot read the row: {e}"));
-                    continue;
-                }
-            };
-            let mut resource = Value::Object(Default::default());
-            for (path, cell) in paths.iter().zip(record.iter()) {
-                if let (Some(path), false) = (path, cell.is_empty()) {
-                    set_at(&mut resource, path, Value::String(cell.to_owned()));
-                }
-            }
-            // The row is read as the JSON resource it stands for: one reading of a resource.
-            let text = resource.to_string();
-            let object = self.shape.read(&text, &mut self.found).is_ok();
-            self.resource(object.then_some(text.as_str()), (line, 0));
+    fn read_one(&mut self) {
+        if let Some(first) = self.outs.first_mut() {
+            first.read += 1;
         }
-        Ok(())
     }
+
+    fn index(&mut self, parsed: &Parsed) {
+        for item in &parsed.items {
+            match item {
+                Item::Problem(line, message) => {
+                    self.read_one();
+                    self.problem(*line, message.clone());
+                }
+                Item::Page(total, listed) => {
+                    if let Some(total) = *total {
+                        self.total_results =
+                            Some(self.total_results.map_or(total, |t| t.max(total)));
+                    }
+                    self.listed += listed;
+                }
+                Item::Resource {
+                    kind,
+                    id,
+                    place,
+                    prepared,
+                } => {
+                    self.read_one();
+                    let id = &parsed.text[id.clone()];
+                    let first = self.outs.first().and_then(|out| {
+                        let index = out.of_kind(*kind);
+                        index.with_id(id).map(|i| index.get(i).line)
+                    });
+                    if let Some(first) = first {
+                        self.problem(
+                            place.0,
+                            format!(
+                                "{}the {} id `{id}` is also on line {first}: this copy is not used",
+                                place_text(place.1),
+                                kind.as_str()
+                            ),
+                        );
+                        continue;
+                    }
+                    for (mapping, out) in self.outs.iter_mut().enumerate() {
+                        let (values, ends, keys) = &parsed.prepared[prepared + mapping];
+                        let index = out.of_kind_mut(*kind);
+                        let prepared = Prepared {
+                            values: &parsed.text[values.clone()],
+                            ends: &parsed.ends[*ends..ends + index.fields],
+                            keys: &parsed.keys[*keys..keys + index.matching.len()],
+                        };
+                        index.push(id, prepared, *place);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads JSON documents: split here, read by batches on a thread pool, indexed here in order.
+fn json(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)?;
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Parsed)>();
+    pool.in_place_scope(|scope| -> io::Result<()> {
+        let mut sent = 0u64;
+        let mut indexed = 0u64;
+        let mut done: std::collections::BTreeMap<u64, Parsed> = Default::default();
+        // Indexes what is read, in order; waits while more than `limit` batches are out.
+        let mut catch_up = |sent: u64, limit: u64, indexed: &mut u64| -> io::Result<()> {
+            while sent - *indexed > limit {
+                let (seq, parsed) = rx
+                    .recv()
+                    .map_err(|_| io::Error::other("a reader thread stopped"))?;
+                done.insert(seq, parsed);
+                while let Some(parsed) = done.remove(indexed) {
+                    indexer.index(&parsed);
+                    *indexed += 1;
+                }
+            }
+            Ok(())
+        };
+        let mut batch = Batch::default();
+        let send = |batch: Batch, sent: &mut u64| {
+            let tx = tx.clone();
+            let seq = *sent;
+            scope.spawn(move |_| {
+                let mut parsed = Parsed::default();
+                parser.batch(&batch, &mut Found::default(), &mut parsed);
+                let _ = tx.send((seq, parsed));
+            });
+            *sent += 1;
+        };
+        let mut failed = None;
+        super::json::raw_documents(input, |document, line| {
+            batch.push(document, line);
+            if batch.is_full() && failed.is_none() {
+                send(std::mem::take(&mut batch), &mut sent);
+                failed = catch_up(sent, (threads * 3) as u64, &mut indexed).err();
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if !batch.documents.is_empty() {
+            send(batch, &mut sent);
+        }
+        catch_up(sent, 0, &mut indexed)
+    })
+}
+
+/// A CSV whose header names SCIM attribute paths (`id`, `userName`,
+/// `emails[type eq "work"].value`, ...): one user account a row, read as the JSON resource it
+/// stands for.
+fn csv(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::Result<()> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            indexer.problem(1, format!("cannot read the CSV header: {e}"));
+            return Ok(());
+        }
+    };
+    let paths: Vec<Option<TargetPath>> = headers
+        .iter()
+        .map(|h| crate::model::target_path::parse(h.trim()).ok())
+        .collect();
+    let mut found = Found::default();
+    let mut parsed = Parsed::default();
+    for (i, record) in reader.records().enumerate() {
+        let line = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(i as u64 + 2, |p| p.line());
+        parsed.clear();
+        match record {
+            Ok(record) => {
+                let mut resource = Value::Object(Default::default());
+                for (path, cell) in paths.iter().zip(record.iter()) {
+                    if let (Some(path), false) = (path, cell.is_empty()) {
+                        set_at(&mut resource, path, Value::String(cell.to_owned()));
+                    }
+                }
+                let text = resource.to_string();
+                let object = parser.shape.read(&text, &mut found).is_ok();
+                parser.resource(
+                    object.then_some(text.as_str()),
+                    (line, 0),
+                    &found,
+                    &mut parsed,
+                );
+            }
+            Err(e) => parsed
+                .items
+                .push(Item::Problem(line, format!("cannot read the row: {e}"))),
+        }
+        indexer.index(&parsed);
+    }
+    Ok(())
 }
 
 /// A group when its `schemas` name the core Group schema or `meta.resourceType` is `Group`
@@ -700,5 +936,53 @@ fn entry<'v>(object: &'v mut Value, name: &str) -> &'v mut Value {
     match object {
         Value::Object(map) => map.entry(name.to_owned()).or_insert(Value::Null),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cycle::layout::Field;
+    use crate::model::target_path::parse;
+
+    fn layout() -> Layout {
+        let mut layout = Layout::default();
+        layout.fields = vec![Field {
+            target: "userName".to_owned(),
+            path: parse("userName").unwrap_or_else(|e| panic!("{e:?}")),
+            case_exact: false,
+            precedence: None,
+            on_update: true,
+            members: false,
+            mapping: 0,
+        }];
+        layout
+    }
+
+    /// Many batches read on several threads are indexed in file order: the first of two
+    /// accounts with one id is kept, every problem is at its line.
+    #[test]
+    fn batches_are_indexed_in_file_order() {
+        let mut text = String::new();
+        for i in 0..5000 {
+            if i == 2500 {
+                text.push_str("{\"id\": \"bad\" x}\n");
+                continue;
+            }
+            text.push_str(&format!("{{\"id\": \"a{i}\", \"userName\": \"U{i}\"}}\n"));
+        }
+        text.push_str("{\"id\": \"a7\", \"userName\": \"again\"}\n");
+        let users = layout();
+        let accounts =
+            read(text.as_bytes(), &users, &Layout::default()).unwrap_or_else(|e| panic!("{e}"));
+        // Line 2501 is not JSON; the copy of a7 (line 5001) is refused.
+        assert_eq!(accounts.users.len(), 4999);
+        assert_eq!(accounts.read, 5001);
+        let lines: Vec<u64> = accounts.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2501, 5001], "{:?}", accounts.problems);
+        assert!(accounts.problems[1].message.contains("also on line 8"));
+        let first = accounts.users.get(7);
+        assert_eq!((first.id, first.value(0)), ("a7", Value::from("U7")));
+        assert_eq!(accounts.users.get(4998).id, "a4999");
     }
 }

@@ -620,17 +620,11 @@ impl Cycle {
 
 impl State {
     fn index(&self, kind: ObjectKind) -> &Index {
-        match kind {
-            ObjectKind::User => &self.accounts.users,
-            ObjectKind::Group => &self.accounts.groups,
-        }
+        self.accounts.of_kind(kind)
     }
 
     fn index_mut(&mut self, kind: ObjectKind) -> &mut Index {
-        match kind {
-            ObjectKind::User => &mut self.accounts.users,
-            ObjectKind::Group => &mut self.accounts.groups,
-        }
+        self.accounts.of_kind_mut(kind)
     }
 
     fn kind_summary(&mut self, kind: ObjectKind) -> &mut KindSummary {
