@@ -855,9 +855,12 @@ fn kind_of(shape: &Shape, found: (&str, &Found)) -> ObjectKind {
         shape
             .own(found, own)
             .filter(|text| {
-                text.as_bytes()
-                    .windows(5)
-                    .any(|w| w.eq_ignore_ascii_case(b"group"))
+                let bytes = text.as_bytes();
+                memchr::memchr2_iter(b'g', b'G', bytes).any(|at| {
+                    bytes
+                        .get(at..at + 5)
+                        .is_some_and(|w| w.eq_ignore_ascii_case(b"group"))
+                })
             })
             .map(|text| super::path::parse(text.as_bytes()))
     };
