@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::io::{self, BufRead};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One account of the app, as its [`Index`] keeps it.
 #[derive(Debug, Clone, Copy)]
@@ -152,7 +153,7 @@ fn hash(text: &str) -> u64 {
 
 /// The texts of the accounts, in blocks that are never moved once written (so that the index
 /// grows without copying what it holds).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Arena {
     blocks: Vec<String>,
 }
@@ -202,9 +203,18 @@ struct Slot {
 
 /// The accounts of one object kind, indexed by each matching attribute: one map per matching
 /// field from the hash of a value's [`super::path::match_key`] to the accounts with it (a
-/// lookup checks the accounts' own values, so that two keys of the same hash never mix).
+/// lookup checks the accounts' own values, so that two keys of the same hash never mix). The
+/// accounts are shared by the indexes of mappings that read the same values of them
+/// ([`Index::share`]); which accounts are matched is each index's own.
 #[derive(Debug, Default)]
 pub struct Index {
+    data: Arc<Indexed>,
+    matched: Vec<bool>,
+}
+
+/// What an [`Index`] holds of its accounts.
+#[derive(Debug, Default, Clone)]
+struct Indexed {
     slots: Vec<Slot>,
     arena: Arena,
     /// Every account's value ends, `fields` by account.
@@ -214,7 +224,6 @@ pub struct Index {
     keys: Vec<FxHashMap<u64, Hit>>,
     /// The accounts by the hash of their id.
     ids: FxHashMap<u64, Hit>,
-    matched: Vec<bool>,
     /// The matching fields (their index in the layout, and whether caseExact), in precedence
     /// order.
     matching: Vec<(usize, bool)>,
@@ -223,24 +232,26 @@ pub struct Index {
 impl Index {
     /// The account at `index`.
     pub fn get(&self, index: u32) -> Account<'_> {
-        let slot = &self.slots[index as usize];
+        let slot = &self.data.slots[index as usize];
         let text = self
+            .data
             .arena
             .get(slot.block, slot.start, slot.id_len + slot.values_len);
         let (id, values) = text.split_at(slot.id_len as usize);
-        let at = index as usize * self.fields;
+        let at = index as usize * self.data.fields;
         Account {
             id,
             line: slot.line,
             resource: slot.resource,
             values,
-            ends: &self.ends[at..at + self.fields],
+            ends: &self.data.ends[at..at + self.data.fields],
         }
     }
 
     /// How to name an account: the value of its first matching attribute, else its `id`.
     pub fn label(&self, account: &Account<'_>) -> String {
-        self.matching
+        self.data
+            .matching
             .iter()
             .find_map(|(at, _)| account.value_text(*at).and_then(scalar_text_of))
             .filter(|label| !label.is_empty())
@@ -251,7 +262,7 @@ impl Index {
     /// this key.
     pub fn lookup(&self, rank: usize, key: &str) -> Lookup {
         let (Some(hits), Some((field, case_exact))) =
-            (self.keys.get(rank), self.matching.get(rank))
+            (self.data.keys.get(rank), self.data.matching.get(rank))
         else {
             return Lookup::None;
         };
@@ -276,7 +287,7 @@ impl Index {
 
     /// The account with this id, if there is one.
     fn with_id(&self, id: &str) -> Option<u32> {
-        let hit = self.ids.get(&hash(id))?;
+        let hit = self.data.ids.get(&hash(id))?;
         hit.all().iter().copied().find(|i| self.get(*i).id == id)
     }
 
@@ -287,19 +298,19 @@ impl Index {
 
     /// The accounts no object matched, in file order.
     pub fn orphans(&self) -> impl Iterator<Item = Account<'_>> {
-        (0..self.slots.len() as u32)
+        (0..self.data.slots.len() as u32)
             .filter(|i| !self.matched[*i as usize])
             .map(|i| self.get(i))
     }
 
     /// How many accounts.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.data.slots.len()
     }
 
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.data.slots.is_empty()
     }
 
     /// An empty index of accounts read for `layout`.
@@ -309,24 +320,38 @@ impl Index {
             .map(|(at, f)| (at, f.case_exact))
             .collect();
         Index {
-            fields: layout.fields.len(),
-            keys: vec![FxHashMap::default(); matching.len()],
-            matching,
-            ..Index::default()
+            data: Arc::new(Indexed {
+                fields: layout.fields.len(),
+                keys: vec![FxHashMap::default(); matching.len()],
+                matching,
+                ..Indexed::default()
+            }),
+            matched: Vec::new(),
+        }
+    }
+
+    /// The same accounts, none matched yet: the index of another mapping that reads the same
+    /// values of them ([`Layout::reads_as`]).
+    fn share(&self) -> Index {
+        Index {
+            data: Arc::clone(&self.data),
+            matched: vec![false; self.matched.len()],
         }
     }
 
     /// Adds an account prepared by [`prepare`].
     fn push(&mut self, id: &str, prepared: Prepared<'_>, (line, at): (u64, u32)) {
-        let index = self.slots.len() as u32;
-        for (hits, key) in self.keys.iter_mut().zip(prepared.keys) {
+        // The accounts are shared only once they are all read: no copy is made here.
+        let data = Arc::make_mut(&mut self.data);
+        let index = data.slots.len() as u32;
+        for (hits, key) in data.keys.iter_mut().zip(prepared.keys) {
             if let Some(key) = key {
                 Hit::add(hits, *key, index);
             }
         }
-        Hit::add(&mut self.ids, hash(id), index);
-        let (block, start) = self.arena.push([id, prepared.values]);
-        self.slots.push(Slot {
+        Hit::add(&mut data.ids, hash(id), index);
+        let (block, start) = data.arena.push([id, prepared.values]);
+        data.slots.push(Slot {
             block,
             start,
             id_len: id.len() as u32,
@@ -334,7 +359,7 @@ impl Index {
             line,
             resource: at,
         });
-        self.ends.extend_from_slice(prepared.ends);
+        data.ends.extend_from_slice(prepared.ends);
         self.matched.push(false);
     }
 }
@@ -429,6 +454,44 @@ pub fn read(input: impl BufRead, users: &Layout, groups: &Layout) -> io::Result<
 /// the calling thread in file order ([`Indexer`]), so that of two accounts with one id the
 /// first is kept, whatever the number of threads.
 pub fn read_for(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Vec<Accounts>> {
+    // A mapping that reads the same values as an earlier one shares its accounts.
+    let same_as: Vec<Option<usize>> = mappings
+        .iter()
+        .enumerate()
+        .map(|(at, [users, groups])| {
+            mappings[..at]
+                .iter()
+                .position(|[u, g]| users.reads_as(u) && groups.reads_as(g))
+        })
+        .collect();
+    let distinct: Vec<[&Layout; 2]> = mappings
+        .iter()
+        .zip(&same_as)
+        .filter(|(_, same)| same.is_none())
+        .map(|(pair, _)| *pair)
+        .collect();
+    let mut read = read_distinct(input, &distinct)?.into_iter();
+    let mut all: Vec<Accounts> = Vec::with_capacity(mappings.len());
+    for same in same_as {
+        let accounts = match same {
+            None => read.next().unwrap_or_default(),
+            Some(earlier) => {
+                let earlier = &all[earlier];
+                Accounts {
+                    users: earlier.users.share(),
+                    groups: earlier.groups.share(),
+                    read: earlier.read,
+                    problems: earlier.problems.clone(),
+                }
+            }
+        };
+        all.push(accounts);
+    }
+    Ok(all)
+}
+
+/// [`read_for`] of mappings that each read other values.
+fn read_distinct(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Vec<Accounts>> {
     let layouts: Vec<&Layout> = mappings.iter().flatten().copied().collect();
     let shape = Shape::new(&layouts);
     let parser = Parser {
@@ -731,8 +794,8 @@ impl Indexer {
                         let index = out.of_kind_mut(*kind);
                         let prepared = Prepared {
                             values: &parsed.text[values.clone()],
-                            ends: &parsed.ends[*ends..ends + index.fields],
-                            keys: &parsed.keys[*keys..keys + index.matching.len()],
+                            ends: &parsed.ends[*ends..ends + index.data.fields],
+                            keys: &parsed.keys[*keys..keys + index.data.matching.len()],
                         };
                         index.push(id, prepared, *place);
                     }
@@ -987,5 +1050,25 @@ mod tests {
         let first = accounts.users.get(7);
         assert_eq!((first.id, first.value(0)), ("a7", Value::from("U7")));
         assert_eq!(accounts.users.get(4998).id, "a4999");
+    }
+
+    /// Two mappings that read the same values share one copy of the accounts, each marking
+    /// its own matches; another layout gets its own.
+    #[test]
+    fn mappings_reading_the_same_values_share_the_accounts() {
+        let text = "{\"id\": \"1\", \"userName\": \"a\"}\n{\"id\": \"2\", \"userName\": \"b\"}\n";
+        let (same, other, none) = (layout(), layout(), Layout::default());
+        let mut all = read_for(
+            text.as_bytes(),
+            &[[&same, &none], [&other, &none], [&none, &none]],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(Arc::ptr_eq(&all[0].users.data, &all[1].users.data));
+        assert!(!Arc::ptr_eq(&all[0].users.data, &all[2].users.data));
+        all[0].users.mark(0);
+        assert_eq!(all[0].users.orphans().count(), 1);
+        assert_eq!(all[1].users.orphans().count(), 2);
+        assert_eq!(all[2].users.get(1).value_text(0), None);
+        assert_eq!(all[1].users.get(1).value(0), Value::from("b"));
     }
 }

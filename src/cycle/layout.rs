@@ -81,6 +81,18 @@ impl Layout {
         self.matching.iter().map(|i| &self.fields[*i])
     }
 
+    /// Whether an account index read for `other` serves this layout too: the same target
+    /// paths in the same order, compared alike, matched in the same precedence.
+    pub fn reads_as(&self, other: &Layout) -> bool {
+        self.fields.len() == other.fields.len()
+            && self
+                .fields
+                .iter()
+                .zip(&other.fields)
+                .all(|(a, b)| a.path == b.path && a.case_exact == b.case_exact)
+            && self.matching == other.matching
+    }
+
     /// The matching fields with their indexes, in precedence order.
     pub fn matching_fields(&self) -> impl Iterator<Item = (usize, &Field)> {
         self.matching.iter().map(|i| (*i, &self.fields[*i]))
