@@ -573,6 +573,8 @@ struct Parsed {
     /// For each resource and mapping: its values in `text`, where its ends and keys start.
     prepared: Vec<(Range<usize>, usize, usize)>,
     items: Vec<Item>,
+    /// The bytes of the documents read.
+    bytes: usize,
 }
 
 impl Parsed {
@@ -805,6 +807,9 @@ impl Indexer {
     }
 }
 
+/// The bytes of documents read and not yet indexed beyond which no batch is sent (but one).
+const MAX_OUT_BYTES: usize = 32 << 20;
+
 /// Reads JSON documents: split here, read by batches on a thread pool, indexed here in order.
 fn json(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -816,27 +821,35 @@ fn json(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::
     pool.in_place_scope(|scope| -> io::Result<()> {
         let mut sent = 0u64;
         let mut indexed = 0u64;
+        // The bytes of the batches sent and not indexed yet.
+        let mut out_bytes = 0usize;
         let mut done: std::collections::BTreeMap<u64, Parsed> = Default::default();
-        // Indexes what is read, in order; waits while more than `limit` batches are out.
-        let mut catch_up = |sent: u64, limit: u64, indexed: &mut u64| -> io::Result<()> {
-            while sent - *indexed > limit {
+        // Indexes what is read, in order; waits while more than `limit` batches are out, or
+        // more than MAX_OUT_BYTES of them (one batch always goes: a page can be large).
+        let mut catch_up = |sent: u64, limit: u64, indexed: &mut u64, out_bytes: &mut usize| {
+            while sent - *indexed > limit || (*out_bytes > MAX_OUT_BYTES && sent - *indexed > 1) {
                 let (seq, parsed) = rx
                     .recv()
                     .map_err(|_| io::Error::other("a reader thread stopped"))?;
                 done.insert(seq, parsed);
                 while let Some(parsed) = done.remove(indexed) {
                     indexer.index(&parsed);
+                    *out_bytes -= parsed.bytes;
                     *indexed += 1;
                 }
             }
-            Ok(())
+            Ok::<(), io::Error>(())
         };
         let mut batch = Batch::default();
-        let send = |batch: Batch, sent: &mut u64| {
+        let send = |batch: Batch, sent: &mut u64, out_bytes: &mut usize| {
             let tx = tx.clone();
             let seq = *sent;
+            *out_bytes += batch.data.len();
             scope.spawn(move |_| {
-                let mut parsed = Parsed::default();
+                let mut parsed = Parsed {
+                    bytes: batch.data.len(),
+                    ..Parsed::default()
+                };
                 parser.batch(&batch, &mut Found::default(), &mut parsed);
                 let _ = tx.send((seq, parsed));
             });
@@ -844,19 +857,23 @@ fn json(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::
         };
         let mut failed = None;
         super::json::raw_documents(input, |document, line| {
+            if failed.is_some() {
+                return;
+            }
             batch.push(document, line);
-            if batch.is_full() && failed.is_none() {
-                send(std::mem::take(&mut batch), &mut sent);
-                failed = catch_up(sent, (threads * 3) as u64, &mut indexed).err();
+            if batch.is_full() {
+                send(std::mem::take(&mut batch), &mut sent, &mut out_bytes);
+                let limit = (threads * 3) as u64;
+                failed = catch_up(sent, limit, &mut indexed, &mut out_bytes).err();
             }
         })?;
         if let Some(e) = failed {
             return Err(e);
         }
         if !batch.documents.is_empty() {
-            send(batch, &mut sent);
+            send(batch, &mut sent, &mut out_bytes);
         }
-        catch_up(sent, 0, &mut indexed)
+        catch_up(sent, 0, &mut indexed, &mut out_bytes)
     })
 }
 
