@@ -576,13 +576,7 @@ fn groups_markdown_and_one_object_explained() {
         "--assignments".to_owned(),
         fixture("team-assignments.csv"),
     ];
-    let run = |extra: &[&str]| {
-        let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
-        args.extend_from_slice(extra);
-        let out = entramap(&args);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        stdout(&out).replace(&fixtures().display().to_string(), "[fixtures]")
-    };
+    let run = |extra: &[&str]| plan_output(&base, extra);
     let mut all = String::new();
     for extra in [
         &["--format", "markdown"][..],
@@ -779,6 +773,16 @@ fn a_group_member_out_of_scope_is_an_unresolved_reference() {
 
 /// The manager tests' inputs: `manager.entramap.yaml` (Microsoft's default `manager` mapping)
 /// over `manager-users.jsonl` against `manager-accounts.jsonl`.
+/// What `entramap <base> <extra>` prints (it must succeed), with the fixtures' folder named
+/// `[fixtures]`.
+fn plan_output(base: &[String], extra: &[&str]) -> String {
+    let mut args: Vec<&str> = base.iter().map(String::as_str).collect();
+    args.extend_from_slice(extra);
+    let out = entramap(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).replace(&fixtures().display().to_string(), "[fixtures]")
+}
+
 fn manager_args() -> Vec<String> {
     vec![
         fixture("manager.entramap.yaml"),
@@ -921,15 +925,9 @@ fn manager_requests_follow_each_dialect() {
 /// comes later in the export (its requests, then its manager's PATCH).
 #[test]
 fn manager_plan_reports() {
-    let base = manager_args();
-    let run = |extra: &[&str]| {
-        let mut args = vec!["plan"];
-        args.extend(base.iter().map(String::as_str));
-        args.extend_from_slice(extra);
-        let out = entramap(&args);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        stdout(&out).replace(&fixtures().display().to_string(), "[fixtures]")
-    };
+    let mut base = vec!["plan".to_owned()];
+    base.extend(manager_args());
+    let run = |extra: &[&str]| plan_output(&base, extra);
     let mut all = String::new();
     for extra in [
         &["--details"][..],
