@@ -896,11 +896,13 @@ fn csv(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::R
     let mut found = Found::default();
     let mut parsed = Parsed::default();
     for (i, record) in reader.records().enumerate() {
-        let line = record
-            .as_ref()
-            .ok()
-            .and_then(|r| r.position())
-            .map_or(i as u64 + 2, |p| p.line());
+        // The reader's own position (a quoted cell can span lines); a row without one is
+        // counted one line a row after the header.
+        let position = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        };
+        let line = position.map_or(i as u64 + 2, csv::Position::line);
         parsed.clear();
         match record {
             Ok(record) => {
@@ -1087,5 +1089,19 @@ mod tests {
         assert_eq!(all[1].users.orphans().count(), 2);
         assert_eq!(all[2].users.get(1).value_text(0), None);
         assert_eq!(all[1].users.get(1).value(0), Value::from("b"));
+    }
+
+    /// A CSV row that cannot be read is reported at its own line, after a cell that spans
+    /// two lines.
+    #[test]
+    fn csv_rows_are_located_by_the_reader() {
+        let mut text = b"id,userName\n1,\"a\nb\"\n".to_vec();
+        text.extend_from_slice(b"\xff,c\n2,d\n");
+        let accounts =
+            read(&text[..], &layout(), &Layout::default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(accounts.users.len(), 2);
+        let lines: Vec<u64> = accounts.problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [4], "{:?}", accounts.problems);
+        assert_eq!(accounts.users.get(1).line, 5);
     }
 }
