@@ -1,12 +1,27 @@
 //! Fuzz target: `lint --fix` on any UTF-8 text as a YAML and as a JSON mapping file: the
 //! certain fixes applied (as the command and the language server's quick fixes apply them)
 //! must keep a file that read without a syntax error readable, never write into a YAML alias
-//! or merge key (their count is unchanged), and fixing the result again must not panic.
+//! or merge key (the count of `*` beginning a word is unchanged), and fixing the result again
+//! must not panic.
 #![no_main]
 
 use entramap::lint::fix::apply_fixes;
 use entramap::lint::lint_source;
 use libfuzzer_sys::fuzz_target;
+
+/// How many YAML aliases `text` may have: the `*` that begin a word (a `*` inside a plain
+/// scalar, as in a key `a*p` a fix renames, is not one).
+fn aliases(text: &str) -> usize {
+    let mut previous = None;
+    text.chars()
+        .filter(|c| {
+            let begins = *c == '*'
+                && previous.is_none_or(|p: char| p.is_whitespace() || "[{,".contains(p));
+            previous = Some(*c);
+            begins
+        })
+        .count()
+}
 
 /// Whether a lint of `text` found a syntax error (the file does not read).
 fn unreadable(name: &str, text: &str) -> bool {
@@ -33,8 +48,8 @@ fuzz_target!(|data: &[u8]| {
             "a fix broke the file:\n{text}\n---\n{fixed}"
         );
         assert_eq!(
-            text.matches('*').count(),
-            fixed.matches('*').count(),
+            aliases(text),
+            aliases(&fixed),
             "a fix wrote into an alias:\n{text}\n---\n{fixed}"
         );
         let again = lint_source(name, &fixed, None).report;
