@@ -456,7 +456,7 @@ pub fn compare(
      -> Result<super::Cycle, PreviewError> {
         let mut cycle =
             super::Cycle::with_accounts(prepared, groups, accounts, assignments, settings.clone())?;
-        cycle.keep_payloads(true);
+        cycle.keep_values(true);
         // The comparison pairs the n-th decision of each plan.
         cycle.keep_export_order(true);
         Ok(cycle)

@@ -195,10 +195,10 @@ pub struct Decision {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
     /// The object's values at its layout's fields (only when asked for:
-    /// [`Cycle::keep_payloads`]).
+    /// [`Cycle::keep_values`]).
     #[serde(skip)]
     pub values: Option<FieldValues>,
-    /// The values that break the target's rules (only with [`Cycle::keep_payloads`]).
+    /// The values that break the target's rules (only with [`Cycle::keep_values`]).
     #[serde(skip)]
     pub invalid: Vec<impact::Invalid>,
 }
@@ -351,8 +351,8 @@ struct State {
     creates: u64,
     /// Record each decision's steps.
     explain: bool,
-    /// Keep each decision's payload.
-    keep_payloads: bool,
+    /// Keep each decision's values.
+    keep_values: bool,
 }
 
 fn kind_index(kind: ObjectKind) -> usize {
@@ -423,14 +423,14 @@ impl Cycle {
                 managers,
                 creates: 0,
                 explain: false,
-                keep_payloads: false,
+                keep_values: false,
             },
         })
     }
 
     /// Keeps every decision's values ([`Decision::values`], for [`impact`]).
-    pub fn keep_payloads(&mut self, on: bool) {
-        self.state.keep_payloads = on;
+    pub fn keep_values(&mut self, on: bool) {
+        self.state.keep_values = on;
     }
 
     /// Sends every decision in export order: a user whose manager comes later in the export is
@@ -856,7 +856,7 @@ impl Adapter<'_, '_> {
             steps.push("matching: no matching attribute has a value".to_owned());
         }
         decision.steps = steps;
-        if self.cycle.keep_payloads {
+        if self.cycle.keep_values {
             let layout = &self.cycle.layouts[kind_index(kind)];
             decision.values = values.map(|v| FieldValues::of(layout, &v));
             decision.invalid = impact::Invalid::of(problems);
