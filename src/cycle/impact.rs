@@ -52,6 +52,9 @@ impl Invalid {
 /// What the impact keeps of one plan's decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Side {
+    /// User or group.
+    #[serde(skip)]
+    pub kind: ObjectKind,
     /// The object's key.
     pub key: String,
     /// The action.
@@ -71,6 +74,7 @@ impl Side {
     /// What is kept of a decision.
     pub fn of(decision: &Decision) -> Side {
         Side {
+            kind: decision.kind,
             key: decision.key.clone(),
             action: decision.action,
             reason: decision.reason,
@@ -420,9 +424,8 @@ pub fn compare(
     options: &crate::preview::Options,
 ) -> Result<Impact, crate::preview::PreviewError> {
     use crate::preview::PreviewError;
-    use std::cell::RefCell;
-    use std::collections::VecDeque;
     use std::io;
+    use std::sync::Mutex;
     let read = |e: io::Error| PreviewError::Read(e);
     let groups = open(Input::Groups).map_err(read)?.is_some();
     // The assignments and the accounts are read once, for both mappings.
@@ -461,32 +464,22 @@ pub fn compare(
         cycle.keep_export_order(true);
         Ok(cycle)
     };
-    /// Keeps the old plan's decisions until the new plan decides the same objects (both
-    /// decide each chunk of the export in turn, the old first: at most a chunk waits).
-    struct Old<'q>(&'q RefCell<VecDeque<Side>>);
-    impl super::Sink for Old<'_> {
+    /// Collects one plan's decisions of a chunk (each plan decides on a thread of its own).
+    struct Collect<'q>(&'q Mutex<Vec<Side>>);
+    impl super::Sink for Collect<'_> {
         fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            self.0.borrow_mut().push_back(Side::of(d));
+            lock(self.0)?.push(Side::of(d));
             Ok(())
         }
     }
-    /// Compares each of the new plan's decisions with the old one's for the same object.
-    struct New<'q> {
-        old: &'q RefCell<VecDeque<Side>>,
-        comparer: Comparer,
-    }
-    impl super::Sink for New<'_> {
-        fn decision(&mut self, d: &Decision) -> io::Result<()> {
-            let old = self.old.borrow_mut().pop_front().ok_or_else(|| {
-                io::Error::other("the old mapping's plan decided fewer objects than the new one")
-            })?;
-            self.comparer.add(d.kind, &old, &Side::of(d));
-            Ok(())
-        }
+    fn lock(sides: &Mutex<Vec<Side>>) -> io::Result<std::sync::MutexGuard<'_, Vec<Side>>> {
+        sides
+            .lock()
+            .map_err(|_| io::Error::other("a plan stopped while deciding"))
     }
     let mut old_cycle = cycle(old, old_accounts, assignments.clone())?;
     let mut new_cycle = cycle(new, new_accounts, assignments)?;
-    let comparer = Comparer::new(
+    let mut comparer = Comparer::new(
         [
             old_cycle.layout(ObjectKind::User),
             old_cycle.layout(ObjectKind::Group),
@@ -497,12 +490,23 @@ pub fn compare(
         ],
         settings.clone(),
     );
-    let queue = RefCell::new(VecDeque::new());
-    let mut old_sink = Old(&queue);
-    let mut new_sink = New {
-        old: &queue,
-        comparer,
+    let (olds, news) = (Mutex::new(Vec::new()), Mutex::new(Vec::new()));
+    // Once both plans have decided a chunk's objects, in export order: each pair compared.
+    let mut compare = || -> io::Result<()> {
+        let (mut olds, mut news) = (lock(&olds)?, lock(&news)?);
+        if olds.len() != news.len() {
+            return Err(io::Error::other(format!(
+                "the old mapping's plan decided {} objects where the new one decided {}",
+                olds.len(),
+                news.len()
+            )));
+        }
+        for (old, new) in olds.drain(..).zip(news.drain(..)) {
+            comparer.add(new.kind, &old, &new);
+        }
+        Ok(())
     };
+    let (mut old_sink, mut new_sink) = (Collect(&olds), Collect(&news));
     let users = open(Input::Users)
         .map_err(read)?
         .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
@@ -511,6 +515,7 @@ pub fn compare(
         users,
         options,
         &mut [&mut old_sink, &mut new_sink],
+        &mut compare,
     )?;
     if let Some(groups) = open(Input::Groups).map_err(read)? {
         super::Cycle::run_groups_together(
@@ -518,12 +523,10 @@ pub fn compare(
             groups,
             options,
             &mut [&mut old_sink, &mut new_sink],
+            &mut compare,
         )?;
     }
-    if !queue.borrow().is_empty() {
-        return Err(PreviewError::Write(io::Error::other(
-            "the old mapping's plan decided more objects than the new one",
-        )));
-    }
-    Ok(new_sink.comparer.finish())
+    // Decisions sent after the last chunk (none today) are compared too.
+    compare().map_err(PreviewError::Write)?;
+    Ok(comparer.finish())
 }

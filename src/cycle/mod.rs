@@ -479,8 +479,7 @@ impl Cycle {
         options: &preview::Options,
         sink: &mut dyn Sink,
     ) -> Result<preview::Summary, PreviewError> {
-        let mut counts = Cycle::run_users_together(&mut [self], input, options, &mut [sink])?;
-        Ok(counts.pop().unwrap_or_default())
+        self.run(ObjectKind::User, input, options, sink)
     }
 
     /// Plans the groups of an export, after the users (members resolve against them).
@@ -490,20 +489,45 @@ impl Cycle {
         options: &preview::Options,
         sink: &mut dyn Sink,
     ) -> Result<preview::Summary, PreviewError> {
-        let mut counts = Cycle::run_groups_together(&mut [self], input, options, &mut [sink])?;
+        self.resolve_members();
+        self.run(ObjectKind::Group, input, options, sink)
+    }
+
+    fn run(
+        &mut self,
+        kind: ObjectKind,
+        input: impl BufRead,
+        options: &preview::Options,
+        sink: &mut dyn Sink,
+    ) -> Result<preview::Summary, PreviewError> {
+        let options = Cycle::options(options);
+        let mut counts = Cycle::run_many(&mut [self], kind, &mut [sink], |plans, adapters| {
+            preview::preview_many(plans, input, &options, adapters)
+        })?;
         Ok(counts.pop().unwrap_or_default())
     }
 
     /// Plans the users of one export for several cycles (the old and the new mapping of a
-    /// change) over one reading of it ([`preview::preview_many`]), each cycle deciding into its
-    /// own sink, chunk by chunk. Returns preview's counts for each.
+    /// change) over one reading of it ([`preview::preview_many_parallel`]): each chunk is
+    /// evaluated by every cycle's mapping on the same worker, then each cycle decides its
+    /// objects into its own sink, on a thread of its own; `after_chunk` is called once every
+    /// sink has had the chunk's decisions. Returns preview's counts for each.
     pub fn run_users_together(
         cycles: &mut [&mut Cycle],
         input: impl BufRead,
         options: &preview::Options,
-        sinks: &mut [&mut dyn Sink],
+        sinks: &mut [&mut (dyn Sink + Send)],
+        after_chunk: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Vec<preview::Summary>, PreviewError> {
-        Cycle::run_many(cycles, ObjectKind::User, input, options, sinks)
+        Cycle::run_many(cycles, ObjectKind::User, sinks, |plans, adapters| {
+            preview::preview_many_parallel(
+                plans,
+                input,
+                &Cycle::options(options),
+                adapters,
+                after_chunk,
+            )
+        })
     }
 
     /// [`Cycle::run_users_together`] for the groups, after the users.
@@ -511,27 +535,50 @@ impl Cycle {
         cycles: &mut [&mut Cycle],
         input: impl BufRead,
         options: &preview::Options,
-        sinks: &mut [&mut dyn Sink],
+        sinks: &mut [&mut (dyn Sink + Send)],
+        after_chunk: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Vec<preview::Summary>, PreviewError> {
         for cycle in cycles.iter_mut() {
-            let members = std::mem::take(&mut cycle.state.members);
-            if let Some(plan) = cycle.group_plan.take() {
-                cycle.group_plan = Some(plan.with_members(members));
-            }
+            cycle.resolve_members();
         }
-        Cycle::run_many(cycles, ObjectKind::Group, input, options, sinks)
+        Cycle::run_many(cycles, ObjectKind::Group, sinks, |plans, adapters| {
+            preview::preview_many_parallel(
+                plans,
+                input,
+                &Cycle::options(options),
+                adapters,
+                after_chunk,
+            )
+        })
     }
 
-    fn run_many(
-        cycles: &mut [&mut Cycle],
-        kind: ObjectKind,
-        input: impl BufRead,
-        options: &preview::Options,
-        sinks: &mut [&mut dyn Sink],
-    ) -> Result<Vec<preview::Summary>, PreviewError> {
+    /// Resolves the group plan's members against the users planned.
+    fn resolve_members(&mut self) {
+        let members = std::mem::take(&mut self.state.members);
+        if let Some(plan) = self.group_plan.take() {
+            self.group_plan = Some(plan.with_members(members));
+        }
+    }
+
+    /// Preview's options for a cycle: every object's outcome, with its values.
+    fn options(options: &preview::Options) -> preview::Options {
         let mut options = options.clone();
         options.outcomes = true;
         options.object_ids = false;
+        options
+    }
+
+    /// Plans one kind of objects for each cycle into its sink, `preview` running the plans
+    /// over the export into the cycles' adapters.
+    fn run_many<S: ?Sized + Sink>(
+        cycles: &mut [&mut Cycle],
+        kind: ObjectKind,
+        sinks: &mut [&mut S],
+        preview: impl FnOnce(
+            &[&Plan],
+            &mut [&mut Adapter<'_, '_, S>],
+        ) -> Result<Vec<preview::Summary>, PreviewError>,
+    ) -> Result<Vec<preview::Summary>, PreviewError> {
         let mut plans = Vec::with_capacity(cycles.len());
         let mut adapters = Vec::with_capacity(cycles.len());
         for (cycle, sink) in cycles.iter_mut().zip(sinks.iter_mut()) {
@@ -559,11 +606,8 @@ impl Cycle {
                 key: String::new(),
             });
         }
-        let mut previews: Vec<&mut dyn preview::Sink> = adapters
-            .iter_mut()
-            .map(|a| a as &mut dyn preview::Sink)
-            .collect();
-        let mut result = preview::preview_many(&plans, input, &options, &mut previews);
+        let mut previews: Vec<&mut Adapter<'_, '_, S>> = adapters.iter_mut().collect();
+        let mut result = preview(&plans, &mut previews);
         for adapter in &mut adapters {
             if kind == ObjectKind::User && result.is_ok() && adapter.error.is_none() {
                 if let Err(e) = adapter.release_held() {
@@ -655,12 +699,12 @@ enum Found {
 }
 
 /// The preview sink that turns each object's outcome into a decision.
-struct Adapter<'c, 's> {
+struct Adapter<'c, 's, S: ?Sized + Sink = dyn Sink> {
     cycle: &'c mut State,
     /// How the plan writes a payload (for a POST).
     template: &'c preview::Template,
     kind: ObjectKind,
-    sink: &'s mut dyn Sink,
+    sink: &'s mut S,
     /// The problems of the object being read.
     problems: Vec<Problem>,
     error: Option<io::Error>,
@@ -672,7 +716,7 @@ struct Adapter<'c, 's> {
     key: String,
 }
 
-impl preview::Sink for Adapter<'_, '_> {
+impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
     fn problem(&mut self, problem: &Problem) -> io::Result<()> {
         self.problems.push(problem.clone());
         Ok(())
@@ -697,7 +741,7 @@ impl preview::Sink for Adapter<'_, '_> {
     }
 }
 
-impl Adapter<'_, '_> {
+impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
     fn scoping(&self, outcome: &Outcome<'_>, problems: &[Problem]) -> Scoping {
         let cycle = &*self.cycle;
         let assigned = match (cycle.scope, &cycle.assignments) {

@@ -176,7 +176,7 @@ fn take(payload: &mut Value, field: &super::layout::Field) -> Option<Value> {
     }
 }
 
-impl Adapter<'_, '_> {
+impl<S: ?Sized + super::Sink> Adapter<'_, '_, S> {
     /// Notes the user's manager (from its values), with the account matched: the POST and
     /// the update do not carry it ([`Adapter::without_manager`], [`Adapter::manager_field`]),
     /// it is settled on its own ([`Adapter::settle_manager`]).

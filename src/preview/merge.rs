@@ -8,9 +8,9 @@ use super::{rule, Group, Outcome, Problem, Sink, Status, Summary};
 use std::borrow::Cow;
 use std::io;
 
-pub(super) struct Merger<'a> {
+pub(super) struct Merger<'a, S: ?Sized + Sink = dyn Sink> {
     pub(super) plan: &'a Plan,
-    pub(super) sink: &'a mut dyn Sink,
+    pub(super) sink: &'a mut S,
     pub(super) summary: Summary,
     pub(super) seen: Vec<ValueSet>,
     /// By slot the mapping reads: how many users have a value.
@@ -21,9 +21,9 @@ pub(super) struct Merger<'a> {
     pub(super) outcomes: bool,
 }
 
-impl<'a> Merger<'a> {
+impl<'a, S: ?Sized + Sink> Merger<'a, S> {
     /// A merge for `plan` into `sink` under `options`, nothing counted yet.
-    pub(super) fn new(plan: &'a Plan, sink: &'a mut dyn Sink, options: &super::Options) -> Self {
+    pub(super) fn new(plan: &'a Plan, sink: &'a mut S, options: &super::Options) -> Self {
         Merger {
             plan,
             sink,
@@ -158,7 +158,7 @@ impl<'a> Merger<'a> {
     }
 }
 
-impl Merger<'_> {
+impl<S: ?Sized + Sink> Merger<'_, S> {
     /// The counts, with the source attributes no user has and the groups of problems they
     /// likely cause.
     pub(super) fn finish(mut self) -> Summary {

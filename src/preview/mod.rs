@@ -371,11 +371,62 @@ pub fn preview<R: BufRead>(
 /// the same worker; the results are merged chunk by chunk, plan after plan, each into its own
 /// sink (so that the n-th object of one plan reaches its sink shortly before the n-th object of
 /// the next plan reaches its own). Returns each plan's counts.
-pub fn preview_many<R: BufRead>(
+pub fn preview_many<R: BufRead, S: ?Sized + Sink>(
     plans: &[&Plan],
     input: R,
     options: &Options,
-    sinks: &mut [&mut dyn Sink],
+    sinks: &mut [&mut S],
+) -> Result<Vec<Summary>, PreviewError> {
+    drive(plans, input, options, sinks, |mergers, outs| {
+        for (merger, out) in mergers.iter_mut().zip(outs) {
+            merger.merge(out)?;
+        }
+        Ok(())
+    })
+}
+
+/// [`preview_many`] with each plan's results merged into its sink on a thread of its own, chunk
+/// by chunk: every sink has had a chunk's objects when `after_chunk` is called, on the calling
+/// thread. For sinks whose work per object is large (a provisioning cycle's decisions), so
+/// that several plans do not wait on one merging thread.
+pub fn preview_many_parallel<R: BufRead, S: ?Sized + Sink + Send>(
+    plans: &[&Plan],
+    input: R,
+    options: &Options,
+    sinks: &mut [&mut S],
+    after_chunk: &mut dyn FnMut() -> io::Result<()>,
+) -> Result<Vec<Summary>, PreviewError> {
+    drive(plans, input, options, sinks, |mergers, outs| {
+        let Some((first, rest)) = mergers.split_first_mut() else {
+            return Ok(());
+        };
+        std::thread::scope(|scope| {
+            let others: Vec<_> = rest
+                .iter_mut()
+                .zip(&outs[1..])
+                .map(|(merger, out)| scope.spawn(move || merger.merge(out)))
+                .collect();
+            let mut result = first.merge(&outs[0]);
+            for other in others {
+                let merged = other
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("a merging thread stopped")));
+                result = result.and(merged);
+            }
+            result
+        })?;
+        after_chunk()
+    })
+}
+
+/// The pipeline of [`preview_many`]: `merge` puts one chunk's results (one per plan) into the
+/// plans' mergers.
+fn drive<R: BufRead, S: ?Sized + Sink>(
+    plans: &[&Plan],
+    input: R,
+    options: &Options,
+    sinks: &mut [&mut S],
+    mut merge: impl FnMut(&mut [Merger<'_, S>], &[ChunkOut]) -> io::Result<()>,
 ) -> Result<Vec<Summary>, PreviewError> {
     let Some(first) = plans.first() else {
         return Ok(Vec::new());
@@ -403,7 +454,7 @@ pub fn preview_many<R: BufRead>(
     let notes = reader.notes().to_vec();
     let chunk_size = options.chunk_size.max(1);
     let max_in_flight = (jobs * 3) as u64;
-    let mut mergers: Vec<Merger> = plans
+    let mut mergers: Vec<Merger<S>> = plans
         .iter()
         .zip(sinks.iter_mut())
         .map(|(plan, sink)| Merger::new(plan, &mut **sink, options))
@@ -459,9 +510,7 @@ pub fn preview_many<R: BufRead>(
             in_flight -= 1;
             pending.insert(seq, job);
             while let Some(mut job) = pending.remove(&next_merge) {
-                for (merger, out) in mergers.iter_mut().zip(&job.outs) {
-                    merger.merge(out).map_err(PreviewError::Write)?;
-                }
+                merge(&mut mergers, &job.outs).map_err(PreviewError::Write)?;
                 in_flight_bytes -= sizes.remove(&next_merge).unwrap_or(0);
                 job.release_large_buffers();
                 free.push(job);
