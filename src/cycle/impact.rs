@@ -413,9 +413,9 @@ pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io:
 /// The old and the new mapping planned over the same inputs at the same time, compared object
 /// by object. The accounts and the assignments are read once for both; the export too
 /// ([`super::Cycle::run_users_together`]): each chunk of it is evaluated by both mappings on
-/// the same worker, then the old plan decides the chunk's objects, then the new one, which
-/// compares each of its decisions with the old one's for the same object. At most a chunk of
-/// old decisions waits for its counterparts.
+/// the same worker, then each plan decides the chunk's objects on a thread of its own, and the
+/// two lists of decisions are compared pair by pair (the same objects, in export order). At
+/// most a chunk of decisions of each plan is held.
 pub fn compare(
     old: &crate::model::Prepared,
     new: &crate::model::Prepared,
