@@ -412,7 +412,7 @@ pub type Open<'a> = &'a dyn Fn(Input) -> std::io::Result<Option<Box<dyn std::io:
 
 /// The old and the new mapping planned over the same inputs at the same time, compared object
 /// by object. The accounts and the assignments are read once for both; the export too
-/// ([`super::Cycle::run_users_together`]): each chunk of it is evaluated by both mappings on
+/// ([`super::Cycle::run_together`]): each chunk of it is evaluated by both mappings on
 /// the same worker, then each plan decides the chunk's objects on a thread of its own, and the
 /// two lists of decisions are compared pair by pair (the same objects, in export order). At
 /// most a chunk of decisions of each plan is held.
@@ -510,16 +510,18 @@ pub fn compare(
     let users = open(Input::Users)
         .map_err(read)?
         .ok_or_else(|| PreviewError::User("no user export".to_owned()))?;
-    super::Cycle::run_users_together(
+    super::Cycle::run_together(
         &mut [&mut old_cycle, &mut new_cycle],
+        ObjectKind::User,
         users,
         options,
         &mut [&mut old_sink, &mut new_sink],
         &mut compare,
     )?;
     if let Some(groups) = open(Input::Groups).map_err(read)? {
-        super::Cycle::run_groups_together(
+        super::Cycle::run_together(
             &mut [&mut old_cycle, &mut new_cycle],
+            ObjectKind::Group,
             groups,
             options,
             &mut [&mut old_sink, &mut new_sink],

@@ -507,41 +507,26 @@ impl Cycle {
         Ok(counts.pop().unwrap_or_default())
     }
 
-    /// Plans the users of one export for several cycles (the old and the new mapping of a
-    /// change) over one reading of it ([`preview::preview_many_parallel`]): each chunk is
-    /// evaluated by every cycle's mapping on the same worker, then each cycle decides its
-    /// objects into its own sink, on a thread of its own; `after_chunk` is called once every
-    /// sink has had the chunk's decisions. Returns preview's counts for each.
-    pub fn run_users_together(
+    /// Plans the users (or, after them, the groups) of one export for several cycles (the old
+    /// and the new mapping of a change) over one reading of it
+    /// ([`preview::preview_many_parallel`]): each chunk is evaluated by every cycle's mapping on
+    /// the same worker, then each cycle decides its objects into its own sink, on a thread of
+    /// its own; `after_chunk` is called once every sink has had the chunk's decisions. Returns
+    /// preview's counts for each.
+    pub fn run_together(
         cycles: &mut [&mut Cycle],
+        kind: ObjectKind,
         input: impl BufRead,
         options: &preview::Options,
         sinks: &mut [&mut (dyn Sink + Send)],
         after_chunk: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Vec<preview::Summary>, PreviewError> {
-        Cycle::run_many(cycles, ObjectKind::User, sinks, |plans, adapters| {
-            preview::preview_many_parallel(
-                plans,
-                input,
-                &Cycle::options(options),
-                adapters,
-                after_chunk,
-            )
-        })
-    }
-
-    /// [`Cycle::run_users_together`] for the groups, after the users.
-    pub fn run_groups_together(
-        cycles: &mut [&mut Cycle],
-        input: impl BufRead,
-        options: &preview::Options,
-        sinks: &mut [&mut (dyn Sink + Send)],
-        after_chunk: &mut dyn FnMut() -> io::Result<()>,
-    ) -> Result<Vec<preview::Summary>, PreviewError> {
-        for cycle in cycles.iter_mut() {
-            cycle.resolve_members();
+        if kind == ObjectKind::Group {
+            for cycle in cycles.iter_mut() {
+                cycle.resolve_members();
+            }
         }
-        Cycle::run_many(cycles, ObjectKind::Group, sinks, |plans, adapters| {
+        Cycle::run_many(cycles, kind, sinks, |plans, adapters| {
             preview::preview_many_parallel(
                 plans,
                 input,
