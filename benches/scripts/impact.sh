@@ -9,6 +9,7 @@
 set -euo pipefail
 users=${1:-1000000}
 cd "$(dirname "$0")/../.."
+. benches/scripts/tenant.sh
 if [ -z "${BIN:-}" ]; then
   cargo build --release --quiet
   BIN=target/release/entramap
@@ -20,16 +21,7 @@ new=$dir/new.entramap.yaml
 awk 'BEGIN { n = 0 }
   /^  - target: displayName$/ && n == 0 { print; getline; print "    expression: Join(\" \", [displayName], \"(Contoso)\")"; n = 1; next }
   { print }' "$old" > "$new"
-"$BIN" synth --users "$users" --seed "${SEED:-42}" -o "$dir/users.jsonl"
-"$BIN" preview "$old" --users "$dir/users.jsonl" --out "$dir/payloads.jsonl" > /dev/null || true
-awk '{ printf "{\"id\":\"a%d\",%s\n", NR, substr($0, 2) }' "$dir/payloads.jsonl" > "$dir/accounts.jsonl"
-rm "$dir/payloads.jsonl"
-echo "users: $(wc -l < "$dir/users.jsonl"), accounts: $(wc -l < "$dir/accounts.jsonl")"
-measure() {
-  local name=$1
-  shift
-  /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB peak" "$@" > /dev/null
-}
+make_tenant "$BIN" "$old" "$users" "$dir"
 for _ in $(seq "${RUNS:-3}"); do
   measure preview "$BIN" preview "$old" --users "$dir/users.jsonl" --out /dev/null || true
   measure plan "$BIN" plan "$new" --users "$dir/users.jsonl" --accounts "$dir/accounts.jsonl" || true

@@ -9,6 +9,7 @@
 set -euo pipefail
 users=${1:-1000000}
 cd "$(dirname "$0")/../.."
+. benches/scripts/tenant.sh
 cargo build --release --quiet
 bin=target/release/entramap
 mapping=examples/scim-core-default.entramap.yaml
@@ -25,11 +26,6 @@ awk -F'"' '{ id[NR] = $4; line[NR] = $0 }
   "$dir/plain.jsonl" > "$dir/before.jsonl"
 tac "$dir/before.jsonl" > "$dir/after.jsonl"
 shuf --random-source=<(yes) "$dir/before.jsonl" > "$dir/random.jsonl"
-measure() {
-  local name=$1
-  shift
-  /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB peak" "$@" > /dev/null
-}
 for _ in $(seq "${RUNS:-1}"); do
   for order in plain before after random; do
     measure "plan ($order)" "$bin" plan "$mapping" --users "$dir/$order.jsonl" \

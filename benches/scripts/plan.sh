@@ -7,21 +7,13 @@
 set -euo pipefail
 users=${1:-1000000}
 cd "$(dirname "$0")/../.."
+. benches/scripts/tenant.sh
 cargo build --release --quiet
 bin=target/release/entramap
 mapping=examples/idmelon.entramap.yaml
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$bin" synth --users "$users" --seed "${SEED:-42}" -o "$dir/users.jsonl"
-"$bin" preview "$mapping" --users "$dir/users.jsonl" --out "$dir/payloads.jsonl" > /dev/null || true
-# Each payload becomes an account: `{"id":"aN",` prepended.
-awk '{ printf "{\"id\":\"a%d\",%s\n", NR, substr($0, 2) }' "$dir/payloads.jsonl" > "$dir/accounts.jsonl"
-echo "users: $(wc -l < "$dir/users.jsonl"), accounts: $(wc -l < "$dir/accounts.jsonl")"
-measure() {
-  local name=$1
-  shift
-  /usr/bin/time -f "$name: %e s wall, %U s user, %S s system, %M KB peak" "$@" > /dev/null
-}
+make_tenant "$bin" "$mapping" "$users" "$dir"
 for _ in $(seq "${RUNS:-3}"); do
   measure preview "$bin" preview "$mapping" --users "$dir/users.jsonl" --out /dev/null || true
   measure plan "$bin" plan "$mapping" --users "$dir/users.jsonl" --accounts "$dir/accounts.jsonl"

@@ -10,7 +10,7 @@
 //! seen twice, a page short of its `totalResults`) are counted and located, never dropped.
 
 use super::layout::Layout;
-use super::path::{match_key_text, member, scalar_text_of};
+use super::path::{match_key_text, member, plain_str, scalar_text_of};
 use super::raw::{self, Found, Own, Shape};
 use crate::expr::source::ObjectKind;
 use crate::model::scim;
@@ -126,20 +126,17 @@ impl Hit {
 /// Whether a value (JSON text) has this [`super::path::match_key`]; a string without escapes
 /// is compared without building its key.
 fn key_is(text: &[u8], case_exact: bool, key: &str) -> bool {
-    match text {
-        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => {
-            if case_exact {
-                return inner == key.as_bytes();
-            }
-            if inner.is_ascii() {
-                return inner.len() == key.len()
-                    && inner
-                        .iter()
-                        .zip(key.as_bytes())
-                        .all(|(a, b)| a.to_ascii_lowercase() == *b);
-            }
+    if let Some(inner) = plain_str(text) {
+        if case_exact {
+            return inner == key.as_bytes();
         }
-        _ => {}
+        if inner.is_ascii() {
+            return inner.len() == key.len()
+                && inner
+                    .iter()
+                    .zip(key.as_bytes())
+                    .all(|(a, b)| a.to_ascii_lowercase() == *b);
+        }
     }
     let mut own = String::new();
     match_key_text(text, case_exact, &mut own) && own == key

@@ -9,7 +9,7 @@
 //! decides the same object.
 
 use super::layout::{FieldValues, Layout};
-use super::path::{parse, same};
+use super::path::{parse, plain_str, same};
 use super::{Action, Decision, Reason, Settings};
 use crate::expr::source::ObjectKind;
 use serde::Serialize;
@@ -389,8 +389,7 @@ impl Comparer {
 /// Whether two values are both JSON strings without escapes: then different texts are
 /// different values ([`same`] compares strings exactly), without parsing them.
 fn plain_strings(x: &[u8], y: &[u8]) -> bool {
-    let plain = |v: &[u8]| matches!(v, [b'"', inner @ .., b'"'] if !inner.contains(&b'\\'));
-    plain(x) && plain(y)
+    plain_str(x).is_some() && plain_str(y).is_some()
 }
 
 /// One of the inputs of a plan, which [`compare`] opens (the groups' export twice: for the

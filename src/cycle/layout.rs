@@ -76,11 +76,6 @@ impl Layout {
         }
     }
 
-    /// The matching fields, in precedence order.
-    pub fn matching(&self) -> impl Iterator<Item = &Field> {
-        self.matching.iter().map(|i| &self.fields[*i])
-    }
-
     /// Whether an account index read for `other` serves this layout too: the same target
     /// paths in the same order, compared alike, matched in the same precedence.
     pub fn reads_as(&self, other: &Layout) -> bool {

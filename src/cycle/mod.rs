@@ -797,7 +797,7 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
         let mut any = false;
         let mut gets = Vec::new();
         let mut found = Found::Missing;
-        for (rank, field) in layout.matching().enumerate() {
+        for (rank, (_, field)) in layout.matching_fields().enumerate() {
             let Some(text) = values.get(field.mapping) else {
                 continue;
             };

@@ -93,27 +93,28 @@ pub fn parse(text: &[u8]) -> Value {
     serde_json::from_slice(text).unwrap_or(Value::Null)
 }
 
-/// [`scalar_text`] of a value written as JSON text; a string without escapes is read without
-/// parsing.
-pub fn scalar_text_of(text: &[u8]) -> Option<String> {
+/// The inside of a value written as a JSON string without escapes (`"abc"`: `abc`), the common
+/// case, which is read without parsing; `None` for any other value.
+pub fn plain_str(text: &[u8]) -> Option<&[u8]> {
     match text {
-        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => {
-            std::str::from_utf8(inner).ok().map(str::to_owned)
-        }
-        _ => scalar_text(&parse(text)),
+        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => Some(inner),
+        _ => None,
+    }
+}
+
+/// [`scalar_text`] of a value written as JSON text ([`plain_str`] read without parsing).
+pub fn scalar_text_of(text: &[u8]) -> Option<String> {
+    match plain_str(text) {
+        Some(inner) => std::str::from_utf8(inner).ok().map(str::to_owned),
+        None => scalar_text(&parse(text)),
     }
 }
 
 /// [`match_key`] of a value written as JSON text, into `key` (emptied first); false when the
-/// value has no key. A string without escapes, the common case, is read without parsing.
+/// value has no key ([`plain_str`] read without parsing).
 pub fn match_key_text(text: &[u8], case_exact: bool, key: &mut String) -> bool {
     key.clear();
-    let plain = match text {
-        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => {
-            std::str::from_utf8(inner).ok()
-        }
-        _ => None,
-    };
+    let plain = plain_str(text).and_then(|inner| std::str::from_utf8(inner).ok());
     let Some(plain) = plain else {
         return match match_key(&parse(text), case_exact) {
             Some(k) => {

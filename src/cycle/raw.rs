@@ -11,7 +11,7 @@
 //! [`super::path::value_at`] does.
 
 use super::layout::Layout;
-use super::path::{parse, scalar_text_of};
+use super::path::{parse, plain_str, scalar_text_of};
 use crate::model::target_path::TargetPath;
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -253,8 +253,7 @@ impl Found {
 /// string without escapes and a Boolean are copied, anything else is parsed and written.
 pub fn write_compact(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
-    let plain = matches!(bytes, [b'"', inner @ .., b'"'] if !inner.contains(&b'\\'));
-    if plain || bytes == b"true" || bytes == b"false" {
+    if plain_str(bytes).is_some() || bytes == b"true" || bytes == b"false" {
         out.push_str(text);
     } else {
         out.push_str(&parse(bytes).to_string());
@@ -268,11 +267,10 @@ pub fn elements(text: &str) -> Result<Vec<&RawValue>, serde_json::Error> {
 
 /// Whether a scalar's text is `wanted`, ignoring case (a value filter's value).
 fn text_is(text: &str, wanted: &str) -> bool {
-    match text.as_bytes() {
-        [b'"', inner @ .., b'"'] if !inner.contains(&b'\\') => {
-            inner.eq_ignore_ascii_case(wanted.as_bytes())
-        }
-        bytes => scalar_text_of(bytes).is_some_and(|t| t.eq_ignore_ascii_case(wanted)),
+    let bytes = text.as_bytes();
+    match plain_str(bytes) {
+        Some(inner) => inner.eq_ignore_ascii_case(wanted.as_bytes()),
+        None => scalar_text_of(bytes).is_some_and(|t| t.eq_ignore_ascii_case(wanted)),
     }
 }
 

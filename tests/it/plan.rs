@@ -148,6 +148,22 @@ fn account(out: &mut String, id: &str, user_name: &str, external: &str, display:
     let _ = writeln!(out, "{line}");
 }
 
+/// User `i`'s userPrincipalName.
+fn upn(i: usize) -> String {
+    format!("user{i}@contoso.com")
+}
+
+/// The account user `i`'s own values give (every mapped value the same).
+fn matching_account(out: &mut String, i: usize) {
+    account(
+        out,
+        &format!("a{i}"),
+        &upn(i),
+        &format!("n{i}"),
+        &format!("User {i}"),
+    );
+}
+
 impl Tenant {
     fn path(&self, name: &str) -> String {
         self.dir.path().join(name).display().to_string()
@@ -164,16 +180,9 @@ impl Tenant {
             i += n;
             start..i
         };
-        let upn = |i: usize| format!("user{i}@contoso.com");
         for i in next(UNCHANGED) {
             user(&mut users, i, Some(&upn(i)), true, "Sales");
-            account(
-                &mut accounts,
-                &format!("a{i}"),
-                &upn(i),
-                &format!("n{i}"),
-                &format!("User {i}"),
-            );
+            matching_account(&mut accounts, i);
         }
         for i in next(UPDATED) {
             user(&mut users, i, Some(&upn(i)), true, "Sales");
@@ -229,23 +238,11 @@ impl Tenant {
         let unassigned = next(UNASSIGNED);
         for i in unassigned.clone() {
             user(&mut users, i, Some(&upn(i)), true, "Sales");
-            account(
-                &mut accounts,
-                &format!("a{i}"),
-                &upn(i),
-                &format!("n{i}"),
-                &format!("User {i}"),
-            );
+            matching_account(&mut accounts, i);
         }
         for i in next(DISABLED) {
             user(&mut users, i, Some(&upn(i)), false, "Sales");
-            account(
-                &mut accounts,
-                &format!("a{i}"),
-                &upn(i),
-                &format!("n{i}"),
-                &format!("User {i}"),
-            );
+            matching_account(&mut accounts, i);
         }
         for i in next(DISABLED_NEW) {
             user(&mut users, i, Some(&upn(i)), false, "Sales");
