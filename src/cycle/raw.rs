@@ -1,9 +1,10 @@
 //! What the account reader keeps of a SCIM resource, read in one pass over its text without
 //! building a tree: a [`Shape`] (the target paths of both layouts and the resource's own
 //! members, as a small tree of names) picks the values, which are kept as byte ranges of the
-//! document ([`Found`], reused from resource to resource). Members the shape does not name are
-//! skipped by `serde_json` without being built; an object or array the shape goes into is read
-//! once more, from its own text.
+//! document ([`Found`], reused from resource to resource). A strict scanner reads the usual
+//! resource, going into the objects the shape names; members the shape does not name are
+//! skipped without being built, and an array with value filters is read once more, from its
+//! own text. Anything the scanner does not take is read by `serde_json` instead.
 //!
 //! Names are compared ignoring case (RFC 7643 section 2.1); where an object has a name twice,
 //! the exact spelling wins, else the first, as [`super::path::member`] reads it. A value
@@ -12,6 +13,7 @@
 
 use super::layout::Layout;
 use super::path::{parse, plain_str, scalar_text_of};
+use crate::base::json_scan::{Scan, MAX_DEPTH};
 use crate::model::target_path::TargetPath;
 use serde::de::{Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -163,7 +165,24 @@ impl Shape {
 
     /// Reads a resource (a JSON object) into `found` (emptied first). An error when the text
     /// is not a JSON object.
+    ///
+    /// A strict scanner reads the usual resource ([`scan_object`]); on anything else (a name
+    /// with an escape, a malformed document) serde_json reads it again, so that what is
+    /// accepted and the error messages are serde_json's.
     pub fn read(&self, text: &str, found: &mut Found) -> Result<(), serde_json::Error> {
+        found.clear(self.slots());
+        let mut scan = Scan::new(text);
+        if scan_object(&mut scan, &self.top, found, 0).is_some() && {
+            scan.space();
+            scan.at_end()
+        } {
+            return Ok(());
+        }
+        self.read_with_serde(text, found)
+    }
+
+    /// [`Shape::read`] by serde_json alone.
+    fn read_with_serde(&self, text: &str, found: &mut Found) -> Result<(), serde_json::Error> {
         found.clear(self.slots());
         let mut de = serde_json::Deserializer::from_str(text);
         let base = text.as_ptr() as usize;
@@ -217,7 +236,7 @@ fn node<'n>(nodes: &'n mut Vec<Node>, name: &str) -> &'n mut Node {
 
 /// The values a [`Shape`] read of one resource: byte ranges of its text (the text given to
 /// [`Shape::read`], which every accessor takes again), by slot.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Found {
     /// Each slot's value, and whether every name on its way was spelt exactly.
     slots: Vec<Option<(Range<usize>, bool)>>,
@@ -334,30 +353,93 @@ impl ObjectSeed<'_, '_> {
             .deserialize(&mut de);
         }
         if !node.filters.is_empty() && text.starts_with('[') {
-            let Ok(elements) = elements(text) else { return };
-            for filter in &node.filters {
-                let selected = elements.iter().find(|element| {
-                    let mut de = serde_json::Deserializer::from_str(element.get());
-                    FilterSeed(&filter.attribute, &filter.value)
-                        .deserialize(&mut de)
-                        .unwrap_or(false)
-                });
-                let Some(element) = selected else { continue };
-                let range = self::range(element, self.base);
-                self.found.set(&filter.whole, &range, exact);
-                if filter.subs.is_empty() {
-                    continue;
-                }
-                let mut de = serde_json::Deserializer::from_str(element.get());
-                let _ = SubSeed {
-                    subs: &filter.subs,
-                    found: self.found,
-                    base: self.base,
-                }
-                .deserialize(&mut de);
-            }
+            read_filters(&node.filters, text, self.base, exact, self.found);
         }
     }
+}
+
+/// The elements a multi-valued attribute's value filters select, in `text` (an array of the
+/// document that starts at `base`).
+fn read_filters(filters: &[Filter], text: &str, base: usize, exact: bool, found: &mut Found) {
+    let Ok(elements) = elements(text) else { return };
+    for filter in filters {
+        let selected = elements.iter().find(|element| {
+            let mut de = serde_json::Deserializer::from_str(element.get());
+            FilterSeed(&filter.attribute, &filter.value)
+                .deserialize(&mut de)
+                .unwrap_or(false)
+        });
+        let Some(element) = selected else { continue };
+        found.set(&filter.whole, &range(element, base), exact);
+        if filter.subs.is_empty() {
+            continue;
+        }
+        let mut de = serde_json::Deserializer::from_str(element.get());
+        let _ = SubSeed {
+            subs: &filter.subs,
+            found: &mut *found,
+            base,
+        }
+        .deserialize(&mut de);
+    }
+}
+
+/// The fast path of [`Shape::read`]: the members of the object at the scanner that `nodes`
+/// name, read into `found` as [`ObjectSeed`] reads them (`None`: the scanner gave up).
+fn scan_object(scan: &mut Scan<'_>, nodes: &[Node], found: &mut Found, depth: u32) -> Option<()> {
+    scan.space();
+    scan.eat(b'{')?;
+    scan.space();
+    if scan.eat(b'}').is_some() {
+        return Some(());
+    }
+    loop {
+        let (key, _) = scan.quoted(false)?;
+        scan.space();
+        scan.eat(b':')?;
+        scan.space();
+        match nodes.iter().find(|n| n.name.eq_ignore_ascii_case(key)) {
+            None => scan.skip(depth + 1)?,
+            Some(node) => scan_member(scan, node, *node.name == *key, found, depth + 1)?,
+        }
+        scan.space();
+        if scan.eat(b'}').is_some() {
+            return Some(());
+        }
+        scan.eat(b',')?;
+        scan.space();
+    }
+}
+
+/// The value of one member `node` names, at the scanner (see [`ObjectSeed::read`]).
+fn scan_member(
+    scan: &mut Scan<'_>,
+    node: &Node,
+    exact: bool,
+    found: &mut Found,
+    depth: u32,
+) -> Option<()> {
+    let start = scan.at();
+    match scan.peek()? {
+        b'{' if !node.members.is_empty() && depth < MAX_DEPTH => {
+            scan_object(scan, &node.members, found, depth)?;
+        }
+        _ => scan.skip(depth)?,
+    }
+    found.set(&node.whole, &(start..scan.at()), exact);
+    if !node.filters.is_empty() {
+        let text = scan.since(start)?;
+        if text.starts_with('[') {
+            read_filters(
+                &node.filters,
+                text,
+                text.as_ptr() as usize - start,
+                exact,
+                found,
+            );
+        }
+    }
+    Some(())
 }
 
 /// Whether an element's filter attribute has the filter's value.
@@ -533,5 +615,49 @@ mod tests {
             Some("7")
         );
         assert_eq!(shape.own((text, &found), Own::Schemas), Some(r#"["a"]"#));
+    }
+
+    #[test]
+    fn the_scanner_reads_what_serde_json_reads() {
+        let users = layout(&[
+            "userName",
+            "name.givenName",
+            "emails[type eq \"work\"].value",
+            "emails[type eq \"home\"]",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+            "active",
+        ]);
+        let shape = Shape::new(&[&users, &Layout::default()]);
+        let documents = [
+            r#"{"id":"a1","userName":"A@b","name":{"givenName":"\u00c9","GivenName":"x"},"emails":[{"type":"home","value":"h"},{"TYPE":"work","value":"w"}],"active":true}"#,
+            r#" { "id" : 7 , "USERNAME" : "u" , "userName" : "v", "name" : [1, {"a": null}], "meta": {"resourceType": "User", "x": [[], {}]}} "#,
+            r#"{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "m", "$ref": null}, "n": -1.5e+3}, "emails": {"type": "work"}}"#,
+            r#"{"Resources": [{"id": "1"}, {"id": "2"}], "totalResults": 2, "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"]}"#,
+            r#"{"id": "a", "name": {"givenName": "tab\there", "deep": [[[[{"x": [true, false, null, 0, -0.0]}]]]]}}"#,
+        ];
+        let (mut scanned, mut parsed) = (Found::default(), Found::default());
+        for document in documents {
+            // Every prefix and every byte replaced by a few others: whatever the scanner
+            // accepts, serde_json accepts and reads the same.
+            let mut variants: Vec<String> = (0..=document.len())
+                .filter_map(|end| document.get(..end).map(str::to_owned))
+                .collect();
+            for at in 0..document.len() {
+                for byte in [b'"', b'{', b'}', b',', b'1', b'\\', b'\n', 0x01] {
+                    let mut bytes = document.as_bytes().to_vec();
+                    bytes[at] = byte;
+                    variants.extend(String::from_utf8(bytes));
+                }
+            }
+            for text in &variants {
+                let by_scan = shape.read(text, &mut scanned);
+                let by_serde = shape.read_with_serde(text, &mut parsed);
+                assert_eq!(by_scan.is_ok(), by_serde.is_ok(), "{text}");
+                if by_scan.is_ok() {
+                    assert_eq!(scanned, parsed, "{text}");
+                }
+            }
+        }
     }
 }

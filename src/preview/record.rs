@@ -5,6 +5,7 @@
 //! never reads are skipped without being built.
 
 use crate::base::encoding::to_str;
+use crate::base::json_scan::Scan;
 use crate::expr::eval::{SourceObject, Value};
 use crate::expr::syntax::Expr;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -193,7 +194,7 @@ impl<'t> Record<'t> {
     /// instead, so that what is accepted, the values and the error messages are serde_json's.
     pub fn read_json(&mut self, bytes: &[u8]) -> Result<(), String> {
         let text = to_str(bytes).map_err(|e| e.to_string())?;
-        if Scan::new(text).object(self).is_some() {
+        if scan_object(&mut Scan::new(text), self).is_some() {
             return Ok(());
         }
         self.clear();
@@ -218,244 +219,68 @@ impl SourceObject for Record<'_> {
     }
 }
 
-/// The bytes that end the fast scan of a string: a quote, a backslash, a control character.
-fn string_stop(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    zero(word ^ (u64::from(b'"') * ONES))
-        | zero(word ^ (u64::from(b'\\') * ONES))
-        | (word.wrapping_sub(0x20 * ONES) & !word & HIGH)
+/// Reads one value into a slot: text, Booleans and null directly, anything else (numbers,
+/// arrays, objects, text with escapes) through serde_json on the value's own bytes.
+fn scan_value(scan: &mut Scan<'_>, value: &mut Value) -> Option<()> {
+    let start = scan.at();
+    match scan.peek()? {
+        b'"' => {
+            let (text, escaped) = scan.quoted(true)?;
+            if !escaped {
+                set_str(value, text);
+                return Some(());
+            }
+        }
+        b't' => {
+            scan.literal(b"true")?;
+            *value = Value::Bool(true);
+            return Some(());
+        }
+        b'f' => {
+            scan.literal(b"false")?;
+            *value = Value::Bool(false);
+            return Some(());
+        }
+        b'n' => {
+            scan.literal(b"null")?;
+            *value = Value::Null;
+            return Some(());
+        }
+        _ => scan.skip(1)?,
+    }
+    let text = scan.since(start)?;
+    let text = crate::expr::eval::quote_inexact_numbers(text);
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    SlotSeed { value }.deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()
 }
 
-/// The deepest nesting the scanner follows (serde_json's limit is 128).
-const MAX_DEPTH: u32 = 64;
-
-/// The fast path of [`Record::read_json`]: a strict JSON scanner. Every method returns `None`
-/// where the text is not what it reads, and the caller falls back to serde_json.
-struct Scan<'b> {
-    text: &'b str,
-    bytes: &'b [u8],
-    at: usize,
-}
-
-impl<'b> Scan<'b> {
-    fn new(text: &'b str) -> Self {
-        Scan {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.at).copied()
-    }
-
-    fn space(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, byte: u8) -> Option<()> {
-        (self.peek()? == byte).then(|| self.at += 1)
-    }
-
-    fn literal(&mut self, word: &[u8]) -> Option<()> {
-        let end = self.at + word.len();
-        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
-    }
-
-    /// A string after its opening quote, up to its closing quote; with `escapes` false, `None`
-    /// at a backslash. Returns the contents and whether they have escapes.
-    fn string(&mut self, escapes: bool) -> Option<(&'b str, bool)> {
-        let start = self.at;
-        let mut escaped = false;
+/// The whole text: one object, its wanted attributes read into `record`.
+fn scan_object(scan: &mut Scan<'_>, record: &mut Record<'_>) -> Option<()> {
+    scan.space();
+    scan.eat(b'{')?;
+    scan.space();
+    if scan.eat(b'}').is_none() {
         loop {
-            let stop = loop {
-                let Some(chunk) = self.bytes.get(self.at..self.at + 8) else {
-                    break self.peek()?;
-                };
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let word = u64::from_le_bytes(word);
-                let found = string_stop(word);
-                if found != 0 {
-                    self.at += (found.trailing_zeros() / 8) as usize;
-                    break self.bytes[self.at];
-                }
-                self.at += 8;
-            };
-            match stop {
-                b'"' => break,
-                b'\\' if escapes => {
-                    escaped = true;
-                    self.at += 1;
-                    match self.peek()? {
-                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
-                        b'u' => {
-                            let hex = self.bytes.get(self.at + 1..self.at + 5)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                return None;
-                            }
-                            self.at += 5;
-                        }
-                        _ => return None,
-                    }
-                }
-                b if b >= 0x20 && b != b'\\' => self.at += 1,
-                _ => return None,
+            let (key, _) = scan.quoted(false)?;
+            scan.space();
+            scan.eat(b':')?;
+            scan.space();
+            match record.attributes.lookup_bytes(key.as_bytes()) {
+                Some((slot, true)) if record.is_present(slot) => scan.skip(1)?,
+                Some((slot, _)) => scan_value(scan, record.slot_mut(slot))?,
+                None => scan.skip(1)?,
             }
-        }
-        let text = self.text.get(start..self.at)?;
-        self.at += 1;
-        Some((text, escaped))
-    }
-
-    fn digits(&mut self) -> Option<()> {
-        let start = self.at;
-        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            self.at += 1;
-        }
-        (self.at > start).then_some(())
-    }
-
-    fn number(&mut self) -> Option<()> {
-        let _ = self.eat(b'-');
-        if self.eat(b'0').is_none() {
-            self.digits()?;
-        }
-        if self.eat(b'.').is_some() {
-            self.digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.at += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.at += 1;
+            scan.space();
+            if scan.eat(b'}').is_some() {
+                break;
             }
-            self.digits()?;
-        }
-        Some(())
-    }
-
-    /// Skips one value, checking its syntax.
-    fn skip(&mut self, depth: u32) -> Option<()> {
-        match self.peek()? {
-            b'"' => {
-                self.at += 1;
-                self.string(true).map(drop)
-            }
-            b't' => self.literal(b"true"),
-            b'f' => self.literal(b"false"),
-            b'n' => self.literal(b"null"),
-            b'[' if depth < MAX_DEPTH => {
-                self.at += 1;
-                self.space();
-                if self.eat(b']').is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.skip(depth + 1)?;
-                    self.space();
-                    if self.eat(b']').is_some() {
-                        return Some(());
-                    }
-                    self.eat(b',')?;
-                    self.space();
-                }
-            }
-            b'{' if depth < MAX_DEPTH => {
-                self.at += 1;
-                self.space();
-                if self.eat(b'}').is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.eat(b'"')?;
-                    self.string(true)?;
-                    self.space();
-                    self.eat(b':')?;
-                    self.space();
-                    self.skip(depth + 1)?;
-                    self.space();
-                    if self.eat(b'}').is_some() {
-                        return Some(());
-                    }
-                    self.eat(b',')?;
-                    self.space();
-                }
-            }
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
+            scan.eat(b',')?;
+            scan.space();
         }
     }
-
-    /// Reads one value into a slot: text, Booleans and null directly, anything else (numbers,
-    /// arrays, objects, text with escapes) through serde_json on the value's own bytes.
-    fn value(&mut self, value: &mut Value) -> Option<()> {
-        let start = self.at;
-        match self.peek()? {
-            b'"' => {
-                self.at += 1;
-                let (text, escaped) = self.string(true)?;
-                if !escaped {
-                    set_str(value, text);
-                    return Some(());
-                }
-            }
-            b't' => {
-                self.literal(b"true")?;
-                *value = Value::Bool(true);
-                return Some(());
-            }
-            b'f' => {
-                self.literal(b"false")?;
-                *value = Value::Bool(false);
-                return Some(());
-            }
-            b'n' => {
-                self.literal(b"null")?;
-                *value = Value::Null;
-                return Some(());
-            }
-            _ => self.skip(1)?,
-        }
-        let text = self.text.get(start..self.at)?;
-        let text = crate::expr::eval::quote_inexact_numbers(text);
-        let mut deserializer = serde_json::Deserializer::from_str(&text);
-        SlotSeed { value }.deserialize(&mut deserializer).ok()?;
-        deserializer.end().ok()
-    }
-
-    /// The whole text: one object, its wanted attributes read into `record`.
-    fn object(&mut self, record: &mut Record<'_>) -> Option<()> {
-        self.space();
-        self.eat(b'{')?;
-        self.space();
-        if self.eat(b'}').is_none() {
-            loop {
-                self.eat(b'"')?;
-                let (key, _) = self.string(false)?;
-                self.space();
-                self.eat(b':')?;
-                self.space();
-                match record.attributes.lookup_bytes(key.as_bytes()) {
-                    Some((slot, true)) if record.is_present(slot) => self.skip(1)?,
-                    Some((slot, _)) => self.value(record.slot_mut(slot))?,
-                    None => self.skip(1)?,
-                }
-                self.space();
-                if self.eat(b'}').is_some() {
-                    break;
-                }
-                self.eat(b',')?;
-                self.space();
-            }
-        }
-        self.space();
-        (self.at == self.bytes.len()).then_some(())
-    }
+    scan.space();
+    scan.at_end().then_some(())
 }
 
 fn set_str(value: &mut Value, text: &str) {
@@ -709,7 +534,7 @@ mod tests {
             let by_serde = slow.read_json_with_serde(input);
             let scanned_ok = std::str::from_utf8(input)
                 .ok()
-                .and_then(|text| Scan::new(text).object(&mut fast));
+                .and_then(|text| scan_object(&mut Scan::new(text), &mut fast));
             if scanned_ok.is_some() {
                 scanned += 1;
                 assert_eq!(by_serde, Ok(()), "{shown}");
