@@ -18,6 +18,7 @@ use crate::model::target_path::TargetPath;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::hash_map::Entry;
 use std::io::{self, BufRead};
 use std::ops::Range;
 use std::sync::Arc;
@@ -96,30 +97,42 @@ pub enum Lookup {
     Many(Vec<u32>),
 }
 
-#[derive(Debug, Clone)]
-enum Hit {
-    One(u32),
-    Many(Vec<u32>),
+/// Accounts by the hash of a text (a matching key, an id): the first account with each hash,
+/// flagged when others follow, and the others apart (a hash shared by several accounts is
+/// rare), so that an entry is 12 bytes.
+#[derive(Debug, Default, Clone)]
+struct Hits {
+    first: FxHashMap<u64, u32>,
+    more: FxHashMap<u64, Vec<u32>>,
 }
 
-impl Hit {
-    fn add(hits: &mut FxHashMap<u64, Hit>, hash: u64, index: u32) {
-        match hits.get_mut(&hash) {
-            Some(hit) => match hit {
-                Hit::One(first) => *hit = Hit::Many(vec![*first, index]),
-                Hit::Many(all) => all.push(index),
-            },
-            None => {
-                hits.insert(hash, Hit::One(index));
+impl Hits {
+    /// The flag of a first account that others with the same hash follow.
+    const MORE: u32 = 1 << 31;
+
+    fn add(&mut self, hash: u64, index: u32) {
+        match self.first.entry(hash) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(index);
+            }
+            Entry::Occupied(mut first) => {
+                *first.get_mut() |= Self::MORE;
+                self.more.entry(hash).or_default().push(index);
             }
         }
     }
 
-    fn all(&self) -> &[u32] {
-        match self {
-            Hit::One(one) => std::slice::from_ref(one),
-            Hit::Many(all) => all,
-        }
+    /// The accounts with this hash, in the order they were added.
+    fn all(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let first = self.first.get(&hash).copied();
+        let more = first
+            .filter(|f| f & Self::MORE != 0)
+            .and_then(|_| self.more.get(&hash))
+            .map_or(&[][..], Vec::as_slice);
+        first
+            .map(|f| f & !Self::MORE)
+            .into_iter()
+            .chain(more.iter().copied())
     }
 }
 
@@ -218,15 +231,18 @@ struct Indexed {
     ends: Vec<u32>,
     fields: usize,
     /// One map per matching field of the layout, in precedence order.
-    keys: Vec<FxHashMap<u64, Hit>>,
+    keys: Vec<Hits>,
     /// The accounts by the hash of their id.
-    ids: FxHashMap<u64, Hit>,
+    ids: Hits,
     /// The matching fields (their index in the layout, and whether caseExact), in precedence
     /// order.
     matching: Vec<(usize, bool)>,
 }
 
 impl Index {
+    /// The most accounts of one kind an index holds (an account's number has 31 bits).
+    pub const MAX_ACCOUNTS: usize = Hits::MORE as usize - 1;
+
     /// The account at `index`.
     pub fn get(&self, index: u32) -> Account<'_> {
         let slot = &self.data.slots[index as usize];
@@ -263,10 +279,7 @@ impl Index {
         else {
             return Lookup::None;
         };
-        let Some(hit) = hits.get(&hash(key)) else {
-            return Lookup::None;
-        };
-        let mut same = hit.all().iter().copied().filter(|i| {
+        let mut same = hits.all(hash(key)).filter(|i| {
             self.get(*i)
                 .value_text(*field)
                 .is_some_and(|text| key_is(text, *case_exact, key))
@@ -284,8 +297,7 @@ impl Index {
 
     /// The account with this id, if there is one.
     fn with_id(&self, id: &str) -> Option<u32> {
-        let hit = self.data.ids.get(&hash(id))?;
-        hit.all().iter().copied().find(|i| self.get(*i).id == id)
+        self.data.ids.all(hash(id)).find(|i| self.get(*i).id == id)
     }
 
     /// Marks an account as matched by an object.
@@ -319,7 +331,7 @@ impl Index {
         Index {
             data: Arc::new(Indexed {
                 fields: layout.fields.len(),
-                keys: vec![FxHashMap::default(); matching.len()],
+                keys: vec![Hits::default(); matching.len()],
                 matching,
                 ..Indexed::default()
             }),
@@ -343,10 +355,10 @@ impl Index {
         let index = data.slots.len() as u32;
         for (hits, key) in data.keys.iter_mut().zip(prepared.keys) {
             if let Some(key) = key {
-                Hit::add(hits, *key, index);
+                hits.add(*key, index);
             }
         }
-        Hit::add(&mut data.ids, hash(id), index);
+        data.ids.add(hash(id), index);
         let (block, start) = data.arena.push([id, prepared.values]);
         data.slots.push(Slot {
             block,
@@ -773,6 +785,20 @@ impl Indexer {
                 } => {
                     self.read_one();
                     let id = &parsed.text[id.clone()];
+                    let full = self
+                        .outs
+                        .first()
+                        .is_some_and(|out| out.of_kind(*kind).len() >= Index::MAX_ACCOUNTS);
+                    if full {
+                        let most = Index::MAX_ACCOUNTS;
+                        let problem = format!(
+                            "{}over {most} {} accounts: this one is not used",
+                            place_text(place.1),
+                            kind.as_str()
+                        );
+                        self.problem(place.0, problem);
+                        continue;
+                    }
                     let first = self.outs.first().and_then(|out| {
                         let index = out.of_kind(*kind);
                         index.with_id(id).map(|i| index.get(i).line)
