@@ -9,6 +9,7 @@
 //! Problems (a document that does not parse or is cut off, a resource without `id`, an `id`
 //! seen twice, a page short of its `totalResults`) are counted and located, never dropped.
 
+use super::json::Walker;
 use super::layout::Layout;
 use super::path::{match_key_text, member, plain_str, scalar_text_of};
 use super::raw::{self, Found, Own, Shape};
@@ -19,7 +20,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::hash_map::Entry;
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -153,6 +154,11 @@ fn key_is(text: &[u8], case_exact: bool, key: &str) -> bool {
     }
     let mut own = String::new();
     match_key_text(text, case_exact, &mut own) && own == key
+}
+
+/// The hash a matching key is indexed by (see [`Index::warm`]).
+pub fn key_hash(key: &str) -> u64 {
+    hash(key)
 }
 
 /// The hash a text is indexed by.
@@ -293,6 +299,34 @@ impl Index {
                 Lookup::Many(all)
             }
         }
+    }
+
+    /// Reads what looking up these hashes of keys of precedence rank `rank` ([`key_hash`])
+    /// will read, so that the lookups that follow find it in the cache: the reads of one step
+    /// are independent, so the processor overlaps their cache misses, which one lookup after
+    /// another cannot.
+    pub fn warm(&self, rank: usize, hashes: &[u64]) {
+        let (Some(hits), Some((field, _))) =
+            (self.data.keys.get(rank), self.data.matching.get(rank))
+        else {
+            return;
+        };
+        let firsts: Vec<u32> = hashes
+            .iter()
+            .filter_map(|h| hits.first.get(h).map(|i| i & !Hits::MORE))
+            .collect();
+        let mut touched = 0usize;
+        for i in &firsts {
+            touched ^= self
+                .data
+                .slots
+                .get(*i as usize)
+                .map_or(0, |s| s.start as usize);
+        }
+        for i in &firsts {
+            touched ^= self.get(*i).value_text(*field).map_or(0, <[u8]>::len);
+        }
+        std::hint::black_box(touched);
     }
 
     /// The account with this id, if there is one.
@@ -479,7 +513,7 @@ pub fn read_for(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Ve
         .filter(|(_, same)| same.is_none())
         .map(|(pair, _)| *pair)
         .collect();
-    let mut read = read_distinct(input, &distinct)?.into_iter();
+    let mut read = read_distinct(input, &distinct, LINES_BYTES)?.into_iter();
     let mut all: Vec<Accounts> = Vec::with_capacity(mappings.len());
     for same in same_as {
         let accounts = match same {
@@ -499,8 +533,13 @@ pub fn read_for(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Ve
     Ok(all)
 }
 
-/// [`read_for`] of mappings that each read other values.
-fn read_distinct(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<Vec<Accounts>> {
+/// [`read_for`] of mappings that each read other values, JSON lines sent to the threads by
+/// blocks of at least `block` bytes.
+fn read_distinct(
+    input: impl BufRead,
+    mappings: &[[&Layout; 2]],
+    block: usize,
+) -> io::Result<Vec<Accounts>> {
     let layouts: Vec<&Layout> = mappings.iter().flatten().copied().collect();
     let shape = Shape::new(&layouts);
     let parser = Parser {
@@ -522,7 +561,7 @@ fn read_distinct(input: impl BufRead, mappings: &[[&Layout; 2]]) -> io::Result<V
     let mut input = input;
     match super::json::first_byte(&mut input)? {
         None => {}
-        Some(b'{' | b'[') => json(input, &parser, &mut indexer)?,
+        Some(b'{' | b'[') => json(input, &parser, &mut indexer, block)?,
         Some(_) => csv(input, &parser, &mut indexer)?,
     }
     if let Some(total) = indexer.total_results.filter(|t| *t > indexer.listed) {
@@ -584,7 +623,13 @@ struct Parsed {
     items: Vec<Item>,
     /// The bytes of the documents read.
     bytes: usize,
+    /// For [`Job::Lines`]: its bytes (given back, to be reused or split again), and where a
+    /// document its lines leave open starts.
+    lines: Option<(Vec<u8>, Option<Open>)>,
 }
+
+/// Where a document left open by the end of a block starts: its offset and line.
+type Open = (usize, u64);
 
 impl Parsed {
     fn clear(&mut self) {
@@ -593,6 +638,25 @@ impl Parsed {
         self.keys.clear();
         self.prepared.clear();
         self.items.clear();
+        self.bytes = 0;
+        self.lines = None;
+    }
+}
+
+/// A piece of an accounts file read on a thread of the pool.
+enum Job {
+    /// Whole lines (the first is line `first_line`), split into documents on the thread.
+    Lines { data: Vec<u8>, first_line: u64 },
+    /// Documents split on the calling thread.
+    Documents(Batch),
+}
+
+impl Job {
+    fn len(&self) -> usize {
+        match self {
+            Job::Lines { data, .. } => data.len(),
+            Job::Documents(batch) => batch.data.len(),
+        }
     }
 }
 
@@ -630,6 +694,69 @@ struct Parser<'s> {
 }
 
 impl Parser<'_> {
+    fn run(&self, job: Job, found: &mut Found, out: &mut Parsed) {
+        out.bytes = job.len();
+        match job {
+            Job::Lines { data, first_line } => {
+                let open = self.lines(&data, first_line, found, out);
+                out.lines = Some((data, open));
+            }
+            Job::Documents(batch) => self.batch(&batch, found, out),
+        }
+    }
+
+    /// Splits whole lines into documents, as [`super::json::raw_documents`] does, and reads
+    /// them: a resource the strict scanner reads ([`Shape::read_prefix`]) ends where the scan
+    /// does, any other document where [`Walker`] says. Returns where a document the lines
+    /// leave open starts, and its line.
+    fn lines(
+        &self,
+        data: &[u8],
+        first_line: u64,
+        found: &mut Found,
+        out: &mut Parsed,
+    ) -> Option<Open> {
+        let text = std::str::from_utf8(data).ok();
+        let (mut at, mut line) = (0, first_line);
+        while let Some(&b) = data.get(at) {
+            match b {
+                b'\n' => line += 1,
+                b'{' | b'[' => {
+                    let scanned = text
+                        .filter(|_| b == b'{')
+                        .and_then(|text| text.get(at..))
+                        .and_then(|doc| Some(&doc[..self.shape.read_prefix(doc, found)?]));
+                    let len = match scanned {
+                        Some(doc) => {
+                            self.object(doc, line, found, out);
+                            doc.len()
+                        }
+                        None => {
+                            let Some(len) = Walker::default().walk(&data[at..]) else {
+                                return Some((at, line));
+                            };
+                            self.document(&data[at..at + len], line, found, out);
+                            len
+                        }
+                    };
+                    line += memchr::memchr_iter(b'\n', &data[at..at + len]).count() as u64;
+                    at += len;
+                    continue;
+                }
+                b',' => {}
+                b if b.is_ascii_whitespace() => {}
+                _ => {
+                    let problem = super::json::UNEXPECTED_TEXT.to_owned();
+                    out.items.push(Item::Problem(line, problem));
+                    at = memchr::memchr(b'\n', &data[at..]).map_or(data.len(), |k| at + k);
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        None
+    }
+
     fn batch(&self, batch: &Batch, found: &mut Found, out: &mut Parsed) {
         for (document, line) in &batch.documents {
             match document {
@@ -833,71 +960,223 @@ impl Indexer {
 /// The bytes of documents read and not yet indexed beyond which no batch is sent (but one).
 const MAX_OUT_BYTES: usize = 32 << 20;
 
-/// Reads JSON documents: split here, read by batches on a thread pool, indexed here in order.
-fn json(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::Result<()> {
+/// The bytes of whole lines sent to a thread at once.
+const LINES_BYTES: usize = 1 << 20;
+
+/// Reads JSON documents on a thread pool, indexed here in file order. Whole lines go to the
+/// threads, a block at a time, and are split into documents there ([`Parser::lines`]); from
+/// the first block that ends inside a document (a document over several lines, as a page
+/// printed with indents), the rest is split here and sent by batches of documents.
+fn json(
+    mut input: impl BufRead,
+    parser: &Parser<'_>,
+    indexer: &mut Indexer,
+    block: usize,
+) -> io::Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(io::Error::other)?;
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Parsed)>();
+    let limit = (threads * 3) as u64;
     pool.in_place_scope(|scope| -> io::Result<()> {
-        let mut sent = 0u64;
-        let mut indexed = 0u64;
-        // The bytes of the batches sent and not indexed yet.
-        let mut out_bytes = 0usize;
-        let mut done: std::collections::BTreeMap<u64, Parsed> = Default::default();
-        // Indexes what is read, in order; waits while more than `limit` batches are out, or
-        // more than MAX_OUT_BYTES of them (one batch always goes: a page can be large).
-        let mut catch_up = |sent: u64, limit: u64, indexed: &mut u64, out_bytes: &mut usize| {
-            while sent - *indexed > limit || (*out_bytes > MAX_OUT_BYTES && sent - *indexed > 1) {
-                let (seq, parsed) = rx
-                    .recv()
-                    .map_err(|_| io::Error::other("a reader thread stopped"))?;
-                done.insert(seq, parsed);
-                while let Some(parsed) = done.remove(indexed) {
-                    indexer.index(&parsed);
-                    *out_bytes -= parsed.bytes;
-                    *indexed += 1;
-                }
-            }
-            Ok::<(), io::Error>(())
+        let mut queue = Queue {
+            rx,
+            sent: 0,
+            indexed: 0,
+            out_bytes: 0,
+            done: Default::default(),
+            carry: None,
+            spare: Vec::new(),
+            spare_lines: Vec::new(),
         };
-        let mut batch = Batch::default();
-        let send = |batch: Batch, sent: &mut u64, out_bytes: &mut usize| {
+        let send = |job: Job, queue: &mut Queue| {
             let tx = tx.clone();
-            let seq = *sent;
-            *out_bytes += batch.data.len();
+            let seq = queue.sent;
+            queue.sent += 1;
+            queue.out_bytes += job.len();
+            let mut parsed = queue.spare.pop().unwrap_or_default();
             scope.spawn(move |_| {
-                let mut parsed = Parsed {
-                    bytes: batch.data.len(),
-                    ..Parsed::default()
-                };
-                parser.batch(&batch, &mut Found::default(), &mut parsed);
+                parser.run(job, &mut Found::default(), &mut parsed);
                 let _ = tx.send((seq, parsed));
             });
-            *sent += 1;
         };
+        // Whole lines, split on the threads while every block ends between documents; the
+        // first block is read alone, so that a file of pages printed with indents is not read
+        // in blocks at all.
+        let mut line = 1u64;
+        let mut pending = Vec::new();
+        loop {
+            let mut data = queue.spare_lines.pop().unwrap_or_default();
+            data.clear();
+            data.append(&mut pending);
+            let (end, cut) = read_lines(&mut input, &mut data, block)?;
+            if let Some(cut) = cut {
+                pending.extend_from_slice(&data[cut..]);
+                data.truncate(cut);
+            }
+            if end == LinesEnd::TooLong {
+                queue.catch_up(0, indexer)?;
+                queue.carry_on(&data, line);
+                break;
+            }
+            let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
+            if !data.is_empty() {
+                send(
+                    Job::Lines {
+                        data,
+                        first_line: line,
+                    },
+                    &mut queue,
+                );
+            }
+            line += lines;
+            queue.catch_up(if queue.indexed == 0 { 0 } else { limit }, indexer)?;
+            if end == LinesEnd::File || queue.carry.is_some() {
+                break;
+            }
+        }
+        queue.catch_up(0, indexer)?;
+        let Some((carry, first_line)) = queue.carry.take() else {
+            return Ok(());
+        };
+        // The rest, split here: what the blocks left open, then the rest of the file.
+        let rest = (&carry[..]).chain(&pending[..]).chain(input);
+        let mut batch = Batch::default();
         let mut failed = None;
-        super::json::raw_documents(input, |document, line| {
+        super::json::raw_documents_from(rest, first_line, |document, line| {
             if failed.is_some() {
                 return;
             }
             batch.push(document, line);
             if batch.is_full() {
-                send(std::mem::take(&mut batch), &mut sent, &mut out_bytes);
-                let limit = (threads * 3) as u64;
-                failed = catch_up(sent, limit, &mut indexed, &mut out_bytes).err();
+                send(Job::Documents(std::mem::take(&mut batch)), &mut queue);
+                failed = queue.catch_up(limit, indexer).err();
             }
         })?;
         if let Some(e) = failed {
             return Err(e);
         }
         if !batch.documents.is_empty() {
-            send(batch, &mut sent, &mut out_bytes);
+            send(Job::Documents(batch), &mut queue);
         }
-        catch_up(sent, 0, &mut indexed, &mut out_bytes)
+        queue.catch_up(0, indexer)
     })
+}
+
+/// How [`read_lines`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LinesEnd {
+    /// A block is read.
+    Block,
+    /// The end of the file.
+    File,
+    /// A line over [`super::json::MAX_DOCUMENT_BYTES`].
+    TooLong,
+}
+
+/// Reads into `data` (after what it holds) until it holds at least `block` bytes and a line
+/// break, or to the end of the file; returns how it stopped and where the whole lines end
+/// (`None`: at the end of `data`).
+fn read_lines(
+    input: &mut impl BufRead,
+    data: &mut Vec<u8>,
+    block: usize,
+) -> io::Result<(LinesEnd, Option<usize>)> {
+    let mut want = block.max(1);
+    loop {
+        let mut filled = data.len();
+        if filled < want {
+            data.resize(want, 0);
+            while filled < want {
+                match input.read(&mut data[filled..]) {
+                    Ok(0) => {
+                        data.truncate(filled);
+                        return Ok((LinesEnd::File, None));
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        data.truncate(filled);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        if let Some(last) = memchr::memrchr(b'\n', data) {
+            return Ok((LinesEnd::Block, Some(last + 1)));
+        }
+        if data.len() > super::json::MAX_DOCUMENT_BYTES {
+            return Ok((LinesEnd::TooLong, None));
+        }
+        want = data.len() * 2;
+    }
+}
+
+/// The jobs sent to the pool and not indexed yet: indexed in file order as they come back.
+struct Queue {
+    rx: std::sync::mpsc::Receiver<(u64, Parsed)>,
+    sent: u64,
+    indexed: u64,
+    /// The bytes of the jobs sent and not indexed yet.
+    out_bytes: usize,
+    done: std::collections::BTreeMap<u64, Parsed>,
+    /// The text still to be split on the calling thread, and its first line: from the start
+    /// of the document a block left open, every block read after it.
+    carry: Option<(Vec<u8>, u64)>,
+    /// Buffers given back, for the next jobs.
+    spare: Vec<Parsed>,
+    spare_lines: Vec<Vec<u8>>,
+}
+
+impl Queue {
+    /// Indexes what is read, in order; waits while more than `limit` jobs are out, or more
+    /// than [`MAX_OUT_BYTES`] of them (one job always goes: a page can be large).
+    fn catch_up(&mut self, limit: u64, indexer: &mut Indexer) -> io::Result<()> {
+        while self.sent - self.indexed > limit
+            || (self.out_bytes > MAX_OUT_BYTES && self.sent - self.indexed > 1)
+        {
+            let (seq, parsed) = self
+                .rx
+                .recv()
+                .map_err(|_| io::Error::other("a reader thread stopped"))?;
+            self.done.insert(seq, parsed);
+            while let Some(parsed) = self.done.remove(&self.indexed) {
+                self.indexed += 1;
+                self.out_bytes -= parsed.bytes;
+                self.take(parsed, indexer);
+            }
+        }
+        Ok(())
+    }
+
+    /// One job's result, the next in file order. Once a block has ended inside a document,
+    /// the blocks after it were split from a wrong start: their text is carried on instead.
+    fn take(&mut self, mut parsed: Parsed, indexer: &mut Indexer) {
+        match parsed.lines.take() {
+            Some((data, _)) if self.carry.is_some() => self.carry_on(&data, 0),
+            Some((data, open)) => {
+                indexer.index(&parsed);
+                if let Some((start, line)) = open {
+                    self.carry_on(&data[start..], line);
+                }
+                self.spare_lines.push(data);
+            }
+            None => indexer.index(&parsed),
+        }
+        parsed.clear();
+        self.spare.push(parsed);
+    }
+
+    /// Adds text to be split on the calling thread (`line`: its first line, if it is the
+    /// first).
+    fn carry_on(&mut self, text: &[u8], line: u64) {
+        match &mut self.carry {
+            Some((carry, _)) => carry.extend_from_slice(text),
+            None => self.carry = Some((text.to_vec(), line)),
+        }
+    }
 }
 
 /// A CSV whose header names SCIM attribute paths (`id`, `userName`,
@@ -1126,5 +1405,48 @@ mod tests {
         let lines: Vec<u64> = accounts.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [4], "{:?}", accounts.problems);
         assert_eq!(accounts.users.get(1).line, 5);
+    }
+
+    /// Whole lines read by blocks on the threads give what a single block gives, wherever the
+    /// blocks end: inside a page printed over several lines, between two documents of a line,
+    /// inside a document cut off by the end of the file.
+    #[test]
+    fn blocks_of_lines_end_anywhere() {
+        let mut text = String::new();
+        for i in 0..40 {
+            text.push_str(&format!("{{\"id\": \"a{i}\", \"userName\": \"U{i}\"}}\n"));
+            match i {
+                5 => text.push_str("{\n  \"totalResults\": 3,\n  \"Resources\": [\n    {\"id\": \"p1\", \"userName\": \"P\\\"1\"},\n    {\"id\": \"p2\"}\n  ]\n}\n"),
+                9 => text.push_str("{\"id\": \"b1\"} , {\"id\": \"b2\", \"userName\": \"x\"}\n\n"),
+                12 => text.push_str("not json\n{\"id\": \"bad\" x}\n"),
+                17 => text.push_str("[{\"id\": \"r1\"},\n {\"id\": \"r2\"}]\n"),
+                21 => text.push_str("{\"id\": \"a3\", \"userName\": \"copy\"}\n"),
+                30 => text.push_str("{\"id\": \"s\", \"userName\": \"a\\u0062}\"}\n"),
+                _ => {}
+            }
+        }
+        text.push_str("{\"id\": \"cut\", \"userName\": [");
+        let users = layout();
+        let read = |block: usize| {
+            let mut all = read_distinct(text.as_bytes(), &[[&users, &Layout::default()]], block)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let accounts = all.pop().unwrap_or_default();
+            let index: Vec<(String, u64, u32, Value)> = (0..accounts.users.len() as u32)
+                .map(|i| {
+                    let a = accounts.users.get(i);
+                    (a.id.to_owned(), a.line, a.resource, a.value(0))
+                })
+                .collect();
+            (index, accounts.problems, accounts.read)
+        };
+        let whole = read(1 << 20);
+        assert_eq!(whole.0.len(), 47, "{:?}", whole.0);
+        let lines: Vec<u64> = whole.1.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [23, 24, 36, 56, 0], "{:?}", whole.1);
+        assert!(whole.1[0].message.contains("unexpected text"));
+        assert!(whole.1[3].message.contains("cut off"));
+        for block in [1, 2, 3, 5, 8, 13, 40, 64, 100, 333, 1000] {
+            assert_eq!(read(block), whole, "blocks of {block} bytes");
+        }
     }
 }

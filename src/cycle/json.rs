@@ -20,16 +20,31 @@ pub fn documents(
     })
 }
 
+/// What the splitter says of text between documents that is not a document.
+pub const UNEXPECTED_TEXT: &str =
+    "unexpected text between JSON documents; the rest of the line is skipped";
+
 /// [`documents`] without the parsing: each document's bytes ([`parse`] reports errors as
 /// [`documents`] does).
 pub fn raw_documents(
+    input: impl BufRead,
+    each: impl FnMut(Result<&[u8], String>, u64),
+) -> io::Result<()> {
+    raw_documents_from(input, 1, each)
+}
+
+/// [`raw_documents`] of a text whose first line is line `first_line` of the file, and that
+/// starts outside any document.
+pub fn raw_documents_from(
     mut input: impl BufRead,
+    first_line: u64,
     mut each: impl FnMut(Result<&[u8], String>, u64),
 ) -> io::Result<()> {
     let mut doc: Vec<u8> = Vec::new();
     let mut start_line = 0u64;
-    let mut line_no = 0u64;
-    let (mut depth, mut in_string, mut escape) = (0usize, false, false);
+    let mut line_no = first_line.saturating_sub(1);
+    let mut walker = Walker::default();
+    let mut open = false;
     let mut line = Vec::new();
     let mut too_long = false;
     loop {
@@ -38,68 +53,48 @@ pub fn raw_documents(
             break;
         }
         line_no += 1;
-        let mut from = 0;
-        let mut next = 0;
-        while next < line.len() {
-            let (i, b) = (next, line[next]);
-            next += 1;
-            if in_string {
-                if escape {
-                    escape = false;
-                } else if b == b'\\' {
-                    escape = true;
-                } else if b == b'"' {
-                    in_string = false;
-                } else {
-                    // The rest of a string up to its next quote or backslash says nothing.
-                    next = memchr::memchr2(b'"', b'\\', &line[next..])
-                        .map_or(line.len(), |k| next + k);
-                }
-                continue;
-            }
-            if depth == 0 {
-                if b.is_ascii_whitespace() || (b == b',' && doc.is_empty()) {
-                    from = i + 1;
+        // Where the document being read starts on this line, and where the walk is.
+        let (mut from, mut at) = (0, 0);
+        while at < line.len() {
+            if !open {
+                let b = line[at];
+                if b.is_ascii_whitespace() || b == b',' {
+                    at += 1;
                     continue;
                 }
                 if b != b'{' && b != b'[' {
-                    each(
-                        Err("unexpected text between JSON documents; the rest of the line is skipped".to_owned()),
-                        line_no,
-                    );
+                    each(Err(UNEXPECTED_TEXT.to_owned()), line_no);
                     from = line.len();
                     break;
                 }
+                open = true;
                 start_line = line_no;
-                from = i;
+                from = at;
             }
-            match b {
-                b'"' => in_string = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        if too_long {
-                            each(
-                                Err(format!("the document is over {MAX_DOCUMENT_BYTES} bytes and is not read")),
-                                start_line,
-                            );
-                        } else if doc.is_empty() {
-                            // A document within one line (JSON Lines) is read where it is.
-                            each(Ok(&line[from..=i]), start_line);
-                        } else {
-                            doc.extend_from_slice(&line[from..=i]);
-                            each(Ok(&doc), start_line);
-                        }
-                        doc.clear();
-                        too_long = false;
-                        from = i + 1;
-                    }
-                }
-                _ => {}
+            let Some(len) = walker.walk(&line[at..]) else {
+                break;
+            };
+            let end = at + len;
+            if too_long {
+                each(
+                    Err(format!(
+                        "the document is over {MAX_DOCUMENT_BYTES} bytes and is not read"
+                    )),
+                    start_line,
+                );
+            } else if doc.is_empty() {
+                // A document within one line (JSON Lines) is read where it is.
+                each(Ok(&line[from..end]), start_line);
+            } else {
+                doc.extend_from_slice(&line[from..end]);
+                each(Ok(&doc), start_line);
             }
+            doc.clear();
+            too_long = false;
+            open = false;
+            (from, at) = (end, end);
         }
-        if depth > 0 && from < line.len() && !too_long {
+        if open && from < line.len() && !too_long {
             if doc.len() + line.len() - from > MAX_DOCUMENT_BYTES {
                 too_long = true;
                 doc = Vec::new();
@@ -108,7 +103,7 @@ pub fn raw_documents(
             }
         }
     }
-    if depth > 0 {
+    if open {
         each(
             Err(format!(
                 "the document starting here is cut off by the end of the file (line {line_no}): nothing of it is read"
@@ -117,6 +112,53 @@ pub fn raw_documents(
         );
     }
     Ok(())
+}
+
+/// Follows a document's strings and nesting byte after byte, across calls: where it ends.
+#[derive(Debug, Default, Clone)]
+pub struct Walker {
+    depth: usize,
+    in_string: bool,
+    escape: bool,
+}
+
+impl Walker {
+    /// Follows `bytes`: the document's from its first byte (`{` or `[`), or from where the
+    /// last call stopped. Returns the length up to the byte that closes the document, when
+    /// that is in `bytes`; the walker is then ready for the next document.
+    pub fn walk(&mut self, bytes: &[u8]) -> Option<usize> {
+        let mut next = 0;
+        while next < bytes.len() {
+            let b = bytes[next];
+            next += 1;
+            if self.in_string {
+                if self.escape {
+                    self.escape = false;
+                } else if b == b'\\' {
+                    self.escape = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                } else {
+                    // The rest of a string up to its next quote or backslash says nothing.
+                    next = memchr::memchr2(b'"', b'\\', &bytes[next..])
+                        .map_or(bytes.len(), |k| next + k);
+                }
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(next);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
 }
 
 /// Parses one document of [`raw_documents`] that starts on `line`.

@@ -589,6 +589,7 @@ impl Cycle {
                 error: None,
                 text: Vec::new(),
                 key: String::new(),
+                hashes: Vec::new(),
             });
         }
         let mut previews: Vec<&mut Adapter<'_, '_, S>> = adapters.iter_mut().collect();
@@ -699,6 +700,8 @@ struct Adapter<'c, 's, S: ?Sized + Sink = dyn Sink> {
     text: Vec<u8>,
     /// A buffer for the matching key being looked up.
     key: String,
+    /// A buffer for the keys of the objects ahead.
+    hashes: Vec<u64>,
 }
 
 impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
@@ -723,6 +726,23 @@ impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
 
     fn progress(&mut self, bytes: u64, rows: u64) {
         self.sink.progress(bytes, rows);
+    }
+
+    /// Looks the next objects up by their first matching attribute ([`Index::warm`]).
+    fn ahead(&mut self, values: &mut dyn Iterator<Item = Values<'_>>) {
+        let layout = &self.cycle.layouts[kind_index(self.kind)];
+        let Some((_, field)) = layout.matching_fields().next() else {
+            return;
+        };
+        self.hashes.clear();
+        for values in values {
+            if let Some(text) = values.get(field.mapping) {
+                if path::match_key_text(text, field.case_exact, &mut self.key) {
+                    self.hashes.push(accounts::key_hash(&self.key));
+                }
+            }
+        }
+        self.cycle.index(self.kind).warm(0, &self.hashes);
     }
 }
 

@@ -181,6 +181,15 @@ impl Shape {
         self.read_with_serde(text, found)
     }
 
+    /// Reads the resource at the start of `text` (a JSON object, whatever follows it) into
+    /// `found` by the strict scanner alone: its length, or `None` where the scanner gives up.
+    pub fn read_prefix(&self, text: &str, found: &mut Found) -> Option<usize> {
+        found.clear(self.slots());
+        let mut scan = Scan::new(text);
+        scan_object(&mut scan, &self.top, found, 0)?;
+        Some(scan.at())
+    }
+
     /// [`Shape::read`] by serde_json alone.
     fn read_with_serde(&self, text: &str, found: &mut Found) -> Result<(), serde_json::Error> {
         found.clear(self.slots());

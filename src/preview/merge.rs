@@ -69,8 +69,8 @@ impl<'a, S: ?Sized + Sink> Merger<'a, S> {
     }
 
     pub(super) fn merge(&mut self, out: &ChunkOut) -> io::Result<()> {
-        /// Users whose values are looked up ahead ([`ValueSet::warm`]): few enough that writing
-        /// their payloads does not push the slots out of the cache again.
+        /// Users whose values are looked up ahead ([`ValueSet::warm`], [`Sink::ahead`]): few
+        /// enough that writing their payloads does not push the slots out of the cache again.
         const AHEAD: usize = 64;
         let (mut p, mut payload, mut k, mut v) = (0, 0, 0, 0);
         for (i, user) in out.users.iter().enumerate() {
@@ -80,6 +80,19 @@ impl<'a, S: ?Sized + Sink> Merger<'a, S> {
                 for (set, seen) in self.seen.iter().enumerate() {
                     seen.warm(ahead.iter().filter(|k| k.set == set).map(|k| k.hash));
                 }
+            }
+            if self.outcomes && i.is_multiple_of(AHEAD) {
+                let last = (i + AHEAD).min(out.users.len());
+                let mut start = v;
+                let mut ahead = out.users[i..last].iter().filter_map(|user| {
+                    let ranges = &out.values[start..user.values_end];
+                    start = user.values_end;
+                    (!ranges.is_empty()).then_some(super::Values {
+                        text: &out.value_text,
+                        ranges,
+                    })
+                });
+                self.sink.ahead(&mut ahead);
             }
             let mut status = user.status;
             for problem in &out.problems[p..user.problems_end] {

@@ -264,6 +264,9 @@ pub trait Sink {
     fn object(&mut self, _object_id: &str, _provisioned: bool) {}
     /// Every object read, after its problems and payload (only with [`Options::outcomes`]).
     fn outcome(&mut self, _outcome: &Outcome<'_>) {}
+    /// The values of the next few objects whose outcomes follow (only with
+    /// [`Options::outcomes`]): for a sink that looks each up to warm its caches, all at once.
+    fn ahead(&mut self, _values: &mut dyn Iterator<Item = Values<'_>>) {}
     /// Progress: bytes of the export consumed and rows done so far.
     fn progress(&mut self, _bytes: u64, _rows: u64) {}
 }
