@@ -623,6 +623,8 @@ struct Parsed {
     items: Vec<Item>,
     /// The bytes of the documents read.
     bytes: usize,
+    /// A buffer for the matching keys written.
+    key: String,
     /// For [`Job::Lines`]: its bytes (given back, to be reused or split again), and where a
     /// document its lines leave open starts.
     lines: Option<(Vec<u8>, Option<Open>)>,
@@ -847,7 +849,6 @@ impl Parser<'_> {
         let id_start = out.text.len();
         out.text.push_str(&id);
         let prepared = out.prepared.len();
-        let mut key = String::new();
         let group = usize::from(kind == ObjectKind::Group);
         for layout_at in (group..self.layouts.len()).step_by(2) {
             let (start, ends, keys) = (out.text.len(), out.ends.len(), out.keys.len());
@@ -855,7 +856,7 @@ impl Parser<'_> {
                 self.layouts[layout_at],
                 |i| shape.value(read, layout_at, i),
                 (&mut out.text, &mut out.ends, &mut out.keys),
-                &mut key,
+                &mut out.key,
             );
             out.prepared.push((start..out.text.len(), ends, keys));
         }

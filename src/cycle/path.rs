@@ -97,7 +97,7 @@ pub fn parse(text: &[u8]) -> Value {
 /// case, which is read without parsing; `None` for any other value.
 pub fn plain_str(text: &[u8]) -> Option<&[u8]> {
     match text {
-        [b'"', inner @ .., b'"'] if !inner.iter().any(|b| matches!(b, b'"' | b'\\')) => Some(inner),
+        [b'"', inner @ .., b'"'] if memchr::memchr2(b'"', b'\\', inner).is_none() => Some(inner),
         _ => None,
     }
 }

@@ -221,9 +221,14 @@ impl Shape {
         found.get(text, self.own_start() + at)
     }
 
-    /// One of the resource's own members as text ([`super::path::scalar_text`]).
-    pub fn own_text(&self, read: (&str, &Found), own: Own) -> Option<String> {
-        scalar_text_of(self.own(read, own)?.as_bytes())
+    /// One of the resource's own members as text ([`super::path::scalar_text`]), borrowed
+    /// where it is a string without escapes.
+    pub fn own_text<'t>(&self, read: (&'t str, &Found), own: Own) -> Option<Cow<'t, str>> {
+        let text = self.own(read, own)?;
+        match plain_str(text.as_bytes()) {
+            Some(_) => text.get(1..text.len() - 1).map(Cow::Borrowed),
+            None => scalar_text_of(text.as_bytes()).map(Cow::Owned),
+        }
     }
 }
 
@@ -438,7 +443,8 @@ fn scan_member(
     found.set(&node.whole, &(start..scan.at()), exact);
     if !node.filters.is_empty() {
         let text = scan.since(start)?;
-        if text.starts_with('[') {
+        if text.starts_with('[') && scan_filters(&node.filters, text, start, exact, found).is_none()
+        {
             read_filters(
                 &node.filters,
                 text,
@@ -449,6 +455,113 @@ fn scan_member(
         }
     }
     Some(())
+}
+
+/// The fast path of [`read_filters`]: the elements of the array `text` (at `offset` in the
+/// document) that the value filters select, read as [`FilterSeed`] and [`SubSeed`] read them
+/// (`None`: the scanner gave up, and nothing is kept).
+fn scan_filters(
+    filters: &[Filter],
+    text: &str,
+    offset: usize,
+    exact: bool,
+    found: &mut Found,
+) -> Option<()> {
+    let mut elements: Vec<Range<usize>> = Vec::new();
+    let mut scan = Scan::new(text);
+    scan.eat(b'[')?;
+    scan.space();
+    if scan.eat(b']').is_none() {
+        loop {
+            let start = scan.at();
+            scan.skip(1)?;
+            elements.push(start..scan.at());
+            scan.space();
+            if scan.eat(b']').is_some() {
+                break;
+            }
+            scan.eat(b',')?;
+            scan.space();
+        }
+    }
+    // What each filter keeps, kept once the scanner has read all of it.
+    let mut keep: Vec<(&[usize], Range<usize>, bool)> = Vec::new();
+    for filter in filters {
+        let mut selected = None;
+        for element in &elements {
+            if scan_selects(&text[element.clone()], filter)? {
+                selected = Some(element.clone());
+                break;
+            }
+        }
+        let Some(element) = selected else { continue };
+        keep.push((
+            &filter.whole,
+            offset + element.start..offset + element.end,
+            exact,
+        ));
+        if filter.subs.is_empty() {
+            continue;
+        }
+        scan_members(&text[element.clone()], |name, range| {
+            let sub = filter
+                .subs
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name));
+            if let Some((sub, slots)) = sub {
+                let at = offset + element.start;
+                keep.push((slots, at + range.start..at + range.end, **sub == *name));
+            }
+        })?;
+    }
+    for (slots, range, exact) in keep {
+        found.set(slots, &range, exact);
+    }
+    Some(())
+}
+
+/// Each member of the object `text` (valid JSON), its name and its value's range; `None`
+/// where the scanner gives up (a name with an escape). A value that is not an object has none.
+fn scan_members(text: &str, mut each: impl FnMut(&str, Range<usize>)) -> Option<()> {
+    let mut scan = Scan::new(text);
+    if scan.eat(b'{').is_none() {
+        return Some(());
+    }
+    scan.space();
+    if scan.eat(b'}').is_some() {
+        return Some(());
+    }
+    loop {
+        let (name, _) = scan.quoted(false)?;
+        scan.space();
+        scan.eat(b':')?;
+        scan.space();
+        let start = scan.at();
+        scan.skip(1)?;
+        each(name, start..scan.at());
+        scan.space();
+        if scan.eat(b'}').is_some() {
+            return Some(());
+        }
+        scan.eat(b',')?;
+        scan.space();
+    }
+}
+
+/// Whether an element's filter attribute has the filter's value, as [`FilterSeed`] says.
+fn scan_selects(element: &str, filter: &Filter) -> Option<bool> {
+    let (mut exact, mut other) = (None, None);
+    scan_members(element, |name, range| {
+        if name.eq_ignore_ascii_case(&filter.attribute) {
+            let matches = text_is(&element[range], &filter.value);
+            if *name == *filter.attribute {
+                exact.get_or_insert(matches);
+            } else {
+                other.get_or_insert(matches);
+            }
+        }
+    })?;
+    Some(exact.or(other).unwrap_or(false))
 }
 
 /// Whether an element's filter attribute has the filter's value.
@@ -644,6 +757,8 @@ mod tests {
             r#"{"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "m", "$ref": null}, "n": -1.5e+3}, "emails": {"type": "work"}}"#,
             r#"{"Resources": [{"id": "1"}, {"id": "2"}], "totalResults": 2, "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"]}"#,
             r#"{"id": "a", "name": {"givenName": "tab\there", "deep": [[[[{"x": [true, false, null, 0, -0.0]}]]]]}}"#,
+            r#"{"emails": [{"Type": "work", "type": "home", "value": "a"}, 7, {"type": "WORK", "Value": "b", "value": "c"}], "id": "e"}"#,
+            r#"{"emails": [{"t\u0079pe": "work", "value": "d"}, {"type": "home", "value": "h"}]}"#,
         ];
         let (mut scanned, mut parsed) = (Found::default(), Found::default());
         for document in documents {
