@@ -280,12 +280,17 @@ impl Index {
     /// The accounts whose matching attribute of precedence rank `rank` (0: the first) has
     /// this key.
     pub fn lookup(&self, rank: usize, key: &str) -> Lookup {
+        self.lookup_hashed(rank, key, hash(key))
+    }
+
+    /// [`Index::lookup`] of a key whose [`key_hash`] is known.
+    pub fn lookup_hashed(&self, rank: usize, key: &str, hash: u64) -> Lookup {
         let (Some(hits), Some((field, case_exact))) =
             (self.data.keys.get(rank), self.data.matching.get(rank))
         else {
             return Lookup::None;
         };
-        let mut same = hits.all(hash(key)).filter(|i| {
+        let mut same = hits.all(hash).filter(|i| {
             self.get(*i)
                 .value_text(*field)
                 .is_some_and(|text| key_is(text, *case_exact, key))

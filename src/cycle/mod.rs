@@ -477,7 +477,7 @@ impl Cycle {
         &mut self,
         input: impl BufRead,
         options: &preview::Options,
-        sink: &mut dyn Sink,
+        sink: &mut (dyn Sink + Send),
     ) -> Result<preview::Summary, PreviewError> {
         self.run(ObjectKind::User, input, options, sink)
     }
@@ -487,22 +487,24 @@ impl Cycle {
         &mut self,
         input: impl BufRead,
         options: &preview::Options,
-        sink: &mut dyn Sink,
+        sink: &mut (dyn Sink + Send),
     ) -> Result<preview::Summary, PreviewError> {
         self.resolve_members();
         self.run(ObjectKind::Group, input, options, sink)
     }
 
+    /// Plans one kind of objects, the decisions made on a thread of their own while the export
+    /// is read on ([`preview::preview_many_parallel`]).
     fn run(
         &mut self,
         kind: ObjectKind,
         input: impl BufRead,
         options: &preview::Options,
-        sink: &mut dyn Sink,
+        sink: &mut (dyn Sink + Send),
     ) -> Result<preview::Summary, PreviewError> {
         let options = Cycle::options(options);
         let mut counts = Cycle::run_many(&mut [self], kind, &mut [sink], |plans, adapters| {
-            preview::preview_many(plans, input, &options, adapters)
+            preview::preview_many_parallel(plans, input, &options, adapters, &mut || Ok(()))
         })?;
         Ok(counts.pop().unwrap_or_default())
     }
@@ -519,7 +521,7 @@ impl Cycle {
         input: impl BufRead,
         options: &preview::Options,
         sinks: &mut [&mut (dyn Sink + Send)],
-        after_chunk: &mut dyn FnMut() -> io::Result<()>,
+        after_chunk: &mut (dyn FnMut() -> io::Result<()> + Send),
     ) -> Result<Vec<preview::Summary>, PreviewError> {
         if kind == ObjectKind::Group {
             for cycle in cycles.iter_mut() {
@@ -589,6 +591,8 @@ impl Cycle {
                 error: None,
                 text: Vec::new(),
                 key: String::new(),
+                ahead: Default::default(),
+                ahead_keys: String::new(),
                 hashes: Vec::new(),
             });
         }
@@ -700,7 +704,10 @@ struct Adapter<'c, 's, S: ?Sized + Sink = dyn Sink> {
     text: Vec<u8>,
     /// A buffer for the matching key being looked up.
     key: String,
-    /// A buffer for the keys of the objects ahead.
+    /// What the first matching attribute of each object ahead finds, by line (`None`: it
+    /// has no value), with buffers for their keys ([`Adapter::ahead`]).
+    ahead: std::collections::VecDeque<(u64, Option<Lookup>)>,
+    ahead_keys: String,
     hashes: Vec<u64>,
 }
 
@@ -719,7 +726,8 @@ impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
             return;
         }
         let problems = std::mem::take(&mut self.problems);
-        if let Err(e) = self.decide(outcome, &problems) {
+        let first = outcome.values.and_then(|_| self.looked_up(outcome.line));
+        if let Err(e) = self.decide(outcome, &problems, first) {
             self.error = Some(e);
         }
     }
@@ -728,21 +736,38 @@ impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
         self.sink.progress(bytes, rows);
     }
 
-    /// Looks the next objects up by their first matching attribute ([`Index::warm`]).
-    fn ahead(&mut self, values: &mut dyn Iterator<Item = Values<'_>>) {
+    /// Looks the next objects up by their first matching attribute, all at once
+    /// ([`Index::warm`]), keeping what each finds for [`Adapter::find`].
+    fn ahead(&mut self, values: &mut dyn Iterator<Item = (u64, Values<'_>)>) {
+        self.ahead.clear();
         let layout = &self.cycle.layouts[kind_index(self.kind)];
         let Some((_, field)) = layout.matching_fields().next() else {
             return;
         };
+        let (mut keys, mut spans) = (std::mem::take(&mut self.ahead_keys), Vec::new());
+        keys.clear();
         self.hashes.clear();
-        for values in values {
-            if let Some(text) = values.get(field.mapping) {
-                if path::match_key_text(text, field.case_exact, &mut self.key) {
-                    self.hashes.push(accounts::key_hash(&self.key));
-                }
+        for (line, values) in values {
+            let start = keys.len();
+            let keyed = values
+                .get(field.mapping)
+                .is_some_and(|text| path::match_key_text(text, field.case_exact, &mut self.key));
+            if keyed {
+                keys.push_str(&self.key);
+                self.hashes.push(accounts::key_hash(&self.key));
             }
+            spans.push((line, keyed.then_some(start..keys.len())));
         }
-        self.cycle.index(self.kind).warm(0, &self.hashes);
+        let index = self.cycle.index(self.kind);
+        index.warm(0, &self.hashes);
+        let mut hashes = self.hashes.iter();
+        for (line, span) in spans {
+            let lookup = span
+                .zip(hashes.next())
+                .map(|(span, hash)| index.lookup_hashed(0, &keys[span], *hash));
+            self.ahead.push_back((line, lookup));
+        }
+        self.ahead_keys = keys;
     }
 }
 
@@ -803,11 +828,25 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
         steps
     }
 
+    /// What [`Adapter::ahead`] found for the object on `line`, if it looked it up (the
+    /// objects come in the order it saw them; anything else and it is not used).
+    fn looked_up(&mut self, line: u64) -> Option<Option<Lookup>> {
+        match self.ahead.pop_front() {
+            Some((at, lookup)) if at == line => Some(lookup),
+            Some(_) => {
+                self.ahead.clear();
+                None
+            }
+            None => None,
+        }
+    }
+
     /// Looks the object up by its matching attributes in precedence order, sending the GET
     /// Entra sends for each value tried.
     fn find(
         &mut self,
         values: &Values<'_>,
+        mut first: Option<Option<Lookup>>,
         send: bool,
         steps: &mut Vec<String>,
     ) -> io::Result<Found> {
@@ -821,16 +860,21 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
             let Some(text) = values.get(field.mapping) else {
                 continue;
             };
-            if !path::match_key_text(text, field.case_exact, &mut self.key) {
-                continue;
-            }
+            // The first attribute's lookup may be made already ([`Adapter::ahead`]).
+            let lookup = match first.take().filter(|_| rank == 0) {
+                Some(Some(lookup)) => lookup,
+                Some(None) => continue,
+                None if path::match_key_text(text, field.case_exact, &mut self.key) => {
+                    index.lookup(rank, &self.key)
+                }
+                None => continue,
+            };
             any = true;
             if send && self.requests {
                 if let Some(value) = path::scalar_text(&path::parse(text)) {
                     gets.push(requests::lookup(self.kind, &field.target, &value));
                 }
             }
-            let lookup = index.lookup(rank, &self.key);
             if explain {
                 let how = if field.case_exact {
                     "caseExact"
@@ -862,7 +906,14 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
         Ok(if any { found } else { Found::NoValue })
     }
 
-    fn decide(&mut self, outcome: &Outcome<'_>, problems: &[Problem]) -> io::Result<()> {
+    /// Decides what Entra does with one object (`first`: what its first matching attribute
+    /// finds, when [`Adapter::ahead`] looked it up).
+    fn decide(
+        &mut self,
+        outcome: &Outcome<'_>,
+        problems: &[Problem],
+        first: Option<Option<Lookup>>,
+    ) -> io::Result<()> {
         let kind = self.kind;
         let key = outcome
             .name
@@ -898,7 +949,7 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
             steps = self.scoping_steps(outcome, &scoping);
         }
         let found = match &values {
-            Some(v) => self.find(v, send, &mut steps)?,
+            Some(v) => self.find(v, first, send, &mut steps)?,
             None => Found::NoValue,
         };
         if self.cycle.explain && matches!(found, Found::NoValue) {

@@ -87,10 +87,13 @@ impl<'a, S: ?Sized + Sink> Merger<'a, S> {
                 let mut ahead = out.users[i..last].iter().filter_map(|user| {
                     let ranges = &out.values[start..user.values_end];
                     start = user.values_end;
-                    (!ranges.is_empty()).then_some(super::Values {
-                        text: &out.value_text,
-                        ranges,
-                    })
+                    (!ranges.is_empty()).then_some((
+                        user.line,
+                        super::Values {
+                            text: &out.value_text,
+                            ranges,
+                        },
+                    ))
                 });
                 self.sink.ahead(&mut ahead);
             }

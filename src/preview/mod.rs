@@ -30,6 +30,7 @@ pub use input::InputFormat;
 pub use payload::Template;
 pub use plan::Plan;
 
+use crate::base::encoding::Utf8Stream;
 use crate::diagnostics::rules::RuleId;
 use crate::diagnostics::Severity;
 use chrono::{DateTime, Utc};
@@ -264,9 +265,9 @@ pub trait Sink {
     fn object(&mut self, _object_id: &str, _provisioned: bool) {}
     /// Every object read, after its problems and payload (only with [`Options::outcomes`]).
     fn outcome(&mut self, _outcome: &Outcome<'_>) {}
-    /// The values of the next few objects whose outcomes follow (only with
-    /// [`Options::outcomes`]): for a sink that looks each up to warm its caches, all at once.
-    fn ahead(&mut self, _values: &mut dyn Iterator<Item = Values<'_>>) {}
+    /// The lines and values of the next few objects whose outcomes follow (only with
+    /// [`Options::outcomes`]): for a sink that looks them up all at once.
+    fn ahead(&mut self, _values: &mut dyn Iterator<Item = (u64, Values<'_>)>) {}
     /// Progress: bytes of the export consumed and rows done so far.
     fn progress(&mut self, _bytes: u64, _rows: u64) {}
 }
@@ -380,155 +381,298 @@ pub fn preview_many<R: BufRead, S: ?Sized + Sink>(
     options: &Options,
     sinks: &mut [&mut S],
 ) -> Result<Vec<Summary>, PreviewError> {
-    drive(plans, input, options, sinks, |mergers, outs| {
-        for (merger, out) in mergers.iter_mut().zip(outs) {
-            merger.merge(out)?;
-        }
-        Ok(())
-    })
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
+    drive(plans, input, options, sinks)
 }
 
-/// [`preview_many`] with each plan's results merged into its sink on a thread of its own, chunk
-/// by chunk: every sink has had a chunk's objects when `after_chunk` is called, on the calling
-/// thread. For sinks whose work per object is large (a provisioning cycle's decisions), so
-/// that several plans do not wait on one merging thread.
+/// [`preview_many`] with the results merged on a thread of their own while the calling thread
+/// reads on, and each plan's merged into its sink on a thread of its own, chunk by chunk: every
+/// sink has had a chunk's objects when `after_chunk` is called. For sinks whose work per object
+/// is large (a provisioning cycle's decisions), so that reading does not wait on merging, nor
+/// one plan on another.
 pub fn preview_many_parallel<R: BufRead, S: ?Sized + Sink + Send>(
     plans: &[&Plan],
     input: R,
     options: &Options,
     sinks: &mut [&mut S],
-    after_chunk: &mut dyn FnMut() -> io::Result<()>,
+    after_chunk: &mut (dyn FnMut() -> io::Result<()> + Send),
 ) -> Result<Vec<Summary>, PreviewError> {
-    drive(plans, input, options, sinks, |mergers, outs| {
-        let Some((first, rest)) = mergers.split_first_mut() else {
-            return Ok(());
-        };
-        std::thread::scope(|scope| {
-            let others: Vec<_> = rest
-                .iter_mut()
-                .zip(&outs[1..])
-                .map(|(merger, out)| scope.spawn(move || merger.merge(out)))
-                .collect();
-            let mut result = first.merge(&outs[0]);
-            for other in others {
-                let merged = other
-                    .join()
-                    .unwrap_or_else(|_| Err(io::Error::other("a merging thread stopped")));
-                result = result.and(merged);
+    let (mut feed, decoders, pool) = Feed::new(plans, input, options)?;
+    let mut mergers = mergers(plans, sinks, options)?;
+    let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
+    let (back_tx, back_rx) = std::sync::mpsc::channel::<(u64, Job)>();
+    let decoders = &decoders;
+    std::thread::scope(|threads| -> Result<(), PreviewError> {
+        let mergers = &mut mergers;
+        let merging = threads.spawn(move || -> io::Result<()> {
+            let mut in_order = InOrder::default();
+            for (seq, job) in rx {
+                in_order.take(seq, job, |seq, job| {
+                    merge_apart(mergers, &job.outs)?;
+                    after_chunk()?;
+                    let _ = back_tx.send((seq, job));
+                    Ok(())
+                })?;
             }
-            result
-        })?;
-        after_chunk()
+            Ok(())
+        });
+        let read = pool.in_place_scope(|scope| -> Result<(), PreviewError> {
+            loop {
+                feed.fill(scope, decoders, &tx)?;
+                if feed.finished() {
+                    return Ok(());
+                }
+                // The merging thread stops at its first error, which its join gives.
+                let Ok((seq, job)) = back_rx.recv() else {
+                    return Ok(());
+                };
+                feed.recycle(seq, job);
+            }
+        });
+        drop(tx);
+        let merged = merging
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the merging thread stopped")));
+        read?;
+        merged.map_err(PreviewError::Write)
+    })?;
+    Ok(summaries(mergers, &feed.notes))
+}
+
+/// Merges one chunk's results, each plan's on a thread of its own.
+fn merge_apart<S: ?Sized + Sink + Send>(
+    mergers: &mut [Merger<'_, S>],
+    outs: &[ChunkOut],
+) -> io::Result<()> {
+    let Some((first, rest)) = mergers.split_first_mut() else {
+        return Ok(());
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = rest
+            .iter_mut()
+            .zip(&outs[1..])
+            .map(|(merger, out)| scope.spawn(move || merger.merge(out)))
+            .collect();
+        let mut result = first.merge(&outs[0]);
+        for other in others {
+            let merged = other
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a merging thread stopped")));
+            result = result.and(merged);
+        }
+        result
     })
 }
 
-/// The pipeline of [`preview_many`]: `merge` puts one chunk's results (one per plan) into the
-/// plans' mergers.
+/// The pipeline of [`preview_many`]: chunks read and handed to the workers, their results
+/// merged here in export order.
 fn drive<R: BufRead, S: ?Sized + Sink>(
     plans: &[&Plan],
     input: R,
     options: &Options,
     sinks: &mut [&mut S],
-    mut merge: impl FnMut(&mut [Merger<'_, S>], &[ChunkOut]) -> io::Result<()>,
 ) -> Result<Vec<Summary>, PreviewError> {
-    let Some(first) = plans.first() else {
-        return Ok(Vec::new());
-    };
-    if sinks.len() != plans.len() {
-        return Err(PreviewError::Mapping(
-            "one sink is needed for each plan".to_owned(),
-        ));
-    }
-    let jobs = if options.jobs == 0 {
-        cores()
-    } else {
-        options.jobs.min(max_jobs())
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| PreviewError::Threads(e.to_string()))?;
-    let (mut reader, decoder) =
-        Reader::new(input, options.format, &first.attributes).map_err(PreviewError::Read)?;
-    let decoders: Vec<Decoder> = plans
-        .iter()
-        .map(|p| decoder.for_attributes(&p.attributes))
-        .collect();
-    let notes = reader.notes().to_vec();
-    let chunk_size = options.chunk_size.max(1);
-    let max_in_flight = (jobs * 3) as u64;
-    let mut mergers: Vec<Merger<S>> = plans
-        .iter()
-        .zip(sinks.iter_mut())
-        .map(|(plan, sink)| Merger::new(plan, &mut **sink, options))
-        .collect();
+    let (mut feed, decoders, pool) = Feed::new(plans, input, options)?;
+    let mut mergers = mergers(plans, sinks, options)?;
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();
     let decoders = &decoders;
     pool.in_place_scope(|scope| -> Result<(), PreviewError> {
-        let mut next_seq = 0u64;
-        let mut next_merge = 0u64;
-        let mut in_flight = 0usize;
-        let mut in_flight_bytes = 0usize;
-        let mut sizes: BTreeMap<u64, usize> = BTreeMap::new();
-        let mut done = false;
-        let mut pending: BTreeMap<u64, Job> = BTreeMap::new();
-        let mut free: Vec<Job> = Vec::new();
+        let mut in_order = InOrder::default();
         loop {
-            // Bounded by chunks and by bytes: chunks of large records (groups with their
-            // members) stop new reads at MAX_IN_FLIGHT_BYTES, one chunk always goes.
-            while !done
-                && next_seq - next_merge < max_in_flight
-                && (in_flight_bytes < MAX_IN_FLIGHT_BYTES || next_seq == next_merge)
-            {
-                let mut job = free.pop().unwrap_or_else(|| Job::new(plans, options));
-                if !reader
-                    .next_chunk(&mut job.chunk, chunk_size, &decoders[0])
-                    .map_err(PreviewError::Read)?
-                {
-                    free.push(job);
-                    done = true;
-                    break;
-                }
-                let tx = tx.clone();
-                let seq = next_seq;
-                in_flight_bytes += job.chunk.data.len();
-                sizes.insert(seq, job.chunk.data.len());
-                let bytes = reader.source_bytes();
-                scope.spawn(move |_| {
-                    job.run(decoders);
-                    for out in &mut job.outs {
-                        out.bytes = bytes;
-                    }
-                    let _ = tx.send((seq, job));
-                });
-                next_seq += 1;
-                in_flight += 1;
-            }
-            if in_flight == 0 {
+            feed.fill(scope, decoders, &tx)?;
+            if feed.finished() {
                 return Ok(());
             }
             let Ok((seq, job)) = rx.recv() else {
                 return Err(PreviewError::Threads("a worker stopped".to_owned()));
             };
-            in_flight -= 1;
-            pending.insert(seq, job);
-            while let Some(mut job) = pending.remove(&next_merge) {
-                merge(&mut mergers, &job.outs).map_err(PreviewError::Write)?;
-                in_flight_bytes -= sizes.remove(&next_merge).unwrap_or(0);
-                job.release_large_buffers();
-                free.push(job);
-                next_merge += 1;
-            }
+            in_order
+                .take(seq, job, |seq, job| {
+                    for (merger, out) in mergers.iter_mut().zip(&job.outs) {
+                        merger.merge(out)?;
+                    }
+                    feed.recycle(seq, job);
+                    Ok(())
+                })
+                .map_err(PreviewError::Write)?;
         }
     })?;
-    Ok(mergers
+    Ok(summaries(mergers, &feed.notes))
+}
+
+/// One merger for each plan and its sink.
+fn mergers<'a, S: ?Sized + Sink>(
+    plans: &[&'a Plan],
+    sinks: &'a mut [&mut S],
+    options: &Options,
+) -> Result<Vec<Merger<'a, S>>, PreviewError> {
+    if sinks.len() != plans.len() {
+        return Err(PreviewError::Mapping(
+            "one sink is needed for each plan".to_owned(),
+        ));
+    }
+    Ok(plans
+        .iter()
+        .zip(sinks.iter_mut())
+        .map(|(plan, sink)| Merger::new(plan, &mut **sink, options))
+        .collect())
+}
+
+/// Each plan's counts, with the reader's notes.
+fn summaries<S: ?Sized + Sink>(mergers: Vec<Merger<'_, S>>, notes: &[String]) -> Vec<Summary> {
+    mergers
         .into_iter()
         .map(|merger| {
             let mut summary = merger.finish();
-            summary.notes.clone_from(&notes);
+            summary.notes = notes.to_vec();
             summary
         })
-        .collect())
+        .collect()
+}
+
+/// The reading side of the pipeline: chunks read and handed to the workers while fewer than
+/// the bounds are out, their buffers taken back once merged.
+struct Feed<'p, 'a, R: BufRead> {
+    reader: Reader<Utf8Stream<R>>,
+    plans: &'a [&'p Plan],
+    options: &'a Options,
+    notes: Vec<String>,
+    chunk_size: usize,
+    max_in_flight: u64,
+    next_seq: u64,
+    merged: u64,
+    in_flight_bytes: usize,
+    sizes: BTreeMap<u64, usize>,
+    done: bool,
+    free: Vec<Job<'p>>,
+}
+
+impl<'p, 'a, R: BufRead> Feed<'p, 'a, R> {
+    /// The feed of an export, with each plan's decoder and the workers' pool.
+    fn new(
+        plans: &'a [&'p Plan],
+        input: R,
+        options: &'a Options,
+    ) -> Result<(Self, Vec<Decoder>, rayon::ThreadPool), PreviewError> {
+        let Some(first) = plans.first() else {
+            return Err(PreviewError::Mapping("no plan to preview".to_owned()));
+        };
+        let jobs = if options.jobs == 0 {
+            cores()
+        } else {
+            options.jobs.min(max_jobs())
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| PreviewError::Threads(e.to_string()))?;
+        let (reader, decoder) =
+            Reader::new(input, options.format, &first.attributes).map_err(PreviewError::Read)?;
+        let decoders = plans
+            .iter()
+            .map(|p| decoder.for_attributes(&p.attributes))
+            .collect();
+        let feed = Feed {
+            notes: reader.notes().to_vec(),
+            reader,
+            plans,
+            options,
+            chunk_size: options.chunk_size.max(1),
+            max_in_flight: (jobs * 3) as u64,
+            next_seq: 0,
+            merged: 0,
+            in_flight_bytes: 0,
+            sizes: BTreeMap::new(),
+            done: false,
+            free: Vec::new(),
+        };
+        Ok((feed, decoders, pool))
+    }
+
+    /// Reads chunks and hands them to the workers, which send their results to `tx`, while
+    /// fewer than the bounds are out: chunks, and bytes (chunks of large records, groups with
+    /// their members, stop new reads at MAX_IN_FLIGHT_BYTES; one chunk always goes).
+    fn fill<'s>(
+        &mut self,
+        scope: &rayon::Scope<'s>,
+        decoders: &'s [Decoder],
+        tx: &std::sync::mpsc::Sender<(u64, Job<'p>)>,
+    ) -> Result<(), PreviewError>
+    where
+        'p: 's,
+    {
+        while !self.done
+            && self.next_seq - self.merged < self.max_in_flight
+            && (self.in_flight_bytes < MAX_IN_FLIGHT_BYTES || self.next_seq == self.merged)
+        {
+            let mut job = self
+                .free
+                .pop()
+                .unwrap_or_else(|| Job::new(self.plans, self.options));
+            if !self
+                .reader
+                .next_chunk(&mut job.chunk, self.chunk_size, &decoders[0])
+                .map_err(PreviewError::Read)?
+            {
+                self.free.push(job);
+                self.done = true;
+                break;
+            }
+            let tx = tx.clone();
+            let seq = self.next_seq;
+            self.in_flight_bytes += job.chunk.data.len();
+            self.sizes.insert(seq, job.chunk.data.len());
+            let bytes = self.reader.source_bytes();
+            scope.spawn(move |_| {
+                job.run(decoders);
+                for out in &mut job.outs {
+                    out.bytes = bytes;
+                }
+                let _ = tx.send((seq, job));
+            });
+            self.next_seq += 1;
+        }
+        Ok(())
+    }
+
+    /// Whether every chunk is read and merged.
+    fn finished(&self) -> bool {
+        self.done && self.next_seq == self.merged
+    }
+
+    /// Takes back the buffers of chunk `seq`, merged.
+    fn recycle(&mut self, seq: u64, mut job: Job<'p>) {
+        self.in_flight_bytes -= self.sizes.remove(&seq).unwrap_or(0);
+        job.release_large_buffers();
+        self.free.push(job);
+        self.merged += 1;
+    }
+}
+
+/// Puts the chunks back in export order as they come back from the workers.
+#[derive(Default)]
+struct InOrder<'p> {
+    next: u64,
+    pending: BTreeMap<u64, Job<'p>>,
+}
+
+impl<'p> InOrder<'p> {
+    /// Takes chunk `seq` and hands every chunk now next in order to `merge`.
+    fn take(
+        &mut self,
+        seq: u64,
+        job: Job<'p>,
+        mut merge: impl FnMut(u64, Job<'p>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.pending.insert(seq, job);
+        while let Some(job) = self.pending.remove(&self.next) {
+            merge(self.next, job)?;
+            self.next += 1;
+        }
+        Ok(())
+    }
 }
 
 /// Runs a preview on the calling thread alone, one chunk after another: the same reader, worker
