@@ -23,6 +23,7 @@ pub struct Scan<'b> {
     text: &'b str,
     bytes: &'b [u8],
     at: usize,
+    newlines: u64,
 }
 
 impl<'b> Scan<'b> {
@@ -32,6 +33,7 @@ impl<'b> Scan<'b> {
             text,
             bytes: text.as_bytes(),
             at: 0,
+            newlines: 0,
         }
     }
 
@@ -63,9 +65,19 @@ impl<'b> Scan<'b> {
 
     /// Skips white space.
     pub fn space(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+        while let Some(b) = self.peek() {
+            match b {
+                b'\n' => self.newlines += 1,
+                b' ' | b'\t' | b'\r' => {}
+                _ => break,
+            }
             self.at += 1;
         }
+    }
+
+    /// The line breaks read so far (all in white space: a string has none).
+    pub fn newlines(&self) -> u64 {
+        self.newlines
     }
 
     /// Takes `byte`, if it is next.

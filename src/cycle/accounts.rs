@@ -334,6 +334,23 @@ impl Index {
         std::hint::black_box(touched);
     }
 
+    /// Takes `id` for the account pushed next, unless an account has it already: then that
+    /// account's line. One probe of the ids, unless another id has the same hash.
+    fn claim_id(&mut self, id: &str) -> Result<(), u64> {
+        let hash = hash(id);
+        let data = Arc::make_mut(&mut self.data);
+        let index = data.slots.len() as u32;
+        if let Entry::Vacant(vacant) = data.ids.first.entry(hash) {
+            vacant.insert(index);
+            return Ok(());
+        }
+        if let Some(first) = self.with_id(id) {
+            return Err(self.get(first).line);
+        }
+        Arc::make_mut(&mut self.data).ids.add(hash, index);
+        Ok(())
+    }
+
     /// The account with this id, if there is one.
     fn with_id(&self, id: &str) -> Option<u32> {
         self.data.ids.all(hash(id)).find(|i| self.get(*i).id == id)
@@ -397,7 +414,6 @@ impl Index {
                 hits.add(*key, index);
             }
         }
-        data.ids.add(hash(id), index);
         let (block, start) = data.arena.push([id, prepared.values]);
         data.slots.push(Slot {
             block,
@@ -630,12 +646,12 @@ struct Parsed {
     bytes: usize,
     /// A buffer for the matching keys written.
     key: String,
-    /// For [`Job::Lines`]: its bytes (given back, to be reused or split again), and where a
-    /// document its lines leave open starts.
-    lines: Option<(Vec<u8>, Option<Open>)>,
+    /// For [`Job::Lines`]: its bytes (given back, to be reused or split again), and the line
+    /// breaks read, or where a document its lines leave open starts.
+    lines: Option<(Vec<u8>, Result<u64, Open>)>,
 }
 
-/// Where a document left open by the end of a block starts: its offset and line.
+/// Where a document left open by the end of a block starts: its offset and line (from 1).
 type Open = (usize, u64);
 
 impl Parsed {
@@ -652,8 +668,8 @@ impl Parsed {
 
 /// A piece of an accounts file read on a thread of the pool.
 enum Job {
-    /// Whole lines (the first is line `first_line`), split into documents on the thread.
-    Lines { data: Vec<u8>, first_line: u64 },
+    /// Whole lines, split into documents on the thread (and counted from 1 there).
+    Lines(Vec<u8>),
     /// Documents split on the calling thread.
     Documents(Batch),
 }
@@ -661,7 +677,7 @@ enum Job {
 impl Job {
     fn len(&self) -> usize {
         match self {
-            Job::Lines { data, .. } => data.len(),
+            Job::Lines(data) => data.len(),
             Job::Documents(batch) => batch.data.len(),
         }
     }
@@ -672,6 +688,9 @@ impl Job {
 enum Item {
     /// A document or resource that cannot be read, or is refused (each counts as read).
     Problem(u64, String),
+    /// A document that is not JSON (counts as read): serde_json's error, whose line is
+    /// counted from the document's.
+    Invalid(u64, serde_json::Error),
     /// A ListResponse page: its `totalResults` and how many resources it lists.
     Page(Option<u64>, u64),
     /// A resource: its kind, its id in [`Parsed::text`], its line and place in its page, and
@@ -704,27 +723,21 @@ impl Parser<'_> {
     fn run(&self, job: Job, found: &mut Found, out: &mut Parsed) {
         out.bytes = job.len();
         match job {
-            Job::Lines { data, first_line } => {
-                let open = self.lines(&data, first_line, found, out);
-                out.lines = Some((data, open));
+            Job::Lines(data) => {
+                let read = self.lines(&data, found, out);
+                out.lines = Some((data, read));
             }
             Job::Documents(batch) => self.batch(&batch, found, out),
         }
     }
 
     /// Splits whole lines into documents, as [`super::json::raw_documents`] does, and reads
-    /// them: a resource the strict scanner reads ([`Shape::read_prefix`]) ends where the scan
-    /// does, any other document where [`Walker`] says. Returns where a document the lines
-    /// leave open starts, and its line.
-    fn lines(
-        &self,
-        data: &[u8],
-        first_line: u64,
-        found: &mut Found,
-        out: &mut Parsed,
-    ) -> Option<Open> {
+    /// them, counting lines from 1: a resource the strict scanner reads
+    /// ([`Shape::read_prefix`]) ends where the scan does, any other document where [`Walker`]
+    /// says. Returns the line breaks read, or where a document the lines leave open starts.
+    fn lines(&self, data: &[u8], found: &mut Found, out: &mut Parsed) -> Result<u64, Open> {
         let text = std::str::from_utf8(data).ok();
-        let (mut at, mut line) = (0, first_line);
+        let (mut at, mut line) = (0, 1);
         while let Some(&b) = data.get(at) {
             match b {
                 b'\n' => line += 1,
@@ -732,21 +745,25 @@ impl Parser<'_> {
                     let scanned = text
                         .filter(|_| b == b'{')
                         .and_then(|text| text.get(at..))
-                        .and_then(|doc| Some(&doc[..self.shape.read_prefix(doc, found)?]));
-                    let len = match scanned {
-                        Some(doc) => {
+                        .and_then(|doc| {
+                            let (len, newlines) = self.shape.read_prefix(doc, found)?;
+                            Some((&doc[..len], newlines))
+                        });
+                    let (len, newlines) = match scanned {
+                        Some((doc, newlines)) => {
                             self.object(doc, line, found, out);
-                            doc.len()
+                            (doc.len(), newlines)
                         }
                         None => {
                             let Some(len) = Walker::default().walk(&data[at..]) else {
-                                return Some((at, line));
+                                return Err((at, line));
                             };
-                            self.document(&data[at..at + len], line, found, out);
-                            len
+                            let doc = &data[at..at + len];
+                            self.document(doc, line, found, out);
+                            (len, memchr::memchr_iter(b'\n', doc).count() as u64)
                         }
                     };
-                    line += memchr::memchr_iter(b'\n', &data[at..at + len]).count() as u64;
+                    line += newlines;
                     at += len;
                     continue;
                 }
@@ -761,7 +778,7 @@ impl Parser<'_> {
             }
             at += 1;
         }
-        None
+        Ok(line - 1)
     }
 
     fn batch(&self, batch: &Batch, found: &mut Found, out: &mut Parsed) {
@@ -775,7 +792,7 @@ impl Parser<'_> {
 
     /// A top-level document: a resource, a page, or an array of them.
     fn document(&self, bytes: &[u8], line: u64, found: &mut Found, out: &mut Parsed) {
-        let problem = match std::str::from_utf8(bytes) {
+        let invalid = match std::str::from_utf8(bytes) {
             Ok(text) if text.starts_with('[') => match raw::elements(text) {
                 Ok(items) => {
                     for item in items {
@@ -783,15 +800,18 @@ impl Parser<'_> {
                     }
                     return;
                 }
-                Err(e) => super::json::error_message(&e, line),
+                Err(e) => e,
             },
             Ok(text) => match self.shape.read(text, found) {
                 Ok(()) => return self.object(text, line, found, out),
-                Err(e) => super::json::error_message(&e, line),
+                Err(e) => e,
             },
-            Err(_) => "the document is not valid UTF-8".to_owned(),
+            Err(_) => {
+                let problem = "the document is not valid UTF-8".to_owned();
+                return out.items.push(Item::Problem(line, problem));
+            }
         };
-        out.items.push(Item::Problem(line, problem));
+        out.items.push(Item::Invalid(line, invalid));
     }
 
     /// An element of a top-level array (valid JSON): a resource, a page, or an array of them.
@@ -896,12 +916,18 @@ impl Indexer {
         }
     }
 
-    fn index(&mut self, parsed: &Parsed) {
+    /// Indexes what a job read; its lines are counted from `base` + 1.
+    fn index(&mut self, parsed: &Parsed, base: u64) {
         for item in &parsed.items {
             match item {
                 Item::Problem(line, message) => {
                     self.read_one();
-                    self.problem(*line, message.clone());
+                    self.problem(base + line, message.clone());
+                }
+                Item::Invalid(line, error) => {
+                    self.read_one();
+                    let line = base + line;
+                    self.problem(line, super::json::error_message(error, line));
                 }
                 Item::Page(total, listed) => {
                     if let Some(total) = *total {
@@ -917,6 +943,7 @@ impl Indexer {
                     prepared,
                 } => {
                     self.read_one();
+                    let place = &(base + place.0, place.1);
                     let id = &parsed.text[id.clone()];
                     let full = self
                         .outs
@@ -932,11 +959,14 @@ impl Indexer {
                         self.problem(place.0, problem);
                         continue;
                     }
-                    let first = self.outs.first().and_then(|out| {
-                        let index = out.of_kind(*kind);
-                        index.with_id(id).map(|i| index.get(i).line)
-                    });
-                    if let Some(first) = first {
+                    // The mappings' indexes take the same ids: the first one's answer is theirs.
+                    let mut claims = self
+                        .outs
+                        .iter_mut()
+                        .map(|out| out.of_kind_mut(*kind).claim_id(id));
+                    let claimed = claims.next();
+                    claims.for_each(drop);
+                    if let Some(Err(first)) = claimed {
                         self.problem(
                             place.0,
                             format!(
@@ -993,6 +1023,7 @@ fn json(
             indexed: 0,
             out_bytes: 0,
             done: Default::default(),
+            line: 1,
             carry: None,
             spare: Vec::new(),
             spare_lines: Vec::new(),
@@ -1011,7 +1042,6 @@ fn json(
         // Whole lines, split on the threads while every block ends between documents; the
         // first block is read alone, so that a file of pages printed with indents is not read
         // in blocks at all.
-        let mut line = 1u64;
         let mut pending = Vec::new();
         loop {
             let mut data = queue.spare_lines.pop().unwrap_or_default();
@@ -1024,20 +1054,13 @@ fn json(
             }
             if end == LinesEnd::TooLong {
                 queue.catch_up(0, indexer)?;
+                let line = queue.line;
                 queue.carry_on(&data, line);
                 break;
             }
-            let lines = memchr::memchr_iter(b'\n', &data).count() as u64;
             if !data.is_empty() {
-                send(
-                    Job::Lines {
-                        data,
-                        first_line: line,
-                    },
-                    &mut queue,
-                );
+                send(Job::Lines(data), &mut queue);
             }
-            line += lines;
             queue.catch_up(if queue.indexed == 0 { 0 } else { limit }, indexer)?;
             if end == LinesEnd::File || queue.carry.is_some() {
                 break;
@@ -1128,6 +1151,8 @@ struct Queue {
     /// The bytes of the jobs sent and not indexed yet.
     out_bytes: usize,
     done: std::collections::BTreeMap<u64, Parsed>,
+    /// The line the next block of lines starts on.
+    line: u64,
     /// The text still to be split on the calling thread, and its first line: from the start
     /// of the document a block left open, every block read after it.
     carry: Option<(Vec<u8>, u64)>,
@@ -1162,14 +1187,16 @@ impl Queue {
     fn take(&mut self, mut parsed: Parsed, indexer: &mut Indexer) {
         match parsed.lines.take() {
             Some((data, _)) if self.carry.is_some() => self.carry_on(&data, 0),
-            Some((data, open)) => {
-                indexer.index(&parsed);
-                if let Some((start, line)) = open {
-                    self.carry_on(&data[start..], line);
+            Some((data, read)) => {
+                let base = self.line - 1;
+                indexer.index(&parsed, base);
+                match read {
+                    Ok(newlines) => self.line += newlines,
+                    Err((start, line)) => self.carry_on(&data[start..], base + line),
                 }
                 self.spare_lines.push(data);
             }
-            None => indexer.index(&parsed),
+            None => indexer.index(&parsed, 0),
         }
         parsed.clear();
         self.spare.push(parsed);
@@ -1233,7 +1260,7 @@ fn csv(input: impl BufRead, parser: &Parser<'_>, indexer: &mut Indexer) -> io::R
                 .items
                 .push(Item::Problem(line, format!("cannot read the row: {e}"))),
         }
-        indexer.index(&parsed);
+        indexer.index(&parsed, 0);
     }
     Ok(())
 }
@@ -1450,6 +1477,7 @@ mod tests {
         let lines: Vec<u64> = whole.1.iter().map(|p| p.line).collect();
         assert_eq!(lines, [23, 24, 36, 56, 0], "{:?}", whole.1);
         assert!(whole.1[0].message.contains("unexpected text"));
+        assert!(whole.1[1].message.contains("invalid JSON (line 24)"));
         assert!(whole.1[3].message.contains("cut off"));
         for block in [1, 2, 3, 5, 8, 13, 40, 64, 100, 333, 1000] {
             assert_eq!(read(block), whole, "blocks of {block} bytes");

@@ -54,6 +54,8 @@ const OWN: [(Own, &str); 7] = [
 #[derive(Debug, Default)]
 struct Node {
     name: Box<str>,
+    /// The name's first byte in lower case (0: none), compared first.
+    first: u8,
     /// Slots that take the value whole.
     whole: Vec<usize>,
     /// Members read inside the value (a complex attribute, an extension).
@@ -182,12 +184,13 @@ impl Shape {
     }
 
     /// Reads the resource at the start of `text` (a JSON object, whatever follows it) into
-    /// `found` by the strict scanner alone: its length, or `None` where the scanner gives up.
-    pub fn read_prefix(&self, text: &str, found: &mut Found) -> Option<usize> {
+    /// `found` by the strict scanner alone: its length and its line breaks, or `None` where the
+    /// scanner gives up.
+    pub fn read_prefix(&self, text: &str, found: &mut Found) -> Option<(usize, u64)> {
         found.clear(self.slots());
         let mut scan = Scan::new(text);
         scan_object(&mut scan, &self.top, found, 0)?;
-        Some(scan.at())
+        Some((scan.at(), scan.newlines()))
     }
 
     /// [`Shape::read`] by serde_json alone.
@@ -232,6 +235,20 @@ impl Shape {
     }
 }
 
+impl Node {
+    /// Whether a member name is this node's, ignoring case.
+    fn is_named(&self, name: &str) -> bool {
+        self.name.len() == name.len()
+            && self.first == first_lower(name)
+            && self.name.eq_ignore_ascii_case(name)
+    }
+}
+
+/// The first byte of a name in lower case (0 for an empty name).
+fn first_lower(name: &str) -> u8 {
+    name.as_bytes().first().map_or(0, u8::to_ascii_lowercase)
+}
+
 /// The node of `name` among `nodes`, added when it is not there.
 fn node<'n>(nodes: &'n mut Vec<Node>, name: &str) -> &'n mut Node {
     match nodes.iter().position(|n| n.name.eq_ignore_ascii_case(name)) {
@@ -239,6 +256,7 @@ fn node<'n>(nodes: &'n mut Vec<Node>, name: &str) -> &'n mut Node {
         None => {
             nodes.push(Node {
                 name: name.into(),
+                first: first_lower(name),
                 ..Node::default()
             });
             nodes
@@ -334,11 +352,7 @@ impl<'de> Visitor<'de> for ObjectSeed<'_, '_> {
     }
     fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<(), M::Error> {
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let Some(node) = self
-                .nodes
-                .iter()
-                .find(|n| n.name.eq_ignore_ascii_case(&key.0))
-            else {
+            let Some(node) = self.nodes.iter().find(|n| n.is_named(&key.0)) else {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             };
@@ -412,7 +426,7 @@ fn scan_object(scan: &mut Scan<'_>, nodes: &[Node], found: &mut Found, depth: u3
         scan.space();
         scan.eat(b':')?;
         scan.space();
-        match nodes.iter().find(|n| n.name.eq_ignore_ascii_case(key)) {
+        match nodes.iter().find(|n| n.is_named(key)) {
             None => scan.skip(depth + 1)?,
             Some(node) => scan_member(scan, node, *node.name == *key, found, depth + 1)?,
         }
