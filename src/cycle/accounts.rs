@@ -1440,6 +1440,55 @@ mod tests {
         assert_eq!(accounts.users.get(1).line, 5);
     }
 
+    /// The accounts read (id, line, place in the page, value), the problems and the count.
+    type Read = (Vec<(String, u64, u32, Value)>, Vec<AccountProblem>, u64);
+
+    /// What an accounts file is read as, blocks of `block` bytes at least.
+    fn read_in_blocks(text: &[u8], block: usize) -> Read {
+        let users = layout();
+        let mut all = read_distinct(text, &[[&users, &Layout::default()]], block)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let accounts = all.pop().unwrap_or_default();
+        let index = (0..accounts.users.len() as u32)
+            .map(|i| {
+                let a = accounts.users.get(i);
+                (a.id.to_owned(), a.line, a.resource, a.value(0))
+            })
+            .collect();
+        (index, accounts.problems, accounts.read)
+    }
+
+    proptest::proptest! {
+        /// Any file made of pieces of accounts files (resources on a line, pages over
+        /// several lines, text that is not JSON, cut-off documents) is read the same in blocks
+        /// of any size.
+        #[test]
+        fn blocks_of_any_size_read_the_same(
+            pieces in proptest::collection::vec(0usize..PIECES.len(), 0..40),
+            block in 1usize..200,
+        ) {
+            let text: String = pieces.iter().map(|p| PIECES[*p]).collect();
+            proptest::prop_assert_eq!(
+                read_in_blocks(text.as_bytes(), block),
+                read_in_blocks(text.as_bytes(), 1 << 20)
+            );
+        }
+    }
+
+    /// The pieces [`blocks_of_any_size_read_the_same`] joins.
+    const PIECES: &[&str] = &[
+        "{\"id\": \"a\", \"userName\": \"A\"}\n",
+        "{\"id\": \"b\", \"userName\": \"B\\u00e9\"} {\"id\": \"c\"}\n",
+        "{\n  \"Resources\": [\n    {\"id\": \"p\", \"userName\": \"P\"}\n  ],\n  \"totalResults\": 1\n}\n",
+        "[{\"id\": \"r\"},\n{\"id\": \"a\"}]\n",
+        "not json\n",
+        "{\"id\": \"x\" oops}\n",
+        "\n , \n",
+        "{\"id\": \"open\", \"userName\": [",
+        "\"}\"]}\n",
+        "{\"id\": \"q\", \"userName\": \"Q\"}",
+    ];
+
     /// Whole lines read by blocks on the threads give what a single block gives, wherever the
     /// blocks end: inside a page printed over several lines, between two documents of a line,
     /// inside a document cut off by the end of the file.
@@ -1459,19 +1508,7 @@ mod tests {
             }
         }
         text.push_str("{\"id\": \"cut\", \"userName\": [");
-        let users = layout();
-        let read = |block: usize| {
-            let mut all = read_distinct(text.as_bytes(), &[[&users, &Layout::default()]], block)
-                .unwrap_or_else(|e| panic!("{e}"));
-            let accounts = all.pop().unwrap_or_default();
-            let index: Vec<(String, u64, u32, Value)> = (0..accounts.users.len() as u32)
-                .map(|i| {
-                    let a = accounts.users.get(i);
-                    (a.id.to_owned(), a.line, a.resource, a.value(0))
-                })
-                .collect();
-            (index, accounts.problems, accounts.read)
-        };
+        let read = |block: usize| read_in_blocks(text.as_bytes(), block);
         let whole = read(1 << 20);
         assert_eq!(whole.0.len(), 47, "{:?}", whole.0);
         let lines: Vec<u64> = whole.1.iter().map(|p| p.line).collect();
