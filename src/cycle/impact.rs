@@ -470,6 +470,10 @@ pub fn compare(
             lock(self.0)?.push(Side::of(d));
             Ok(())
         }
+        /// The impact compares decisions, not requests: none are built.
+        fn wants_requests(&self) -> bool {
+            false
+        }
     }
     fn lock(sides: &Mutex<Vec<Side>>) -> io::Result<std::sync::MutexGuard<'_, Vec<Side>>> {
         sides
