@@ -98,20 +98,27 @@ pub enum Lookup {
     Many(Vec<u32>),
 }
 
-/// Accounts by the hash of a text (a matching key, an id): the first account with each hash,
-/// flagged when others follow, and the others apart (a hash shared by several accounts is
-/// rare), so that an entry is 12 bytes.
+/// Accounts by the hash of a text (a matching key, an id), kept to 32 bits: the first account
+/// with each, flagged when others follow, and the others apart (rare: about one account in
+/// ten thousand of a million shares its 32 bits with another), so that an entry is 8 bytes.
+/// A lookup checks the accounts' own values, so accounts that share a hash never mix.
 #[derive(Debug, Default, Clone)]
 struct Hits {
-    first: FxHashMap<u64, u32>,
-    more: FxHashMap<u64, Vec<u32>>,
+    first: FxHashMap<u32, u32>,
+    more: FxHashMap<u32, Vec<u32>>,
 }
 
 impl Hits {
     /// The flag of a first account that others with the same hash follow.
     const MORE: u32 = 1 << 31;
 
+    /// The 32 bits of a hash kept.
+    fn short(hash: u64) -> u32 {
+        (hash >> 32) as u32
+    }
+
     fn add(&mut self, hash: u64, index: u32) {
+        let hash = Self::short(hash);
         match self.first.entry(hash) {
             Entry::Vacant(vacant) => {
                 vacant.insert(index);
@@ -123,12 +130,17 @@ impl Hits {
         }
     }
 
+    /// The first account with this hash, flagged when others follow.
+    fn first(&self, hash: u64) -> Option<u32> {
+        self.first.get(&Self::short(hash)).copied()
+    }
+
     /// The accounts with this hash, in the order they were added.
     fn all(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
-        let first = self.first.get(&hash).copied();
+        let first = self.first(hash);
         let more = first
             .filter(|f| f & Self::MORE != 0)
-            .and_then(|_| self.more.get(&hash))
+            .and_then(|_| self.more.get(&Self::short(hash)))
             .map_or(&[][..], Vec::as_slice);
         first
             .map(|f| f & !Self::MORE)
@@ -318,7 +330,7 @@ impl Index {
         };
         let firsts: Vec<u32> = hashes
             .iter()
-            .filter_map(|h| hits.first.get(h).map(|i| i & !Hits::MORE))
+            .filter_map(|h| hits.first(*h).map(|i| i & !Hits::MORE))
             .collect();
         let mut touched = 0usize;
         for i in &firsts {
@@ -340,7 +352,7 @@ impl Index {
         let hash = hash(id);
         let data = Arc::make_mut(&mut self.data);
         let index = data.slots.len() as u32;
-        if let Entry::Vacant(vacant) = data.ids.first.entry(hash) {
+        if let Entry::Vacant(vacant) = data.ids.first.entry(Hits::short(hash)) {
             vacant.insert(index);
             return Ok(());
         }
