@@ -263,20 +263,7 @@ impl Index {
 
     /// The account at `index`.
     pub fn get(&self, index: u32) -> Account<'_> {
-        let slot = &self.data.slots[index as usize];
-        let text = self
-            .data
-            .arena
-            .get(slot.block, slot.start, slot.id_len + slot.values_len);
-        let (id, values) = text.split_at(slot.id_len as usize);
-        let at = index as usize * self.data.fields;
-        Account {
-            id,
-            line: slot.line,
-            resource: slot.resource,
-            values,
-            ends: &self.data.ends[at..at + self.data.fields],
-        }
+        self.data.get(index)
     }
 
     /// How to name an account: the value of its first matching attribute, else its `id`.
@@ -346,28 +333,6 @@ impl Index {
         std::hint::black_box(touched);
     }
 
-    /// Takes `id` for the account pushed next, unless an account has it already: then that
-    /// account's line. One probe of the ids, unless another id has the same hash.
-    fn claim_id(&mut self, id: &str) -> Result<(), u64> {
-        let hash = hash(id);
-        let data = Arc::make_mut(&mut self.data);
-        let index = data.slots.len() as u32;
-        if let Entry::Vacant(vacant) = data.ids.first.entry(Hits::short(hash)) {
-            vacant.insert(index);
-            return Ok(());
-        }
-        if let Some(first) = self.with_id(id) {
-            return Err(self.get(first).line);
-        }
-        Arc::make_mut(&mut self.data).ids.add(hash, index);
-        Ok(())
-    }
-
-    /// The account with this id, if there is one.
-    fn with_id(&self, id: &str) -> Option<u32> {
-        self.data.ids.all(hash(id)).find(|i| self.get(*i).id == id)
-    }
-
     /// Marks an account as matched by an object.
     pub fn mark(&mut self, index: u32) {
         self.matched[index as usize] = true;
@@ -416,18 +381,58 @@ impl Index {
         }
     }
 
+    /// The accounts, to add to, and their marks (the accounts are shared only once they are
+    /// all read: no copy is made here).
+    fn parts_mut(&mut self) -> (&mut Indexed, &mut Vec<bool>) {
+        (Arc::make_mut(&mut self.data), &mut self.matched)
+    }
+}
+
+impl Indexed {
+    /// The account at `index`.
+    fn get(&self, index: u32) -> Account<'_> {
+        let slot = &self.slots[index as usize];
+        let text = self
+            .arena
+            .get(slot.block, slot.start, slot.id_len + slot.values_len);
+        let (id, values) = text.split_at(slot.id_len as usize);
+        let at = index as usize * self.fields;
+        Account {
+            id,
+            line: slot.line,
+            resource: slot.resource,
+            values,
+            ends: &self.ends[at..at + self.fields],
+        }
+    }
+
+    /// Takes `id` for the account pushed next, unless an account has it already: then that
+    /// account's line. One probe of the ids, unless another id has the same hash.
+    fn claim_id(&mut self, id: &str) -> Result<(), u64> {
+        let hash = hash(id);
+        let index = self.slots.len() as u32;
+        if let Entry::Vacant(vacant) = self.ids.first.entry(Hits::short(hash)) {
+            vacant.insert(index);
+            return Ok(());
+        }
+        let same = self.ids.all(hash).find(|i| self.get(*i).id == id);
+        if let Some(first) = same {
+            return Err(self.get(first).line);
+        }
+        self.ids.add(hash, index);
+        Ok(())
+    }
+
     /// Adds an account prepared by [`prepare`].
     fn push(&mut self, id: &str, prepared: Prepared<'_>, (line, at): (u64, u32)) {
-        // The accounts are shared only once they are all read: no copy is made here.
-        let data = Arc::make_mut(&mut self.data);
-        let index = data.slots.len() as u32;
-        for (hits, key) in data.keys.iter_mut().zip(prepared.keys) {
+        let index = self.slots.len() as u32;
+        for (hits, key) in self.keys.iter_mut().zip(prepared.keys) {
             if let Some(key) = key {
                 hits.add(*key, index);
             }
         }
-        let (block, start) = data.arena.push([id, prepared.values]);
-        data.slots.push(Slot {
+        let (block, start) = self.arena.push([id, prepared.values]);
+        self.slots.push(Slot {
             block,
             start,
             id_len: id.len() as u32,
@@ -435,8 +440,7 @@ impl Index {
             line,
             resource: at,
         });
-        data.ends.extend_from_slice(prepared.ends);
-        self.matched.push(false);
+        self.ends.extend_from_slice(prepared.ends);
     }
 }
 
@@ -922,31 +926,35 @@ impl Indexer {
         }
     }
 
-    fn read_one(&mut self) {
-        if let Some(first) = self.outs.first_mut() {
-            first.read += 1;
-        }
-    }
-
     /// Indexes what a job read; its lines are counted from `base` + 1.
     fn index(&mut self, parsed: &Parsed, base: u64) {
+        let Indexer {
+            outs,
+            total_results,
+            listed,
+        } = self;
+        let (mut problems, mut read) = (Vec::new(), 0);
+        // Each mapping's indexes of users and groups, and their marks.
+        let mut indexes: Vec<[(&mut Indexed, &mut Vec<bool>); 2]> = outs
+            .iter_mut()
+            .map(|out| [out.users.parts_mut(), out.groups.parts_mut()])
+            .collect();
         for item in &parsed.items {
             match item {
                 Item::Problem(line, message) => {
-                    self.read_one();
-                    self.problem(base + line, message.clone());
+                    read += 1;
+                    problems.push((base + line, message.clone()));
                 }
                 Item::Invalid(line, error) => {
-                    self.read_one();
+                    read += 1;
                     let line = base + line;
-                    self.problem(line, super::json::error_message(error, line));
+                    problems.push((line, super::json::error_message(error, line)));
                 }
-                Item::Page(total, listed) => {
+                Item::Page(total, more) => {
                     if let Some(total) = *total {
-                        self.total_results =
-                            Some(self.total_results.map_or(total, |t| t.max(total)));
+                        *total_results = Some(total_results.map_or(total, |t| t.max(total)));
                     }
-                    self.listed += listed;
+                    *listed += more;
                 }
                 Item::Resource {
                     kind,
@@ -954,53 +962,58 @@ impl Indexer {
                     place,
                     prepared,
                 } => {
-                    self.read_one();
-                    let place = &(base + place.0, place.1);
+                    read += 1;
+                    let (line, at) = (base + place.0, place.1);
                     let id = &parsed.text[id.clone()];
-                    let full = self
-                        .outs
+                    let kind_at = usize::from(*kind == ObjectKind::Group);
+                    let full = indexes
                         .first()
-                        .is_some_and(|out| out.of_kind(*kind).len() >= Index::MAX_ACCOUNTS);
+                        .is_some_and(|i| i[kind_at].0.slots.len() >= Index::MAX_ACCOUNTS);
                     if full {
                         let most = Index::MAX_ACCOUNTS;
                         let problem = format!(
                             "{}over {most} {} accounts: this one is not used",
-                            place_text(place.1),
+                            place_text(at),
                             kind.as_str()
                         );
-                        self.problem(place.0, problem);
+                        problems.push((line, problem));
                         continue;
                     }
                     // The mappings' indexes take the same ids: the first one's answer is theirs.
-                    let mut claims = self
-                        .outs
-                        .iter_mut()
-                        .map(|out| out.of_kind_mut(*kind).claim_id(id));
+                    let mut claims = indexes.iter_mut().map(|i| i[kind_at].0.claim_id(id));
                     let claimed = claims.next();
                     claims.for_each(drop);
                     if let Some(Err(first)) = claimed {
-                        self.problem(
-                            place.0,
-                            format!(
-                                "{}the {} id `{id}` is also on line {first}: this copy is not used",
-                                place_text(place.1),
-                                kind.as_str()
-                            ),
+                        let problem = format!(
+                            "{}the {} id `{id}` is also on line {first}: this copy is not used",
+                            place_text(at),
+                            kind.as_str()
                         );
+                        problems.push((line, problem));
                         continue;
                     }
-                    for (mapping, out) in self.outs.iter_mut().enumerate() {
+                    for (mapping, index) in indexes.iter_mut().enumerate() {
+                        let (accounts, matched) = &mut index[kind_at];
                         let (values, ends, keys) = &parsed.prepared[prepared + mapping];
-                        let index = out.of_kind_mut(*kind);
                         let prepared = Prepared {
                             values: &parsed.text[values.clone()],
-                            ends: &parsed.ends[*ends..ends + index.data.fields],
-                            keys: &parsed.keys[*keys..keys + index.data.matching.len()],
+                            ends: &parsed.ends[*ends..ends + accounts.fields],
+                            keys: &parsed.keys[*keys..keys + accounts.matching.len()],
                         };
-                        index.push(id, prepared, *place);
+                        accounts.push(id, prepared, (line, at));
+                        matched.push(false);
                     }
                 }
             }
+        }
+        drop(indexes);
+        if let Some(first) = outs.first_mut() {
+            first.read += read;
+            first.problems.extend(
+                problems
+                    .into_iter()
+                    .map(|(line, message)| AccountProblem { line, message }),
+            );
         }
     }
 }
