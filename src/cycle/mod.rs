@@ -1023,11 +1023,14 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
                             }
                         }
                     }
-                    self.provisioned(outcome, reference, &decision.key);
+                    self.provisioned(outcome, |_| reference, &decision.key);
                 }
                 (Found::One(i), Some(values)) => {
-                    let reference = Ref::Existing(self.cycle.index(kind).get(*i).id.to_string());
-                    self.update(&mut decision, *i, &values, &reference)?;
+                    let account = *i;
+                    self.update(&mut decision, account, &values)?;
+                    let reference = |cycle: &State| {
+                        Ref::Existing(cycle.index(kind).get(account).id.to_string())
+                    };
                     self.provisioned(outcome, reference, &decision.key);
                 }
             },
@@ -1053,11 +1056,18 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
         self.emit(decision, outcome)
     }
 
-    /// Records a provisioned user for group members.
-    fn provisioned(&mut self, outcome: &Outcome<'_>, reference: Ref, key: &str) {
-        if self.kind != ObjectKind::User {
+    /// Records a provisioned user for group members (`reference`: its account, made only
+    /// when groups are planned).
+    fn provisioned(
+        &mut self,
+        outcome: &Outcome<'_>,
+        reference: impl FnOnce(&State) -> Ref,
+        key: &str,
+    ) {
+        if self.kind != ObjectKind::User || self.cycle.refs.is_none() {
             return;
         }
+        let reference = reference(self.cycle);
         if let (Some(refs), Some(id)) = (&mut self.cycle.refs, outcome.object_id) {
             if let Ref::Existing(account) = &reference {
                 self.cycle.known.insert(account.clone(), key.to_owned());
@@ -1090,7 +1100,6 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
         decision: &mut Decision,
         account: u32,
         values: &Values<'_>,
-        reference: &Ref,
     ) -> io::Result<()> {
         let kind = self.kind;
         let dialect = self.cycle.settings.dialect;
@@ -1165,7 +1174,8 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
                 });
                 let added: Vec<Ref> = added.into_iter().map(|(r, _)| r).collect();
                 let removed: Vec<Ref> = removed.into_iter().map(|(r, _)| r).collect();
-                member_requests = requests::members(reference, &added, &removed, dialect);
+                let reference = Ref::Existing(found.id.to_owned());
+                member_requests = requests::members(&reference, &added, &removed, dialect);
             }
         }
         if decision.changes.is_empty() {
@@ -1179,8 +1189,12 @@ impl<S: ?Sized + Sink> Adapter<'_, '_, S> {
         }
         if !sent.is_empty() {
             let sent: Vec<(&str, &Value)> = sent.iter().map(|(t, v)| (*t, v)).collect();
-            self.sink
-                .request(&requests::update(kind, reference, &sent, dialect))?;
+            self.sink.request(&requests::update(
+                kind,
+                &Ref::Existing(found.id.to_owned()),
+                &sent,
+                dialect,
+            ))?;
         }
         for r in &member_requests {
             self.sink.request(r)?;
