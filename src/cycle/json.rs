@@ -20,6 +20,11 @@ pub fn documents(
     })
 }
 
+/// What the splitter says of a document over [`MAX_DOCUMENT_BYTES`].
+pub fn too_long_message() -> String {
+    format!("the document is over {MAX_DOCUMENT_BYTES} bytes and is not read")
+}
+
 /// What the splitter says of text between documents that is not a document.
 pub const UNEXPECTED_TEXT: &str =
     "unexpected text between JSON documents; the rest of the line is skipped";
@@ -76,12 +81,7 @@ pub fn raw_documents_from(
             };
             let end = at + len;
             if too_long {
-                each(
-                    Err(format!(
-                        "the document is over {MAX_DOCUMENT_BYTES} bytes and is not read"
-                    )),
-                    start_line,
-                );
+                each(Err(too_long_message()), start_line);
             } else if doc.is_empty() {
                 // A document within one line (JSON Lines) is read where it is.
                 each(Ok(&line[from..end]), start_line);

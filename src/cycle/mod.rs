@@ -752,19 +752,19 @@ impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
             let keyed = values
                 .get(field.mapping)
                 .is_some_and(|text| path::match_key_text(text, field.case_exact, &mut self.key));
-            if keyed {
+            // Each key with its hash: objects without one have neither.
+            let key = keyed.then(|| {
                 keys.push_str(&self.key);
-                self.hashes.push(accounts::key_hash(&self.key));
-            }
-            spans.push((line, keyed.then_some(start..keys.len())));
+                let hash = accounts::key_hash(&self.key);
+                self.hashes.push(hash);
+                (start..keys.len(), hash)
+            });
+            spans.push((line, key));
         }
         let index = self.cycle.index(self.kind);
         index.warm(0, &self.hashes);
-        let mut hashes = self.hashes.iter();
-        for (line, span) in spans {
-            let lookup = span
-                .zip(hashes.next())
-                .map(|(span, hash)| index.lookup_hashed(0, &keys[span], *hash));
+        for (line, key) in spans {
+            let lookup = key.map(|(span, hash)| index.lookup_hashed(0, &keys[span], hash));
             self.ahead.push_back((line, lookup));
         }
         self.ahead_keys = keys;

@@ -399,6 +399,9 @@ pub fn preview_many_parallel<R: BufRead, S: ?Sized + Sink + Send>(
     sinks: &mut [&mut S],
     after_chunk: &mut (dyn FnMut() -> io::Result<()> + Send),
 ) -> Result<Vec<Summary>, PreviewError> {
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
     let (mut feed, decoders, pool) = Feed::new(plans, input, options)?;
     let mut mergers = mergers(plans, sinks, options)?;
     let (tx, rx) = std::sync::mpsc::channel::<(u64, Job)>();

@@ -382,6 +382,48 @@ fn planted_tenant_reproduces_every_count() {
     );
 }
 
+/// Users without a matching value between users that match, in every position of the groups
+/// of objects looked up at once: each matching user still finds its own account.
+#[test]
+fn users_without_a_matching_value_do_not_shift_the_lookups_of_the_others() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (mut users, mut accounts) = (String::new(), String::new());
+    let (mut keyless, mut keyed) = (0, 0);
+    for i in 0..1000 {
+        if i % 3 == 0 || i % 7 == 0 {
+            user(&mut users, i, None, true, "Sales");
+            keyless += 1;
+        } else {
+            user(&mut users, i, Some(&upn(i)), true, "Sales");
+            // Found by userName alone (its externalId, the second matching attribute, differs).
+            let (id, external, display) = (format!("a{i}"), format!("x{i}"), format!("User {i}"));
+            account(&mut accounts, &id, &upn(i), &external, &display);
+            keyed += 1;
+        }
+    }
+    let users_path = write(dir.path(), "users.jsonl", &users);
+    let accounts_path = write(dir.path(), "accounts.jsonl", &accounts);
+    let plan = run_json(&[
+        &fixture("plan.entramap.yaml"),
+        "--users",
+        &users_path,
+        "--accounts",
+        &accounts_path,
+    ]);
+    assert_eq!(
+        counts(&plan, "users"),
+        expect(&[
+            ("create", 0),
+            ("update", keyed),
+            ("unchanged", 0),
+            ("disable", 0),
+            ("delete", 0),
+            ("skip", keyless),
+            ("orphan", 0),
+        ])
+    );
+}
+
 #[test]
 fn case_exact_targets_do_not_match_a_case_only_difference() {
     let tenant = Tenant::new();
