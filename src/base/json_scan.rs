@@ -163,6 +163,51 @@ impl<'b> Scan<'b> {
         Some(())
     }
 
+    /// An object at the scanner: each member's name given to `value`, which reads the
+    /// member's value. With `escapes` false, `None` at a name with an escape.
+    pub fn object(
+        &mut self,
+        escapes: bool,
+        mut value: impl FnMut(&mut Self, &'b str) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        self.space();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let (name, _) = self.quoted(escapes)?;
+            self.space();
+            self.eat(b':')?;
+            self.space();
+            value(self, name)?;
+            self.space();
+            if self.eat(b'}').is_some() {
+                return Some(());
+            }
+            self.eat(b',')?;
+            self.space();
+        }
+    }
+
+    /// An array at the scanner: `element` reads each element.
+    pub fn array(&mut self, mut element: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        self.space();
+        if self.eat(b']').is_some() {
+            return Some(());
+        }
+        loop {
+            element(self)?;
+            self.space();
+            if self.eat(b']').is_some() {
+                return Some(());
+            }
+            self.eat(b',')?;
+            self.space();
+        }
+    }
+
     /// Skips one value, checking its syntax.
     pub fn skip(&mut self, depth: u32) -> Option<()> {
         match self.peek()? {
@@ -173,43 +218,8 @@ impl<'b> Scan<'b> {
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
-            b'[' if depth < MAX_DEPTH => {
-                self.at += 1;
-                self.space();
-                if self.eat(b']').is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.skip(depth + 1)?;
-                    self.space();
-                    if self.eat(b']').is_some() {
-                        return Some(());
-                    }
-                    self.eat(b',')?;
-                    self.space();
-                }
-            }
-            b'{' if depth < MAX_DEPTH => {
-                self.at += 1;
-                self.space();
-                if self.eat(b'}').is_some() {
-                    return Some(());
-                }
-                loop {
-                    self.eat(b'"')?;
-                    self.string(true)?;
-                    self.space();
-                    self.eat(b':')?;
-                    self.space();
-                    self.skip(depth + 1)?;
-                    self.space();
-                    if self.eat(b'}').is_some() {
-                        return Some(());
-                    }
-                    self.eat(b',')?;
-                    self.space();
-                }
-            }
+            b'[' if depth < MAX_DEPTH => self.array(|scan| scan.skip(depth + 1)),
+            b'{' if depth < MAX_DEPTH => self.object(true, |scan, _| scan.skip(depth + 1)),
             b'-' | b'0'..=b'9' => self.number(),
             _ => None,
         }

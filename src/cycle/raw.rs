@@ -416,27 +416,12 @@ fn read_filters(filters: &[Filter], text: &str, base: usize, exact: bool, found:
 /// name, read into `found` as [`ObjectSeed`] reads them (`None`: the scanner gave up).
 fn scan_object(scan: &mut Scan<'_>, nodes: &[Node], found: &mut Found, depth: u32) -> Option<()> {
     scan.space();
-    scan.eat(b'{')?;
-    scan.space();
-    if scan.eat(b'}').is_some() {
-        return Some(());
-    }
-    loop {
-        let (key, _) = scan.quoted(false)?;
-        scan.space();
-        scan.eat(b':')?;
-        scan.space();
+    scan.object(false, |scan, key| {
         match nodes.iter().find(|n| n.is_named(key)) {
-            None => scan.skip(depth + 1)?,
-            Some(node) => scan_member(scan, node, *node.name == *key, found, depth + 1)?,
+            None => scan.skip(depth + 1),
+            Some(node) => scan_member(scan, node, *node.name == *key, found, depth + 1),
         }
-        scan.space();
-        if scan.eat(b'}').is_some() {
-            return Some(());
-        }
-        scan.eat(b',')?;
-        scan.space();
-    }
+    })
 }
 
 /// The value of one member `node` names, at the scanner (see [`ObjectSeed::read`]).
@@ -482,22 +467,12 @@ fn scan_filters(
     found: &mut Found,
 ) -> Option<()> {
     let mut elements: Vec<Range<usize>> = Vec::new();
-    let mut scan = Scan::new(text);
-    scan.eat(b'[')?;
-    scan.space();
-    if scan.eat(b']').is_none() {
-        loop {
-            let start = scan.at();
-            scan.skip(1)?;
-            elements.push(start..scan.at());
-            scan.space();
-            if scan.eat(b']').is_some() {
-                break;
-            }
-            scan.eat(b',')?;
-            scan.space();
-        }
-    }
+    Scan::new(text).array(|scan| {
+        let start = scan.at();
+        scan.skip(1)?;
+        elements.push(start..scan.at());
+        Some(())
+    })?;
     // What each filter keeps, kept once the scanner has read all of it.
     let mut keep: Vec<(&[usize], Range<usize>, bool)> = Vec::new();
     for filter in filters {
@@ -538,28 +513,15 @@ fn scan_filters(
 /// where the scanner gives up (a name with an escape). A value that is not an object has none.
 fn scan_members(text: &str, mut each: impl FnMut(&str, Range<usize>)) -> Option<()> {
     let mut scan = Scan::new(text);
-    if scan.eat(b'{').is_none() {
+    if scan.peek() != Some(b'{') {
         return Some(());
     }
-    scan.space();
-    if scan.eat(b'}').is_some() {
-        return Some(());
-    }
-    loop {
-        let (name, _) = scan.quoted(false)?;
-        scan.space();
-        scan.eat(b':')?;
-        scan.space();
+    scan.object(false, |scan, name| {
         let start = scan.at();
         scan.skip(1)?;
         each(name, start..scan.at());
-        scan.space();
-        if scan.eat(b'}').is_some() {
-            return Some(());
-        }
-        scan.eat(b',')?;
-        scan.space();
-    }
+        Some(())
+    })
 }
 
 /// Whether an element's filter attribute has the filter's value, as [`FilterSeed`] says.

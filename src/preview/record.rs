@@ -258,27 +258,13 @@ fn scan_value(scan: &mut Scan<'_>, value: &mut Value) -> Option<()> {
 /// The whole text: one object, its wanted attributes read into `record`.
 fn scan_object(scan: &mut Scan<'_>, record: &mut Record<'_>) -> Option<()> {
     scan.space();
-    scan.eat(b'{')?;
-    scan.space();
-    if scan.eat(b'}').is_none() {
-        loop {
-            let (key, _) = scan.quoted(false)?;
-            scan.space();
-            scan.eat(b':')?;
-            scan.space();
-            match record.attributes.lookup_bytes(key.as_bytes()) {
-                Some((slot, true)) if record.is_present(slot) => scan.skip(1)?,
-                Some((slot, _)) => scan_value(scan, record.slot_mut(slot))?,
-                None => scan.skip(1)?,
-            }
-            scan.space();
-            if scan.eat(b'}').is_some() {
-                break;
-            }
-            scan.eat(b',')?;
-            scan.space();
+    scan.object(false, |scan, key| {
+        match record.attributes.lookup_bytes(key.as_bytes()) {
+            Some((slot, true)) if record.is_present(slot) => scan.skip(1),
+            Some((slot, _)) => scan_value(scan, record.slot_mut(slot)),
+            None => scan.skip(1),
         }
-    }
+    })?;
     scan.space();
     scan.at_end().then_some(())
 }
