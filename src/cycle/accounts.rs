@@ -13,6 +13,7 @@ use super::json::Walker;
 use super::layout::Layout;
 use super::path::{match_key_text, member, plain_str, scalar_text_of};
 use super::raw::{self, Found, Own, Shape};
+use crate::base::encoding::Utf8Stream;
 use crate::expr::source::ObjectKind;
 use crate::model::scim;
 use crate::model::target_path::TargetPath;
@@ -601,7 +602,8 @@ fn read_distinct(
         total_results: None,
         listed: 0,
     };
-    let mut input = input;
+    // UTF-16 with a byte order mark (as Windows PowerShell writes a file) is read as UTF-8.
+    let mut input = Utf8Stream::new(input)?;
     match super::json::first_byte(&mut input)? {
         None => {}
         Some(b'{' | b'[') => json(input, &parser, &mut indexer, block)?,

@@ -14,6 +14,7 @@
 
 use super::accounts::AccountProblem;
 use super::path::{member, scalar_text};
+use crate::base::encoding::Utf8Stream;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::io::{self, BufRead};
@@ -60,7 +61,7 @@ impl Assignments {
     /// is not expanded.
     pub fn add_group_members(&mut self, input: impl BufRead) -> io::Result<()> {
         let mut found = Vec::new();
-        super::json::documents(input, |document, _| {
+        super::json::documents(Utf8Stream::new(input)?, |document, _| {
             let Ok(value) = document else { return };
             let groups = match member(&value, "value") {
                 Some(Value::Array(groups)) => groups.iter().collect(),
@@ -97,8 +98,10 @@ impl Assignments {
     }
 }
 
-/// Reads an assignments file.
-pub fn read(mut input: impl BufRead) -> io::Result<Assignments> {
+/// Reads an assignments file (UTF-8, or UTF-16 with a byte order mark, as Windows PowerShell
+/// writes it).
+pub fn read(input: impl BufRead) -> io::Result<Assignments> {
+    let mut input = Utf8Stream::new(input)?;
     let mut out = Assignments::default();
     let first = super::json::first_byte(&mut input)?;
     match first {
@@ -262,5 +265,22 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(a.user_assigned("u3") && a.user_assigned("U4"));
         assert!(!a.user_assigned("g2"));
+    }
+
+    /// A file Windows PowerShell wrote (UTF-16LE with a byte order mark) reads as its UTF-8.
+    #[test]
+    fn utf16_files_are_read() {
+        let csv = "principalId,principalType,resourceId\r\nU1,User,app-1\r\ng1,Group,app-1\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(csv.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut a = read(&bytes[..]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(a.user_assigned("u1"));
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        let groups = r#"{"id": "g1", "members": ["u5"]}"#;
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(groups.encode_utf16().flat_map(u16::to_le_bytes));
+        a.add_group_members(&bytes[..])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(a.user_assigned("u5"));
     }
 }

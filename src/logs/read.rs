@@ -8,6 +8,7 @@
 
 use super::event::{self, Event, Modified, Status, Step};
 use super::quarantine::JobStatus;
+use crate::base::encoding::Utf8Stream;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -124,8 +125,10 @@ pub fn read(name: &str, reader: impl Read, sink: &mut dyn FnMut(Record)) -> File
         name: name.to_owned(),
         ..FileSummary::default()
     };
-    let reader = BufReader::with_capacity(1 << 16, reader);
-    read_one(reader, &mut summary, &mut PortalJoin::default(), sink);
+    match Utf8Stream::new(BufReader::with_capacity(1 << 16, reader)) {
+        Ok(reader) => read_one(reader, &mut summary, &mut PortalJoin::default(), sink),
+        Err(e) => summary.problems.push(format!("cannot read: {e}")),
+    }
     summary
 }
 
@@ -208,7 +211,9 @@ pub fn read_paths(paths: &[&Path], sink: &mut dyn FnMut(Record)) -> Vec<FileSumm
     summaries
 }
 
-fn open(path: &Path) -> Result<BufReader<Box<dyn Read>>, String> {
+/// Opens a log file (or standard input), read as UTF-8 whatever its byte order mark says (UTF-16,
+/// as Windows PowerShell writes a file, is transcoded).
+fn open(path: &Path) -> Result<Utf8Stream<BufReader<Box<dyn Read>>>, String> {
     let file: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -218,7 +223,8 @@ fn open(path: &Path) -> Result<BufReader<Box<dyn Read>>, String> {
         }
         Box::new(std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?)
     };
-    Ok(BufReader::with_capacity(1 << 16, file))
+    Utf8Stream::new(BufReader::with_capacity(1 << 16, file))
+        .map_err(|e| format!("cannot read: {e}"))
 }
 
 /// The first byte that is not whitespace or a byte order mark, left unread.

@@ -477,7 +477,17 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
-/// The same accounts as a ListResponse, JSON Lines and CSV, and the same users as JSON Lines,
+/// Writes `text` as UTF-16LE with a byte order mark.
+fn write_utf16(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{e}"));
+    path.display().to_string()
+}
+
+/// The same accounts as a ListResponse, JSON Lines and CSV (each also in UTF-16, as Windows
+/// PowerShell writes files), and the same users as JSON Lines,
 /// a Graph page and the portal's CSV, give the same plan.
 #[test]
 fn every_input_format_gives_the_same_plan() {
@@ -492,6 +502,9 @@ fn every_input_format_gives_the_same_plan() {
         write(d, "a.json", "{\"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"], \"totalResults\": 2, \"Resources\": [\n{\"id\": \"9\", \"userName\": \"A@X\", \"displayName\": \"Old\", \"active\": true},\n{\"id\": \"8\", \"userName\": \"z@x\", \"active\": true}]}\n"),
         write(d, "a.jsonl", "{\"id\": \"9\", \"userName\": \"A@X\", \"displayName\": \"Old\", \"active\": true}\n{\"id\": \"8\", \"userName\": \"z@x\", \"active\": true}\n"),
         write(d, "a.csv", "id,userName,displayName,active\n9,A@X,Old,True\n8,z@x,,True\n"),
+        // As Windows PowerShell's Out-File writes them: UTF-16LE with a byte order mark, CRLF.
+        write_utf16(d, "a16.json", "{\"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"], \"totalResults\": 2, \"Resources\": [\r\n{\"id\": \"9\", \"userName\": \"A@X\", \"displayName\": \"Old\", \"active\": true},\r\n{\"id\": \"8\", \"userName\": \"z@x\", \"active\": true}]}\r\n"),
+        write_utf16(d, "a16.csv", "id,userName,displayName,active\r\n9,A@X,Old,True\r\n8,z@x,,True\r\n"),
     ];
     let mapping = fixture("plan.entramap.yaml");
     let mut plans = Vec::new();
