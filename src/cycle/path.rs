@@ -130,7 +130,8 @@ pub fn match_key_text(text: &[u8], case_exact: bool, key: &mut String) -> bool {
     if case_exact {
         key.push_str(plain);
     } else if plain.is_ascii() {
-        key.extend(plain.chars().map(|c| c.to_ascii_lowercase()));
+        key.push_str(plain);
+        key.make_ascii_lowercase();
     } else {
         key.push_str(&plain.to_lowercase());
     }
