@@ -102,7 +102,11 @@ fn utf16_files_read_as_their_utf8() {
             .collect();
         let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
         let report = analyze(&paths, None);
-        assert_eq!(groups(&report), groups(&analyze_fixtures(names)), "{names:?}");
+        assert_eq!(
+            groups(&report),
+            groups(&analyze_fixtures(names)),
+            "{names:?}"
+        );
         for file in &report.files {
             assert!(file.problems.is_empty(), "{names:?}: {:?}", file.problems);
         }
