@@ -7,7 +7,6 @@
 use super::interrupt::{forget, removed_on_signal};
 use super::{emit, EXIT_OK, EXIT_USAGE};
 use entramap::base::fs::AtomicFile;
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -135,7 +134,7 @@ pub fn writes_stdout(path: &Path) -> bool {
         let stdout = io::stdout()
             .as_fd()
             .try_clone_to_owned()
-            .map(File::from)
+            .map(std::fs::File::from)
             .and_then(|f| f.metadata());
         if let (Ok(out), Ok(target)) = (stdout, std::fs::metadata(path)) {
             return out.dev() == target.dev() && out.ino() == target.ino();
