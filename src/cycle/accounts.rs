@@ -169,13 +169,8 @@ fn key_is(text: &[u8], case_exact: bool, key: &str) -> bool {
     match_key_text(text, case_exact, &mut own) && own == key
 }
 
-/// The hash a matching key is indexed by (see [`Index::warm`]).
-pub fn key_hash(key: &str) -> u64 {
-    hash(key)
-}
-
-/// The hash a text is indexed by.
-fn hash(text: &str) -> u64 {
+/// The hash a text (a matching key, an id) is indexed by.
+pub fn hash(text: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(text)
 }
@@ -283,7 +278,7 @@ impl Index {
         self.lookup_hashed(rank, key, hash(key))
     }
 
-    /// [`Index::lookup`] of a key whose [`key_hash`] is known.
+    /// [`Index::lookup`] of a key whose [`hash`] is known.
     pub fn lookup_hashed(&self, rank: usize, key: &str, hash: u64) -> Lookup {
         let (Some(hits), Some((field, case_exact))) =
             (self.data.keys.get(rank), self.data.matching.get(rank))
@@ -306,7 +301,7 @@ impl Index {
         }
     }
 
-    /// Reads what looking up these hashes of keys of precedence rank `rank` ([`key_hash`])
+    /// Reads what looking up these hashes of keys of precedence rank `rank` ([`hash`])
     /// will read, so that the lookups that follow find it in the cache: the reads of one step
     /// are independent, so the processor overlaps their cache misses, which one lookup after
     /// another cannot.
@@ -983,27 +978,27 @@ impl Indexer {
                     let full = indexes
                         .first()
                         .is_some_and(|i| i[kind_at].0.slots.len() >= Index::MAX_ACCOUNTS);
-                    if full {
+                    let refused = if full {
                         let most = Index::MAX_ACCOUNTS;
-                        let problem = format!(
-                            "{}over {most} {} accounts: this one is not used",
-                            place_text(at),
+                        Some(format!(
+                            "over {most} {} accounts: this one is not used",
                             kind.as_str()
-                        );
-                        problems.push((line, problem));
-                        continue;
-                    }
-                    // The mappings' indexes take the same ids: the first one's answer is theirs.
-                    let mut claims = indexes.iter_mut().map(|i| i[kind_at].0.claim_id(id));
-                    let claimed = claims.next();
-                    claims.for_each(drop);
-                    if let Some(Err(first)) = claimed {
-                        let problem = format!(
-                            "{}the {} id `{id}` is also on line {first}: this copy is not used",
-                            place_text(at),
-                            kind.as_str()
-                        );
-                        problems.push((line, problem));
+                        ))
+                    } else {
+                        // The mappings' indexes take the same ids: the first one's answer is
+                        // theirs.
+                        let mut claims = indexes.iter_mut().map(|i| i[kind_at].0.claim_id(id));
+                        let claimed = claims.next();
+                        claims.for_each(drop);
+                        claimed.and_then(Result::err).map(|first| {
+                            format!(
+                                "the {} id `{id}` is also on line {first}: this copy is not used",
+                                kind.as_str()
+                            )
+                        })
+                    };
+                    if let Some(why) = refused {
+                        problems.push((line, format!("{}{why}", place_text(at))));
                         continue;
                     }
                     for (mapping, index) in indexes.iter_mut().enumerate() {

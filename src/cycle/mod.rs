@@ -755,7 +755,7 @@ impl<S: ?Sized + Sink> preview::Sink for Adapter<'_, '_, S> {
             // Each key with its hash: objects without one have neither.
             let key = keyed.then(|| {
                 keys.push_str(&self.key);
-                let hash = accounts::key_hash(&self.key);
+                let hash = accounts::hash(&self.key);
                 self.hashes.push(hash);
                 (start..keys.len(), hash)
             });

@@ -172,12 +172,12 @@ impl Shape {
     /// with an escape, a malformed document) serde_json reads it again, so that what is
     /// accepted and the error messages are serde_json's.
     pub fn read(&self, text: &str, found: &mut Found) -> Result<(), serde_json::Error> {
-        found.clear(self.slots());
-        let mut scan = Scan::new(text);
-        if scan_object(&mut scan, &self.top, found, 0).is_some() && {
-            scan.space();
-            scan.at_end()
-        } {
+        let scanned = self.read_prefix(text, found).is_some_and(|(len, _)| {
+            let mut rest = Scan::new(&text[len..]);
+            rest.space();
+            rest.at_end()
+        });
+        if scanned {
             return Ok(());
         }
         self.read_with_serde(text, found)
